@@ -1,0 +1,52 @@
+import pg from 'pg';
+import type { Logger } from '../logging/index.ts';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+/** What repositories need: a pool or a client inside a transaction both satisfy it. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface PoolOptions {
+  connectionString: string;
+  logger: Logger;
+  max?: number;
+  applicationName?: string;
+}
+
+export function createPool(options: PoolOptions): Pool {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName ?? 'steward',
+  });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'database connection lost'));
+  return pool;
+}
+
+/** Runs `work` in one transaction: committed as a whole or not at all. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** host:port/database without user or password, for logs and status pages. */
+export function describeConnection(connectionString: string): string {
+  const url = new URL(connectionString);
+  return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+}

@@ -1,0 +1,118 @@
+import type { Queryable } from '../pool.ts';
+
+export type IncidentSource = 'alertmanager' | 'coroot' | 'github' | 'manual';
+export type IncidentStatus = 'open' | 'waiting' | 'acting' | 'verifying' | 'resolved' | 'closed';
+
+export interface Incident {
+  id: number;
+  source: IncidentSource;
+  externalKey: string;
+  status: IncidentStatus;
+  title: string;
+  severity: string | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  flapping: boolean;
+  truncatedAlerts: number;
+  openedAt: Date;
+  updatedAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  closeReason: string | null;
+}
+
+export interface NewIncident {
+  source: IncidentSource;
+  externalKey: string;
+  title: string;
+  severity?: string | null;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+interface IncidentRow {
+  id: string;
+  source: IncidentSource;
+  external_key: string;
+  status: IncidentStatus;
+  title: string;
+  severity: string | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  flapping: boolean;
+  truncated_alerts: number;
+  opened_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  close_reason: string | null;
+}
+
+function toIncident(row: IncidentRow): Incident {
+  return {
+    id: Number(row.id),
+    source: row.source,
+    externalKey: row.external_key,
+    status: row.status,
+    title: row.title,
+    severity: row.severity,
+    labels: row.labels,
+    annotations: row.annotations,
+    flapping: row.flapping,
+    truncatedAlerts: row.truncated_alerts,
+    openedAt: row.opened_at,
+    updatedAt: row.updated_at,
+    resolvedAt: row.resolved_at,
+    closedAt: row.closed_at,
+    closeReason: row.close_reason,
+  };
+}
+
+/** Incidents over any db handle: the pool, or a client inside a transaction. */
+export function createIncidentRepository(db: Queryable) {
+  return {
+    /** The live incident for this key, creating it if there is none; concurrent callers get one. */
+    async openOrGet(input: NewIncident): Promise<{ incident: Incident; created: boolean }> {
+      const inserted = await db.query<IncidentRow>(
+        `INSERT INTO incidents (source, external_key, title, severity, labels, annotations)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (source, external_key) WHERE closed_at IS NULL DO NOTHING
+         RETURNING *`,
+        [input.source, input.externalKey, input.title, input.severity ?? null, input.labels ?? {}, input.annotations ?? {}],
+      );
+      if (inserted.rows[0]) return { incident: toIncident(inserted.rows[0]), created: true };
+      const existing = await this.findLive(input.source, input.externalKey);
+      if (!existing) throw new Error('incident vanished between insert and select');
+      return { incident: existing, created: false };
+    },
+
+    async findLive(source: IncidentSource, externalKey: string): Promise<Incident | undefined> {
+      const result = await db.query<IncidentRow>(
+        'SELECT * FROM incidents WHERE source = $1 AND external_key = $2 AND closed_at IS NULL',
+        [source, externalKey],
+      );
+      return result.rows[0] ? toIncident(result.rows[0]) : undefined;
+    },
+
+    async get(id: number): Promise<Incident | undefined> {
+      const result = await db.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id]);
+      return result.rows[0] ? toIncident(result.rows[0]) : undefined;
+    },
+
+    async close(id: number, reason: string): Promise<Incident | undefined> {
+      const result = await db.query<IncidentRow>(
+        `UPDATE incidents SET status = 'closed', closed_at = now(), updated_at = now(), close_reason = $2
+         WHERE id = $1 AND closed_at IS NULL RETURNING *`,
+        [id, reason],
+      );
+      return result.rows[0] ? toIncident(result.rows[0]) : undefined;
+    },
+
+    async countLive(): Promise<number> {
+      const result = await db.query<{ count: string }>('SELECT count(*) FROM incidents WHERE closed_at IS NULL');
+      return Number(result.rows[0]?.count ?? 0);
+    },
+  };
+}
+
+export type IncidentRepository = ReturnType<typeof createIncidentRepository>;

@@ -1,0 +1,39 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One registry per app instance (never prom-client's global one), so tests and several apps in one
+ * process do not share counters. Features add their own `steward_*` metrics to `registry`.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const httpRequests = new Counter({
+    name: 'steward_http_requests_total',
+    help: 'HTTP requests handled, by route and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'steward_http_request_duration_seconds',
+    help: 'HTTP request duration, by route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const dependencyUp = new Gauge({
+    name: 'steward_dependency_up',
+    help: '1 when a dependency answered the last readiness check, else 0',
+    labelNames: ['dependency', 'backend'] as const,
+    registers: [registry],
+  });
+  const migrationsApplied = new Counter({
+    name: 'steward_migrations_applied_total',
+    help: 'Database migrations applied by this process',
+    registers: [registry],
+  });
+
+  return { registry, httpRequests, httpDuration, dependencyUp, migrationsApplied };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,68 @@
+import { ConfigError, readConfig, type Env } from '../config/index.ts';
+import type { Logger } from '../logging/index.ts';
+import { createRuntimeLogging, startRuntime } from './start-runtime.ts';
+
+/** SIGTERM must end in exit 0 within 10 s; past this we stop waiting and exit 1. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
+/** The service: read config, start, listen, and shut down gracefully on SIGTERM/SIGINT. */
+export async function runService(env: Env): Promise<void> {
+  let config;
+  try {
+    config = readConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`steward: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const logging = createRuntimeLogging(config, env);
+  const { logger } = logging;
+  let runtime;
+  try {
+    runtime = await startRuntime(config, logging);
+  } catch (error) {
+    logger.fatal({ err: error }, 'start failed');
+    if (error instanceof ConfigError) process.stderr.write(`steward: ${error.message}\n`);
+    exitAfterFlush(logger, 1);
+    return;
+  }
+
+  const { app, shutdown } = runtime;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal during shutdown, exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    const deadline = setTimeout(() => {
+      logger.error('shutdown deadline passed, exiting');
+      exitAfterFlush(logger, 1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    void shutdown.run(signal).then((clean) => exitAfterFlush(logger, clean ? 0 : 1));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    logger.fatal({ err: error, port: config.port, host: config.host }, 'cannot listen');
+    await shutdown.run('listen failed');
+    exitAfterFlush(logger, 1);
+    return;
+  }
+  logger.info(
+    { port: config.port, host: config.host, database: runtime.database.backend, coordination: runtime.coordination.backend },
+    'steward listening',
+  );
+}
+
+/** Logs go through an asynchronous stream: write out what is buffered, then exit. */
+function exitAfterFlush(logger: Logger, code: number): void {
+  logger.flush(() => process.exit(code));
+}

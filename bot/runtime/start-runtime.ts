@@ -1,0 +1,76 @@
+import type { DestinationStream } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { loadStructuredConfig, secretValues, type Config, type Env, type StructuredConfig } from '../config/index.ts';
+import { createCoordination, type Coordination } from '../coordination/index.ts';
+import { runMigrations } from '../db/migrate.ts';
+import { openDatabase, type Database } from '../db/open-database.ts';
+import { createAuditLog } from '../db/repositories/audit-log.ts';
+import { buildApp } from '../http/build-app.ts';
+import { createLogger, createSecretRedactor, type Logger, type SecretRedactor } from '../logging/index.ts';
+import { createMetrics } from '../metrics/create-metrics.ts';
+import { createShutdown, type Shutdown } from './shutdown.ts';
+
+export interface Runtime {
+  config: Config;
+  structured: StructuredConfig;
+  logger: Logger;
+  database: Database;
+  coordination: Coordination;
+  app: FastifyInstance;
+  shutdown: Shutdown;
+}
+
+export interface RuntimeLogging {
+  logger: Logger;
+  redactor: SecretRedactor;
+}
+
+/**
+ * The logger comes first and from the caller, so that a failed start can still be logged. Every
+ * secret value in `env` is masked in every line.
+ */
+export function createRuntimeLogging(config: Config, env: Env, destination?: DestinationStream): RuntimeLogging {
+  const redactor = createSecretRedactor(secretValues(env));
+  return { redactor, logger: createLogger({ level: config.logLevel, redactor, destination }) };
+}
+
+/**
+ * Builds everything the service runs on, in dependency order, and registers each part's close in
+ * reverse order. If a step fails, what was already started (the embedded database!) is stopped.
+ */
+export async function startRuntime(config: Config, { logger, redactor }: RuntimeLogging): Promise<Runtime> {
+  const shutdown = createShutdown(logger);
+  try {
+    const structured = await loadStructuredConfig(config.stewardConfigPath);
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, redactor });
+    shutdown.add('database', () => database.close());
+
+    const metrics = createMetrics();
+    const migrations = await runMigrations(database.pool, logger);
+    metrics.migrationsApplied.inc(migrations.applied.length);
+
+    const coordination = createCoordination({
+      redisUrl: config.redisUrl,
+      redisKeyPrefix: config.redisKeyPrefix,
+      pool: database.pool,
+      logger,
+    });
+    shutdown.add('coordination', () => coordination.close());
+
+    await createAuditLog(database.pool).record({
+      actor: 'steward',
+      channel: 'process',
+      action: 'service.start',
+      outcome: 'ok',
+      details: { pid: process.pid, database: database.backend, coordination: coordination.backend },
+    });
+
+    const app = buildApp({ logger, database, coordination, metrics, bodyLimit: config.httpBodyLimit });
+    // Added last so it runs first: stop taking requests and drain before the stores close.
+    shutdown.add('http', () => app.close());
+    return { config, structured, logger, database, coordination, app, shutdown };
+  } catch (error) {
+    await shutdown.run('start failed');
+    throw error;
+  }
+}
