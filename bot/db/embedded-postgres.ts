@@ -70,7 +70,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     await ensureDatabase(credentials, running.port);
     if (ownerAlive) {
       log.info({ port: running.port }, 'joined embedded PostgreSQL started by another Steward process');
-      return { url, port: running.port, password: credentials.password, mode: 'joined', stop: async () => undefined };
+      return { url, port: running.port, password: credentials.password, mode: 'joined', stop: () => Promise.resolve() };
     }
     await writeFile(ownerFile, String(process.pid));
     const removeExitHook = stopOnExit(running.pid);

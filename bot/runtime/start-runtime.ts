@@ -40,6 +40,8 @@ export function createRuntimeLogging(config: Config, env: Env, destination?: Des
  */
 export async function startRuntime(config: Config, { logger, redactor }: RuntimeLogging): Promise<Runtime> {
   const shutdown = createShutdown(logger);
+  // Secret values in it (DATABASE_URL …) are masked by the redactor like everywhere else.
+  logger.debug({ config }, 'effective configuration');
   try {
     const structured = await loadStructuredConfig(config.stewardConfigPath);
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, redactor });

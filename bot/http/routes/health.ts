@@ -24,7 +24,7 @@ export interface HealthDeps {
  * down. Backends are named (`embedded`/`external`, `postgres`/`redis`), locations are not.
  */
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', () => ({ status: 'ok' }));
 
   app.get('/readyz', async (request, reply) => {
     const [database, coordination] = await Promise.all([

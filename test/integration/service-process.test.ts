@@ -1,0 +1,166 @@
+import { chmod, mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../bot/db/free-port.ts';
+import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { redisSkipReason, testRedisUrl } from '../helpers/redis.ts';
+import { processesMentioning, startService, type ServiceProcess } from '../helpers/service-process.ts';
+
+const running: ServiceProcess[] = [];
+const databases: TestDatabase[] = [];
+
+afterEach(async () => {
+  for (const service of running.splice(0)) await service.stop('SIGKILL');
+  for (const database of databases.splice(0)) await database.drop();
+});
+
+async function launch(env: Record<string, string>): Promise<{ service: ServiceProcess; base: string }> {
+  const port = await findFreePort();
+  const service = startService({ HOST: '127.0.0.1', PORT: String(port), ...env });
+  running.push(service);
+  return { service, base: `http://127.0.0.1:${port}` };
+}
+
+async function freshDatabase(adminUrl: string): Promise<TestDatabase> {
+  const database = await createTestDatabase(adminUrl);
+  databases.push(database);
+  return database;
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the service as a process', () => {
+  it('exits 1 naming PORT when PORT=abc', async () => {
+    const service = startService({ PORT: 'abc' });
+    running.push(service);
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/PORT must be a whole number.*"abc"/);
+  });
+
+  it('names every bad variable in one message', async () => {
+    const service = startService({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    running.push(service);
+    expect(await service.exited).toBe(1);
+    const message = service.output().split('\n').find((line) => line.startsWith('steward: Invalid configuration'));
+    expect(message).toBeDefined();
+    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) expect(message).toContain(name);
+  });
+
+  it('runs on the embedded default, keeps data across a restart, and stops cleanly on SIGTERM', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'steward-proc-'));
+    await chmod(dataDir, 0o755);
+
+    const first = await launch({ DATA_DIR: dataDir });
+    const started = await first.service.waitForLog('embedded PostgreSQL started');
+    await first.service.waitForLog('steward listening');
+    const ready = await fetch(`${first.base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ checks: { database: { backend: 'embedded' }, coordination: { backend: 'postgres' } } });
+
+    const credentials = JSON.parse(await readFile(path.join(dataDir, 'postgres-credentials.json'), 'utf8')) as { user: string; password: string };
+    const url = `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${Number(started.port)}/steward`;
+    await query(url, "INSERT INTO incidents (source, external_key, title) VALUES ('manual', 'restart-check', 'survives a restart')");
+
+    // `steward migrate` while the service runs joins its database instead of starting a second one.
+    const migrate = startService({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, ['bot/cli/steward.mjs', 'migrate']);
+    expect(await migrate.exited).toBe(0);
+    expect(migrate.output()).toContain('joined embedded PostgreSQL');
+    expect((await fetch(`${first.base}/readyz`)).status).toBe(200);
+
+    const stopped = await first.service.stop('SIGTERM');
+    expect(stopped.code).toBe(0);
+    expect(stopped.ms).toBeLessThan(10_000);
+    expect(first.service.output()).toContain('embedded PostgreSQL stopped');
+    expect(processesMentioning(dataDir)).toEqual([]);
+    expect(first.service.output()).not.toContain(credentials.password);
+
+    const second = await launch({ DATA_DIR: dataDir });
+    const restarted = await second.service.waitForLog('embedded PostgreSQL started');
+    await second.service.waitForLog('steward listening');
+    const url2 = url.replace(`:${Number(started.port)}/`, `:${Number(restarted.port)}/`);
+    const rows = await query<{ title: string }>(url2, "SELECT title FROM incidents WHERE external_key = 'restart-check'");
+    expect(rows).toEqual([{ title: 'survives a restart' }]);
+    const starts = await query<{ count: string }>(url2, "SELECT count(*) FROM audit_log WHERE action = 'service.start'");
+    expect(Number(starts[0]!.count)).toBe(2);
+
+    expect((await second.service.stop('SIGINT')).code).toBe(0);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  });
+
+  for (const backend of databaseBackends()) {
+    it.skipIf(backend.skipReason !== undefined)(
+      `two instances starting at once on an empty ${backend.name} database both come up and migrate once${backend.skipReason ? ` (skipped: ${backend.skipReason})` : ''}`,
+      async () => {
+        const database = await freshDatabase(backend.adminUrl!);
+        const [a, b] = await Promise.all([launch({ DATABASE_URL: database.url }), launch({ DATABASE_URL: database.url })]);
+        await Promise.all([a.service.waitForLog('steward listening'), b.service.waitForLog('steward listening')]);
+        expect((await fetch(`${a.base}/readyz`)).status).toBe(200);
+        expect((await fetch(`${b.base}/readyz`)).status).toBe(200);
+
+        const applied = [...a.service.entries(), ...b.service.entries()].filter((entry) => entry.msg === 'migration applied');
+        expect(applied).toHaveLength(1);
+        expect(await query(database.url, 'SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+
+        const [stopA, stopB] = await Promise.all([a.service.stop(), b.service.stop()]);
+        expect([stopA.code, stopB.code]).toEqual([0, 0]);
+      },
+    );
+  }
+
+  const server = databaseBackends()[1]!;
+  const serverSkip = server.skipReason ?? redisSkipReason;
+  it.skipIf(serverSkip !== undefined)(
+    `uses DATABASE_URL and REDIS_URL when set, and says so${serverSkip ? ` (skipped: ${serverSkip})` : ''}`,
+    async () => {
+      const database = await freshDatabase(server.adminUrl!);
+      const { service, base } = await launch({ DATABASE_URL: database.url, REDIS_URL: testRedisUrl!, REDIS_KEY_PREFIX: `steward-proc-${process.pid}:` });
+      await service.waitForLog('steward listening');
+      const ready = await fetch(`${base}/readyz`);
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        checks: { database: { ok: true, backend: 'external' }, coordination: { ok: true, backend: 'redis' } },
+      });
+      const configured = service.entries().find((entry) => entry.msg === 'database configured');
+      expect(configured).toMatchObject({ backend: 'external', location: `${new URL(database.url).host}/${database.name}` });
+      expect(service.entries().some((entry) => entry.msg === 'coordination on Redis')).toBe(true);
+      expect((await service.stop()).code).toBe(0);
+    },
+  );
+
+  it('never writes a configured secret to its output, over a full run at trace level', async () => {
+    const embedded = databaseBackends()[0]!;
+    const database = await freshDatabase(embedded.adminUrl!);
+    const dbPassword = new URL(database.url).password;
+    expect(dbPassword.length).toBeGreaterThan(8);
+    const redisPassword = 'redis-secret-7f3a9c';
+    const env: Record<string, string> = { DATABASE_URL: database.url, LOG_LEVEL: 'trace' };
+    if (testRedisUrl) {
+      const redis = new URL(testRedisUrl);
+      redis.password = redisPassword;
+      env.REDIS_URL = redis.toString();
+    }
+    const { service, base } = await launch(env);
+    await service.waitForLog('steward listening');
+    await fetch(`${base}/readyz`);
+    await fetch(`${base}/metrics`);
+    await fetch(`${base}/nope`);
+    await fetch(`${base}/readyz`, { headers: { authorization: `Bearer ${redisPassword}` } });
+    expect((await service.stop()).code).toBe(0);
+
+    const output = service.output();
+    expect(output.length).toBeGreaterThan(500);
+    for (const secret of [database.url, dbPassword, decodeURIComponent(dbPassword), redisPassword]) {
+      expect(output).not.toContain(secret);
+    }
+  });
+});
