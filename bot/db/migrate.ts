@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { StewardError } from '../errors.ts';
 import type { Logger } from '../logging/index.ts';
-import type { Pool } from './pool.ts';
+import type { Pool, PoolClient } from './pool.ts';
 
 export const defaultMigrationsDir = fileURLToPath(new URL('../../migrations/', import.meta.url));
 export const checkpointSchema = 'langgraph';
@@ -61,7 +61,7 @@ export async function runMigrations(pool: Pool, logger: Logger, directory = defa
   }
 }
 
-async function applyOne(client: import('pg').PoolClient, file: MigrationFile): Promise<void> {
+async function applyOne(client: PoolClient, file: MigrationFile): Promise<void> {
   try {
     await client.query('BEGIN');
     await client.query(file.sql);

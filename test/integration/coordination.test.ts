@@ -10,7 +10,7 @@ for (const backend of databaseBackends()) {
   });
 }
 
-coordinationContract('redis', redisSkipReason, async () => {
+coordinationContract('redis', redisSkipReason, () => {
   const coordination = createRedisCoordination({ url: testRedisUrl!, keyPrefix: uniqueKeyPrefix() });
-  return { coordination, close: () => coordination.close() };
+  return Promise.resolve({ coordination, close: () => coordination.close() });
 });

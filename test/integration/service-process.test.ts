@@ -97,6 +97,23 @@ describe('the service as a process', () => {
     expect(processesMentioning(dataDir)).toEqual([]);
   });
 
+  it('after a kill -9, adopts the orphaned embedded PostgreSQL and stops it on the next shutdown', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'steward-orphan-'));
+    await chmod(dataDir, 0o755);
+    const killed = await launch({ DATA_DIR: dataDir });
+    await killed.service.waitForLog('steward listening');
+    await killed.service.stop('SIGKILL');
+    // SIGKILL gives no chance to clean up: the server outlives the process.
+    expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
+
+    const next = await launch({ DATA_DIR: dataDir });
+    await next.service.waitForLog('adopted embedded PostgreSQL left running by a stopped process');
+    await next.service.waitForLog('steward listening');
+    expect((await fetch(`${next.base}/readyz`)).status).toBe(200);
+    expect((await next.service.stop()).code).toBe(0);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  });
+
   for (const backend of databaseBackends()) {
     it.skipIf(backend.skipReason !== undefined)(
       `two instances starting at once on an empty ${backend.name} database both come up and migrate once${backend.skipReason ? ` (skipped: ${backend.skipReason})` : ''}`,

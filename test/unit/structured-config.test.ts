@@ -48,3 +48,10 @@ describe('STEWARD_CONFIG', () => {
     expect(await loadStructuredConfig(file)).toEqual({ routing: { sensitive_names: ['alice'] } });
   });
 });
+
+describe('steward.example.yaml', () => {
+  it('is a valid STEWARD_CONFIG', async () => {
+    const config = await loadStructuredConfig(new URL('../../steward.example.yaml', import.meta.url).pathname);
+    expect(config.policy).toMatchObject({ redlines: expect.arrayContaining(['delete_*']) });
+  });
+});

@@ -1,0 +1,56 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/service-process.ts';
+
+const folders = ['bot', 'graphs', 'runbooks', 'notifiers', 'webhooks', 'migrations', 'test'];
+const files = ['package.json', 'tsconfig.json', 'docker-compose.yml', 'README.md'];
+
+describe('project layout', () => {
+  it('has the required top level', () => {
+    for (const folder of folders) expect(statSync(path.join(repoRoot, folder)).isDirectory(), folder).toBe(true);
+    for (const file of files) expect(existsSync(path.join(repoRoot, file)), file).toBe(true);
+  });
+
+  it('explains each top-level folder, and what it may import, in its own README', () => {
+    for (const folder of folders) {
+      const readme = readFileSync(path.join(repoRoot, folder, 'README.md'), 'utf8');
+      expect(readme.length, `${folder}/README.md`).toBeGreaterThan(100);
+      expect(readme, `${folder}/README.md`).toMatch(/import/i);
+    }
+  });
+
+  it('declares Node >= 20, ES modules, a steward command, and the scripts CI calls', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      type: string;
+      engines: { node: string };
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    expect(pkg.type).toBe('module');
+    expect(pkg.engines.node).toBe('>=20');
+    expect(existsSync(path.join(repoRoot, pkg.bin.steward!))).toBe(true);
+    for (const script of ['start', 'test', 'lint']) expect(pkg.scripts, script).toHaveProperty(script);
+    // `npm start` right after `npm ci`: the TypeScript loader is a runtime dependency, not a dev one.
+    expect(pkg.dependencies).toHaveProperty('tsx');
+  });
+
+  it('lists every dependency in the README with a reason', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) {
+      expect(readme, name).toContain(`\`${name}\``);
+    }
+  });
+
+  it('documents every configuration variable in the README', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    return import('../../bot/config/index.ts').then(({ knownVariables }) => {
+      for (const name of knownVariables) expect(readme, name).toContain(`\`${name}\``);
+    });
+  });
+});
