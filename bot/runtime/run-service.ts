@@ -5,8 +5,16 @@ import { createRuntimeLogging, startRuntime } from './start-runtime.ts';
 /** SIGTERM must end in exit 0 within 10 s; past this we stop waiting and exit 1. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
 
+export interface ServiceOptions {
+  /**
+   * Shut down when the parent process goes away. `npm start` exits on SIGTERM without passing the
+   * signal on, which would leave Steward (and its database) running as an orphan.
+   */
+  stopWhenParentExits?: boolean;
+}
+
 /** The service: read config, start, listen, and shut down gracefully on SIGTERM/SIGINT. */
-export async function runService(env: Env): Promise<void> {
+export async function runService(env: Env, options: ServiceOptions = {}): Promise<void> {
   let config;
   try {
     config = readConfig(env);
@@ -32,10 +40,12 @@ export async function runService(env: Env): Promise<void> {
 
   const { app, shutdown } = runtime;
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: string) => {
+    // A terminal's Ctrl-C reaches npm and node at once, and npm forwards it again: the same stop
+    // arrives twice. Repeats are ignored; the deadline below bounds the shutdown anyway.
     if (stopping) {
-      logger.warn({ signal }, 'second signal during shutdown, exiting now');
-      process.exit(1);
+      logger.info({ signal }, 'already shutting down');
+      return;
     }
     stopping = true;
     const deadline = setTimeout(() => {
@@ -47,6 +57,7 @@ export async function runService(env: Env): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  if (options.stopWhenParentExits) watchParent(() => stop('parent process exited'));
 
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -65,4 +76,14 @@ export async function runService(env: Env): Promise<void> {
 /** Logs go through an asynchronous stream: write out what is buffered, then exit. */
 function exitAfterFlush(logger: Logger, code: number): void {
   logger.flush(() => process.exit(code));
+}
+
+function watchParent(onExit: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onExit();
+  }, 500);
+  timer.unref();
 }

@@ -114,6 +114,23 @@ describe('the service as a process', () => {
     expect(processesMentioning(dataDir)).toEqual([]);
   });
 
+  it('started with `npm start`, stops with its database when npm is sent SIGTERM', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'steward-npm-'));
+    await chmod(dataDir, 0o755);
+    const port = await findFreePort();
+    const npm = startService({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port) }, [process.env.npm_execpath ?? '/usr/bin/npm', 'start']);
+    running.push(npm);
+    await npm.waitForLog('steward listening');
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+
+    // npm exits on SIGTERM without passing it on; Steward notices its parent is gone.
+    await npm.stop('SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (processesMentioning(dataDir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(processesMentioning(dataDir)).toEqual([]);
+    expect(npm.output()).toContain('parent process exited');
+  });
+
   for (const backend of databaseBackends()) {
     it.skipIf(backend.skipReason !== undefined)(
       `two instances starting at once on an empty ${backend.name} database both come up and migrate once${backend.skipReason ? ` (skipped: ${backend.skipReason})` : ''}`,
