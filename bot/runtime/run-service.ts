@@ -73,8 +73,13 @@ export async function runService(env: Env, options: ServiceOptions = {}): Promis
   );
 }
 
-/** Logs go through an asynchronous stream: write out what is buffered, then exit. */
+/**
+ * Logs go through an asynchronous stream: write out what is buffered, then exit. A stdout that no
+ * longer drains (its reader is gone or stuck) must not keep the process alive, so exit regardless
+ * after a short grace period.
+ */
 function exitAfterFlush(logger: Logger, code: number): void {
+  setTimeout(() => process.exit(code), 1_000);
   logger.flush(() => process.exit(code));
 }
 

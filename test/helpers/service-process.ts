@@ -57,14 +57,19 @@ export function startService(env: Record<string, string>, args: string[] = ['--i
   };
 }
 
-/** PIDs of live processes whose command line mentions `needle` (e.g. a data directory). */
+/**
+ * PIDs of live processes whose command line or environment mentions `needle` (a data directory:
+ * PostgreSQL has it in its arguments, Steward in its DATA_DIR). Zombies do not count.
+ */
 export function processesMentioning(needle: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
+      if (/^State:\s+Z/m.test(readFileSync(`/proc/${entry}/status`, 'utf8'))) continue;
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(needle)) pids.push(Number(entry));
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (cmdline.includes(needle) || environ.includes(needle)) pids.push(Number(entry));
     } catch {
       // the process ended while we looked
     }

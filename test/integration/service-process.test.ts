@@ -121,9 +121,13 @@ describe('the service as a process', () => {
     const npm = startService({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port) }, [process.env.npm_execpath ?? '/usr/bin/npm', 'start']);
     running.push(npm);
     await npm.waitForLog('steward listening');
+    // Still serving well after start: it only stops when its parent really goes.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect(npm.output()).not.toContain('shutting down');
 
-    // npm exits on SIGTERM without passing it on; Steward notices its parent is gone.
+    // npm exits on SIGTERM without passing it on; Steward notices its parent is gone, and neither it
+    // nor its database may remain.
     await npm.stop('SIGTERM');
     const deadline = Date.now() + 10_000;
     while (processesMentioning(dataDir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
