@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
@@ -83,7 +83,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
       mode,
       async stop() {
         removeExitHook();
-        const stopped = await stopByPid(server.pid);
+        const stopped = await stopByPid(server.pid, clusterDir);
         await rm(ownerFile, { force: true });
         if (stopped) log.info('embedded PostgreSQL stopped');
         else log.error({ pid: server.pid }, 'embedded PostgreSQL did not stop in time');
@@ -175,26 +175,35 @@ async function isOwnerAlive(ownerFile: string): Promise<boolean> {
   }
 }
 
+/** A zombie (exited, not yet reaped by init, since it is not our child) counts as gone. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
+  }
 }
 
-/** SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, then exit cleanly. */
-async function stopByPid(pid: number): Promise<boolean> {
+/**
+ * SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit. Removing
+ * postmaster.pid is the server's last act of a clean shutdown.
+ */
+async function stopByPid(pid: number, clusterDir: string): Promise<boolean> {
   try {
     process.kill(pid, 'SIGINT');
   } catch {
     return true;
   }
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isAlive(pid)) {
+  while (isAlive(pid) && existsSync(pidFile)) {
     if (Date.now() > deadline) return false;
-    await sleep(25);
+    await sleep(20);
   }
   return true;
 }
