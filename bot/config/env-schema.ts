@@ -11,7 +11,8 @@ function optional<T extends z.ZodType>(schema: T) {
 }
 
 function withDefault<T extends z.ZodType>(schema: T, fallback: z.input<T>) {
-  return z.preprocess(unsetIfEmpty, schema.default(fallback as never));
+  // prefault, not default: zod 4 returns a default as is, but a prefault is parsed (and transformed).
+  return z.preprocess(unsetIfEmpty, schema.prefault(fallback as never));
 }
 
 function urlWithProtocols(protocols: string[], example: string) {
@@ -33,6 +34,22 @@ const port = z.coerce
   .min(1, { message: 'must be a whole number from 1 to 65535' })
   .max(65535, { message: 'must be a whole number from 1 to 65535' });
 
+const durationPattern = /^(\d+)(ms|s|m|h|d)$/;
+const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30s`, `15m`, `2h`, `7d` → milliseconds. */
+export function parseDuration(value: string): number | undefined {
+  const match = durationPattern.exec(value.trim());
+  return match ? Number(match[1]) * durationUnits[match[2]!]! : undefined;
+}
+
+const duration = z
+  .string()
+  .refine((value) => parseDuration(value) !== undefined, { message: 'must be a duration such as 30s, 15m, 2h or 7d' })
+  .transform((value) => parseDuration(value)!);
+
+const secretToken = z.string().min(16, { message: 'must be at least 16 characters (use a long random token)' });
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const envSchema = z.object({
@@ -46,6 +63,16 @@ export const envSchema = z.object({
   STEWARD_CONFIG: optional(z.string().min(1)),
   RUNBOOK_DIR: optional(z.string().min(1)),
   PUBLIC_URL: optional(urlWithProtocols(['http:', 'https:'], 'https://steward.example.net')),
+  ALERTMANAGER_TOKEN: optional(secretToken),
+  ALERTMANAGER_USER: optional(z.string().min(1)),
+  ALERTMANAGER_PASSWORD: optional(secretToken),
+  COROOT_TOKEN: optional(secretToken),
+  DELIVERY_RETENTION_DAYS: withDefault(
+    z.coerce.number({ message: 'must be a whole number of days' }).int().min(1, { message: 'must be at least 1' }),
+    30,
+  ),
+  FLAP_WINDOW: withDefault(duration, '30m'),
+  INCIDENT_UPDATE_INTERVAL: withDefault(duration, '1m'),
   HTTP_BODY_LIMIT: withDefault(
     z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024, { message: 'must be at least 1024 bytes' }),
     1_048_576,
@@ -55,6 +82,6 @@ export const envSchema = z.object({
 export type EnvInput = z.infer<typeof envSchema>;
 
 /** Variables whose values are secret as a whole, or hold a password (URLs). Never logged. */
-export const secretVariables = ['DATABASE_URL', 'REDIS_URL'] as const satisfies readonly (keyof EnvInput)[];
+export const secretVariables = ['DATABASE_URL', 'REDIS_URL', 'ALERTMANAGER_TOKEN', 'ALERTMANAGER_PASSWORD', 'COROOT_TOKEN'] as const satisfies readonly (keyof EnvInput)[];
 
 export const knownVariables = Object.keys(envSchema.shape) as (keyof EnvInput)[];

@@ -39,7 +39,35 @@ export function readConfig(env: Env): Config {
     });
     throw new ConfigError(problems);
   }
+  const problems = crossFieldProblems(parsed.data, env);
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(toConfig(parsed.data));
+}
+
+const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** True for names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return loopbackHosts.has(host) || host.startsWith('127.') || host.startsWith('::ffff:127.');
+}
+
+/**
+ * Rules that span variables. A webhook without a credential only accepts loopback peers; listening
+ * on another address on purpose (HOST set explicitly) without one is a mistake we refuse to start with.
+ */
+function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (Boolean(input.ALERTMANAGER_USER) !== Boolean(input.ALERTMANAGER_PASSWORD)) {
+    const missing = input.ALERTMANAGER_USER ? 'ALERTMANAGER_PASSWORD' : 'ALERTMANAGER_USER';
+    problems.push({ variable: missing, message: 'must be set together with its pair (Basic authentication needs both)' });
+  }
+  const hostChosen = env.HOST !== undefined && env.HOST !== '';
+  if (hostChosen && !isLoopbackHost(input.HOST)) {
+    const why = `is required when HOST is ${input.HOST} (not loopback): without it the webhook would accept anyone on the network`;
+    if (!input.ALERTMANAGER_TOKEN && !input.ALERTMANAGER_USER) problems.push({ variable: 'ALERTMANAGER_TOKEN', message: `(or ALERTMANAGER_USER/ALERTMANAGER_PASSWORD) ${why}` });
+    if (!input.COROOT_TOKEN) problems.push({ variable: 'COROOT_TOKEN', message: why });
+  }
+  return problems;
 }
 
 function toConfig(input: EnvInput): Config {
@@ -56,5 +84,13 @@ function toConfig(input: EnvInput): Config {
     runbookDir: path.resolve(input.RUNBOOK_DIR ?? path.join(dataDir, 'runbooks')),
     publicUrl: input.PUBLIC_URL,
     httpBodyLimit: input.HTTP_BODY_LIMIT,
+    alertmanager: {
+      token: input.ALERTMANAGER_TOKEN,
+      basic: input.ALERTMANAGER_USER && input.ALERTMANAGER_PASSWORD ? { user: input.ALERTMANAGER_USER, password: input.ALERTMANAGER_PASSWORD } : undefined,
+    },
+    coroot: { token: input.COROOT_TOKEN },
+    deliveryRetentionDays: input.DELIVERY_RETENTION_DAYS,
+    flapWindowMs: input.FLAP_WINDOW,
+    incidentUpdateIntervalMs: input.INCIDENT_UPDATE_INTERVAL,
   };
 }

@@ -17,4 +17,11 @@ export interface Config {
   readonly runbookDir: string;
   readonly publicUrl: string | undefined;
   readonly httpBodyLimit: number;
+  readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
+  readonly coroot: { readonly token?: string };
+  readonly deliveryRetentionDays: number;
+  /** An alert that fires again this soon after its incident resolved reopens it, marked flapping. */
+  readonly flapWindowMs: number;
+  /** At most one "new alerts" update per incident in this interval. */
+  readonly incidentUpdateIntervalMs: number;
 }

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
+import { registerWebhookRoutes, type WebhookRouteDeps } from './routes/webhooks.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -13,6 +14,8 @@ export interface AppDeps {
   coordination: Pick<Coordination, 'ping' | 'backend'>;
   metrics: Metrics;
   bodyLimit: number;
+  /** The webhook intake; absent in tests that exercise only the service itself. */
+  webhooks?: Omit<WebhookRouteDeps, 'metrics' | 'logger'>;
 }
 
 /** Builds the HTTP service. `bot/main.ts` and the tests both use it, with real dependencies. */
@@ -39,5 +42,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps.metrics);
+  if (deps.webhooks) registerWebhookRoutes(app, { ...deps.webhooks, metrics: deps.metrics, logger: deps.logger });
   return app;
 }

@@ -33,7 +33,27 @@ export function createMetrics() {
     registers: [registry],
   });
 
-  return { registry, httpRequests, httpDuration, dependencyUp, migrationsApplied };
+  const webhookRequests = new Counter({
+    name: 'steward_webhook_requests_total',
+    help: 'Webhook deliveries, by source and status code',
+    labelNames: ['source', 'status'] as const,
+    registers: [registry],
+  });
+  const ingestDuration = new Histogram({
+    name: 'steward_ingest_duration_seconds',
+    help: 'Time to validate and durably store one webhook delivery',
+    labelNames: ['source'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const incidentChanges = new Counter({
+    name: 'steward_incident_changes_total',
+    help: 'Incident changes handed to the flow, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+
+  return { registry, httpRequests, httpDuration, dependencyUp, migrationsApplied, webhookRequests, ingestDuration, incidentChanges };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -8,6 +8,12 @@ import { createAuditLog } from '../db/repositories/audit-log.ts';
 import { buildApp } from '../http/build-app.ts';
 import { createLogger, createSecretRedactor, type Logger, type SecretRedactor } from '../logging/index.ts';
 import { createMetrics } from '../metrics/create-metrics.ts';
+import { registerStateGauges } from '../metrics/state-gauges.ts';
+import { createCoalescingDispatcher } from '../intake/coalescing-dispatcher.ts';
+import { createDeliveryRetention } from '../intake/delivery-retention.ts';
+import { createIntake } from '../intake/create-intake.ts';
+import { createLoggingDispatcher } from '../intake/logging-dispatcher.ts';
+import { webhookSources } from '../../webhooks/registry.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 
 export interface Runtime {
@@ -59,6 +65,21 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     });
     shutdown.add('coordination', () => coordination.close());
 
+    registerStateGauges(metrics, database.pool);
+    const dispatcher = createCoalescingDispatcher({
+      inner: createLoggingDispatcher(logger, metrics),
+      coordination,
+      db: database.pool,
+      logger,
+      intervalMs: config.incidentUpdateIntervalMs,
+    });
+    dispatcher.start();
+    shutdown.add('incident updates', () => dispatcher.stop());
+    const retention = createDeliveryRetention({ db: database.pool, coordination, logger, days: config.deliveryRetentionDays });
+    retention.start();
+    shutdown.add('delivery retention', () => retention.stop());
+    const intake = createIntake({ pool: database.pool, dispatcher, logger, flapWindowMs: config.flapWindowMs });
+
     await createAuditLog(database.pool).record({
       actor: 'steward',
       channel: 'process',
@@ -67,7 +88,21 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       details: { pid: process.pid, database: database.backend, coordination: coordination.backend },
     });
 
-    const app = buildApp({ logger, database, coordination, metrics, bodyLimit: config.httpBodyLimit });
+    const app = buildApp({
+      logger,
+      database,
+      coordination,
+      metrics,
+      bodyLimit: config.httpBodyLimit,
+      webhooks: {
+        intake,
+        sources: webhookSources,
+        credentials: {
+          alertmanager: { bearer: config.alertmanager.token, basic: config.alertmanager.basic },
+          coroot: { bearer: config.coroot.token },
+        },
+      },
+    });
     // Added last so it runs first: stop taking requests and drain before the stores close.
     shutdown.add('http', () => app.close());
     return { config, structured, logger, database, coordination, app, shutdown };

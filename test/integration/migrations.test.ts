@@ -36,7 +36,7 @@ for (const backend of databaseBackends()) {
     it('creates every table and the LangGraph checkpoint tables', async () => {
       const pool = poolOn(await freshDatabase());
       const result = await runMigrations(pool, silentLogger());
-      expect(result.applied).toEqual(['001_initial.sql']);
+      expect(result.applied).toEqual(['001_initial.sql', '002_intake.sql']);
 
       const tables = await pool.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -54,7 +54,7 @@ for (const backend of databaseBackends()) {
       const pool = poolOn(await freshDatabase());
       await runMigrations(pool, silentLogger());
       const again = await runMigrations(pool, silentLogger());
-      expect(again).toEqual({ applied: [], alreadyApplied: 1 });
+      expect(again).toEqual({ applied: [], alreadyApplied: 2 });
     });
 
     it('applies each migration once when several processes start together', async () => {
@@ -64,10 +64,10 @@ for (const backend of databaseBackends()) {
       const pools = Array.from({ length: 4 }, () => poolOn(database));
       const results = await Promise.all(pools.map((pool) => runMigrations(pool, logger)));
 
-      expect(results.flatMap((result) => result.applied)).toEqual(['001_initial.sql']);
-      expect(logs.entries().filter((entry) => entry.msg === 'migration applied')).toHaveLength(1);
+      expect(results.flatMap((result) => result.applied)).toEqual(['001_initial.sql', '002_intake.sql']);
+      expect(logs.entries().filter((entry) => entry.msg === 'migration applied')).toHaveLength(2);
       const rows = await pools[0]!.query('SELECT version FROM schema_migrations');
-      expect(rows.rowCount).toBe(1);
+      expect(rows.rowCount).toBe(2);
       const checkpointVersions = await pools[0]!.query('SELECT v FROM langgraph.checkpoint_migrations');
       expect(new Set(checkpointVersions.rows.map((row: { v: number }) => row.v)).size).toBe(checkpointVersions.rowCount);
     });
@@ -76,14 +76,14 @@ for (const backend of databaseBackends()) {
       const pool = poolOn(await freshDatabase());
       const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-migrations-'));
       await cp(defaultMigrationsDir, dir, { recursive: true });
-      await writeFile(path.join(dir, '002_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n');
+      await writeFile(path.join(dir, '099_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n');
 
       await expect(runMigrations(pool, silentLogger(), dir)).rejects.toMatchObject({
         code: 'migration_failed',
-        message: expect.stringContaining('002_broken.sql'),
+        message: expect.stringContaining('099_broken.sql'),
       });
       const versions = await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      expect(versions.rows.map((row) => row.version)).toEqual([1]);
+      expect(versions.rows.map((row) => row.version)).toEqual([1, 2]);
       const halfDone = await pool.query("SELECT to_regclass('public.half_done') AS t");
       expect(halfDone.rows[0].t).toBeNull();
     });

@@ -146,8 +146,8 @@ describe('the service as a process', () => {
         expect((await fetch(`${b.base}/readyz`)).status).toBe(200);
 
         const applied = [...a.service.entries(), ...b.service.entries()].filter((entry) => entry.msg === 'migration applied');
-        expect(applied).toHaveLength(1);
-        expect(await query(database.url, 'SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+        expect(applied.map((entry) => entry.migration)).toEqual(['001_initial.sql', '002_intake.sql']);
+        expect(await query(database.url, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }]);
 
         const [stopA, stopB] = await Promise.all([a.service.stop(), b.service.stop()]);
         expect([stopA.code, stopB.code]).toEqual([0, 0]);

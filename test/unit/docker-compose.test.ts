@@ -28,10 +28,10 @@ const steward = compose.services.steward!;
 
 /**
  * Variables the compose file passes to Steward before the config knows them: each is a contract name
- * from a later issue (3: Alertmanager intake, 4: Signal, 5: LLM gateway). When that issue adds the
+ * from a later issue (4: Signal, 5: LLM gateway). When that issue adds the
  * variable to readConfig it leaves this list, so a typo can never hide here.
  */
-const plannedVariables = ['ALERTMANAGER_TOKEN', 'LLM_BASE_URL', 'LLM_API_KEY', 'SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS'];
+const plannedVariables = ['LLM_BASE_URL', 'LLM_API_KEY', 'SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS'];
 
 /** Substitutes `${VAR}`, `${VAR:-default}` and `${VAR:?message}` as compose does, from `values`. */
 function interpolate(text: string, values: Record<string, string>): string {
@@ -102,7 +102,7 @@ describe('docker-compose.yml', () => {
 
   it('wires every variable Steward needs, and each value passes readConfig', () => {
     const environment = steward.environment!;
-    for (const name of ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'STEWARD_CONFIG', 'RUNBOOK_DIR', 'ALERTMANAGER_TOKEN', 'LLM_BASE_URL', 'LLM_API_KEY', 'SIGNAL_API_URL']) {
+    for (const name of ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'STEWARD_CONFIG', 'RUNBOOK_DIR', 'ALERTMANAGER_TOKEN', 'COROOT_TOKEN', 'LLM_BASE_URL', 'LLM_API_KEY', 'SIGNAL_API_URL']) {
       expect(environment, name).toHaveProperty(name);
     }
     for (const name of Object.keys(environment)) {
@@ -115,6 +115,8 @@ describe('docker-compose.yml', () => {
     const config = readConfig(resolved);
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/data', runbookDir: '/data/runbooks', redisUrl: 'redis://redis:6379/0' });
     expect(config.databaseUrl).toBe(`postgres://steward:${dotenv.POSTGRES_PASSWORD}@postgres:5432/steward`);
+    expect(config.alertmanager.token).toBe(dotenv.ALERTMANAGER_TOKEN);
+    expect(config.coroot.token).toBe(dotenv.COROOT_TOKEN);
   });
 
   it('refuses to start without the secrets it needs', () => {

@@ -26,6 +26,62 @@ describe('readConfig', () => {
       runbookDir: path.resolve('./data/runbooks'),
       publicUrl: undefined,
       httpBodyLimit: 1_048_576,
+      alertmanager: { token: undefined, basic: undefined },
+      coroot: { token: undefined },
+      deliveryRetentionDays: 30,
+      flapWindowMs: 30 * 60_000,
+      incidentUpdateIntervalMs: 60_000,
+    });
+  });
+
+  it.each([
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['2h', 7_200_000],
+    ['7d', 604_800_000],
+    ['250ms', 250],
+  ])('reads the duration %s', (value, ms) => {
+    expect(readConfig({ FLAP_WINDOW: value }).flapWindowMs).toBe(ms);
+  });
+
+  it('rejects a duration without a unit, naming the variable', () => {
+    expect(problemsOf({ INCIDENT_UPDATE_INTERVAL: '60' }).problems[0]).toMatchObject({ variable: 'INCIDENT_UPDATE_INTERVAL' });
+  });
+
+  describe('webhook credentials', () => {
+    const token = 'a-long-random-token-0123456789';
+
+    it('reads a bearer token and Basic credentials', () => {
+      const config = readConfig({ ALERTMANAGER_TOKEN: token, ALERTMANAGER_USER: 'am', ALERTMANAGER_PASSWORD: token, COROOT_TOKEN: token });
+      expect(config.alertmanager).toEqual({ token, basic: { user: 'am', password: token } });
+      expect(config.coroot).toEqual({ token });
+    });
+
+    it('refuses a short token without echoing it', () => {
+      const error = problemsOf({ ALERTMANAGER_TOKEN: 'short-secret' });
+      expect(error.problems[0]).toMatchObject({ variable: 'ALERTMANAGER_TOKEN' });
+      expect(error.message).not.toContain('short-secret');
+    });
+
+    it('needs the Basic user and password together', () => {
+      expect(problemsOf({ ALERTMANAGER_USER: 'am' }).problems[0]).toMatchObject({ variable: 'ALERTMANAGER_PASSWORD' });
+    });
+
+    it('refuses an explicit non-loopback HOST without credentials, naming the variables', () => {
+      const error = problemsOf({ HOST: '0.0.0.0' });
+      expect(error.problems.map((p) => p.variable).sort()).toEqual(['ALERTMANAGER_TOKEN', 'COROOT_TOKEN']);
+      expect(error.message).toContain('HOST is 0.0.0.0');
+    });
+
+    it('accepts a non-loopback HOST once every webhook has a credential', () => {
+      expect(readConfig({ HOST: '0.0.0.0', ALERTMANAGER_TOKEN: token, COROOT_TOKEN: token }).host).toBe('0.0.0.0');
+      expect(readConfig({ HOST: '192.168.1.10', ALERTMANAGER_USER: 'am', ALERTMANAGER_PASSWORD: token, COROOT_TOKEN: token }).host).toBe('192.168.1.10');
+    });
+
+    it('accepts loopback without credentials (the routes then take loopback peers only)', () => {
+      for (const host of ['127.0.0.1', '::1', 'localhost']) expect(readConfig({ HOST: host }).host).toBe(host);
+      // The default HOST (0.0.0.0) is not a choice the owner made: the routes stay loopback-only.
+      expect(readConfig({}).host).toBe('0.0.0.0');
     });
   });
 

@@ -1,0 +1,86 @@
+import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
+import type { IntakeEvent, SourceName } from '../../webhooks/intake-event.ts';
+import { inTransaction, type Pool } from '../db/pool.ts';
+import { toStoreError } from '../db/store-errors.ts';
+import { StewardError } from '../errors.ts';
+import type { Logger } from '../logging/index.ts';
+import { storeAlertGroup } from './store-alert-group.ts';
+import { storeContextEvent } from './store-context-event.ts';
+
+export interface Delivery {
+  source: SourceName;
+  remoteAddress: string;
+  /** Already stripped of credentials. */
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface IntakeResult {
+  deliveryId: number;
+  changes: IncidentChange[];
+  outcome: string;
+}
+
+export interface IntakeDeps {
+  pool: Pool;
+  dispatcher: IncidentDispatcher;
+  logger: Logger;
+  flapWindowMs: number;
+}
+
+/**
+ * Stores a delivery and what it means in one transaction, then hands the changes to the dispatcher.
+ * Either all of it is stored or none (the sender gets a 5xx and retries); the hand-off happens only
+ * after the commit, so the flow never sees a change that was rolled back.
+ */
+export function createIntake(deps: IntakeDeps) {
+  return {
+    async accept(delivery: Delivery, events: IntakeEvent[]): Promise<IntakeResult> {
+      const stored = await inTransaction(deps.pool, async (client) => {
+        const inserted = await client.query<{ id: string }>(
+          'INSERT INTO deliveries (source, remote_address, headers, body) VALUES ($1, $2, $3, $4) RETURNING id',
+          [delivery.source, delivery.remoteAddress, delivery.headers, JSON.stringify(delivery.body)],
+        );
+        const deliveryId = Number(inserted.rows[0]!.id);
+        const changes: IncidentChange[] = [];
+        const outcomes: string[] = [];
+        for (const event of events) {
+          if (event.kind === 'alert-group') {
+            const made = await storeAlertGroup(client, event, deps.flapWindowMs);
+            changes.push(...made);
+            outcomes.push(made.length > 0 ? made.map((change) => change.kind).join('+') : 'repeat');
+          } else {
+            outcomes.push((await storeContextEvent(client, event)) ? `${event.eventKind} stored` : `${event.eventKind} duplicate`);
+          }
+        }
+        const outcome = outcomes.join(', ');
+        const incidentId = changes[0]?.incidentId ?? null;
+        await client.query('UPDATE deliveries SET outcome = $2, incident_id = $3 WHERE id = $1', [deliveryId, outcome, incidentId]);
+        return { deliveryId, changes, outcome };
+      }).catch((error: unknown) => {
+        throw asIntakeError(error);
+      });
+
+      for (const change of stored.changes) {
+        try {
+          await deps.dispatcher.dispatch(change);
+        } catch (error) {
+          // Stored is stored: answering 5xx now would only make the sender repeat a delivery we have.
+          deps.logger.error({ err: error, incidentId: change.incidentId, change: change.kind }, 'dispatch failed');
+        }
+      }
+      return stored;
+    },
+  };
+}
+
+export type Intake = ReturnType<typeof createIntake>;
+
+/** PostgreSQL refuses NUL characters in text and JSON: that is the sender's garbage, not our outage. */
+function asIntakeError(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === '22P05' || code === '22021') {
+    return new StewardError('bad_request', 'body contains characters that cannot be stored (NUL or invalid Unicode)', { cause: error });
+  }
+  return toStoreError(error);
+}

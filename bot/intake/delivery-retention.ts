@@ -1,0 +1,47 @@
+import type { Coordination } from '../coordination/index.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { Logger } from '../logging/index.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** Deletes raw deliveries older than the retention; one replica at a time, hourly and at start. */
+export function createDeliveryRetention(options: { db: Queryable; coordination: Coordination; logger: Logger; days: number; everyMs?: number }) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+
+  async function purge(): Promise<number> {
+    const lock = await options.coordination.acquireLock('delivery-retention', 10 * 60_000);
+    if (!lock) return 0;
+    try {
+      const result = await options.db.query('DELETE FROM deliveries WHERE received_at < now() - make_interval(days => $1)', [options.days]);
+      if (result.rowCount) options.logger.info({ deleted: result.rowCount, days: options.days }, 'old deliveries deleted');
+      return result.rowCount ?? 0;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  const run = () => {
+    running ??= purge()
+      .catch((error: unknown) => {
+        options.logger.warn({ err: error }, 'delivery retention failed');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  return {
+    purge,
+    start() {
+      run();
+      timer = setInterval(run, options.everyMs ?? HOUR_MS);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

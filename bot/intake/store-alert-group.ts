@@ -1,0 +1,168 @@
+import type { IncidentChange, IncidentChangeKind } from '../../graphs/incident-changes.ts';
+import type { AlertGroupEvent, AlertState } from '../../webhooks/intake-event.ts';
+import type { PoolClient } from '../db/pool.ts';
+
+interface LiveIncident {
+  id: string;
+  flapping: boolean;
+}
+
+/**
+ * Applies one alert group's full current state to its incident, inside the caller's transaction.
+ * Deliveries of the same group are serialized by a transaction-scoped advisory lock, so a notification
+ * delivered twice at once (or by two replicas) makes one incident and one set of changes.
+ */
+export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent, flapWindowMs: number): Promise<IncidentChange[]> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`incident:${event.source}:${event.groupKey}`]);
+  const alerts = uniqueByFingerprint(event.alerts);
+  const firing = alerts.filter((alert) => alert.status === 'firing');
+
+  let opening: IncidentChangeKind | undefined;
+  let incident = await findLive(client, event);
+  if (!incident) {
+    // A resolved notice for a group with no live incident: nothing is open to close.
+    if (firing.length === 0) return [];
+    incident = await reopenRecent(client, event, flapWindowMs);
+    opening = incident ? 'reopened' : 'opened';
+    incident ??= await insertIncident(client, event);
+  }
+  const incidentId = Number(incident.id);
+
+  const before = await client.query<{ fingerprint: string; status: string }>('SELECT fingerprint, status FROM alerts WHERE incident_id = $1', [incidentId]);
+  const wasFiring = new Set(before.rows.filter((row) => row.status === 'firing').map((row) => row.fingerprint));
+  await upsertAlerts(client, incidentId, alerts);
+
+  // The notification is the whole group unless the sender truncated it: an alert it no longer lists
+  // has ended (e.g. a resolved notice that was never delivered).
+  let vanished: string[] = [];
+  if (event.truncatedAlerts === 0) {
+    const result = await client.query<{ fingerprint: string }>(
+      `UPDATE alerts SET status = 'resolved', resolved_at = now()
+       WHERE incident_id = $1 AND status = 'firing' AND NOT (fingerprint = ANY($2::text[])) RETURNING fingerprint`,
+      [incidentId, alerts.map((alert) => alert.fingerprint)],
+    );
+    vanished = result.rows.map((row) => row.fingerprint);
+  }
+
+  const added = firing.filter((alert) => !wasFiring.has(alert.fingerprint)).map((alert) => alert.fingerprint);
+  const resolved = [
+    ...alerts.filter((alert) => alert.status === 'resolved' && wasFiring.has(alert.fingerprint)).map((alert) => alert.fingerprint),
+    ...vanished,
+  ];
+  const counted = await client.query<{ firing: string }>("SELECT count(*) AS firing FROM alerts WHERE incident_id = $1 AND status = 'firing'", [incidentId]);
+  const firingAlerts = Number(counted.rows[0]!.firing);
+  const changed = opening !== undefined || added.length > 0 || resolved.length > 0;
+
+  if (changed) {
+    await client.query(
+      `UPDATE incidents SET last_seen_at = now(), updated_at = now(), truncated_alerts = $2, title = $3,
+         severity = COALESCE($4, severity), labels = $5, annotations = $6
+       WHERE id = $1`,
+      [incidentId, event.truncatedAlerts, event.title, event.severity, event.labels, event.annotations],
+    );
+  } else {
+    // A repeat (Alertmanager's repeat_interval, a retry, an HA twin): seen again, nothing else.
+    await client.query('UPDATE incidents SET last_seen_at = now(), truncated_alerts = $2 WHERE id = $1', [incidentId, event.truncatedAlerts]);
+  }
+
+  let withdrawn: number[] = [];
+  if (firingAlerts === 0) withdrawn = await resolveIncident(client, incidentId);
+
+  const change = (kind: IncidentChangeKind, addedAlerts: string[], resolvedAlerts: string[]): IncidentChange => ({
+    kind,
+    incidentId,
+    source: event.source,
+    externalKey: event.groupKey,
+    title: event.title,
+    addedAlerts,
+    resolvedAlerts,
+    firingAlerts,
+    truncatedAlerts: event.truncatedAlerts,
+    flapping: opening === 'reopened' || incident.flapping,
+    withdrawnQuestions: kind === 'resolved' ? withdrawn : [],
+  });
+  if (opening) return [change(opening, added, [])];
+  const changes: IncidentChange[] = [];
+  if (added.length > 0) changes.push(change('alerts_added', added, []));
+  if (resolved.length > 0) changes.push(change(firingAlerts === 0 ? 'resolved' : 'alerts_resolved', [], resolved));
+  return changes;
+}
+
+async function findLive(client: PoolClient, event: AlertGroupEvent): Promise<LiveIncident | undefined> {
+  const result = await client.query<LiveIncident>(
+    'SELECT id, flapping FROM incidents WHERE source = $1 AND external_key = $2 AND closed_at IS NULL FOR UPDATE',
+    [event.source, event.groupKey],
+  );
+  return result.rows[0];
+}
+
+/** An alert that fires again soon after its incident resolved reopens it, marked as flapping. */
+async function reopenRecent(client: PoolClient, event: AlertGroupEvent, flapWindowMs: number): Promise<LiveIncident | undefined> {
+  const result = await client.query<LiveIncident>(
+    `UPDATE incidents SET closed_at = NULL, resolved_at = NULL, close_reason = NULL, status = 'open', flapping = true,
+       updated_at = now(), last_seen_at = now()
+     WHERE id = (
+       SELECT id FROM incidents
+       WHERE source = $1 AND external_key = $2 AND close_reason = 'resolved'
+         AND closed_at > now() - make_interval(secs => $3::double precision / 1000)
+       ORDER BY closed_at DESC LIMIT 1)
+     RETURNING id, flapping`,
+    [event.source, event.groupKey, flapWindowMs],
+  );
+  return result.rows[0];
+}
+
+async function insertIncident(client: PoolClient, event: AlertGroupEvent): Promise<LiveIncident> {
+  const result = await client.query<LiveIncident>(
+    `INSERT INTO incidents (source, external_key, title, severity, labels, annotations, truncated_alerts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, flapping`,
+    [event.source, event.groupKey, event.title, event.severity, event.labels, event.annotations, event.truncatedAlerts],
+  );
+  return result.rows[0]!;
+}
+
+/** Every alert of the notification in one statement (a storm of 1,000 alerts is one round trip). */
+async function upsertAlerts(client: PoolClient, incidentId: number, alerts: AlertState[]): Promise<void> {
+  const rows = alerts.map((alert) => ({
+    fingerprint: alert.fingerprint,
+    alertname: alert.alertname,
+    status: alert.status,
+    labels: alert.labels,
+    annotations: alert.annotations,
+    starts_at: alert.startsAt?.toISOString() ?? null,
+    ends_at: alert.endsAt?.toISOString() ?? null,
+    generator_url: alert.generatorUrl,
+  }));
+  await client.query(
+    `INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels, annotations, starts_at, ends_at, generator_url, resolved_at)
+     SELECT $1, a.fingerprint, a.alertname, a.status, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url,
+            CASE WHEN a.status = 'resolved' THEN now() END
+     FROM jsonb_to_recordset($2::jsonb) AS a(fingerprint text, alertname text, status text, labels jsonb, annotations jsonb,
+                                             starts_at timestamptz, ends_at timestamptz, generator_url text)
+     ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
+       status = EXCLUDED.status, labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
+       starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url,
+       last_seen = now(),
+       resolved_at = CASE WHEN EXCLUDED.status = 'resolved' THEN COALESCE(alerts.resolved_at, now()) END`,
+    [incidentId, JSON.stringify(rows)],
+  );
+}
+
+/** Closes the incident; a question still waiting for a human is withdrawn, so nothing runs. */
+async function resolveIncident(client: PoolClient, incidentId: number): Promise<number[]> {
+  await client.query(
+    `UPDATE incidents SET status = 'resolved', resolved_at = now(), closed_at = now(), close_reason = 'resolved', updated_at = now()
+     WHERE id = $1`,
+    [incidentId],
+  );
+  const withdrawn = await client.query<{ id: string }>(
+    "UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE incident_id = $1 AND status = 'open' RETURNING id",
+    [incidentId],
+  );
+  return withdrawn.rows.map((row) => Number(row.id));
+}
+
+/** A payload listing one fingerprint twice would make the upsert touch a row twice; the last wins. */
+function uniqueByFingerprint(alerts: AlertState[]): AlertState[] {
+  return [...new Map(alerts.map((alert) => [alert.fingerprint, alert])).values()];
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
+import type { Credentials } from '../../webhooks/authorization.ts';
+import { webhookSources } from '../../webhooks/registry.ts';
+import { createPostgresCoordination } from '../../bot/coordination/index.ts';
+import type { Pool } from '../../bot/db/pool.ts';
+import { buildApp } from '../../bot/http/build-app.ts';
+import { createIntake } from '../../bot/intake/create-intake.ts';
+import { createMetrics } from '../../bot/metrics/create-metrics.ts';
+import { registerStateGauges } from '../../bot/metrics/state-gauges.ts';
+import { silentLogger } from './silent-logger.ts';
+
+export const TOKEN = 'test-token-0123456789abcdef';
+
+export interface IntakeApp {
+  app: FastifyInstance;
+  changes: IncidentChange[];
+}
+
+/** The real HTTP app and intake on a real database, with a dispatcher that records what it got. */
+export async function buildIntakeApp(pool: Pool, options: { credentials?: Partial<Record<'alertmanager' | 'coroot', Credentials>>; flapWindowMs?: number } = {}): Promise<IntakeApp> {
+  const changes: IncidentChange[] = [];
+  const dispatcher: IncidentDispatcher = {
+    dispatch(change) {
+      changes.push(change);
+      return Promise.resolve();
+    },
+  };
+  const metrics = createMetrics();
+  registerStateGauges(metrics, pool);
+  const app = buildApp({
+    logger: silentLogger(),
+    database: { pool, backend: 'external' },
+    coordination: createPostgresCoordination(pool),
+    metrics,
+    bodyLimit: 1_048_576,
+    webhooks: {
+      intake: createIntake({ pool, dispatcher, logger: silentLogger(), flapWindowMs: options.flapWindowMs ?? 30 * 60_000 }),
+      sources: webhookSources,
+      credentials: {
+        alertmanager: options.credentials?.alertmanager ?? { bearer: TOKEN },
+        coroot: options.credentials?.coroot ?? { bearer: TOKEN },
+      },
+    },
+  });
+  await app.ready();
+  return { app, changes };
+}
