@@ -3,6 +3,9 @@
 
 ALTER TABLE incidents ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now();
 ALTER TABLE incidents ADD COLUMN last_update_at timestamptz;
+-- A digest of the alert states last applied (fingerprint and status of each, truncation): a delivery
+-- with the same digest is a repeat and is stored in one statement, without the full transaction.
+ALTER TABLE incidents ADD COLUMN state_digest text;
 
 -- Finding a recently resolved incident of the same group (flapping) without a scan.
 CREATE INDEX incidents_recently_closed ON incidents (source, external_key, closed_at DESC) WHERE closed_at IS NOT NULL;

@@ -1,10 +1,10 @@
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
-import type { IntakeEvent, SourceName } from '../../webhooks/intake-event.ts';
+import type { AlertGroupEvent, IntakeEvent, SourceName } from '../../webhooks/intake-event.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { toStoreError } from '../db/store-errors.ts';
 import { StewardError } from '../errors.ts';
 import type { Logger } from '../logging/index.ts';
-import { storeAlertGroup } from './store-alert-group.ts';
+import { alertStateDigest, storeAlertGroup } from './store-alert-group.ts';
 import { storeContextEvent } from './store-context-event.ts';
 
 export interface Delivery {
@@ -34,8 +34,35 @@ export interface IntakeDeps {
  * after the commit, so the flow never sees a change that was rolled back.
  */
 export function createIntake(deps: IntakeDeps) {
+  /**
+   * Most deliveries are repeats (repeat_interval, retries, HA twins). One statement stores the
+   * delivery and touches the incident when its alert states are unchanged; it stores nothing
+   * otherwise, and the full transaction runs instead.
+   */
+  async function storeRepeat(delivery: Delivery, event: AlertGroupEvent): Promise<IntakeResult | undefined> {
+    const result = await deps.pool.query<{ id: string; incident_id: string }>(
+      `WITH touched AS (
+         UPDATE incidents SET last_seen_at = now()
+         WHERE source = $1 AND external_key = $2 AND closed_at IS NULL AND state_digest = $3
+         RETURNING id)
+       INSERT INTO deliveries (source, remote_address, headers, body, incident_id, outcome)
+       SELECT $1, $4, $5, $6, touched.id, 'repeat' FROM touched
+       RETURNING id, incident_id`,
+      [delivery.source, event.groupKey, alertStateDigest(event), delivery.remoteAddress, delivery.headers, JSON.stringify(delivery.body)],
+    );
+    const row = result.rows[0];
+    return row ? { deliveryId: Number(row.id), changes: [], outcome: 'repeat' } : undefined;
+  }
+
   return {
     async accept(delivery: Delivery, events: IntakeEvent[]): Promise<IntakeResult> {
+      const only = events.length === 1 ? events[0] : undefined;
+      if (only?.kind === 'alert-group') {
+        const repeat = await storeRepeat(delivery, only).catch((error: unknown) => {
+          throw asIntakeError(error);
+        });
+        if (repeat) return repeat;
+      }
       const stored = await inTransaction(deps.pool, async (client) => {
         const inserted = await client.query<{ id: string }>(
           'INSERT INTO deliveries (source, remote_address, headers, body) VALUES ($1, $2, $3, $4) RETURNING id',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncidentChange, IncidentChangeKind } from '../../graphs/incident-changes.ts';
 import type { AlertGroupEvent, AlertState } from '../../webhooks/intake-event.ts';
 import type { PoolClient } from '../db/pool.ts';
@@ -67,6 +68,7 @@ export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent
 
   let withdrawn: number[] = [];
   if (firingAlerts === 0) withdrawn = await resolveIncident(client, incidentId);
+  else await client.query('UPDATE incidents SET state_digest = $2 WHERE id = $1', [incidentId, alertStateDigest(event)]);
 
   const change = (kind: IncidentChangeKind, addedAlerts: string[], resolvedAlerts: string[]): IncidentChange => ({
     kind,
@@ -160,6 +162,17 @@ async function resolveIncident(client: PoolClient, incidentId: number): Promise<
     [incidentId],
   );
   return withdrawn.rows.map((row) => Number(row.id));
+}
+
+/**
+ * What makes a notification a repeat: the same alerts in the same states, equally truncated. Labels
+ * and annotations of a repeat are the group's own and do not change its meaning.
+ */
+export function alertStateDigest(event: AlertGroupEvent): string {
+  const states = uniqueByFingerprint(event.alerts)
+    .map((alert) => `${alert.fingerprint}=${alert.status}`)
+    .sort();
+  return createHash('sha256').update(`${event.truncatedAlerts}|${states.join(',')}`).digest('base64url');
 }
 
 /** A payload listing one fingerprint twice would make the upsert touch a row twice; the last wins. */

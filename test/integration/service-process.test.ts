@@ -56,6 +56,14 @@ describe('the service as a process', () => {
     for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) expect(message).toContain(name);
   });
 
+  it('refuses to listen on the network with a webhook that has no credential', async () => {
+    const service = startService({ HOST: '0.0.0.0', ALERTMANAGER_TOKEN: 'a-long-random-token-0123456789' });
+    running.push(service);
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/COROOT_TOKEN is required when HOST is 0\.0\.0\.0/);
+    expect(service.output()).not.toContain('a-long-random-token-0123456789');
+  });
+
   it('runs on the embedded default, keeps data across a restart, and stops cleanly on SIGTERM', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'steward-proc-'));
     await chmod(dataDir, 0o755);
@@ -63,6 +71,9 @@ describe('the service as a process', () => {
     const first = await launch({ DATA_DIR: dataDir });
     const started = await first.service.waitForLog('embedded PostgreSQL started');
     await first.service.waitForLog('steward listening');
+    // No webhook credential configured: the start-up log says the routes take loopback peers only.
+    const loopbackOnly = first.service.entries().filter((entry) => entry.msg === 'webhook has no credential configured: accepting requests from loopback only');
+    expect(loopbackOnly.map((entry) => entry.source)).toEqual(['alertmanager', 'coroot']);
     const ready = await fetch(`${first.base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { database: { backend: 'embedded' }, coordination: { backend: 'postgres' } } });

@@ -52,7 +52,9 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           parsed.events,
         );
         stopTimer();
-        request.log.info({ source: source.name, delivery: result.deliveryId, outcome: result.outcome }, 'delivery stored');
+        // Repeats arrive every repeat_interval for every open group: worth a debug line, not an info one.
+        const level = result.changes.length > 0 ? 'info' : 'debug';
+        request.log[level]({ source: source.name, delivery: result.deliveryId, outcome: result.outcome }, 'delivery stored');
         return { status: 'accepted', delivery: result.deliveryId, outcome: result.outcome };
       },
     });
