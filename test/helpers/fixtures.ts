@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** ../shared/fixtures: real and reconstructed upstream payloads, with provenance in its README. */
-export const fixturesDir = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
+/** test/fixtures: real and reconstructed upstream payloads, with provenance in its README. */
+export const fixturesDir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 export function fixture<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFileSync(`${fixturesDir}${name}`, 'utf8')) as T;
