@@ -2,11 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncidentChange, IncidentChangeKind } from '../../graphs/incident-changes.ts';
 import type { AlertGroupEvent, AlertState } from '../../webhooks/intake-event.ts';
 import type { PoolClient } from '../db/pool.ts';
-
-interface LiveIncident {
-  id: string;
-  flapping: boolean;
-}
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
 
 /**
  * Applies one alert group's full current state to its incident, inside the caller's transaction.
@@ -18,16 +14,26 @@ export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent
   const alerts = uniqueByFingerprint(event.alerts);
   const firing = alerts.filter((alert) => alert.status === 'firing');
 
+  const incidents = createIncidentRepository(client);
   let opening: IncidentChangeKind | undefined;
-  let incident = await findLive(client, event);
+  let incident = await incidents.findLive(event.source, event.groupKey, { forUpdate: true });
   if (!incident) {
     // A resolved notice for a group with no live incident: nothing is open to close.
     if (firing.length === 0) return [];
-    incident = await reopenRecent(client, event, flapWindowMs);
+    incident = await incidents.reopenIfRecentlyResolved(event.source, event.groupKey, flapWindowMs);
     opening = incident ? 'reopened' : 'opened';
-    incident ??= await insertIncident(client, event);
+    incident ??= (
+      await incidents.openOrGet({
+        source: event.source,
+        externalKey: event.groupKey,
+        title: event.title,
+        severity: event.severity,
+        labels: event.labels,
+        annotations: event.annotations,
+      })
+    ).incident;
   }
-  const incidentId = Number(incident.id);
+  const incidentId = incident.id;
 
   const before = await client.query<{ fingerprint: string; status: string }>('SELECT fingerprint, status FROM alerts WHERE incident_id = $1', [incidentId]);
   const wasFiring = new Set(before.rows.filter((row) => row.status === 'firing').map((row) => row.fingerprint));
@@ -52,23 +58,21 @@ export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent
   ];
   const counted = await client.query<{ firing: string }>("SELECT count(*) AS firing FROM alerts WHERE incident_id = $1 AND status = 'firing'", [incidentId]);
   const firingAlerts = Number(counted.rows[0]!.firing);
-  const changed = opening !== undefined || added.length > 0 || resolved.length > 0;
 
-  if (changed) {
-    await client.query(
-      `UPDATE incidents SET last_seen_at = now(), updated_at = now(), truncated_alerts = $2, title = $3,
-         severity = COALESCE($4, severity), labels = $5, annotations = $6
-       WHERE id = $1`,
-      [incidentId, event.truncatedAlerts, event.title, event.severity, event.labels, event.annotations],
-    );
-  } else {
-    // A repeat (Alertmanager's repeat_interval, a retry, an HA twin): seen again, nothing else.
-    await client.query('UPDATE incidents SET last_seen_at = now(), truncated_alerts = $2 WHERE id = $1', [incidentId, event.truncatedAlerts]);
-  }
-
+  await incidents.recordSeen(incidentId, {
+    changed: opening !== undefined || added.length > 0 || resolved.length > 0,
+    truncatedAlerts: event.truncatedAlerts,
+    title: event.title,
+    severity: event.severity,
+    labels: event.labels,
+    annotations: event.annotations,
+    stateDigest: alertStateDigest(event),
+  });
   let withdrawn: number[] = [];
-  if (firingAlerts === 0) withdrawn = await resolveIncident(client, incidentId);
-  else await client.query('UPDATE incidents SET state_digest = $2 WHERE id = $1', [incidentId, alertStateDigest(event)]);
+  if (firingAlerts === 0) {
+    await incidents.resolve(incidentId);
+    withdrawn = await withdrawOpenQuestions(client, incidentId);
+  }
 
   const change = (kind: IncidentChangeKind, addedAlerts: string[], resolvedAlerts: string[]): IncidentChange => ({
     kind,
@@ -80,7 +84,7 @@ export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent
     resolvedAlerts,
     firingAlerts,
     truncatedAlerts: event.truncatedAlerts,
-    flapping: opening === 'reopened' || incident.flapping,
+    flapping: incident.flapping,
     withdrawnQuestions: kind === 'resolved' ? withdrawn : [],
   });
   if (opening) return [change(opening, added, [])];
@@ -88,39 +92,6 @@ export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent
   if (added.length > 0) changes.push(change('alerts_added', added, []));
   if (resolved.length > 0) changes.push(change(firingAlerts === 0 ? 'resolved' : 'alerts_resolved', [], resolved));
   return changes;
-}
-
-async function findLive(client: PoolClient, event: AlertGroupEvent): Promise<LiveIncident | undefined> {
-  const result = await client.query<LiveIncident>(
-    'SELECT id, flapping FROM incidents WHERE source = $1 AND external_key = $2 AND closed_at IS NULL FOR UPDATE',
-    [event.source, event.groupKey],
-  );
-  return result.rows[0];
-}
-
-/** An alert that fires again soon after its incident resolved reopens it, marked as flapping. */
-async function reopenRecent(client: PoolClient, event: AlertGroupEvent, flapWindowMs: number): Promise<LiveIncident | undefined> {
-  const result = await client.query<LiveIncident>(
-    `UPDATE incidents SET closed_at = NULL, resolved_at = NULL, close_reason = NULL, status = 'open', flapping = true,
-       updated_at = now(), last_seen_at = now()
-     WHERE id = (
-       SELECT id FROM incidents
-       WHERE source = $1 AND external_key = $2 AND close_reason = 'resolved'
-         AND closed_at > now() - make_interval(secs => $3::double precision / 1000)
-       ORDER BY closed_at DESC LIMIT 1)
-     RETURNING id, flapping`,
-    [event.source, event.groupKey, flapWindowMs],
-  );
-  return result.rows[0];
-}
-
-async function insertIncident(client: PoolClient, event: AlertGroupEvent): Promise<LiveIncident> {
-  const result = await client.query<LiveIncident>(
-    `INSERT INTO incidents (source, external_key, title, severity, labels, annotations, truncated_alerts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, flapping`,
-    [event.source, event.groupKey, event.title, event.severity, event.labels, event.annotations, event.truncatedAlerts],
-  );
-  return result.rows[0]!;
 }
 
 /** Every alert of the notification in one statement (a storm of 1,000 alerts is one round trip). */
@@ -150,13 +121,8 @@ async function upsertAlerts(client: PoolClient, incidentId: number, alerts: Aler
   );
 }
 
-/** Closes the incident; a question still waiting for a human is withdrawn, so nothing runs. */
-async function resolveIncident(client: PoolClient, incidentId: number): Promise<number[]> {
-  await client.query(
-    `UPDATE incidents SET status = 'resolved', resolved_at = now(), closed_at = now(), close_reason = 'resolved', updated_at = now()
-     WHERE id = $1`,
-    [incidentId],
-  );
+/** A question still waiting for a human is withdrawn: the incident resolved on its own, nothing runs. */
+async function withdrawOpenQuestions(client: PoolClient, incidentId: number): Promise<number[]> {
   const withdrawn = await client.query<{ id: string }>(
     "UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE incident_id = $1 AND status = 'open' RETURNING id",
     [incidentId],

@@ -31,21 +31,27 @@ describe('incident updates and delivery retention', () => {
     await database.pool.query("INSERT INTO alerts (incident_id, fingerprint, alertname, status) VALUES ($1, $2, 'DiskFull', 'firing')", [incidentId, fingerprint]);
   }
 
-  function change(kind: IncidentChange['kind'], incidentId: number, addedAlerts: string[]): IncidentChange {
-    return { kind, incidentId, source: 'alertmanager', externalKey: 'k', title: 'DiskFull', addedAlerts, resolvedAlerts: [], firingAlerts: 0, truncatedAlerts: 0, flapping: false, withdrawnQuestions: [] };
-  }
-
-  it('tells about new alerts at most once per interval, merging what came in between', async () => {
+  /** The real coalescing dispatcher, in front of one that records what it is handed. */
+  function coalescing(intervalMs: number, now?: () => Date) {
     const received: IncidentChange[] = [];
-    let now = new Date();
     const dispatcher = createCoalescingDispatcher({
       inner: { dispatch: (c) => Promise.resolve(void received.push(c)) },
       coordination: createPostgresCoordination(database.pool),
       db: database.pool,
       logger: silentLogger(),
-      intervalMs: 300,
-      now: () => now,
+      intervalMs,
+      now,
     });
+    return { dispatcher, received };
+  }
+
+  function change(kind: IncidentChange['kind'], incidentId: number, addedAlerts: string[]): IncidentChange {
+    return { kind, incidentId, source: 'alertmanager', externalKey: 'k', title: 'DiskFull', addedAlerts, resolvedAlerts: [], firingAlerts: 0, truncatedAlerts: 0, flapping: false, withdrawnQuestions: [] };
+  }
+
+  it('tells about new alerts at most once per interval, merging what came in between', async () => {
+    let now = new Date();
+    const { dispatcher, received } = coalescing(300, () => now);
     const id = await newIncident('coalesce-1', ['a']);
     await dispatcher.dispatch(change('opened', id, ['a']));
     expect(received.map((c) => c.kind)).toEqual(['opened']);
@@ -73,14 +79,7 @@ describe('incident updates and delivery retention', () => {
   });
 
   it('sends nothing held back for an incident that resolved meanwhile', async () => {
-    const received: IncidentChange[] = [];
-    const dispatcher = createCoalescingDispatcher({
-      inner: { dispatch: (c) => Promise.resolve(void received.push(c)) },
-      coordination: createPostgresCoordination(database.pool),
-      db: database.pool,
-      logger: silentLogger(),
-      intervalMs: 100,
-    });
+    const { dispatcher, received } = coalescing(100);
     const id = await newIncident('coalesce-2', ['a']);
     await dispatcher.dispatch(change('opened', id, ['a']));
     await addAlert(id, 'b');

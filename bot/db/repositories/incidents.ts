@@ -30,6 +30,17 @@ export interface NewIncident {
   annotations?: Record<string, string>;
 }
 
+export interface SeenState {
+  changed: boolean;
+  truncatedAlerts: number;
+  title: string;
+  severity: string | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** See alertStateDigest: lets the next identical delivery be stored as a repeat in one statement. */
+  stateDigest: string;
+}
+
 interface IncidentRow {
   id: string;
   source: IncidentSource;
@@ -86,12 +97,56 @@ export function createIncidentRepository(db: Queryable) {
       return { incident: existing, created: false };
     },
 
-    async findLive(source: IncidentSource, externalKey: string): Promise<Incident | undefined> {
+    /** `forUpdate` locks the row until the caller's transaction ends. */
+    async findLive(source: IncidentSource, externalKey: string, options: { forUpdate?: boolean } = {}): Promise<Incident | undefined> {
       const result = await db.query<IncidentRow>(
-        'SELECT * FROM incidents WHERE source = $1 AND external_key = $2 AND closed_at IS NULL',
+        `SELECT * FROM incidents WHERE source = $1 AND external_key = $2 AND closed_at IS NULL${options.forUpdate ? ' FOR UPDATE' : ''}`,
         [source, externalKey],
       );
       return result.rows[0] ? toIncident(result.rows[0]) : undefined;
+    },
+
+    /** Reopens the group's incident if it resolved less than `windowMs` ago, marking it flapping. */
+    async reopenIfRecentlyResolved(source: IncidentSource, externalKey: string, windowMs: number): Promise<Incident | undefined> {
+      const result = await db.query<IncidentRow>(
+        `UPDATE incidents SET closed_at = NULL, resolved_at = NULL, close_reason = NULL, status = 'open', flapping = true,
+           updated_at = now(), last_seen_at = now()
+         WHERE id = (
+           SELECT id FROM incidents
+           WHERE source = $1 AND external_key = $2 AND close_reason = 'resolved'
+             AND closed_at > now() - make_interval(secs => $3::double precision / 1000)
+           ORDER BY closed_at DESC LIMIT 1)
+         RETURNING *`,
+        [source, externalKey, windowMs],
+      );
+      return result.rows[0] ? toIncident(result.rows[0]) : undefined;
+    },
+
+    /**
+     * Records what a delivery showed. A change refreshes the description; a repeat only moves
+     * `last_seen_at` (and the truncation count, which Alertmanager may vary).
+     */
+    async recordSeen(id: number, seen: SeenState): Promise<void> {
+      if (seen.changed) {
+        await db.query(
+          `UPDATE incidents SET last_seen_at = now(), updated_at = now(), truncated_alerts = $2, title = $3,
+             severity = COALESCE($4, severity), labels = $5, annotations = $6, state_digest = $7
+           WHERE id = $1`,
+          [id, seen.truncatedAlerts, seen.title, seen.severity, seen.labels, seen.annotations, seen.stateDigest],
+        );
+        return;
+      }
+      await db.query('UPDATE incidents SET last_seen_at = now(), truncated_alerts = $2, state_digest = $3 WHERE id = $1', [id, seen.truncatedAlerts, seen.stateDigest]);
+    },
+
+    /** Every alert stopped firing: the incident is resolved and closed (its key is free again). */
+    async resolve(id: number): Promise<void> {
+      await db.query(
+        `UPDATE incidents SET status = 'resolved', resolved_at = now(), closed_at = now(), close_reason = 'resolved',
+           updated_at = now(), state_digest = NULL
+         WHERE id = $1`,
+        [id],
+      );
     },
 
     async get(id: number): Promise<Incident | undefined> {
