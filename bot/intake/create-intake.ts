@@ -40,53 +40,55 @@ export function createIntake(deps: IntakeDeps) {
    * otherwise, and the full transaction runs instead.
    */
   async function storeRepeat(delivery: Delivery, event: AlertGroupEvent): Promise<IntakeResult | undefined> {
-    const result = await deps.pool.query<{ id: string; incident_id: string }>(
+    const result = await deps.pool.query<{ id: string }>(
       `WITH touched AS (
          UPDATE incidents SET last_seen_at = now()
          WHERE source = $1 AND external_key = $2 AND closed_at IS NULL AND state_digest = $3
          RETURNING id)
        INSERT INTO deliveries (source, remote_address, headers, body, incident_id, outcome)
        SELECT $1, $4, $5, $6, touched.id, 'repeat' FROM touched
-       RETURNING id, incident_id`,
+       RETURNING id`,
       [delivery.source, event.groupKey, alertStateDigest(event), delivery.remoteAddress, delivery.headers, JSON.stringify(delivery.body)],
     );
     const row = result.rows[0];
     return row ? { deliveryId: Number(row.id), changes: [], outcome: 'repeat' } : undefined;
   }
 
+  /** The delivery and everything it changes, in one transaction. */
+  function storeInTransaction(delivery: Delivery, events: IntakeEvent[]): Promise<IntakeResult> {
+    return inTransaction(deps.pool, async (client) => {
+      const inserted = await client.query<{ id: string }>(
+        'INSERT INTO deliveries (source, remote_address, headers, body) VALUES ($1, $2, $3, $4) RETURNING id',
+        [delivery.source, delivery.remoteAddress, delivery.headers, JSON.stringify(delivery.body)],
+      );
+      const deliveryId = Number(inserted.rows[0]!.id);
+      const changes: IncidentChange[] = [];
+      const outcomes: string[] = [];
+      for (const event of events) {
+        if (event.kind === 'alert-group') {
+          const made = await storeAlertGroup(client, event, deps.flapWindowMs);
+          changes.push(...made);
+          outcomes.push(made.length > 0 ? made.map((change) => change.kind).join('+') : 'repeat');
+        } else {
+          outcomes.push((await storeContextEvent(client, event)) ? `${event.eventKind} stored` : `${event.eventKind} duplicate`);
+        }
+      }
+      const outcome = outcomes.join(', ');
+      const incidentId = changes[0]?.incidentId ?? null;
+      await client.query('UPDATE deliveries SET outcome = $2, incident_id = $3 WHERE id = $1', [deliveryId, outcome, incidentId]);
+      return { deliveryId, changes, outcome };
+    });
+  }
+
   return {
     async accept(delivery: Delivery, events: IntakeEvent[]): Promise<IntakeResult> {
       const only = events.length === 1 ? events[0] : undefined;
-      if (only?.kind === 'alert-group') {
-        const repeat = await storeRepeat(delivery, only).catch((error: unknown) => {
-          throw asIntakeError(error);
-        });
-        if (repeat) return repeat;
-      }
-      const stored = await inTransaction(deps.pool, async (client) => {
-        const inserted = await client.query<{ id: string }>(
-          'INSERT INTO deliveries (source, remote_address, headers, body) VALUES ($1, $2, $3, $4) RETURNING id',
-          [delivery.source, delivery.remoteAddress, delivery.headers, JSON.stringify(delivery.body)],
-        );
-        const deliveryId = Number(inserted.rows[0]!.id);
-        const changes: IncidentChange[] = [];
-        const outcomes: string[] = [];
-        for (const event of events) {
-          if (event.kind === 'alert-group') {
-            const made = await storeAlertGroup(client, event, deps.flapWindowMs);
-            changes.push(...made);
-            outcomes.push(made.length > 0 ? made.map((change) => change.kind).join('+') : 'repeat');
-          } else {
-            outcomes.push((await storeContextEvent(client, event)) ? `${event.eventKind} stored` : `${event.eventKind} duplicate`);
-          }
-        }
-        const outcome = outcomes.join(', ');
-        const incidentId = changes[0]?.incidentId ?? null;
-        await client.query('UPDATE deliveries SET outcome = $2, incident_id = $3 WHERE id = $1', [deliveryId, outcome, incidentId]);
-        return { deliveryId, changes, outcome };
-      }).catch((error: unknown) => {
+      let stored: IntakeResult;
+      try {
+        stored = (only?.kind === 'alert-group' ? await storeRepeat(delivery, only) : undefined) ?? (await storeInTransaction(delivery, events));
+      } catch (error) {
         throw asIntakeError(error);
-      });
+      }
 
       for (const change of stored.changes) {
         try {
