@@ -1,0 +1,19 @@
+/**
+ * What a human's chat reply means. The grammar only says what was written; which question it answers
+ * (the latest open one, the quoted or threaded one, or incident `#14`) is decided by the caller.
+ */
+export type AutonomyAnswer = 'auto' | 'ask' | 'investigate';
+
+export type Reply =
+  | { kind: 'choose'; option: number; incident?: number }
+  | { kind: 'approve'; incident?: number }
+  | { kind: 'ignore'; incident?: number }
+  | { kind: 'snooze'; durationMs: number; incident?: number }
+  | { kind: 'details'; incident?: number }
+  | { kind: 'custom'; instruction: string; incident?: number }
+  | { kind: 'autonomy'; answer: AutonomyAnswer; incident?: number }
+  | { kind: 'pull-request'; action: 'approve' | 'reject' | 'defer'; pullRequest: number; deferMs?: number }
+  | { kind: 'status' }
+  | { kind: 'weekly' }
+  | { kind: 'help' }
+  | { kind: 'unknown'; text: string };
