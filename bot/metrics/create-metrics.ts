@@ -53,7 +53,24 @@ export function createMetrics() {
     registers: [registry],
   });
 
-  return { registry, httpRequests, httpDuration, dependencyUp, migrationsApplied, webhookRequests, ingestDuration, incidentChanges };
+  const outboxLabels = { labelNames: ['channel'] as const, registers: [registry] };
+  const outboxSent = new Counter({ name: 'steward_outbox_sent_total', help: 'Chat messages delivered, by channel', ...outboxLabels });
+  const outboxRetries = new Counter({ name: 'steward_outbox_retries_total', help: 'Chat message sends that failed and will be retried', ...outboxLabels });
+  const outboxFailures = new Counter({ name: 'steward_outbox_failures_total', help: 'Chat messages given up on, by channel', ...outboxLabels });
+
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    dependencyUp,
+    migrationsApplied,
+    webhookRequests,
+    ingestDuration,
+    incidentChanges,
+    outboxSent,
+    outboxRetries,
+    outboxFailures,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -24,4 +24,15 @@ export function registerStateGauges(metrics: Metrics, db: Queryable): void {
       this.set(Number(result.rows[0]!.count));
     },
   });
+  new Gauge({
+    name: 'steward_outbox_backlog',
+    help: 'Chat messages waiting to be sent, by channel',
+    labelNames: ['channel'],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      const result = await db.query<{ channel: string; n: string }>("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel");
+      for (const row of result.rows) this.set({ channel: row.channel }, Number(row.n));
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { chmod, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../bot/db/free-port.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { redisSkipReason, testRedisUrl } from '../helpers/redis.ts';
-import { processesMentioning, startService, type ServiceProcess } from '../helpers/service-process.ts';
+import { processesMentioning, repoRoot, startService, type ServiceProcess } from '../helpers/service-process.ts';
 
 const running: ServiceProcess[] = [];
 const databases: TestDatabase[] = [];
@@ -157,8 +158,10 @@ describe('the service as a process', () => {
         expect((await fetch(`${b.base}/readyz`)).status).toBe(200);
 
         const applied = [...a.service.entries(), ...b.service.entries()].filter((entry) => entry.msg === 'migration applied');
-        expect(applied.map((entry) => entry.migration)).toEqual(['001_initial.sql', '002_intake.sql']);
-        expect(await query(database.url, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }]);
+        const migrations = readdirSync(path.join(repoRoot, 'migrations')).filter((name) => name.endsWith('.sql')).sort();
+        expect(applied.map((entry) => entry.migration)).toEqual(migrations);
+        const versions = await query<{ version: number }>(database.url, 'SELECT version FROM schema_migrations ORDER BY version');
+        expect(versions.map((row) => row.version)).toEqual(migrations.map((name) => Number(name.slice(0, 3))));
 
         const [stopA, stopB] = await Promise.all([a.service.stop(), b.service.stop()]);
         expect([stopA.code, stopB.code]).toEqual([0, 0]);

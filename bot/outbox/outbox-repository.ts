@@ -1,0 +1,84 @@
+import type { OutgoingMessage } from '../../graphs/chat-port.ts';
+import type { Queryable } from '../db/pool.ts';
+
+export interface OutboxMessage {
+  id: number;
+  channel: string;
+  message: OutgoingMessage;
+  attempts: number;
+}
+
+export interface EnqueueRequest {
+  channels: readonly string[];
+  message: OutgoingMessage;
+  /** Makes enqueueing idempotent per channel: `incident:14:question:3` on two channels is two rows. */
+  dedupKey?: string;
+  incidentId?: number;
+}
+
+/**
+ * The durable outbox: every outgoing chat message is a row first. Workers claim due rows with a lease
+ * (`FOR UPDATE SKIP LOCKED`), so replicas never send the same row at once, and a row whose sender
+ * died is claimed again when the lease runs out.
+ */
+export function createOutboxRepository(db: Queryable) {
+  return {
+    /** One row per channel; a repeated dedup key adds nothing. Returns the ids of new rows. */
+    async enqueue(request: EnqueueRequest): Promise<number[]> {
+      const ids: number[] = [];
+      for (const channel of request.channels) {
+        const result = await db.query<{ id: string }>(
+          `INSERT INTO outbox (channel, conversation, kind, payload, dedup_key, incident_id)
+           VALUES ($1, 'default', $2, $3, $4, $5) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+          [channel, request.message.kind, request.message, request.dedupKey ? `${request.dedupKey}:${channel}` : null, request.incidentId ?? null],
+        );
+        if (result.rows[0]) ids.push(Number(result.rows[0].id));
+      }
+      return ids;
+    },
+
+    async claimDue(channels: readonly string[], limit: number, leaseMs: number): Promise<OutboxMessage[]> {
+      const result = await db.query<{ id: string; channel: string; payload: OutgoingMessage; attempts: number }>(
+        // SKIP LOCKED lets workers take different rows without waiting; the outer conditions are
+        // checked again on the row's latest version, so a row another worker just claimed is never
+        // claimed twice.
+        `UPDATE outbox SET attempts = attempts + 1, leased_until = now() + make_interval(secs => $3::double precision / 1000)
+         WHERE id IN (
+           SELECT id FROM outbox
+           WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+             AND channel = ANY($1::text[])
+           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+           AND status = 'pending' AND (leased_until IS NULL OR leased_until < now())
+         RETURNING id, channel, payload, attempts`,
+        [channels, limit, leaseMs],
+      );
+      return result.rows
+        .map((row) => ({ id: Number(row.id), channel: row.channel, message: row.payload, attempts: row.attempts }))
+        .sort((a, b) => a.id - b.id);
+    },
+
+    async markSent(id: number, platformRef: string): Promise<void> {
+      await db.query("UPDATE outbox SET status = 'sent', sent_at = now(), platform_ref = $2, leased_until = NULL, last_error = NULL WHERE id = $1", [id, platformRef]);
+    },
+
+    async retryLater(id: number, delayMs: number, error: string): Promise<void> {
+      await db.query(
+        `UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000), leased_until = NULL, last_error = $3
+         WHERE id = $1`,
+        [id, delayMs, error.slice(0, 1_000)],
+      );
+    },
+
+    async markFailed(id: number, error: string): Promise<void> {
+      await db.query("UPDATE outbox SET status = 'failed', leased_until = NULL, last_error = $2 WHERE id = $1", [id, error.slice(0, 1_000)]);
+    },
+
+    /** Pending messages by channel, for /metrics and `status`. */
+    async backlog(): Promise<Record<string, number>> {
+      const result = await db.query<{ channel: string; n: string }>("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel");
+      return Object.fromEntries(result.rows.map((row) => [row.channel, Number(row.n)]));
+    },
+  };
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

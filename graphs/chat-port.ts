@@ -1,0 +1,70 @@
+/**
+ * What the flows need from a chat platform. Each folder in notifiers/ implements it; conversation
+ * and message references are opaque strings that only the platform that made them decodes.
+ */
+export interface ChatOption {
+  number: number;
+  label: string;
+  impact?: string;
+  risk?: 'low' | 'medium' | 'high';
+  reversible?: boolean;
+}
+
+export interface OutgoingQuestion {
+  kind: 'question';
+  /** Our own id of the question: buttons and quote-replies lead back to it. */
+  questionId: string;
+  title: string;
+  body: string;
+  options: ChatOption[];
+  /** The line that says how to answer ("Reply: 1, 2, 3, ignore, or custom: …"). */
+  replyHint: string;
+}
+
+export interface OutgoingNotice {
+  kind: 'notice';
+  title: string;
+  body: string;
+}
+
+export type OutgoingMessage = OutgoingQuestion | OutgoingNotice;
+
+export interface SentMessage {
+  /** The platform's own reference (Signal timestamp, Mattermost post id), for edits and quotes. */
+  platformRef: string;
+}
+
+export interface InboundReply {
+  platform: string;
+  /** Where it was written (a Signal group or number, a Mattermost channel). */
+  conversation: string;
+  /** The message it quotes or the thread it is in, when the platform says so. */
+  inReplyTo?: string;
+  /** Who wrote it, as the platform identifies them (number, account id, user id). */
+  sender: string;
+  text: string;
+  /** The platform's id of this inbound message: the same message delivered twice is acted on once. */
+  externalId: string;
+}
+
+export interface ChatNotifier {
+  readonly platform: string;
+  /** Sends to the platform's configured conversation; throws `ChatSendError` on failure. */
+  send(message: OutgoingMessage): Promise<SentMessage>;
+  /** Starts receiving replies; each is handed to `onReply`. */
+  start(onReply: (reply: InboundReply) => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A send that failed; `retryAfterMs` when the platform said how long to wait (rate limits). */
+export class ChatSendError extends Error {
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = 'ChatSendError';
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}

@@ -1,0 +1,11 @@
+import { createShellNotifier } from './shell/shell-notifier.ts';
+
+/**
+ * Every chat platform, by the name of its folder under notifiers/. test/unit/notifier-registry.test.ts
+ * fails when a folder is missing here. bot/ decides which are configured and builds them.
+ */
+export const notifierRegistry = {
+  shell: createShellNotifier,
+} as const;
+
+export type NotifierPlatform = keyof typeof notifierRegistry;
