@@ -42,7 +42,11 @@ export interface InboundReply {
   inReplyTo?: string;
   /** Who wrote it, as the platform identifies them (number, account id, user id). */
   sender: string;
+  /** Other identities of the same sender (a Signal number beside its account UUID). */
+  senderAliases?: string[];
+  /** For a reaction, the emoji; `inReplyTo` is then the message reacted to. */
   text: string;
+  reaction?: boolean;
   /** The platform's id of this inbound message: the same message delivered twice is acted on once. */
   externalId: string;
 }

@@ -1,4 +1,5 @@
 import { createShellNotifier } from './shell/shell-notifier.ts';
+import { createSignalNotifier } from './signal/signal-notifier.ts';
 
 /**
  * Every chat platform, by the name of its folder under notifiers/. test/unit/notifier-registry.test.ts
@@ -6,6 +7,7 @@ import { createShellNotifier } from './shell/shell-notifier.ts';
  */
 export const notifierRegistry = {
   shell: createShellNotifier,
+  signal: createSignalNotifier,
 } as const;
 
 export type NotifierPlatform = keyof typeof notifierRegistry;
