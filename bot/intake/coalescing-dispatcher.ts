@@ -2,6 +2,7 @@ import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-c
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { Logger } from '../logging/index.ts';
+import { createPeriodicTask } from '../runtime/periodic-task.ts';
 
 const QUEUE = 'incident-updates';
 
@@ -24,8 +25,6 @@ export interface CoalescingOptions {
 export function createCoalescingDispatcher(options: CoalescingOptions): IncidentDispatcher & { flushDue(): Promise<number>; start(): void; stop(): Promise<void> } {
   const now = options.now ?? (() => new Date());
   const windowKey = (incidentId: number) => `update-window:${incidentId}`;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
 
   async function forward(change: IncidentChange): Promise<void> {
     await options.inner.dispatch(change);
@@ -84,27 +83,15 @@ export function createCoalescingDispatcher(options: CoalescingOptions): Incident
     };
   }
 
+  const task = createPeriodicTask(flushDue, {
+    everyMs: Math.max(50, Math.min(1_000, Math.floor(options.intervalMs / 4))),
+    onError: (error) => options.logger.warn({ err: error }, 'coalesced incident updates failed; retrying'),
+  });
+
   return {
     dispatch,
     flushDue,
-    start() {
-      const tick = Math.max(50, Math.min(1_000, Math.floor(options.intervalMs / 4)));
-      timer = setInterval(() => {
-        if (running) return;
-        running = flushDue()
-          .catch((error: unknown) => {
-            options.logger.warn({ err: error }, 'coalesced incident updates failed; retrying');
-            return 0;
-          })
-          .finally(() => {
-            running = undefined;
-          });
-      }, tick);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
+    start: task.start,
+    stop: task.stop,
   };
 }

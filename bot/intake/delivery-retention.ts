@@ -1,13 +1,12 @@
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { Logger } from '../logging/index.ts';
+import { createPeriodicTask } from '../runtime/periodic-task.ts';
 
 const HOUR_MS = 3_600_000;
 
 /** Deletes raw deliveries older than the retention; one replica at a time, hourly and at start. */
 export function createDeliveryRetention(options: { db: Queryable; coordination: Coordination; logger: Logger; days: number; everyMs?: number }) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
 
   async function purge(): Promise<number> {
     const lock = await options.coordination.acquireLock('delivery-retention', 10 * 60_000);
@@ -21,27 +20,14 @@ export function createDeliveryRetention(options: { db: Queryable; coordination: 
     }
   }
 
-  const run = () => {
-    running ??= purge()
-      .catch((error: unknown) => {
-        options.logger.warn({ err: error }, 'delivery retention failed');
-        return 0;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  };
+  const task = createPeriodicTask(purge, {
+    everyMs: options.everyMs ?? HOUR_MS,
+    onError: (error) => options.logger.warn({ err: error }, 'delivery retention failed'),
+  });
 
   return {
     purge,
-    start() {
-      run();
-      timer = setInterval(run, options.everyMs ?? HOUR_MS);
-      timer.unref();
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
+    start: task.start,
+    stop: task.stop,
   };
 }

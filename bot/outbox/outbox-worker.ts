@@ -1,6 +1,7 @@
 import { ChatSendError, type ChatNotifier } from '../../graphs/chat-port.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
+import { createPeriodicTask } from '../runtime/periodic-task.ts';
 import type { OutboxMessage, OutboxRepository } from './outbox-repository.ts';
 
 export interface OutboxWorkerOptions {
@@ -34,9 +35,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const maxDelayMs = options.maxDelayMs ?? 300_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const random = options.random ?? Math.random;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = true;
 
   async function deliver(item: OutboxMessage): Promise<void> {
     const notifier = byPlatform.get(item.channel)!;
@@ -72,40 +70,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
   }
 
-  function schedule(delay: number): void {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, delay);
-    timer.unref();
-  }
-
-  function tick(): void {
-    if (running) return;
-    running = drain()
-      .catch((error: unknown) => {
-        options.logger.warn({ err: error }, 'outbox pass failed; will retry');
-        return 0;
-      })
-      .finally(() => {
-        running = undefined;
-        schedule(pollMs);
-      });
-  }
+  const task = createPeriodicTask(drain, {
+    everyMs: pollMs,
+    onError: (error) => options.logger.warn({ err: error }, 'outbox pass failed; will retry'),
+  });
 
   return {
     drain,
-    start() {
-      stopped = false;
-      schedule(0);
-    },
+    start: task.start,
     /** Look now rather than at the next poll (after enqueueing). */
-    wake() {
-      if (!running) schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
+    wake: task.wake,
+    stop: task.stop,
   };
 }

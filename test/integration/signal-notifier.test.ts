@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatSendError, type ChatNotifier, type InboundReply, type OutgoingQuestion } from '../../graphs/chat-port.ts';
+import { ChatSendError, type ChatNotifier, type InboundReply } from '../../graphs/chat-port.ts';
 import { createSignalNotifier } from '../../notifiers/signal/signal-notifier.ts';
 import { findFreePort } from '../../bot/db/free-port.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
@@ -9,17 +9,11 @@ import { createMigratedDatabase, databaseBackends } from '../helpers/databases.t
 import { silentLogger } from '../helpers/silent-logger.ts';
 import { startSignalFake } from '../fakes/signal-rest-api.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { solutionsQuestion } from '../helpers/sample-messages.ts';
 
 const BOT = '+4917098765432';
 const OWNER = '+4915112345678';
-const question: OutgoingQuestion = {
-  kind: 'question',
-  questionId: 'q7',
-  title: '📋 Solutions found',
-  body: 'radarr-0 uses 95% of its memory limit.',
-  options: [{ number: 1, label: 'Increase memory 1GB → 2GB', impact: '30s restart', risk: 'low' }],
-  replyHint: 'Reply: 1, ignore, or custom: …',
-};
+const question = solutionsQuestion;
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

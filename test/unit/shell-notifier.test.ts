@@ -1,16 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { InboundReply, OutgoingQuestion } from '../../graphs/chat-port.ts';
+import type { InboundReply } from '../../graphs/chat-port.ts';
 import { createShellNotifier } from '../../notifiers/shell/shell-notifier.ts';
+import { solutionsQuestion } from '../helpers/sample-messages.ts';
 
-const question: OutgoingQuestion = {
-  kind: 'question',
-  questionId: 'q1',
-  title: '📋 Solutions found',
-  body: 'radarr-0 uses 95% of its memory limit.',
-  options: [{ number: 1, label: 'Increase memory 1GB → 2GB', impact: '30s restart', risk: 'low' }],
-  replyHint: 'Reply: 1, ignore, or custom: …',
-};
+const question = solutionsQuestion;
 
 function terminal(interactive: boolean) {
   const input = new PassThrough();

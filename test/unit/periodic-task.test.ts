@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createPeriodicTask } from '../../bot/runtime/periodic-task.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('periodic tasks', () => {
+  it('run at start and then every interval, never two at once', async () => {
+    let active = 0;
+    let maxActive = 0;
+    let runs = 0;
+    const task = createPeriodicTask(
+      async () => {
+        active += 1;
+        maxActive = Math.max(maxActive, active);
+        runs += 1;
+        await sleep(15);
+        active -= 1;
+      },
+      { everyMs: 10, onError: () => undefined },
+    );
+    task.start();
+    for (let i = 0; i < 5; i++) task.wake();
+    await sleep(120);
+    await task.stop();
+    expect(maxActive).toBe(1);
+    expect(runs).toBeGreaterThanOrEqual(3);
+    const after = runs;
+    await sleep(50);
+    expect(runs).toBe(after);
+  });
+
+  it('wait for a run in progress when stopped, and keep going after a failing run', async () => {
+    let finished = 0;
+    let calls = 0;
+    const errors: unknown[] = [];
+    const task = createPeriodicTask(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('first run fails');
+        await sleep(30);
+        finished += 1;
+      },
+      { everyMs: 5, onError: (error) => errors.push(error) },
+    );
+    task.start();
+    await sleep(20);
+    await task.stop();
+    expect(errors).toHaveLength(1);
+    expect(finished).toBe(calls - 1);
+  });
+
+  it('wait a whole interval before the first run when asked to', async () => {
+    let runs = 0;
+    const task = createPeriodicTask(() => Promise.resolve(void (runs += 1)), { everyMs: 60, onError: () => undefined, runAtStart: false });
+    task.start();
+    await sleep(30);
+    expect(runs).toBe(0);
+    await sleep(50);
+    expect(runs).toBe(1);
+    await task.stop();
+  });
+});
