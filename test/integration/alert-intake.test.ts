@@ -282,12 +282,16 @@ for (const backend of databaseBackends()) {
         });
       }
 
-      it('answers 400 for a NUL character PostgreSQL cannot store, and stores nothing', async () => {
+      it('answers 400 naming the field for text PostgreSQL cannot store (NUL, a lone surrogate), and stores nothing', async () => {
         const before = await deliveries();
         const body = alertGroup('nul-group', [{ fingerprint: 'n1' }]);
         (body.commonLabels as Record<string, string>).evil = 'a\u0000b';
         const response = await am(body);
         expect(response.statusCode).toBe(400);
+        expect(response.json().message).toMatch(/^commonLabels\.evil contains a NUL character or invalid Unicode/);
+        const surrogate = alertGroup('nul-group', [{ fingerprint: 'n1' }]);
+        (surrogate.alerts![0]!.annotations as Record<string, string>).summary = 'broken \ud800 text';
+        expect((await am(surrogate)).json().message).toMatch(/^alerts\[0\]\.annotations\.summary /);
         expect(await deliveries()).toBe(before);
         expect(await incidentFor('nul-group')).toBeUndefined();
       });

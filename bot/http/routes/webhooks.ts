@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkAuthorization, hasCredentials, type Credentials } from '../../../webhooks/authorization.ts';
 import type { SourceName } from '../../../webhooks/intake-event.ts';
 import type { WebhookSource } from '../../../webhooks/registry.ts';
+import { findUnstorableText } from '../../../webhooks/storable-text.ts';
 import { isLoopbackHost } from '../../config/index.ts';
 import { StewardError } from '../../errors.ts';
 import type { Intake } from '../../intake/create-intake.ts';
@@ -45,6 +46,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
       },
       handler: async (request) => {
         const stopTimer = deps.metrics.ingestDuration.startTimer({ source: source.name });
+        const unstorable = findUnstorableText(request.body);
+        if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode, which cannot be stored`);
         const parsed = source.parse(request.body);
         if (!parsed.ok) throw new StewardError('bad_request', `${parsed.field} ${parsed.message}`);
         const result = await deps.intake.accept(
