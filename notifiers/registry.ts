@@ -1,4 +1,5 @@
 import { createShellNotifier } from './shell/shell-notifier.ts';
+import { createMattermostNotifier } from './mattermost/mattermost-notifier.ts';
 import { createSignalNotifier } from './signal/signal-notifier.ts';
 
 /**
@@ -6,6 +7,7 @@ import { createSignalNotifier } from './signal/signal-notifier.ts';
  * fails when a folder is missing here. bot/ decides which are configured and builds them.
  */
 export const notifierRegistry = {
+  mattermost: createMattermostNotifier,
   shell: createShellNotifier,
   signal: createSignalNotifier,
 } as const;

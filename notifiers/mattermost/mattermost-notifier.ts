@@ -1,0 +1,153 @@
+import axios from 'axios';
+import WebSocket from 'ws';
+import { ChatSendError, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
+import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
+import { signAction } from './action-signature.ts';
+import { decodePostedEvent } from './decode-posted.ts';
+
+/** Mattermost's default MaxPostSize is 16,383 characters; stay well inside it. */
+const POST_LIMIT = 15_000;
+
+export type MattermostLog = (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
+
+export interface MattermostNotifierOptions {
+  /** e.g. https://chat.home.arpa */
+  url: string;
+  /** The bot account's access token. */
+  token: string;
+  channelId: string;
+  /** How Mattermost reaches Steward for button callbacks; without it questions carry no buttons. */
+  publicUrl?: string;
+  /** Signs button contexts (see action-signature.ts). */
+  actionSecret: string;
+  /** How long a button stays valid (default 24 h, like an approval). */
+  actionTtlMs?: number;
+  log: MattermostLog;
+  reconnectMs?: number;
+  maxReconnectMs?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+/**
+ * Mattermost through its REST API v4 (posts, with buttons for questions) and its websocket (thread
+ * and channel replies arrive as `posted` events, so text replies need no public URL).
+ */
+export function createMattermostNotifier(options: MattermostNotifierOptions): ChatNotifier & { botUserId(): string | undefined } {
+  const http = axios.create({
+    baseURL: `${options.url.replace(/\/$/, '')}/api/v4`,
+    timeout: 15_000,
+    headers: { authorization: `Bearer ${options.token}` },
+    validateStatus: () => true,
+  });
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const channels = new Set([options.channelId]);
+  let botUserId: string | undefined;
+  let running = false;
+  let socket: WebSocket | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+
+  function buttons(message: OutgoingMessage): Record<string, unknown> | undefined {
+    if (message.kind !== 'question' || !options.publicUrl) return undefined;
+    const url = `${options.publicUrl.replace(/\/$/, '')}/mattermost/actions`;
+    const expires = now() + (options.actionTtlMs ?? 24 * 3_600_000);
+    const action = (id: string, name: string, option: string, style: string) => ({
+      id,
+      type: 'button',
+      name,
+      style,
+      integration: { url, context: signAction(options.actionSecret, message.questionId, option, expires) },
+    });
+    const actions = message.options.map((option) =>
+      action(`option${option.number}`, `${option.number}. ${option.label}`.slice(0, 60), String(option.number), option.risk === 'high' ? 'danger' : option.number === 1 ? 'primary' : 'default'),
+    );
+    actions.push(action('ignore', 'Ignore', 'ignore', 'default'));
+    return { attachments: [{ fallback: message.replyHint, actions }] };
+  }
+
+  async function createPost(body: Record<string, unknown>): Promise<string> {
+    let response;
+    try {
+      response = await http.post('/posts', body);
+    } catch (error) {
+      throw new ChatSendError(`Mattermost unreachable: ${(error as Error).message}`, { retryable: true, cause: error });
+    }
+    if (response.status === 201) return String((response.data as { id: unknown }).id);
+    const detail = (response.data as { message?: string } | undefined)?.message ?? `status ${response.status}`;
+    if (response.status === 429) {
+      const reset = Number(response.headers['x-ratelimit-reset']);
+      throw new ChatSendError(`Mattermost rate limit: ${detail}`, { retryable: true, retryAfterMs: reset > 0 ? reset * 1000 : 10_000 });
+    }
+    throw new ChatSendError(`Mattermost refused the post: ${detail}`, { retryable: response.status >= 500 });
+  }
+
+  function connect(onReply: (reply: InboundReply) => Promise<void>, attempt: number, downSince?: number): void {
+    if (!running) return;
+    const url = `${options.url.replace(/^http/, 'ws').replace(/\/$/, '')}/api/v4/websocket`;
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${options.token}` } });
+    socket = ws;
+    ws.on('open', () => {
+      // Some proxies drop the upgrade's Authorization header; the challenge authenticates in-band too.
+      ws.send(JSON.stringify({ seq: 1, action: 'authentication_challenge', data: { token: options.token } }));
+    });
+    ws.on('message', (data: WebSocket.RawData) => {
+      let frame: unknown;
+      try {
+        const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+        frame = JSON.parse(text);
+      } catch {
+        return;
+      }
+      if ((frame as { event?: unknown }).event === 'hello') {
+        attempt = 0;
+        if (downSince !== undefined) options.log('warn', 'Mattermost websocket reconnected; replies posted meanwhile are not replayed', { downMs: now() - downSince });
+        downSince = undefined;
+        return;
+      }
+      const decoded = decodePostedEvent(frame, botUserId ?? '', channels);
+      if ('reply' in decoded) {
+        void onReply(decoded.reply).catch((error: unknown) => options.log('error', 'handling a Mattermost reply failed', { error: (error as Error).message }));
+      }
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      if (!running) return;
+      const since = downSince ?? now();
+      const delay = Math.min(options.maxReconnectMs ?? 10_000, (options.reconnectMs ?? 250) * 2 ** Math.min(attempt, 10)) * (0.5 + random());
+      reconnectTimer = setTimeout(() => connect(onReply, attempt + 1, since), delay);
+    });
+  }
+
+  return {
+    platform: 'mattermost',
+    botUserId: () => botUserId,
+
+    async send(message: OutgoingMessage): Promise<SentMessage> {
+      const parts = splitMessage(renderMessage(message, 'markdown'), POST_LIMIT);
+      const ids: string[] = [];
+      for (const [index, part] of parts.entries()) {
+        // Buttons go on the last part, under the options they answer; later parts thread under the first.
+        const props = index === parts.length - 1 ? buttons(message) : undefined;
+        ids.push(await createPost({ channel_id: options.channelId, message: part, ...(ids[0] ? { root_id: ids[0] } : {}), ...(props ? { props } : {}) }));
+      }
+      return { platformRef: ids[0]! };
+    },
+
+    async start(onReply) {
+      const me = await http.get('/users/me');
+      if (me.status !== 200) throw new Error(`Mattermost /users/me answered ${me.status}: check MATTERMOST_TOKEN`);
+      botUserId = String((me.data as { id: unknown }).id);
+      running = true;
+      options.log('info', 'Mattermost receiving', { channel: options.channelId });
+      connect(onReply, 0);
+    },
+
+    stop() {
+      running = false;
+      clearTimeout(reconnectTimer);
+      socket?.close();
+      return Promise.resolve();
+    },
+  };
+}

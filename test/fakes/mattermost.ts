@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A loopback Mattermost speaking REST v4 and the websocket as ../shared/specs/mattermost.md describes:
+ * Bearer tokens on REST and on the upgrade (or the in-band `authentication_challenge`), a `hello`
+ * event, and `posted` events whose `post` is a JSON string.
+ */
+export async function startMattermostFake(options: { token: string; botUserId?: string }) {
+  const botUserId = options.botUserId ?? 'stewardbotuserid000000000a';
+  const posts: Record<string, unknown>[] = [];
+  const sockets = new Set<WebSocket>();
+  let seq = 0;
+  const wss = new WebSocketServer({ noServer: true });
+  const authorized = (header: string | undefined) => header === `Bearer ${options.token}`;
+  const newId = () => randomBytes(13).toString('hex');
+
+  const server = http.createServer((request, response) => {
+    const reply = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (!authorized(request.headers.authorization)) {
+      return reply(401, { id: 'api.context.session_expired.app_error', message: 'Invalid or expired session, please login again.', status_code: 401 });
+    }
+    if (request.method === 'GET' && request.url === '/api/v4/users/me') return reply(200, { id: botUserId, username: 'steward', is_bot: true });
+    if (request.method === 'POST' && request.url === '/api/v4/posts') {
+      let raw = '';
+      request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      request.on('end', () => {
+        const body = JSON.parse(raw) as Record<string, unknown>;
+        if (typeof body.channel_id !== 'string' || typeof body.message !== 'string') {
+          return reply(400, { id: 'api.context.invalid_body_param.app_error', message: 'Invalid or missing post in request body.', status_code: 400 });
+        }
+        const post = { id: newId(), create_at: Date.now(), user_id: botUserId, root_id: '', props: {}, ...body };
+        posts.push(post);
+        return reply(201, post);
+      });
+      return;
+    }
+    reply(404, { id: 'api.context.404.app_error', message: 'Sorry, we could not find the page.', status_code: 404 });
+  });
+
+  server.on('upgrade', (request, socket, head) => {
+    if (request.url !== '/api/v4/websocket') {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const hello = () => {
+        sockets.add(ws);
+        ws.send(JSON.stringify({ event: 'hello', data: { server_version: '10.5.0' }, broadcast: { omit_users: null, user_id: botUserId, channel_id: '', team_id: '' }, seq: seq++ }));
+      };
+      if (authorized(request.headers.authorization)) hello();
+      ws.on('message', (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { seq: number; action: string; data?: { token?: string } };
+        if (message.action !== 'authentication_challenge') return;
+        const ok = message.data?.token === options.token;
+        ws.send(JSON.stringify(ok ? { status: 'OK', seq_reply: message.seq } : { status: 'FAIL', seq_reply: message.seq, error: { id: 'api.web_socket_router.not_authenticated.app_error' } }));
+        if (ok && !sockets.has(ws)) hello();
+      });
+      ws.on('close', () => sockets.delete(ws));
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    botUserId,
+    posts,
+    connections: () => sockets.size,
+    /** Someone posts in a channel: a `posted` event to every authenticated socket. */
+    userPosts(post: { userId: string; username: string; channelId: string; message: string; rootId?: string; props?: Record<string, unknown> }) {
+      const id = newId();
+      const inner = { id, create_at: Date.now(), update_at: Date.now(), edit_at: 0, delete_at: 0, is_pinned: false, user_id: post.userId, channel_id: post.channelId, root_id: post.rootId ?? '', original_id: '', message: post.message, type: '', props: post.props ?? {}, hashtags: '', pending_post_id: '', reply_count: 0, metadata: {} };
+      const frame = { event: 'posted', data: { channel_display_name: 'ops', channel_name: 'ops', channel_type: 'O', post: JSON.stringify(inner), sender_name: `@${post.username}`, set_online: true, team_id: 'team1' }, broadcast: { omit_users: null, user_id: '', channel_id: post.channelId, team_id: '' }, seq: seq++ };
+      for (const ws of sockets) ws.send(JSON.stringify(frame));
+      return id;
+    },
+    dropSockets() {
+      for (const ws of sockets) ws.terminate();
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

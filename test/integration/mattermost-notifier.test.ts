@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InboundReply } from '../../graphs/chat-port.ts';
+import { verifyAction } from '../../notifiers/mattermost/action-signature.ts';
+import { createMattermostNotifier } from '../../notifiers/mattermost/mattermost-notifier.ts';
+import { startMattermostFake } from '../fakes/mattermost.ts';
+import { solutionsQuestion } from '../helpers/sample-messages.ts';
+
+const TOKEN = 'mattermost-bot-token-0123456789';
+const SECRET = 'button-secret-0123456789';
+const CHANNEL = 'opschannelid00000000000000';
+const OWNER = 'owneruserid000000000000000';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function until(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function setup(extra: { token?: string; publicUrl?: string | null } = {}) {
+  const fake = await startMattermostFake({ token: TOKEN });
+  const logs: string[] = [];
+  const notifier = createMattermostNotifier({
+    url: fake.url,
+    token: extra.token ?? TOKEN,
+    channelId: CHANNEL,
+    publicUrl: extra.publicUrl === null ? undefined : (extra.publicUrl ?? 'https://steward.home.arpa'),
+    actionSecret: SECRET,
+    log: (_level, message) => logs.push(message),
+    reconnectMs: 20,
+    maxReconnectMs: 100,
+  });
+  const replies: InboundReply[] = [];
+  cleanup.push(() => fake.close());
+  cleanup.push(() => notifier.stop());
+  return { fake, notifier, replies, logs, start: () => notifier.start((reply) => Promise.resolve(void replies.push(reply))) };
+}
+
+describe('Mattermost notifier against a loopback Mattermost', () => {
+  it('posts a question in Markdown with one signed button per option, pointing at Steward', async () => {
+    const { fake, notifier } = await setup();
+    const sent = await notifier.send(solutionsQuestion);
+    const post = fake.posts[0] as { id: string; channel_id: string; message: string; props: { attachments: { actions: { id: string; name: string; integration: { url: string; context: unknown } }[] }[] } };
+    expect(sent.platformRef).toBe(post.id);
+    expect(post.channel_id).toBe(CHANNEL);
+    expect(post.message).toContain('**📋 Solutions found**');
+    const actions = post.props.attachments[0]!.actions;
+    expect(actions.map((action) => action.id)).toEqual(['option1', 'ignore']);
+    expect(actions[0]!.integration.url).toBe('https://steward.home.arpa/mattermost/actions');
+    expect(verifyAction(SECRET, actions[0]!.integration.context, Date.now())).toEqual({ ok: true, question: 'q7', option: '1' });
+    expect(verifyAction(SECRET, actions[1]!.integration.context, Date.now())).toEqual({ ok: true, question: 'q7', option: 'ignore' });
+  });
+
+  it('posts without buttons when Mattermost cannot reach Steward (no PUBLIC_URL)', async () => {
+    const { fake, notifier } = await setup({ publicUrl: null });
+    await notifier.send(solutionsQuestion);
+    expect((fake.posts[0] as { props: Record<string, unknown> }).props).toEqual({});
+  });
+
+  it('refuses to start with a wrong token, and a post with it is not retried', async () => {
+    const { notifier } = await setup({ token: 'wrong-token-0123456789abcdef' });
+    await expect(notifier.start(() => Promise.resolve())).rejects.toThrow(/MATTERMOST_TOKEN/);
+    await expect(notifier.send(solutionsQuestion)).rejects.toMatchObject({ retryable: false });
+  });
+
+  it('receives channel and thread replies over the websocket, and ignores its own posts', async () => {
+    const { fake, notifier, replies, start } = await setup();
+    await start();
+    expect(notifier.botUserId()).toBe(fake.botUserId);
+    await until('the socket', () => fake.connections() === 1);
+    const question = await notifier.send(solutionsQuestion);
+    fake.userPosts({ userId: fake.botUserId, username: 'steward', channelId: CHANNEL, message: 'echo of our own' });
+    fake.userPosts({ userId: OWNER, username: 'owner', channelId: 'otherchannel', message: '2' });
+    const id = fake.userPosts({ userId: OWNER, username: 'owner', channelId: CHANNEL, message: '1', rootId: question.platformRef });
+    await until('the reply', () => replies.length === 1);
+    expect(replies).toEqual([{ platform: 'mattermost', conversation: CHANNEL, sender: OWNER, senderAliases: ['owner'], text: '1', externalId: id, inReplyTo: question.platformRef }]);
+  });
+
+  it('reconnects after the websocket drops and processes a reply posted after the reconnect', async () => {
+    const { fake, replies, logs, start } = await setup();
+    await start();
+    await until('the socket', () => fake.connections() === 1);
+    fake.dropSockets();
+    await until('the drop', () => fake.connections() === 0);
+    await until('the reconnect', () => fake.connections() === 1);
+    fake.userPosts({ userId: OWNER, username: 'owner', channelId: CHANNEL, message: 'approve' });
+    await until('the reply', () => replies.length === 1);
+    expect(replies[0]!.text).toBe('approve');
+    expect(logs.some((line) => line.startsWith('Mattermost websocket reconnected'))).toBe(true);
+  });
+});
