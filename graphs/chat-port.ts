@@ -53,8 +53,11 @@ export interface InboundReply {
 
 export interface ChatNotifier {
   readonly platform: string;
-  /** Sends to the platform's configured conversation; throws `ChatSendError` on failure. */
-  send(message: OutgoingMessage): Promise<SentMessage>;
+  /**
+   * Sends to the platform's configured conversation, or to `conversation` (as an inbound reply named
+   * it) when given; throws `ChatSendError` on failure.
+   */
+  send(message: OutgoingMessage, conversation?: string): Promise<SentMessage>;
   /** Starts receiving replies; each is handed to `onReply`. */
   start(onReply: (reply: InboundReply) => Promise<void>): Promise<void>;
   stop(): Promise<void>;

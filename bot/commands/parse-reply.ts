@@ -1,5 +1,5 @@
 import { parseDelay } from './durations.ts';
-import type { AutonomyAnswer, Reply } from './types.ts';
+import type { AutonomyAnswer, Reply } from '../../graphs/replies.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

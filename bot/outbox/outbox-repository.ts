@@ -4,15 +4,22 @@ import type { Queryable } from '../db/pool.ts';
 export interface OutboxMessage {
   id: number;
   channel: string;
+  /** The platform's conversation to answer in; undefined for the configured one. */
+  conversation: string | undefined;
   message: OutgoingMessage;
   attempts: number;
 }
+
+/** What the `conversation` column holds for "the platform's configured conversation". */
+const CONFIGURED = 'default';
 
 export interface EnqueueRequest {
   channels: readonly string[];
   message: OutgoingMessage;
   /** Makes enqueueing idempotent per channel: `incident:14:question:3` on two channels is two rows. */
   dedupKey?: string;
+  /** Answer in this conversation (from an inbound reply) instead of the configured one. */
+  conversation?: string;
   incidentId?: number;
 }
 
@@ -29,8 +36,8 @@ export function createOutboxRepository(db: Queryable) {
       for (const channel of request.channels) {
         const result = await db.query<{ id: string }>(
           `INSERT INTO outbox (channel, conversation, kind, payload, dedup_key, incident_id)
-           VALUES ($1, 'default', $2, $3, $4, $5) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-          [channel, request.message.kind, request.message, request.dedupKey ? `${request.dedupKey}:${channel}` : null, request.incidentId ?? null],
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+          [channel, request.conversation ?? CONFIGURED, request.message.kind, request.message, request.dedupKey ? `${request.dedupKey}:${channel}` : null, request.incidentId ?? null],
         );
         if (result.rows[0]) ids.push(Number(result.rows[0].id));
       }
@@ -38,7 +45,7 @@ export function createOutboxRepository(db: Queryable) {
     },
 
     async claimDue(channels: readonly string[], limit: number, leaseMs: number): Promise<OutboxMessage[]> {
-      const result = await db.query<{ id: string; channel: string; payload: OutgoingMessage; attempts: number }>(
+      const result = await db.query<{ id: string; channel: string; conversation: string; payload: OutgoingMessage; attempts: number }>(
         // SKIP LOCKED lets workers take different rows without waiting; the outer conditions are
         // checked again on the row's latest version, so a row another worker just claimed is never
         // claimed twice.
@@ -49,11 +56,17 @@ export function createOutboxRepository(db: Queryable) {
              AND channel = ANY($1::text[])
            ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
            AND status = 'pending' AND (leased_until IS NULL OR leased_until < now())
-         RETURNING id, channel, payload, attempts`,
+         RETURNING id, channel, conversation, payload, attempts`,
         [channels, limit, leaseMs],
       );
       return result.rows
-        .map((row) => ({ id: Number(row.id), channel: row.channel, message: row.payload, attempts: row.attempts }))
+        .map((row) => ({
+          id: Number(row.id),
+          channel: row.channel,
+          conversation: row.conversation === CONFIGURED ? undefined : row.conversation,
+          message: row.payload,
+          attempts: row.attempts,
+        }))
         .sort((a, b) => a.id - b.id);
     },
 

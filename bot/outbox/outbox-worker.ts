@@ -39,7 +39,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function deliver(item: OutboxMessage): Promise<void> {
     const notifier = byPlatform.get(item.channel)!;
     try {
-      const sent = await notifier.send(item.message);
+      const sent = await notifier.send(item.message, item.conversation);
       await options.outbox.markSent(item.id, sent.platformRef);
       options.metrics.outboxSent.inc({ channel: item.channel });
     } catch (error) {

@@ -123,13 +123,13 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     platform: 'mattermost',
     botUserId: () => botUserId,
 
-    async send(message: OutgoingMessage): Promise<SentMessage> {
+    async send(message: OutgoingMessage, conversation?: string): Promise<SentMessage> {
       const parts = splitMessage(renderMessage(message, 'markdown'), POST_LIMIT);
       const ids: string[] = [];
       for (const [index, part] of parts.entries()) {
         // Buttons go on the last part, under the options they answer; later parts thread under the first.
         const props = index === parts.length - 1 ? buttons(message) : undefined;
-        ids.push(await createPost({ channel_id: options.channelId, message: part, ...(ids[0] ? { root_id: ids[0] } : {}), ...(props ? { props } : {}) }));
+        ids.push(await createPost({ channel_id: conversation ?? options.channelId, message: part, ...(ids[0] ? { root_id: ids[0] } : {}), ...(props ? { props } : {}) }));
       }
       return { platformRef: ids[0]! };
     },

@@ -43,10 +43,10 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
   let pollLoop: Promise<void> | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
-  async function postSend(text: string): Promise<string> {
+  async function postSend(text: string, recipients: readonly string[]): Promise<string> {
     let response;
     try {
-      response = await http.post('/v2/send', { number: options.number, recipients: options.recipients, message: text, text_mode: 'styled' });
+      response = await http.post('/v2/send', { number: options.number, recipients, message: text, text_mode: 'styled' });
     } catch (error) {
       throw new ChatSendError(`signal-cli-rest-api unreachable: ${(error as Error).message}`, { retryable: true, cause: error });
     }
@@ -64,17 +64,17 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
       const error = (response.data as { error?: string } | undefined)?.error ?? `status ${response.status}`;
       throw new ChatSendError(`signal-cli-rest-api refused the message: ${error}`, { retryable: false });
     }
-    return timestampOf(response.data);
+    return timestampOf(response.data, recipients.length);
   }
 
-  function timestampOf(data: unknown): string {
+  function timestampOf(data: unknown, recipientCount: number): string {
     const parsed = sendResponseSchema.safeParse(data);
     if (!parsed.success) throw new ChatSendError('signal-cli-rest-api answered with an unknown shape', { retryable: false });
     const result = Array.isArray(parsed.data) ? parsed.data[0]! : parsed.data;
     const failed = result.errors?.recipients ?? [];
     if (failed.length > 0) {
       const reasons = failed.map((recipient) => recipient.reason);
-      if (failed.length >= options.recipients.length) {
+      if (failed.length >= recipientCount) {
         const retryable = reasons.every((reason) => reason === 'RATE_LIMIT_FAILURE' || reason === 'NETWORK_FAILURE');
         throw new ChatSendError(`Signal could not deliver to any recipient: ${reasons.join(', ')}`, { retryable, retryAfterMs: reasons.includes('RATE_LIMIT_FAILURE') ? RATE_LIMIT_RETRY_MS : undefined });
       }
@@ -143,11 +143,12 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
     platform: 'signal',
     mode: () => mode,
 
-    async send(message: OutgoingMessage): Promise<SentMessage> {
+    async send(message: OutgoingMessage, conversation?: string): Promise<SentMessage> {
       const parts = splitMessage(renderMessage(message, 'signal-styled'), MESSAGE_LIMIT);
+      const recipients = conversation ? [conversation] : options.recipients;
       // Parts go out in order; the first one's timestamp is what quotes and reactions will name.
       const timestamps: string[] = [];
-      for (const part of parts) timestamps.push(await postSend(part));
+      for (const part of parts) timestamps.push(await postSend(part, recipients));
       return { platformRef: timestamps[0]! };
     },
 

@@ -57,6 +57,12 @@ describe('Mattermost notifier against a loopback Mattermost', () => {
     expect(verifyAction(SECRET, actions[1]!.integration.context, Date.now())).toEqual({ ok: true, question: 'q7', option: 'ignore' });
   });
 
+  it('answers in another channel when told to', async () => {
+    const { fake, notifier } = await setup();
+    await notifier.send({ kind: 'notice', title: 'Steward help', body: 'Reply with …' }, 'otherchannelid000000000000');
+    expect(fake.posts[0]).toMatchObject({ channel_id: 'otherchannelid000000000000' });
+  });
+
   it('posts without buttons when Mattermost cannot reach Steward (no PUBLIC_URL)', async () => {
     const { fake, notifier } = await setup({ publicUrl: null });
     await notifier.send(solutionsQuestion);

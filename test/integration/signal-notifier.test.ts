@@ -64,6 +64,13 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
     expect(sent.platformRef).toMatch(/^\d{13}$/);
   });
 
+  it('answers in the conversation a reply came from when told to (a group)', async () => {
+    const { fake, notifier } = await setup('json-rpc');
+    const group = 'group.bUhOMWtpWGdNWHBLejVBaDJsMTEwTkxRSHpJcllhRnVDM2MzbXpwU29hRT0=';
+    await notifier.send({ kind: 'notice', title: 'Steward help', body: 'Reply with …' }, group);
+    expect(fake.sent[0]).toMatchObject({ recipients: [group] });
+  });
+
   it('understands the newer array response', async () => {
     const { fake, notifier } = await setup('json-rpc', 'array');
     expect((await notifier.send(question)).platformRef).toMatch(/^\d{13}$/);

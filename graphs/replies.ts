@@ -17,3 +17,18 @@ export type Reply =
   | { kind: 'weekly' }
   | { kind: 'help' }
   | { kind: 'unknown'; text: string };
+
+/** Where a reply came from, for binding it to a question and answering in the same place. */
+export interface ReplyContext {
+  platform: string;
+  conversation: string;
+  sender: string;
+  /** The platform reference of the message it quotes, threads under or reacts to. */
+  inReplyTo?: string;
+  reaction: boolean;
+}
+
+/** The flow's side of chat: an approver's parsed reply. The incident flow implements it. */
+export interface ReplyHandler {
+  handle(reply: Reply, context: ReplyContext): Promise<void>;
+}

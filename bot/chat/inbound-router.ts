@@ -1,0 +1,97 @@
+import type { InboundReply } from '../../graphs/chat-port.ts';
+import type { ReplyHandler } from '../../graphs/replies.ts';
+import { helpText, parseReply, type Reply } from '../commands/index.ts';
+import type { Coordination } from '../coordination/index.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { AuditLog } from '../db/repositories/audit-log.ts';
+import type { Logger } from '../logging/index.ts';
+import type { OutboxRepository } from '../outbox/outbox-repository.ts';
+
+export type InboundOutcome = 'duplicate' | 'refused' | 'refused again' | 'ignored' | 'help' | 'handled';
+
+export interface InboundRouterDeps {
+  db: Queryable;
+  outbox: OutboxRepository;
+  coordination: Coordination;
+  audit: AuditLog;
+  logger: Logger;
+  /** Who may answer, per platform: numbers, account UUIDs, user ids or usernames. */
+  approvers: Readonly<Record<string, readonly string[]>>;
+  handler: ReplyHandler;
+  /** Called after something was queued, so the outbox sends it now rather than at the next poll. */
+  wake?: () => void;
+}
+
+/** A stranger hears "no" once a month at most; the audit log records every attempt. */
+const REFUSAL_QUIET_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Every inbound chat message passes here, in this order:
+ * 1. once: the same platform message delivered twice is acted on once;
+ * 2. approvers only: anyone else is audited, never acted on, and refused at most once;
+ * 3. the grammar: text that is not a command gets the short help, never a guess;
+ * 4. the flow: the parsed reply goes to the handler.
+ * The person at Steward's own terminal (the shell) is the owner.
+ */
+export function createInboundRouter(deps: InboundRouterDeps) {
+  const approvers = Object.fromEntries(Object.entries(deps.approvers).map(([platform, ids]) => [platform, new Set(ids.map(normalizeId))]));
+
+  function isApprover(reply: InboundReply): boolean {
+    if (reply.platform === 'shell') return true;
+    const allowed = approvers[reply.platform];
+    if (!allowed) return false;
+    return [reply.sender, ...(reply.senderAliases ?? [])].some((id) => allowed.has(normalizeId(id)));
+  }
+
+  async function answer(reply: InboundReply, title: string, body: string): Promise<void> {
+    await deps.outbox.enqueue({ channels: [reply.platform], conversation: reply.conversation, message: { kind: 'notice', title, body } });
+    deps.wake?.();
+  }
+
+  return {
+    async handle(reply: InboundReply): Promise<InboundOutcome> {
+      const fresh = await deps.db.query('INSERT INTO inbound_messages (platform, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [
+        reply.platform,
+        reply.externalId,
+      ]);
+      if (fresh.rowCount === 0) return 'duplicate';
+
+      if (!isApprover(reply)) {
+        // Only the length: a stranger's text is not ours to keep.
+        await deps.audit.record({ actor: reply.sender, channel: reply.platform, action: 'reply', subject: reply.conversation, outcome: 'refused: not an approver', details: { length: reply.text.length } });
+        deps.logger.warn({ platform: reply.platform, sender: reply.sender }, 'reply from someone who is not an approver refused');
+        if (!(await deps.coordination.claimOnce(`refused:${reply.platform}:${reply.sender}`, REFUSAL_QUIET_MS))) return 'refused again';
+        await answer(reply, '⛔ Not an approver', 'Steward only takes answers from the people its owner listed as approvers.');
+        return 'refused';
+      }
+
+      const parsed = toReply(reply);
+      if (!parsed) return 'ignored';
+      if (parsed.kind === 'unknown' || parsed.kind === 'help') {
+        await answer(reply, parsed.kind === 'help' ? 'Steward help' : "🤔 I didn't understand that", helpText());
+        return 'help';
+      }
+      await deps.handler.handle(parsed, {
+        platform: reply.platform,
+        conversation: reply.conversation,
+        sender: reply.sender,
+        reaction: reply.reaction === true,
+        ...(reply.inReplyTo ? { inReplyTo: reply.inReplyTo } : {}),
+      });
+      return 'handled';
+    },
+  };
+}
+
+export type InboundRouter = ReturnType<typeof createInboundRouter>;
+
+/** A 👍 reaction approves (the flow accepts it only where one default action exists); other reactions say nothing. */
+function toReply(reply: InboundReply): Reply | undefined {
+  if (reply.reaction) return reply.text === '👍' ? { kind: 'approve' } : undefined;
+  return parseReply(reply.text);
+}
+
+/** Usernames compare without case or a leading @; numbers and ids as written. */
+function normalizeId(id: string): string {
+  return id.trim().replace(/^@/, '').toLowerCase();
+}
