@@ -2,6 +2,7 @@ import axios from 'axios';
 import WebSocket from 'ws';
 import { ChatSendError, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
 import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
+import { parseJsonFrame, reconnectDelay } from '../websocket-frames.ts';
 import { signAction } from './action-signature.ts';
 import { decodePostedEvent } from './decode-posted.ts';
 
@@ -91,14 +92,9 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
       // Some proxies drop the upgrade's Authorization header; the challenge authenticates in-band too.
       ws.send(JSON.stringify({ seq: 1, action: 'authentication_challenge', data: { token: options.token } }));
     });
-    ws.on('message', (data: WebSocket.RawData) => {
-      let frame: unknown;
-      try {
-        const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-        frame = JSON.parse(text);
-      } catch {
-        return;
-      }
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      const frame = parseJsonFrame(data, isBinary);
+      if (frame === undefined) return;
       if ((frame as { event?: unknown }).event === 'hello') {
         attempt = 0;
         if (downSince !== undefined) options.log('warn', 'Mattermost websocket reconnected; replies posted meanwhile are not replayed', { downMs: now() - downSince });
@@ -114,7 +110,7 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     ws.on('close', () => {
       if (!running) return;
       const since = downSince ?? now();
-      const delay = Math.min(options.maxReconnectMs ?? 10_000, (options.reconnectMs ?? 250) * 2 ** Math.min(attempt, 10)) * (0.5 + random());
+      const delay = reconnectDelay(attempt, options.reconnectMs ?? 250, options.maxReconnectMs ?? 10_000, random);
       reconnectTimer = setTimeout(() => connect(onReply, attempt + 1, since), delay);
     });
   }

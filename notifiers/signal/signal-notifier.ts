@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import WebSocket from 'ws';
 import { ChatSendError, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
 import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
+import { parseJsonFrame, reconnectDelay } from '../websocket-frames.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
 import { sendResponseSchema } from './schema.ts';
 
@@ -94,14 +95,8 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
       downSince = undefined;
     });
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-      if (isBinary) return;
-      let frame: unknown;
-      try {
-        const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-        frame = JSON.parse(text);
-      } catch {
-        return;
-      }
+      const frame = parseJsonFrame(data, isBinary);
+      if (frame === undefined) return;
       if (frame && typeof frame === 'object' && 'error' in frame) {
         options.log('warn', 'signal-cli-rest-api reported an error on the receive socket', { error: frame.error });
         return;
@@ -112,8 +107,8 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
     ws.on('close', () => {
       if (!running) return;
       const since = downSince ?? Date.now();
-      const base = Math.min(options.maxReconnectMs ?? 10_000, (options.reconnectMs ?? 250) * 2 ** Math.min(attempt, 10));
-      reconnectTimer = setTimeout(() => connectSocket(onReply, attempt + 1, since), base * (0.5 + random()));
+      const delay = reconnectDelay(attempt, options.reconnectMs ?? 250, options.maxReconnectMs ?? 10_000, random);
+      reconnectTimer = setTimeout(() => connectSocket(onReply, attempt + 1, since), delay);
     });
   }
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatNotifier, InboundReply } from '../../graphs/chat-port.ts';
 import { solutionsQuestion } from '../helpers/sample-messages.ts';
+import { until } from '../helpers/until.ts';
 
 /** How a test drives one platform: its notifier, what its fake received, and users talking to it. */
 export interface NotifierDriver {
@@ -13,14 +14,6 @@ export interface NotifierDriver {
   echoOwnMessage?: (text: string) => void;
   ready(): Promise<void>;
   close(): Promise<void>;
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** What every chat platform must do; each supplies only a driver. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { closeFakeServer } from './close-server.ts';
 
 /**
  * A loopback Mattermost speaking REST v4 and the websocket as ../shared/specs/mattermost.md describes:
@@ -84,11 +85,6 @@ export async function startMattermostFake(options: { token: string; botUserId?: 
     dropSockets() {
       for (const ws of sockets) ws.terminate();
     },
-    async close() {
-      for (const ws of sockets) ws.terminate();
-      wss.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeFakeServer(server, wss),
   };
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { closeFakeServer } from './close-server.ts';
 
 export interface FakeSendResponse {
   status: number;
@@ -93,12 +94,7 @@ export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; nu
     dropSockets() {
       for (const ws of sockets) ws.terminate();
     },
-    async close() {
-      for (const ws of sockets) ws.terminate();
-      wss.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeFakeServer(server, wss),
   };
 }
 

@@ -4,6 +4,7 @@ import { verifyAction } from '../../notifiers/mattermost/action-signature.ts';
 import { createMattermostNotifier } from '../../notifiers/mattermost/mattermost-notifier.ts';
 import { startMattermostFake } from '../fakes/mattermost.ts';
 import { solutionsQuestion } from '../helpers/sample-messages.ts';
+import { until } from '../helpers/until.ts';
 
 const TOKEN = 'mattermost-bot-token-0123456789';
 const SECRET = 'button-secret-0123456789';
@@ -14,14 +15,6 @@ const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-
-async function until(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function setup(extra: { token?: string; publicUrl?: string | null } = {}) {
   const fake = await startMattermostFake({ token: TOKEN });

@@ -10,6 +10,7 @@ import { silentLogger } from '../helpers/silent-logger.ts';
 import { startSignalFake } from '../fakes/signal-rest-api.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { solutionsQuestion } from '../helpers/sample-messages.ts';
+import { until } from '../helpers/until.ts';
 
 const BOT = '+4917098765432';
 const OWNER = '+4915112345678';
@@ -35,14 +36,6 @@ async function setup(mode: 'json-rpc' | 'normal', responseShape: 'object' | 'arr
   cleanup.push(() => fake.close());
   cleanup.push(() => notifier.stop());
   return { fake, notifier, replies, logs, start: () => notifier.start((reply) => Promise.resolve(void replies.push(reply))) };
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function frame(text: string, timestamp: number) {

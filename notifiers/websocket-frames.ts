@@ -1,0 +1,17 @@
+import type WebSocket from 'ws';
+
+/** A websocket text frame as JSON; undefined for binary frames and text that is not JSON. */
+export function parseJsonFrame(data: WebSocket.RawData, isBinary = false): unknown {
+  if (isBinary) return undefined;
+  const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Exponential reconnect delay with ±50% jitter, so many clients do not reconnect in step. */
+export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 10)) * (0.5 + random());
+}
