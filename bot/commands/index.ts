@@ -1,4 +1,3 @@
 export { parseReply, DEFAULT_SNOOZE_MS, DEFAULT_DEFER_MS } from './parse-reply.ts';
-export { parseDelay, MAX_DELAY_MS } from './durations.ts';
 export { helpText } from './help-text.ts';
 export type { Reply, AutonomyAnswer } from '../../graphs/replies.ts';

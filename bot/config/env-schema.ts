@@ -38,7 +38,7 @@ const durationPattern = /^(\d+)(ms|s|m|h|d)$/;
 const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `30s`, `15m`, `2h`, `7d` → milliseconds. */
-export function parseDuration(value: string): number | undefined {
+function parseDuration(value: string): number | undefined {
   const match = durationPattern.exec(value.trim());
   return match ? Number(match[1]) * durationUnits[match[2]!]! : undefined;
 }
