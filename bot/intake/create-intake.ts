@@ -39,7 +39,7 @@ export function createIntake(deps: IntakeDeps) {
    * delivery and touches the incident when its alert states are unchanged; it stores nothing
    * otherwise, and the full transaction runs instead.
    */
-  async function storeRepeat(delivery: Delivery, event: AlertGroupEvent): Promise<IntakeResult | undefined> {
+  async function storeRepeat(delivery: Delivery, body: string, event: AlertGroupEvent): Promise<IntakeResult | undefined> {
     const result = await deps.pool.query<{ id: string }>(
       `WITH touched AS (
          UPDATE incidents SET last_seen_at = now()
@@ -48,20 +48,15 @@ export function createIntake(deps: IntakeDeps) {
        INSERT INTO deliveries (source, remote_address, headers, body, incident_id, outcome)
        SELECT $1, $4, $5, $6, touched.id, 'repeat' FROM touched
        RETURNING id`,
-      [delivery.source, event.groupKey, alertStateDigest(event), delivery.remoteAddress, delivery.headers, JSON.stringify(delivery.body)],
+      [delivery.source, event.groupKey, alertStateDigest(event), delivery.remoteAddress, delivery.headers, body],
     );
     const row = result.rows[0];
     return row ? { deliveryId: Number(row.id), changes: [], outcome: 'repeat' } : undefined;
   }
 
-  /** The delivery and everything it changes, in one transaction. */
-  function storeInTransaction(delivery: Delivery, events: IntakeEvent[]): Promise<IntakeResult> {
+  /** The delivery and everything it changes, in one transaction; the delivery row last, with its outcome. */
+  function storeInTransaction(delivery: Delivery, body: string, events: IntakeEvent[]): Promise<IntakeResult> {
     return inTransaction(deps.pool, async (client) => {
-      const inserted = await client.query<{ id: string }>(
-        'INSERT INTO deliveries (source, remote_address, headers, body) VALUES ($1, $2, $3, $4) RETURNING id',
-        [delivery.source, delivery.remoteAddress, delivery.headers, JSON.stringify(delivery.body)],
-      );
-      const deliveryId = Number(inserted.rows[0]!.id);
       const changes: IncidentChange[] = [];
       const outcomes: string[] = [];
       for (const event of events) {
@@ -75,17 +70,21 @@ export function createIntake(deps: IntakeDeps) {
       }
       const outcome = outcomes.join(', ');
       const incidentId = changes[0]?.incidentId ?? null;
-      await client.query('UPDATE deliveries SET outcome = $2, incident_id = $3 WHERE id = $1', [deliveryId, outcome, incidentId]);
-      return { deliveryId, changes, outcome };
+      const inserted = await client.query<{ id: string }>(
+        'INSERT INTO deliveries (source, remote_address, headers, body, incident_id, outcome) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [delivery.source, delivery.remoteAddress, delivery.headers, body, incidentId, outcome],
+      );
+      return { deliveryId: Number(inserted.rows[0]!.id), changes, outcome };
     });
   }
 
   return {
     async accept(delivery: Delivery, events: IntakeEvent[]): Promise<IntakeResult> {
       const only = events.length === 1 ? events[0] : undefined;
+      const body = JSON.stringify(delivery.body);
       let stored: IntakeResult;
       try {
-        stored = (only?.kind === 'alert-group' ? await storeRepeat(delivery, only) : undefined) ?? (await storeInTransaction(delivery, events));
+        stored = (only?.kind === 'alert-group' ? await storeRepeat(delivery, body, only) : undefined) ?? (await storeInTransaction(delivery, body, events));
       } catch (error) {
         throw asIntakeError(error);
       }
