@@ -34,11 +34,11 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     }
 
     app.post(source.path, {
-      onRequest: (request, reply, done) => {
+      onRequest: (request, _reply, done) => {
         const refusal = refuse(request, credentials, loopbackOnly);
         if (!refusal) return done();
         request.log.warn({ source: source.name, remote: request.socket.remoteAddress, reason: refusal }, 'webhook refused');
-        void reply.status(401).send({ error: 'unauthorized', message: refusal, requestId: String(request.id) });
+        done(new StewardError('unauthorized', refusal));
       },
       onResponse: (request: FastifyRequest, reply: FastifyReply, done) => {
         deps.metrics.webhookRequests.inc({ source: source.name, status: String(reply.statusCode) });
