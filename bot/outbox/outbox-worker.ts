@@ -59,7 +59,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
   }
 
-  /** One pass: claims and sends every due message (in order per channel). Returns how many were tried. */
+  /**
+   * One pass: claims and sends every due message, oldest first (a message waiting for a retry does
+   * not hold back the ones after it). Returns how many were tried.
+   */
   async function drain(): Promise<number> {
     let tried = 0;
     for (;;) {

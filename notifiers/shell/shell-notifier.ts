@@ -41,7 +41,9 @@ export function createShellNotifier(options: ShellNotifierOptions): ChatNotifier
         const text = line.trim();
         if (!text) return;
         received += 1;
-        void onReply({ platform: 'shell', conversation: 'terminal', sender: 'terminal', text, externalId: `shell-${startedAt}-${received}` }).finally(() => lines?.prompt());
+        void onReply({ platform: 'shell', conversation: 'terminal', sender: 'terminal', text, externalId: `shell-${startedAt}-${received}` })
+          .catch((error: unknown) => options.log(`handling that reply failed: ${(error as Error).message}`))
+          .finally(() => lines?.prompt());
       });
       lines.prompt();
       return Promise.resolve();

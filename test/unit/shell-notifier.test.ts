@@ -35,6 +35,15 @@ describe('shell notifier', () => {
     await shell.notifier.stop();
   });
 
+  it('survives a reply whose handling fails, and says so', async () => {
+    const shell = terminal(true);
+    await shell.notifier.start(() => Promise.reject(new Error('database is down')));
+    shell.input.write('1\n');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(shell.logged).toEqual(['handling that reply failed: database is down']);
+    await shell.notifier.stop();
+  });
+
   it('without a terminal, only logs', async () => {
     const shell = terminal(false);
     const replies: InboundReply[] = [];
