@@ -27,7 +27,20 @@ export interface OutgoingNotice {
   body: string;
 }
 
-export type OutgoingMessage = OutgoingQuestion | OutgoingNotice;
+/**
+ * What became of a question (answered, withdrawn), said where the question was asked: Mattermost
+ * redraws the question without its buttons, Signal quotes it, the shell prints the line.
+ */
+export interface OutgoingFollowUp {
+  kind: 'follow-up';
+  questionId: string;
+  /** The question as it was sent, for platforms that redraw it. */
+  original: OutgoingQuestion;
+  title: string;
+  body: string;
+}
+
+export type OutgoingMessage = OutgoingQuestion | OutgoingNotice | OutgoingFollowUp;
 
 export interface SentMessage {
   /** The platform's own reference (Signal timestamp, Mattermost post id), for edits and quotes. */
@@ -54,10 +67,20 @@ export interface InboundReply {
 export interface ChatNotifier {
   readonly platform: string;
   /**
+   * For platforms that rate-limit bursts: the outbox spaces sends to one conversation at least
+   * `minIntervalMs` apart and, when several notices wait for the same conversation, sends them as one.
+   */
+  readonly pacing?: { minIntervalMs: number; coalesce: boolean };
+  /**
    * Sends to the platform's configured conversation, or to `conversation` (as an inbound reply named
    * it) when given; throws `ChatSendError` on failure.
    */
   send(message: OutgoingMessage, conversation?: string): Promise<SentMessage>;
+  /**
+   * Follows up a question sent earlier as `target` (the `platformRef` its send returned): edits it
+   * where the platform can, otherwise answers it with a quote. Throws `ChatSendError` on failure.
+   */
+  followUp(target: string, message: OutgoingFollowUp, conversation?: string): Promise<SentMessage>;
   /** Starts receiving replies; each is handed to `onReply`. */
   start(onReply: (reply: InboundReply) => Promise<void>): Promise<void>;
   stop(): Promise<void>;

@@ -33,7 +33,7 @@ export function hasCredentials(credentials: Credentials): boolean {
   return credentials.bearer !== undefined || credentials.basic !== undefined;
 }
 
-function constantTimeEqual(given: string, expected: string): boolean {
+export function constantTimeEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   // Compare equal-length buffers always; the length check is folded in after.

@@ -1,5 +1,6 @@
 import type { InboundReply } from '../../graphs/chat-port.ts';
 import type { ReplyHandler } from '../../graphs/replies.ts';
+import { createApproverCheck } from './approvers.ts';
 import { helpText, parseReply, type Reply } from '../commands/index.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
@@ -31,17 +32,10 @@ const REFUSAL_QUIET_MS = 30 * 24 * 3_600_000;
  * 2. approvers only: anyone else is audited, never acted on, and refused at most once;
  * 3. the grammar: text that is not a command gets the short help, never a guess;
  * 4. the flow: the parsed reply goes to the handler.
- * The person at Steward's own terminal (the shell) is the owner.
  */
 export function createInboundRouter(deps: InboundRouterDeps) {
-  const approvers = Object.fromEntries(Object.entries(deps.approvers).map(([platform, ids]) => [platform, new Set(ids.map(normalizeId))]));
-
-  function isApprover(reply: InboundReply): boolean {
-    if (reply.platform === 'shell') return true;
-    const allowed = approvers[reply.platform];
-    if (!allowed) return false;
-    return [reply.sender, ...(reply.senderAliases ?? [])].some((id) => allowed.has(normalizeId(id)));
-  }
+  const approves = createApproverCheck(deps.approvers);
+  const isApprover = (reply: InboundReply) => approves(reply.platform, [reply.sender, ...(reply.senderAliases ?? [])]);
 
   async function answer(reply: InboundReply, title: string, body: string): Promise<void> {
     await deps.outbox.enqueue({ channels: [reply.platform], conversation: reply.conversation, message: { kind: 'notice', title, body } });
@@ -89,9 +83,4 @@ export type InboundRouter = ReturnType<typeof createInboundRouter>;
 function toReply(reply: InboundReply): Reply | undefined {
   if (reply.reaction) return reply.text === '👍' ? { kind: 'approve' } : undefined;
   return parseReply(reply.text);
-}
-
-/** Usernames compare without case or a leading @; numbers and ids as written. */
-function normalizeId(id: string): string {
-  return id.trim().replace(/^@/, '').toLowerCase();
 }

@@ -50,6 +50,18 @@ const duration = z
 
 const secretToken = z.string().min(16, { message: 'must be at least 16 characters (use a long random token)' });
 
+/** A comma-separated list; blanks dropped. Each item must pass `item`. */
+function commaList(item: RegExp, message: string) {
+  return z
+    .string()
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .refine((items) => items.length > 0 && items.every((part) => item.test(part)), { message });
+}
+
+const e164 = /^\+[1-9]\d{5,14}$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const signalGroup = /^group\.[A-Za-z0-9+/=_-]+$/;
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const envSchema = z.object({
@@ -73,6 +85,21 @@ export const envSchema = z.object({
   ),
   FLAP_WINDOW: withDefault(duration, '30m'),
   INCIDENT_UPDATE_INTERVAL: withDefault(duration, '1m'),
+  SIGNAL_API_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://signal-cli-rest-api:8080')),
+  SIGNAL_NUMBER: optional(z.string().regex(e164, { message: 'must be the bot account number in E.164 form, such as +4915112345678' })),
+  SIGNAL_RECIPIENTS: optional(
+    commaList(new RegExp(`${e164.source}|${signalGroup.source}`), 'must be E.164 numbers separated by commas, or one group.<id>').refine(
+      (items) => !items.some((item) => signalGroup.test(item)) || items.length === 1,
+      { message: 'must be one group.<id> alone, not mixed with numbers' },
+    ),
+  ),
+  SIGNAL_APPROVERS: optional(commaList(new RegExp(`${e164.source}|${uuid.source}`), 'must be E.164 numbers or Signal account UUIDs separated by commas')),
+  MATTERMOST_URL: optional(urlWithProtocols(['http:', 'https:'], 'https://chat.example.net')),
+  MATTERMOST_TOKEN: optional(z.string().min(8, { message: 'must be the bot account access token' })),
+  MATTERMOST_CHANNEL_ID: optional(z.string().regex(/^[a-z0-9]{26}$/, { message: 'must be a 26-character channel id (channel menu → View Info)' })),
+  MATTERMOST_APPROVERS: optional(commaList(/^@?[\w.-]+$/, 'must be user ids or usernames separated by commas')),
+  MATTERMOST_SLASH_TOKEN: optional(z.string().min(8, { message: "must be the slash command's token" })),
+  MATTERMOST_ACTION_SECRET: optional(secretToken),
   HTTP_BODY_LIMIT: withDefault(
     z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024, { message: 'must be at least 1024 bytes' }),
     1_048_576,
@@ -82,6 +109,15 @@ export const envSchema = z.object({
 export type EnvInput = z.infer<typeof envSchema>;
 
 /** Variables whose values are secret as a whole, or hold a password (URLs). Never logged. */
-export const secretVariables = ['DATABASE_URL', 'REDIS_URL', 'ALERTMANAGER_TOKEN', 'ALERTMANAGER_PASSWORD', 'COROOT_TOKEN'] as const satisfies readonly (keyof EnvInput)[];
+export const secretVariables = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'ALERTMANAGER_TOKEN',
+  'ALERTMANAGER_PASSWORD',
+  'COROOT_TOKEN',
+  'MATTERMOST_TOKEN',
+  'MATTERMOST_SLASH_TOKEN',
+  'MATTERMOST_ACTION_SECRET',
+] as const satisfies readonly (keyof EnvInput)[];
 
 export const knownVariables = Object.keys(envSchema.shape) as (keyof EnvInput)[];

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { envSchema, knownVariables, secretVariables, type EnvInput } from './env-schema.ts';
 import type { Config } from './types.ts';
@@ -67,7 +68,18 @@ function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
     if (!input.ALERTMANAGER_TOKEN && !input.ALERTMANAGER_USER) problems.push({ variable: 'ALERTMANAGER_TOKEN', message: `(or ALERTMANAGER_USER/ALERTMANAGER_PASSWORD) ${why}` });
     if (!input.COROOT_TOKEN) problems.push({ variable: 'COROOT_TOKEN', message: why });
   }
+  problems.push(...groupProblems(input, 'Signal', ['SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']));
+  problems.push(...groupProblems(input, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_TOKEN', 'MATTERMOST_CHANNEL_ID', 'MATTERMOST_APPROVERS']));
   return problems;
+}
+
+/** A chat platform is configured by all of its variables or none: half a platform is a mistake. */
+function groupProblems(input: EnvInput, platform: string, names: (keyof EnvInput)[]): ConfigProblem[] {
+  const set = names.filter((name) => input[name] !== undefined);
+  if (set.length === 0 || set.length === names.length) return [];
+  return names
+    .filter((name) => input[name] === undefined)
+    .map((variable) => ({ variable, message: `is required to use ${platform} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)` }));
 }
 
 function toConfig(input: EnvInput): Config {
@@ -90,6 +102,21 @@ function toConfig(input: EnvInput): Config {
     },
     coroot: { token: input.COROOT_TOKEN },
     deliveryRetentionDays: input.DELIVERY_RETENTION_DAYS,
+    signal:
+      input.SIGNAL_API_URL && input.SIGNAL_NUMBER && input.SIGNAL_RECIPIENTS && input.SIGNAL_APPROVERS
+        ? { apiUrl: input.SIGNAL_API_URL, number: input.SIGNAL_NUMBER, recipients: input.SIGNAL_RECIPIENTS, approvers: input.SIGNAL_APPROVERS }
+        : undefined,
+    mattermost:
+      input.MATTERMOST_URL && input.MATTERMOST_TOKEN && input.MATTERMOST_CHANNEL_ID && input.MATTERMOST_APPROVERS
+        ? {
+            url: input.MATTERMOST_URL,
+            token: input.MATTERMOST_TOKEN,
+            channelId: input.MATTERMOST_CHANNEL_ID,
+            approvers: input.MATTERMOST_APPROVERS,
+            slashToken: input.MATTERMOST_SLASH_TOKEN,
+            actionSecret: input.MATTERMOST_ACTION_SECRET ?? createHmac('sha256', input.MATTERMOST_TOKEN).update('steward mattermost actions').digest('base64url'),
+          }
+        : undefined,
     flapWindowMs: input.FLAP_WINDOW,
     incidentUpdateIntervalMs: input.INCIDENT_UPDATE_INTERVAL,
   };

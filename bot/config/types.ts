@@ -20,8 +20,30 @@ export interface Config {
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
   readonly coroot: { readonly token?: string };
   readonly deliveryRetentionDays: number;
+  /** Set when Signal is configured (all of SIGNAL_API_URL, SIGNAL_NUMBER, SIGNAL_RECIPIENTS, SIGNAL_APPROVERS). */
+  readonly signal: SignalConfig | undefined;
+  /** Set when Mattermost is configured (MATTERMOST_URL, _TOKEN, _CHANNEL_ID, _APPROVERS). */
+  readonly mattermost: MattermostConfig | undefined;
   /** An alert that fires again this soon after its incident resolved reopens it, marked flapping. */
   readonly flapWindowMs: number;
   /** At most one "new alerts" update per incident in this interval. */
   readonly incidentUpdateIntervalMs: number;
+}
+
+export interface SignalConfig {
+  readonly apiUrl: string;
+  readonly number: string;
+  readonly recipients: readonly string[];
+  readonly approvers: readonly string[];
+}
+
+export interface MattermostConfig {
+  readonly url: string;
+  readonly token: string;
+  readonly channelId: string;
+  readonly approvers: readonly string[];
+  /** Without it the slash command route refuses every request. */
+  readonly slashToken: string | undefined;
+  /** Signs button callbacks; derived from the token when not set, so replicas agree. */
+  readonly actionSecret: string;
 }

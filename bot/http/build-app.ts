@@ -5,6 +5,7 @@ import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerMattermostRoutes, type MattermostRouteDeps } from './routes/mattermost.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerWebhookRoutes, type WebhookRouteDeps } from './routes/webhooks.ts';
 
@@ -16,6 +17,8 @@ export interface AppDeps {
   bodyLimit: number;
   /** The webhook intake; absent in tests that exercise only the service itself. */
   webhooks?: Omit<WebhookRouteDeps, 'metrics' | 'logger'>;
+  /** Button callbacks and the slash command, when Mattermost is configured. */
+  mattermost?: MattermostRouteDeps;
 }
 
 /** Builds the HTTP service. `bot/main.ts` and the tests both use it, with real dependencies. */
@@ -42,6 +45,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps.metrics);
+  if (deps.mattermost) registerMattermostRoutes(app, deps.mattermost);
   if (deps.webhooks) registerWebhookRoutes(app, { ...deps.webhooks, metrics: deps.metrics, logger: deps.logger });
   return app;
 }

@@ -21,7 +21,12 @@ export interface EnqueueRequest {
   /** Answer in this conversation (from an inbound reply) instead of the configured one. */
   conversation?: string;
   incidentId?: number;
+  /** The question this message asks or follows up. */
+  questionId?: number;
 }
+
+/** Where a question went on one channel, once sent; `pending` while a copy is still queued. */
+export type QuestionCopy = { state: 'sent'; platformRef: string; conversation: string | undefined } | { state: 'pending' } | { state: 'none' };
 
 /**
  * The durable outbox: every outgoing chat message is a row first. Workers claim due rows with a lease
@@ -35,9 +40,17 @@ export function createOutboxRepository(db: Queryable) {
       const ids: number[] = [];
       for (const channel of request.channels) {
         const result = await db.query<{ id: string }>(
-          `INSERT INTO outbox (channel, conversation, kind, payload, dedup_key, incident_id)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-          [channel, request.conversation ?? CONFIGURED, request.message.kind, request.message, request.dedupKey ? `${request.dedupKey}:${channel}` : null, request.incidentId ?? null],
+          `INSERT INTO outbox (channel, conversation, kind, payload, dedup_key, incident_id, question_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+          [
+            channel,
+            request.conversation ?? CONFIGURED,
+            request.message.kind,
+            request.message,
+            request.dedupKey ? `${request.dedupKey}:${channel}` : null,
+            request.incidentId ?? null,
+            request.questionId ?? null,
+          ],
         );
         if (result.rows[0]) ids.push(Number(result.rows[0].id));
       }
@@ -84,6 +97,40 @@ export function createOutboxRepository(db: Queryable) {
 
     async markFailed(id: number, error: string): Promise<void> {
       await db.query("UPDATE outbox SET status = 'failed', leased_until = NULL, last_error = $2 WHERE id = $1", [id, error.slice(0, 1_000)]);
+    },
+
+    /** The copy of a question sent on one channel, for following it up there. */
+    async questionCopy(questionId: number, channel: string): Promise<QuestionCopy> {
+      const result = await db.query<{ status: string; platform_ref: string | null; conversation: string }>(
+        "SELECT status, platform_ref, conversation FROM outbox WHERE question_id = $1 AND channel = $2 AND kind = 'question' ORDER BY id LIMIT 1",
+        [questionId, channel],
+      );
+      const row = result.rows[0];
+      if (row?.status === 'pending') return { state: 'pending' };
+      if (row?.status !== 'sent' || !row.platform_ref) return { state: 'none' };
+      return { state: 'sent', platformRef: row.platform_ref, conversation: row.conversation === CONFIGURED ? undefined : row.conversation };
+    },
+
+    /** A question answered before some channel got it is not sent there at all. Returns those channels. */
+    async cancelUnsentQuestion(questionId: number): Promise<string[]> {
+      const result = await db.query<{ channel: string }>(
+        "UPDATE outbox SET status = 'cancelled', leased_until = NULL WHERE question_id = $1 AND kind = 'question' AND status = 'pending' AND (leased_until IS NULL OR leased_until < now()) RETURNING channel",
+        [questionId],
+      );
+      return result.rows.map((row) => row.channel);
+    },
+
+    async cancel(id: number, reason: string): Promise<void> {
+      await db.query("UPDATE outbox SET status = 'cancelled', leased_until = NULL, last_error = $2 WHERE id = $1", [id, reason]);
+    },
+
+    /** Which question a platform message (a quoted or threaded one) carried. */
+    async questionFor(channel: string, platformRef: string): Promise<number | undefined> {
+      const result = await db.query<{ question_id: string }>(
+        'SELECT question_id FROM outbox WHERE channel = $1 AND platform_ref = $2 AND question_id IS NOT NULL LIMIT 1',
+        [channel, platformRef],
+      );
+      return result.rows[0] ? Number(result.rows[0].question_id) : undefined;
     },
 
     /** Pending messages by channel, for /metrics and `status`. */

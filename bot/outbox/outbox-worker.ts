@@ -1,7 +1,8 @@
-import { ChatSendError, type ChatNotifier } from '../../graphs/chat-port.ts';
+import { ChatSendError, type ChatNotifier, type OutgoingFollowUp, type SentMessage } from '../../graphs/chat-port.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { createPeriodicTask } from '../runtime/periodic-task.ts';
+import { coalesce, type Batch } from './coalesce-notices.ts';
 import type { OutboxMessage, OutboxRepository } from './outbox-repository.ts';
 
 export interface OutboxWorkerOptions {
@@ -35,28 +36,63 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const maxDelayMs = options.maxDelayMs ?? 300_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const random = options.random ?? Math.random;
+  const lastSendAt = new Map<string, number>();
 
-  async function deliver(item: OutboxMessage): Promise<void> {
+  async function deliver(batch: Batch): Promise<void> {
+    const item = batch.items[0]!;
     const notifier = byPlatform.get(item.channel)!;
     try {
-      const sent = await notifier.send(item.message, item.conversation);
-      await options.outbox.markSent(item.id, sent.platformRef);
-      options.metrics.outboxSent.inc({ channel: item.channel });
+      await pace(notifier, item);
+      const sent = batch.message.kind === 'follow-up' ? await followUp(notifier, item, batch.message) : await notifier.send(batch.message, item.conversation);
+      if (!sent) return;
+      for (const each of batch.items) {
+        await options.outbox.markSent(each.id, sent.platformRef);
+        options.metrics.outboxSent.inc({ channel: each.channel });
+      }
+      if (batch.items.length > 1) options.logger.info({ channel: item.channel, messages: batch.items.length }, 'queued updates sent as one message');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const retryable = !(error instanceof ChatSendError) || error.retryable;
-      if (!retryable || item.attempts >= maxAttempts) {
-        await options.outbox.markFailed(item.id, reason);
-        options.metrics.outboxFailures.inc({ channel: item.channel });
-        options.logger.error({ outboxId: item.id, channel: item.channel, attempts: item.attempts, err: error }, 'chat message could not be delivered');
+      const attempts = Math.max(...batch.items.map((each) => each.attempts));
+      if (!retryable || attempts >= maxAttempts) {
+        for (const each of batch.items) await options.outbox.markFailed(each.id, reason);
+        options.metrics.outboxFailures.inc({ channel: item.channel }, batch.items.length);
+        options.logger.error({ outboxIds: batch.items.map((each) => each.id), channel: item.channel, attempts, err: error }, 'chat message could not be delivered');
         return;
       }
-      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (item.attempts - 1)) * (0.8 + 0.4 * random());
+      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1)) * (0.8 + 0.4 * random());
       const delay = Math.max(backoff, error instanceof ChatSendError ? (error.retryAfterMs ?? 0) : 0);
-      await options.outbox.retryLater(item.id, delay, reason);
-      options.metrics.outboxRetries.inc({ channel: item.channel });
-      options.logger.warn({ outboxId: item.id, channel: item.channel, attempts: item.attempts, retryInMs: Math.round(delay), reason }, 'chat message will be retried');
+      for (const each of batch.items) await options.outbox.retryLater(each.id, delay, reason);
+      options.metrics.outboxRetries.inc({ channel: item.channel }, batch.items.length);
+      options.logger.warn({ outboxIds: batch.items.map((each) => each.id), channel: item.channel, attempts, retryInMs: Math.round(delay), reason }, 'chat message will be retried');
     }
+  }
+
+  /** Platforms that rate-limit bursts (Signal) get their sends to one conversation spaced out. */
+  async function pace(notifier: ChatNotifier, item: OutboxMessage): Promise<void> {
+    const interval = notifier.pacing?.minIntervalMs ?? 0;
+    if (interval <= 0) return;
+    const key = `${item.channel}\u0000${item.conversation ?? ''}`;
+    const wait = (lastSendAt.get(key) ?? -Infinity) + interval - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    lastSendAt.set(key, Date.now());
+  }
+
+  /**
+   * A follow-up goes where its question went. While that copy is still queued the follow-up waits;
+   * a channel that never got the question (it was answered first elsewhere) gets no follow-up.
+   */
+  async function followUp(notifier: ChatNotifier, item: OutboxMessage, message: OutgoingFollowUp): Promise<SentMessage | undefined> {
+    const copy = await options.outbox.questionCopy(Number(message.questionId), item.channel);
+    if (copy.state === 'pending') {
+      await options.outbox.retryLater(item.id, 2_000, 'waiting for the question to be sent first');
+      return undefined;
+    }
+    if (copy.state === 'none') {
+      await options.outbox.cancel(item.id, 'the question was never sent on this channel');
+      return undefined;
+    }
+    return notifier.followUp(copy.platformRef, message, copy.conversation ?? item.conversation);
   }
 
   /**
@@ -68,7 +104,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     for (;;) {
       const due = await options.outbox.claimDue(channels, 20, leaseMs);
       if (due.length === 0) return tried;
-      for (const item of due) await deliver(item);
+      for (const batch of coalesce(due, (channel) => byPlatform.get(channel)?.pacing?.coalesce === true)) await deliver(batch);
       tried += due.length;
     }
   }

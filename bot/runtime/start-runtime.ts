@@ -15,6 +15,10 @@ import { createIntake } from '../intake/create-intake.ts';
 import { createLoggingDispatcher } from '../intake/logging-dispatcher.ts';
 import { webhookSources } from '../../webhooks/registry.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
+import { createChat, type ChatTerminal } from './start-chat.ts';
+import { createIncidentNotices } from '../chat/incident-notices.ts';
+import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
+import type { DecisionListener } from '../../graphs/questions.ts';
 
 export interface Runtime {
   config: Config;
@@ -36,7 +40,8 @@ export interface RuntimeLogging {
  * secret value in `env` is masked in every line.
  */
 export function createRuntimeLogging(config: Config, env: Env, destination?: DestinationStream): RuntimeLogging {
-  const redactor = createSecretRedactor(secretValues(env));
+  // The Mattermost button secret may be derived rather than set: mask the derived value too.
+  const redactor = createSecretRedactor(secretValues(env, config.mattermost ? [config.mattermost.actionSecret] : []));
   return { redactor, logger: createLogger({ level: config.logLevel, redactor, destination }) };
 }
 
@@ -44,7 +49,14 @@ export function createRuntimeLogging(config: Config, env: Env, destination?: Des
  * Builds everything the service runs on, in dependency order, and registers each part's close in
  * reverse order. If a step fails, what was already started (the embedded database!) is stopped.
  */
-export async function startRuntime(config: Config, { logger, redactor }: RuntimeLogging): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** The flow's side of answered questions; until the incident flow exists, decisions are logged. */
+  listener?: DecisionListener;
+  /** The shell channel's terminal (tests pass streams); by default stdin/stdout when they are a TTY. */
+  terminal?: ChatTerminal;
+}
+
+export async function startRuntime(config: Config, { logger, redactor }: RuntimeLogging, options: RuntimeOptions = {}): Promise<Runtime> {
   const shutdown = createShutdown(logger);
   // Secret values in it (DATABASE_URL …) are masked by the redactor like everywhere else.
   logger.debug({ config }, 'effective configuration');
@@ -66,8 +78,26 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     shutdown.add('coordination', () => coordination.close());
 
     registerStateGauges(metrics, database.pool);
+    const listener = options.listener ?? createLoggingDecisionListener(logger);
+    const chat = createChat({
+      config,
+      pool: database.pool,
+      coordination,
+      logger,
+      metrics,
+      shutdown,
+      listener,
+      terminal: options.terminal ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
+    });
+    const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake });
+    const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
-      inner: createLoggingDispatcher(logger, metrics),
+      inner: {
+        async dispatch(change) {
+          await logged.dispatch(change);
+          await notices.dispatch(change);
+        },
+      },
       coordination,
       db: database.pool,
       logger,
@@ -79,6 +109,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     retention.start();
     shutdown.add('delivery retention', () => retention.stop());
     const intake = createIntake({ pool: database.pool, dispatcher, logger, flapWindowMs: config.flapWindowMs });
+    chat.start();
 
     await createAuditLog(database.pool).record({
       actor: 'steward',
@@ -94,6 +125,19 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       coordination,
       metrics,
       bodyLimit: config.httpBodyLimit,
+      ...(config.mattermost
+        ? {
+            mattermost: {
+              config: config.mattermost,
+              db: database.pool,
+              desk: chat.desk,
+              router: chat.router,
+              listener,
+              isApprover: chat.isApprover,
+              audit: createAuditLog(database.pool),
+            },
+          }
+        : {}),
       webhooks: {
         intake,
         sources: webhookSources,

@@ -83,6 +83,19 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     throw new ChatSendError(`Mattermost refused the post: ${detail}`, { retryable: response.status >= 500 });
   }
 
+  /** Redraws a question with what became of it, and without its buttons. */
+  async function patchPost(postId: string, message: string): Promise<boolean> {
+    let response;
+    try {
+      response = await http.put(`/posts/${encodeURIComponent(postId)}/patch`, { message, props: { attachments: [] } });
+    } catch (error) {
+      throw new ChatSendError(`Mattermost unreachable: ${(error as Error).message}`, { retryable: true, cause: error });
+    }
+    if (response.status === 200) return true;
+    if (response.status === 404 || response.status === 403) return false; // deleted, or not ours: post a reply instead
+    throw new ChatSendError(`Mattermost refused the edit: status ${response.status}`, { retryable: response.status >= 500 || response.status === 429 });
+  }
+
   function connect(onReply: (reply: InboundReply) => Promise<void>, attempt: number, downSince?: number): void {
     if (!running) return;
     const url = `${options.url.replace(/^http/, 'ws').replace(/\/$/, '')}/api/v4/websocket`;
@@ -128,6 +141,15 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
         ids.push(await createPost({ channel_id: conversation ?? options.channelId, message: part, ...(ids[0] ? { root_id: ids[0] } : {}), ...(props ? { props } : {}) }));
       }
       return { platformRef: ids[0]! };
+    },
+
+    async followUp(target, message, conversation) {
+      const outcome = renderMessage(message, 'markdown');
+      const question = renderMessage(message.original, 'markdown');
+      const single = splitMessage(question, POST_LIMIT).length === 1;
+      if (single && (await patchPost(target, `${question}\n\n---\n${outcome}`.slice(0, POST_LIMIT)))) return { platformRef: target };
+      // A question long enough to be split keeps its parts; the outcome goes in its thread.
+      return { platformRef: await createPost({ channel_id: conversation ?? options.channelId, message: outcome.slice(0, POST_LIMIT), root_id: target }) };
     },
 
     async start(onReply) {

@@ -1,5 +1,5 @@
 import { createInterface, type Interface } from 'node:readline';
-import type { ChatNotifier, InboundReply, OutgoingMessage, SentMessage } from '../../graphs/chat-port.ts';
+import type { ChatNotifier, InboundReply, OutgoingFollowUp, OutgoingMessage, SentMessage } from '../../graphs/chat-port.ts';
 import { renderMessage } from '../../graphs/render-message.ts';
 
 export interface ShellNotifierOptions {
@@ -20,19 +20,24 @@ export function createShellNotifier(options: ShellNotifierOptions): ChatNotifier
   let received = 0;
   const startedAt = Date.now();
 
+  function print(message: OutgoingMessage): Promise<SentMessage> {
+    const text = renderMessage(message, 'plain');
+    sent += 1;
+    if (options.interactive) {
+      options.output.write(`\n${text}\n${lines ? 'steward> ' : ''}`);
+    } else {
+      options.log(text);
+    }
+    return Promise.resolve({ platformRef: `shell-${startedAt}-${sent}` });
+  }
+
   return {
     platform: 'shell',
 
-    send(message: OutgoingMessage): Promise<SentMessage> {
-      const text = renderMessage(message, 'plain');
-      sent += 1;
-      if (options.interactive) {
-        options.output.write(`\n${text}\n${lines ? 'steward> ' : ''}`);
-      } else {
-        options.log(text);
-      }
-      return Promise.resolve({ platformRef: `shell-${startedAt}-${sent}` });
-    },
+    send: print,
+
+    /** A terminal cannot edit what it printed: the outcome is printed below. */
+    followUp: (_target: string, message: OutgoingFollowUp) => print(message),
 
     start(onReply: (reply: InboundReply) => Promise<void>): Promise<void> {
       if (!options.interactive) return Promise.resolve();

@@ -26,6 +26,8 @@ export interface SignalNotifierOptions {
   reconnectMs?: number;
   maxReconnectMs?: number;
   random?: () => number;
+  /** Least time between two sends to one conversation (default 1 s): Signal rate-limits bursts. */
+  paceMs?: number;
 }
 
 /**
@@ -44,10 +46,12 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
   let pollLoop: Promise<void> | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
-  async function postSend(text: string, recipients: readonly string[]): Promise<string> {
+  async function postSend(text: string, recipients: readonly string[], quote?: { timestamp: number }): Promise<string> {
     let response;
+    // A quote of our own message: the reader sees which question this follows up.
+    const quoting = quote ? { quote_timestamp: quote.timestamp, quote_author: options.number } : {};
     try {
-      response = await http.post('/v2/send', { number: options.number, recipients, message: text, text_mode: 'styled' });
+      response = await http.post('/v2/send', { number: options.number, recipients, message: text, text_mode: 'styled', ...quoting });
     } catch (error) {
       throw new ChatSendError(`signal-cli-rest-api unreachable: ${(error as Error).message}`, { retryable: true, cause: error });
     }
@@ -136,6 +140,7 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
 
   return {
     platform: 'signal',
+    pacing: { minIntervalMs: options.paceMs ?? 1_000, coalesce: true },
     mode: () => mode,
 
     async send(message: OutgoingMessage, conversation?: string): Promise<SentMessage> {
@@ -145,6 +150,13 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
       const timestamps: string[] = [];
       for (const part of parts) timestamps.push(await postSend(part, recipients));
       return { platformRef: timestamps[0]! };
+    },
+
+    async followUp(target, message, conversation) {
+      const recipients = conversation ? [conversation] : options.recipients;
+      const timestamp = Number(target);
+      const text = renderMessage(message, 'signal-styled').slice(0, MESSAGE_LIMIT);
+      return { platformRef: await postSend(text, recipients, Number.isSafeInteger(timestamp) ? { timestamp } : undefined) };
     },
 
     async start(onReply) {

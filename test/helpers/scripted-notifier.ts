@@ -18,6 +18,9 @@ export function scriptedNotifier(platform = 'scripted') {
       accepted.push(message);
       return Promise.resolve({ platformRef: `${platform}-${accepted.length}` });
     },
+    followUp(_target, message) {
+      return notifier.send(message);
+    },
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
   };

@@ -1,0 +1,42 @@
+import type { Reply } from '../../graphs/replies.ts';
+import type { Answer, Question } from '../../graphs/questions.ts';
+
+export type AnswerCheck = { ok: true; answer: Answer } | { ok: false; problem: string };
+
+type AnsweringReply = Extract<Reply, { kind: 'choose' | 'approve' | 'ignore' | 'snooze' | 'custom' | 'autonomy' }>;
+
+/**
+ * What a reply means for one question, or why it cannot answer it. Pure. `approve` (and a 👍
+ * reaction) only stands for the question's default option; a number must be one of its options.
+ */
+export function answerFor(reply: AnsweringReply, question: Pick<Question, 'options' | 'defaultOption'>, viaReaction = false): AnswerCheck {
+  const range = question.options.length > 0 ? `1–${question.options.length}` : 'none';
+  const option = (number: number): AnswerCheck => {
+    const chosen = question.options.find((candidate) => candidate.number === number);
+    return chosen ? { ok: true, answer: { kind: 'option', option: chosen.number, label: chosen.label } } : { ok: false, problem: `There is no option ${number} (options: ${range}).` };
+  };
+  switch (reply.kind) {
+    case 'choose':
+      return option(reply.option);
+    case 'approve':
+      if (question.defaultOption !== undefined) return option(question.defaultOption);
+      return {
+        ok: false,
+        problem: viaReaction ? '👍 only approves a question with one default action; reply with the number of an option.' : `Approve which one? Reply with the number of an option (${range}).`,
+      };
+    case 'autonomy': {
+      const chosen = question.options.find((candidate) => candidate.label.toLowerCase().startsWith(reply.answer));
+      return chosen ? option(chosen.number) : { ok: false, problem: `"${reply.answer}" is an answer to "Next time?" questions; this one asks for ${range}.` };
+    }
+    case 'ignore':
+      return { ok: true, answer: { kind: 'ignore' } };
+    case 'snooze':
+      return { ok: true, answer: { kind: 'snooze', durationMs: reply.durationMs } };
+    case 'custom':
+      return { ok: true, answer: { kind: 'custom', instruction: reply.instruction } };
+  }
+}
+
+export function isAnswer(reply: Reply): reply is AnsweringReply {
+  return ['choose', 'approve', 'ignore', 'snooze', 'custom', 'autonomy'].includes(reply.kind);
+}

@@ -1,0 +1,69 @@
+import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { OutboxRepository } from '../outbox/outbox-repository.ts';
+import { summarizeIncident } from './incident-summary.ts';
+import type { QuestionDesk } from './question-desk.ts';
+
+export interface IncidentNoticesOptions {
+  db: Queryable;
+  desk: QuestionDesk;
+  outbox: OutboxRepository;
+  channels: readonly string[];
+  wake?: () => void;
+}
+
+/** The seed design's first question, asked while Steward is verbose (it has not yet learned what matters). */
+export const problemOptions = [
+  { number: 1, label: 'Yes' },
+  { number: 2, label: 'No, expected' },
+  { number: 3, label: 'Snooze 1h' },
+];
+
+/**
+ * Tells the human about incident changes in the seed design's shapes: a new or reopened incident
+ * asks "🔔 Issue detected … Is this a problem?"; alerts joining it are one (coalesced) notice; an
+ * incident that resolves while its question is open withdraws the question with one "resolved on
+ * its own" follow-up, and nothing runs.
+ */
+export function createIncidentNotices(options: IncidentNoticesOptions): IncidentDispatcher {
+  async function notice(change: IncidentChange, title: string, body: string): Promise<void> {
+    await options.outbox.enqueue({ channels: options.channels, message: { kind: 'notice', title, body }, incidentId: change.incidentId });
+    options.wake?.();
+  }
+
+  return {
+    async dispatch(change) {
+      const summary = await summarizeIncident(options.db, change.incidentId);
+      if (!summary) return;
+      switch (change.kind) {
+        case 'opened':
+        case 'reopened': {
+          const flapping = change.flapping ? '\n⚠️ Flapping: it fired again soon after it resolved.' : '';
+          await options.desk.ask({
+            incidentId: change.incidentId,
+            kind: 'problem',
+            title: `🔔 Issue detected: #${change.incidentId} ${change.title}`,
+            body: `${summary.lines.join('\n')}${flapping}\n\nIs this a problem?`,
+            options: problemOptions,
+            replyHint: 'Reply: 1, 2, 3, details, or custom: …',
+            // Opening asks once per incident; each reopen (flapping) asks again.
+            ...(change.kind === 'opened' ? { askKey: 'problem' } : {}),
+          });
+          return;
+        }
+        case 'alerts_added':
+          await notice(change, `🔔 #${change.incidentId} ${change.title}: ${change.addedAlerts.length} more alert${change.addedAlerts.length === 1 ? '' : 's'}`, `${change.firingAlerts} firing now.\n${summary.lines.join('\n')}`);
+          return;
+        case 'resolved':
+          if (change.withdrawnQuestions.length > 0) {
+            await options.desk.announceWithdrawn(change.withdrawnQuestions, `✅ #${change.incidentId} resolved on its own`, 'Every alert resolved before anyone answered; nothing was run.');
+          } else {
+            await notice(change, `✅ #${change.incidentId} resolved: ${change.title}`, 'Every alert in it has resolved.');
+          }
+          return;
+        case 'alerts_resolved':
+          return; // part of an incident resolving is not worth a message; `details` shows it
+      }
+    },
+  };
+}

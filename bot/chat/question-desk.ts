@@ -1,0 +1,191 @@
+import { describeAnswer, questionMessage, type Answer, type Question, type QuestionRequest } from '../../graphs/questions.ts';
+import { inTransaction, type Pool, type PoolClient, type Queryable } from '../db/pool.ts';
+import { createAuditLog } from '../db/repositories/audit-log.ts';
+import { createOutboxRepository } from '../outbox/outbox-repository.ts';
+
+export type DecideResult =
+  | { outcome: 'decided' }
+  | { outcome: 'already answered'; actor: string; channel: string; answer: Answer }
+  | { outcome: 'closed'; status: Question['status'] };
+
+export interface BoundQuestion {
+  question: Question;
+  /** Incident numbers of the other questions still open, so an ambiguous reply can be corrected. */
+  otherOpen: number[];
+}
+
+export interface QuestionDeskOptions {
+  pool: Pool;
+  /** Every configured chat platform: each question goes to all of them. */
+  channels: readonly string[];
+  /** Called after messages were queued, so the outbox sends them now. */
+  wake?: () => void;
+}
+
+interface QuestionRow {
+  id: string;
+  incident_id: string | null;
+  kind: string;
+  title: string;
+  prompt: string;
+  options: Question['options'];
+  reply_hint: string;
+  default_option: number | null;
+  status: Question['status'];
+  created_at: Date;
+}
+
+const COLUMNS = 'q.id, q.incident_id, q.kind, q.title, q.prompt, q.options, q.reply_hint, q.default_option, q.status, q.created_at';
+
+/**
+ * Questions across every chat channel: asked once on each, bound to the replies that answer them,
+ * decided by the first valid answer (the decisions row is the claim), and followed up on every
+ * channel with who answered and how, or with why the question no longer stands.
+ */
+export function createQuestionDesk(options: QuestionDeskOptions) {
+  const { pool } = options;
+  const outboxOn = (db: Queryable) => createOutboxRepository(db);
+
+  async function get(db: Queryable, id: number, lock = false): Promise<Question | undefined> {
+    const result = await db.query<QuestionRow>(`SELECT ${COLUMNS} FROM questions q WHERE q.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return result.rows[0] ? toQuestion(result.rows[0]) : undefined;
+  }
+
+  /** Follows a question up on every channel it went to; copies not yet sent are cancelled instead. */
+  async function followUpEverywhere(client: PoolClient, question: Question, title: string, body: string): Promise<void> {
+    const outbox = outboxOn(client);
+    await outbox.cancelUnsentQuestion(question.id);
+    const channels = await client.query<{ channel: string }>("SELECT DISTINCT channel FROM outbox WHERE question_id = $1 AND kind = 'question' AND status <> 'cancelled'", [question.id]);
+    await outbox.enqueue({
+      channels: channels.rows.map((row) => row.channel),
+      message: { kind: 'follow-up', questionId: String(question.id), original: questionMessage(question), title, body },
+      dedupKey: `question:${question.id}:follow-up`,
+      questionId: question.id,
+      ...(question.incidentId !== undefined ? { incidentId: question.incidentId } : {}),
+    });
+  }
+
+  return {
+    /** Asks on every channel; the same `askKey` for the same incident asks once. Returns the question id. */
+    async ask(request: QuestionRequest): Promise<number> {
+      const id = await inTransaction(pool, async (client) => {
+        const inserted = await client.query<{ id: string }>(
+          `INSERT INTO questions (incident_id, interrupt_id, kind, title, prompt, options, reply_hint, default_option)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (incident_id, interrupt_id) WHERE interrupt_id IS NOT NULL DO NOTHING RETURNING id`,
+          [request.incidentId ?? null, request.askKey ?? null, request.kind, request.title, request.body, JSON.stringify(request.options), request.replyHint, request.defaultOption ?? null],
+        );
+        if (!inserted.rows[0]) {
+          const existing = await client.query<{ id: string }>('SELECT id FROM questions WHERE incident_id IS NOT DISTINCT FROM $1 AND interrupt_id = $2', [request.incidentId ?? null, request.askKey]);
+          return Number(existing.rows[0]!.id);
+        }
+        const questionId = Number(inserted.rows[0].id);
+        const question = (await get(client, questionId))!;
+        await outboxOn(client).enqueue({
+          channels: options.channels,
+          message: questionMessage(question),
+          dedupKey: `question:${questionId}`,
+          questionId,
+          ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}),
+        });
+        return questionId;
+      });
+      options.wake?.();
+      return id;
+    },
+
+    get: (id: number) => get(pool, id),
+
+    /**
+     * Which question a reply answers: the one it quotes or threads under; else the latest open one of
+     * the incident it names (`2 #14`); else the latest open one asked on its platform.
+     */
+    async bind(target: { platform: string; inReplyTo?: string; incident?: number }): Promise<BoundQuestion | undefined> {
+      let question: Question | undefined;
+      if (target.inReplyTo) {
+        const id = await outboxOn(pool).questionFor(target.platform, target.inReplyTo);
+        if (id !== undefined) question = await get(pool, id);
+      }
+      if (!question) {
+        const result = await pool.query<QuestionRow>(
+          `SELECT ${COLUMNS} FROM questions q
+           WHERE q.status = 'open' AND ($1::bigint IS NULL OR q.incident_id = $1)
+             AND ($1::bigint IS NOT NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.question_id = q.id AND o.channel = $2))
+           ORDER BY q.created_at DESC, q.id DESC LIMIT 1`,
+          [target.incident ?? null, target.platform],
+        );
+        question = result.rows[0] ? toQuestion(result.rows[0]) : undefined;
+      }
+      if (!question) return undefined;
+      const others = await pool.query<{ incident_id: string }>("SELECT DISTINCT incident_id FROM questions WHERE status = 'open' AND id <> $1 AND incident_id IS NOT NULL ORDER BY incident_id", [question.id]);
+      return { question, otherOpen: others.rows.map((row) => Number(row.incident_id)) };
+    },
+
+    /**
+     * Records the answer if it is the first for an open question, audits it, and follows the question
+     * up everywhere. A later answer learns who answered first; nothing else changes.
+     */
+    async decide(questionId: number, answer: Answer, actor: string, channel: string): Promise<DecideResult> {
+      const result = await inTransaction(pool, async (client): Promise<DecideResult> => {
+        const question = await get(client, questionId, true);
+        if (!question) return { outcome: 'closed', status: 'withdrawn' };
+        if (question.status !== 'open') {
+          const earlier = await client.query<{ actor: string; channel: string; answer: Answer }>('SELECT actor, channel, answer FROM decisions WHERE question_id = $1', [questionId]);
+          const first = earlier.rows[0];
+          return first ? { outcome: 'already answered', ...first } : { outcome: 'closed', status: question.status };
+        }
+        await client.query('INSERT INTO decisions (question_id, answer, actor, channel) VALUES ($1, $2, $3, $4)', [questionId, answer, actor, channel]);
+        await client.query("UPDATE questions SET status = 'answered', closed_at = now() WHERE id = $1", [questionId]);
+        await createAuditLog(client).record({
+          actor,
+          channel,
+          action: 'question.answer',
+          subject: question.incidentId !== undefined ? `incident:${question.incidentId}` : `question:${questionId}`,
+          outcome: describeAnswer(answer),
+          details: { questionId, kind: question.kind },
+        });
+        await followUpEverywhere(client, question, `✔ Answered by ${actor} via ${channel}`, describeAnswer(answer));
+        return { outcome: 'decided' };
+      });
+      options.wake?.();
+      return result;
+    },
+
+    /**
+     * Says on every channel why questions no longer stand (intake already marked them withdrawn in
+     * its own transaction, e.g. "resolved on its own").
+     */
+    async announceWithdrawn(questionIds: readonly number[], title: string, body: string): Promise<void> {
+      for (const id of questionIds) {
+        await inTransaction(pool, async (client) => {
+          const question = await get(client, id, true);
+          if (question) await followUpEverywhere(client, question, title, body);
+        });
+      }
+      if (questionIds.length > 0) options.wake?.();
+    },
+
+    /** Open questions, newest first, for `status`. */
+    async listOpen(): Promise<Question[]> {
+      const result = await pool.query<QuestionRow>(`SELECT ${COLUMNS} FROM questions q WHERE q.status = 'open' ORDER BY q.created_at DESC, q.id DESC`);
+      return result.rows.map(toQuestion);
+    },
+  };
+}
+
+export type QuestionDesk = ReturnType<typeof createQuestionDesk>;
+
+function toQuestion(row: QuestionRow): Question {
+  return {
+    id: Number(row.id),
+    incidentId: row.incident_id === null ? undefined : Number(row.incident_id),
+    kind: row.kind,
+    title: row.title,
+    body: row.prompt,
+    options: row.options,
+    replyHint: row.reply_hint,
+    defaultOption: row.default_option ?? undefined,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+}
+

@@ -1,0 +1,97 @@
+import type { DecisionListener } from '../../graphs/questions.ts';
+import { describeAnswer } from '../../graphs/questions.ts';
+import type { Reply, ReplyContext, ReplyHandler } from '../../graphs/replies.ts';
+import type { Queryable } from '../db/pool.ts';
+import type { OutboxRepository } from '../outbox/outbox-repository.ts';
+import { answerFor, isAnswer } from './answer-for.ts';
+import { summarizeIncident } from './incident-summary.ts';
+import type { QuestionDesk } from './question-desk.ts';
+import { statusReport } from './status-report.ts';
+
+export interface ReplyDeskOptions {
+  db: Queryable;
+  desk: QuestionDesk;
+  outbox: OutboxRepository;
+  listener: DecisionListener;
+  /** Platforms that handle Renovate pull requests and reports are later features; until then they say so. */
+  unavailable?: Partial<Record<'pull-request' | 'weekly', string>>;
+  wake?: () => void;
+}
+
+/**
+ * An approver's parsed reply, acted on: answers are bound to their question and decided (first answer
+ * wins), `details` and `status` are answered from the database, and every problem (no open
+ * question, an option that does not exist, answered already) is explained in the same conversation.
+ */
+export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
+  async function say(context: ReplyContext, title: string, body: string): Promise<void> {
+    await options.outbox.enqueue({ channels: [context.platform], conversation: context.conversation, message: { kind: 'notice', title, body } });
+    options.wake?.();
+  }
+
+  async function answer(reply: Extract<Reply, { kind: 'choose' | 'approve' | 'ignore' | 'snooze' | 'custom' | 'autonomy' }>, context: ReplyContext): Promise<void> {
+    const bound = await options.desk.bind({ platform: context.platform, ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}), ...(reply.incident !== undefined ? { incident: reply.incident } : {}) });
+    if (!bound) {
+      await say(context, 'Nothing to answer', reply.incident !== undefined ? `Incident #${reply.incident} has no open question.` : 'There is no open question. Reply "status" to see what is going on.');
+      return;
+    }
+    const { question } = bound;
+    const checked = answerFor(reply, question, context.reaction);
+    if (!checked.ok) {
+      // A reaction that cannot approve is not worth a message; a typed answer is.
+      if (!context.reaction) await say(context, `#${question.incidentId ?? question.id}: not taken`, checked.problem);
+      return;
+    }
+    const result = await options.desk.decide(question.id, checked.answer, context.sender, context.platform);
+    if (result.outcome === 'already answered') {
+      await say(context, `#${question.incidentId ?? question.id} was already answered`, `${result.actor} chose ${describeAnswer(result.answer)} via ${result.channel}; your answer was not used.`);
+      return;
+    }
+    if (result.outcome === 'closed') {
+      await say(context, `#${question.incidentId ?? question.id} no longer needs an answer`, `The question was ${result.status}; your answer was not used.`);
+      return;
+    }
+    if (bound.otherOpen.length > 0 && !context.inReplyTo && reply.incident === undefined) {
+      await say(context, `Taken for #${question.incidentId ?? question.id}`, `Other incidents are waiting too: ${bound.otherOpen.map((id) => `#${id}`).join(', ')}. Add the number to answer one of them, e.g. "1 #${bound.otherOpen[0]}".`);
+    }
+    await options.listener.onDecision({
+      questionId: question.id,
+      incidentId: question.incidentId,
+      questionKind: question.kind,
+      answer: checked.answer,
+      actor: context.sender,
+      channel: context.platform,
+    });
+  }
+
+  async function details(incident: number | undefined, context: ReplyContext): Promise<void> {
+    const bound = incident === undefined ? await options.desk.bind({ platform: context.platform, ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}) }) : undefined;
+    const incidentId = incident ?? bound?.question.incidentId;
+    const summary = incidentId === undefined ? undefined : await summarizeIncident(options.db, incidentId, 50);
+    if (!summary) {
+      await say(context, 'No details', incident !== undefined ? `There is no incident #${incident}.` : 'There is no open question to give details of.');
+      return;
+    }
+    const state = `${summary.status}${summary.flapping ? ', flapping' : ''}, ${summary.firing} firing`;
+    await say(context, `🔎 #${summary.id} ${summary.title} (${state})`, summary.lines.join('\n') || 'No alert is firing.');
+  }
+
+  return {
+    async handle(reply, context) {
+      if (isAnswer(reply)) return answer(reply, context);
+      switch (reply.kind) {
+        case 'details':
+          return details(reply.incident, context);
+        case 'status': {
+          const report = await statusReport(options.db);
+          return say(context, report.title, report.body);
+        }
+        case 'pull-request':
+        case 'weekly':
+          return say(context, 'Not available', options.unavailable?.[reply.kind] ?? 'This command is not available in this version of Steward.');
+        default:
+          return undefined; // help and unknown text are answered by the inbound router
+      }
+    },
+  };
+}

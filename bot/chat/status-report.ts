@@ -1,0 +1,42 @@
+import type { Queryable } from '../db/pool.ts';
+
+/**
+ * `status`: what waits for the human and what is stuck, from the database. Read-only and cheap, so
+ * it can be asked any time from any channel.
+ */
+export async function statusReport(db: Queryable, now = new Date()): Promise<{ title: string; body: string }> {
+  const questions = await db.query<{ id: string; incident_id: string | null; title: string; created_at: Date }>(
+    "SELECT id, incident_id, title, created_at FROM questions WHERE status = 'open' ORDER BY created_at LIMIT 20",
+  );
+  const incidents = await db.query<{ open: string; flapping: string }>('SELECT count(*) AS open, count(*) FILTER (WHERE flapping) AS flapping FROM incidents WHERE closed_at IS NULL');
+  const running = await db.query<{ tool: string; incident_id: string | null; started_at: Date }>("SELECT tool, incident_id, started_at FROM actions WHERE status = 'started' ORDER BY started_at");
+  const outbox = await db.query<{ channel: string; pending: string; failed: string }>(
+    `SELECT channel, count(*) FILTER (WHERE status = 'pending') AS pending,
+            count(*) FILTER (WHERE status = 'failed' AND created_at > now() - interval '1 day') AS failed
+     FROM outbox GROUP BY channel HAVING count(*) FILTER (WHERE status = 'pending' OR (status = 'failed' AND created_at > now() - interval '1 day')) > 0`,
+  );
+
+  const lines: string[] = [];
+  const counts = incidents.rows[0]!;
+  lines.push(`Open incidents: ${counts.open}${Number(counts.flapping) > 0 ? ` (${counts.flapping} flapping)` : ''}`);
+  lines.push(questions.rows.length === 0 ? 'Waiting for you: nothing' : `Waiting for you (${questions.rows.length}):`);
+  for (const question of questions.rows) {
+    const target = question.incident_id ? `#${question.incident_id}` : `question ${question.id}`;
+    lines.push(`• ${target} ${question.title} (${age(now.getTime() - question.created_at.getTime())} ago)`);
+  }
+  if (running.rows.length > 0) {
+    lines.push(`Running actions (${running.rows.length}):`);
+    for (const action of running.rows) lines.push(`• ${action.tool}${action.incident_id ? ` for #${action.incident_id}` : ''}, started ${age(now.getTime() - action.started_at.getTime())} ago`);
+  }
+  for (const channel of outbox.rows) {
+    lines.push(`Outbox ${channel.channel}: ${channel.pending} waiting${Number(channel.failed) > 0 ? `, ${channel.failed} failed today` : ''}`);
+  }
+  return { title: '📊 Status', body: lines.join('\n') };
+}
+
+function age(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours}h${minutes % 60 ? ` ${minutes % 60}m` : ''}` : `${Math.floor(hours / 24)}d`;
+}

@@ -1,0 +1,158 @@
+import type { ChatNotifier } from '../../graphs/chat-port.ts';
+import type { DecisionListener } from '../../graphs/questions.ts';
+import { notifierRegistry } from '../../notifiers/registry.ts';
+import { createApproverCheck, type ApproverCheck } from '../chat/approvers.ts';
+import { createInboundRouter, type InboundRouter } from '../chat/inbound-router.ts';
+import { createQuestionDesk, type QuestionDesk } from '../chat/question-desk.ts';
+import { createReplyDesk } from '../chat/reply-desk.ts';
+import type { Config } from '../config/index.ts';
+import type { Coordination } from '../coordination/index.ts';
+import type { Pool } from '../db/pool.ts';
+import { createAuditLog } from '../db/repositories/audit-log.ts';
+import type { Logger } from '../logging/index.ts';
+import type { Metrics } from '../metrics/create-metrics.ts';
+import { createOutboxRepository, type OutboxRepository } from '../outbox/outbox-repository.ts';
+import { createOutboxWorker } from '../outbox/outbox-worker.ts';
+import { createStuckChannelWatch } from '../outbox/stuck-channel-watch.ts';
+import type { Shutdown } from './shutdown.ts';
+
+export interface ChatTerminal {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  interactive: boolean;
+}
+
+export interface ChatDeps {
+  config: Pick<Config, 'signal' | 'mattermost' | 'publicUrl'>;
+  pool: Pool;
+  coordination: Coordination;
+  logger: Logger;
+  metrics: Metrics;
+  shutdown: Shutdown;
+  listener: DecisionListener;
+  /** The shell channel's terminal, used when no chat platform is configured. */
+  terminal: ChatTerminal;
+}
+
+export interface Chat {
+  channels: string[];
+  outbox: OutboxRepository;
+  desk: QuestionDesk;
+  router: InboundRouter;
+  isApprover: ApproverCheck;
+  wake: () => void;
+  /** Starts sending and receiving; a platform that is down at start is retried in the background. */
+  start(): void;
+}
+
+/**
+ * Chat, assembled from configuration: Signal and Mattermost when their variables are set, the shell
+ * (the terminal) when neither is; the outbox worker that sends for all of them; and the path every
+ * reply takes (inbound router → reply desk → question desk → the flow's decision listener).
+ */
+export function createChat(deps: ChatDeps): Chat {
+  const notifiers = buildNotifiers(deps);
+  const channels = notifiers.map((notifier) => notifier.platform);
+  const outbox = createOutboxRepository(deps.pool);
+  const audit = createAuditLog(deps.pool);
+  const worker = createOutboxWorker({ outbox, notifiers, logger: deps.logger.child({ component: 'outbox' }), metrics: deps.metrics });
+  const wake = worker.wake;
+  const desk = createQuestionDesk({ pool: deps.pool, channels, wake });
+  const approvers = { signal: deps.config.signal?.approvers ?? [], mattermost: deps.config.mattermost?.approvers ?? [] };
+  const router = createInboundRouter({
+    db: deps.pool,
+    outbox,
+    coordination: deps.coordination,
+    audit,
+    logger: deps.logger,
+    approvers,
+    handler: createReplyDesk({
+      db: deps.pool,
+      desk,
+      outbox,
+      listener: deps.listener,
+      wake,
+      unavailable: { 'pull-request': 'Renovate pull requests are not handled by this version of Steward yet.', weekly: 'The weekly report is not available in this version of Steward yet.' },
+    }),
+    wake,
+  });
+  const watch = createStuckChannelWatch({ db: deps.pool, outbox, coordination: deps.coordination, logger: deps.logger, channels, wake });
+
+  return {
+    channels,
+    outbox,
+    desk,
+    router,
+    isApprover: createApproverCheck(approvers),
+    wake,
+    start() {
+      deps.logger.info({ channels }, channels.includes('shell') ? 'no chat platform configured: using the terminal' : 'chat channels configured');
+      worker.start();
+      deps.shutdown.add('outbox', () => worker.stop());
+      watch.start();
+      deps.shutdown.add('stuck channel watch', () => watch.stop());
+      for (const notifier of notifiers) {
+        const receiving = startReceiving(notifier, router, deps.logger);
+        deps.shutdown.add(`${notifier.platform} receiving`, async () => {
+          receiving.cancel();
+          await notifier.stop();
+        });
+      }
+    },
+  };
+}
+
+function buildNotifiers(deps: ChatDeps): ChatNotifier[] {
+  const { signal, mattermost } = deps.config;
+  const notifiers: ChatNotifier[] = [];
+  const logTo = (platform: string) => {
+    const logger = deps.logger.child({ platform });
+    return (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => logger[level](details ?? {}, message);
+  };
+  if (signal) {
+    notifiers.push(notifierRegistry.signal({ apiUrl: signal.apiUrl, number: signal.number, recipients: signal.recipients, log: logTo('signal') }));
+  }
+  if (mattermost) {
+    notifiers.push(
+      notifierRegistry.mattermost({
+        url: mattermost.url,
+        token: mattermost.token,
+        channelId: mattermost.channelId,
+        actionSecret: mattermost.actionSecret,
+        ...(deps.config.publicUrl ? { publicUrl: deps.config.publicUrl } : {}),
+        log: logTo('mattermost'),
+      }),
+    );
+  }
+  if (notifiers.length === 0) {
+    const shellLog = deps.logger.child({ platform: 'shell' });
+    notifiers.push(notifierRegistry.shell({ ...deps.terminal, log: (text) => shellLog.info({ message: text }, 'chat message (no terminal attached)') }));
+  }
+  return notifiers;
+}
+
+/** A platform that is down at start (Signal's API still booting) is retried until it answers. */
+function startReceiving(notifier: ChatNotifier, router: InboundRouter, logger: Logger): { cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let cancelled = false;
+  const attempt = (failures: number) => {
+    notifier
+      .start(async (reply) => {
+        await router.handle(reply);
+      })
+      .catch((error: unknown) => {
+        if (cancelled) return;
+        const delay = Math.min(60_000, 1_000 * 2 ** failures);
+        logger.warn({ platform: notifier.platform, err: error, retryInMs: delay }, 'chat platform not reachable; retrying');
+        timer = setTimeout(() => attempt(failures + 1), delay);
+        timer.unref();
+      });
+  };
+  attempt(0);
+  return {
+    cancel() {
+      cancelled = true;
+      clearTimeout(timer);
+    },
+  };
+}
