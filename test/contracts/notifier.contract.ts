@@ -67,6 +67,15 @@ export function notifierContract(name: string, setup: () => Promise<NotifierDriv
       if (driver.notifier.platform !== 'shell') expect(replies[0]!.inReplyTo).toBe(sent.platformRef);
     });
 
+    it('follows up a question where it was sent, saying who answered', async () => {
+      const sent = await driver.notifier.send(solutionsQuestion);
+      const followed = await driver.notifier.followUp(sent.platformRef, { kind: 'follow-up', questionId: solutionsQuestion.questionId, original: solutionsQuestion, title: '✔ Answered by alice via signal', body: '1. Increase memory 1GB → 2GB' });
+      expect(followed.platformRef).not.toBe('');
+      const text = driver.sentTexts().join('\n');
+      expect(text).toContain('Answered by alice via signal');
+      expect(text).toContain('1. Increase memory 1GB → 2GB');
+    });
+
     it('never answers itself: its own messages are not replies', async () => {
       if (!driver.echoOwnMessage) return;
       driver.echoOwnMessage('1');

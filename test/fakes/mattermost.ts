@@ -12,6 +12,7 @@ import { closeFakeServer } from './close-server.ts';
 export async function startMattermostFake(options: { token: string; botUserId?: string }) {
   const botUserId = options.botUserId ?? 'stewardbotuserid000000000a';
   const posts: Record<string, unknown>[] = [];
+  const patches: ({ id: string } & Record<string, unknown>)[] = [];
   const sockets = new Set<WebSocket>();
   let seq = 0;
   const wss = new WebSocketServer({ noServer: true });
@@ -38,6 +39,22 @@ export async function startMattermostFake(options: { token: string; botUserId?: 
         const post = { id: newId(), create_at: Date.now(), user_id: botUserId, root_id: '', props: {}, ...body };
         posts.push(post);
         return reply(201, post);
+      });
+      return;
+    }
+    const patch = /^\/api\/v4\/posts\/([a-z0-9]+)\/patch$/.exec(request.url ?? '');
+    if (request.method === 'PUT' && patch) {
+      let raw = '';
+      request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      request.on('end', () => {
+        const post = posts.find((candidate) => candidate.id === patch[1]);
+        if (!post) return reply(404, { id: 'app.post.get.app_error', message: 'Unable to get the post.', status_code: 404 });
+        const body = JSON.parse(raw) as { message?: string; props?: Record<string, unknown> };
+        if (body.message !== undefined) post.message = body.message;
+        if (body.props !== undefined) post.props = body.props;
+        post.edit_at = Date.now();
+        patches.push({ id: patch[1]!, ...body });
+        return reply(200, post);
       });
       return;
     }
@@ -73,6 +90,7 @@ export async function startMattermostFake(options: { token: string; botUserId?: 
     url,
     botUserId,
     posts,
+    patches,
     connections: () => sockets.size,
     /** Someone posts in a channel: a `posted` event to every authenticated socket. */
     userPosts(post: { userId: string; username: string; channelId: string; message: string; rootId?: string; props?: Record<string, unknown> }) {

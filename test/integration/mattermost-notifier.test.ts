@@ -50,6 +50,23 @@ describe('Mattermost notifier against a loopback Mattermost', () => {
     expect(verifyAction(SECRET, actions[1]!.integration.context, Date.now())).toEqual({ ok: true, question: 'q7', option: 'ignore' });
   });
 
+  it('follows a question up by redrawing its post with the outcome and without its buttons', async () => {
+    const { fake, notifier } = await setup();
+    const sent = await notifier.send(solutionsQuestion);
+    await notifier.followUp(sent.platformRef, { kind: 'follow-up', questionId: 'q7', original: solutionsQuestion, title: '✔ Answered by owner via signal', body: '1. Increase memory 1GB → 2GB' });
+    expect(fake.patches).toEqual([expect.objectContaining({ id: sent.platformRef, props: { attachments: [] } })]);
+    const post = fake.posts[0] as { message: string; props: { attachments: unknown[] } };
+    expect(post.message).toMatch(/^\*\*📋 Solutions found\*\*[\s\S]*---\n\*\*✔ Answered by owner via signal\*\*\n\n1\. Increase memory/);
+    expect(post.props.attachments).toEqual([]);
+    expect(fake.posts).toHaveLength(1);
+  });
+
+  it('follows up in the thread when the question post is gone', async () => {
+    const { fake, notifier } = await setup();
+    await notifier.followUp('deletedpostid0000000000000', { kind: 'follow-up', questionId: 'q7', original: solutionsQuestion, title: '✔ Answered', body: '1' });
+    expect(fake.posts[0]).toMatchObject({ root_id: 'deletedpostid0000000000000', channel_id: CHANNEL });
+  });
+
   it('answers in another channel when told to', async () => {
     const { fake, notifier } = await setup();
     await notifier.send({ kind: 'notice', title: 'Steward help', body: 'Reply with …' }, 'otherchannelid000000000000');

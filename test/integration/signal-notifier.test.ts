@@ -64,6 +64,14 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
     expect(fake.sent[0]).toMatchObject({ recipients: [group] });
   });
 
+  it('follows a question up by quoting it', async () => {
+    const { fake, notifier } = await setup('json-rpc');
+    const sent = await notifier.send(question);
+    await notifier.followUp(sent.platformRef, { kind: 'follow-up', questionId: 'q7', original: question, title: '✔ Answered by alice via mattermost', body: '1. Increase memory 1GB → 2GB' });
+    expect(fake.sent[1]).toMatchObject({ quote_timestamp: Number(sent.platformRef), quote_author: BOT, recipients: [OWNER], text_mode: 'styled' });
+    expect(fake.sent[1]!.message).toBe('**✔ Answered by alice via mattermost**\n\n1. Increase memory 1GB → 2GB');
+  });
+
   it('understands the newer array response', async () => {
     const { fake, notifier } = await setup('json-rpc', 'array');
     expect((await notifier.send(question)).platformRef).toMatch(/^\d{13}$/);
@@ -141,7 +149,8 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
     const worker = () =>
       createOutboxWorker({
         outbox: createOutboxRepository(database.pool),
-        notifiers: [createSignalNotifier({ apiUrl, number: BOT, recipients: [OWNER], log: () => undefined })],
+        // No pacing: the test is about what survives, not about spacing sends.
+        notifiers: [createSignalNotifier({ apiUrl, number: BOT, recipients: [OWNER], log: () => undefined, paceMs: 0 })],
         logger: silentLogger(),
         metrics: createMetrics(),
         baseDelayMs: 20,

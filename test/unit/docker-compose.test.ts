@@ -31,12 +31,13 @@ const steward = compose.services.steward!;
  * from a later issue (4: Signal, 5: LLM gateway). When that issue adds the
  * variable to readConfig it leaves this list, so a typo can never hide here.
  */
-const plannedVariables = ['LLM_BASE_URL', 'LLM_API_KEY', 'SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS'];
+const plannedVariables = ['LLM_BASE_URL', 'LLM_API_KEY'];
 
-/** Substitutes `${VAR}`, `${VAR:-default}` and `${VAR:?message}` as compose does, from `values`. */
+/** Substitutes `${VAR}`, `${VAR:-default}`, `${VAR:+alternative}` and `${VAR:?message}` as compose does, from `values`. */
 function interpolate(text: string, values: Record<string, string>): string {
-  return text.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_, name: string, kind?: string, rest?: string) => {
+  return text.replace(/\$\{(\w+)(?::([-?+])([^}]*))?\}/g, (_, name: string, kind?: string, rest?: string) => {
     const value = values[name];
+    if (kind === '+') return value !== undefined && value !== '' ? (rest ?? '') : '';
     if (value !== undefined && value !== '') return value;
     if (kind === '-') return rest ?? '';
     if (kind === '?') throw new Error(`${name} is required: ${rest}`);
@@ -102,7 +103,7 @@ describe('docker-compose.yml', () => {
 
   it('wires every variable Steward needs, and each value passes readConfig', () => {
     const environment = steward.environment!;
-    for (const name of ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'STEWARD_CONFIG', 'RUNBOOK_DIR', 'ALERTMANAGER_TOKEN', 'COROOT_TOKEN', 'LLM_BASE_URL', 'LLM_API_KEY', 'SIGNAL_API_URL']) {
+    for (const name of ['PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'STEWARD_CONFIG', 'RUNBOOK_DIR', 'ALERTMANAGER_TOKEN', 'COROOT_TOKEN', 'LLM_BASE_URL', 'LLM_API_KEY', 'SIGNAL_API_URL', 'MATTERMOST_URL']) {
       expect(environment, name).toHaveProperty(name);
     }
     for (const name of Object.keys(environment)) {
@@ -117,6 +118,22 @@ describe('docker-compose.yml', () => {
     expect(config.databaseUrl).toBe(`postgres://steward:${dotenv.POSTGRES_PASSWORD}@postgres:5432/steward`);
     expect(config.alertmanager.token).toBe(dotenv.ALERTMANAGER_TOKEN);
     expect(config.coroot.token).toBe(dotenv.COROOT_TOKEN);
+    // Chat is off until its variables are filled in; filled in, both platforms pass readConfig.
+    expect(config.signal).toBeUndefined();
+    expect(config.mattermost).toBeUndefined();
+    const chat = {
+      ...dotenv,
+      SIGNAL_NUMBER: '+4915112345678',
+      SIGNAL_RECIPIENTS: '+4915187654321',
+      SIGNAL_APPROVERS: '+4915187654321',
+      MATTERMOST_URL: 'https://chat.home.arpa',
+      MATTERMOST_TOKEN: 'bot-token-0123456789',
+      MATTERMOST_CHANNEL_ID: 'j6j53p28k6urx15fpcgsr20psq',
+      MATTERMOST_APPROVERS: 'alice',
+    };
+    const withChat = readConfig(Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, interpolate(String(value), chat)])));
+    expect(withChat.signal).toMatchObject({ apiUrl: 'http://signal-cli-rest-api:8080', number: '+4915112345678' });
+    expect(withChat.mattermost).toMatchObject({ url: 'https://chat.home.arpa', channelId: 'j6j53p28k6urx15fpcgsr20psq', approvers: ['alice'] });
   });
 
   it('refuses to start without the secrets it needs', () => {
