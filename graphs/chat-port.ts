@@ -57,6 +57,8 @@ export interface InboundReply {
   sender: string;
   /** Other identities of the same sender (a Signal number beside its account UUID). */
   senderAliases?: string[];
+  /** How the sender is shown to people (a Signal profile name, a Mattermost username). */
+  senderName?: string;
   /** For a reaction, the emoji; `inReplyTo` is then the message reacted to. */
   text: string;
   reaction?: boolean;

@@ -23,6 +23,8 @@ export interface ReplyContext {
   platform: string;
   conversation: string;
   sender: string;
+  /** How the sender is shown to people; `sender` when the platform gives no name. */
+  senderName?: string;
   /** The platform reference of the message it quotes, threads under or reacts to. */
   inReplyTo?: string;
   reaction: boolean;

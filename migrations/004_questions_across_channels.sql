@@ -8,6 +8,9 @@ CREATE INDEX outbox_platform_ref ON outbox (channel, platform_ref) WHERE platfor
 ALTER TABLE outbox DROP CONSTRAINT outbox_status_check;
 ALTER TABLE outbox ADD CONSTRAINT outbox_status_check CHECK (status IN ('pending', 'sent', 'failed', 'cancelled'));
 
+-- How the one who decided is shown (a Signal profile name, a Mattermost username); `actor` is their id.
+ALTER TABLE decisions ADD COLUMN actor_name text;
+
 -- The option `approve` (or a 👍 reaction) stands for, when the question has one.
 ALTER TABLE questions ADD COLUMN default_option integer;
 ALTER TABLE questions ADD COLUMN title text NOT NULL DEFAULT '';

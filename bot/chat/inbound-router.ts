@@ -69,6 +69,7 @@ export function createInboundRouter(deps: InboundRouterDeps) {
         platform: reply.platform,
         conversation: reply.conversation,
         sender: reply.sender,
+        ...(reply.senderName ? { senderName: reply.senderName } : {}),
         reaction: reply.reaction === true,
         ...(reply.inReplyTo ? { inReplyTo: reply.inReplyTo } : {}),
       });

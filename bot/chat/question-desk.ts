@@ -5,7 +5,7 @@ import { createOutboxRepository } from '../outbox/outbox-repository.ts';
 
 export type DecideResult =
   | { outcome: 'decided' }
-  | { outcome: 'already answered'; actor: string; channel: string; answer: Answer }
+  | { outcome: 'already answered'; actor: string; actorName: string; channel: string; answer: Answer }
   | { outcome: 'closed'; status: Question['status'] };
 
 export interface BoundQuestion {
@@ -124,16 +124,17 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
      * Records the answer if it is the first for an open question, audits it, and follows the question
      * up everywhere. A later answer learns who answered first; nothing else changes.
      */
-    async decide(questionId: number, answer: Answer, actor: string, channel: string): Promise<DecideResult> {
+    async decide(questionId: number, answer: Answer, actor: string, channel: string, actorName = actor): Promise<DecideResult> {
       const result = await inTransaction(pool, async (client): Promise<DecideResult> => {
         const question = await get(client, questionId, true);
         if (!question) return { outcome: 'closed', status: 'withdrawn' };
         if (question.status !== 'open') {
-          const earlier = await client.query<{ actor: string; channel: string; answer: Answer }>('SELECT actor, channel, answer FROM decisions WHERE question_id = $1', [questionId]);
+          const earlier = await client.query<{ actor: string; actor_name: string | null; channel: string; answer: Answer }>('SELECT actor, actor_name, channel, answer FROM decisions WHERE question_id = $1', [questionId]);
           const first = earlier.rows[0];
-          return first ? { outcome: 'already answered', ...first } : { outcome: 'closed', status: question.status };
+          if (!first) return { outcome: 'closed', status: question.status };
+          return { outcome: 'already answered', actor: first.actor, actorName: first.actor_name ?? first.actor, channel: first.channel, answer: first.answer };
         }
-        await client.query('INSERT INTO decisions (question_id, answer, actor, channel) VALUES ($1, $2, $3, $4)', [questionId, answer, actor, channel]);
+        await client.query('INSERT INTO decisions (question_id, answer, actor, actor_name, channel) VALUES ($1, $2, $3, $4, $5)', [questionId, answer, actor, actorName, channel]);
         await client.query("UPDATE questions SET status = 'answered', closed_at = now() WHERE id = $1", [questionId]);
         await createAuditLog(client).record({
           actor,
@@ -141,9 +142,9 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
           action: 'question.answer',
           subject: question.incidentId !== undefined ? `incident:${question.incidentId}` : `question:${questionId}`,
           outcome: describeAnswer(answer),
-          details: { questionId, kind: question.kind },
+          details: { questionId, kind: question.kind, ...(actorName !== actor ? { name: actorName } : {}) },
         });
-        await followUpEverywhere(client, question, `✔ Answered by ${actor} via ${channel}`, describeAnswer(answer));
+        await followUpEverywhere(client, question, `✔ Answered by ${actorName} via ${channel}`, describeAnswer(answer));
         return { outcome: 'decided' };
       });
       options.wake?.();

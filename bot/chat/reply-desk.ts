@@ -42,9 +42,9 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
       if (!context.reaction) await say(context, `#${question.incidentId ?? question.id}: not taken`, checked.problem);
       return;
     }
-    const result = await options.desk.decide(question.id, checked.answer, context.sender, context.platform);
+    const result = await options.desk.decide(question.id, checked.answer, context.sender, context.platform, context.senderName ?? context.sender);
     if (result.outcome === 'already answered') {
-      await say(context, `#${question.incidentId ?? question.id} was already answered`, `${result.actor} chose ${describeAnswer(result.answer)} via ${result.channel}; your answer was not used.`);
+      await say(context, `#${question.incidentId ?? question.id} was already answered`, `${result.actorName} chose ${describeAnswer(result.answer)} via ${result.channel}; your answer was not used.`);
       return;
     }
     if (result.outcome === 'closed') {

@@ -48,6 +48,7 @@ export function decodePostedEvent(frame: unknown, botUserId: string, channels: R
       conversation: channel,
       sender,
       senderAliases: username ? [username] : [],
+      ...(username ? { senderName: username } : {}),
       text,
       externalId: id,
       ...(root ? { inReplyTo: root } : {}),

@@ -30,6 +30,7 @@ export function decodeEnvelope(frame: unknown, ownNumber: string): Decoded {
     sender,
     senderAliases: [...new Set(senderAliases)],
     externalId: `${sender}:${envelope.timestamp}`,
+    ...(envelope.sourceName ? { senderName: envelope.sourceName } : {}),
   };
 
   if (data.reaction) {

@@ -23,6 +23,7 @@ export const envelopeFrameSchema = z.looseObject({
     source: z.string().optional(),
     sourceNumber: z.string().nullish(),
     sourceUuid: z.string().nullish(),
+    sourceName: z.string().nullish(),
     timestamp: z.number(),
     dataMessage: dataMessage.nullish(),
     syncMessage: z.unknown().optional(),

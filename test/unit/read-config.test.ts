@@ -148,4 +148,57 @@ describe('readConfig', () => {
     expect(() => readConfig({ UNRELATED: 'x', PATH: '/usr/bin' })).not.toThrow();
     expect(knownVariables).not.toContain('PATH');
   });
+
+  describe('chat platforms', () => {
+    const signal = { SIGNAL_API_URL: 'http://signal-cli-rest-api:8080', SIGNAL_NUMBER: '+4917098765432', SIGNAL_RECIPIENTS: '+4915112345678, +4915187654321', SIGNAL_APPROVERS: '+4915112345678,1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' };
+    const mattermost = { MATTERMOST_URL: 'https://chat.home.arpa', MATTERMOST_TOKEN: 'bot-token-0123456789', MATTERMOST_CHANNEL_ID: 'j6j53p28k6urx15fpcgsr20psq', MATTERMOST_APPROVERS: '@Alice,rd49ehbqyjytddasoownkuqrxe' };
+
+    it('leaves both off when nothing is set', () => {
+      const config = readConfig({});
+      expect(config.signal).toBeUndefined();
+      expect(config.mattermost).toBeUndefined();
+    });
+
+    it('reads Signal: lists split at commas, numbers and account UUIDs as approvers', () => {
+      expect(readConfig(signal).signal).toEqual({
+        apiUrl: 'http://signal-cli-rest-api:8080',
+        number: '+4917098765432',
+        recipients: ['+4915112345678', '+4915187654321'],
+        approvers: ['+4915112345678', '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'],
+      });
+      expect(readConfig({ ...signal, SIGNAL_RECIPIENTS: 'group.bUhOMWtpWGdNWHBLejVBaDJsMTEwTkxRSHpJcllhRnVDM2MzbXpwU29hRT0=' }).signal!.recipients).toHaveLength(1);
+    });
+
+    it('reads Mattermost, deriving a stable button secret from the token when none is set', () => {
+      const config = readConfig(mattermost).mattermost!;
+      expect(config).toMatchObject({ url: 'https://chat.home.arpa', channelId: 'j6j53p28k6urx15fpcgsr20psq', approvers: ['@Alice', 'rd49ehbqyjytddasoownkuqrxe'], slashToken: undefined });
+      expect(config.actionSecret).toBe(readConfig(mattermost).mattermost!.actionSecret);
+      expect(config.actionSecret).not.toContain(mattermost.MATTERMOST_TOKEN);
+      expect(readConfig({ ...mattermost, MATTERMOST_ACTION_SECRET: 'rotate-me-0123456789' }).mattermost!.actionSecret).toBe('rotate-me-0123456789');
+    });
+
+    it('refuses half a platform, naming each missing variable', () => {
+      const error = problemsOf({ SIGNAL_API_URL: signal.SIGNAL_API_URL, SIGNAL_NUMBER: signal.SIGNAL_NUMBER });
+      expect(error.problems.map((problem) => problem.variable)).toEqual(['SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']);
+      expect(error.message).toContain('SIGNAL_RECIPIENTS is required to use Signal (SIGNAL_API_URL, SIGNAL_NUMBER are set)');
+    });
+
+    it.each([
+      ['SIGNAL_NUMBER', '015112345678', 'E.164'],
+      ['SIGNAL_RECIPIENTS', '+4915112345678,group.abc', 'one group.<id> alone'],
+      ['SIGNAL_RECIPIENTS', 'owner', 'E.164 numbers'],
+      ['SIGNAL_APPROVERS', 'everyone', 'E.164 numbers or Signal account UUIDs'],
+      ['MATTERMOST_CHANNEL_ID', 'town-square', '26-character channel id'],
+    ])('refuses %s=%s, saying what it must be', (variable, value, expected) => {
+      const base = variable.startsWith('SIGNAL') ? signal : mattermost;
+      const error = problemsOf({ ...base, [variable]: value });
+      expect(error.problems[0]).toMatchObject({ variable });
+      expect(error.problems[0]!.message).toContain(expected);
+    });
+
+    it('never echoes the Mattermost token in an error', () => {
+      const error = problemsOf({ ...mattermost, MATTERMOST_TOKEN: 'short' });
+      expect(error.message).not.toContain('short');
+    });
+  });
 });

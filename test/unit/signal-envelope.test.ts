@@ -13,6 +13,7 @@ describe('Signal envelopes', () => {
         conversation: '+4915112345678',
         sender: ALICE_UUID,
         senderAliases: ['+4915112345678'],
+        senderName: 'Alice Ops',
         text: 'approve 42',
         externalId: `${ALICE_UUID}:1787390125123`,
       },

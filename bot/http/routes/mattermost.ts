@@ -61,13 +61,13 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       const answer = checked.option === 'ignore' ? ({ ok: true, answer: { kind: 'ignore' } } as const) : answerFor({ kind: 'choose', option: Number(checked.option) }, question);
       if (!answer.ok) return { ephemeral_text: answer.problem };
 
-      const result = await deps.desk.decide(question.id, answer.answer, who, platform);
+      const result = await deps.desk.decide(question.id, answer.answer, click.user_id, platform, who);
       if (result.outcome === 'decided') {
-        await deps.listener.onDecision({ questionId: question.id, incidentId: question.incidentId, questionKind: question.kind, answer: answer.answer, actor: who, channel: platform });
+        await deps.listener.onDecision({ questionId: question.id, incidentId: question.incidentId, questionKind: question.kind, answer: answer.answer, actor: click.user_id, channel: platform });
         return { update: redraw(question, who, platform, answer.answer), ephemeral_text: `You chose ${describeAnswer(answer.answer)}.` };
       }
       if (result.outcome === 'already answered') {
-        return { update: redraw(question, result.actor, result.channel, result.answer), ephemeral_text: `Already answered by ${result.actor} via ${result.channel}; your click was not used.` };
+        return { update: redraw(question, result.actorName, result.channel, result.answer), ephemeral_text: `Already answered by ${result.actorName} via ${result.channel}; your click was not used.` };
       }
       return { update: { message: `${renderMessage(questionMessage(question), 'markdown')}\n\n---\nThis question was ${result.status}.`, props: {} }, ephemeral_text: `This question was ${result.status}.` };
     });
