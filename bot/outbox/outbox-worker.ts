@@ -43,7 +43,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     const notifier = byPlatform.get(item.channel)!;
     try {
       await pace(notifier, item);
-      const sent = batch.message.kind === 'follow-up' ? await followUp(notifier, item, batch.message) : await notifier.send(batch.message, item.conversation);
+      let sent: SentMessage | undefined;
+      try {
+        sent = batch.message.kind === 'follow-up' ? await followUp(notifier, item, batch.message) : await notifier.send(batch.message, item.conversation);
+      } finally {
+        lastSendAt.set(paceKey(item), Date.now());
+      }
       if (!sent) return;
       for (const each of batch.items) {
         await options.outbox.markSent(each.id, sent.platformRef);
@@ -68,15 +73,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
   }
 
-  /** Platforms that rate-limit bursts (Signal) get their sends to one conversation spaced out. */
+  /**
+   * Platforms that rate-limit bursts (Signal) get their sends to one conversation spaced out: from
+   * the end of one send to the start of the next, so the platform never sees them closer.
+   */
   async function pace(notifier: ChatNotifier, item: OutboxMessage): Promise<void> {
     const interval = notifier.pacing?.minIntervalMs ?? 0;
     if (interval <= 0) return;
-    const key = `${item.channel}\u0000${item.conversation ?? ''}`;
-    const wait = (lastSendAt.get(key) ?? -Infinity) + interval - Date.now();
+    const wait = (lastSendAt.get(paceKey(item)) ?? -Infinity) + interval - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    lastSendAt.set(key, Date.now());
   }
+
+  const paceKey = (item: OutboxMessage) => `${item.channel}\u0000${item.conversation ?? ''}`;
 
   /**
    * A follow-up goes where its question went. While that copy is still queued the follow-up waits;

@@ -17,6 +17,7 @@ export interface FakeSendResponse {
  */
 export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; number: string; responseShape?: 'object' | 'array'; port?: number }) {
   const sent: Record<string, unknown>[] = [];
+  const sentAt: number[] = [];
   const queued: unknown[] = [];
   const scripted: FakeSendResponse[] = [];
   const sockets = new Set<WebSocket>();
@@ -48,6 +49,7 @@ export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; nu
         const next = scripted.shift();
         if (next) return reply(next.status, next.body, next.headers);
         sent.push(body);
+        sentAt.push(Date.now());
         clock += 1_000;
         const timestamp = String(clock);
         return reply(201, options.responseShape === 'array' ? [{ timestamp }] : { timestamp });
@@ -75,6 +77,8 @@ export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; nu
   return {
     url,
     sent,
+    /** When each accepted send arrived (epoch ms), parallel to `sent`. */
+    sentAt,
     dropped: () => dropped,
     connections: () => sockets.size,
     /** A message arriving for the account: pushed to sockets (json-rpc) or queued (normal). */

@@ -5,7 +5,7 @@ import { createSignalNotifier } from '../../notifiers/signal/signal-notifier.ts'
 import { notifierContract, type NotifierDriver } from '../contracts/notifier.contract.ts';
 import { startMattermostFake } from '../fakes/mattermost.ts';
 import { startSignalFake } from '../fakes/signal-rest-api.ts';
-import { fixture } from '../helpers/fixtures.ts';
+import { signalTextFrame } from '../helpers/signal-frames.ts';
 
 notifierContract('shell', () => {
   const input = new PassThrough();
@@ -23,23 +23,16 @@ notifierContract('shell', () => {
 });
 
 const BOT = '+4917098765432';
-let signalTimestamp = 1_787_390_700_000;
 for (const mode of ['json-rpc', 'normal'] as const) {
   notifierContract(`signal (${mode} mode)`, async () => {
     const fake = await startSignalFake({ mode, number: BOT });
-    const frame = (text: string, from: string, inReplyTo?: string) => {
-      const base = fixture<{ envelope: Record<string, unknown> & { dataMessage: Record<string, unknown> } }>('signal-rest-jsonrpc-websocket-frame-direct-message.json');
-      signalTimestamp += 1;
-      base.envelope.timestamp = signalTimestamp;
-      base.envelope.dataMessage = { ...base.envelope.dataMessage, timestamp: signalTimestamp, message: text, ...(inReplyTo ? { quote: { id: Number(inReplyTo), author: BOT, text: '' } } : {}) };
-      if (from === BOT) Object.assign(base.envelope, { source: BOT, sourceNumber: BOT, sourceUuid: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' });
-      return base;
-    };
+    const owner = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
+    const bot = { number: BOT, uuid: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' };
     return {
       notifier: createSignalNotifier({ apiUrl: fake.url, number: BOT, recipients: ['+4915112345678'], log: () => undefined, reconnectMs: 20 }),
       sentTexts: () => fake.sent.map((body) => body.message as string),
-      userSays: (text, inReplyTo) => fake.deliver(frame(text, '+4915112345678', inReplyTo)),
-      echoOwnMessage: (text) => fake.deliver(frame(text, BOT)),
+      userSays: (text, inReplyTo) => fake.deliver(signalTextFrame(BOT, owner, text, inReplyTo)),
+      echoOwnMessage: (text) => fake.deliver(signalTextFrame(BOT, bot, text)),
       ready: async () => {
         const deadline = Date.now() + 5_000;
         while (mode === 'json-rpc' && fake.connections() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -99,7 +99,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
         platform,
         conversation: command.channel_id,
         sender: command.user_id,
-        ...(command.user_name ? { senderAliases: [command.user_name] } : {}),
+        ...(command.user_name ? { senderAliases: [command.user_name], senderName: command.user_name } : {}),
         text: command.text,
         externalId: `slash:${command.trigger_id ?? `${command.user_id}:${now()}`}`,
       });
