@@ -1,4 +1,5 @@
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
+import { issueDetected } from '../../graphs/messages.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { summarizeIncident } from './incident-summary.ts';
@@ -11,13 +12,6 @@ export interface IncidentNoticesOptions {
   channels: readonly string[];
   wake?: () => void;
 }
-
-/** The seed design's first question, asked while Steward is verbose (it has not yet learned what matters). */
-export const problemOptions = [
-  { number: 1, label: 'Yes' },
-  { number: 2, label: 'No, expected' },
-  { number: 3, label: 'Snooze 1h' },
-];
 
 /**
  * Tells the human about incident changes in the seed design's shapes: a new or reopened incident
@@ -38,14 +32,8 @@ export function createIncidentNotices(options: IncidentNoticesOptions): Incident
       switch (change.kind) {
         case 'opened':
         case 'reopened': {
-          const flapping = change.flapping ? '\n⚠️ Flapping: it fired again soon after it resolved.' : '';
           await options.desk.ask({
-            incidentId: change.incidentId,
-            kind: 'problem',
-            title: `🔔 Issue detected: #${change.incidentId} ${change.title}`,
-            body: `${summary.lines.join('\n')}${flapping}\n\nIs this a problem?`,
-            options: problemOptions,
-            replyHint: 'Reply: 1, 2, 3, details, or custom: …',
+            ...issueDetected({ id: change.incidentId, title: change.title, alertLines: summary.lines, flapping: change.flapping }),
             // Opening asks once per incident; each reopen (flapping) asks again.
             ...(change.kind === 'opened' ? { askKey: 'problem' } : {}),
           });

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createInboundRouter } from '../../bot/chat/inbound-router.ts';
+import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
+import { createReplyDesk } from '../../bot/chat/reply-desk.ts';
+import { createPostgresCoordination } from '../../bot/coordination/index.ts';
+import { createAuditLog } from '../../bot/db/repositories/audit-log.ts';
+import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import type { InboundReply } from '../../graphs/chat-port.ts';
+import { solutionsFound } from '../../graphs/messages.ts';
+import type { Decision } from '../../graphs/questions.ts';
+import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { silentLogger } from '../helpers/silent-logger.ts';
+
+const OWNER = '+4915112345678';
+let message = 0;
+
+describe('replies acted on: bound to their question, checked, decided, and explained when they cannot be', () => {
+  let database: MigratedDatabase;
+  let desk: QuestionDesk;
+  let decisions: Decision[];
+  let router: ReturnType<typeof createInboundRouter>;
+
+  const reply = (text: string, extra: Partial<InboundReply> = {}) => {
+    message += 1;
+    return router.handle({ platform: 'signal', conversation: OWNER, sender: OWNER, senderName: 'Alice Ops', text, externalId: `m${message}`, ...extra });
+  };
+  const said = async () => (await database.pool.query<{ payload: { title: string; body: string } }>("SELECT payload FROM outbox WHERE kind = 'notice' ORDER BY id")).rows.map((row) => `${row.payload.title} | ${row.payload.body}`);
+  const incident = async (title: string) => {
+    const id = Number((await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title) VALUES ('alertmanager', $1, $1) RETURNING id", [`${title}-${Math.random()}`])).rows[0]!.id);
+    await database.pool.query(
+      `INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels, annotations, starts_at)
+       VALUES ($1, 'f1', 'HighMemory', 'firing', '{"pod":"radarr-0","severity":"warning"}', '{"summary":"radarr-0 uses 95% of its memory limit"}', '2026-11-23T09:00:00Z')`,
+      [id],
+    );
+    return id;
+  };
+  /** Asks, and marks the Signal copy sent as `ref`. */
+  const ask = async (incidentId: number, ref: string, defaultOption?: number) => {
+    const id = await desk.ask(solutionsFound({ id: incidentId, title: 'HighMemory radarr', diagnosis: '95%' }, [{ label: 'Increase memory' }, { label: 'Restart radarr' }], defaultOption));
+    await database.pool.query("UPDATE outbox SET status = 'sent', platform_ref = $2 WHERE question_id = $1 AND kind = 'question'", [id, ref]);
+    return id;
+  };
+
+  beforeAll(async () => {
+    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  beforeEach(async () => {
+    await database.pool.query('DELETE FROM outbox');
+    await database.pool.query('DELETE FROM questions');
+    decisions = [];
+    const outbox = createOutboxRepository(database.pool);
+    desk = createQuestionDesk({ pool: database.pool, channels: ['signal'] });
+    router = createInboundRouter({
+      db: database.pool,
+      outbox,
+      coordination: createPostgresCoordination(database.pool),
+      audit: createAuditLog(database.pool),
+      logger: silentLogger(),
+      approvers: { signal: [OWNER] },
+      handler: createReplyDesk({ db: database.pool, desk, outbox, listener: { onDecision: (decision) => Promise.resolve(void decisions.push(decision)) } }),
+    });
+  });
+
+  it('takes a 👍 on a question with one default action as approving it', async () => {
+    const id = await incident('a');
+    const question = await ask(id, '1787390300000', 1);
+    expect(await reply('👍', { reaction: true, inReplyTo: '1787390300000' })).toBe('handled');
+    expect(decisions).toEqual([{ questionId: question, incidentId: id, questionKind: 'solution', answer: { kind: 'option', option: 1, label: 'Increase memory' }, actor: OWNER, channel: 'signal' }]);
+  });
+
+  it('lets a 👍 pass silently where there is no default action', async () => {
+    const id = await incident('b');
+    await ask(id, '1787390300001');
+    await reply('👍', { reaction: true, inReplyTo: '1787390300001' });
+    expect(decisions).toEqual([]);
+    expect(await said()).toEqual([]);
+  });
+
+  it('explains an option that does not exist, and takes nothing', async () => {
+    const id = await incident('c');
+    await ask(id, '1787390300002');
+    await reply('option 5');
+    expect(decisions).toEqual([]);
+    expect(await said()).toEqual([`#${id}: not taken | There is no option 5 (options: 1–2).`]);
+  });
+
+  it('says when there is nothing to answer', async () => {
+    await reply('1');
+    await reply('2 #999');
+    expect(await said()).toEqual(['Nothing to answer | There is no open question. Reply "status" to see what is going on.', 'Nothing to answer | Incident #999 has no open question.']);
+  });
+
+  it('takes an unaddressed answer for the latest question, and says which other incidents wait', async () => {
+    const first = await incident('d');
+    const second = await incident('e');
+    await ask(first, '1787390300003');
+    await ask(second, '1787390300004');
+    await reply('2');
+    expect(decisions.map((decision) => decision.incidentId)).toEqual([second]);
+    expect(await said()).toEqual([`Taken for #${second} | Other incidents are waiting too: #${first}. Add the number to answer one of them, e.g. "1 #${first}".`]);
+    await reply(`1 #${first}`);
+    expect(decisions.map((decision) => decision.incidentId)).toEqual([second, first]);
+  });
+
+  it('gives details of the incident a question is about', async () => {
+    const id = await incident('f');
+    await ask(id, '1787390300005');
+    await reply('details');
+    const [details, ...more] = await said();
+    expect(more).toEqual([]);
+    expect(details).toContain(`🔎 #${id} `);
+    expect(details).toContain('(open, 1 firing) | • HighMemory on radarr-0 [warning]: radarr-0 uses 95% of its memory limit, since 2026-11-23 09:00 UTC');
+  });
+});

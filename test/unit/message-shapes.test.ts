@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { fixComplete, issueDetected, nextTime, solutionsFound } from '../../graphs/messages.ts';
+import { questionMessage } from '../../graphs/questions.ts';
+import { renderMessage } from '../../graphs/render-message.ts';
+
+const asked = (request: ReturnType<typeof issueDetected>) => questionMessage({ id: 9, ...request });
+
+describe('the seed design’s message shapes', () => {
+  it('🔔 Issue detected … Is this a problem? [Yes] [No, expected] [Snooze 1h]', () => {
+    const question = issueDetected({ id: 14, title: 'HighMemory radarr', alertLines: ['• HighMemory on radarr-0 [warning]: 95% of its limit'], flapping: true });
+    expect(renderMessage(asked(question), 'plain')).toBe(
+      [
+        '🔔 Issue detected: #14 HighMemory radarr',
+        '',
+        '• HighMemory on radarr-0 [warning]: 95% of its limit',
+        '⚠️ Flapping: it fired again soon after it resolved.',
+        '',
+        'Is this a problem?',
+        '',
+        '1. Yes',
+        '2. No, expected',
+        '3. Snooze 1h',
+        '',
+        'Reply: 1, 2, 3, details, or custom: …',
+      ].join('\n'),
+    );
+    expect(question.defaultOption).toBeUndefined(); // 👍 cannot answer "is this a problem?"
+  });
+
+  it('📋 Solutions found: numbered, with impact, risk and track record, ending with how to answer', () => {
+    const question = solutionsFound(
+      { id: 14, title: 'HighMemory radarr', diagnosis: 'radarr-0 uses 95% of its 1 GiB limit; it grew steadily since the last import.' },
+      [
+        { label: 'Increase memory 1GB → 2GB', impact: '30s restart', risk: 'low', reversible: true, record: { successes: 4, chosen: 4 } },
+        { label: 'Restart radarr', impact: '30s downtime', risk: 'low' },
+        { label: 'Delete the import cache', risk: 'high', reversible: false },
+      ],
+      1,
+    );
+    expect(renderMessage(asked(question), 'signal-styled')).toBe(
+      [
+        '**📋 Solutions found: #14 HighMemory radarr**',
+        '',
+        'radarr-0 uses 95% of its 1 GiB limit; it grew steadily since the last import.',
+        '',
+        '**1.** Increase memory 1GB → 2GB — worked 4 of 4 times (30s restart, 🟢 low risk)',
+        '**2.** Restart radarr (30s downtime, 🟢 low risk)',
+        '**3.** Delete the import cache (🔴 high risk, not reversible)',
+        '',
+        'Reply: 1, 2, 3, ignore, or custom: …',
+      ].join('\n'),
+    );
+    expect(question.defaultOption).toBe(1);
+  });
+
+  it('✅ Complete with what ran, how long it took to show, before and after; then Next time: [Auto] [Ask] [Investigate]', () => {
+    expect(renderMessage(fixComplete({ id: 14, title: 'HighMemory radarr' }, { action: 'kubectl_patch radarr memory=2Gi', tookMs: 95_000, before: '95% of 1 GiB', after: '41% of 2 GiB' }), 'plain')).toBe(
+      ['✅ Complete: #14 HighMemory radarr', '', 'Ran: kubectl_patch radarr memory=2Gi', 'Resolved 95s after the fix.', 'Before: 95% of 1 GiB', 'After: 41% of 2 GiB'].join('\n'),
+    );
+    const next = nextTime({ id: 14 }, 'Increase memory 1GB → 2GB');
+    expect(renderMessage(asked(next), 'plain')).toContain('1. Auto (run it and tell you)\n2. Ask (ask first, as now)\n3. Investigate (look for a better fix)\n\nReply: auto, ask or investigate');
+  });
+});
