@@ -95,7 +95,7 @@ describe('Mattermost notifier against a loopback Mattermost', () => {
     fake.userPosts({ userId: OWNER, username: 'owner', channelId: 'otherchannel', message: '2' });
     const id = fake.userPosts({ userId: OWNER, username: 'owner', channelId: CHANNEL, message: '1', rootId: question.platformRef });
     await until('the reply', () => replies.length === 1);
-    expect(replies).toEqual([{ platform: 'mattermost', conversation: CHANNEL, sender: OWNER, senderAliases: ['owner'], text: '1', externalId: id, inReplyTo: question.platformRef }]);
+    expect(replies).toEqual([{ platform: 'mattermost', conversation: CHANNEL, sender: OWNER, senderAliases: ['owner'], senderName: 'owner', text: '1', externalId: id, inReplyTo: question.platformRef }]);
   });
 
   it('reconnects after the websocket drops and processes a reply posted after the reconnect', async () => {

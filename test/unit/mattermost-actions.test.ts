@@ -42,6 +42,7 @@ describe('Mattermost posted events', () => {
         conversation: '3xqxgouhqjnm5k49qohjort7yc',
         sender: 'wb7dpg3tsfrimxcu8767ig55sh',
         senderAliases: ['admin'],
+        senderName: 'admin',
         text: 'oh there once was a hero named ragnar the red',
         externalId: 'xo8gwpzsq78tur5soq47cjtskh',
       },
