@@ -40,6 +40,6 @@ export async function summarizeIncident(db: Queryable, incidentId: number, limit
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
   return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
 }

@@ -47,8 +47,11 @@ export function createShellNotifier(options: ShellNotifierOptions): ChatNotifier
         if (!text) return;
         received += 1;
         void onReply({ platform: 'shell', conversation: 'terminal', sender: 'terminal', text, externalId: `shell-${startedAt}-${received}` })
-          .catch((error: unknown) => options.log(`handling that reply failed: ${(error as Error).message}`))
-          .finally(() => lines?.prompt());
+          // The answer (printed with its own prompt) comes through the outbox; only a failure prompts here.
+          .catch((error: unknown) => {
+            options.log(`handling that reply failed: ${(error as Error).message}`);
+            lines?.prompt();
+          });
       });
       lines.prompt();
       return Promise.resolve();
