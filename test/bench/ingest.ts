@@ -1,20 +1,11 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { pino } from 'pino';
-import { webhookSources } from '../../webhooks/registry.ts';
-import { createPostgresCoordination } from '../../bot/coordination/index.ts';
-import { runMigrations } from '../../bot/db/migrate.ts';
-import { createPool } from '../../bot/db/pool.ts';
-import { buildApp } from '../../bot/http/build-app.ts';
-import { createCoalescingDispatcher } from '../../bot/intake/coalescing-dispatcher.ts';
-import { createIntake } from '../../bot/intake/create-intake.ts';
-import { createLoggingDispatcher } from '../../bot/intake/logging-dispatcher.ts';
-import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { fixturesDir } from '../helpers/fixtures.ts';
+import { BENCH_TOKEN as TOKEN } from './ingest-server.ts';
 
-const TOKEN = 'bench-token-0123456789abcdef';
 const CONNECTIONS = 50;
 const ROUND_SECONDS = 8;
 const ROUNDS = 3;
@@ -37,11 +28,13 @@ export async function ingestBenchmark(adminUrl: string): Promise<{ steward: RunF
   const capture = JSON.parse(readFileSync(`${fixturesDir}alertmanager-real-capture.json`, 'utf8')) as { groupKey: string };
   const bodies = Array.from({ length: GROUPS }, (_, i) => JSON.stringify({ ...capture, groupKey: `${capture.groupKey}/bench-${i}` }));
 
-  const steward = await startSteward(stewardDb);
-  const bare = await startBare(bareDb);
+  // Each server runs in a process of its own, as in production; the load generator stays here, so it
+  // never shares an event loop with what it measures.
+  const steward = await startServerProcess('steward', stewardDb);
+  const bare = await startServerProcess('bare', bareDb);
   try {
-    const stewardUrl = await listen(steward.app);
-    const bareUrl = await listen(bare.app);
+    const stewardUrl = steward.url;
+    const bareUrl = bare.url;
     await load(stewardUrl, bodies, 3);
     await load(bareUrl, bodies, 3);
     const stewardRuns: RunFigures[] = [];
@@ -59,46 +52,28 @@ export async function ingestBenchmark(adminUrl: string): Promise<{ steward: RunF
   }
 }
 
-async function startSteward(url: string) {
-  // Logs at info into /dev/null: the cost of production logging is part of the figure.
-  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
-  const pool = createPool({ connectionString: url, logger });
-  await runMigrations(pool, logger);
-  const coordination = createPostgresCoordination(pool);
-  const metrics = createMetrics();
-  const dispatcher = createCoalescingDispatcher({ inner: createLoggingDispatcher(logger, metrics), coordination, db: pool, logger, intervalMs: 60_000 });
-  const app = buildApp({
-    logger,
-    database: { pool, backend: 'external' },
-    coordination,
-    metrics,
-    bodyLimit: 1_048_576,
-    webhooks: {
-      intake: createIntake({ pool, dispatcher, logger, flapWindowMs: 30 * 60_000 }),
-      sources: webhookSources,
-      credentials: { alertmanager: { bearer: TOKEN }, coroot: { bearer: TOKEN } },
-    },
+/** Starts `ingest-server.ts` for one side and waits for the URL it prints. */
+async function startServerProcess(kind: 'steward' | 'bare', databaseUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), kind, databaseUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return { app, close: async () => (await app.close(), await pool.end()) };
-}
-
-async function startBare(url: string) {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  await pool.query('CREATE TABLE IF NOT EXISTS groups (group_key text PRIMARY KEY, body jsonb NOT NULL, seen_at timestamptz NOT NULL DEFAULT now())');
-  const app = Fastify();
-  app.post('/webhooks/alertmanager', async (request) => {
-    const body = request.body as { groupKey: string };
-    await pool.query(
-      'INSERT INTO groups (group_key, body) VALUES ($1, $2) ON CONFLICT (group_key) DO UPDATE SET body = EXCLUDED.body, seen_at = now()',
-      [body.groupKey, JSON.stringify(body)],
-    );
-    return { ok: true };
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = /^listening (\S+)$/m.exec(out);
+      if (line) resolve(line[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} bench server exited with ${code}`)));
   });
-  return { app, close: async () => (await app.close(), await pool.end()) };
-}
-
-async function listen(app: FastifyInstance): Promise<string> {
-  return app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 async function load(url: string, bodies: string[], seconds: number): Promise<RunFigures> {
