@@ -45,10 +45,24 @@ describe('the shell channel, when no chat platform is configured', () => {
     expect(decisions.rows).toEqual([{ actor: 'terminal', channel: 'shell', answer: { kind: 'option', option: 1, label: 'Yes' } }]);
   });
 
+  it('tells the human about a storm of 1,000 alerts in one group with one message', async () => {
+    const body = fixture<{ groupKey: string; alerts: Record<string, unknown>[] }>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    const template = body.alerts[0]!;
+    body.groupKey = '{}:{alertname="DiskFull", storm="yes"}';
+    body.alerts = Array.from({ length: 1000 }, (_, i) => ({ ...template, fingerprint: `storm${i}`, labels: { alertname: 'DiskFull', instance: `node-${i}` } }));
+    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).statusCode).toBe(200);
+    // The same storm again (repeat_interval): nothing new to say.
+    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).json()).toMatchObject({ outcome: 'repeat' });
+    const incident = await runtime.database.pool.query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [body.groupKey]);
+    const messages = await runtime.database.pool.query<{ kind: string; payload: { body: string } }>('SELECT kind, payload FROM outbox WHERE incident_id = $1', [incident.rows[0]!.id]);
+    expect(messages.rows.map((row) => row.kind)).toEqual(['question']);
+    expect(messages.rows[0]!.payload.body).toContain('…and 990 more');
+  });
+
   it('answers `status` and unknown text at the prompt', async () => {
     input.write('status\n');
     await until('the status', () => printed.includes('📊 Status'));
-    expect(printed).toContain('Open incidents: 1');
+    expect(printed).toContain('Open incidents: 2');
     input.write('make me a sandwich\n');
     await until('the help', () => printed.includes("I didn't understand that"));
   });
