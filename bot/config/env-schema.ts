@@ -100,6 +100,11 @@ export const envSchema = z.object({
   MATTERMOST_APPROVERS: optional(commaList(/^@?[\w.-]+$/, 'must be user ids or usernames separated by commas')),
   MATTERMOST_SLASH_TOKEN: optional(z.string().min(8, { message: "must be the slash command's token" })),
   MATTERMOST_ACTION_SECRET: optional(secretToken),
+  LLM_BASE_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://litellm:4000')),
+  LLM_API_KEY: optional(z.string().min(8, { message: "must be the proxy's virtual key" })),
+  OLLAMA_BASE_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://ollama:11434')),
+  LLM_TIMEOUT: withDefault(duration, '60s'),
+  LLM_LOCAL_TIMEOUT: withDefault(duration, '180s'),
   HTTP_BODY_LIMIT: withDefault(
     z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024, { message: 'must be at least 1024 bytes' }),
     1_048_576,
@@ -118,6 +123,7 @@ export const secretVariables = [
   'MATTERMOST_TOKEN',
   'MATTERMOST_SLASH_TOKEN',
   'MATTERMOST_ACTION_SECRET',
+  'LLM_API_KEY',
 ] as const satisfies readonly (keyof EnvInput)[];
 
 export const knownVariables = Object.keys(envSchema.shape) as (keyof EnvInput)[];

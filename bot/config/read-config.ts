@@ -68,6 +68,7 @@ function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
     if (!input.ALERTMANAGER_TOKEN && !input.ALERTMANAGER_USER) problems.push({ variable: 'ALERTMANAGER_TOKEN', message: `(or ALERTMANAGER_USER/ALERTMANAGER_PASSWORD) ${why}` });
     if (!input.COROOT_TOKEN) problems.push({ variable: 'COROOT_TOKEN', message: why });
   }
+  problems.push(...groupProblems(input, 'the LLM proxy', ['LLM_BASE_URL', 'LLM_API_KEY']));
   problems.push(...groupProblems(input, 'Signal', ['SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']));
   problems.push(...groupProblems(input, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_TOKEN', 'MATTERMOST_CHANNEL_ID', 'MATTERMOST_APPROVERS']));
   return problems;
@@ -102,6 +103,12 @@ function toConfig(input: EnvInput): Config {
     },
     coroot: { token: input.COROOT_TOKEN },
     deliveryRetentionDays: input.DELIVERY_RETENTION_DAYS,
+    llm: {
+      proxy: input.LLM_BASE_URL && input.LLM_API_KEY ? { baseUrl: input.LLM_BASE_URL, apiKey: input.LLM_API_KEY } : undefined,
+      ollamaBaseUrl: input.OLLAMA_BASE_URL,
+      timeoutMs: input.LLM_TIMEOUT,
+      localTimeoutMs: input.LLM_LOCAL_TIMEOUT,
+    },
     signal:
       input.SIGNAL_API_URL && input.SIGNAL_NUMBER && input.SIGNAL_RECIPIENTS && input.SIGNAL_APPROVERS
         ? { apiUrl: input.SIGNAL_API_URL, number: input.SIGNAL_NUMBER, recipients: input.SIGNAL_RECIPIENTS, approvers: input.SIGNAL_APPROVERS }

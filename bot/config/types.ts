@@ -20,6 +20,13 @@ export interface Config {
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
   readonly coroot: { readonly token?: string };
   readonly deliveryRetentionDays: number;
+  /** The model endpoints; with neither, Steward works from runbooks and generic options only. */
+  readonly llm: {
+    readonly proxy: { readonly baseUrl: string; readonly apiKey: string } | undefined;
+    readonly ollamaBaseUrl: string | undefined;
+    readonly timeoutMs: number;
+    readonly localTimeoutMs: number;
+  };
   /** Set when Signal is configured (all of SIGNAL_API_URL, SIGNAL_NUMBER, SIGNAL_RECIPIENTS, SIGNAL_APPROVERS). */
   readonly signal: SignalConfig | undefined;
   /** Set when Mattermost is configured (MATTERMOST_URL, _TOKEN, _CHANNEL_ID, _APPROVERS). */

@@ -58,8 +58,15 @@ export function createMetrics() {
   const outboxRetries = new Counter({ name: 'steward_outbox_retries_total', help: 'Chat message sends that failed and will be retried', ...outboxLabels });
   const outboxFailures = new Counter({ name: 'steward_outbox_failures_total', help: 'Chat messages given up on, by channel', ...outboxLabels });
 
+  const llmCalls = new Counter({ name: 'steward_llm_calls_total', help: 'Model calls by alias and outcome', labelNames: ['alias', 'outcome'] as const, registers: [registry] });
+  const llmTokens = new Counter({ name: 'steward_llm_tokens_total', help: 'Tokens by alias, model and kind (prompt, completion)', labelNames: ['alias', 'model', 'kind'] as const, registers: [registry] });
+  const llmCost = new Counter({ name: 'steward_llm_cost_usd_total', help: 'Cost in USD as the proxy reports it, by alias and model', labelNames: ['alias', 'model'] as const, registers: [registry] });
+
   return {
     registry,
+    llmCalls,
+    llmTokens,
+    llmCost,
     httpRequests,
     httpDuration,
     dependencyUp,

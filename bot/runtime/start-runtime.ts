@@ -16,6 +16,8 @@ import { createLoggingDispatcher } from '../intake/logging-dispatcher.ts';
 import { webhookSources } from '../../webhooks/registry.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import { createChat, type ChatTerminal } from './start-chat.ts';
+import { createLlm } from './start-llm.ts';
+import type { LlmGateway } from '../llm/gateway.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
 import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
@@ -28,6 +30,8 @@ export interface Runtime {
   coordination: Coordination;
   app: FastifyInstance;
   shutdown: Shutdown;
+  /** The model gateway the flows ask through. */
+  llm: LlmGateway;
 }
 
 export interface RuntimeLogging {
@@ -89,6 +93,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       listener,
       terminal: options.terminal ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
     });
+    const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
@@ -149,7 +154,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     });
     // Added last so it runs first: stop taking requests and drain before the stores close.
     shutdown.add('http', () => app.close());
-    return { config, structured, logger, database, coordination, app, shutdown };
+    return { config, structured, logger, database, coordination, app, shutdown, llm };
   } catch (error) {
     await shutdown.run('start failed');
     throw error;
