@@ -20,7 +20,7 @@ export function classifyLlmError(error: unknown): LlmFailure {
   const body = (error.error ?? {}) as { message?: unknown; type?: unknown; detail?: unknown };
   const message = typeof body.message === 'string' ? body.message : typeof body.detail === 'string' ? body.detail : error.message;
   if (body.type === 'budget_exceeded' || budgetText.test(message)) return { kind: 'budget_exceeded', message };
-  if (error.status === 429) return { kind: 'rate_limited', message, retryAfterMs: retryAfter(error.headers) };
+  if (error.status === 429) return { kind: 'rate_limited', message, retryAfterMs: retryAfter(error.headers as Headers | undefined) };
   if (error.status === undefined || error.status >= 500 || error.status === 408) return { kind: 'unavailable', message };
   return { kind: 'refused', message };
 }

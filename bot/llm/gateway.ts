@@ -78,8 +78,10 @@ export function createLlmGateway(options: LlmGatewayOptions) {
     const client = clientFor(alias);
     if (!client) throw Object.assign(new Error(`no endpoint configured for ${alias}`), { unconfigured: true });
     const started = performance.now();
+    // Not `strict`: OpenAI's strict mode refuses open objects (tool arguments are one) and Gemini's
+    // translation of it varies; the answer is checked against the zod schema here either way.
     const responseFormat = request.schema
-      ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'answer', strict: true, schema: z.toJSONSchema(request.schema, { io: 'input' }) as Record<string, unknown> } } }
+      ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'answer', strict: false, schema: z.toJSONSchema(request.schema, { io: 'input' }) as Record<string, unknown> } } }
       : {};
     const { data, response } = await client.chat.completions.create({ model: routing.models[alias], messages, temperature: 0.2, ...responseFormat }).withResponse();
     const latencyMs = performance.now() - started;

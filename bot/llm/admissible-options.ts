@@ -1,0 +1,67 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ToolDescription, ToolPolicy } from '../../graphs/tool-catalog.ts';
+
+export interface ProposedAction {
+  label: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  impact: string;
+  risk: 'low' | 'medium' | 'high';
+  reversible: boolean;
+}
+
+export interface Dropped {
+  tool: string;
+  reason: string;
+}
+
+/**
+ * Only tools that exist, with arguments valid against their own schema, that policy does not forbid:
+ * anything else a model proposes is dropped before a human ever sees it, and so can never run.
+ */
+export function createOptionFilter(tools: readonly ToolDescription[], policy: ToolPolicy) {
+  const ajv = new Ajv2020({ strict: false, allErrors: false });
+  const validators = new Map<string, ValidateFunction | Error>();
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const redlines = policy.redlines.map(globToRegExp);
+
+  function validatorFor(tool: ToolDescription): ValidateFunction | Error {
+    let validator = validators.get(tool.name);
+    if (!validator) {
+      try {
+        validator = ajv.compile(tool.inputSchema);
+      } catch (error) {
+        validator = error instanceof Error ? error : new Error(String(error));
+      }
+      validators.set(tool.name, validator);
+    }
+    return validator;
+  }
+
+  function check(option: ProposedAction): string | undefined {
+    const tool = byName.get(option.tool);
+    if (!tool) return 'no such tool';
+    if (redlines.some((pattern) => pattern.test(option.tool) || pattern.test(option.tool.split('.').at(-1)!))) return 'forbidden by policy';
+    const validate = validatorFor(tool);
+    if (validate instanceof Error) return `the tool's input schema cannot be used: ${validate.message}`;
+    if (!validate(option.arguments)) return `arguments do not match the tool's schema: ${ajv.errorsText(validate.errors)}`;
+    return undefined;
+  }
+
+  return {
+    filter(options: readonly ProposedAction[]): { kept: ProposedAction[]; dropped: Dropped[] } {
+      const kept: ProposedAction[] = [];
+      const dropped: Dropped[] = [];
+      for (const option of options) {
+        const problem = check(option);
+        if (problem) dropped.push({ tool: option.tool, reason: problem });
+        else kept.push(option);
+      }
+      return { kept, dropped };
+    },
+  };
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+}
