@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createLlmGateway, type LlmGatewayOptions } from '../../bot/llm/gateway.ts';
 import { createQuota, type QuotaWarning } from '../../bot/llm/quota.ts';
+import { triageIncident } from '../../bot/llm/triage.ts';
 import { defaultRouting } from '../../bot/llm/route-request.ts';
 import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
@@ -143,6 +144,14 @@ describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
 
     litellm.script('gemini-flash', { content: '{"problem": "maybe"}' }, { content: '{"problem": "still maybe"}' });
     expect(await gateway().ask({ ...triage, schema })).toMatchObject({ ok: false, reason: 'invalid_answer', attempts: [{ alias: 'gemini-flash', failure: { kind: 'invalid_answer' } }] });
+  });
+
+  it('triages an incident into a checked verdict, and says plainly when no model could', async () => {
+    litellm.script('gemini-flash', { content: '{"problem": true, "severity": "critical", "reason": "radarr restarts every 3 minutes", "confidence": 0.9}' });
+    expect(await triageIncident(gateway(), { incident: { alertname: 'KubePodCrashLooping' } })).toEqual({ ok: true, alias: 'gemini-flash', triage: { problem: true, severity: 'critical', reason: 'radarr restarts every 3 minutes', confidence: 0.9 } });
+    expect(await triageIncident(gateway(), { incident: {}, runbookMatched: true })).toEqual({ ok: false, degraded: 'a runbook covers this incident' });
+    litellm.script('gemini-flash', { status: 503, body: { error: { message: 'down', type: 'None', param: 'None', code: '503' } } });
+    expect(await triageIncident(gateway(), { incident: { alertname: 'DiskFull' } })).toEqual({ ok: false, degraded: 'LLM unavailable' });
   });
 
   it(`lets no secret of the ${corpus.length}-string corpus reach a cloud model`, async () => {
