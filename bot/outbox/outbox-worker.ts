@@ -37,6 +37,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const maxAttempts = options.maxAttempts ?? 8;
   const random = options.random ?? Math.random;
   const lastSendAt = new Map<string, number>();
+  const BATCH = 20;
 
   async function deliver(batch: Batch): Promise<void> {
     const item = batch.items[0]!;
@@ -110,10 +111,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function drain(): Promise<number> {
     let tried = 0;
     for (;;) {
-      const due = await options.outbox.claimDue(channels, 20, leaseMs);
+      const due = await options.outbox.claimDue(channels, BATCH, leaseMs);
       if (due.length === 0) return tried;
       for (const batch of coalesce(due, (channel) => byPlatform.get(channel)?.pacing?.coalesce === true)) await deliver(batch);
       tried += due.length;
+      // A short batch was everything due: claiming again could only pick up what just failed and
+      // is due again already (a short backoff), which the next pass will do.
+      if (due.length < BATCH) return tried;
     }
   }
 
