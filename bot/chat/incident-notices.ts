@@ -11,6 +11,8 @@ export interface IncidentNoticesOptions {
   outbox: OutboxRepository;
   channels: readonly string[];
   wake?: () => void;
+  /** Ask "Is this a problem?" on opening; off when the incident flow runs and asks itself. */
+  askWhenOpened?: boolean;
 }
 
 /**
@@ -31,14 +33,15 @@ export function createIncidentNotices(options: IncidentNoticesOptions): Incident
       if (!summary) return;
       switch (change.kind) {
         case 'opened':
-        case 'reopened': {
+        case 'reopened':
+          // Asked by the incident flow (bot/flow); without one, asked here.
+          if (!options.askWhenOpened) return;
           await options.desk.ask({
             ...issueDetected({ id: change.incidentId, title: change.title, alertLines: summary.lines, flapping: change.flapping }),
             // Opening asks once per incident; each reopen (flapping) asks again.
             ...(change.kind === 'opened' ? { askKey: 'problem' } : {}),
           });
           return;
-        }
         case 'alerts_added':
           await notice(change, `🔔 #${change.incidentId} ${change.title}: ${change.addedAlerts.length} more alert${change.addedAlerts.length === 1 ? '' : 's'}`, `${change.firingAlerts} firing now.\n${summary.lines.join('\n')}`);
           return;

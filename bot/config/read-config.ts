@@ -126,5 +126,6 @@ function toConfig(input: EnvInput): Config {
         : undefined,
     flapWindowMs: input.FLAP_WINDOW,
     incidentUpdateIntervalMs: input.INCIDENT_UPDATE_INTERVAL,
+    verifyWindowMs: input.VERIFY_WINDOW,
   };
 }

@@ -35,6 +35,8 @@ export interface Config {
   readonly flapWindowMs: number;
   /** At most one "new alerts" update per incident in this interval. */
   readonly incidentUpdateIntervalMs: number;
+  /** After a fix runs, how long its alerts have to resolve for it to count as working. */
+  readonly verifyWindowMs: number;
 }
 
 export interface SignalConfig {

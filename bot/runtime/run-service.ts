@@ -30,7 +30,7 @@ export async function runService(env: Env, options: ServiceOptions = {}): Promis
   const { logger } = logging;
   let runtime;
   try {
-    runtime = await startRuntime(config, logging);
+    runtime = await startRuntime(config, logging, { env });
   } catch (error) {
     logger.fatal({ err: error }, 'start failed');
     if (error instanceof ConfigError) process.stderr.write(`steward: ${error.message}\n`);

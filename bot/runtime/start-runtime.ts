@@ -18,6 +18,12 @@ import { createShutdown, type Shutdown } from './shutdown.ts';
 import { createChat, type ChatTerminal } from './start-chat.ts';
 import { createLlm } from './start-llm.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
+import { createFlowDispatcher } from '../flow/flow-dispatcher.ts';
+import { createFlowPorts } from '../flow/flow-ports.ts';
+import { createIncidentFlow } from '../flow/incident-flow.ts';
+import { readMcpConfig } from '../mcp/mcp-config.ts';
+import { createMcpHub } from '../mcp/mcp-hub.ts';
+import { readPolicy } from '../flow/policy-config.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
 import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
@@ -58,6 +64,8 @@ export interface RuntimeOptions {
   listener?: DecisionListener;
   /** The shell channel's terminal (tests pass streams); by default stdin/stdout when they are a TTY. */
   terminal?: ChatTerminal;
+  /** For `${VAR}` in STEWARD_CONFIG (MCP server env and headers). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function startRuntime(config: Config, { logger, redactor }: RuntimeLogging, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -82,7 +90,11 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     shutdown.add('coordination', () => coordination.close());
 
     registerStateGauges(metrics, database.pool);
-    const listener = options.listener ?? createLoggingDecisionListener(logger);
+    // Decisions go to the incident flow, built below once chat exists (it needs the question desk).
+    const flowListener: { target?: DecisionListener } = {};
+    const listener: DecisionListener = options.listener ?? {
+      onDecision: (decision) => (flowListener.target ?? createLoggingDecisionListener(logger)).onDecision(decision),
+    };
     const chat = createChat({
       config,
       pool: database.pool,
@@ -95,12 +107,32 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     });
     const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake });
+    const mcp = createMcpHub({
+      servers: readMcpConfig(structured.mcp, options.env ?? {}),
+      logger: logger.child({ component: 'mcp' }),
+      onStatus: (server, status, detail) =>
+        void chat.outbox
+          .enqueue({ channels: chat.channels, message: { kind: 'notice', title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`, body: detail } })
+          .then(chat.wake, (error: unknown) => logger.warn({ err: error }, 'could not queue the MCP status notice')),
+    });
+    await mcp.start();
+    shutdown.add('mcp', () => mcp.stop());
+    const flow = createIncidentFlow({
+      pool: database.pool,
+      coordination,
+      logger: logger.child({ component: 'flow' }),
+      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs }),
+    });
+    flowListener.target = flow;
+    flow.startPolling();
+    shutdown.add('incident flow', () => flow.stop());
     const logged = createLoggingDispatcher(logger, metrics);
+    const flowDispatcher = createFlowDispatcher(flow, notices);
     const dispatcher = createCoalescingDispatcher({
       inner: {
         async dispatch(change) {
           await logged.dispatch(change);
-          await notices.dispatch(change);
+          await flowDispatcher.dispatch(change);
         },
       },
       coordination,

@@ -54,9 +54,11 @@ describe('the shell channel, when no chat platform is configured', () => {
     // The same storm again (repeat_interval): nothing new to say.
     expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).json()).toMatchObject({ outcome: 'repeat' });
     const incident = await runtime.database.pool.query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [body.groupKey]);
-    const messages = await runtime.database.pool.query<{ kind: string; payload: { body: string } }>('SELECT kind, payload FROM outbox WHERE incident_id = $1', [incident.rows[0]!.id]);
-    expect(messages.rows.map((row) => row.kind)).toEqual(['question']);
-    expect(messages.rows[0]!.payload.body).toContain('…and 990 more');
+    const messages = () => runtime.database.pool.query<{ kind: string; payload: { body: string } }>('SELECT kind, payload FROM outbox WHERE incident_id = $1', [incident.rows[0]!.id]);
+    await until('the question', async () => (await messages()).rows.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await messages()).rows.map((row) => row.kind)).toEqual(['question']);
+    expect((await messages()).rows[0]!.payload.body).toContain('…and 990 more');
   });
 
   it('answers `status` and unknown text at the prompt', async () => {

@@ -1,0 +1,129 @@
+import type { ExecutionResult, FlowOption, IncidentFlowPorts, IncidentSnapshot } from '../../graphs/incident/ports.ts';
+import type { ToolPolicy } from '../../graphs/tool-catalog.ts';
+import type { QuestionDesk } from '../chat/question-desk.ts';
+import { summarizeIncident } from '../chat/incident-summary.ts';
+import type { Coordination } from '../coordination/index.ts';
+import type { Pool } from '../db/pool.ts';
+import { createAuditLog } from '../db/repositories/audit-log.ts';
+import { createOptionFilter } from '../llm/admissible-options.ts';
+import type { LlmGateway } from '../llm/gateway.ts';
+import { proposeSolutions } from '../llm/propose-solutions.ts';
+import { triageIncident } from '../llm/triage.ts';
+import type { McpHub } from '../mcp/mcp-hub.ts';
+import type { OutboxRepository } from '../outbox/outbox-repository.ts';
+import { SNOOZE_QUEUE, VERIFY_QUEUE } from './incident-flow.ts';
+
+export interface FlowPortsOptions {
+  pool: Pool;
+  desk: QuestionDesk;
+  outbox: OutboxRepository;
+  channels: readonly string[];
+  wake: () => void;
+  llm: LlmGateway;
+  mcp: Pick<McpHub, 'tools' | 'call'>;
+  policy: ToolPolicy;
+  coordination: Coordination;
+  verifyWindowMs: number;
+}
+
+/** The incident flow's ports on the real database, chat, LLM gateway and MCP client. */
+export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
+  const { pool } = options;
+  const audit = createAuditLog(pool);
+
+  return {
+    async snapshot(incidentId): Promise<IncidentSnapshot | undefined> {
+      const summary = await summarizeIncident(pool, incidentId);
+      if (!summary) return undefined;
+      const incident = await pool.query<{ labels: Record<string, string>; annotations: Record<string, string>; source: string; closed_at: Date | null; status: string }>(
+        'SELECT labels, annotations, source, closed_at, status FROM incidents WHERE id = $1',
+        [incidentId],
+      );
+      const alerts = await pool.query<{ alertname: string; status: string; labels: Record<string, string>; annotations: Record<string, string>; starts_at: Date | null }>(
+        'SELECT alertname, status, labels, annotations, starts_at FROM alerts WHERE incident_id = $1 ORDER BY id LIMIT 20',
+        [incidentId],
+      );
+      const row = incident.rows[0]!;
+      return {
+        id: incidentId,
+        title: summary.title,
+        alertLines: summary.lines,
+        flapping: summary.flapping,
+        resolved: row.closed_at !== null || row.status === 'resolved',
+        facts: { title: summary.title, source: row.source, labels: row.labels, annotations: row.annotations, alerts: alerts.rows },
+      };
+    },
+
+    async triage(snapshot) {
+      const result = await triageIncident(options.llm, { incidentId: snapshot.id, incident: snapshot.facts });
+      return result.ok ? { problem: result.triage.problem, reason: result.triage.reason } : { reason: '', degraded: result.degraded };
+    },
+
+    async propose(snapshot, instruction) {
+      const tools = options.mcp.tools();
+      const proposal = await proposeSolutions(options.llm, createOptionFilter(tools, options.policy), {
+        incidentId: snapshot.id,
+        incident: instruction ? { ...(snapshot.facts as object), ownerInstruction: instruction } : snapshot.facts,
+        tools,
+      });
+      const flowOptions: FlowOption[] = proposal.options.map((option) =>
+        option.kind === 'action'
+          ? { label: option.action.label, impact: option.action.impact, risk: option.action.risk, reversible: option.action.reversible, action: { tool: option.action.tool, arguments: option.action.arguments } }
+          : { label: option.label, generic: option.generic },
+      );
+      return { diagnosis: proposal.diagnosis, options: flowOptions, ...(proposal.degraded ? { degraded: proposal.degraded } : {}) };
+    },
+
+    ask: (question) => options.desk.ask(question),
+
+    async notify(incidentId, notice, key) {
+      await options.outbox.enqueue({ channels: options.channels, message: notice, dedupKey: `incident:${incidentId}:${key}`, incidentId });
+      options.wake();
+    },
+
+    async execute(incidentId, questionId, option): Promise<ExecutionResult> {
+      const action = option.action;
+      if (!action) return { status: 'refused', reason: 'This option runs no tool.' };
+      // Policy is checked again at the last moment: whatever was answered, a redlined tool never runs.
+      const redlined = createOptionFilter(options.mcp.tools(), options.policy).filter([{ ...action, label: option.label, impact: '', risk: 'low', reversible: true }]).dropped[0];
+      if (redlined) return { status: 'refused', reason: `${action.tool} was not run: ${redlined.reason}.` };
+      const claimed = await pool.query<{ id: string }>(
+        `INSERT INTO actions (incident_id, question_id, tool, arguments, trigger) VALUES ($1, $2, $3, $4, 'approved')
+         ON CONFLICT (question_id) WHERE question_id IS NOT NULL DO NOTHING RETURNING id`,
+        [incidentId, questionId, action.tool, action.arguments],
+      );
+      if (!claimed.rows[0]) {
+        const earlier = await pool.query<{ status: string; result: { output?: string } | null; error: string | null }>('SELECT status, result, error FROM actions WHERE question_id = $1', [questionId]);
+        const row = earlier.rows[0]!;
+        if (row.status === 'succeeded') return { status: 'succeeded', output: row.result?.output ?? '' };
+        if (row.status === 'failed') return { status: 'failed', error: row.error ?? 'failed' };
+        await pool.query("UPDATE actions SET status = 'interrupted', finished_at = now() WHERE question_id = $1 AND status = 'started'", [questionId]);
+        return { status: 'interrupted' };
+      }
+      const actionId = Number(claimed.rows[0].id);
+      const result = await options.mcp.call(action.tool, action.arguments);
+      if (result.ok) {
+        await pool.query("UPDATE actions SET status = 'succeeded', finished_at = now(), result = $2 WHERE id = $1", [actionId, { output: result.text }]);
+        return { status: 'succeeded', output: result.text };
+      }
+      await pool.query("UPDATE actions SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", [actionId, `${result.kind}: ${result.error}`]);
+      return { status: 'failed', error: result.error };
+    },
+
+    async startVerification(incidentId) {
+      await pool.query("UPDATE incidents SET status = 'verifying', updated_at = now() WHERE id = $1 AND closed_at IS NULL", [incidentId]);
+      await options.coordination.schedule(VERIFY_QUEUE, String(incidentId), new Date(Date.now() + options.verifyWindowMs));
+    },
+
+    async dismiss(incidentId, reason, actor) {
+      // Still live for intake (its repeats keep arriving); `closed` says nobody needs to act on it.
+      await pool.query("UPDATE incidents SET status = 'closed', close_reason = $2, updated_at = now() WHERE id = $1", [incidentId, `dismissed: ${reason}`]);
+      await audit.record({ actor: actor ?? 'steward', channel: 'flow', action: 'incident.dismiss', subject: `incident:${incidentId}`, outcome: reason });
+    },
+
+    async snooze(incidentId, durationMs) {
+      await pool.query("UPDATE incidents SET status = 'waiting', updated_at = now() WHERE id = $1", [incidentId]);
+      await options.coordination.schedule(SNOOZE_QUEUE, String(incidentId), new Date(Date.now() + durationMs));
+    },
+  };
+}

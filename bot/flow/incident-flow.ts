@@ -1,0 +1,161 @@
+import { Command } from '@langchain/langgraph';
+import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import { buildIncidentGraph, type Pending, type ResumeValue } from '../../graphs/incident/build-incident-graph.ts';
+import type { IncidentFlowPorts } from '../../graphs/incident/ports.ts';
+import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
+import type { Decision, DecisionListener } from '../../graphs/questions.ts';
+import type { Coordination, Lock } from '../coordination/index.ts';
+import { checkpointSchema } from '../db/migrate.ts';
+import type { Pool } from '../db/pool.ts';
+import type { Logger } from '../logging/index.ts';
+import { createPeriodicTask } from '../runtime/periodic-task.ts';
+
+export const VERIFY_QUEUE = 'verify-deadlines';
+export const SNOOZE_QUEUE = 'snoozed-incidents';
+
+export interface IncidentFlowOptions {
+  pool: Pool;
+  ports: IncidentFlowPorts;
+  coordination: Coordination;
+  logger: Logger;
+  /** How often due verification deadlines and snoozes are looked for (default 1 s). */
+  pollMs?: number;
+}
+
+/**
+ * Runs the incident graph: one LangGraph thread per incident (thread_id = incident id), checkpointed
+ * in PostgreSQL with durability "sync". LangGraph does not stop two replicas resuming one thread, so
+ * every start and resume holds a per-incident lock in the coordination store and resumes only the
+ * interrupt it was meant for, by id (a late or duplicate answer never lands on a later question).
+ * The first answer to a question is decided by the decisions claim row before it gets here.
+ */
+export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispatcher & DecisionListener & { start(incidentId: number): Promise<void>; pollDue(): Promise<void>; startPolling(): void; stop(): Promise<void>; idle(): Promise<void>; take(change: IncidentChange): Promise<boolean> } {
+  const graph = buildIncidentGraph(options.ports, new PostgresSaver(options.pool, undefined, { schema: checkpointSchema }));
+  const config = (incidentId: number) => ({ configurable: { thread_id: String(incidentId) }, durability: 'sync' as const });
+
+  async function withLock<T>(incidentId: number, work: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + 60_000;
+    let lock: Lock | undefined;
+    while (!(lock = await options.coordination.acquireLock(`incident-flow:${incidentId}`, 120_000))) {
+      if (Date.now() > deadline) throw new Error(`incident ${incidentId} stayed locked for a minute`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    try {
+      return await work();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  const inFlight = new Set<Promise<void>>();
+
+  async function pendingInterrupts(incidentId: number): Promise<{ id: string; value: Pending }[]> {
+    const state = await graph.getState(config(incidentId));
+    return state.tasks.flatMap((task) => task.interrupts).filter((item): item is { id: string; value: Pending } => typeof item.id === 'string' && item.value !== undefined);
+  }
+
+  /** Starts a run unless one is waiting already (Alertmanager HA sends twins; a reopen starts the next run). */
+  async function start(incidentId: number): Promise<void> {
+    await withLock(incidentId, async () => {
+      const state = await graph.getState(config(incidentId));
+      if (state.next.length > 0) return;
+      const run = ((state.values as { run?: number }).run ?? 0) + 1;
+      await graph.invoke({ incidentId, run }, config(incidentId));
+    });
+  }
+
+  async function resume(incidentId: number, value: ResumeValue, matches: (pending: Pending) => boolean): Promise<boolean> {
+    return withLock(incidentId, async () => {
+      const pending = (await pendingInterrupts(incidentId)).find((item) => matches(item.value));
+      if (!pending) return false;
+      await graph.invoke(new Command({ resume: { [pending.id]: value } }), config(incidentId));
+      return true;
+    });
+  }
+
+  async function guarded(what: string, incidentId: number, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      options.logger.error({ err: error, incidentId, step: what }, 'incident flow step failed');
+    }
+  }
+
+  async function pollDue(): Promise<void> {
+    const now = new Date();
+    for (const item of await options.coordination.takeDue(VERIFY_QUEUE, now)) {
+      const incidentId = Number(item.member);
+      await guarded('verification window ended', incidentId, () => resume(incidentId, { resolved: false }, (pending) => pending.kind === 'verification'));
+    }
+    for (const item of await options.coordination.takeDue(SNOOZE_QUEUE, now)) {
+      const incidentId = Number(item.member);
+      await guarded('snooze ended', incidentId, () => start(incidentId));
+    }
+  }
+  function background(what: string, incidentId: number, work: () => Promise<unknown>): void {
+    const running: Promise<void> = guarded(what, incidentId, work).finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  }
+
+  async function take(change: IncidentChange): Promise<boolean> {
+    let taken = false;
+    if (change.kind === 'opened' || change.kind === 'reopened') {
+      // In the background: triage may wait on a model, and the webhook must be answered now.
+      background('start', change.incidentId, () => start(change.incidentId));
+      return true;
+    }
+    if (change.kind !== 'resolved') return false;
+    await options.coordination.cancel(VERIFY_QUEUE, String(change.incidentId));
+    await options.coordination.cancel(SNOOZE_QUEUE, String(change.incidentId));
+    const withdrawn = new Set(change.withdrawnQuestions);
+    await guarded('resolved', change.incidentId, async () => {
+      taken =
+        withdrawn.size > 0
+          ? await resume(change.incidentId, { withdrawn: true }, (pending) => pending.kind === 'answer' && withdrawn.has(pending.questionId))
+          : await resume(change.incidentId, { resolved: true }, (pending) => pending.kind === 'verification');
+    });
+    return taken;
+  }
+
+  const poller = createPeriodicTask(pollDue, { everyMs: options.pollMs ?? 1_000, onError: (error) => options.logger.warn({ err: error }, 'incident flow timers failed; retrying') });
+
+  return {
+    start,
+    pollDue,
+    startPolling: poller.start,
+    async stop() {
+      await poller.stop();
+      await Promise.all([...inFlight]);
+    },
+    /** Resolves when every background resume has finished (tests, shutdown). */
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+
+    /**
+     * Opened and reopened incidents start a run; a resolution ends the verification it was waiting
+     * for, or the question it withdrew. Returns whether a run took the change (then the run says
+     * what happened; otherwise the caller may).
+     */
+    async dispatch(change: IncidentChange): Promise<void> {
+      await take(change);
+    },
+    take,
+
+    /**
+     * Resumes in the background: the answer is stored already, and a button click or a chat message
+     * should not wait for a tool to finish. `stop()` waits for resumes in flight.
+     */
+    onDecision(decision: Decision): Promise<void> {
+      if (decision.incidentId === undefined) return Promise.resolve();
+      const incidentId = decision.incidentId;
+      background('resume', incidentId, async () => {
+        const resumed = await resume(incidentId, { questionId: decision.questionId, answer: decision.answer, actor: decision.actor }, (pending) => pending.kind === 'answer' && pending.questionId === decision.questionId);
+        if (!resumed) options.logger.info({ incidentId, questionId: decision.questionId }, 'decision recorded; no run was waiting for it');
+      });
+      return Promise.resolve();
+    },
+  };
+}
+
+export type IncidentFlow = ReturnType<typeof createIncidentFlow>;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import type { ToolPolicy } from '../../graphs/tool-catalog.ts';
+import { ConfigError } from '../config/index.ts';
+
+const policySchema = z
+  .object({
+    /** Tools that never run from chat, whatever is answered: globs such as `delete_*`. */
+    redlines: z.array(z.string().min(1)).default([]),
+    /** Tool → how much it can break; promotion to auto-execute uses it (runbooks). */
+    blast_radius: z.record(z.string(), z.enum(['single_pod', 'namespace', 'node', 'cluster'])).default({}),
+  })
+  .strict();
+
+export function readPolicy(section: unknown): ToolPolicy & { blastRadius: Record<string, string> } {
+  const parsed = policySchema.safeParse(section ?? {});
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: 'STEWARD_CONFIG', message: `policy.${issue.path.join('.')}: ${issue.message}` })));
+  return { redlines: parsed.data.redlines, blastRadius: parsed.data.blast_radius };
+}

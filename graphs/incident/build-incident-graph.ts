@@ -1,0 +1,204 @@
+import { Annotation, END, START, StateGraph, interrupt, type BaseCheckpointSaver } from '@langchain/langgraph';
+import { fixComplete, issueDetected, nextTime, solutionsFound } from '../messages.ts';
+import { describeAnswer, type Answer } from '../questions.ts';
+import type { ExecutionResult, FlowOption, IncidentFlowPorts } from './ports.ts';
+
+/** What the flow waits for at an interrupt. */
+export type Pending = { kind: 'answer'; questionId: number } | { kind: 'verification' };
+
+/** What a resume brings: an answer to the pending question, its withdrawal, or the verification's end. */
+export type ResumeValue = { questionId: number; answer: Answer; actor: string } | { withdrawn: true } | { resolved: boolean };
+
+const HOUR = 3_600_000;
+
+export const IncidentState = Annotation.Root({
+  incidentId: Annotation<number>(),
+  /** Which run of this incident's thread (a reopened or snoozed incident runs again): keys its questions. */
+  run: Annotation<number>(),
+  verdict: Annotation<string | undefined>(),
+  problemQuestion: Annotation<number | undefined>(),
+  answer: Annotation<(Answer & { actor: string }) | undefined>(),
+  instruction: Annotation<string | undefined>(),
+  diagnosis: Annotation<string>(),
+  options: Annotation<FlowOption[]>(),
+  round: Annotation<number>(),
+  choiceQuestion: Annotation<number | undefined>(),
+  chosen: Annotation<FlowOption | undefined>(),
+  execution: Annotation<ExecutionResult | undefined>(),
+  executedAt: Annotation<string | undefined>(),
+  verified: Annotation<boolean | undefined>(),
+  before: Annotation<string>(),
+  outcome: Annotation<'fixed' | 'dismissed' | 'snoozed' | 'resolved on its own' | 'gone' | undefined>(),
+});
+
+type State = typeof IncidentState.State;
+type Update = typeof IncidentState.Update;
+
+/**
+ * One incident, from alert to verified fix (../README.md): assess → ask whether it is a problem →
+ * research → post the options → wait for a choice → execute → verify → report → ask "Next time?".
+ * Every message is posted in a node of its own before the node that waits (`interrupt()` re-runs
+ * its node on resume), and every post is keyed so that a re-run after a crash posts nothing twice.
+ */
+export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseCheckpointSaver) {
+  async function snapshotOf(state: State) {
+    const snapshot = await ports.snapshot(state.incidentId);
+    if (!snapshot) throw new Error(`incident ${state.incidentId} does not exist`);
+    return snapshot;
+  }
+
+  const assess = async (state: State): Promise<Update> => {
+    const snapshot = await snapshotOf(state);
+    const triage = await ports.triage(snapshot);
+    return { verdict: triage.degraded ? undefined : triage.reason, before: snapshot.alertLines.join('\n'), round: 0, options: [], diagnosis: '' };
+  };
+
+  const postProblem = async (state: State): Promise<Update> => {
+    const snapshot = await snapshotOf(state);
+    const question = issueDetected({ id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, flapping: snapshot.flapping });
+    const body = state.verdict ? question.body.replace(/\n\nIs this a problem\?$/, `\n\n🤖 ${state.verdict}\n\nIs this a problem?`) : question.body;
+    return { problemQuestion: await ports.ask({ ...question, body, askKey: `problem:${state.run}` }) };
+  };
+
+  const awaitAnswer = (field: 'problemQuestion' | 'choiceQuestion') => (state: State): Update => {
+    const value = interrupt<Pending, ResumeValue>({ kind: 'answer', questionId: state[field]! });
+    if ('withdrawn' in value) return { outcome: 'resolved on its own' };
+    if (!('answer' in value)) return {};
+    return { answer: { ...value.answer, actor: value.actor } };
+  };
+
+  const research = async (state: State): Promise<Update> => {
+    const snapshot = await snapshotOf(state);
+    const proposal = await ports.propose(snapshot, state.instruction);
+    const tried = state.chosen?.action ? JSON.stringify(state.chosen.action) : undefined;
+    const options = proposal.options.filter((option) => !option.action || JSON.stringify(option.action) !== tried);
+    return { options, diagnosis: [proposal.diagnosis, proposal.degraded].filter(Boolean).join('\n\n'), instruction: undefined };
+  };
+
+  const postOptions = async (state: State): Promise<Update> => {
+    const snapshot = await snapshotOf(state);
+    const round = (state.round ?? 0) + 1;
+    const question = solutionsFound(
+      { id: snapshot.id, title: snapshot.title, diagnosis: state.diagnosis || snapshot.alertLines.join('\n') },
+      state.options.map((option) => ({ label: option.label, ...(option.impact ? { impact: option.impact } : {}), ...(option.risk ? { risk: option.risk } : {}), ...(option.reversible !== undefined ? { reversible: option.reversible } : {}) })),
+      state.options[0]?.action ? 1 : undefined,
+    );
+    return { round, answer: undefined, choiceQuestion: await ports.ask({ ...question, askKey: `options:${state.run}:${round}` }) };
+  };
+
+  const choose = (state: State): Update => {
+    const answer = state.answer;
+    if (answer?.kind !== 'option') return { chosen: undefined };
+    return { chosen: state.options[answer.option - 1] };
+  };
+
+  const execute = async (state: State): Promise<Update> => {
+    const option = state.chosen!;
+    const result = await ports.execute(state.incidentId, state.choiceQuestion!, option);
+    const tool = option.action?.tool ?? option.label;
+    const key = `execute:${state.choiceQuestion}`; // one question, one execution: its key is unique
+    if (result.status === 'succeeded') {
+      await ports.startVerification(state.incidentId);
+      await ports.notify(state.incidentId, { kind: 'notice', title: `⚙️ #${state.incidentId}: ran ${tool}`, body: `${result.output}\nWatching whether the alerts resolve.` }, key);
+      return { execution: result, executedAt: new Date().toISOString(), verified: undefined };
+    }
+    const why =
+      result.status === 'interrupted'
+        ? `Steward stopped while ${tool} was running: it may or may not have run, so it is not run again. Check, then choose again.`
+        : result.status === 'refused'
+          ? result.reason
+          : result.error;
+    await ports.notify(state.incidentId, { kind: 'notice', title: `❌ #${state.incidentId}: ${tool} ${result.status === 'failed' ? 'failed' : result.status === 'refused' ? 'was not run' : 'was interrupted'}`, body: why }, key);
+    return { execution: result };
+  };
+
+  const awaitVerification = async (state: State): Promise<Update> => {
+    if ((await snapshotOf(state)).resolved) return { verified: true };
+    const value = interrupt<Pending, ResumeValue>({ kind: 'verification' });
+    return { verified: 'resolved' in value ? value.resolved : false };
+  };
+
+  const report = async (state: State): Promise<Update> => {
+    const snapshot = await snapshotOf(state);
+    const tool = state.chosen?.action ? `${state.chosen.action.tool} ${JSON.stringify(state.chosen.action.arguments)}` : (state.chosen?.label ?? '');
+    if (state.verified) {
+      const tookMs = state.executedAt ? Date.now() - Date.parse(state.executedAt) : 0;
+      await ports.notify(state.incidentId, fixComplete({ id: snapshot.id, title: snapshot.title }, { action: tool, tookMs, before: state.before || 'alerts firing', after: 'every alert resolved' }), `report:${state.choiceQuestion}`);
+      return { outcome: 'fixed' };
+    }
+    await ports.notify(state.incidentId, { kind: 'notice', title: `❌ Not fixed: #${snapshot.id} ${snapshot.title}`, body: `${tool} ran, but the alerts did not resolve within the verification window. Next options follow.` }, `report:${state.choiceQuestion}`);
+    return {};
+  };
+
+  const learn = async (state: State): Promise<Update> => {
+    const what = state.chosen?.label ?? 'this fix';
+    await ports.ask({ ...nextTime({ id: state.incidentId }, what), askKey: `next-time:${state.run}` });
+    return {};
+  };
+
+  const dismiss = async (state: State): Promise<Update> => {
+    await ports.dismiss(state.incidentId, state.answer ? describeAnswer(state.answer) : 'ignored', state.answer?.actor);
+    return { outcome: 'dismissed' };
+  };
+
+  const snooze = async (state: State): Promise<Update> => {
+    const answer = state.answer;
+    const ms = answer?.kind === 'snooze' ? answer.durationMs : HOUR;
+    await ports.snooze(state.incidentId, ms);
+    return { outcome: 'snoozed' };
+  };
+
+  /** Where an answer leads, for both questions. */
+  function afterAnswer(state: State, onYes: 'research' | 'execute'): string {
+    if (state.outcome) return END;
+    const answer = state.answer;
+    if (!answer) return END;
+    if (answer.kind === 'ignore') return 'dismiss';
+    if (answer.kind === 'snooze') return 'snooze';
+    if (answer.kind === 'custom') return 'take_instruction';
+    if (onYes === 'research') return answer.option === 1 ? 'research' : answer.option === 2 ? 'dismiss' : 'snooze';
+    return 'choose';
+  }
+
+  const graph = new StateGraph(IncidentState)
+    .addNode('assess', assess)
+    .addNode('post_problem', postProblem)
+    .addNode('await_problem', awaitAnswer('problemQuestion'))
+    .addNode('take_instruction', (state: State): Update => ({ instruction: state.answer?.kind === 'custom' ? state.answer.instruction : undefined }))
+    .addNode('research', research)
+    .addNode('post_options', postOptions)
+    .addNode('await_choice', awaitAnswer('choiceQuestion'))
+    .addNode('choose', choose)
+    .addNode('execute', execute)
+    .addNode('await_verification', awaitVerification)
+    .addNode('report', report)
+    .addNode('learn', learn)
+    .addNode('dismiss', dismiss)
+    .addNode('snooze', snooze)
+    .addEdge(START, 'assess')
+    .addEdge('assess', 'post_problem')
+    .addEdge('post_problem', 'await_problem')
+    .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'take_instruction', END])
+    .addEdge('take_instruction', 'research')
+    .addEdge('research', 'post_options')
+    .addEdge('post_options', 'await_choice')
+    .addConditionalEdges('await_choice', (state: State) => afterAnswer(state, 'execute'), ['choose', 'dismiss', 'snooze', 'take_instruction', END])
+    .addConditionalEdges('choose', (state: State) => {
+      const option = state.chosen;
+      if (!option) return 'post_options';
+      if (option.generic === 'ignore') return 'dismiss';
+      if (option.generic === 'snooze') return 'snooze';
+      if (option.generic === 'investigate') return 'research';
+      return 'execute';
+    }, ['post_options', 'dismiss', 'snooze', 'research', 'execute'])
+    .addConditionalEdges('execute', (state: State) => (state.execution?.status === 'succeeded' ? 'await_verification' : 'post_options'), ['await_verification', 'post_options'])
+    .addEdge('await_verification', 'report')
+    .addConditionalEdges('report', (state: State) => (state.outcome === 'fixed' ? 'learn' : 'research'), ['learn', 'research'])
+    .addEdge('learn', END)
+    .addEdge('dismiss', END)
+    .addEdge('snooze', END);
+
+  return graph.compile({ checkpointer });
+}
+
+export type IncidentGraph = ReturnType<typeof buildIncidentGraph>;

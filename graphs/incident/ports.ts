@@ -1,0 +1,50 @@
+import type { OutgoingNotice } from '../chat-port.ts';
+import type { QuestionRequest } from '../questions.ts';
+
+/** One option of a "Solutions found" question: a tool call, or a safe generic choice. */
+export interface FlowOption {
+  label: string;
+  impact?: string;
+  risk?: 'low' | 'medium' | 'high';
+  reversible?: boolean;
+  action?: { tool: string; arguments: Record<string, unknown> };
+  generic?: 'investigate' | 'snooze' | 'ignore';
+}
+
+export interface IncidentSnapshot {
+  id: number;
+  title: string;
+  /** One line per firing alert, for messages. */
+  alertLines: string[];
+  flapping: boolean;
+  /** Everything a model may look at, as data. */
+  facts: unknown;
+  resolved: boolean;
+}
+
+export type ExecutionResult =
+  | { status: 'succeeded'; output: string }
+  | { status: 'failed'; error: string }
+  /** A started action found after a crash: it may or may not have run, so it is never run again. */
+  | { status: 'interrupted' }
+  | { status: 'refused'; reason: string };
+
+/**
+ * What the incident flow needs from the rest of Steward. bot/flow implements it with the database,
+ * the question desk, the LLM gateway and the MCP client; tests can implement it in memory.
+ */
+export interface IncidentFlowPorts {
+  snapshot(incidentId: number): Promise<IncidentSnapshot | undefined>;
+  triage(snapshot: IncidentSnapshot): Promise<{ problem?: boolean; reason: string; degraded?: string }>;
+  propose(snapshot: IncidentSnapshot, instruction?: string): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string }>;
+  /** Asks on every channel; the same `askKey` asks once. Returns the question id. */
+  ask(question: QuestionRequest & { askKey: string }): Promise<number>;
+  notify(incidentId: number, notice: OutgoingNotice, key: string): Promise<void>;
+  /** Runs the option's tool once per (question, option): a second call never runs it again. */
+  execute(incidentId: number, questionId: number, option: FlowOption): Promise<ExecutionResult>;
+  /** Starts the verification window; when it ends unresolved the flow is resumed with `{ resolved: false }`. */
+  startVerification(incidentId: number): Promise<void>;
+  /** Closes the incident without a fix (the human said it is expected, or ignored it). */
+  dismiss(incidentId: number, reason: string, actor?: string): Promise<void>;
+  snooze(incidentId: number, durationMs: number): Promise<void>;
+}
