@@ -10,6 +10,7 @@ import type { LlmGateway } from '../llm/gateway.ts';
 import { proposeSolutions } from '../llm/propose-solutions.ts';
 import { triageIncident } from '../llm/triage.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
+import type { Logger } from '../logging/index.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { SNOOZE_QUEUE, VERIFY_QUEUE } from './incident-flow.ts';
 
@@ -24,6 +25,7 @@ export interface FlowPortsOptions {
   policy: ToolPolicy;
   coordination: Coordination;
   verifyWindowMs: number;
+  logger: Logger;
 }
 
 /** The incident flow's ports on the real database, chat, LLM gateway and MCP client. */
@@ -66,6 +68,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
         incident: instruction ? { ...(snapshot.facts as object), ownerInstruction: instruction } : snapshot.facts,
         tools,
       });
+      if (proposal.dropped.length > 0) options.logger.warn({ incidentId: snapshot.id, dropped: proposal.dropped }, 'model proposals dropped before anyone saw them');
       const flowOptions: FlowOption[] = proposal.options.map((option) =>
         option.kind === 'action'
           ? { label: option.action.label, impact: option.action.impact, risk: option.action.risk, reversible: option.action.reversible, action: { tool: option.action.tool, arguments: option.action.arguments } }

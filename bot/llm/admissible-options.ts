@@ -29,7 +29,11 @@ export function createOptionFilter(tools: readonly ToolDescription[], policy: To
     let validator = validators.get(tool.name);
     if (!validator) {
       try {
-        validator = ajv.compile(tool.inputSchema);
+        // Servers declare draft-07 as often as 2020-12; the keywords tool schemas use mean the same
+        // in both, and Ajv refuses a `$schema` it was not built for.
+        const schema = { ...tool.inputSchema };
+        delete schema.$schema;
+        validator = ajv.compile(schema);
       } catch (error) {
         validator = error instanceof Error ? error : new Error(String(error));
       }

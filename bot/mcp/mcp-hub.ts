@@ -70,7 +70,7 @@ export function createMcpHub(options: McpHubOptions) {
       cursor = page.nextCursor;
     } while (cursor);
     connection.client = client;
-    connection.tools = listed.map((tool) => ({ name: tool.name, ...(tool.description ? { description: tool.description } : {}), inputSchema: tool.inputSchema as Record<string, unknown> }));
+    connection.tools = listed.map((tool) => ({ name: tool.name, ...(tool.description ? { description: tool.description } : {}), inputSchema: tool.inputSchema }));
     if (connection.failures > 0) options.onStatus?.(connection.config.name, 'up', `${listed.length} tools`);
     connection.failures = 0;
     options.logger.info({ server: connection.config.name, tools: listed.map((tool) => tool.name) }, 'MCP server connected');

@@ -121,7 +121,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       pool: database.pool,
       coordination,
       logger: logger.child({ component: 'flow' }),
-      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs }),
+      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, logger: logger.child({ component: 'flow' }) }),
     });
     flowListener.target = flow;
     flow.startPolling();

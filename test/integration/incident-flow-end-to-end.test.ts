@@ -1,0 +1,108 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../bot/config/index.ts';
+import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
+import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { captureLogs } from '../helpers/capture-logs.ts';
+import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { fixture } from '../helpers/fixtures.ts';
+import { until } from '../helpers/until.ts';
+
+const KEY = 'sk-litellm-virtual-key-0123456789';
+const mcpServer = fileURLToPath(new URL('../fakes/mcp-test-server.ts', import.meta.url));
+
+/** The models: triage says it is a problem; solutions propose restarting the first pod, and one forbidden tool. */
+function modelAnswer(request: ReceivedRequest): string {
+  const schema = JSON.stringify(request.responseFormat ?? {});
+  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: 'payments-api keeps crashing; customers see errors', confidence: 0.9 });
+  return JSON.stringify({
+    diagnosis: 'payments-api-7d9f8b6c5-2xkqp crash-loops after an OOM kill.',
+    options: [
+      { label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: '10s downtime of one replica', risk: 'low', reversible: true },
+      { label: 'Delete the stuck volume', tool: 'delete_volume', arguments: { claim: 'payments-data' }, impact: 'data loss', risk: 'high', reversible: false },
+    ],
+  });
+}
+
+/**
+ * The issue's end-to-end path, in one process on the shell channel: an Alertmanager payload → an
+ * incident → "Is this a problem?" with the model's verdict → `1` → options from the model (the
+ * forbidden one dropped) → `1` → the stdio MCP server receives the tool call → the resolved webhook →
+ * "✅ Complete" → "Next time?".
+ */
+describe('the incident flow end to end', () => {
+  let database: TestDatabase;
+  let litellm: LlmProxyFake;
+  let runtime: Runtime;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-flow-'));
+  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const logs = captureLogs();
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+
+  beforeAll(async () => {
+    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    const configFile = path.join(dir, 'steward.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'mcp:',
+        '  servers:',
+        '    - name: k8s',
+        `      command: ${process.execPath}`,
+        `      args: ["--import", "tsx", ${JSON.stringify(mcpServer)}]`,
+        '      env: { MCP_CALL_LOG: "${MCP_CALL_LOG}" }',
+        'policy:',
+        '  redlines: ["delete_*"]',
+      ].join('\n'),
+    );
+    const env = { DATABASE_URL: database.url, STEWARD_CONFIG: configFile, LLM_BASE_URL: litellm.url, LLM_API_KEY: KEY, VERIFY_WINDOW: '10m', MCP_CALL_LOG: callLog };
+    const config = readConfig(env);
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), { terminal: { input, output, interactive: true }, env });
+    await runtime.app.ready();
+  });
+  afterAll(async () => {
+    await runtime?.shutdown.run('test over');
+    await litellm?.close();
+    await database?.drop();
+  });
+
+  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; arguments: unknown }) : []);
+
+  it('goes from alert to verified fix, asking the human at each step', async () => {
+    const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode).toBe(200);
+    await until('the first question', () => printed.includes('Is this a problem?'), 15_000);
+    expect(printed).toContain('🤖 payments-api keeps crashing; customers see errors');
+    expect(litellm.received[0]!.model).toBe('gemini-flash');
+
+    input.write('1\n');
+    await until('the options', () => printed.includes('📋 Solutions found'), 15_000);
+    expect(litellm.received.at(-1)!.model).toBe('gemini-pro');
+    expect(printed).toContain('1. Restart payments-api-7d9f8b6c5-2xkqp (10s downtime of one replica, 🟢 low risk)');
+    expect(printed).not.toContain('Delete the stuck volume');
+    expect(printed).toContain('2. Investigate: gather logs and metrics, change nothing');
+
+    input.write('1\n');
+    await until('the tool call', () => mcpCalls().length === 1, 15_000);
+    expect(mcpCalls()[0]).toMatchObject({ tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' } });
+    await until('the run reported', () => printed.includes('ran restart_pod'), 15_000);
+
+    const resolved = fixture<Record<string, unknown>>('alertmanager-webhook-v4-resolved.json');
+    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode).toBe(200);
+    await until('the report', () => printed.includes('✅ Complete'), 15_000);
+    expect(printed).toContain('Ran: restart_pod {"name":"payments-api-7d9f8b6c5-2xkqp","namespace":"payments"}');
+    await until('next time', () => printed.includes('Reply: auto, ask or investigate'), 15_000);
+
+    const actions = await runtime.database.pool.query('SELECT tool, status, trigger FROM actions');
+    expect(actions.rows).toEqual([{ tool: 'restart_pod', status: 'succeeded', trigger: 'approved' }]);
+    expect(mcpCalls()).toHaveLength(1);
+  });
+});
