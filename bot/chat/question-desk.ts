@@ -20,6 +20,8 @@ export interface QuestionDeskOptions {
   channels: readonly string[];
   /** Called after messages were queued, so the outbox sends them now. */
   wake?: () => void;
+  /** A question not answered in this time expires (default 24 h). */
+  ttlMs?: number;
 }
 
 interface QuestionRow {
@@ -34,6 +36,8 @@ interface QuestionRow {
   status: Question['status'];
   created_at: Date;
 }
+
+const DAY_MS = 86_400_000;
 
 const COLUMNS = 'q.id, q.incident_id, q.kind, q.title, q.prompt, q.options, q.reply_hint, q.default_option, q.status, q.created_at';
 
@@ -70,9 +74,9 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
     async ask(request: QuestionRequest): Promise<number> {
       const id = await inTransaction(pool, async (client) => {
         const inserted = await client.query<{ id: string }>(
-          `INSERT INTO questions (incident_id, interrupt_id, kind, title, prompt, options, reply_hint, default_option)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (incident_id, interrupt_id) WHERE interrupt_id IS NOT NULL DO NOTHING RETURNING id`,
-          [request.incidentId ?? null, request.askKey ?? null, request.kind, request.title, request.body, JSON.stringify(request.options), request.replyHint, request.defaultOption ?? null],
+          `INSERT INTO questions (incident_id, interrupt_id, kind, title, prompt, options, reply_hint, default_option, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9::double precision / 1000)) ON CONFLICT (incident_id, interrupt_id) WHERE interrupt_id IS NOT NULL DO NOTHING RETURNING id`,
+          [request.incidentId ?? null, request.askKey ?? null, request.kind, request.title, request.body, JSON.stringify(request.options), request.replyHint, request.defaultOption ?? null, options.ttlMs ?? DAY_MS],
         );
         if (!inserted.rows[0]) {
           const existing = await client.query<{ id: string }>('SELECT id FROM questions WHERE incident_id IS NOT DISTINCT FROM $1 AND interrupt_id = $2', [request.incidentId ?? null, request.askKey]);
@@ -163,6 +167,24 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
         });
       }
       if (questionIds.length > 0) options.wake?.();
+    },
+
+    /**
+     * Questions nobody answered in time: marked expired (one replica wins each, by the UPDATE) and
+     * followed up everywhere; nothing runs. Returns them, for the flow to end its wait.
+     */
+    async expire(): Promise<{ questionId: number; incidentId: number | undefined }[]> {
+      const expired = await pool.query<{ id: string; incident_id: string | null }>(
+        "UPDATE questions SET status = 'expired', closed_at = now() WHERE status = 'open' AND expires_at <= now() RETURNING id, incident_id",
+      );
+      for (const row of expired.rows) {
+        await inTransaction(pool, async (client) => {
+          const question = await get(client, Number(row.id), true);
+          if (question) await followUpEverywhere(client, question, `⌛ ${question.incidentId !== undefined ? `#${question.incidentId}` : 'Question'} expired`, 'Nobody answered in time; nothing was run.');
+        });
+      }
+      if (expired.rows.length > 0) options.wake?.();
+      return expired.rows.map((row) => ({ questionId: Number(row.id), incidentId: row.incident_id === null ? undefined : Number(row.incident_id) }));
     },
 
     /** Open questions, newest first, for `status`. */

@@ -86,6 +86,7 @@ export const envSchema = z.object({
   FLAP_WINDOW: withDefault(duration, '30m'),
   INCIDENT_UPDATE_INTERVAL: withDefault(duration, '1m'),
   VERIFY_WINDOW: withDefault(duration, '15m'),
+  APPROVAL_TTL: withDefault(duration, '24h'),
   SIGNAL_API_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://signal-cli-rest-api:8080')),
   SIGNAL_NUMBER: optional(z.string().regex(e164, { message: 'must be the bot account number in E.164 form, such as +4915112345678' })),
   SIGNAL_RECIPIENTS: optional(

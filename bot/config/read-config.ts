@@ -127,5 +127,6 @@ function toConfig(input: EnvInput): Config {
     flapWindowMs: input.FLAP_WINDOW,
     incidentUpdateIntervalMs: input.INCIDENT_UPDATE_INTERVAL,
     verifyWindowMs: input.VERIFY_WINDOW,
+    approvalTtlMs: input.APPROVAL_TTL,
   };
 }

@@ -37,6 +37,8 @@ export interface Config {
   readonly incidentUpdateIntervalMs: number;
   /** After a fix runs, how long its alerts have to resolve for it to count as working. */
   readonly verifyWindowMs: number;
+  /** A question nobody answers in this time expires; nothing runs. */
+  readonly approvalTtlMs: number;
 }
 
 export interface SignalConfig {

@@ -18,6 +18,8 @@ export interface IncidentFlowOptions {
   ports: IncidentFlowPorts;
   coordination: Coordination;
   logger: Logger;
+  /** Marks questions past their time expired (once, on one replica) and says so; returns them. */
+  expireQuestions: () => Promise<{ questionId: number; incidentId: number | undefined }[]>;
   /** How often due verification deadlines and snoozes are looked for (default 1 s). */
   pollMs?: number;
 }
@@ -29,7 +31,7 @@ export interface IncidentFlowOptions {
  * interrupt it was meant for, by id (a late or duplicate answer never lands on a later question).
  * The first answer to a question is decided by the decisions claim row before it gets here.
  */
-export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispatcher & DecisionListener & { start(incidentId: number): Promise<void>; pollDue(): Promise<void>; startPolling(): void; stop(): Promise<void>; idle(): Promise<void>; take(change: IncidentChange): Promise<boolean> } {
+export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispatcher & DecisionListener & { start(incidentId: number): Promise<void>; recover(): Promise<number>; runState(incidentId: number): Promise<{ next: string[]; outcome: string | undefined; run: number | undefined }>; pollDue(): Promise<void>; startPolling(): void; stop(): Promise<void>; idle(): Promise<void>; take(change: IncidentChange): Promise<boolean> } {
   const graph = buildIncidentGraph(options.ports, new PostgresSaver(options.pool, undefined, { schema: checkpointSchema }));
   const config = (incidentId: number) => ({ configurable: { thread_id: String(incidentId) }, durability: 'sync' as const });
 
@@ -81,11 +83,39 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     }
   }
 
+  /**
+   * After a crash: a run that stopped inside `execute` (its action row still `started`) is driven on.
+   * The node finds the started row, runs nothing, and asks the human. Runs waiting for an answer need
+   * nothing: their question is in the database and an answer resumes them.
+   */
+  async function recover(): Promise<number> {
+    const stuck = await options.pool.query<{ incident_id: string }>("SELECT DISTINCT incident_id FROM actions WHERE status = 'started' AND incident_id IS NOT NULL");
+    let driven = 0;
+    for (const row of stuck.rows) {
+      const incidentId = Number(row.incident_id);
+      await guarded('recover', incidentId, () =>
+        withLock(incidentId, async () => {
+          const state = await graph.getState(config(incidentId));
+          if (!state.next.includes('execute')) return;
+          await graph.invoke(null, config(incidentId));
+          driven += 1;
+        }),
+      );
+    }
+    if (driven > 0) options.logger.warn({ runs: driven }, 'runs interrupted during an action were driven on; their humans are asked again');
+    return driven;
+  }
+
   async function pollDue(): Promise<void> {
     const now = new Date();
     for (const item of await options.coordination.takeDue(VERIFY_QUEUE, now)) {
       const incidentId = Number(item.member);
       await guarded('verification window ended', incidentId, () => resume(incidentId, { resolved: false }, (pending) => pending.kind === 'verification'));
+    }
+    for (const expired of await options.expireQuestions()) {
+      if (expired.incidentId === undefined) continue;
+      const incidentId = expired.incidentId;
+      await guarded('question expired', incidentId, () => resume(incidentId, { withdrawn: 'expired' }, (pending) => pending.kind === 'answer' && pending.questionId === expired.questionId));
     }
     for (const item of await options.coordination.takeDue(SNOOZE_QUEUE, now)) {
       const incidentId = Number(item.member);
@@ -111,7 +141,7 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     await guarded('resolved', change.incidentId, async () => {
       taken =
         withdrawn.size > 0
-          ? await resume(change.incidentId, { withdrawn: true }, (pending) => pending.kind === 'answer' && withdrawn.has(pending.questionId))
+          ? await resume(change.incidentId, { withdrawn: 'resolved' }, (pending) => pending.kind === 'answer' && withdrawn.has(pending.questionId))
           : await resume(change.incidentId, { resolved: true }, (pending) => pending.kind === 'verification');
     });
     return taken;
@@ -121,6 +151,13 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
 
   return {
     start,
+    recover,
+    /** Where a run stands: the nodes it waits at, and its outcome once it has one (status, tests). */
+    async runState(incidentId: number): Promise<{ next: string[]; outcome: string | undefined; run: number | undefined }> {
+      const state = await graph.getState(config(incidentId));
+      const values = state.values as { outcome?: string; run?: number };
+      return { next: [...state.next], outcome: values.outcome, run: values.run };
+    },
     pollDue,
     startPolling: poller.start,
     async stop() {

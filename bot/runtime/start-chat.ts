@@ -23,7 +23,7 @@ export interface ChatTerminal {
 }
 
 export interface ChatDeps {
-  config: Pick<Config, 'signal' | 'mattermost' | 'publicUrl'>;
+  config: Pick<Config, 'signal' | 'mattermost' | 'publicUrl' | 'approvalTtlMs'>;
   pool: Pool;
   coordination: Coordination;
   logger: Logger;
@@ -57,7 +57,7 @@ export function createChat(deps: ChatDeps): Chat {
   const audit = createAuditLog(deps.pool);
   const worker = createOutboxWorker({ outbox, notifiers, logger: deps.logger.child({ component: 'outbox' }), metrics: deps.metrics });
   const wake = worker.wake;
-  const desk = createQuestionDesk({ pool: deps.pool, channels, wake });
+  const desk = createQuestionDesk({ pool: deps.pool, channels, wake, ttlMs: deps.config.approvalTtlMs });
   const approvers = { signal: deps.config.signal?.approvers ?? [], mattermost: deps.config.mattermost?.approvers ?? [] };
   const router = createInboundRouter({
     db: deps.pool,

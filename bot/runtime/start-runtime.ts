@@ -119,11 +119,13 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     shutdown.add('mcp', () => mcp.stop());
     const flow = createIncidentFlow({
       pool: database.pool,
+      expireQuestions: () => chat.desk.expire(),
       coordination,
       logger: logger.child({ component: 'flow' }),
       ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, logger: logger.child({ component: 'flow' }) }),
     });
     flowListener.target = flow;
+    await flow.recover();
     flow.startPolling();
     shutdown.add('incident flow', () => flow.stop());
     const logged = createLoggingDispatcher(logger, metrics);

@@ -7,7 +7,7 @@ import type { ExecutionResult, FlowOption, IncidentFlowPorts } from './ports.ts'
 export type Pending = { kind: 'answer'; questionId: number } | { kind: 'verification' };
 
 /** What a resume brings: an answer to the pending question, its withdrawal, or the verification's end. */
-export type ResumeValue = { questionId: number; answer: Answer; actor: string } | { withdrawn: true } | { resolved: boolean };
+export type ResumeValue = { questionId: number; answer: Answer; actor: string } | { withdrawn: 'resolved' | 'expired' } | { resolved: boolean };
 
 const HOUR = 3_600_000;
 
@@ -28,7 +28,7 @@ export const IncidentState = Annotation.Root({
   executedAt: Annotation<string | undefined>(),
   verified: Annotation<boolean | undefined>(),
   before: Annotation<string>(),
-  outcome: Annotation<'fixed' | 'dismissed' | 'snoozed' | 'resolved on its own' | 'gone' | undefined>(),
+  outcome: Annotation<'fixed' | 'dismissed' | 'snoozed' | 'resolved on its own' | 'expired' | undefined>(),
 });
 
 type State = typeof IncidentState.State;
@@ -62,7 +62,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
 
   const awaitAnswer = (field: 'problemQuestion' | 'choiceQuestion') => (state: State): Update => {
     const value = interrupt<Pending, ResumeValue>({ kind: 'answer', questionId: state[field]! });
-    if ('withdrawn' in value) return { outcome: 'resolved on its own' };
+    if ('withdrawn' in value) return { outcome: value.withdrawn === 'expired' ? 'expired' : 'resolved on its own' };
     if (!('answer' in value)) return {};
     return { answer: { ...value.answer, actor: value.actor } };
   };

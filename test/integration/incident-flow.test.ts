@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
+import { createPostgresCoordination } from '../../bot/coordination/index.ts';
+import { createFlowPorts } from '../../bot/flow/flow-ports.ts';
+import { createIncidentFlow, type IncidentFlow } from '../../bot/flow/incident-flow.ts';
+import { createLlmGateway } from '../../bot/llm/gateway.ts';
+import { createQuota } from '../../bot/llm/quota.ts';
+import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
+import type { ToolCallResult } from '../../bot/mcp/mcp-hub.ts';
+import { createMetrics } from '../../bot/metrics/create-metrics.ts';
+import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import type { Answer } from '../../graphs/questions.ts';
+import type { ToolDescription } from '../../graphs/tool-catalog.ts';
+import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { silentLogger } from '../helpers/silent-logger.ts';
+import { until } from '../helpers/until.ts';
+
+const KEY = 'sk-litellm-virtual-key-0123456789';
+const tools: ToolDescription[] = [{ name: 'restart_pod', inputSchema: { type: 'object', properties: { name: { type: 'string' }, namespace: { type: 'string' } }, required: ['name', 'namespace'] } }];
+const proposal = JSON.stringify({
+  diagnosis: 'radarr-0 leaks memory.',
+  options: [{ label: 'Restart radarr-0', tool: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'media' }, impact: '30s downtime', risk: 'low', reversible: true }],
+});
+const triage = JSON.stringify({ problem: true, severity: 'warning', reason: 'memory grows without bound', confidence: 0.8 });
+
+/**
+ * The flow's guarantees, in process with real PostgreSQL: one execution per answered question
+ * whatever races, no second run after a crash inside an action, redlines checked at the last moment,
+ * withdrawn and expired questions ending the wait, and a snooze that outlives a restart.
+ */
+describe('the incident flow: exactly once, and after crashes', () => {
+  let database: MigratedDatabase;
+  let litellm: LlmProxyFake;
+  let desk: QuestionDesk;
+  let toolCalls: { tool: string; args: Record<string, unknown> }[];
+  let toolBehaviour: () => Promise<ToolCallResult>;
+  const policy = { redlines: [] as string[] };
+
+  beforeAll(async () => {
+    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: (request) => (JSON.stringify(request.responseFormat).includes('severity') ? triage : proposal) });
+  });
+  afterAll(async () => {
+    await litellm?.close();
+    await database?.close();
+  });
+  beforeEach(() => {
+    toolCalls = [];
+    toolBehaviour = () => Promise.resolve({ ok: true, text: 'pod "radarr-0" deleted' });
+    policy.redlines.length = 0;
+    desk = createQuestionDesk({ pool: database.pool, channels: ['shell'] });
+  });
+
+  /** One replica's flow: its own graph, checkpointer and locks, on the shared database. */
+  function replica(): IncidentFlow {
+    const coordination = createPostgresCoordination(database.pool);
+    const llm = createLlmGateway({ proxy: { baseUrl: litellm.url, apiKey: KEY }, quota: createQuota({ coordination, onWarning: () => Promise.resolve() }), usage: createLlmUsageLog(database.pool), metrics: createMetrics(), logger: silentLogger() });
+    const mcp = {
+      tools: () => tools,
+      call: async (tool: string, args: Record<string, unknown>) => {
+        toolCalls.push({ tool, args });
+        return toolBehaviour();
+      },
+    };
+    return createIncidentFlow({
+      pool: database.pool,
+      coordination,
+      logger: silentLogger(),
+      expireQuestions: () => desk.expire(),
+      ports: createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs: 60_000, logger: silentLogger() }),
+    });
+  }
+
+  async function incident(): Promise<number> {
+    const id = Number((await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title) VALUES ('alertmanager', $1, 'HighMemory radarr') RETURNING id", [`g-${Math.random()}`])).rows[0]!.id);
+    await database.pool.query("INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels) VALUES ($1, 'f1', 'HighMemory', 'firing', '{\"pod\":\"radarr-0\"}')", [id]);
+    return id;
+  }
+  const openQuestion = async (incidentId: number) => (await database.pool.query<{ id: string; kind: string }>("SELECT id, kind FROM questions WHERE incident_id = $1 AND status = 'open' ORDER BY id DESC LIMIT 1", [incidentId])).rows[0];
+  const option = (n: number, label: string): Answer => ({ kind: 'option', option: n, label });
+
+  /** Answers through the desk (the claim row) and hands the decision to `flow`, as the reply desk does. */
+  async function answer(flow: IncidentFlow, incidentId: number, value: Answer, actor = 'alice', channel = 'signal'): Promise<string> {
+    const question = await openQuestion(incidentId);
+    const result = await desk.decide(Number(question!.id), value, actor, channel);
+    if (result.outcome === 'decided') await flow.onDecision({ questionId: Number(question!.id), incidentId, questionKind: question!.kind, answer: value, actor, channel });
+    await flow.idle();
+    return result.outcome;
+  }
+
+  async function toTheChoice(flow: IncidentFlow): Promise<{ incidentId: number; choice: number }> {
+    const incidentId = await incident();
+    await flow.start(incidentId);
+    expect((await openQuestion(incidentId))!.kind).toBe('problem');
+    await answer(flow, incidentId, option(1, 'Yes'));
+    const choice = await openQuestion(incidentId);
+    expect(choice!.kind).toBe('solution');
+    return { incidentId, choice: Number(choice!.id) };
+  }
+
+  it('executes once when two replicas resume the same answer at the same moment', async () => {
+    const [first, second] = [replica(), replica()];
+    const { incidentId, choice } = await toTheChoice(first);
+    toolBehaviour = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return { ok: true, text: 'pod "radarr-0" deleted' };
+    };
+    expect(await desk.decide(choice, option(1, 'Restart radarr-0'), 'alice', 'signal')).toEqual({ outcome: 'decided' });
+    const decision = { questionId: choice, incidentId, questionKind: 'solution', answer: option(1, 'Restart radarr-0'), actor: 'alice', channel: 'signal' };
+    await Promise.all([first.onDecision(decision), second.onDecision(decision)]);
+    await Promise.all([first.idle(), second.idle()]);
+    expect(toolCalls).toEqual([{ tool: 'restart_pod', args: { name: 'radarr-0', namespace: 'media' } }]);
+    expect((await first.runState(incidentId)).next).toEqual(['await_verification']);
+  });
+
+  it('executes once when two approvers answer on two channels at once; the later one is told', async () => {
+    const flow = replica();
+    const { incidentId } = await toTheChoice(flow);
+    const outcomes = await Promise.all([answer(flow, incidentId, option(1, 'Restart radarr-0'), 'alice', 'signal'), answer(flow, incidentId, option(1, 'Restart radarr-0'), 'bob', 'mattermost')]);
+    expect(outcomes.sort()).toEqual(['already answered', 'decided']);
+    expect(toolCalls).toHaveLength(1);
+  });
+
+  it('never runs an action again after a crash inside it: the human is asked instead', async () => {
+    const flow = replica();
+    const { incidentId, choice } = await toTheChoice(flow);
+    // The process "dies" inside the tool call: the call never returns to the flow.
+    toolBehaviour = () => Promise.reject(new Error('process killed'));
+    await answer(flow, incidentId, option(1, 'Restart radarr-0'));
+    expect((await flow.runState(incidentId)).next).toEqual(['execute']);
+    expect((await database.pool.query('SELECT status FROM actions WHERE question_id = $1', [choice])).rows).toEqual([{ status: 'started' }]);
+
+    // A new process starts and recovers: nothing runs twice, the human gets the options again.
+    toolBehaviour = () => Promise.resolve({ ok: true, text: 'ran again!' });
+    const restarted = replica();
+    expect(await restarted.recover()).toBe(1);
+    expect(toolCalls).toHaveLength(1);
+    expect((await database.pool.query('SELECT status FROM actions WHERE question_id = $1', [choice])).rows).toEqual([{ status: 'interrupted' }]);
+    const notice = await database.pool.query<{ payload: { title: string; body: string } }>("SELECT payload FROM outbox WHERE incident_id = $1 AND kind = 'notice' ORDER BY id DESC LIMIT 1", [incidentId]);
+    expect(notice.rows[0]!.payload.title).toBe(`❌ #${incidentId}: restart_pod was interrupted`);
+    expect(notice.rows[0]!.payload.body).toContain('it may or may not have run, so it is not run again');
+    const again = await openQuestion(incidentId);
+    expect(again!.kind).toBe('solution');
+    expect(Number(again!.id)).not.toBe(choice);
+  });
+
+  it('never runs a redlined tool, even when it was offered before the policy changed', async () => {
+    const flow = replica();
+    const { incidentId } = await toTheChoice(flow);
+    policy.redlines.push('restart_*');
+    await answer(flow, incidentId, option(1, 'Restart radarr-0'));
+    expect(toolCalls).toEqual([]);
+    const notice = await database.pool.query<{ payload: { title: string; body: string } }>("SELECT payload FROM outbox WHERE incident_id = $1 AND kind = 'notice' ORDER BY id DESC LIMIT 1", [incidentId]);
+    expect(notice.rows[0]!.payload).toMatchObject({ title: `❌ #${incidentId}: restart_pod was not run`, body: 'restart_pod was not run: forbidden by policy.' });
+  });
+
+  it('ends the wait when the incident resolves on its own, or when nobody answers in time', async () => {
+    const flow = replica();
+    const resolvedOnItsOwn = await incident();
+    await flow.start(resolvedOnItsOwn);
+    const question = Number((await openQuestion(resolvedOnItsOwn))!.id);
+    await database.pool.query("UPDATE questions SET status = 'withdrawn' WHERE id = $1", [question]);
+    expect(await flow.take({ kind: 'resolved', incidentId: resolvedOnItsOwn, source: 'alertmanager', externalKey: 'x', title: 't', addedAlerts: [], resolvedAlerts: ['f1'], firingAlerts: 0, truncatedAlerts: 0, flapping: false, withdrawnQuestions: [question] })).toBe(true);
+    expect(await flow.runState(resolvedOnItsOwn)).toMatchObject({ next: [], outcome: 'resolved on its own' });
+
+    const unanswered = await incident();
+    await flow.start(unanswered);
+    const stale = Number((await openQuestion(unanswered))!.id);
+    await database.pool.query("UPDATE outbox SET status = 'sent', platform_ref = 'shell-1' WHERE question_id = $1", [stale]); // the human saw it
+    await database.pool.query("UPDATE questions SET expires_at = now() - interval '1 second' WHERE id = $1", [stale]);
+    await flow.pollDue();
+    expect(await flow.runState(unanswered)).toMatchObject({ next: [], outcome: 'expired' });
+    expect((await database.pool.query('SELECT status FROM questions WHERE id = $1', [stale])).rows).toEqual([{ status: 'expired' }]);
+    const said = await database.pool.query<{ payload: { title: string } }>("SELECT payload FROM outbox WHERE question_id = $1 AND kind = 'follow-up'", [stale]);
+    expect(said.rows.map((row) => row.payload.title)).toEqual([`⌛ #${unanswered} expired`]);
+    expect(toolCalls).toEqual([]);
+  });
+
+  it('asks again after a snooze, even across a restart', async () => {
+    const flow = replica();
+    const incidentId = await incident();
+    await flow.start(incidentId);
+    await answer(flow, incidentId, { kind: 'snooze', durationMs: 150 });
+    expect(await flow.runState(incidentId)).toMatchObject({ next: [], outcome: 'snoozed', run: 1 });
+    expect(await openQuestion(incidentId)).toBeUndefined();
+
+    const restarted = replica();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await restarted.pollDue();
+    await until('asked again', async () => (await openQuestion(incidentId))?.kind === 'problem');
+    expect((await restarted.runState(incidentId)).run).toBe(2);
+  });
+});
