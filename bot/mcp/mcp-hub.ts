@@ -11,6 +11,8 @@ export type ToolCallResult =
   /** `tool`: the tool ran and reported failure (`isError`); the others: it may not have run at all. */
   | { ok: false; kind: 'tool' | 'timeout' | 'unavailable' | 'protocol'; error: string };
 
+const CONNECT_TIMEOUT_MS = 60_000;
+
 interface Connection {
   config: McpServerConfig;
   client?: Client;
@@ -61,11 +63,12 @@ export function createMcpHub(options: McpHubOptions) {
       options.onStatus?.(connection.config.name, 'down', 'connection closed');
       schedule(connection);
     };
-    await client.connect(transport, { timeout: options.timeoutMs ?? 60_000 });
+    // Starting a stdio server (a container, an npx download) may take longer than a call may.
+    await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
     const listed = [];
     let cursor: string | undefined;
     do {
-      const page = await client.listTools(cursor ? { cursor } : undefined);
+      const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: CONNECT_TIMEOUT_MS });
       listed.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor);
