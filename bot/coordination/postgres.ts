@@ -37,6 +37,13 @@ export function createPostgresCoordination(db: Queryable): Coordination {
           const result = await db.query('DELETE FROM coord_keys WHERE key = $1 AND value = $2', [lockKey, token]);
           return result.rowCount === 1;
         },
+        extend: async (ms: number) => {
+          const result = await db.query(
+            'UPDATE coord_keys SET expires_at = now() + make_interval(secs => $3::double precision / 1000) WHERE key = $1 AND value = $2 AND expires_at > now()',
+            [lockKey, token, ms],
+          );
+          return result.rowCount === 1;
+        },
       };
       return lock;
     },

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Coordination, DueItem, Lock } from './types.ts';
 
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const EXTEND_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const INCREMENT_IN_WINDOW = `local v = redis.call('incrby', KEYS[1], ARGV[1])
 if redis.call('pttl', KEYS[1]) < 0 then redis.call('pexpire', KEYS[1], ARGV[2]) end
 return v`;
@@ -54,6 +55,7 @@ export function createRedisCoordination(options: RedisCoordinationOptions): Coor
         key,
         token,
         release: async () => (await redis.eval(RELEASE_IF_OWNER, 1, lockKey, token)) === 1,
+        extend: async (ms: number) => (await redis.eval(EXTEND_IF_OWNER, 1, lockKey, token, ms)) === 1,
       };
       return lock;
     },

@@ -7,6 +7,8 @@ export interface Lock {
   readonly token: string;
   /** Releases only if this holder still owns the lock (compare-and-delete). */
   release(): Promise<boolean>;
+  /** Keeps the lock `ttlMs` longer from now, only if this holder still owns it. */
+  extend(ttlMs: number): Promise<boolean>;
 }
 
 export interface DueItem {

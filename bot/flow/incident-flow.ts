@@ -11,6 +11,7 @@ import type { Logger } from '../logging/index.ts';
 import { createPeriodicTask } from '../runtime/periodic-task.ts';
 
 export const VERIFY_QUEUE = 'verify-deadlines';
+const LOCK_TTL_MS = 10_000;
 export const SNOOZE_QUEUE = 'snoozed-incidents';
 
 export interface IncidentFlowOptions {
@@ -35,17 +36,24 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
   const graph = buildIncidentGraph(options.ports, new PostgresSaver(options.pool, undefined, { schema: checkpointSchema }));
   const config = (incidentId: number) => ({ configurable: { thread_id: String(incidentId) }, durability: 'sync' as const });
 
+  /**
+   * One run step at a time per incident, across replicas. The lock is short and kept alive while the
+   * step runs, so a replica that dies holding it (kill -9) blocks the incident for seconds, not minutes.
+   */
   async function withLock<T>(incidentId: number, work: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + 60_000;
     let lock: Lock | undefined;
-    while (!(lock = await options.coordination.acquireLock(`incident-flow:${incidentId}`, 120_000))) {
+    while (!(lock = await options.coordination.acquireLock(`incident-flow:${incidentId}`, LOCK_TTL_MS))) {
       if (Date.now() > deadline) throw new Error(`incident ${incidentId} stayed locked for a minute`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    const held = lock;
+    const keepAlive = setInterval(() => void held.extend(LOCK_TTL_MS).catch(() => undefined), LOCK_TTL_MS / 3);
     try {
       return await work();
     } finally {
-      await lock.release();
+      clearInterval(keepAlive);
+      await held.release();
     }
   }
 
@@ -66,9 +74,23 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     });
   }
 
+  /**
+   * A run that stopped between steps (the process died after a step's checkpoint and before the
+   * next) goes on to its next wait. Returns whether it was stopped like that.
+   */
+  async function driveOn(incidentId: number): Promise<boolean> {
+    const state = await graph.getState(config(incidentId));
+    const waiting = state.tasks.some((task) => task.interrupts.length > 0);
+    if (state.next.length === 0 || waiting) return false;
+    await graph.invoke(null, config(incidentId));
+    return true;
+  }
+
   async function resume(incidentId: number, value: ResumeValue, matches: (pending: Pending) => boolean): Promise<boolean> {
     return withLock(incidentId, async () => {
-      const pending = (await pendingInterrupts(incidentId)).find((item) => matches(item.value));
+      let pending = (await pendingInterrupts(incidentId)).find((item) => matches(item.value));
+      // The question may have gone out just before a crash, with the wait not yet recorded.
+      if (!pending && (await driveOn(incidentId))) pending = (await pendingInterrupts(incidentId)).find((item) => matches(item.value));
       if (!pending) return false;
       await graph.invoke(new Command({ resume: { [pending.id]: value } }), config(incidentId));
       return true;
@@ -84,21 +106,20 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
   }
 
   /**
-   * After a crash: a run that stopped inside `execute` (its action row still `started`) is driven on.
-   * The node finds the started row, runs nothing, and asks the human. Runs waiting for an answer need
-   * nothing: their question is in the database and an answer resumes them.
+   * After a crash, every live incident's run that stopped between steps is driven on to its next
+   * wait. One that stopped inside `execute` finds its action row still `started`, runs nothing, and
+   * asks the human. Runs waiting for an answer need nothing: an answer resumes them.
    */
   async function recover(): Promise<number> {
-    const stuck = await options.pool.query<{ incident_id: string }>("SELECT DISTINCT incident_id FROM actions WHERE status = 'started' AND incident_id IS NOT NULL");
+    const live = await options.pool.query<{ id: string }>(
+      "SELECT id FROM incidents WHERE closed_at IS NULL UNION SELECT DISTINCT incident_id FROM actions WHERE status = 'started' AND incident_id IS NOT NULL",
+    );
     let driven = 0;
-    for (const row of stuck.rows) {
-      const incidentId = Number(row.incident_id);
+    for (const row of live.rows) {
+      const incidentId = Number(row.id);
       await guarded('recover', incidentId, () =>
         withLock(incidentId, async () => {
-          const state = await graph.getState(config(incidentId));
-          if (!state.next.includes('execute')) return;
-          await graph.invoke(null, config(incidentId));
-          driven += 1;
+          if (await driveOn(incidentId)) driven += 1;
         }),
       );
     }

@@ -71,6 +71,21 @@ export function coordinationContract(name: string, skipReason: string | undefine
         expect(await fresh!.release()).toBe(true);
       });
 
+      it('are kept by a live holder that extends them, and a stale holder cannot extend', async () => {
+        const k = key('lock-extend');
+        const held = await c.acquireLock(k, 200);
+        await sleep(120);
+        expect(await held!.extend(400)).toBe(true);
+        await sleep(200);
+        expect(await c.acquireLock(k, 60_000)).toBeUndefined(); // past its first TTL, still held
+        await sleep(350);
+        expect(await held!.extend(400)).toBe(false); // expired: gone, and not revived
+        const next = await c.acquireLock(k, 60_000);
+        expect(next).toBeDefined();
+        expect(await held!.extend(400)).toBe(false);
+        await next!.release();
+      });
+
       it('give one winner among concurrent acquirers', async () => {
         const k = key('lock-race');
         const locks = await Promise.all(Array.from({ length: 10 }, () => c.acquireLock(k, 60_000)));

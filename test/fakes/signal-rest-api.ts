@@ -18,6 +18,7 @@ export interface FakeSendResponse {
 export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; number: string; responseShape?: 'object' | 'array'; port?: number }) {
   const sent: Record<string, unknown>[] = [];
   const sentAt: number[] = [];
+  const sentTimestamps: string[] = [];
   const queued: unknown[] = [];
   const scripted: FakeSendResponse[] = [];
   const sockets = new Set<WebSocket>();
@@ -52,6 +53,7 @@ export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; nu
         sentAt.push(Date.now());
         clock += 1_000;
         const timestamp = String(clock);
+        sentTimestamps.push(timestamp);
         return reply(201, options.responseShape === 'array' ? [{ timestamp }] : { timestamp });
       });
       return;
@@ -79,6 +81,8 @@ export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; nu
     sent,
     /** When each accepted send arrived (epoch ms), parallel to `sent`. */
     sentAt,
+    /** The timestamp (message id) each accepted send got, parallel to `sent`: what a quote names. */
+    sentTimestamps,
     dropped: () => dropped,
     connections: () => sockets.size,
     /** A message arriving for the account: pushed to sockets (json-rpc) or queued (normal). */

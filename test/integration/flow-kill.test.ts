@@ -1,0 +1,126 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../bot/db/free-port.ts';
+import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
+import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { fixture } from '../helpers/fixtures.ts';
+import { processesMentioning, startService, type ServiceProcess } from '../helpers/service-process.ts';
+import { signalTextFrame } from '../helpers/signal-frames.ts';
+import { until } from '../helpers/until.ts';
+
+const KEY = 'sk-litellm-virtual-key-0123456789';
+const BOT = '+4917098765432';
+const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
+const mcpServer = fileURLToPath(new URL('../fakes/mcp-test-server.ts', import.meta.url));
+
+/** The model proposes a tool that takes 20 s, so that Steward can be killed in the middle of it. */
+function modelAnswer(request: ReceivedRequest): string {
+  if (JSON.stringify(request.responseFormat ?? {}).includes('severity')) return JSON.stringify({ problem: true, severity: 'warning', reason: 'radarr is slow', confidence: 0.7 });
+  return JSON.stringify({ diagnosis: 'radarr needs a long cleanup.', options: [{ label: 'Run the long cleanup', tool: 'slow_tool', arguments: { ms: 20_000 }, impact: 'none', risk: 'low', reversible: true }] });
+}
+
+/**
+ * Steward as a real process, killed with SIGKILL at the two moments that matter: while a question
+ * waits for its answer (the answer must still resume the flow after the restart), and inside an
+ * action (it must never run twice; the human is asked instead).
+ */
+describe('the incident flow across kill -9', () => {
+  let database: TestDatabase;
+  let litellm: LlmProxyFake;
+  let signal: SignalFake;
+  let service: ServiceProcess | undefined;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-kill-'));
+  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
+    const configFile = path.join(dir, 'steward.yaml');
+    writeFileSync(configFile, ['mcp:', '  servers:', '    - name: lab', `      command: ${process.execPath}`, `      args: ["--import", "tsx", ${JSON.stringify(mcpServer)}]`, `      env: { MCP_CALL_LOG: ${JSON.stringify(callLog)} }`].join('\n'));
+    env = {
+      DATABASE_URL: database.url,
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      STEWARD_CONFIG: configFile,
+      LLM_BASE_URL: litellm.url,
+      LLM_API_KEY: KEY,
+      SIGNAL_API_URL: signal.url,
+      SIGNAL_NUMBER: BOT,
+      SIGNAL_RECIPIENTS: OWNER.number,
+      SIGNAL_APPROVERS: OWNER.number,
+    };
+  });
+  afterEach(async () => {
+    await service?.stop('SIGKILL');
+  });
+  afterAll(async () => {
+    // The MCP server a killed Steward started is an orphan now: end it.
+    for (const pid of processesMentioning(callLog)) process.kill(pid, 'SIGKILL');
+    await signal?.close();
+    await litellm?.close();
+    await database?.drop();
+  });
+
+  async function start(): Promise<{ url: string }> {
+    service = startService({ ...env, PORT: String(await findFreePort()) });
+    const listening = await service.waitForLog('steward listening', 60_000);
+    await until('the Signal socket', () => signal.connections() >= 1, 15_000);
+    return { url: `http://127.0.0.1:${String(listening.port)}` };
+  }
+  async function killNow(): Promise<void> {
+    const before = signal.connections();
+    await service!.stop('SIGKILL');
+    await until('the socket gone', () => signal.connections() < before, 5_000);
+  }
+  const sentStartingWith = (prefix: string) => signal.sent.filter((body) => String(body.message).startsWith(prefix));
+  const calls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean) : []);
+
+  it('resumes with an answer given after a kill -9 and restart, and never reruns an action killed mid-way', async () => {
+    const { url } = await start();
+    const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    const posted = await fetch(`${url}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(firing) });
+    expect(posted.status).toBe(200);
+    await until('the first question', () => sentStartingWith('**🔔 Issue detected').length === 1, 20_000);
+    const problemRef = signalTimestampOf('**🔔 Issue detected');
+
+    // Killed while the question waits; the answer arrives after the restart.
+    await killNow();
+    await start();
+    signal.deliver(signalTextFrame(BOT, OWNER, '1', problemRef));
+    await until('the options', () => sentStartingWith('**📋 Solutions found').length === 1, 30_000);
+
+    // The owner chooses the long action; Steward is killed while it runs.
+    signal.deliver(signalTextFrame(BOT, OWNER, '1', signalTimestampOf('**📋 Solutions found')));
+    await until('the action started', () => calls().length === 1, 20_000);
+    await killNow();
+    await start();
+    await until('the human asked again', () => signal.sent.some((body) => String(body.message).includes('was interrupted')), 30_000);
+    await until('new options', () => sentStartingWith('**📋 Solutions found').length === 2, 30_000);
+    expect(calls()).toHaveLength(1);
+    const actions = await queryActions();
+    expect(actions).toEqual([{ tool: 'slow_tool', status: 'interrupted' }]);
+  }, 150_000);
+
+  /** The timestamp Signal gave the first message starting with `prefix` (what a quote names). */
+  function signalTimestampOf(prefix: string): string {
+    const index = signal.sent.findIndex((body) => String(body.message).startsWith(prefix));
+    return String(signal.sentTimestamps[index]);
+  }
+
+  async function queryActions() {
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      return (await client.query<{ tool: string; status: string }>('SELECT tool, status FROM actions')).rows;
+    } finally {
+      await client.end();
+    }
+  }
+});
