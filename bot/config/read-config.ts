@@ -128,5 +128,6 @@ function toConfig(input: EnvInput): Config {
     incidentUpdateIntervalMs: input.INCIDENT_UPDATE_INTERVAL,
     verifyWindowMs: input.VERIFY_WINDOW,
     approvalTtlMs: input.APPROVAL_TTL,
+    ignoreDays: input.IGNORE_DAYS,
   };
 }

@@ -39,6 +39,8 @@ export interface Config {
   readonly verifyWindowMs: number;
   /** A question nobody answers in this time expires; nothing runs. */
   readonly approvalTtlMs: number;
+  /** "No, expected" keeps the same alert quiet for this many days. */
+  readonly ignoreDays: number;
 }
 
 export interface SignalConfig {

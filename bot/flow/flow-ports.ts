@@ -13,6 +13,7 @@ import type { McpHub } from '../mcp/mcp-hub.ts';
 import type { Logger } from '../logging/index.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { SNOOZE_QUEUE, VERIFY_QUEUE } from './incident-flow.ts';
+import { suppressionKey } from './suppression-key.ts';
 
 export interface FlowPortsOptions {
   pool: Pool;
@@ -25,6 +26,8 @@ export interface FlowPortsOptions {
   policy: ToolPolicy;
   coordination: Coordination;
   verifyWindowMs: number;
+  /** After "No, expected" or "ignore", the same alert is not asked about for this long. */
+  ignoreMs: number;
   logger: Logger;
 }
 
@@ -46,7 +49,9 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
         [incidentId],
       );
       const row = incident.rows[0]!;
+      const suppression = await pool.query('SELECT 1 FROM suppressions WHERE match_key = $1 AND until > now() LIMIT 1', [suppressionKey(row.labels).key]);
       return {
+        suppressed: suppression.rows.length > 0,
         id: incidentId,
         title: summary.title,
         alertLines: summary.lines,
@@ -54,6 +59,10 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
         resolved: row.closed_at !== null || row.status === 'resolved',
         facts: { title: summary.title, source: row.source, labels: row.labels, annotations: row.annotations, alerts: alerts.rows },
       };
+    },
+
+    async suppressed(snapshot) {
+      await audit.record({ actor: 'steward', channel: 'flow', action: 'incident.suppressed', subject: `incident:${snapshot.id}`, outcome: 'not asked: the owner said this alert is expected' });
     },
 
     async triage(snapshot) {
@@ -121,6 +130,12 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     async dismiss(incidentId, reason, actor) {
       // Still live for intake (its repeats keep arriving); `closed` says nobody needs to act on it.
       await pool.query("UPDATE incidents SET status = 'closed', close_reason = $2, updated_at = now() WHERE id = $1", [incidentId, `dismissed: ${reason}`]);
+      const labels = await pool.query<{ labels: Record<string, string> }>('SELECT labels FROM incidents WHERE id = $1', [incidentId]);
+      const match = suppressionKey(labels.rows[0]?.labels ?? {});
+      await pool.query(
+        'INSERT INTO suppressions (match_key, labels, until, actor, reason, incident_id) VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000), $4, $5, $6)',
+        [match.key, match.labels, options.ignoreMs, actor ?? null, reason, incidentId],
+      );
       await audit.record({ actor: actor ?? 'steward', channel: 'flow', action: 'incident.dismiss', subject: `incident:${incidentId}`, outcome: reason });
     },
 

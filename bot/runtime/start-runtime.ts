@@ -122,7 +122,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       expireQuestions: () => chat.desk.expire(),
       coordination,
       logger: logger.child({ component: 'flow' }),
-      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, logger: logger.child({ component: 'flow' }) }),
+      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, ignoreMs: config.ignoreDays * 86_400_000, logger: logger.child({ component: 'flow' }) }),
     });
     flowListener.target = flow;
     await flow.recover();

@@ -28,7 +28,7 @@ export const IncidentState = Annotation.Root({
   executedAt: Annotation<string | undefined>(),
   verified: Annotation<boolean | undefined>(),
   before: Annotation<string>(),
-  outcome: Annotation<'fixed' | 'dismissed' | 'snoozed' | 'resolved on its own' | 'expired' | undefined>(),
+  outcome: Annotation<'fixed' | 'dismissed' | 'snoozed' | 'resolved on its own' | 'expired' | 'suppressed' | undefined>(),
 });
 
 type State = typeof IncidentState.State;
@@ -49,6 +49,10 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
 
   const assess = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
+    if (snapshot.suppressed) {
+      await ports.suppressed(snapshot);
+      return { outcome: 'suppressed' };
+    }
     const triage = await ports.triage(snapshot);
     return { verdict: triage.degraded ? undefined : triage.reason, before: snapshot.alertLines.join('\n'), round: 0, options: [], diagnosis: '' };
   };
@@ -176,7 +180,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('dismiss', dismiss)
     .addNode('snooze', snooze)
     .addEdge(START, 'assess')
-    .addEdge('assess', 'post_problem')
+    .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : 'post_problem'), ['post_problem', END])
     .addEdge('post_problem', 'await_problem')
     .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'take_instruction', END])
     .addEdge('take_instruction', 'research')

@@ -20,6 +20,8 @@ export interface IncidentSnapshot {
   /** Everything a model may look at, as data. */
   facts: unknown;
   resolved: boolean;
+  /** The owner said this alert is expected, and asked not to hear of it for a while. */
+  suppressed: boolean;
 }
 
 export type ExecutionResult =
@@ -35,6 +37,8 @@ export type ExecutionResult =
  */
 export interface IncidentFlowPorts {
   snapshot(incidentId: number): Promise<IncidentSnapshot | undefined>;
+  /** Records that an incident was not asked about because of an earlier "No, expected". */
+  suppressed(snapshot: IncidentSnapshot): Promise<void>;
   triage(snapshot: IncidentSnapshot): Promise<{ problem?: boolean; reason: string; degraded?: string }>;
   propose(snapshot: IncidentSnapshot, instruction?: string): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string }>;
   /** Asks on every channel; the same `askKey` asks once. Returns the question id. */

@@ -53,7 +53,7 @@ describe('the incident flow: exactly once, and after crashes', () => {
   });
 
   /** One replica's flow: its own graph, checkpointer and locks, on the shared database. */
-  function replica(): IncidentFlow {
+  function replica(verifyWindowMs = 60_000): IncidentFlow {
     const coordination = createPostgresCoordination(database.pool);
     const llm = createLlmGateway({ proxy: { baseUrl: litellm.url, apiKey: KEY }, quota: createQuota({ coordination, onWarning: () => Promise.resolve() }), usage: createLlmUsageLog(database.pool), metrics: createMetrics(), logger: silentLogger() });
     const mcp = {
@@ -68,12 +68,14 @@ describe('the incident flow: exactly once, and after crashes', () => {
       coordination,
       logger: silentLogger(),
       expireQuestions: () => desk.expire(),
-      ports: createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs: 60_000, logger: silentLogger() }),
+      ports: createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs, ignoreMs: 7 * 86_400_000, logger: silentLogger() }),
     });
   }
 
-  async function incident(): Promise<number> {
-    const id = Number((await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title) VALUES ('alertmanager', $1, 'HighMemory radarr') RETURNING id", [`g-${Math.random()}`])).rows[0]!.id);
+  async function incident(labels: Record<string, string> = { alertname: 'HighMemory', namespace: `ns-${Math.random()}` }): Promise<number> {
+    const id = Number(
+      (await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title, labels) VALUES ('alertmanager', $1, 'HighMemory radarr', $2) RETURNING id", [`g-${Math.random()}`, labels])).rows[0]!.id,
+    );
     await database.pool.query("INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels) VALUES ($1, 'f1', 'HighMemory', 'firing', '{\"pod\":\"radarr-0\"}')", [id]);
     return id;
   }
@@ -175,6 +177,39 @@ describe('the incident flow: exactly once, and after crashes', () => {
     const said = await database.pool.query<{ payload: { title: string } }>("SELECT payload FROM outbox WHERE question_id = $1 AND kind = 'follow-up'", [stale]);
     expect(said.rows.map((row) => row.payload.title)).toEqual([`⌛ #${unanswered} expired`]);
     expect(toolCalls).toEqual([]);
+  });
+
+  it('offers the next options when the alerts do not resolve within the verification window', async () => {
+    const flow = replica(100);
+    const { incidentId, choice } = await toTheChoice(flow);
+    await answer(flow, incidentId, option(1, 'Restart radarr-0'));
+    expect((await flow.runState(incidentId)).next).toEqual(['await_verification']);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await flow.pollDue();
+    const notices = await database.pool.query<{ payload: { title: string } }>("SELECT payload FROM outbox WHERE incident_id = $1 AND kind = 'notice' ORDER BY id", [incidentId]);
+    expect(notices.rows.map((row) => row.payload.title)).toEqual([`⚙️ #${incidentId}: ran restart_pod`, `❌ Not fixed: #${incidentId} HighMemory radarr`]);
+    const next = await openQuestion(incidentId);
+    expect(next!.kind).toBe('solution');
+    expect(Number(next!.id)).not.toBe(choice);
+  });
+
+  it('closes on "No, expected" and does not ask about the same alert again for IGNORE_DAYS', async () => {
+    const flow = replica();
+    const labels = { alertname: 'BackupRunning', job: 'restic', instance: 'nas:9100' };
+    const first = await incident(labels);
+    await flow.start(first);
+    await answer(flow, first, option(2, 'No, expected'));
+    expect(await flow.runState(first)).toMatchObject({ outcome: 'dismissed' });
+    expect((await database.pool.query('SELECT status FROM incidents WHERE id = $1', [first])).rows).toEqual([{ status: 'closed' }]);
+
+    // Next night, another instance of the same backup alert: nobody is asked.
+    const second = await incident({ ...labels, instance: 'nas2:9100' });
+    await flow.start(second);
+    expect(await flow.runState(second)).toMatchObject({ next: [], outcome: 'suppressed' });
+    expect(await openQuestion(second)).toBeUndefined();
+    const other = await incident({ alertname: 'BackupRunning', job: 'borg' });
+    await flow.start(other);
+    expect((await openQuestion(other))!.kind).toBe('problem');
   });
 
   it('asks again after a snooze, even across a restart', async () => {
