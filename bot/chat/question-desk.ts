@@ -120,7 +120,10 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
         question = result.rows[0] ? toQuestion(result.rows[0]) : undefined;
       }
       if (!question) return undefined;
-      const others = await pool.query<{ incident_id: string }>("SELECT DISTINCT incident_id FROM questions WHERE status = 'open' AND id <> $1 AND incident_id IS NOT NULL ORDER BY incident_id", [question.id]);
+      const others = await pool.query<{ incident_id: string }>(
+        "SELECT DISTINCT incident_id FROM questions WHERE status = 'open' AND id <> $1 AND incident_id IS NOT NULL AND incident_id IS DISTINCT FROM $2 ORDER BY incident_id",
+        [question.id, question.incidentId ?? null],
+      );
       return { question, otherOpen: others.rows.map((row) => Number(row.incident_id)) };
     },
 

@@ -1,3 +1,4 @@
+import type { OutgoingNotice } from '../../graphs/chat-port.ts';
 import type { ExecutionResult, FlowOption, IncidentFlowPorts, IncidentSnapshot } from '../../graphs/incident/ports.ts';
 import type { ToolPolicy } from '../../graphs/tool-catalog.ts';
 import type { QuestionDesk } from '../chat/question-desk.ts';
@@ -7,13 +8,17 @@ import type { Pool } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import { createOptionFilter } from '../llm/admissible-options.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
-import { proposeSolutions } from '../llm/propose-solutions.ts';
+import { genericOptions, proposeSolutions } from '../llm/propose-solutions.ts';
 import { triageIncident } from '../llm/triage.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
 import type { Logger } from '../logging/index.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { SNOOZE_QUEUE, VERIFY_QUEUE } from './incident-flow.ts';
 import { suppressionKey } from './suppression-key.ts';
+import { promotionDue } from '../../runbooks/learning.ts';
+import { renderArgs } from '../../runbooks/templates.ts';
+import type { RunbookStore } from '../runbooks/runbook-store.ts';
+import { runbookFromFix } from '../runbooks/runbook-from-fix.ts';
 
 export interface FlowPortsOptions {
   pool: Pool;
@@ -28,6 +33,7 @@ export interface FlowPortsOptions {
   verifyWindowMs: number;
   /** After "No, expected" or "ignore", the same alert is not asked about for this long. */
   ignoreMs: number;
+  runbooks: RunbookStore;
   logger: Logger;
 }
 
@@ -35,6 +41,43 @@ export interface FlowPortsOptions {
 export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
   const { pool } = options;
   const audit = createAuditLog(pool);
+
+  /** The incident as runbooks see it: its alert name and labels (the first firing alert's, over the common ones). */
+  async function identity(incidentId: number): Promise<{ alertname: string; labels: Record<string, string>; common: Record<string, string> } | undefined> {
+    const result = await pool.query<{ labels: Record<string, string>; alertname: string | null; alert_labels: Record<string, string> | null }>(
+      `SELECT i.labels, a.alertname, a.labels AS alert_labels FROM incidents i
+       LEFT JOIN LATERAL (SELECT alertname, labels FROM alerts WHERE incident_id = i.id ORDER BY (status = 'firing') DESC, id LIMIT 1) a ON true
+       WHERE i.id = $1`,
+      [incidentId],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const labels = { ...(row.alert_labels ?? {}), ...row.labels };
+    return { alertname: row.alertname ?? labels.alertname ?? '', labels, common: row.labels };
+  }
+
+  async function runbookOptions(incidentId: number): Promise<{ options: FlowOption[]; names: string[] } | undefined> {
+    const alert = await identity(incidentId);
+    if (!alert) return undefined;
+    const matched = options.runbooks.match(alert);
+    if (matched.length === 0) return undefined;
+    const flowOptions = matched.flatMap((runbook) =>
+      runbook.solutions.map((solution) => ({
+        label: solution.description,
+        ...(solution.impact ? { impact: solution.impact } : {}),
+        risk: solution.risk,
+        reversible: solution.reversible,
+        action: { tool: solution.action, arguments: renderArgs(solution.args, alert.labels) },
+        runbook: { id: runbook.id, solutionId: solution.id, successes: solution.successes, chosen: solution.human_selected },
+      })),
+    );
+    return { options: flowOptions, names: matched.map((runbook) => runbook.id) };
+  }
+
+  async function notify(incidentId: number, notice: OutgoingNotice, key: string): Promise<void> {
+    await options.outbox.enqueue({ channels: options.channels, message: notice, dedupKey: `incident:${incidentId}:${key}`, incidentId });
+    options.wake();
+  }
 
   return {
     async snapshot(incidentId): Promise<IncidentSnapshot | undefined> {
@@ -66,12 +109,22 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     },
 
     async triage(snapshot) {
+      // A known problem needs no model to say so.
+      const known = await runbookOptions(snapshot.id);
+      if (known) return { problem: true, reason: `Known problem: runbook ${known.names.join(', ')}.` };
       const result = await triageIncident(options.llm, { incidentId: snapshot.id, incident: snapshot.facts });
       return result.ok ? { problem: result.triage.problem, reason: result.triage.reason } : { reason: '', degraded: result.degraded };
     },
 
     async propose(snapshot, instruction) {
       const tools = options.mcp.tools();
+      const known = instruction ? undefined : await runbookOptions(snapshot.id);
+      if (known) {
+        // Runbook options first, and without any model call; each is still checked against the tools and policy.
+        const filter = createOptionFilter(tools, options.policy);
+        const kept = known.options.filter((option) => filter.filter([{ ...option.action!, label: option.label, impact: '', risk: 'low', reversible: true }]).kept.length === 1);
+        return { diagnosis: `Known problem (runbook ${known.names.join(', ')}).`, options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))] };
+      }
       const proposal = await proposeSolutions(options.llm, createOptionFilter(tools, options.policy), {
         incidentId: snapshot.id,
         incident: instruction ? { ...(snapshot.facts as object), ownerInstruction: instruction } : snapshot.facts,
@@ -88,10 +141,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
 
     ask: (question) => options.desk.ask(question),
 
-    async notify(incidentId, notice, key) {
-      await options.outbox.enqueue({ channels: options.channels, message: notice, dedupKey: `incident:${incidentId}:${key}`, incidentId });
-      options.wake();
-    },
+    notify,
 
     async execute(incidentId, questionId, option): Promise<ExecutionResult> {
       const action = option.action;
@@ -120,6 +170,27 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       }
       await pool.query("UPDATE actions SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", [actionId, `${result.kind}: ${result.error}`]);
       return { status: 'failed', error: result.error };
+    },
+
+    async learn(incidentId, questionId, option, succeeded) {
+      if (!(await options.coordination.claimOnce(`learned:${questionId}`, 90 * 86_400_000))) return;
+      if (option.runbook) {
+        const runbook = await options.runbooks.recordOutcome(option.runbook.id, option.runbook.solutionId, succeeded);
+        const solution = runbook?.solutions.find((candidate) => candidate.id === option.runbook!.solutionId);
+        if (runbook && solution && promotionDue(runbook, solution)) {
+          await notify(
+            incidentId,
+            { kind: 'notice', title: `🎓 ${runbook.id}: ${solution.description} has worked ${solution.successes} of ${solution.human_selected} times`, body: 'It meets its promotion criteria. Reply "auto" to let it run on its own next time, or "ask" to keep being asked.' },
+            `promotion:${runbook.id}:${solution.id}:${solution.human_selected}`,
+          );
+        }
+        return;
+      }
+      if (!succeeded || !option.action) return;
+      const alert = await identity(incidentId);
+      if (!alert) return;
+      const created = await options.runbooks.create(runbookFromFix(alert, option.label, option.action, option), `Learned from incident #${incidentId}, approved in chat.`);
+      options.logger.info({ incidentId, runbook: created.id }, 'runbook written from an approved fix');
     },
 
     async startVerification(incidentId) {

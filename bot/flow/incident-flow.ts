@@ -160,10 +160,8 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     await options.coordination.cancel(SNOOZE_QUEUE, String(change.incidentId));
     const withdrawn = new Set(change.withdrawnQuestions);
     await guarded('resolved', change.incidentId, async () => {
-      taken =
-        withdrawn.size > 0
-          ? await resume(change.incidentId, { withdrawn: 'resolved' }, (pending) => pending.kind === 'answer' && withdrawn.has(pending.questionId))
-          : await resume(change.incidentId, { resolved: true }, (pending) => pending.kind === 'verification');
+      if (withdrawn.size > 0) taken = await resume(change.incidentId, { withdrawn: 'resolved' }, (pending) => pending.kind === 'answer' && withdrawn.has(pending.questionId));
+      if (!taken) taken = await resume(change.incidentId, { resolved: true }, (pending) => pending.kind === 'verification');
     });
     return taken;
   }

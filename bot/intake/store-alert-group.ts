@@ -124,7 +124,8 @@ async function upsertAlerts(client: PoolClient, incidentId: number, alerts: Aler
 /** A question still waiting for a human is withdrawn: the incident resolved on its own, nothing runs. */
 async function withdrawOpenQuestions(client: PoolClient, incidentId: number): Promise<number[]> {
   const withdrawn = await client.query<{ id: string }>(
-    "UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE incident_id = $1 AND status = 'open' RETURNING id",
+    // "Next time?" asks about a fix already done, not about the live incident: it stays open.
+    "UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE incident_id = $1 AND status = 'open' AND kind <> 'autonomy' RETURNING id",
     [incidentId],
   );
   return withdrawn.rows.map((row) => Number(row.id));

@@ -23,6 +23,7 @@ import { createFlowPorts } from '../flow/flow-ports.ts';
 import { createIncidentFlow } from '../flow/incident-flow.ts';
 import { readMcpConfig } from '../mcp/mcp-config.ts';
 import { createMcpHub } from '../mcp/mcp-hub.ts';
+import { createRunbookStore } from '../runbooks/runbook-store.ts';
 import { readPolicy } from '../flow/policy-config.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
 import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
@@ -117,12 +118,16 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     });
     await mcp.start();
     shutdown.add('mcp', () => mcp.stop());
+    const runbooks = createRunbookStore({ dir: config.runbookDir, logger: logger.child({ component: 'runbooks' }) });
+    await runbooks.load();
+    runbooks.watch();
+    shutdown.add('runbooks', () => Promise.resolve(runbooks.close()));
     const flow = createIncidentFlow({
       pool: database.pool,
       expireQuestions: () => chat.desk.expire(),
       coordination,
       logger: logger.child({ component: 'flow' }),
-      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, ignoreMs: config.ignoreDays * 86_400_000, logger: logger.child({ component: 'flow' }) }),
+      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, ignoreMs: config.ignoreDays * 86_400_000, runbooks, logger: logger.child({ component: 'flow' }) }),
     });
     flowListener.target = flow;
     await flow.recover();

@@ -47,14 +47,31 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     return snapshot;
   }
 
+  /** A new run (a reopened or snoozed incident) starts clean: nothing of the last run's answers counts. */
+  const freshRun: Update = {
+    verdict: undefined,
+    problemQuestion: undefined,
+    answer: undefined,
+    instruction: undefined,
+    options: [],
+    diagnosis: '',
+    round: 0,
+    choiceQuestion: undefined,
+    chosen: undefined,
+    execution: undefined,
+    executedAt: undefined,
+    verified: undefined,
+    outcome: undefined,
+  };
+
   const assess = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
     if (snapshot.suppressed) {
       await ports.suppressed(snapshot);
-      return { outcome: 'suppressed' };
+      return { ...freshRun, outcome: 'suppressed' };
     }
     const triage = await ports.triage(snapshot);
-    return { verdict: triage.degraded ? undefined : triage.reason, before: snapshot.alertLines.join('\n'), round: 0, options: [], diagnosis: '' };
+    return { ...freshRun, verdict: triage.degraded ? undefined : triage.reason, before: snapshot.alertLines.join('\n') };
   };
 
   const postProblem = async (state: State): Promise<Update> => {
@@ -84,7 +101,13 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const round = (state.round ?? 0) + 1;
     const question = solutionsFound(
       { id: snapshot.id, title: snapshot.title, diagnosis: state.diagnosis || snapshot.alertLines.join('\n') },
-      state.options.map((option) => ({ label: option.label, ...(option.impact ? { impact: option.impact } : {}), ...(option.risk ? { risk: option.risk } : {}), ...(option.reversible !== undefined ? { reversible: option.reversible } : {}) })),
+      state.options.map((option) => ({
+        label: option.label,
+        ...(option.impact ? { impact: option.impact } : {}),
+        ...(option.risk ? { risk: option.risk } : {}),
+        ...(option.reversible !== undefined ? { reversible: option.reversible } : {}),
+        ...(option.runbook ? { record: { successes: option.runbook.successes, chosen: option.runbook.chosen } } : {}),
+      })),
       state.options[0]?.action ? 1 : undefined,
     );
     return { round, answer: undefined, choiceQuestion: await ports.ask({ ...question, askKey: `options:${state.run}:${round}` }) };
@@ -125,6 +148,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
   const report = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
     const tool = state.chosen?.action ? `${state.chosen.action.tool} ${JSON.stringify(state.chosen.action.arguments)}` : (state.chosen?.label ?? '');
+    if (state.chosen) await ports.learn(state.incidentId, state.choiceQuestion!, state.chosen, state.verified === true);
     if (state.verified) {
       const tookMs = state.executedAt ? Date.now() - Date.parse(state.executedAt) : 0;
       await ports.notify(state.incidentId, fixComplete({ id: snapshot.id, title: snapshot.title }, { action: tool, tookMs, before: state.before || 'alerts firing', after: 'every alert resolved' }), `report:${state.choiceQuestion}`);

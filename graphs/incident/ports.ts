@@ -9,6 +9,8 @@ export interface FlowOption {
   reversible?: boolean;
   action?: { tool: string; arguments: Record<string, unknown> };
   generic?: 'investigate' | 'snooze' | 'ignore';
+  /** Set when the option comes from a runbook: its track record is shown and updated. */
+  runbook?: { id: string; solutionId: string; successes: number; chosen: number };
 }
 
 export interface IncidentSnapshot {
@@ -48,6 +50,11 @@ export interface IncidentFlowPorts {
   execute(incidentId: number, questionId: number, option: FlowOption): Promise<ExecutionResult>;
   /** Starts the verification window; when it ends unresolved the flow is resumed with `{ resolved: false }`. */
   startVerification(incidentId: number): Promise<void>;
+  /**
+   * Hands a verified (or failed) choice to the runbooks: a runbook's record is updated, a working fix
+   * from the model becomes a new runbook. Called once per answered question.
+   */
+  learn(incidentId: number, questionId: number, option: FlowOption, succeeded: boolean): Promise<void>;
   /** Closes the incident without a fix (the human said it is expected, or ignored it). */
   dismiss(incidentId: number, reason: string, actor?: string): Promise<void>;
   snooze(incidentId: number, durationMs: number): Promise<void>;

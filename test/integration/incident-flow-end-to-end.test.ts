@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { readConfig } from '../../bot/config/index.ts';
 import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
 import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
@@ -40,6 +41,7 @@ describe('the incident flow end to end', () => {
   let runtime: Runtime;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-flow-'));
   const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const runbookDir = path.join(dir, 'runbooks');
   const logs = captureLogs();
   const input = new PassThrough();
   const output = new PassThrough();
@@ -63,7 +65,7 @@ describe('the incident flow end to end', () => {
         '  redlines: ["delete_*"]',
       ].join('\n'),
     );
-    const env = { DATABASE_URL: database.url, STEWARD_CONFIG: configFile, LLM_BASE_URL: litellm.url, LLM_API_KEY: KEY, VERIFY_WINDOW: '10m', MCP_CALL_LOG: callLog };
+    const env = { DATABASE_URL: database.url, STEWARD_CONFIG: configFile, RUNBOOK_DIR: runbookDir, LLM_BASE_URL: litellm.url, LLM_API_KEY: KEY, VERIFY_WINDOW: '10m', MCP_CALL_LOG: callLog };
     const config = readConfig(env);
     runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), { terminal: { input, output, interactive: true }, env });
     await runtime.app.ready();
@@ -104,5 +106,38 @@ describe('the incident flow end to end', () => {
     const actions = await runtime.database.pool.query('SELECT tool, status, trigger FROM actions');
     expect(actions.rows).toEqual([{ tool: 'restart_pod', status: 'succeeded', trigger: 'approved' }]);
     expect(mcpCalls()).toHaveLength(1);
+
+    // The approved, verified fix became a runbook, templated from the alert's labels.
+    await until('the runbook written', () => existsSync(runbookDir) && readdirSync(runbookDir).some((name) => name.endsWith('.yaml')), 15_000);
+    const file = readdirSync(runbookDir).find((name) => name.endsWith('.yaml'))!;
+    expect(file).toBe('kubepodcrashlooping-payments.yaml');
+    const runbook = parse(readFileSync(path.join(runbookDir, file), 'utf8')) as Record<string, unknown>;
+    expect(runbook).toMatchObject({
+      id: 'kubepodcrashlooping-payments',
+      trigger: { alertname: 'KubePodCrashLooping', labels: { cluster: 'prod-eu1', job: 'kube-state-metrics', namespace: 'payments', severity: 'critical' } },
+      solutions: [{ id: 'restart_pod', action: 'restart_pod', args: { name: '{{labels.pod}}', namespace: '{{labels.namespace}}' }, human_selected: 1, successes: 1, failures: 0, success_rate: 1 }],
+      automation_level: 'ask_human',
+    });
+  });
+
+  it('offers the runbook first, without asking a model, when the same alert comes back', async () => {
+    const modelCalls = litellm.received.length;
+    const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    printed = '';
+    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode).toBe(200);
+    await until('the question', () => printed.includes('Is this a problem?'), 15_000);
+    expect(printed).toContain('🤖 Known problem: runbook kubepodcrashlooping-payments.');
+    input.write('1\n');
+    await until('the options', () => printed.includes('📋 Solutions found'), 15_000);
+    expect(printed).toContain('1. Restart payments-api-7d9f8b6c5-2xkqp — worked 1 of 1 times (10s downtime of one replica, 🟢 low risk)');
+    expect(litellm.received.length).toBe(modelCalls);
+    input.write('1\n');
+    await until('the second tool call', () => mcpCalls().length === 2, 15_000);
+    expect(mcpCalls()[1]).toMatchObject({ tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' } });
+    const resolved = fixture<Record<string, unknown>>('alertmanager-webhook-v4-resolved.json');
+    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode).toBe(200);
+    await until('the record updated', () => /human_selected: 2\n\s+successes: 2/.test(readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8')), 15_000);
+    expect(printed).toContain('✅ Complete');
+    expect(printed).not.toContain('resolved on its own');
   });
 });

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createRunbookStore } from '../../bot/runbooks/runbook-store.ts';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createFlowPorts } from '../../bot/flow/flow-ports.ts';
@@ -37,8 +41,11 @@ describe('the incident flow: exactly once, and after crashes', () => {
   let toolBehaviour: () => Promise<ToolCallResult>;
   const policy = { redlines: [] as string[] };
 
+  const runbooks = createRunbookStore({ dir: mkdtempSync(path.join(os.tmpdir(), 'steward-flow-runbooks-')), logger: silentLogger() });
+
   beforeAll(async () => {
     database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
+    await runbooks.load();
     litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: (request) => (JSON.stringify(request.responseFormat).includes('severity') ? triage : proposal) });
   });
   afterAll(async () => {
@@ -68,7 +75,7 @@ describe('the incident flow: exactly once, and after crashes', () => {
       coordination,
       logger: silentLogger(),
       expireQuestions: () => desk.expire(),
-      ports: createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs, ignoreMs: 7 * 86_400_000, logger: silentLogger() }),
+      ports: createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs, ignoreMs: 7 * 86_400_000, runbooks, logger: silentLogger() }),
     });
   }
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { promotionDue, recordOutcome } from '../../runbooks/learning.ts';
+import { matchRunbooks } from '../../runbooks/match-runbooks.ts';
+import { runbookSchema, type Runbook } from '../../runbooks/runbook-schema.ts';
+import { renderArgs, templateArgs } from '../../runbooks/templates.ts';
+
+const runbook = (id: string, labels: Record<string, string>): Runbook =>
+  runbookSchema.parse({ id, created: '2025-12-21', trigger: { alertname: 'HighMemory', labels }, solutions: [{ id: 'increase_memory', description: 'Increase memory 1GB → 2GB', action: 'kubectl_patch', args: { name: '{{labels.pod}}' } }] });
+
+describe('runbooks, the pure parts', () => {
+  it('matches by alert name and anchored label patterns, most specific first, ties kept', () => {
+    const general = runbook('high-memory', {});
+    const radarr = runbook('radarr-memory', { pod: 'radarr.*' });
+    const radarrMedia = runbook('radarr-media-memory', { pod: 'radarr.*', namespace: 'media' });
+    const alsoRadarrMedia = runbook('radarr-media-memory-2', { pod: 'radarr-\\d+', namespace: 'med.*' });
+    const all = [general, radarr, radarrMedia, alsoRadarrMedia];
+    expect(matchRunbooks(all, { alertname: 'HighMemory', labels: { pod: 'radarr-0', namespace: 'media' } }).map((r) => r.id)).toEqual(['radarr-media-memory', 'radarr-media-memory-2']);
+    expect(matchRunbooks(all, { alertname: 'HighMemory', labels: { pod: 'radarr-0', namespace: 'other' } }).map((r) => r.id)).toEqual(['radarr-memory']);
+    expect(matchRunbooks(all, { alertname: 'HighMemory', labels: { pod: 'xradarr-0' } }).map((r) => r.id)).toEqual(['high-memory']);
+    expect(matchRunbooks(all, { alertname: 'DiskFull', labels: {} })).toEqual([]);
+  });
+
+  it('fills arguments from labels, and templates a learned fix back from them', () => {
+    expect(renderArgs({ name: '{{labels.pod}}', namespace: '{{ labels.namespace }}', memory: '2Gi', list: ['{{labels.pod}}'] }, { pod: 'radarr-0', namespace: 'media' })).toEqual({ name: 'radarr-0', namespace: 'media', memory: '2Gi', list: ['radarr-0'] });
+    expect(templateArgs({ name: 'radarr-0', namespace: 'media', memory: '2Gi' }, { pod: 'radarr-0', namespace: 'media' })).toEqual({ name: '{{labels.pod}}', namespace: '{{labels.namespace}}', memory: '2Gi' });
+  });
+
+  it('counts choices and outcomes, and proposes promotion only once the criteria are met', () => {
+    let current = runbook('radarr-memory', { pod: 'radarr.*' });
+    for (let i = 0; i < 4; i++) current = { ...current, solutions: [recordOutcome(current.solutions[0]!, true, new Date('2026-11-23T10:00:00Z'))] };
+    expect(current.solutions[0]).toMatchObject({ human_selected: 4, successes: 4, failures: 0, success_rate: 1, last_used: '2026-11-23' });
+    expect(promotionDue(current, current.solutions[0]!)).toBe(false);
+    current = { ...current, solutions: [recordOutcome(current.solutions[0]!, true, new Date())] };
+    expect(promotionDue(current, current.solutions[0]!)).toBe(true);
+    const failed = recordOutcome(current.solutions[0]!, false, new Date());
+    expect(failed).toMatchObject({ human_selected: 6, successes: 5, failures: 1, success_rate: 0.833 });
+    expect(promotionDue(current, failed)).toBe(false);
+    expect(promotionDue({ ...current, automation_level: 'auto_notify' }, current.solutions[0]!)).toBe(false);
+  });
+
+  it('refuses a label pattern that is not a regular expression', () => {
+    const parsed = runbookSchema.safeParse({ id: 'x', created: '2025-12-21', trigger: { alertname: 'A', labels: { pod: 'radarr-(' } }, solutions: [{ id: 's', description: 'd', action: 't' }] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]).toMatchObject({ path: ['trigger', 'labels', 'pod'], message: 'is not a valid regular expression' });
+  });
+});
