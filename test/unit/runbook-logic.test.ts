@@ -44,3 +44,15 @@ describe('runbooks, the pure parts', () => {
     expect(parsed.error!.issues[0]).toMatchObject({ path: ['trigger', 'labels', 'pod'], message: 'is not a valid regular expression' });
   });
 });
+
+describe('the shipped examples', () => {
+  it('all validate, one per file, with distinct ids', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const dir = new URL('../../runbooks/examples/', import.meta.url);
+    const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
+    expect(files.sort()).toEqual(['certificate-expiring.yaml', 'disk-filling-up.yaml', 'pod-crash-loop.yaml', 'radarr-memory-pressure.yaml']);
+    const ids = files.map((name) => runbookSchema.parse(parse(readFileSync(new URL(name, dir), 'utf8'))).id);
+    expect(new Set(ids).size).toBe(files.length);
+  });
+});
