@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -11,6 +10,7 @@ import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../f
 import { captureLogs } from '../helpers/capture-logs.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { until } from '../helpers/until.ts';
 
 const KEY = 'sk-litellm-virtual-key-0123456789';
@@ -43,10 +43,7 @@ describe('the incident flow end to end', () => {
   const callLog = path.join(dir, 'mcp-calls.jsonl');
   const runbookDir = path.join(dir, 'runbooks');
   const logs = captureLogs();
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let printed = '';
-  output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const shell = fakeTerminal();
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
@@ -67,7 +64,7 @@ describe('the incident flow end to end', () => {
     );
     const env = { DATABASE_URL: database.url, STEWARD_CONFIG: configFile, RUNBOOK_DIR: runbookDir, LLM_BASE_URL: litellm.url, LLM_API_KEY: KEY, VERIFY_WINDOW: '10m', MCP_CALL_LOG: callLog };
     const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), { terminal: { input, output, interactive: true }, env });
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), { terminal: shell.terminal, env });
     await runtime.app.ready();
   });
   afterAll(async () => {
@@ -81,27 +78,27 @@ describe('the incident flow end to end', () => {
   it('goes from alert to verified fix, asking the human at each step', async () => {
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
     expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode).toBe(200);
-    await until('the first question', () => printed.includes('Is this a problem?'), 15_000);
-    expect(printed).toContain('🤖 payments-api keeps crashing; customers see errors');
+    await until('the first question', () => shell.printed().includes('Is this a problem?'), 15_000);
+    expect(shell.printed()).toContain('🤖 payments-api keeps crashing; customers see errors');
     expect(litellm.received[0]!.model).toBe('gemini-flash');
 
-    input.write('1\n');
-    await until('the options', () => printed.includes('📋 Solutions found'), 15_000);
+    shell.type('1');
+    await until('the options', () => shell.printed().includes('📋 Solutions found'), 15_000);
     expect(litellm.received.at(-1)!.model).toBe('gemini-pro');
-    expect(printed).toContain('1. Restart payments-api-7d9f8b6c5-2xkqp (10s downtime of one replica, 🟢 low risk)');
-    expect(printed).not.toContain('Delete the stuck volume');
-    expect(printed).toContain('2. Investigate: gather logs and metrics, change nothing');
+    expect(shell.printed()).toContain('1. Restart payments-api-7d9f8b6c5-2xkqp (10s downtime of one replica, 🟢 low risk)');
+    expect(shell.printed()).not.toContain('Delete the stuck volume');
+    expect(shell.printed()).toContain('2. Investigate: gather logs and metrics, change nothing');
 
-    input.write('1\n');
+    shell.type('1');
     await until('the tool call', () => mcpCalls().length === 1, 15_000);
     expect(mcpCalls()[0]).toMatchObject({ tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' } });
-    await until('the run reported', () => printed.includes('ran restart_pod'), 15_000);
+    await until('the run reported', () => shell.printed().includes('ran restart_pod'), 15_000);
 
     const resolved = fixture<Record<string, unknown>>('alertmanager-webhook-v4-resolved.json');
     expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode).toBe(200);
-    await until('the report', () => printed.includes('✅ Complete'), 15_000);
-    expect(printed).toContain('Ran: restart_pod {"name":"payments-api-7d9f8b6c5-2xkqp","namespace":"payments"}');
-    await until('next time', () => printed.includes('Reply: auto, ask or investigate'), 15_000);
+    await until('the report', () => shell.printed().includes('✅ Complete'), 15_000);
+    expect(shell.printed()).toContain('Ran: restart_pod {"name":"payments-api-7d9f8b6c5-2xkqp","namespace":"payments"}');
+    await until('next time', () => shell.printed().includes('Reply: auto, ask or investigate'), 15_000);
 
     const actions = await runtime.database.pool.query('SELECT tool, status, trigger FROM actions');
     expect(actions.rows).toEqual([{ tool: 'restart_pod', status: 'succeeded', trigger: 'approved' }]);
@@ -123,21 +120,21 @@ describe('the incident flow end to end', () => {
   it('offers the runbook first, without asking a model, when the same alert comes back', async () => {
     const modelCalls = litellm.received.length;
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
-    printed = '';
+    shell.clear();
     expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode).toBe(200);
-    await until('the question', () => printed.includes('Is this a problem?'), 15_000);
-    expect(printed).toContain('🤖 Known problem: runbook kubepodcrashlooping-payments.');
-    input.write('1\n');
-    await until('the options', () => printed.includes('📋 Solutions found'), 15_000);
-    expect(printed).toContain('1. Restart payments-api-7d9f8b6c5-2xkqp — worked 1 of 1 times (10s downtime of one replica, 🟢 low risk)');
+    await until('the question', () => shell.printed().includes('Is this a problem?'), 15_000);
+    expect(shell.printed()).toContain('🤖 Known problem: runbook kubepodcrashlooping-payments.');
+    shell.type('1');
+    await until('the options', () => shell.printed().includes('📋 Solutions found'), 15_000);
+    expect(shell.printed()).toContain('1. Restart payments-api-7d9f8b6c5-2xkqp — worked 1 of 1 times (10s downtime of one replica, 🟢 low risk)');
     expect(litellm.received.length).toBe(modelCalls);
-    input.write('1\n');
+    shell.type('1');
     await until('the second tool call', () => mcpCalls().length === 2, 15_000);
     expect(mcpCalls()[1]).toMatchObject({ tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' } });
     const resolved = fixture<Record<string, unknown>>('alertmanager-webhook-v4-resolved.json');
     expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode).toBe(200);
     await until('the record updated', () => /human_selected: 2\n\s+successes: 2/.test(readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8')), 15_000);
-    expect(printed).toContain('✅ Complete');
-    expect(printed).not.toContain('resolved on its own');
+    expect(shell.printed()).toContain('✅ Complete');
+    expect(shell.printed()).not.toContain('resolved on its own');
   });
 });

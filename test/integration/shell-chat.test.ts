@@ -1,10 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../bot/config/index.ts';
 import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { until } from '../helpers/until.ts';
 
 /**
@@ -14,16 +14,13 @@ import { until } from '../helpers/until.ts';
 describe('the shell channel, when no chat platform is configured', () => {
   let database: TestDatabase;
   let runtime: Runtime;
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let printed = '';
-  output.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const shell = fakeTerminal();
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
     const env = { DATABASE_URL: database.url };
     const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { terminal: { input, output, interactive: true } });
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { terminal: shell.terminal });
     await runtime.app.ready();
   });
   afterAll(async () => {
@@ -34,13 +31,13 @@ describe('the shell channel, when no chat platform is configured', () => {
   it('prints the question for a sample alert and takes `1` typed at the prompt', async () => {
     const response = await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: fixture('alertmanager-webhook-v4-firing-group-3-alerts.json') });
     expect(response.statusCode).toBe(200);
-    await until('the question printed', () => printed.includes('Is this a problem?'));
-    expect(printed).toMatch(/🔔 Issue detected: #\d+ /);
-    expect(printed).toContain('1. Yes\n2. No, expected\n3. Snooze 1h');
-    expect(printed).toContain('steward> ');
+    await until('the question printed', () => shell.printed().includes('Is this a problem?'));
+    expect(shell.printed()).toMatch(/🔔 Issue detected: #\d+ /);
+    expect(shell.printed()).toContain('1. Yes\n2. No, expected\n3. Snooze 1h');
+    expect(shell.printed()).toContain('steward> ');
 
-    input.write('1\n');
-    await until('the answer acknowledged', () => printed.includes('✔ Answered by terminal via shell'));
+    shell.type('1');
+    await until('the answer acknowledged', () => shell.printed().includes('✔ Answered by terminal via shell'));
     const decisions = await runtime.database.pool.query('SELECT actor, channel, answer FROM decisions');
     expect(decisions.rows).toEqual([{ actor: 'terminal', channel: 'shell', answer: { kind: 'option', option: 1, label: 'Yes' } }]);
   });
@@ -62,10 +59,10 @@ describe('the shell channel, when no chat platform is configured', () => {
   });
 
   it('answers `status` and unknown text at the prompt', async () => {
-    input.write('status\n');
-    await until('the status', () => printed.includes('📊 Status'));
-    expect(printed).toContain('Open incidents: 2');
-    input.write('make me a sandwich\n');
-    await until('the help', () => printed.includes("I didn't understand that"));
+    shell.type('status');
+    await until('the status', () => shell.printed().includes('📊 Status'));
+    expect(shell.printed()).toContain('Open incidents: 2');
+    shell.type('make me a sandwich');
+    await until('the help', () => shell.printed().includes("I didn't understand that"));
   });
 });
