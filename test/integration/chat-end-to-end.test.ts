@@ -20,7 +20,8 @@ const ALICE_ID = 'rd49ehbqyjytddasoownkuqrxe';
 type Post = { id: string; message: string; props: { attachments?: { actions: { id: string; integration: { context: Record<string, unknown> } }[] }[] } };
 
 /**
- * The whole chat path in one process, as `npm start` wires it: webhook → incident → "🔔 Issue
+ * Signal takes one message a second per conversation, and the flow posts more after each answer, so
+ * waits here are long. The whole chat path in one process, as `npm start` wires it: webhook → incident → "🔔 Issue
  * detected" on Signal and Mattermost (loopback fakes speaking their wire formats) → an answer on one
  * → the decision stored once → the other channel updated to say who answered and how.
  */
@@ -52,7 +53,7 @@ describe('chat end to end: Signal and Mattermost at once', () => {
     const config = readConfig(env);
     runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream));
     await runtime.app.ready();
-    await until('Signal socket and Mattermost websocket', () => signal.connections() === 1 && mattermost.connections() === 1);
+    await until('Signal socket and Mattermost websocket', () => signal.connections() === 1 && mattermost.connections() === 1, 30_000);
   });
   afterAll(async () => {
     await runtime?.shutdown.run('test over');
@@ -66,6 +67,8 @@ describe('chat end to end: Signal and Mattermost at once', () => {
     group += 1;
     const body = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
     body.groupKey = `{}:{alertname="KubePodCrashLooping", group="${group}"}`;
+    // Each group its own labels: a "No, expected" in one test keeps that alert quiet (IGNORE_DAYS).
+    body.commonLabels = { ...(body.commonLabels as Record<string, string>), group: String(group) };
     const response = await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body });
     expect(response.statusCode).toBe(200);
     const incident = await runtime.database.pool.query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [body.groupKey]);
@@ -76,7 +79,7 @@ describe('chat end to end: Signal and Mattermost at once', () => {
       const sent = await runtime.database.pool.query<{ channel: string; platform_ref: string }>("SELECT channel, platform_ref FROM outbox WHERE incident_id = $1 AND kind = 'question' AND status = 'sent'", [id]);
       ref.rows.splice(0, ref.rows.length, ...sent.rows);
       return sent.rows.length === 2;
-    });
+    }, 30_000);
     const signalRef = ref.rows.find((row) => row.channel === 'signal')!.platform_ref;
     const post = mattermost.posts.find((candidate) => candidate.id === ref.rows.find((row) => row.channel === 'mattermost')!.platform_ref) as Post;
     expect(signal.sent.some((sent) => (sent.message as string).startsWith(`**${title}`))).toBe(true);
@@ -93,11 +96,11 @@ describe('chat end to end: Signal and Mattermost at once', () => {
     expect(post.props.attachments![0]!.actions.map((action) => action.id)).toEqual(['option1', 'option2', 'option3', 'ignore']);
 
     signal.deliver(signalTextFrame(BOT, OWNER, '1', signalRef));
-    await until('the Mattermost post redrawn', () => mattermost.patches.some((patch) => patch.id === post.id));
+    await until('the Mattermost post redrawn', () => mattermost.patches.some((patch) => patch.id === post.id), 30_000);
     expect(post.message).toContain('✔ Answered by Alice Ops via signal');
     expect(post.message).toContain('1. Yes');
     expect(post.props).toEqual({ attachments: [] });
-    await until('the follow-up quoting the question on Signal', () => signal.sent.some((sent) => sent.quote_timestamp === Number(signalRef)));
+    await until('the follow-up quoting the question on Signal', () => signal.sent.some((sent) => sent.quote_timestamp === Number(signalRef)), 30_000);
     expect(await decisionOf(id)).toEqual([{ actor: OWNER.uuid, actor_name: 'Alice Ops', channel: 'signal', answer: { kind: 'option', option: 1, label: 'Yes' } }]);
   });
 
@@ -120,7 +123,7 @@ describe('chat end to end: Signal and Mattermost at once', () => {
     const again = await click(button('option1'));
     expect(again.json()).toMatchObject({ ephemeral_text: 'Already answered by alice via mattermost; your click was not used.' });
 
-    await until('the follow-up on Signal', () => signal.sent.some((sent) => sent.quote_timestamp === Number(signalRef)));
+    await until('the follow-up on Signal', () => signal.sent.some((sent) => sent.quote_timestamp === Number(signalRef)), 30_000);
     const followUp = signal.sent.find((sent) => sent.quote_timestamp === Number(signalRef))!;
     expect(followUp.message).toBe('**✔ Answered by alice via mattermost**\n\n2. No, expected');
     expect(await decisionOf(id)).toEqual([{ actor: ALICE_ID, actor_name: 'alice', channel: 'mattermost', answer: { kind: 'option', option: 2, label: 'No, expected' } }]);
@@ -152,14 +155,14 @@ describe('chat end to end: Signal and Mattermost at once', () => {
     const resolved = fixture<Record<string, unknown>>('alertmanager-webhook-v4-resolved.json');
     resolved.groupKey = `{}:{alertname="KubePodCrashLooping", group="${group}"}`;
     expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode).toBe(200);
-    await until('Signal told', () => signal.sent.some((sent) => sent.quote_timestamp === Number(signalRef)));
-    await until('Mattermost redrawn', () => mattermost.patches.some((patch) => patch.id === post.id));
+    await until('Signal told', () => signal.sent.some((sent) => sent.quote_timestamp === Number(signalRef)), 30_000);
+    await until('Mattermost redrawn', () => mattermost.patches.some((patch) => patch.id === post.id), 30_000);
     expect(signal.sent.filter((sent) => sent.quote_timestamp === Number(signalRef)).map((sent) => sent.message)).toEqual([`**✅ #${id} resolved on its own**\n\nEvery alert resolved before anyone answered; nothing was run.`]);
     expect(post.message).toContain(`✅ #${id} resolved on its own`);
     expect(await decisionOf(id)).toEqual([]);
     // A late answer is told, and not taken.
     signal.deliver(signalTextFrame(BOT, OWNER, '1', signalRef));
-    await until('the late answer told', () => signal.sent.some((sent) => String(sent.message).includes('no longer needs an answer')));
+    await until('the late answer told', () => signal.sent.some((sent) => String(sent.message).includes('no longer needs an answer')), 30_000);
     expect(await decisionOf(id)).toEqual([]);
   });
 
@@ -167,8 +170,8 @@ describe('chat end to end: Signal and Mattermost at once', () => {
     const before = signal.sent.length;
     signal.deliver(signalTextFrame(BOT, STRANGER, '1'));
     signal.deliver(signalTextFrame(BOT, STRANGER, 'approve'));
-    await until('the refusal', () => signal.sent.length > before);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await until('the refusal', () => signal.sent.slice(before).some((sent) => String(sent.message).includes('Not an approver')), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     const refusals = signal.sent.slice(before).filter((sent) => String(sent.message).includes('Not an approver'));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]!.recipients).toEqual([STRANGER.number]);
