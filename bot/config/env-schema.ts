@@ -62,6 +62,8 @@ const e164 = /^\+[1-9]\d{5,14}$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const signalGroup = /^group\.[A-Za-z0-9+/=_-]+$/;
 
+export const autonomyModes = ['verbose', 'learning', 'selective', 'mature'] as const;
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const envSchema = z.object({
@@ -87,6 +89,7 @@ export const envSchema = z.object({
   INCIDENT_UPDATE_INTERVAL: withDefault(duration, '1m'),
   VERIFY_WINDOW: withDefault(duration, '15m'),
   APPROVAL_TTL: withDefault(duration, '24h'),
+  AUTONOMY_MODE: withDefault(z.enum(autonomyModes, { message: `must be one of ${autonomyModes.join(', ')}` }), 'verbose'),
   IGNORE_DAYS: withDefault(z.coerce.number({ message: 'must be a whole number of days' }).int().min(0, { message: 'must be 0 or more' }), 7),
   SIGNAL_API_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://signal-cli-rest-api:8080')),
   SIGNAL_NUMBER: optional(z.string().regex(e164, { message: 'must be the bot account number in E.164 form, such as +4915112345678' })),

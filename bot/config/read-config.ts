@@ -129,5 +129,6 @@ function toConfig(input: EnvInput): Config {
     verifyWindowMs: input.VERIFY_WINDOW,
     approvalTtlMs: input.APPROVAL_TTL,
     ignoreDays: input.IGNORE_DAYS,
+    autonomyMode: input.AUTONOMY_MODE,
   };
 }

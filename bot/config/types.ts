@@ -1,4 +1,6 @@
-import type { logLevels } from './env-schema.ts';
+import type { autonomyModes, logLevels } from './env-schema.ts';
+
+export type AutonomyMode = (typeof autonomyModes)[number];
 
 export type LogLevel = (typeof logLevels)[number];
 
@@ -41,6 +43,8 @@ export interface Config {
   readonly approvalTtlMs: number;
   /** "No, expected" keeps the same alert quiet for this many days. */
   readonly ignoreDays: number;
+  /** How much Steward may do alone: `verbose` asks everything; `selective` and `mature` let promoted runbooks run. */
+  readonly autonomyMode: AutonomyMode;
 }
 
 export interface SignalConfig {

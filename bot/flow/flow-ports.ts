@@ -19,6 +19,7 @@ import { promotionDue } from '../../runbooks/learning.ts';
 import { renderArgs } from '../../runbooks/templates.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
 import { runbookFromFix } from '../runbooks/runbook-from-fix.ts';
+import type { AutonomyMode } from '../config/types.ts';
 
 export interface FlowPortsOptions {
   pool: Pool;
@@ -34,6 +35,8 @@ export interface FlowPortsOptions {
   /** After "No, expected" or "ignore", the same alert is not asked about for this long. */
   ignoreMs: number;
   runbooks: RunbookStore;
+  /** Which runbooks may run without asking: only `selective` and `mature` let promoted ones. */
+  autonomyMode: AutonomyMode;
   logger: Logger;
 }
 
@@ -170,6 +173,52 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       }
       await pool.query("UPDATE actions SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", [actionId, `${result.kind}: ${result.error}`]);
       return { status: 'failed', error: result.error };
+    },
+
+    async autoFix(snapshot, run) {
+      if (options.autonomyMode !== 'selective' && options.autonomyMode !== 'mature') return undefined;
+      const alert = await identity(snapshot.id);
+      if (!alert) return undefined;
+      const promoted = options.runbooks.match(alert).filter((runbook) => runbook.automation_level !== 'ask_human');
+      const tools = options.mcp.tools();
+      const filter = createOptionFilter(tools, options.policy);
+      for (const runbook of promoted) {
+        const solution = [...runbook.solutions].sort((a, b) => b.success_rate - a.success_rate)[0]!;
+        const action = { tool: solution.action, arguments: renderArgs(solution.args, alert.labels) };
+        if (filter.filter([{ ...action, label: solution.description, impact: '', risk: solution.risk, reversible: solution.reversible }]).kept.length === 0) continue;
+        const option: FlowOption = {
+          label: solution.description,
+          ...(solution.impact ? { impact: solution.impact } : {}),
+          risk: solution.risk,
+          reversible: solution.reversible,
+          action,
+          runbook: { id: runbook.id, solutionId: solution.id, successes: solution.successes, chosen: solution.human_selected },
+        };
+        // The choice is recorded like a human's, decided by Steward: the action's claim, and the audit trail.
+        const key = `auto:${run}`;
+        await pool.query(
+          `INSERT INTO questions (incident_id, interrupt_id, kind, title, prompt, options, status, closed_at)
+           VALUES ($1, $2, 'solution', $3, '', $4, 'answered', now()) ON CONFLICT (incident_id, interrupt_id) WHERE interrupt_id IS NOT NULL DO NOTHING`,
+          [snapshot.id, key, `Runbook ${runbook.id} runs on its own`, JSON.stringify([{ number: 1, label: solution.description }])],
+        );
+        const question = Number((await pool.query<{ id: string }>('SELECT id FROM questions WHERE incident_id = $1 AND interrupt_id = $2', [snapshot.id, key])).rows[0]!.id);
+        const decided = await pool.query(
+          "INSERT INTO decisions (question_id, answer, actor, actor_name, channel) VALUES ($1, $2, 'steward', $3, 'autonomy') ON CONFLICT DO NOTHING RETURNING 1",
+          [question, { kind: 'option', option: 1, label: solution.description }, `runbook ${runbook.id}`],
+        );
+        if (decided.rowCount === 1) {
+          await audit.record({ actor: 'steward', channel: 'autonomy', action: 'question.answer', subject: `incident:${snapshot.id}`, outcome: `1. ${solution.description}`, details: { runbook: runbook.id, solution: solution.id, level: runbook.automation_level, mode: options.autonomyMode } });
+        }
+        return { option, questionId: question, level: runbook.automation_level === 'auto_silent' ? 'auto_silent' : 'auto_notify' };
+      }
+      return undefined;
+    },
+
+    async demote(incidentId, option) {
+      if (!option.runbook) return;
+      await options.runbooks.setAutomationLevel(option.runbook.id, 'ask_human');
+      await audit.record({ actor: 'steward', channel: 'autonomy', action: 'runbook.demote', subject: `runbook:${option.runbook.id}`, outcome: 'ask_human', details: { incidentId } });
+      await notify(incidentId, { kind: 'notice', title: `⬇️ Runbook ${option.runbook.id} asks again`, body: `"${option.label}" ran on its own and the alerts did not resolve, so it goes back to asking first.` }, `demote:${option.runbook.id}`);
     },
 
     async learn(incidentId, questionId, option, succeeded) {

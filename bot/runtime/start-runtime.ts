@@ -24,6 +24,7 @@ import { createIncidentFlow } from '../flow/incident-flow.ts';
 import { readMcpConfig } from '../mcp/mcp-config.ts';
 import { createMcpHub } from '../mcp/mcp-hub.ts';
 import { createRunbookStore } from '../runbooks/runbook-store.ts';
+import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
 import { readPolicy } from '../flow/policy-config.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
 import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
@@ -127,9 +128,18 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       expireQuestions: () => chat.desk.expire(),
       coordination,
       logger: logger.child({ component: 'flow' }),
-      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, ignoreMs: config.ignoreDays * 86_400_000, runbooks, logger: logger.child({ component: 'flow' }) }),
+      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, ignoreMs: config.ignoreDays * 86_400_000, runbooks, autonomyMode: config.autonomyMode, logger: logger.child({ component: 'flow' }) }),
     });
-    flowListener.target = flow;
+    const nextTime = createNextTimeAnswers({
+      pool: database.pool,
+      runbooks,
+      autonomyMode: config.autonomyMode,
+      notify: async (incidentId, notice) => {
+        await chat.outbox.enqueue({ channels: chat.channels, message: notice, incidentId });
+        chat.wake();
+      },
+    });
+    flowListener.target = { onDecision: (decision) => (decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision)) };
     await flow.recover();
     flow.startPolling();
     shutdown.add('incident flow', () => flow.stop());

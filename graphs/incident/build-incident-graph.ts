@@ -28,6 +28,8 @@ export const IncidentState = Annotation.Root({
   executedAt: Annotation<string | undefined>(),
   verified: Annotation<boolean | undefined>(),
   before: Annotation<string>(),
+  /** Set when a promoted runbook ran without asking: how loudly. */
+  auto: Annotation<'auto_notify' | 'auto_silent' | undefined>(),
   outcome: Annotation<'fixed' | 'dismissed' | 'snoozed' | 'resolved on its own' | 'expired' | 'suppressed' | undefined>(),
 });
 
@@ -61,6 +63,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     execution: undefined,
     executedAt: undefined,
     verified: undefined,
+    auto: undefined,
     outcome: undefined,
   };
 
@@ -70,6 +73,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       await ports.suppressed(snapshot);
       return { ...freshRun, outcome: 'suppressed' };
     }
+    const auto = await ports.autoFix(snapshot, state.run);
+    if (auto) return { ...freshRun, before: snapshot.alertLines.join('\n'), options: [auto.option], chosen: auto.option, choiceQuestion: auto.questionId, auto: auto.level };
     const triage = await ports.triage(snapshot);
     return { ...freshRun, verdict: triage.degraded ? undefined : triage.reason, before: snapshot.alertLines.join('\n') };
   };
@@ -93,7 +98,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const proposal = await ports.propose(snapshot, state.instruction);
     const tried = state.chosen?.action ? JSON.stringify(state.chosen.action) : undefined;
     const options = proposal.options.filter((option) => !option.action || JSON.stringify(option.action) !== tried);
-    return { options, diagnosis: [proposal.diagnosis, proposal.degraded].filter(Boolean).join('\n\n'), instruction: undefined };
+    return { options, diagnosis: [proposal.diagnosis, proposal.degraded].filter(Boolean).join('\n\n'), instruction: undefined, auto: undefined };
   };
 
   const postOptions = async (state: State): Promise<Update> => {
@@ -126,7 +131,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const key = `execute:${state.choiceQuestion}`; // one question, one execution: its key is unique
     if (result.status === 'succeeded') {
       await ports.startVerification(state.incidentId);
-      await ports.notify(state.incidentId, { kind: 'notice', title: `⚙️ #${state.incidentId}: ran ${tool}`, body: `${result.output}\nWatching whether the alerts resolve.` }, key);
+      const how = state.auto && option.runbook ? ` on its own (runbook ${option.runbook.id})` : '';
+      if (state.auto !== 'auto_silent') await ports.notify(state.incidentId, { kind: 'notice', title: `⚙️ #${state.incidentId}: ran ${tool}${how}`, body: `${result.output}\nWatching whether the alerts resolve.` }, key);
       return { execution: result, executedAt: new Date().toISOString(), verified: undefined };
     }
     const why =
@@ -149,6 +155,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const snapshot = await snapshotOf(state);
     const tool = state.chosen?.action ? `${state.chosen.action.tool} ${JSON.stringify(state.chosen.action.arguments)}` : (state.chosen?.label ?? '');
     if (state.chosen) await ports.learn(state.incidentId, state.choiceQuestion!, state.chosen, state.verified === true);
+    if (state.verified && state.auto === 'auto_silent') return { outcome: 'fixed' }; // shown in the report only
+    if (!state.verified && state.auto && state.chosen) await ports.demote(state.incidentId, state.chosen);
     if (state.verified) {
       const tookMs = state.executedAt ? Date.now() - Date.parse(state.executedAt) : 0;
       await ports.notify(state.incidentId, fixComplete({ id: snapshot.id, title: snapshot.title }, { action: tool, tookMs, before: state.before || 'alerts firing', after: 'every alert resolved' }), `report:${state.choiceQuestion}`);
@@ -204,7 +212,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('dismiss', dismiss)
     .addNode('snooze', snooze)
     .addEdge(START, 'assess')
-    .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : 'post_problem'), ['post_problem', END])
+    .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : 'post_problem'), ['post_problem', 'execute', END])
     .addEdge('post_problem', 'await_problem')
     .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'take_instruction', END])
     .addEdge('take_instruction', 'research')
@@ -221,7 +229,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     }, ['post_options', 'dismiss', 'snooze', 'research', 'execute'])
     .addConditionalEdges('execute', (state: State) => (state.execution?.status === 'succeeded' ? 'await_verification' : 'post_options'), ['await_verification', 'post_options'])
     .addEdge('await_verification', 'report')
-    .addConditionalEdges('report', (state: State) => (state.outcome === 'fixed' ? 'learn' : 'research'), ['learn', 'research'])
+    // An automatic fix that worked needs no "Next time?": it already runs on its own.
+    .addConditionalEdges('report', (state: State) => (state.outcome === 'fixed' ? (state.auto ? END : 'learn') : 'research'), ['learn', 'research', END])
     .addEdge('learn', END)
     .addEdge('dismiss', END)
     .addEdge('snooze', END);

@@ -55,6 +55,13 @@ export interface IncidentFlowPorts {
    * from the model becomes a new runbook. Called once per answered question.
    */
   learn(incidentId: number, questionId: number, option: FlowOption, succeeded: boolean): Promise<void>;
+  /**
+   * A runbook fix that has earned the right to run without asking, under the current autonomy mode:
+   * it comes with a question already decided by Steward (the claim and the audit trail of the choice).
+   */
+  autoFix(snapshot: IncidentSnapshot, run: number): Promise<{ option: FlowOption; questionId: number; level: 'auto_notify' | 'auto_silent' } | undefined>;
+  /** An automatic fix that did not work goes back to asking, and chat is told. */
+  demote(incidentId: number, option: FlowOption): Promise<void>;
   /** Closes the incident without a fix (the human said it is expected, or ignored it). */
   dismiss(incidentId: number, reason: string, actor?: string): Promise<void>;
   snooze(incidentId: number, durationMs: number): Promise<void>;

@@ -136,5 +136,12 @@ describe('the incident flow end to end', () => {
     await until('the record updated', () => /human_selected: 2\n\s+successes: 2/.test(readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8')), 15_000);
     expect(shell.printed()).toContain('✅ Complete');
     expect(shell.printed()).not.toContain('resolved on its own');
+
+    // "Next time: Auto" promotes the runbook, and says what that means in this autonomy mode.
+    await until('next time asked', () => shell.printed().includes('Reply: auto, ask or investigate'), 15_000);
+    shell.type('auto');
+    await until('the promotion said', () => shell.printed().includes('⬆️ Runbook kubepodcrashlooping-payments is promoted'), 15_000);
+    expect(shell.printed()).toContain('once AUTONOMY_MODE is selective or mature (it is verbose)');
+    expect(readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8')).toContain('automation_level: auto_notify');
   });
 });

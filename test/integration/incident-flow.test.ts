@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRunbookStore } from '../../bot/runbooks/runbook-store.ts';
+import { runbookSchema } from '../../runbooks/runbook-schema.ts';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createFlowPorts } from '../../bot/flow/flow-ports.ts';
@@ -60,7 +61,7 @@ describe('the incident flow: exactly once, and after crashes', () => {
   });
 
   /** One replica's flow: its own graph, checkpointer and locks, on the shared database. */
-  function replica(verifyWindowMs = 60_000): IncidentFlow {
+  function replica(verifyWindowMs = 60_000, autonomyMode: 'verbose' | 'learning' | 'selective' | 'mature' = 'verbose'): IncidentFlow {
     const coordination = createPostgresCoordination(database.pool);
     const llm = createLlmGateway({ proxy: { baseUrl: litellm.url, apiKey: KEY }, quota: createQuota({ coordination, onWarning: () => Promise.resolve() }), usage: createLlmUsageLog(database.pool), metrics: createMetrics(), logger: silentLogger() });
     const mcp = {
@@ -75,7 +76,7 @@ describe('the incident flow: exactly once, and after crashes', () => {
       coordination,
       logger: silentLogger(),
       expireQuestions: () => desk.expire(),
-      ports: createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs, ignoreMs: 7 * 86_400_000, runbooks, logger: silentLogger() }),
+      ports: createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs, ignoreMs: 7 * 86_400_000, runbooks, autonomyMode, logger: silentLogger() }),
     });
   }
 
@@ -217,6 +218,55 @@ describe('the incident flow: exactly once, and after crashes', () => {
     const other = await incident({ alertname: 'BackupRunning', job: 'borg' });
     await flow.start(other);
     expect((await openQuestion(other))!.kind).toBe('problem');
+  });
+
+  it('lets a promoted runbook run on its own only in selective mode, and demotes it when its fix fails', async () => {
+    const labels = { alertname: 'HighMemory', namespace: 'auto-test' };
+    await runbooks.create(
+      runbookSchema.parse({
+        id: 'memory-auto',
+        created: '2026-11-23',
+        trigger: { alertname: 'HighMemory', labels: { namespace: 'auto-test' } },
+        solutions: [{ id: 'restart', description: 'Restart radarr-0', action: 'restart_pod', args: { name: 'radarr-0', namespace: 'media' }, risk: 'low', reversible: true, human_selected: 5, successes: 5, success_rate: 1 }],
+        automation_level: 'auto_notify',
+      }),
+      'promoted for the test',
+    );
+
+    // verbose: the same alert still asks first.
+    const verbose = replica(60_000, 'verbose');
+    const asked = await incident(labels);
+    await verbose.start(asked);
+    expect((await openQuestion(asked))!.kind).toBe('problem');
+    expect(toolCalls).toEqual([]);
+
+    // selective: it runs without a question, says so, and watches.
+    const selective = replica(100, 'selective');
+    const alone = await incident(labels);
+    await selective.start(alone);
+    expect(toolCalls).toEqual([{ tool: 'restart_pod', args: { name: 'radarr-0', namespace: 'media' } }]);
+    expect(await openQuestion(alone)).toBeUndefined();
+    expect((await selective.runState(alone)).next).toEqual(['await_verification']);
+    const decided = await database.pool.query('SELECT d.actor, d.channel FROM decisions d JOIN questions q ON q.id = d.question_id WHERE q.incident_id = $1', [alone]);
+    expect(decided.rows).toEqual([{ actor: 'steward', channel: 'autonomy' }]);
+
+    // Its alerts do not resolve: demoted at once, chat told, and the human gets the options.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await selective.pollDue();
+    expect(runbooks.get('memory-auto')!.automation_level).toBe('ask_human');
+    const notices = await database.pool.query<{ payload: { title: string } }>("SELECT payload FROM outbox WHERE incident_id = $1 AND kind = 'notice' ORDER BY id", [alone]);
+    expect(notices.rows.map((row) => row.payload.title)).toEqual([
+      `⚙️ #${alone}: ran restart_pod on its own (runbook memory-auto)`,
+      '⬇️ Runbook memory-auto asks again',
+      `❌ Not fixed: #${alone} HighMemory radarr`,
+    ]);
+    expect((await openQuestion(alone))!.kind).toBe('solution');
+
+    // Demoted, it asks next time even in selective mode.
+    const next = await incident(labels);
+    await selective.start(next);
+    expect((await openQuestion(next))!.kind).toBe('problem');
+    expect(toolCalls).toHaveLength(1);
   });
 
   it('asks again after a snooze, even across a restart', async () => {

@@ -1,0 +1,38 @@
+import type { OutgoingNotice } from '../../graphs/chat-port.ts';
+import type { Decision, DecisionListener } from '../../graphs/questions.ts';
+import type { AutonomyMode } from '../config/types.ts';
+import type { Pool } from '../db/pool.ts';
+import type { RunbookStore } from '../runbooks/runbook-store.ts';
+
+/**
+ * The answer to "Next time: [Auto] [Ask] [Investigate]" after a fix that worked: Auto promotes the
+ * runbook of that fix (never silently: chat hears what it means under the current mode), Ask keeps it
+ * asking, Investigate leaves it as it is.
+ */
+export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookStore; autonomyMode: AutonomyMode; notify: (incidentId: number, notice: OutgoingNotice) => Promise<void> }): DecisionListener {
+  return {
+    async onDecision(decision: Decision) {
+      if (decision.incidentId === undefined || decision.answer.kind !== 'option') return;
+      const incidentId = decision.incidentId;
+      const last = await options.pool.query<{ tool: string; labels: Record<string, string>; alertname: string | null; alert_labels: Record<string, string> | null }>(
+        `SELECT a.tool, i.labels, al.alertname, al.labels AS alert_labels FROM actions a JOIN incidents i ON i.id = a.incident_id
+         LEFT JOIN LATERAL (SELECT alertname, labels FROM alerts WHERE incident_id = i.id ORDER BY id LIMIT 1) al ON true
+         WHERE a.incident_id = $1 AND a.status = 'succeeded' ORDER BY a.id DESC LIMIT 1`,
+        [incidentId],
+      );
+      const row = last.rows[0];
+      if (!row) return;
+      const labels = { ...(row.alert_labels ?? {}), ...row.labels };
+      const runbook = options.runbooks.match({ alertname: row.alertname ?? labels.alertname ?? '', labels }).find((candidate) => candidate.solutions.some((solution) => solution.action === row.tool));
+      if (!runbook) return;
+      const choice = decision.answer.label.toLowerCase();
+      if (choice === 'auto') {
+        await options.runbooks.setAutomationLevel(runbook.id, 'auto_notify');
+        const when = options.autonomyMode === 'selective' || options.autonomyMode === 'mature' ? 'next time, and tell you afterwards' : `once AUTONOMY_MODE is selective or mature (it is ${options.autonomyMode}); until then it asks`;
+        await options.notify(incidentId, { kind: 'notice', title: `⬆️ Runbook ${runbook.id} is promoted`, body: `It will run on its own ${when}. If it ever fails, it goes back to asking.` });
+      } else if (choice === 'ask') {
+        await options.runbooks.setAutomationLevel(runbook.id, 'ask_human');
+      }
+    },
+  };
+}
