@@ -89,6 +89,7 @@ export const envSchema = z.object({
   INCIDENT_UPDATE_INTERVAL: withDefault(duration, '1m'),
   VERIFY_WINDOW: withDefault(duration, '15m'),
   APPROVAL_TTL: withDefault(duration, '24h'),
+  RUNBOOK_GIT: withDefault(z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true'), 'false'),
   AUTONOMY_MODE: withDefault(z.enum(autonomyModes, { message: `must be one of ${autonomyModes.join(', ')}` }), 'verbose'),
   IGNORE_DAYS: withDefault(z.coerce.number({ message: 'must be a whole number of days' }).int().min(0, { message: 'must be 0 or more' }), 7),
   SIGNAL_API_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://signal-cli-rest-api:8080')),

@@ -95,6 +95,7 @@ function toConfig(input: EnvInput): Config {
     redisKeyPrefix: input.REDIS_KEY_PREFIX,
     stewardConfigPath: input.STEWARD_CONFIG ? path.resolve(input.STEWARD_CONFIG) : undefined,
     runbookDir: path.resolve(input.RUNBOOK_DIR ?? path.join(dataDir, 'runbooks')),
+    runbookGit: input.RUNBOOK_GIT,
     publicUrl: input.PUBLIC_URL,
     httpBodyLimit: input.HTTP_BODY_LIMIT,
     alertmanager: {

@@ -17,6 +17,8 @@ export interface Config {
   readonly redisKeyPrefix: string;
   readonly stewardConfigPath: string | undefined;
   readonly runbookDir: string;
+  /** Each runbook change is a git commit in RUNBOOK_DIR, pushed when a remote is configured. */
+  readonly runbookGit: boolean;
   readonly publicUrl: string | undefined;
   readonly httpBodyLimit: number;
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };

@@ -26,7 +26,7 @@ interface Loaded {
  * `yaml` Document API (comments and order stay) to a temporary file that is then renamed, so a reader
  * never sees half a runbook.
  */
-export function createRunbookStore(options: { dir: string; logger: Logger }) {
+export function createRunbookStore(options: { dir: string; logger: Logger; /** Called after each write, with what changed (GitOps). */ changed?: (file: string, message: string) => Promise<void> }) {
   let loaded = new Map<string, Loaded>();
   let problems: RunbookProblem[] = [];
   let watcher: FSWatcher | undefined;
@@ -78,10 +78,19 @@ export function createRunbookStore(options: { dir: string; logger: Logger }) {
     await rename(temporary, file);
   }
 
-  async function save(entry: Loaded): Promise<void> {
+  async function save(entry: Loaded, message: string): Promise<void> {
     const parsed = runbookSchema.parse(entry.document.toJS());
     await writeAtomically(entry.file, entry.document.toString());
     loaded.set(parsed.id, { ...entry, runbook: parsed });
+    await announce(entry.file, message);
+  }
+
+  async function announce(file: string, message: string): Promise<void> {
+    try {
+      await options.changed?.(file, message);
+    } catch (error) {
+      options.logger.error({ err: error, file }, 'recording the runbook change failed');
+    }
   }
 
   return {
@@ -108,7 +117,7 @@ export function createRunbookStore(options: { dir: string; logger: Logger }) {
       if (!entry || index < 0) return undefined;
       const updated = recordOutcome(entry.runbook.solutions[index]!, succeeded, at);
       for (const field of ['human_selected', 'successes', 'failures', 'success_rate', 'last_used'] as const) entry.document.setIn(['solutions', index, field], updated[field]);
-      await save(entry);
+      await save(entry, `runbook(${runbookId}): ${solutionId} chosen, ${succeeded ? 'success' : 'failure'} ${updated.successes}/${updated.human_selected}`);
       return loaded.get(runbookId)!.runbook;
     },
 
@@ -116,7 +125,7 @@ export function createRunbookStore(options: { dir: string; logger: Logger }) {
       const entry = loaded.get(runbookId);
       if (!entry) return undefined;
       entry.document.set('automation_level', level);
-      await save(entry);
+      await save(entry, `runbook(${runbookId}): automation_level ${level}`);
       return loaded.get(runbookId)!.runbook;
     },
 
@@ -131,6 +140,7 @@ export function createRunbookStore(options: { dir: string; logger: Logger }) {
       await writeAtomically(file, document.toString());
       const parsed = runbookSchema.parse(document.toJS());
       loaded.set(id, { file, document, runbook: parsed });
+      await announce(file, `runbook(${id}): ${comment.replace(/\.$/, '')}`);
       return parsed;
     },
 
