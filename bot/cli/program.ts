@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, readConfig, type Env } from '../config/index.ts';
 import { runService } from '../runtime/run-service.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { runbooksCommand } from './runbooks-command.ts';
 
 /** Every `steward` verb. Later features register theirs here (`runbooks`, `audit`, …). */
 export async function runCli(argv: string[], env: Env): Promise<void> {
@@ -20,6 +21,15 @@ export async function runCli(argv: string[], env: Env): Promise<void> {
     .description('apply database migrations and create the LangGraph checkpoint tables, then exit')
     .action(async () => {
       process.exitCode = await migrateCommand(loadConfig(env), env);
+    });
+
+  program
+    .command('runbooks')
+    .description('list, show or validate the runbooks, or promote / demote one')
+    .argument('<verb>', 'list | show <id> | validate | promote <id> [solution] | demote <id>')
+    .argument('[args...]')
+    .action(async (verb: string, args: string[]) => {
+      process.exitCode = await runbooksCommand(loadConfig(env), verb, args);
     });
 
   await program.parseAsync(argv);
