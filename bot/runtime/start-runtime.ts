@@ -17,16 +17,8 @@ import { webhookSources } from '../../webhooks/registry.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import { createChat, type ChatTerminal } from './start-chat.ts';
 import { createLlm } from './start-llm.ts';
+import { startIncidentHandling } from './start-incident-handling.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
-import { createFlowDispatcher } from '../flow/flow-dispatcher.ts';
-import { createFlowPorts } from '../flow/flow-ports.ts';
-import { createIncidentFlow } from '../flow/incident-flow.ts';
-import { readMcpConfig } from '../mcp/mcp-config.ts';
-import { createMcpHub } from '../mcp/mcp-hub.ts';
-import { createRunbookStore } from '../runbooks/runbook-store.ts';
-import { createRunbookGit } from '../runbooks/runbook-git.ts';
-import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
-import { readPolicy } from '../flow/policy-config.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
 import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
@@ -63,7 +55,7 @@ export function createRuntimeLogging(config: Config, env: Env, destination?: Des
  * reverse order. If a step fails, what was already started (the embedded database!) is stopped.
  */
 export interface RuntimeOptions {
-  /** The flow's side of answered questions; until the incident flow exists, decisions are logged. */
+  /** Where decisions go instead of the incident flow (tests). */
   listener?: DecisionListener;
   /** The shell channel's terminal (tests pass streams); by default stdin/stdout when they are a TTY. */
   terminal?: ChatTerminal;
@@ -110,50 +102,14 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     });
     const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake });
-    const mcp = createMcpHub({
-      servers: readMcpConfig(structured.mcp, options.env ?? {}),
-      logger: logger.child({ component: 'mcp' }),
-      onStatus: (server, status, detail) =>
-        void chat.outbox
-          .enqueue({ channels: chat.channels, message: { kind: 'notice', title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`, body: detail } })
-          .then(chat.wake, (error: unknown) => logger.warn({ err: error }, 'could not queue the MCP status notice')),
-    });
-    await mcp.start();
-    shutdown.add('mcp', () => mcp.stop());
-    const runbookLogger = logger.child({ component: 'runbooks' });
-    const runbookGit = config.runbookGit ? createRunbookGit({ dir: config.runbookDir, logger: runbookLogger }) : undefined;
-    const runbooks = createRunbookStore({ dir: config.runbookDir, logger: runbookLogger, ...(runbookGit ? { changed: runbookGit.commit } : {}) });
-    await runbookGit?.ensure();
-    await runbooks.load();
-    runbooks.watch();
-    shutdown.add('runbooks', () => Promise.resolve(runbooks.close()));
-    const flow = createIncidentFlow({
-      pool: database.pool,
-      expireQuestions: () => chat.desk.expire(),
-      coordination,
-      logger: logger.child({ component: 'flow' }),
-      ports: createFlowPorts({ pool: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, llm, mcp, policy: readPolicy(structured.policy), coordination, verifyWindowMs: config.verifyWindowMs, ignoreMs: config.ignoreDays * 86_400_000, runbooks, autonomyMode: config.autonomyMode, logger: logger.child({ component: 'flow' }) }),
-    });
-    const nextTime = createNextTimeAnswers({
-      pool: database.pool,
-      runbooks,
-      autonomyMode: config.autonomyMode,
-      notify: async (incidentId, notice) => {
-        await chat.outbox.enqueue({ channels: chat.channels, message: notice, incidentId });
-        chat.wake();
-      },
-    });
-    flowListener.target = { onDecision: (decision) => (decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision)) };
-    await flow.recover();
-    flow.startPolling();
-    shutdown.add('incident flow', () => flow.stop());
+    const incidents = await startIncidentHandling({ config, structured, env: options.env ?? {}, pool: database.pool, coordination, logger, chat, llm, shutdown, notices });
+    flowListener.target = incidents.listener;
     const logged = createLoggingDispatcher(logger, metrics);
-    const flowDispatcher = createFlowDispatcher(flow, notices);
     const dispatcher = createCoalescingDispatcher({
       inner: {
         async dispatch(change) {
           await logged.dispatch(change);
-          await flowDispatcher.dispatch(change);
+          await incidents.dispatcher.dispatch(change);
         },
       },
       coordination,

@@ -1,0 +1,95 @@
+import type { IncidentDispatcher } from '../../graphs/incident-changes.ts';
+import type { DecisionListener } from '../../graphs/questions.ts';
+import type { Config, StructuredConfig } from '../config/index.ts';
+import type { Coordination } from '../coordination/index.ts';
+import type { Pool } from '../db/pool.ts';
+import { createFlowDispatcher } from '../flow/flow-dispatcher.ts';
+import { createFlowPorts } from '../flow/flow-ports.ts';
+import { createIncidentFlow } from '../flow/incident-flow.ts';
+import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
+import { readPolicy } from '../flow/policy-config.ts';
+import type { LlmGateway } from '../llm/gateway.ts';
+import type { Logger } from '../logging/index.ts';
+import { readMcpConfig } from '../mcp/mcp-config.ts';
+import { createMcpHub } from '../mcp/mcp-hub.ts';
+import { createRunbookGit } from '../runbooks/runbook-git.ts';
+import { createRunbookStore } from '../runbooks/runbook-store.ts';
+import type { Shutdown } from './shutdown.ts';
+import type { Chat } from './start-chat.ts';
+
+export interface IncidentHandlingDeps {
+  config: Config;
+  structured: StructuredConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  pool: Pool;
+  coordination: Coordination;
+  logger: Logger;
+  chat: Chat;
+  llm: LlmGateway;
+  shutdown: Shutdown;
+  /** Says what no run takes (new alerts joining, a resolution nobody waited for). */
+  notices: IncidentDispatcher;
+}
+
+/**
+ * What acts on incidents: the MCP tools, the runbooks (with GitOps when asked), the incident flow and
+ * its timers, and where answers go (the flow; "Next time?" to the runbooks). Returns the dispatcher
+ * intake hands changes to and the listener decisions go to.
+ */
+export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise<{ dispatcher: IncidentDispatcher; listener: DecisionListener }> {
+  const { config, chat, logger, shutdown } = deps;
+  const say = async (notice: { title: string; body: string }, incidentId?: number) => {
+    await chat.outbox.enqueue({ channels: chat.channels, message: { kind: 'notice', ...notice }, ...(incidentId !== undefined ? { incidentId } : {}) });
+    chat.wake();
+  };
+
+  const mcp = createMcpHub({
+    servers: readMcpConfig(deps.structured.mcp, deps.env),
+    logger: logger.child({ component: 'mcp' }),
+    onStatus: (server, status, detail) =>
+      void say({ title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`, body: detail }).catch((error: unknown) => logger.warn({ err: error }, 'could not queue the MCP status notice')),
+  });
+  await mcp.start();
+  shutdown.add('mcp', () => mcp.stop());
+
+  const runbookLogger = logger.child({ component: 'runbooks' });
+  const runbookGit = config.runbookGit ? createRunbookGit({ dir: config.runbookDir, logger: runbookLogger }) : undefined;
+  const runbooks = createRunbookStore({ dir: config.runbookDir, logger: runbookLogger, ...(runbookGit ? { changed: runbookGit.commit } : {}) });
+  await runbookGit?.ensure();
+  await runbooks.load();
+  runbooks.watch();
+  shutdown.add('runbooks', () => Promise.resolve(runbooks.close()));
+
+  const flowLogger = logger.child({ component: 'flow' });
+  const flow = createIncidentFlow({
+    pool: deps.pool,
+    expireQuestions: () => chat.desk.expire(),
+    coordination: deps.coordination,
+    logger: flowLogger,
+    ports: createFlowPorts({
+      pool: deps.pool,
+      desk: chat.desk,
+      outbox: chat.outbox,
+      channels: chat.channels,
+      wake: chat.wake,
+      llm: deps.llm,
+      mcp,
+      policy: readPolicy(deps.structured.policy),
+      coordination: deps.coordination,
+      verifyWindowMs: config.verifyWindowMs,
+      ignoreMs: config.ignoreDays * 86_400_000,
+      runbooks,
+      autonomyMode: config.autonomyMode,
+      logger: flowLogger,
+    }),
+  });
+  const nextTime = createNextTimeAnswers({ pool: deps.pool, runbooks, autonomyMode: config.autonomyMode, notify: (incidentId, notice) => say(notice, incidentId) });
+  await flow.recover();
+  flow.startPolling();
+  shutdown.add('incident flow', () => flow.stop());
+
+  return {
+    dispatcher: createFlowDispatcher(flow, deps.notices),
+    listener: { onDecision: (decision) => (decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision)) },
+  };
+}
