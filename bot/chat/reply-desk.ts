@@ -4,7 +4,7 @@ import type { Reply, ReplyContext, ReplyHandler } from '../../graphs/replies.ts'
 import type { Queryable } from '../db/pool.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { answerFor, isAnswer } from './answer-for.ts';
-import { summarizeIncident } from './incident-summary.ts';
+import { incidentDetails } from './incident-details.ts';
 import type { QuestionDesk } from './question-desk.ts';
 import { statusReport } from './status-report.ts';
 
@@ -67,13 +67,12 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
   async function details(incident: number | undefined, context: ReplyContext): Promise<void> {
     const bound = incident === undefined ? await options.desk.bind({ platform: context.platform, ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}) }) : undefined;
     const incidentId = incident ?? bound?.question.incidentId;
-    const summary = incidentId === undefined ? undefined : await summarizeIncident(options.db, incidentId, 50);
-    if (!summary) {
+    const details = incidentId === undefined ? undefined : await incidentDetails(options.db, incidentId);
+    if (!details) {
       await say(context, 'No details', incident !== undefined ? `There is no incident #${incident}.` : 'There is no open question to give details of.');
       return;
     }
-    const state = `${summary.status}${summary.flapping ? ', flapping' : ''}, ${summary.firing} firing`;
-    await say(context, `🔎 #${summary.id} ${summary.title} (${state})`, summary.lines.join('\n') || 'No alert is firing.');
+    await say(context, details.title, details.body);
   }
 
   return {

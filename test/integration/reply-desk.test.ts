@@ -113,5 +113,13 @@ describe('replies acted on: bound to their question, checked, decided, and expla
     expect(more).toEqual([]);
     expect(details).toContain(`🔎 #${id} `);
     expect(details).toContain('(open, 1 firing) | • HighMemory on radarr-0 [warning]: radarr-0 uses 95% of its memory limit, since 2026-11-23 09:00 UTC');
+    expect(details).toMatch(/Reported by alertmanager 0 time\(s\) since \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+
+    await database.pool.query("INSERT INTO events (source, kind, subject, occurred_at) VALUES ('coroot', 'deployment', 'radarr', now() - interval '10 minutes')");
+    await database.pool.query("INSERT INTO actions (incident_id, tool, trigger, status, result) VALUES ($1, 'restart_pod', 'approved', 'succeeded', '{\"output\": \"pod radarr-0 deleted\"}')", [id]);
+    await reply('details');
+    const [, again] = await said();
+    expect(again).toContain('Deployed shortly before: radarr at ');
+    expect(again).toMatch(/Ran restart_pod at .*: succeeded — pod radarr-0 deleted/);
   });
 });
