@@ -60,9 +60,8 @@ describe('the incident flow: exactly once, and after crashes', () => {
     desk = createQuestionDesk({ pool: database.pool, channels: ['shell'] });
   });
 
-  /** One replica's flow: its own graph, checkpointer and locks, on the shared database. */
-  function replica(verifyWindowMs = 60_000, autonomyMode: 'verbose' | 'learning' | 'selective' | 'mature' = 'verbose'): IncidentFlow {
-    const coordination = createPostgresCoordination(database.pool);
+  /** The flow's ports on the real database, desk and runbooks, with the model fake and a recording tool. */
+  function portsFor(coordination = createPostgresCoordination(database.pool), verifyWindowMs = 60_000, autonomyMode: 'verbose' | 'learning' | 'selective' | 'mature' = 'verbose') {
     const llm = createLlmGateway({ proxy: { baseUrl: litellm.url, apiKey: KEY }, quota: createQuota({ coordination, onWarning: () => Promise.resolve() }), usage: createLlmUsageLog(database.pool), metrics: createMetrics(), logger: silentLogger() });
     const mcp = {
       tools: () => tools,
@@ -71,12 +70,18 @@ describe('the incident flow: exactly once, and after crashes', () => {
         return toolBehaviour();
       },
     };
+    return createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs, ignoreMs: 7 * 86_400_000, runbooks, autonomyMode, logger: silentLogger() });
+  }
+
+  /** One replica's flow: its own graph, checkpointer and locks, on the shared database. */
+  function replica(verifyWindowMs = 60_000, autonomyMode: 'verbose' | 'learning' | 'selective' | 'mature' = 'verbose'): IncidentFlow {
+    const coordination = createPostgresCoordination(database.pool);
     return createIncidentFlow({
       pool: database.pool,
       coordination,
       logger: silentLogger(),
       expireQuestions: () => desk.expire(),
-      ports: createFlowPorts({ pool: database.pool, desk, outbox: createOutboxRepository(database.pool), channels: ['shell'], wake: () => undefined, llm, mcp, policy, coordination, verifyWindowMs, ignoreMs: 7 * 86_400_000, runbooks, autonomyMode, logger: silentLogger() }),
+      ports: portsFor(coordination, verifyWindowMs, autonomyMode),
     });
   }
 
@@ -267,6 +272,24 @@ describe('the incident flow: exactly once, and after crashes', () => {
     await selective.start(next);
     expect((await openQuestion(next))!.kind).toBe('problem');
     expect(toolCalls).toHaveLength(1);
+  });
+
+  it('proposes promotion in chat after five approved fixes that worked, and not before', async () => {
+    const ports = portsFor();
+    await runbooks.create(
+      runbookSchema.parse({ id: 'learning-series', created: '2026-11-23', trigger: { alertname: 'HighMemory', labels: { namespace: 'series' } }, solutions: [{ id: 'restart', description: 'Restart radarr-0', action: 'restart_pod', args: {} }] }),
+      'for the series',
+    );
+    const incidentId = await incident({ alertname: 'HighMemory', namespace: 'series' });
+    const option = { label: 'Restart radarr-0', action: { tool: 'restart_pod', arguments: {} }, runbook: { id: 'learning-series', solutionId: 'restart', successes: 0, chosen: 0 } };
+    const proposals = async () => (await database.pool.query<{ payload: { title: string } }>("SELECT payload FROM outbox WHERE incident_id = $1 AND payload->>'title' LIKE '🎓%'", [incidentId])).rows;
+    for (let n = 1; n <= 4; n++) await ports.learn(incidentId, 900_000 + n, option, true);
+    expect(await proposals()).toEqual([]);
+    await ports.learn(incidentId, 900_004, option, true); // the same question again counts once
+    expect(runbooks.get('learning-series')!.solutions[0]).toMatchObject({ human_selected: 4, successes: 4 });
+    await ports.learn(incidentId, 900_005, option, true);
+    expect((await proposals()).map((row) => row.payload.title)).toEqual(['🎓 learning-series: Restart radarr-0 has worked 5 of 5 times']);
+    expect(runbooks.get('learning-series')!.automation_level).toBe('ask_human'); // proposed, never silently promoted
   });
 
   it('asks again after a snooze, even across a restart', async () => {
