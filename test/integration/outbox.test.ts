@@ -21,15 +21,15 @@ for (const backend of databaseBackends()) {
       await database?.close();
     });
 
-    function worker(notifier: ReturnType<typeof scriptedNotifier>, extra: { leaseMs?: number; maxAttempts?: number; pool?: typeof database.pool } = {}) {
+    function worker(notifier: ReturnType<typeof scriptedNotifier>, extra: { leaseMs?: number; maxAttempts?: number; pool?: typeof database.pool; baseDelayMs?: number } = {}) {
       const metrics = createMetrics();
       const instance = createOutboxWorker({
         outbox: createOutboxRepository(extra.pool ?? database.pool),
         notifiers: [notifier.notifier],
         logger: silentLogger(),
         metrics,
-        baseDelayMs: 20,
-        maxDelayMs: 100,
+        baseDelayMs: extra.baseDelayMs ?? 20,
+        maxDelayMs: (extra.baseDelayMs ?? 20) * 5,
         leaseMs: extra.leaseMs ?? 60_000,
         maxAttempts: extra.maxAttempts ?? 8,
         random: () => 0.5,
@@ -62,14 +62,15 @@ for (const backend of databaseBackends()) {
       const chat = scriptedNotifier('flaky');
       chat.failNext(2);
       const [id] = await createOutboxRepository(database.pool).enqueue({ channels: ['flaky'], message: notice(3) });
-      const { instance, metrics } = worker(chat);
+      // Backoffs long enough that a loaded machine still drains again before the first is over.
+      const { instance, metrics } = worker(chat, { baseDelayMs: 400 });
       await instance.drain();
       expect(await status(id!)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'platform unavailable' });
       // Not due yet: the backoff holds it back.
       expect(await instance.drain()).toBe(0);
-      await sleep(40);
+      await sleep(500);
       await instance.drain();
-      await sleep(80);
+      await sleep(900);
       await instance.drain();
       expect(chat.accepted).toEqual([notice(3)]);
       expect(await status(id!)).toMatchObject({ status: 'sent', attempts: 3 });
