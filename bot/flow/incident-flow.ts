@@ -11,8 +11,8 @@ import type { Logger } from '../logging/index.ts';
 import { createPeriodicTask } from '../runtime/periodic-task.ts';
 
 export const VERIFY_QUEUE = 'verify-deadlines';
-const LOCK_TTL_MS = 10_000;
 export const SNOOZE_QUEUE = 'snoozed-incidents';
+const LOCK_TTL_MS = 10_000;
 
 export interface IncidentFlowOptions {
   pool: Pool;
@@ -107,8 +107,9 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
 
   /**
    * After a crash, every live incident's run that stopped between steps is driven on to its next
-   * wait. One that stopped inside `execute` finds its action row still `started`, runs nothing, and
-   * asks the human. Runs waiting for an answer need nothing: an answer resumes them.
+   * wait (one that stopped inside `execute` finds its action row still `started`, runs nothing, and
+   * asks the human), and a run still waiting for a question that was answered meanwhile (the process
+   * died between storing the answer and resuming) gets that answer. No approval is lost.
    */
   async function recover(): Promise<number> {
     const live = await options.pool.query<{ id: string }>(
@@ -122,8 +123,18 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
           if (await driveOn(incidentId)) driven += 1;
         }),
       );
+      for (const pending of await pendingInterrupts(incidentId)) {
+        if (pending.value.kind !== 'answer') continue;
+        const questionId = pending.value.questionId;
+        const decided = await options.pool.query<{ answer: Decision['answer']; actor: string }>('SELECT answer, actor FROM decisions WHERE question_id = $1', [questionId]);
+        const decision = decided.rows[0];
+        if (!decision) continue;
+        await guarded('recover answer', incidentId, async () => {
+          if (await resume(incidentId, { questionId, answer: decision.answer, actor: decision.actor }, (item) => item.kind === 'answer' && item.questionId === questionId)) driven += 1;
+        });
+      }
     }
-    if (driven > 0) options.logger.warn({ runs: driven }, 'runs interrupted during an action were driven on; their humans are asked again');
+    if (driven > 0) options.logger.warn({ runs: driven }, 'runs that stopped in a crash were driven on');
     return driven;
   }
 
@@ -143,11 +154,17 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
       await guarded('snooze ended', incidentId, () => start(incidentId));
     }
   }
+
   function background(what: string, incidentId: number, work: () => Promise<unknown>): void {
     const running: Promise<void> = guarded(what, incidentId, work).finally(() => inFlight.delete(running));
     inFlight.add(running);
   }
 
+  /**
+   * Opened and reopened incidents start a run; a resolution ends the verification it was waiting
+   * for, or the question it withdrew. Returns whether a run took the change (then the run says what
+   * happened; otherwise the caller may).
+   */
   async function take(change: IncidentChange): Promise<boolean> {
     let taken = false;
     if (change.kind === 'opened' || change.kind === 'reopened') {
@@ -188,11 +205,6 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
 
-    /**
-     * Opened and reopened incidents start a run; a resolution ends the verification it was waiting
-     * for, or the question it withdrew. Returns whether a run took the change (then the run says
-     * what happened; otherwise the caller may).
-     */
     async dispatch(change: IncidentChange): Promise<void> {
       await take(change);
     },

@@ -160,6 +160,18 @@ describe('the incident flow: exactly once, and after crashes', () => {
     expect(Number(again!.id)).not.toBe(choice);
   });
 
+  it('does not lose an answer stored just before a crash: the restarted process resumes with it', async () => {
+    const flow = replica();
+    const incidentId = await incident();
+    await flow.start(incidentId);
+    const problem = Number((await openQuestion(incidentId))!.id);
+    // The answer is stored, and the process dies before it resumes the run.
+    expect(await desk.decide(problem, option(1, 'Yes'), 'alice', 'signal')).toEqual({ outcome: 'decided' });
+    const restarted = replica();
+    expect(await restarted.recover()).toBe(1);
+    expect((await openQuestion(incidentId))!.kind).toBe('solution');
+  });
+
   it('never runs a redlined tool, even when it was offered before the policy changed', async () => {
     const flow = replica();
     const { incidentId } = await toTheChoice(flow);
