@@ -59,6 +59,12 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
 
   const inFlight = new Set<Promise<void>>();
 
+  /**
+   * Whether a run is under way. Not `next` alone: LangGraph leaves a step that finished and saved its
+   * writes out of `next` until the following checkpoint, and a crash can fall in between.
+   */
+  const underWay = (state: { next: readonly string[]; tasks: readonly unknown[] }) => state.next.length > 0 || state.tasks.length > 0;
+
   async function pendingInterrupts(incidentId: number): Promise<{ id: string; value: Pending }[]> {
     const state = await graph.getState(config(incidentId));
     return state.tasks.flatMap((task) => task.interrupts).filter((item): item is { id: string; value: Pending } => typeof item.id === 'string' && item.value !== undefined);
@@ -68,7 +74,7 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
   async function start(incidentId: number): Promise<void> {
     await withLock(incidentId, async () => {
       const state = await graph.getState(config(incidentId));
-      if (state.next.length > 0) return;
+      if (underWay(state)) return;
       const run = ((state.values as { run?: number }).run ?? 0) + 1;
       await graph.invoke({ incidentId, run }, config(incidentId));
     });
@@ -81,7 +87,7 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
   async function driveOn(incidentId: number): Promise<boolean> {
     const state = await graph.getState(config(incidentId));
     const waiting = state.tasks.some((task) => task.interrupts.length > 0);
-    if (state.next.length === 0 || waiting) return false;
+    if (!underWay(state) || waiting) return false;
     await graph.invoke(null, config(incidentId));
     return true;
   }

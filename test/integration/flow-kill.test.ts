@@ -93,9 +93,16 @@ describe('the incident flow across kill -9', () => {
     await killNow();
     await start();
     signal.deliver(signalTextFrame(BOT, OWNER, '1', problemRef));
-    await until('the options', () => sentStartingWith('**📋 Solutions found').length === 1, 90_000).catch((error: unknown) => {
+    await until('the options', () => sentStartingWith('**📋 Solutions found').length === 1, 90_000).catch(async (error: unknown) => {
       // On a busy CI machine this is the slowest wait; say what the process was doing if it fails.
-      console.log(service!.entries().filter((entry) => (entry.level as number) >= 40 || entry.component === 'flow').slice(-10));
+      console.log(JSON.stringify(service!.entries().slice(-25).map((entry) => ({ t: entry.time, msg: entry.msg, c: entry.component, err: (entry.err as { message?: string } | undefined)?.message }))));
+      const pg = await import('pg');
+      const client = new pg.default.Client({ connectionString: database.url });
+      await client.connect();
+      console.log('QUESTIONS', JSON.stringify((await client.query('SELECT id, kind, status, interrupt_id FROM questions ORDER BY id')).rows));
+      console.log('CHECKPOINTS', JSON.stringify((await client.query("SELECT checkpoint_id, metadata->>'step' AS step, metadata->>'source' AS source, metadata->'writes' AS writes FROM langgraph.checkpoints ORDER BY checkpoint_id")).rows));
+      console.log('WRITES', JSON.stringify((await client.query('SELECT checkpoint_id, task_id, channel, idx FROM langgraph.checkpoint_writes ORDER BY checkpoint_id, idx')).rows));
+      await client.end();
       throw error;
     });
 
