@@ -1,5 +1,4 @@
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
-import { issueDetected } from '../../graphs/messages.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { summarizeIncident } from './incident-summary.ts';
@@ -11,15 +10,13 @@ export interface IncidentNoticesOptions {
   outbox: OutboxRepository;
   channels: readonly string[];
   wake?: () => void;
-  /** Ask "Is this a problem?" on opening; off when the incident flow runs and asks itself. */
-  askWhenOpened?: boolean;
 }
 
 /**
- * Tells the human about incident changes in the seed design's shapes: a new or reopened incident
- * asks "🔔 Issue detected … Is this a problem?"; alerts joining it are one (coalesced) notice; an
- * incident that resolves while its question is open withdraws the question with one "resolved on
- * its own" follow-up, and nothing runs.
+ * Tells the human about the incident changes no run of the incident flow speaks for (the flow asks
+ * "Is this a problem?" itself): alerts joining an incident are one (coalesced) notice; an incident
+ * that resolves while its question is open withdraws the question with one "resolved on its own"
+ * follow-up, and nothing runs; a resolution nobody waited for is one notice.
  */
 export function createIncidentNotices(options: IncidentNoticesOptions): IncidentDispatcher {
   async function notice(change: IncidentChange, title: string, body: string): Promise<void> {
@@ -29,22 +26,16 @@ export function createIncidentNotices(options: IncidentNoticesOptions): Incident
 
   return {
     async dispatch(change) {
-      const summary = await summarizeIncident(options.db, change.incidentId);
-      if (!summary) return;
       switch (change.kind) {
         case 'opened':
         case 'reopened':
-          // Asked by the incident flow (bot/flow); without one, asked here.
-          if (!options.askWhenOpened) return;
-          await options.desk.ask({
-            ...issueDetected({ id: change.incidentId, title: change.title, alertLines: summary.lines, flapping: change.flapping }),
-            // Opening asks once per incident; each reopen (flapping) asks again.
-            ...(change.kind === 'opened' ? { askKey: 'problem' } : {}),
-          });
-          return;
-        case 'alerts_added':
+          return; // asked by the incident flow (bot/flow)
+        case 'alerts_added': {
+          const summary = await summarizeIncident(options.db, change.incidentId);
+          if (!summary) return;
           await notice(change, `🔔 #${change.incidentId} ${change.title}: ${change.addedAlerts.length} more alert${change.addedAlerts.length === 1 ? '' : 's'}`, `${change.firingAlerts} firing now.\n${summary.lines.join('\n')}`);
           return;
+        }
         case 'resolved':
           if (change.withdrawnQuestions.length > 0) {
             await options.desk.announceWithdrawn(change.withdrawnQuestions, `✅ #${change.incidentId} resolved on its own`, 'Every alert resolved before anyone answered; nothing was run.');
