@@ -125,7 +125,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       if (known) {
         // Runbook options first, and without any model call; each is still checked against the tools and policy.
         const filter = createOptionFilter(tools, options.policy);
-        const kept = known.options.filter((option) => filter.filter([{ ...option.action!, label: option.label, impact: '', risk: 'low', reversible: true }]).kept.length === 1);
+        const kept = known.options.filter((option) => filter.problemWith(option.action!) === undefined);
         return { diagnosis: `Known problem (runbook ${known.names.join(', ')}).`, options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))] };
       }
       const proposal = await proposeSolutions(options.llm, createOptionFilter(tools, options.policy), {
@@ -150,8 +150,8 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       const action = option.action;
       if (!action) return { status: 'refused', reason: 'This option runs no tool.' };
       // Policy is checked again at the last moment: whatever was answered, a redlined tool never runs.
-      const redlined = createOptionFilter(options.mcp.tools(), options.policy).filter([{ ...action, label: option.label, impact: '', risk: 'low', reversible: true }]).dropped[0];
-      if (redlined) return { status: 'refused', reason: `${action.tool} was not run: ${redlined.reason}.` };
+      const refused = createOptionFilter(options.mcp.tools(), options.policy).problemWith(action);
+      if (refused) return { status: 'refused', reason: `${action.tool} was not run: ${refused}.` };
       const claimed = await pool.query<{ id: string }>(
         `INSERT INTO actions (incident_id, question_id, tool, arguments, trigger) VALUES ($1, $2, $3, $4, 'approved')
          ON CONFLICT (question_id) WHERE question_id IS NOT NULL DO NOTHING RETURNING id`,
@@ -185,7 +185,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       for (const runbook of promoted) {
         const solution = [...runbook.solutions].sort((a, b) => b.success_rate - a.success_rate)[0]!;
         const action = { tool: solution.action, arguments: renderArgs(solution.args, alert.labels) };
-        if (filter.filter([{ ...action, label: solution.description, impact: '', risk: solution.risk, reversible: solution.reversible }]).kept.length === 0) continue;
+        if (filter.problemWith(action)) continue;
         const option: FlowOption = {
           label: solution.description,
           ...(solution.impact ? { impact: solution.impact } : {}),

@@ -42,22 +42,25 @@ export function createOptionFilter(tools: readonly ToolDescription[], policy: To
     return validator;
   }
 
-  function check(option: ProposedAction): string | undefined {
-    const tool = byName.get(option.tool);
+  /** Why a tool call may not be offered or run, or undefined when it may. */
+  function problemWith(call: Pick<ProposedAction, 'tool' | 'arguments'>): string | undefined {
+    const tool = byName.get(call.tool);
     if (!tool) return 'no such tool';
-    if (redlines.some((pattern) => pattern.test(option.tool) || pattern.test(option.tool.split('.').at(-1)!))) return 'forbidden by policy';
+    if (redlines.some((pattern) => pattern.test(call.tool) || pattern.test(call.tool.split('.').at(-1)!))) return 'forbidden by policy';
     const validate = validatorFor(tool);
     if (validate instanceof Error) return `the tool's input schema cannot be used: ${validate.message}`;
-    if (!validate(option.arguments)) return `arguments do not match the tool's schema: ${ajv.errorsText(validate.errors)}`;
+    if (!validate(call.arguments)) return `arguments do not match the tool's schema: ${ajv.errorsText(validate.errors)}`;
     return undefined;
   }
 
   return {
+    problemWith,
+
     filter(options: readonly ProposedAction[]): { kept: ProposedAction[]; dropped: Dropped[] } {
       const kept: ProposedAction[] = [];
       const dropped: Dropped[] = [];
       for (const option of options) {
-        const problem = check(option);
+        const problem = problemWith(option);
         if (problem) dropped.push({ tool: option.tool, reason: problem });
         else kept.push(option);
       }
