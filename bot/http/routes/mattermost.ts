@@ -58,7 +58,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       }
       const question = await deps.desk.get(Number(checked.question));
       if (!question) return { ephemeral_text: 'That question no longer exists.' };
-      const answer = checked.option === 'ignore' ? ({ ok: true, answer: { kind: 'ignore' } } as const) : answerFor({ kind: 'choose', option: Number(checked.option) }, question);
+      const answer = answerFor(checked.option === 'ignore' ? { kind: 'ignore' } : { kind: 'choose', option: Number(checked.option) }, question);
       if (!answer.ok) return { ephemeral_text: answer.problem };
 
       const result = await deps.desk.decide(question.id, answer.answer, click.user_id, platform, who);
