@@ -14,7 +14,7 @@ import type { McpHub } from '../mcp/mcp-hub.ts';
 import type { Logger } from '../logging/index.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { SNOOZE_QUEUE, VERIFY_QUEUE } from './incident-flow.ts';
-import { suppressionKey } from './suppression-key.ts';
+import { stableLabels } from '../../runbooks/stable-labels.ts';
 import { promotionDue } from '../../runbooks/learning.ts';
 import { renderArgs } from '../../runbooks/templates.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
@@ -95,7 +95,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
         [incidentId],
       );
       const row = incident.rows[0]!;
-      const suppression = await pool.query('SELECT 1 FROM suppressions WHERE match_key = $1 AND until > now() LIMIT 1', [suppressionKey(row.labels).key]);
+      const suppression = await pool.query('SELECT 1 FROM suppressions WHERE match_key = $1 AND until > now() LIMIT 1', [stableLabels(row.labels).key]);
       return {
         suppressed: suppression.rows.length > 0,
         id: incidentId,
@@ -251,7 +251,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       // Still live for intake (its repeats keep arriving); `closed` says nobody needs to act on it.
       await pool.query("UPDATE incidents SET status = 'closed', close_reason = $2, updated_at = now() WHERE id = $1", [incidentId, `dismissed: ${reason}`]);
       const labels = await pool.query<{ labels: Record<string, string> }>('SELECT labels FROM incidents WHERE id = $1', [incidentId]);
-      const match = suppressionKey(labels.rows[0]?.labels ?? {});
+      const match = stableLabels(labels.rows[0]?.labels ?? {});
       await pool.query(
         'INSERT INTO suppressions (match_key, labels, until, actor, reason, incident_id) VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000), $4, $5, $6)',
         [match.key, match.labels, options.ignoreMs, actor ?? null, reason, incidentId],

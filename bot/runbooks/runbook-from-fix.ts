@@ -1,6 +1,6 @@
 import type { Runbook } from '../../runbooks/runbook-schema.ts';
 import { templateArgs } from '../../runbooks/templates.ts';
-import { suppressionKey } from '../flow/suppression-key.ts';
+import { stableLabels } from '../../runbooks/stable-labels.ts';
 
 /**
  * A new runbook from a fix the human approved and verification confirmed: triggered by the alert name
@@ -14,7 +14,7 @@ export function runbookFromFix(
   facts: { impact?: string; risk?: 'low' | 'medium' | 'high'; reversible?: boolean },
   now = new Date(),
 ): Runbook {
-  const stable = suppressionKey(alert.common).labels;
+  const stable = stableLabels(alert.common).labels;
   delete stable.alertname;
   const scope = stable.namespace ?? stable.job ?? stable.service ?? Object.values(stable)[0];
   const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48) || 'fix';
