@@ -49,6 +49,23 @@ export function solutionsFound(incident: { id: number; title: string; diagnosis:
   };
 }
 
+/** "📝 Plan" for a `custom:` instruction: the tool calls in order; nothing runs before `approve`. */
+export function planProposed(incident: { id: number; title: string }, plan: { instruction: string; summary: string; steps: readonly { tool: string; arguments: Record<string, unknown>; why: string }[] }): QuestionRequest {
+  const steps = plan.steps.map((step, index) => `${index + 1}. ${step.tool} ${JSON.stringify(step.arguments)}\n   ${step.why}`);
+  return {
+    incidentId: incident.id,
+    kind: 'plan',
+    title: `📝 Plan for #${incident.id} ${incident.title}: ${plan.summary}`,
+    body: [`You asked: “${plan.instruction}”`, '', ...steps, '', 'Nothing runs until you approve.'].join('\n'),
+    options: [
+      { number: 1, label: 'Run this plan' },
+      { number: 2, label: 'Back to the options' },
+    ],
+    replyHint: 'Reply: approve, 2, ignore, or custom: …',
+    defaultOption: 1,
+  };
+}
+
 /** "✅ Complete" with what ran, how long the fix took to show, and before/after. */
 export function fixComplete(incident: { id: number; title: string }, fix: { action: string; tookMs: number; before: string; after: string }): OutgoingNotice {
   return {

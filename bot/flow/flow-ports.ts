@@ -8,6 +8,7 @@ import type { Pool } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import { createOptionFilter } from '../llm/admissible-options.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
+import { planFromInstruction } from '../llm/plan-from-instruction.ts';
 import { genericOptions, proposeSolutions } from '../llm/propose-solutions.ts';
 import { triageIncident } from '../llm/triage.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
@@ -77,6 +78,41 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     return { options: flowOptions, names: matched.map((runbook) => runbook.id) };
   }
 
+  /**
+   * One tool call of an answered question, at most once: the actions row is the claim. A row found
+   * started after a crash may or may not have run, so it is marked interrupted and never run again.
+   */
+  async function runStep(incidentId: number, questionId: number, step: number, call: { tool: string; arguments: Record<string, unknown> }, runbook: FlowOption['runbook']): Promise<ExecutionResult> {
+    // Steward's own decision (a promoted runbook) makes it an automatic action; anyone else's, approved.
+    const claimed = await pool.query<{ id: string }>(
+      `INSERT INTO actions (incident_id, question_id, step, tool, arguments, runbook_id, solution_id, trigger)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE((SELECT CASE WHEN actor = 'steward' THEN 'auto' ELSE 'approved' END FROM decisions WHERE question_id = $2), 'approved'))
+       ON CONFLICT (question_id, step) WHERE question_id IS NOT NULL DO NOTHING RETURNING id`,
+      [incidentId, questionId, step, call.tool, call.arguments, runbook?.id ?? null, runbook?.solutionId ?? null],
+    );
+    if (!claimed.rows[0]) {
+      const earlier = await pool.query<{ status: string; result: { output?: string } | null; error: string | null }>('SELECT status, result, error FROM actions WHERE question_id = $1 AND step = $2', [questionId, step]);
+      const row = earlier.rows[0]!;
+      if (row.status === 'succeeded') return { status: 'succeeded', output: row.result?.output ?? '' };
+      if (row.status === 'failed') return { status: 'failed', error: row.error ?? 'failed' };
+      await pool.query("UPDATE actions SET status = 'interrupted', finished_at = now() WHERE question_id = $1 AND step = $2 AND status = 'started'", [questionId, step]);
+      return { status: 'interrupted' };
+    }
+    const actionId = Number(claimed.rows[0].id);
+    const result = await options.mcp.call(call.tool, call.arguments);
+    if (result.ok) {
+      await pool.query("UPDATE actions SET status = 'succeeded', finished_at = now(), result = $2 WHERE id = $1", [actionId, { output: result.text }]);
+      return { status: 'succeeded', output: result.text };
+    }
+    await pool.query("UPDATE actions SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", [actionId, `${result.kind}: ${result.error}`]);
+    return { status: 'failed', error: result.error };
+  }
+
+  /** Keeps what a model said about the incident, for `details` and the reports. */
+  async function remember(incidentId: number, analysis: Record<string, unknown>): Promise<void> {
+    await pool.query('UPDATE incidents SET analysis = analysis || $2 WHERE id = $1', [incidentId, analysis]);
+  }
+
   async function notify(incidentId: number, notice: OutgoingNotice, key: string): Promise<void> {
     await options.outbox.enqueue({ channels: options.channels, message: notice, dedupKey: `incident:${incidentId}:${key}`, incidentId });
     options.wake();
@@ -116,12 +152,14 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       const known = await runbookOptions(snapshot.id);
       if (known) return { problem: true, reason: `Known problem: runbook ${known.names.join(', ')}.` };
       const result = await triageIncident(options.llm, { incidentId: snapshot.id, incident: snapshot.facts });
-      return result.ok ? { problem: result.triage.problem, reason: result.triage.reason } : { reason: '', degraded: result.degraded };
+      if (!result.ok) return { reason: '', degraded: result.degraded };
+      await remember(snapshot.id, { triage: { ...result.triage, model: result.alias } });
+      return { problem: result.triage.problem, reason: result.triage.reason };
     },
 
-    async propose(snapshot, instruction) {
+    async propose(snapshot) {
       const tools = options.mcp.tools();
-      const known = instruction ? undefined : await runbookOptions(snapshot.id);
+      const known = await runbookOptions(snapshot.id);
       if (known) {
         // Runbook options first, and without any model call; each is still checked against the tools and policy.
         const filter = createOptionFilter(tools, options.policy);
@@ -130,10 +168,11 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       }
       const proposal = await proposeSolutions(options.llm, createOptionFilter(tools, options.policy), {
         incidentId: snapshot.id,
-        incident: instruction ? { ...(snapshot.facts as object), ownerInstruction: instruction } : snapshot.facts,
+        incident: snapshot.facts,
         tools,
       });
       if (proposal.dropped.length > 0) options.logger.warn({ incidentId: snapshot.id, dropped: proposal.dropped }, 'model proposals dropped before anyone saw them');
+      if (!proposal.degraded) await remember(snapshot.id, { diagnosis: proposal.diagnosis, ...(proposal.dropped.length > 0 ? { dropped: proposal.dropped } : {}) });
       const flowOptions: FlowOption[] = proposal.options.map((option) =>
         option.kind === 'action'
           ? { label: option.action.label, impact: option.action.impact, risk: option.action.risk, reversible: option.action.reversible, action: { tool: option.action.tool, arguments: option.action.arguments } }
@@ -142,37 +181,46 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       return { diagnosis: proposal.diagnosis, options: flowOptions, ...(proposal.degraded ? { degraded: proposal.degraded } : {}) };
     },
 
+    async plan(snapshot, instruction) {
+      const planned = await planFromInstruction(options.llm, createOptionFilter(options.mcp.tools(), options.policy), { incidentId: snapshot.id, incident: snapshot.facts, instruction, tools: options.mcp.tools() });
+      await remember(snapshot.id, { plan: planned.ok ? { instruction, summary: planned.summary, steps: planned.steps } : { instruction, refused: planned.reason } });
+      if (!planned.ok) return planned;
+      const [first] = planned.steps;
+      const option: FlowOption = {
+        label: planned.summary,
+        steps: planned.steps,
+        // One step is an ordinary tool call: it can become a runbook like any other approved fix.
+        ...(planned.steps.length === 1 ? { action: { tool: first!.tool, arguments: first!.arguments } } : {}),
+      };
+      return { ok: true, summary: planned.summary, option };
+    },
+
     ask: (question) => options.desk.ask(question),
 
     notify,
 
     async execute(incidentId, questionId, option): Promise<ExecutionResult> {
-      const action = option.action;
-      if (!action) return { status: 'refused', reason: 'This option runs no tool.' };
-      // Policy is checked again at the last moment: whatever was answered, a redlined tool never runs.
-      const refused = createOptionFilter(options.mcp.tools(), options.policy).problemWith(action);
-      if (refused) return { status: 'refused', reason: `${action.tool} was not run: ${refused}.` };
-      const claimed = await pool.query<{ id: string }>(
-        `INSERT INTO actions (incident_id, question_id, tool, arguments, trigger) VALUES ($1, $2, $3, $4, 'approved')
-         ON CONFLICT (question_id) WHERE question_id IS NOT NULL DO NOTHING RETURNING id`,
-        [incidentId, questionId, action.tool, action.arguments],
-      );
-      if (!claimed.rows[0]) {
-        const earlier = await pool.query<{ status: string; result: { output?: string } | null; error: string | null }>('SELECT status, result, error FROM actions WHERE question_id = $1', [questionId]);
-        const row = earlier.rows[0]!;
-        if (row.status === 'succeeded') return { status: 'succeeded', output: row.result?.output ?? '' };
-        if (row.status === 'failed') return { status: 'failed', error: row.error ?? 'failed' };
-        await pool.query("UPDATE actions SET status = 'interrupted', finished_at = now() WHERE question_id = $1 AND status = 'started'", [questionId]);
-        return { status: 'interrupted' };
+      const calls = option.steps ?? (option.action ? [option.action] : []);
+      if (calls.length === 0) return { status: 'refused', reason: 'This option runs no tool.' };
+      // Policy is checked again at the last moment, for every step before the first runs: whatever
+      // was answered, a redlined tool never runs, and a plan never runs half.
+      const filter = createOptionFilter(options.mcp.tools(), options.policy);
+      for (const call of calls) {
+        const refused = filter.problemWith(call);
+        if (refused) return { status: 'refused', reason: `${call.tool} was not run: ${refused}.` };
       }
-      const actionId = Number(claimed.rows[0].id);
-      const result = await options.mcp.call(action.tool, action.arguments);
-      if (result.ok) {
-        await pool.query("UPDATE actions SET status = 'succeeded', finished_at = now(), result = $2 WHERE id = $1", [actionId, { output: result.text }]);
-        return { status: 'succeeded', output: result.text };
+      const outputs: string[] = [];
+      for (const [step, call] of calls.entries()) {
+        const result = await runStep(incidentId, questionId, step, call, option.runbook);
+        const where = calls.length > 1 ? `step ${step + 1} of ${calls.length} (${call.tool}): ` : '';
+        if (result.status === 'succeeded') {
+          outputs.push(`${where}${result.output}`);
+          continue;
+        }
+        if (result.status === 'failed') return { status: 'failed', error: `${where}${result.error}${step > 0 ? ` (steps 1–${step} ran)` : ''}` };
+        return result;
       }
-      await pool.query("UPDATE actions SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", [actionId, `${result.kind}: ${result.error}`]);
-      return { status: 'failed', error: result.error };
+      return { status: 'succeeded', output: outputs.join('\n') };
     },
 
     async autoFix(snapshot, run) {
@@ -235,7 +283,12 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
         }
         return;
       }
-      if (!succeeded || !option.action) return;
+      if (!succeeded) return;
+      if (!option.action) {
+        // A runbook solution is one tool call; a plan of several stays in the audit trail only.
+        if (option.steps) options.logger.info({ incidentId, steps: option.steps.length }, 'a plan of several steps worked; not written as a runbook');
+        return;
+      }
       const alert = await identity(incidentId);
       if (!alert) return;
       const created = await options.runbooks.create(runbookFromFix(alert, option.label, option.action, option), `Learned from incident #${incidentId}, approved in chat.`);

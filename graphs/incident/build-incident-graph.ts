@@ -1,5 +1,5 @@
 import { Annotation, END, START, StateGraph, interrupt, type BaseCheckpointSaver } from '@langchain/langgraph';
-import { fixComplete, issueDetected, nextTime, solutionsFound } from '../messages.ts';
+import { fixComplete, issueDetected, nextTime, planProposed, solutionsFound } from '../messages.ts';
 import { describeAnswer, type Answer } from '../questions.ts';
 import type { ExecutionResult, FlowOption, IncidentFlowPorts } from './ports.ts';
 
@@ -23,6 +23,9 @@ export const IncidentState = Annotation.Root({
   options: Annotation<FlowOption[]>(),
   round: Annotation<number>(),
   choiceQuestion: Annotation<number | undefined>(),
+  /** A `custom:` plan waiting for approval, and the question that shows it. */
+  plan: Annotation<FlowOption | undefined>(),
+  planQuestion: Annotation<number | undefined>(),
   chosen: Annotation<FlowOption | undefined>(),
   execution: Annotation<ExecutionResult | undefined>(),
   executedAt: Annotation<string | undefined>(),
@@ -59,6 +62,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     diagnosis: '',
     round: 0,
     choiceQuestion: undefined,
+    plan: undefined,
+    planQuestion: undefined,
     chosen: undefined,
     execution: undefined,
     executedAt: undefined,
@@ -86,7 +91,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     return { problemQuestion: await ports.ask({ ...question, body, askKey: `problem:${state.run}` }) };
   };
 
-  const awaitAnswer = (field: 'problemQuestion' | 'choiceQuestion') => (state: State): Update => {
+  const awaitAnswer = (field: 'problemQuestion' | 'choiceQuestion' | 'planQuestion') => (state: State): Update => {
     const value = interrupt<Pending, ResumeValue>({ kind: 'answer', questionId: state[field]! });
     if ('withdrawn' in value) return { outcome: value.withdrawn === 'expired' ? 'expired' : 'resolved on its own' };
     if (!('answer' in value)) return {};
@@ -95,10 +100,28 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
 
   const research = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
-    const proposal = await ports.propose(snapshot, state.instruction);
+    const proposal = await ports.propose(snapshot);
     const tried = state.chosen?.action ? JSON.stringify(state.chosen.action) : undefined;
     const options = proposal.options.filter((option) => !option.action || JSON.stringify(option.action) !== tried);
-    return { options, diagnosis: [proposal.diagnosis, proposal.degraded].filter(Boolean).join('\n\n'), instruction: undefined, auto: undefined };
+    return { options, diagnosis: [proposal.diagnosis, proposal.degraded].filter(Boolean).join('\n\n'), auto: undefined };
+  };
+
+  /** `custom:` — the owner's instruction becomes a plan; nothing runs until it is approved. */
+  const makePlan = async (state: State): Promise<Update> => {
+    const instruction = state.answer?.kind === 'custom' ? state.answer.instruction : '';
+    const snapshot = await snapshotOf(state);
+    const planned = await ports.plan(snapshot, instruction);
+    if (planned.ok) return { plan: planned.option, instruction };
+    await ports.notify(state.incidentId, { kind: 'notice', title: `❌ #${state.incidentId}: no plan for “${instruction}”`, body: `${planned.reason}. Nothing was run; the options follow.` }, `plan-refused:${state.run}:${state.round ?? 0}`);
+    return { plan: undefined, instruction: undefined };
+  };
+
+  const postPlan = async (state: State): Promise<Update> => {
+    const snapshot = await snapshotOf(state);
+    const round = (state.round ?? 0) + 1;
+    const plan = state.plan!;
+    const question = planProposed({ id: snapshot.id, title: snapshot.title }, { instruction: state.instruction ?? '', summary: plan.label, steps: plan.steps ?? [] });
+    return { round, answer: undefined, instruction: undefined, planQuestion: await ports.ask({ ...question, askKey: `plan:${state.run}:${round}` }) };
   };
 
   const postOptions = async (state: State): Promise<Update> => {
@@ -127,7 +150,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
   const execute = async (state: State): Promise<Update> => {
     const option = state.chosen!;
     const result = await ports.execute(state.incidentId, state.choiceQuestion!, option);
-    const tool = option.action?.tool ?? option.label;
+    const tool = option.steps && option.steps.length > 1 ? `the plan “${option.label}”` : (option.action?.tool ?? option.label);
     const key = `execute:${state.choiceQuestion}`; // one question, one execution: its key is unique
     if (result.status === 'succeeded') {
       await ports.startVerification(state.incidentId);
@@ -153,7 +176,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
 
   const report = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
-    const tool = state.chosen?.action ? `${state.chosen.action.tool} ${JSON.stringify(state.chosen.action.arguments)}` : (state.chosen?.label ?? '');
+    const calls = state.chosen?.steps ?? (state.chosen?.action ? [state.chosen.action] : []);
+    const tool = calls.length > 0 ? calls.map((call) => `${call.tool} ${JSON.stringify(call.arguments)}`).join('; ') : (state.chosen?.label ?? '');
     if (state.chosen) await ports.learn(state.incidentId, state.choiceQuestion!, state.chosen, state.verified === true);
     if (state.verified && state.auto === 'auto_silent') return { outcome: 'fixed' }; // shown in the report only
     if (!state.verified && state.auto && state.chosen) await ports.demote(state.incidentId, state.chosen);
@@ -184,6 +208,11 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     return { outcome: 'snoozed' };
   };
 
+  /** The options again, or research first when there are none yet (a plan asked for at the first question). */
+  function backToOptions(state: State): 'post_options' | 'research' {
+    return state.options.length > 0 ? 'post_options' : 'research';
+  }
+
   /** Where an answer leads, for both questions. */
   function afterAnswer(state: State, onYes: 'research' | 'execute'): string {
     if (state.outcome) return END;
@@ -191,7 +220,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     if (!answer) return END;
     if (answer.kind === 'ignore') return 'dismiss';
     if (answer.kind === 'snooze') return 'snooze';
-    if (answer.kind === 'custom') return 'take_instruction';
+    if (answer.kind === 'custom') return 'make_plan';
     if (onYes === 'research') return answer.option === 1 ? 'research' : answer.option === 2 ? 'dismiss' : 'snooze';
     return 'choose';
   }
@@ -200,7 +229,10 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('assess', assess)
     .addNode('post_problem', postProblem)
     .addNode('await_problem', awaitAnswer('problemQuestion'))
-    .addNode('take_instruction', (state: State): Update => ({ instruction: state.answer?.kind === 'custom' ? state.answer.instruction : undefined }))
+    .addNode('make_plan', makePlan)
+    .addNode('post_plan', postPlan)
+    .addNode('await_plan', awaitAnswer('planQuestion'))
+    .addNode('approve_plan', (state: State): Update => ({ chosen: state.plan, choiceQuestion: state.planQuestion }))
     .addNode('research', research)
     .addNode('post_options', postOptions)
     .addNode('await_choice', awaitAnswer('choiceQuestion'))
@@ -214,11 +246,18 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addEdge(START, 'assess')
     .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : 'post_problem'), ['post_problem', 'execute', END])
     .addEdge('post_problem', 'await_problem')
-    .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'take_instruction', END])
-    .addEdge('take_instruction', 'research')
+    .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'make_plan', END])
+    .addConditionalEdges('make_plan', (state: State) => (state.plan ? 'post_plan' : backToOptions(state)), ['post_plan', 'post_options', 'research'])
+    .addEdge('post_plan', 'await_plan')
+    .addConditionalEdges('await_plan', (state: State) => {
+      if (state.outcome || !state.answer) return END;
+      if (state.answer.kind === 'option') return state.answer.option === 1 ? 'approve_plan' : backToOptions(state);
+      return afterAnswer(state, 'execute');
+    }, ['approve_plan', 'post_options', 'research', 'dismiss', 'snooze', 'make_plan', END])
+    .addEdge('approve_plan', 'execute')
     .addEdge('research', 'post_options')
     .addEdge('post_options', 'await_choice')
-    .addConditionalEdges('await_choice', (state: State) => afterAnswer(state, 'execute'), ['choose', 'dismiss', 'snooze', 'take_instruction', END])
+    .addConditionalEdges('await_choice', (state: State) => afterAnswer(state, 'execute'), ['choose', 'dismiss', 'snooze', 'make_plan', END])
     .addConditionalEdges('choose', (state: State) => {
       const option = state.chosen;
       if (!option) return 'post_options';
@@ -227,7 +266,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       if (option.generic === 'investigate') return 'research';
       return 'execute';
     }, ['post_options', 'dismiss', 'snooze', 'research', 'execute'])
-    .addConditionalEdges('execute', (state: State) => (state.execution?.status === 'succeeded' ? 'await_verification' : 'post_options'), ['await_verification', 'post_options'])
+    .addConditionalEdges('execute', (state: State) => (state.execution?.status === 'succeeded' ? 'await_verification' : backToOptions(state)), ['await_verification', 'post_options', 'research'])
     .addEdge('await_verification', 'report')
     // An automatic fix that worked needs no "Next time?": it already runs on its own.
     .addConditionalEdges('report', (state: State) => (state.outcome === 'fixed' ? (state.auto ? END : 'learn') : 'research'), ['learn', 'research', END])

@@ -8,6 +8,8 @@ export interface FlowOption {
   risk?: 'low' | 'medium' | 'high';
   reversible?: boolean;
   action?: { tool: string; arguments: Record<string, unknown> };
+  /** A `custom:` plan: tool calls run in order, each claimed once. A one-step plan also sets `action`. */
+  steps?: { tool: string; arguments: Record<string, unknown>; why: string }[];
   generic?: 'investigate' | 'snooze' | 'ignore';
   /** Set when the option comes from a runbook: its track record is shown and updated. */
   runbook?: { id: string; solutionId: string; successes: number; chosen: number };
@@ -42,7 +44,9 @@ export interface IncidentFlowPorts {
   /** Records that an incident was not asked about because of an earlier "No, expected". */
   suppressed(snapshot: IncidentSnapshot): Promise<void>;
   triage(snapshot: IncidentSnapshot): Promise<{ problem?: boolean; reason: string; degraded?: string }>;
-  propose(snapshot: IncidentSnapshot, instruction?: string): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string }>;
+  propose(snapshot: IncidentSnapshot): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string }>;
+  /** Turns the owner's `custom:` instruction into a plan of allowed tool calls, shown before anything runs. */
+  plan(snapshot: IncidentSnapshot, instruction: string): Promise<{ ok: true; summary: string; option: FlowOption } | { ok: false; reason: string }>;
   /** Asks on every channel; the same `askKey` asks once. Returns the question id. */
   ask(question: QuestionRequest & { askKey: string }): Promise<number>;
   notify(incidentId: number, notice: OutgoingNotice, key: string): Promise<void>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixComplete, issueDetected, nextTime, solutionsFound } from '../../graphs/messages.ts';
+import { fixComplete, issueDetected, nextTime, planProposed, solutionsFound } from '../../graphs/messages.ts';
 import { questionMessage } from '../../graphs/questions.ts';
 import { renderMessage } from '../../graphs/render-message.ts';
 
@@ -59,5 +59,32 @@ describe('the seed design’s message shapes', () => {
     );
     const next = nextTime({ id: 14 }, 'Increase memory 1GB → 2GB');
     expect(renderMessage(asked(next), 'plain')).toContain('1. Auto (run it and tell you)\n2. Ask (ask first, as now)\n3. Investigate (look for a better fix)\n\nReply: auto, ask or investigate');
+  });
+
+  it('📝 Plan: the owner\u2019s words, the tool calls in order with why, and approve as the default', () => {
+    const plan = planProposed(
+      { id: 14, title: 'HighMemory radarr' },
+      { instruction: 'restart it and give it 2Gi', summary: 'Restart radarr-0 with more memory', steps: [{ tool: 'kubectl_patch', arguments: { name: 'radarr-0', memory: '2Gi' }, why: 'more headroom' }, { tool: 'restart_pod', arguments: { name: 'radarr-0' }, why: 'applies it' }] },
+    );
+    expect(renderMessage(asked(plan), 'plain')).toBe(
+      [
+        '📝 Plan for #14 HighMemory radarr: Restart radarr-0 with more memory',
+        '',
+        'You asked: “restart it and give it 2Gi”',
+        '',
+        '1. kubectl_patch {"name":"radarr-0","memory":"2Gi"}',
+        '   more headroom',
+        '2. restart_pod {"name":"radarr-0"}',
+        '   applies it',
+        '',
+        'Nothing runs until you approve.',
+        '',
+        '1. Run this plan',
+        '2. Back to the options',
+        '',
+        'Reply: approve, 2, ignore, or custom: …',
+      ].join('\n'),
+    );
+    expect(plan.defaultOption).toBe(1);
   });
 });
