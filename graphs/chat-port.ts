@@ -25,6 +25,8 @@ export interface OutgoingNotice {
   kind: 'notice';
   title: string;
   body: string;
+  /** Low priority: held for the next digest and sent merged with the others due then, on every platform. */
+  digest?: boolean;
 }
 
 /**

@@ -10,6 +10,12 @@ export interface IncidentNoticesOptions {
   outbox: OutboxRepository;
   channels: readonly string[];
   wake?: () => void;
+  /**
+   * Past `verbose`, low-priority notices (more alerts joining, a resolution nobody waited for, on an
+   * incident that is not critical) wait for the next digest slot of this length and go out merged.
+   * 0 sends every notice at once.
+   */
+  digestMs?: number;
 }
 
 /**
@@ -20,6 +26,14 @@ export interface IncidentNoticesOptions {
  */
 export function createIncidentNotices(options: IncidentNoticesOptions): IncidentDispatcher {
   async function notice(change: IncidentChange, title: string, body: string): Promise<void> {
+    const digestMs = options.digestMs ?? 0;
+    const critical = digestMs > 0 && (await options.db.query("SELECT 1 FROM incidents WHERE id = $1 AND labels->>'severity' IN ('critical', 'page')", [change.incidentId])).rows.length > 0;
+    if (digestMs > 0 && !critical) {
+      // Aligned slots, so that every low-priority notice of the same half hour leaves together.
+      const notBefore = new Date(Math.ceil(Date.now() / digestMs) * digestMs);
+      await options.outbox.enqueue({ channels: options.channels, message: { kind: 'notice', title, body, digest: true }, incidentId: change.incidentId, notBefore });
+      return;
+    }
     await options.outbox.enqueue({ channels: options.channels, message: { kind: 'notice', title, body }, incidentId: change.incidentId });
     options.wake?.();
   }

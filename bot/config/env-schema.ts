@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { autonomyModes } from '../../runbooks/autonomy.ts';
 
 /**
  * Every environment variable Steward reads, keyed by its own name so that a validation issue's path
@@ -62,7 +63,6 @@ const e164 = /^\+[1-9]\d{5,14}$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const signalGroup = /^group\.[A-Za-z0-9+/=_-]+$/;
 
-export const autonomyModes = ['verbose', 'learning', 'selective', 'mature'] as const;
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -92,6 +92,7 @@ export const envSchema = z.object({
   RUNBOOK_GIT: withDefault(z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true'), 'false'),
   AUTONOMY_MODE: withDefault(z.enum(autonomyModes, { message: `must be one of ${autonomyModes.join(', ')}` }), 'verbose'),
   IGNORE_DAYS: withDefault(z.coerce.number({ message: 'must be a whole number of days' }).int().min(0, { message: 'must be 0 or more' }), 7),
+  NOTICE_DIGEST: withDefault(duration, '30m'),
   SIGNAL_API_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://signal-cli-rest-api:8080')),
   SIGNAL_NUMBER: optional(z.string().regex(e164, { message: 'must be the bot account number in E.164 form, such as +4915112345678' })),
   SIGNAL_RECIPIENTS: optional(

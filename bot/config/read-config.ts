@@ -130,6 +130,7 @@ function toConfig(input: EnvInput): Config {
     verifyWindowMs: input.VERIFY_WINDOW,
     approvalTtlMs: input.APPROVAL_TTL,
     ignoreDays: input.IGNORE_DAYS,
+    noticeDigestMs: input.NOTICE_DIGEST,
     autonomyMode: input.AUTONOMY_MODE,
   };
 }

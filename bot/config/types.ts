@@ -1,6 +1,7 @@
-import type { autonomyModes, logLevels } from './env-schema.ts';
+import type { AutonomyMode } from '../../runbooks/autonomy.ts';
+import type { logLevels } from './env-schema.ts';
 
-export type AutonomyMode = (typeof autonomyModes)[number];
+export type { AutonomyMode };
 
 export type LogLevel = (typeof logLevels)[number];
 
@@ -45,6 +46,8 @@ export interface Config {
   readonly approvalTtlMs: number;
   /** "No, expected" keeps the same alert quiet for this many days. */
   readonly ignoreDays: number;
+  /** Past `verbose`, low-priority notices go out merged once per slot of this length. */
+  readonly noticeDigestMs: number;
   /** How much Steward may do alone: `verbose` asks everything; `selective` and `mature` let promoted runbooks run. */
   readonly autonomyMode: AutonomyMode;
 }

@@ -17,6 +17,7 @@ import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { SNOOZE_QUEUE, VERIFY_QUEUE } from './incident-flow.ts';
 import { stableLabels } from '../../runbooks/stable-labels.ts';
 import { promotionDue } from '../../runbooks/learning.ts';
+import { asksWhetherProblem, isStandardChange, loudness, mayRunAlone, maySuggest, radiusOf } from '../../runbooks/autonomy.ts';
 import { renderArgs } from '../../runbooks/templates.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
 import { runbookFromFix } from '../runbooks/runbook-from-fix.ts';
@@ -30,13 +31,14 @@ export interface FlowPortsOptions {
   wake: () => void;
   llm: LlmGateway;
   mcp: Pick<McpHub, 'tools' | 'call'>;
-  policy: ToolPolicy;
+  /** Redlines, and each tool's blast radius (what promotion and the autonomy modes weigh). */
+  policy: ToolPolicy & { blastRadius?: Readonly<Record<string, string>> };
   coordination: Coordination;
   verifyWindowMs: number;
   /** After "No, expected" or "ignore", the same alert is not asked about for this long. */
   ignoreMs: number;
   runbooks: RunbookStore;
-  /** Which runbooks may run without asking: only `selective` and `mature` let promoted ones. */
+  /** What Steward may do alone (runbooks/autonomy.ts): which questions it skips, which runbooks run. */
   autonomyMode: AutonomyMode;
   logger: Logger;
 }
@@ -149,12 +151,14 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
 
     async triage(snapshot) {
       // A known problem needs no model to say so.
+      const mode = options.autonomyMode;
       const known = await runbookOptions(snapshot.id);
-      if (known) return { problem: true, reason: `Known problem: runbook ${known.names.join(', ')}.` };
+      if (known) return { problem: true, reason: `Known problem: runbook ${known.names.join(', ')}.`, ask: asksWhetherProblem(mode, { known: true }) };
       const result = await triageIncident(options.llm, { incidentId: snapshot.id, incident: snapshot.facts });
-      if (!result.ok) return { reason: '', degraded: result.degraded };
+      if (!result.ok) return { reason: '', degraded: result.degraded, ask: true };
       await remember(snapshot.id, { triage: { ...result.triage, model: result.alias } });
-      return { problem: result.triage.problem, reason: result.triage.reason };
+      const ask = asksWhetherProblem(mode, { known: false, problem: result.triage.problem, confidence: result.triage.confidence });
+      return { problem: result.triage.problem, reason: result.triage.reason, ask };
     },
 
     async propose(snapshot) {
@@ -224,7 +228,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     },
 
     async autoFix(snapshot, run) {
-      if (options.autonomyMode !== 'selective' && options.autonomyMode !== 'mature') return undefined;
+      const mode = options.autonomyMode;
       const alert = await identity(snapshot.id);
       if (!alert) return undefined;
       const promoted = options.runbooks.match(alert).filter((runbook) => runbook.automation_level !== 'ask_human');
@@ -232,8 +236,11 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       const filter = createOptionFilter(tools, options.policy);
       for (const runbook of promoted) {
         const solution = [...runbook.solutions].sort((a, b) => b.success_rate - a.success_rate)[0]!;
+        const radius = radiusOf(runbook, solution, options.policy.blastRadius ?? {});
+        if (!mayRunAlone(mode, radius)) continue; // the mode does not trust this much on its own: ask
         const action = { tool: solution.action, arguments: renderArgs(solution.args, alert.labels) };
         if (filter.problemWith(action)) continue;
+        const level = loudness(mode, runbook.automation_level, isStandardChange(solution, radius));
         const option: FlowOption = {
           label: solution.description,
           ...(solution.impact ? { impact: solution.impact } : {}),
@@ -255,9 +262,9 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
           [question, { kind: 'option', option: 1, label: solution.description }, `runbook ${runbook.id}`],
         );
         if (decided.rowCount === 1) {
-          await audit.record({ actor: 'steward', channel: 'autonomy', action: 'question.answer', subject: `incident:${snapshot.id}`, outcome: `1. ${solution.description}`, details: { runbook: runbook.id, solution: solution.id, level: runbook.automation_level, mode: options.autonomyMode } });
+          await audit.record({ actor: 'steward', channel: 'autonomy', action: 'question.answer', subject: `incident:${snapshot.id}`, outcome: `1. ${solution.description}`, details: { runbook: runbook.id, solution: solution.id, level, radius, mode } });
         }
-        return { option, questionId: question, level: runbook.automation_level === 'auto_silent' ? 'auto_silent' : 'auto_notify' };
+        return { option, questionId: question, level };
       }
       return undefined;
     },
@@ -274,10 +281,12 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       if (option.runbook) {
         const runbook = await options.runbooks.recordOutcome(option.runbook.id, option.runbook.solutionId, succeeded);
         const solution = runbook?.solutions.find((candidate) => candidate.id === option.runbook!.solutionId);
-        if (runbook && solution && promotionDue(runbook, solution)) {
+        const radius = runbook && solution ? radiusOf(runbook, solution, options.policy.blastRadius ?? {}) : undefined;
+        if (runbook && solution && radius && promotionDue(runbook, solution) && maySuggest(options.autonomyMode, radius)) {
+          const when = mayRunAlone(options.autonomyMode, radius) ? 'next time' : `once AUTONOMY_MODE allows ${radius} fixes alone (it is ${options.autonomyMode})`;
           await notify(
             incidentId,
-            { kind: 'notice', title: `🎓 ${runbook.id}: ${solution.description} has worked ${solution.successes} of ${solution.human_selected} times`, body: 'It meets its promotion criteria. Reply "auto" to let it run on its own next time, or "ask" to keep being asked.' },
+            { kind: 'notice', title: `🎓 ${runbook.id}: ${solution.description} has worked ${solution.successes} of ${solution.human_selected} times`, body: `It looks standard (${radius}, ${solution.risk} risk${solution.reversible ? ', reversible' : ''}) and meets its promotion criteria. Reply "auto" to let it run on its own ${when}, or "ask" to keep being asked.` },
             `promotion:${runbook.id}:${solution.id}:${solution.human_selected}`,
           );
         }

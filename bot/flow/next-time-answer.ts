@@ -3,13 +3,14 @@ import type { Decision, DecisionListener } from '../../graphs/questions.ts';
 import type { AutonomyMode } from '../config/types.ts';
 import type { Pool } from '../db/pool.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
+import { mayRunAlone, radiusOf } from '../../runbooks/autonomy.ts';
 
 /**
  * The answer to "Next time: [Auto] [Ask] [Investigate]" after a fix that worked: Auto promotes the
  * runbook of that fix (never silently: chat hears what it means under the current mode), Ask keeps it
  * asking, Investigate leaves it as it is.
  */
-export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookStore; autonomyMode: AutonomyMode; notify: (incidentId: number, notice: OutgoingNotice) => Promise<void> }): DecisionListener {
+export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookStore; autonomyMode: AutonomyMode; blastRadius?: Readonly<Record<string, string>>; notify: (incidentId: number, notice: OutgoingNotice) => Promise<void> }): DecisionListener {
   return {
     async onDecision(decision: Decision) {
       if (decision.incidentId === undefined || decision.answer.kind !== 'option') return;
@@ -28,7 +29,11 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
       const choice = decision.answer.label.toLowerCase();
       if (choice === 'auto') {
         await options.runbooks.setAutomationLevel(runbook.id, 'auto_notify');
-        const when = options.autonomyMode === 'selective' || options.autonomyMode === 'mature' ? 'next time, and tell you afterwards' : `once AUTONOMY_MODE is selective or mature (it is ${options.autonomyMode}); until then it asks`;
+        const solution = runbook.solutions.find((candidate) => candidate.action === row.tool)!;
+        const radius = radiusOf(runbook, solution, options.blastRadius ?? {});
+        const when = mayRunAlone(options.autonomyMode, radius)
+          ? 'next time, and tell you afterwards'
+          : `once AUTONOMY_MODE lets ${radius} fixes run alone (it is ${options.autonomyMode}: see the README's autonomy modes); until then it asks`;
         await options.notify(incidentId, { kind: 'notice', title: `⬆️ Runbook ${runbook.id} is promoted`, body: `It will run on its own ${when}. If it ever fails, it goes back to asking.` });
       } else if (choice === 'ask') {
         await options.runbooks.setAutomationLevel(runbook.id, 'ask_human');

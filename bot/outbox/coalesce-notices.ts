@@ -13,8 +13,8 @@ const MERGED_LIMIT = 1_800;
 /**
  * Groups due messages, in order, for sending. On channels that coalesce, consecutive notices to the
  * same conversation become one notice (a backlog after an outage arrives as one message, not a
- * burst that trips the rate limit again). Questions and follow-ups always go alone: quotes and
- * edits need their own message.
+ * burst that trips the rate limit again); digest notices due together are merged on every channel.
+ * Questions and follow-ups always go alone: quotes and edits need their own message.
  */
 export function coalesce(due: readonly OutboxMessage[], coalesces: (channel: string) => boolean): Batch[] {
   const batches: Batch[] = [];
@@ -24,9 +24,9 @@ export function coalesce(due: readonly OutboxMessage[], coalesces: (channel: str
     const joinable =
       last !== undefined &&
       head !== undefined &&
-      coalesces(item.channel) &&
       item.message.kind === 'notice' &&
       last.message.kind === 'notice' &&
+      (coalesces(item.channel) || (item.message.digest === true && last.items.every((each) => each.message.kind === 'notice' && each.message.digest === true))) &&
       head.channel === item.channel &&
       head.conversation === item.conversation &&
       length(last.message) + length(item.message) <= MERGED_LIMIT;
@@ -38,7 +38,7 @@ export function coalesce(due: readonly OutboxMessage[], coalesces: (channel: str
     last.items.push(item);
     last.message = {
       kind: 'notice',
-      title: `${notices.length} updates`,
+      title: notices.every((notice) => notice.digest) ? `🗞 Digest: ${notices.length} low-priority updates` : `${notices.length} updates`,
       body: notices.map((notice) => (notice.body ? `${notice.title}\n${notice.body}` : notice.title)).join('\n\n'),
     };
   }

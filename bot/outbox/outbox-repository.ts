@@ -23,6 +23,8 @@ export interface EnqueueRequest {
   incidentId?: number;
   /** The question this message asks or follows up. */
   questionId?: number;
+  /** Not sent before this time (a digest's slot). */
+  notBefore?: Date;
 }
 
 /** Where a question went on one channel, once sent; `pending` while a copy is still queued. */
@@ -40,8 +42,8 @@ export function createOutboxRepository(db: Queryable) {
       const ids: number[] = [];
       for (const channel of request.channels) {
         const result = await db.query<{ id: string }>(
-          `INSERT INTO outbox (channel, conversation, kind, payload, dedup_key, incident_id, question_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+          `INSERT INTO outbox (channel, conversation, kind, payload, dedup_key, incident_id, question_id, next_attempt_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now())) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
           [
             channel,
             request.conversation ?? CONFIGURED,
@@ -50,6 +52,7 @@ export function createOutboxRepository(db: Queryable) {
             request.dedupKey ? `${request.dedupKey}:${channel}` : null,
             request.incidentId ?? null,
             request.questionId ?? null,
+            request.notBefore ?? null,
           ],
         );
         if (result.rows[0]) ids.push(Number(result.rows[0].id));

@@ -61,6 +61,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   shutdown.add('runbooks', () => Promise.resolve(runbooks.close()));
 
   const flowLogger = logger.child({ component: 'flow' });
+  const policy = readPolicy(deps.structured.policy);
   const flow = createIncidentFlow({
     pool: deps.pool,
     expireQuestions: () => chat.desk.expire(),
@@ -74,7 +75,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
       wake: chat.wake,
       llm: deps.llm,
       mcp,
-      policy: readPolicy(deps.structured.policy),
+      policy,
       coordination: deps.coordination,
       verifyWindowMs: config.verifyWindowMs,
       ignoreMs: config.ignoreDays * 86_400_000,
@@ -83,7 +84,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
       logger: flowLogger,
     }),
   });
-  const nextTime = createNextTimeAnswers({ pool: deps.pool, runbooks, autonomyMode: config.autonomyMode, notify: (incidentId, notice) => say(notice, incidentId) });
+  const nextTime = createNextTimeAnswers({ pool: deps.pool, runbooks, autonomyMode: config.autonomyMode, blastRadius: policy.blastRadius, notify: (incidentId, notice) => say(notice, incidentId) });
   await flow.recover();
   flow.startPolling();
   shutdown.add('incident flow', () => flow.stop());

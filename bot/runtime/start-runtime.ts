@@ -101,7 +101,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       terminal: options.terminal ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
     });
     const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
-    const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake });
+    const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
     const incidents = await startIncidentHandling({ config, structured, env: options.env ?? {}, pool: database.pool, coordination, logger, chat, llm, shutdown, notices });
     flowListener.target = incidents.listener;
     const logged = createLoggingDispatcher(logger, metrics);

@@ -16,6 +16,8 @@ export const IncidentState = Annotation.Root({
   /** Which run of this incident's thread (a reopened or snoozed incident runs again): keys its questions. */
   run: Annotation<number>(),
   verdict: Annotation<string | undefined>(),
+  /** False when the autonomy mode skips "Is this a problem?" (a known pattern, or a confident triage). */
+  askProblem: Annotation<boolean | undefined>(),
   problemQuestion: Annotation<number | undefined>(),
   answer: Annotation<(Answer & { actor: string }) | undefined>(),
   instruction: Annotation<string | undefined>(),
@@ -40,8 +42,10 @@ type State = typeof IncidentState.State;
 type Update = typeof IncidentState.Update;
 
 /**
- * One incident, from alert to verified fix (../README.md): assess → ask whether it is a problem →
- * research → post the options → wait for a choice → execute → verify → report → ask "Next time?".
+ * One incident, from alert to verified fix (../README.md): assess → ask whether it is a problem
+ * (unless the autonomy mode skips it, or a promoted runbook runs at once) → research → post the
+ * options → wait for a choice → execute → verify → report → ask "Next time?". `custom:` at either
+ * question makes a plan → posts it → waits for its approval → executes it like a chosen option.
  * Every message is posted in a node of its own before the node that waits (`interrupt()` re-runs
  * its node on resume), and every post is keyed so that a re-run after a crash posts nothing twice.
  */
@@ -55,6 +59,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
   /** A new run (a reopened or snoozed incident) starts clean: nothing of the last run's answers counts. */
   const freshRun: Update = {
     verdict: undefined,
+    askProblem: undefined,
     problemQuestion: undefined,
     answer: undefined,
     instruction: undefined,
@@ -81,7 +86,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const auto = await ports.autoFix(snapshot, state.run);
     if (auto) return { ...freshRun, before: snapshot.alertLines.join('\n'), options: [auto.option], chosen: auto.option, choiceQuestion: auto.questionId, auto: auto.level };
     const triage = await ports.triage(snapshot);
-    return { ...freshRun, verdict: triage.degraded ? undefined : triage.reason, before: snapshot.alertLines.join('\n') };
+    return { ...freshRun, verdict: triage.degraded ? undefined : triage.reason, askProblem: triage.ask, before: snapshot.alertLines.join('\n') };
   };
 
   const postProblem = async (state: State): Promise<Update> => {
@@ -103,7 +108,9 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const proposal = await ports.propose(snapshot);
     const tried = state.chosen?.action ? JSON.stringify(state.chosen.action) : undefined;
     const options = proposal.options.filter((option) => !option.action || JSON.stringify(option.action) !== tried);
-    return { options, diagnosis: [proposal.diagnosis, proposal.degraded].filter(Boolean).join('\n\n'), auto: undefined };
+    // Nobody was asked whether it is a problem: the options say why Steward thinks it is one.
+    const why = state.askProblem === false && state.verdict && !options.some((option) => option.runbook) ? `🤖 ${state.verdict}` : undefined;
+    return { options, diagnosis: [why, proposal.diagnosis, proposal.degraded].filter(Boolean).join('\n\n'), auto: undefined };
   };
 
   /** `custom:` — the owner's instruction becomes a plan; nothing runs until it is approved. */
@@ -244,7 +251,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('dismiss', dismiss)
     .addNode('snooze', snooze)
     .addEdge(START, 'assess')
-    .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : 'post_problem'), ['post_problem', 'execute', END])
+    .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : state.askProblem === false ? 'research' : 'post_problem'), ['post_problem', 'research', 'execute', END])
     .addEdge('post_problem', 'await_problem')
     .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'make_plan', END])
     .addConditionalEdges('make_plan', (state: State) => (state.plan ? 'post_plan' : backToOptions(state)), ['post_plan', 'post_options', 'research'])

@@ -43,7 +43,8 @@ export interface IncidentFlowPorts {
   snapshot(incidentId: number): Promise<IncidentSnapshot | undefined>;
   /** Records that an incident was not asked about because of an earlier "No, expected". */
   suppressed(snapshot: IncidentSnapshot): Promise<void>;
-  triage(snapshot: IncidentSnapshot): Promise<{ problem?: boolean; reason: string; degraded?: string }>;
+  /** The first look; `ask` says whether the human is asked "Is this a problem?" (the autonomy mode decides). */
+  triage(snapshot: IncidentSnapshot): Promise<{ problem?: boolean; reason: string; degraded?: string; ask: boolean }>;
   propose(snapshot: IncidentSnapshot): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string }>;
   /** Turns the owner's `custom:` instruction into a plan of allowed tool calls, shown before anything runs. */
   plan(snapshot: IncidentSnapshot, instruction: string): Promise<{ ok: true; summary: string; option: FlowOption } | { ok: false; reason: string }>;

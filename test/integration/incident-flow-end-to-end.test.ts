@@ -141,7 +141,7 @@ describe('the incident flow end to end', () => {
     await until('next time asked', () => shell.printed().includes('Reply: auto, ask or investigate'), 15_000);
     shell.type('auto');
     await until('the promotion said', () => shell.printed().includes('⬆️ Runbook kubepodcrashlooping-payments is promoted'), 15_000);
-    expect(shell.printed()).toContain('once AUTONOMY_MODE is selective or mature (it is verbose)');
+    expect(shell.printed()).toContain('once AUTONOMY_MODE lets single_pod fixes run alone (it is verbose');
     expect(readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8')).toContain('automation_level: auto_notify');
   });
 });

@@ -32,7 +32,6 @@ const proposal = JSON.stringify({
   diagnosis: 'radarr-0 leaks memory.',
   options: [{ label: 'Restart radarr-0', tool: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'media' }, impact: '30s downtime', risk: 'low', reversible: true }],
 });
-const triage = JSON.stringify({ problem: true, severity: 'warning', reason: 'memory grows without bound', confidence: 0.8 });
 
 /**
  * The flow's guarantees, in process with real PostgreSQL: one execution per answered question
@@ -45,9 +44,10 @@ describe('the incident flow: exactly once, and after crashes', () => {
   let desk: QuestionDesk;
   let toolCalls: { tool: string; args: Record<string, unknown> }[];
   let toolBehaviour: () => Promise<ToolCallResult>;
-  const policy = { redlines: [] as string[] };
-  /** What the model answers to a `custom:` instruction. */
+  const policy = { redlines: [] as string[], blastRadius: {} as Record<string, string> };
+  /** What the model answers to a `custom:` instruction, and to triage. */
   let planAnswer: unknown;
+  let triageAnswer: unknown;
 
   const runbooks = createRunbookStore({ dir: mkdtempSync(path.join(os.tmpdir(), 'steward-flow-runbooks-')), logger: silentLogger() });
 
@@ -56,7 +56,7 @@ describe('the incident flow: exactly once, and after crashes', () => {
     await runbooks.load();
     litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: (request) => {
       const format = JSON.stringify(request.responseFormat);
-      return format.includes('severity') ? triage : format.includes('steps') ? JSON.stringify(planAnswer) : proposal;
+      return format.includes('severity') ? JSON.stringify(triageAnswer) : format.includes('steps') ? JSON.stringify(planAnswer) : proposal;
     } });
   });
   afterAll(async () => {
@@ -68,6 +68,8 @@ describe('the incident flow: exactly once, and after crashes', () => {
     toolBehaviour = () => Promise.resolve({ ok: true, text: 'pod "radarr-0" deleted' });
     policy.redlines.length = 0;
     policy.redlines.push('delete_*');
+    policy.blastRadius = {};
+    triageAnswer = { problem: true, severity: 'warning', reason: 'memory grows without bound', confidence: 0.8 };
     planAnswer = { summary: 'Restart radarr-0, then run it twice', steps: [] };
     desk = createQuestionDesk({ pool: database.pool, channels: ['shell'] });
   });
@@ -292,15 +294,15 @@ describe('the incident flow: exactly once, and after crashes', () => {
     ]);
     expect((await openQuestion(alone))!.kind).toBe('solution');
 
-    // Demoted, it asks next time even in selective mode.
+    // Demoted, it asks next time even in selective mode (with the options at once: a known pattern).
     const next = await incident(labels);
     await selective.start(next);
-    expect((await openQuestion(next))!.kind).toBe('problem');
+    expect((await openQuestion(next))!.kind).toBe('solution');
     expect(toolCalls).toHaveLength(1);
   });
 
-  it('proposes promotion in chat after five approved fixes that worked, and not before', async () => {
-    const ports = portsFor();
+  it('proposes promotion in chat after five approved fixes that worked, and not before; never in verbose mode', async () => {
+    const ports = portsFor(undefined, undefined, 'learning');
     await runbooks.create(
       runbookSchema.parse({ id: 'learning-series', created: '2026-11-23', trigger: { alertname: 'HighMemory', labels: { namespace: 'series' } }, solutions: [{ id: 'restart', description: 'Restart radarr-0', action: 'restart_pod', args: {} }] }),
       'for the series',
@@ -315,6 +317,10 @@ describe('the incident flow: exactly once, and after crashes', () => {
     await ports.learn(incidentId, 900_005, option, true);
     expect((await proposals()).map((row) => row.payload.title)).toEqual(['🎓 learning-series: Restart radarr-0 has worked 5 of 5 times']);
     expect(runbooks.get('learning-series')!.automation_level).toBe('ask_human'); // proposed, never silently promoted
+
+    // verbose: everything keeps asking, so nothing is suggested either.
+    await portsFor(undefined, undefined, 'verbose').learn(incidentId, 900_006, option, true);
+    expect(await proposals()).toHaveLength(1);
   });
 
   it('asks again after a snooze, even across a restart', async () => {
@@ -431,5 +437,99 @@ describe('the incident flow: exactly once, and after crashes', () => {
       { step: 1, status: 'interrupted' },
     ]);
     expect((await openQuestion(incidentId))!.kind).toBe('solution');
+  });
+
+  describe('the autonomy modes on the same alerts', () => {
+    const modes = ['verbose', 'learning', 'selective', 'mature'] as const;
+    type Seen = { question?: string; tools: string[]; notices: string[]; trigger?: string; diagnosis?: string };
+
+    beforeAll(async () => {
+      // A standard change (one pod, low risk, reversible) and a node-wide fix, both promoted after 5 of 5.
+      const promoted = (id: string, namespace: string, radius: string) =>
+        runbookSchema.parse({
+          id,
+          created: '2026-11-23',
+          trigger: { alertname: 'HighMemory', labels: { namespace } },
+          solutions: [{ id: 'restart', description: `Restart for ${id}`, action: 'restart_pod', args: { name: 'radarr-0', namespace: 'media' }, risk: 'low', reversible: true, human_selected: 5, successes: 5, success_rate: 1 }],
+          automation_level: 'auto_notify',
+          promotion_criteria: { blast_radius: radius },
+        });
+      await runbooks.create(promoted('modes-standard', 'modes-standard', 'single_pod'), 'for the modes');
+      await runbooks.create(promoted('modes-node', 'modes-node', 'node'), 'for the modes');
+    });
+
+    /** One incident of `labels` under `mode`: what was asked, what ran, and what chat was told. */
+    async function under(mode: (typeof modes)[number], labels: Record<string, string>): Promise<Seen> {
+      toolCalls = [];
+      const flow = replica(60_000, mode);
+      const id = await incident(labels);
+      await flow.start(id);
+      const question = await openQuestion(id);
+      const prompt = question ? (await database.pool.query<{ prompt: string }>('SELECT prompt FROM questions WHERE id = $1', [question.id])).rows[0]!.prompt : undefined;
+      const notices = await database.pool.query<{ payload: { title: string } }>("SELECT payload FROM outbox WHERE incident_id = $1 AND kind = 'notice' ORDER BY id", [id]);
+      const action = await database.pool.query<{ trigger: string }>('SELECT trigger FROM actions WHERE incident_id = $1', [id]);
+      return {
+        ...(question ? { question: question.kind } : {}),
+        ...(prompt !== undefined ? { diagnosis: prompt } : {}),
+        tools: toolCalls.map((call) => call.tool),
+        notices: notices.rows.map((row) => row.payload.title.replace(`#${id}`, '#N')),
+        ...(action.rows[0] ? { trigger: action.rows[0].trigger } : {}),
+      };
+    }
+
+    it('a standard change: verbose asks, learning offers it, selective runs it and tells, mature runs it silently', async () => {
+      const seen: Record<string, Seen> = {};
+      for (const mode of modes) seen[mode] = await under(mode, { alertname: 'HighMemory', namespace: 'modes-standard' });
+      expect(seen.verbose).toMatchObject({ question: 'problem', tools: [], notices: [] });
+      expect(seen.learning).toMatchObject({ question: 'solution', tools: [], notices: [] });
+      expect(seen.learning!.diagnosis).toContain('Known problem (runbook modes-standard)');
+      expect(seen.selective).toEqual({ tools: ['restart_pod'], notices: ['⚙️ #N: ran restart_pod on its own (runbook modes-standard)'], trigger: 'auto' });
+      expect(seen.mature).toEqual({ tools: ['restart_pod'], notices: [], trigger: 'auto' });
+    });
+
+    it('a node-wide fix runs alone only in mature mode, and then with a notice at once', async () => {
+      const seen: Record<string, Seen> = {};
+      for (const mode of modes) seen[mode] = await under(mode, { alertname: 'HighMemory', namespace: 'modes-node' });
+      expect(seen.verbose).toMatchObject({ question: 'problem', tools: [] });
+      expect(seen.learning).toMatchObject({ question: 'solution', tools: [] });
+      expect(seen.selective).toMatchObject({ question: 'solution', tools: [] });
+      expect(seen.mature).toEqual({ tools: ['restart_pod'], notices: ['⚙️ #N: ran restart_pod on its own (runbook modes-node)'], trigger: 'auto' });
+    });
+
+    it('the owner\u2019s policy.blast_radius for a tool outweighs what the runbook declares', async () => {
+      policy.blastRadius = { restart_pod: 'cluster' };
+      const mature = await under('mature', { alertname: 'HighMemory', namespace: 'modes-standard' });
+      expect(mature).toMatchObject({ question: 'solution', tools: [] });
+    });
+
+    it('a new pattern: verbose asks; the other modes skip the question only when triage is confident', async () => {
+      const confident: Record<string, Seen> = {};
+      for (const mode of modes) confident[mode] = await under(mode, { alertname: 'HighMemory', namespace: `new-${mode}` });
+      expect(confident.verbose).toMatchObject({ question: 'problem', tools: [] });
+      for (const mode of ['learning', 'selective', 'mature'] as const) {
+        expect(confident[mode]).toMatchObject({ question: 'solution', tools: [] });
+        expect(confident[mode]!.diagnosis).toContain('🤖 memory grows without bound');
+      }
+      triageAnswer = { problem: true, severity: 'warning', reason: 'might be the nightly import', confidence: 0.5 };
+      expect(await under('mature', { alertname: 'HighMemory', namespace: 'new-doubtful' })).toMatchObject({ question: 'problem', tools: [] });
+      triageAnswer = { problem: false, severity: 'info', reason: 'expected during backups', confidence: 0.95 };
+      expect(await under('mature', { alertname: 'HighMemory', namespace: 'new-harmless' })).toMatchObject({ question: 'problem', tools: [] });
+    });
+
+    it('an auto_silent runbook: mature runs it without a word, selective still tells', async () => {
+      await runbooks.create(
+        runbookSchema.parse({
+          id: 'modes-silent',
+          created: '2026-11-23',
+          trigger: { alertname: 'HighMemory', labels: { namespace: 'modes-silent' } },
+          solutions: [{ id: 'scale', description: 'Scale radarr', action: 'scale_deployment', args: { name: 'radarr', replicas: 2 }, risk: 'medium', reversible: true, human_selected: 6, successes: 6, success_rate: 1 }],
+          automation_level: 'auto_silent',
+          promotion_criteria: { blast_radius: 'namespace' },
+        }),
+        'silent',
+      );
+      expect(await under('mature', { alertname: 'HighMemory', namespace: 'modes-silent' })).toEqual({ tools: ['scale_deployment'], notices: [], trigger: 'auto' });
+      expect(await under('selective', { alertname: 'HighMemory', namespace: 'modes-silent' })).toEqual({ tools: ['scale_deployment'], notices: ['⚙️ #N: ran scale_deployment on its own (runbook modes-silent)'], trigger: 'auto' });
+    });
   });
 });

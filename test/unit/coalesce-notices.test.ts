@@ -23,6 +23,14 @@ describe('coalescing a backlog of notices', () => {
     expect(coalesce(due, signalOnly).map((batch) => batch.items.length)).toEqual([1, 1, 2]);
   });
 
+  it('merges digest notices due together on every channel, and only with each other', () => {
+    const digest = (title: string): OutgoingMessage => ({ kind: 'notice', title, body: '', digest: true });
+    const due = [row('mattermost', digest('🔔 #3: 1 more alert')), row('mattermost', digest('✅ #2 resolved')), row('mattermost', notice('⚙️ #4: ran restart_pod')), row('mattermost', digest('✅ #5 resolved'))];
+    const batches = coalesce(due, signalOnly);
+    expect(batches.map((batch) => batch.items.length)).toEqual([2, 1, 1]);
+    expect(batches[0]!.message).toMatchObject({ title: '🗞 Digest: 2 low-priority updates', body: '🔔 #3: 1 more alert\n\n✅ #2 resolved' });
+  });
+
   it('keeps conversations and channels apart, and leaves channels that do not coalesce alone', () => {
     const due = [row('signal', notice('a')), row('signal', notice('b'), 'group.abc'), row('mattermost', notice('c')), row('mattermost', notice('d'))];
     expect(coalesce(due, signalOnly).map((batch) => batch.items.length)).toEqual([1, 1, 1, 1]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asksWhetherProblem, isStandardChange, loudness, mayRunAlone, maySuggest, radiusOf } from '../../runbooks/autonomy.ts';
 import { promotionDue, recordOutcome } from '../../runbooks/learning.ts';
 import { matchRunbooks } from '../../runbooks/match-runbooks.ts';
 import { runbookSchema, type Runbook } from '../../runbooks/runbook-schema.ts';
@@ -36,6 +37,44 @@ describe('runbooks, the pure parts', () => {
     expect(failed).toMatchObject({ human_selected: 6, successes: 5, failures: 1, success_rate: 0.833 });
     expect(promotionDue(current, failed)).toBe(false);
     expect(promotionDue({ ...current, automation_level: 'auto_notify' }, current.solutions[0]!)).toBe(false);
+  });
+
+  it('lets each autonomy mode run and suggest up to its own blast radius, never cluster-wide', () => {
+    const table = (['verbose', 'learning', 'selective', 'mature'] as const).map((mode) => [
+      mode,
+      (['single_pod', 'namespace', 'node', 'cluster'] as const).filter((radius) => mayRunAlone(mode, radius)).join(' ') || '-',
+      (['single_pod', 'namespace', 'node', 'cluster'] as const).filter((radius) => maySuggest(mode, radius)).join(' ') || '-',
+    ]);
+    expect(table).toEqual([
+      ['verbose', '-', '-'],
+      ['learning', '-', 'single_pod namespace'],
+      ['selective', 'single_pod namespace', 'single_pod namespace'],
+      ['mature', 'single_pod namespace node', 'single_pod namespace node'],
+    ]);
+  });
+
+  it('takes the radius from the owner\u2019s policy first, and calls low-risk, reversible single-pod fixes standard', () => {
+    const book = runbookSchema.parse({ id: 'r', created: '2025-12-21', trigger: { alertname: 'A' }, solutions: [{ id: 's', description: 'd', action: 'k8s.restart_pod', args: {}, risk: 'low', reversible: true }] });
+    const solution = book.solutions[0]!;
+    expect(radiusOf(book, solution, {})).toBe('single_pod');
+    expect(radiusOf(book, solution, { restart_pod: 'node' })).toBe('node');
+    expect(radiusOf(book, solution, { 'k8s.restart_pod': 'namespace', restart_pod: 'node' })).toBe('namespace');
+    expect(radiusOf(book, solution, { 'k8s.restart_pod': 'everything' })).toBe('single_pod');
+    expect(isStandardChange(solution, 'single_pod')).toBe(true);
+    expect(isStandardChange(solution, 'namespace')).toBe(false);
+    expect(isStandardChange({ ...solution, reversible: false }, 'single_pod')).toBe(false);
+    expect(loudness('mature', 'auto_notify', true)).toBe('auto_silent');
+    expect(loudness('mature', 'auto_notify', false)).toBe('auto_notify');
+    expect(loudness('selective', 'auto_silent', true)).toBe('auto_notify');
+  });
+
+  it('asks "Is this a problem?" always in verbose, otherwise only for new patterns triage doubts', () => {
+    expect(asksWhetherProblem('verbose', { known: true })).toBe(true);
+    expect(asksWhetherProblem('learning', { known: true })).toBe(false);
+    expect(asksWhetherProblem('selective', { known: false, problem: true, confidence: 0.8 })).toBe(false);
+    expect(asksWhetherProblem('selective', { known: false, problem: true, confidence: 0.79 })).toBe(true);
+    expect(asksWhetherProblem('mature', { known: false, problem: false, confidence: 1 })).toBe(true);
+    expect(asksWhetherProblem('mature', { known: false })).toBe(true);
   });
 
   it('refuses a label pattern that is not a regular expression', () => {
