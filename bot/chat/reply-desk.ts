@@ -6,6 +6,7 @@ import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { answerFor, isAnswer } from './answer-for.ts';
 import { incidentDetails } from './incident-details.ts';
 import type { QuestionDesk } from './question-desk.ts';
+import type { ChatCommands } from './chat-commands.ts';
 import { statusReport } from './status-report.ts';
 
 export interface ReplyDeskOptions {
@@ -13,6 +14,8 @@ export interface ReplyDeskOptions {
   desk: QuestionDesk;
   outbox: OutboxRepository;
   listener: DecisionListener;
+  /** `status` and `weekly`; without them `status` reads the database alone. */
+  commands?: ChatCommands;
   /** Platforms that handle Renovate pull requests and reports are later features; until then they say so. */
   unavailable?: Partial<Record<'pull-request' | 'weekly', string>>;
   wake?: () => void;
@@ -82,11 +85,16 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
         case 'details':
           return details(reply.incident, context);
         case 'status': {
-          const report = await statusReport(options.db);
+          const report = options.commands ? await options.commands.status() : await statusReport(options.db);
           return say(context, report.title, report.body);
         }
-        case 'pull-request':
         case 'weekly':
+          if (options.commands?.weekly) {
+            const report = await options.commands.weekly();
+            return say(context, report.title, report.body);
+          }
+          return say(context, 'Not available', options.unavailable?.weekly ?? 'This command is not available in this version of Steward.');
+        case 'pull-request':
           return say(context, 'Not available', options.unavailable?.[reply.kind] ?? 'This command is not available in this version of Steward.');
         default:
           return undefined; // help and unknown text are answered by the inbound router

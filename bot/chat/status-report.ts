@@ -1,10 +1,18 @@
 import type { Queryable } from '../db/pool.ts';
 
+/** What `status` shows beyond the database: timers, quotas and the mode. */
+export interface StatusExtras {
+  /** Snoozed incidents and when they wake (the flow's durable timer queue). */
+  snoozed?: readonly { member: string; dueAt: Date }[];
+  quota?: readonly { alias: string; day: number; week: number; limit: { daily: number; weekly: number } }[];
+  autonomyMode?: string;
+}
+
 /**
- * `status`: what waits for the human and what is stuck, from the database. Read-only and cheap, so
- * it can be asked any time from any channel.
+ * `status`: what waits for the human and what is stuck. Read-only and cheap, so it can be asked any
+ * time from any channel.
  */
-export async function statusReport(db: Queryable, now = new Date()): Promise<{ title: string; body: string }> {
+export async function statusReport(db: Queryable, extras: StatusExtras = {}, now = new Date()): Promise<{ title: string; body: string }> {
   const questions = await db.query<{ id: string; incident_id: string | null; title: string; created_at: Date }>(
     "SELECT id, incident_id, title, created_at FROM questions WHERE status = 'open' ORDER BY created_at LIMIT 20",
   );
@@ -24,6 +32,10 @@ export async function statusReport(db: Queryable, now = new Date()): Promise<{ t
     const target = question.incident_id ? `#${question.incident_id}` : `question ${question.id}`;
     lines.push(`• ${target} ${question.title} (${age(now.getTime() - question.created_at.getTime())} ago)`);
   }
+  if (extras.snoozed && extras.snoozed.length > 0) {
+    lines.push(`Snoozed (${extras.snoozed.length}):`);
+    for (const item of extras.snoozed) lines.push(`• #${item.member} wakes in ${age(item.dueAt.getTime() - now.getTime())} (${item.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`);
+  }
   if (running.rows.length > 0) {
     lines.push(`Running actions (${running.rows.length}):`);
     for (const action of running.rows) lines.push(`• ${action.tool}${action.incident_id ? ` for #${action.incident_id}` : ''}, started ${age(now.getTime() - action.started_at.getTime())} ago`);
@@ -31,6 +43,8 @@ export async function statusReport(db: Queryable, now = new Date()): Promise<{ t
   for (const channel of outbox.rows) {
     lines.push(`Outbox ${channel.channel}: ${channel.pending} waiting${Number(channel.failed) > 0 ? `, ${channel.failed} failed today` : ''}`);
   }
+  for (const use of extras.quota ?? []) lines.push(`LLM ${use.alias}: ${use.day}/${use.limit.daily} today, ${use.week}/${use.limit.weekly} this week`);
+  if (extras.autonomyMode) lines.push(`Autonomy mode: ${extras.autonomyMode}`);
   return { title: '📊 Status', body: lines.join('\n') };
 }
 

@@ -104,6 +104,9 @@ export function createLlmGateway(options: LlmGatewayOptions) {
   }
 
   return {
+    /** Calls used per limited alias against its quota, for `status` and the reports. */
+    quotaUsage: () => options.quota.usage(),
+
     async ask<T = string>(request: LlmRequest<T>): Promise<LlmAnswer<T>> {
       const dataBlock = request.data === undefined ? '' : `<data>\n${typeof request.data === 'string' ? request.data : JSON.stringify(request.data, null, 2)}\n</data>\n\n`;
       const system = `${request.instructions}\n\n${DATA_RULE}`;

@@ -15,6 +15,7 @@ import { createOutboxRepository, type OutboxRepository } from '../outbox/outbox-
 import { createOutboxWorker } from '../outbox/outbox-worker.ts';
 import { createStuckChannelWatch } from '../outbox/stuck-channel-watch.ts';
 import type { Shutdown } from './shutdown.ts';
+import type { ChatCommands } from '../chat/chat-commands.ts';
 
 export interface ChatTerminal {
   input: NodeJS.ReadableStream;
@@ -30,6 +31,8 @@ export interface ChatDeps {
   metrics: Metrics;
   shutdown: Shutdown;
   listener: DecisionListener;
+  /** Filled in by the runtime once the models and reports exist. */
+  commands?: ChatCommands;
   /** The shell channel's terminal, used when no chat platform is configured. */
   terminal: ChatTerminal;
 }
@@ -71,6 +74,7 @@ export function createChat(deps: ChatDeps): Chat {
       desk,
       outbox,
       listener: deps.listener,
+      ...(deps.commands ? { commands: deps.commands } : {}),
       wake,
       unavailable: { 'pull-request': 'Renovate pull requests are not handled by this version of Steward yet.', weekly: 'The weekly report is not available in this version of Steward yet.' },
     }),

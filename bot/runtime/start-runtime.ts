@@ -22,6 +22,9 @@ import type { LlmGateway } from '../llm/gateway.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
 import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
+import type { ChatCommands } from '../chat/chat-commands.ts';
+import { statusReport } from '../chat/status-report.ts';
+import { SNOOZE_QUEUE } from '../flow/incident-flow.ts';
 
 export interface Runtime {
   config: Config;
@@ -90,6 +93,8 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     const listener: DecisionListener = options.listener ?? {
       onDecision: (decision) => (flowListener.target ?? createLoggingDecisionListener(logger)).onDecision(decision),
     };
+    // `status` and `weekly` know more once the models and reports exist; chat asks through this.
+    const commands: ChatCommands = { status: () => statusReport(database.pool, { autonomyMode: config.autonomyMode }) };
     const chat = createChat({
       config,
       pool: database.pool,
@@ -98,9 +103,12 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       metrics,
       shutdown,
       listener,
+      commands,
       terminal: options.terminal ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
     });
     const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
+    commands.status = async () =>
+      statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
     const incidents = await startIncidentHandling({ config, structured, env: options.env ?? {}, pool: database.pool, coordination, logger, chat, llm, shutdown, notices });
     flowListener.target = incidents.listener;
@@ -149,6 +157,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
               listener,
               isApprover: chat.isApprover,
               audit: createAuditLog(database.pool),
+              status: () => commands.status(),
             },
           }
         : {}),

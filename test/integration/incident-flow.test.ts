@@ -6,9 +6,10 @@ import { createRunbookStore } from '../../bot/runbooks/runbook-store.ts';
 import { runbookSchema } from '../../runbooks/runbook-schema.ts';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
 import { incidentDetails } from '../../bot/chat/incident-details.ts';
+import { statusReport } from '../../bot/chat/status-report.ts';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createFlowPorts } from '../../bot/flow/flow-ports.ts';
-import { createIncidentFlow, type IncidentFlow } from '../../bot/flow/incident-flow.ts';
+import { createIncidentFlow, SNOOZE_QUEUE, type IncidentFlow } from '../../bot/flow/incident-flow.ts';
 import { createLlmGateway } from '../../bot/llm/gateway.ts';
 import { createQuota } from '../../bot/llm/quota.ts';
 import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
@@ -330,6 +331,11 @@ describe('the incident flow: exactly once, and after crashes', () => {
     await answer(flow, incidentId, { kind: 'snooze', durationMs: 150 });
     expect(await flow.runState(incidentId)).toMatchObject({ next: [], outcome: 'snoozed', run: 1 });
     expect(await openQuestion(incidentId)).toBeUndefined();
+    // `status` shows it with its wake-up time, from the same durable timer.
+    const snoozed = await createPostgresCoordination(database.pool).listScheduled(SNOOZE_QUEUE);
+    const status = await statusReport(database.pool, { snoozed, autonomyMode: 'verbose', quota: [{ alias: 'claude-sonnet', day: 3, week: 12, limit: { daily: 20, weekly: 100 } }] });
+    expect(status.body).toMatch(new RegExp(`Snoozed \\(\\d+\\):[\\s\\S]*• #${incidentId} wakes in 0m \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)`));
+    expect(status.body).toContain('LLM claude-sonnet: 3/20 today, 12/100 this week\nAutonomy mode: verbose');
 
     const restarted = replica();
     await new Promise((resolve) => setTimeout(resolve, 200));

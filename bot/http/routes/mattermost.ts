@@ -24,6 +24,8 @@ export interface MattermostRouteDeps {
   listener: DecisionListener;
   isApprover: ApproverCheck;
   audit: AuditLog;
+  /** `status` as the chat commands answer it (snoozes, quota, mode); the database alone without it. */
+  status?: () => Promise<{ title: string; body: string }>;
   now?: () => number;
 }
 
@@ -90,7 +92,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       }
       const reply = parseReply(command.text);
       if (reply.kind === 'status') {
-        const report = await statusReport(deps.db);
+        const report = deps.status ? await deps.status() : await statusReport(deps.db);
         return ephemeral(`**${report.title}**\n${report.body}`);
       }
       if (reply.kind === 'help' || reply.kind === 'unknown') return ephemeral(helpText().replace(/^Reply with:/, 'Use /steward with:'));
