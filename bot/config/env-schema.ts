@@ -93,6 +93,9 @@ export const envSchema = z.object({
   AUTONOMY_MODE: withDefault(z.enum(autonomyModes, { message: `must be one of ${autonomyModes.join(', ')}` }), 'verbose'),
   IGNORE_DAYS: withDefault(z.coerce.number({ message: 'must be a whole number of days' }).int().min(0, { message: 'must be 0 or more' }), 7),
   NOTICE_DIGEST: withDefault(duration, '30m'),
+  WEEKLY_REPORT_CRON: withDefault(z.string().min(1), '0 9 * * 1'),
+  DAILY_SUMMARY_CRON: withDefault(z.string().min(1), '0 9 * * *'),
+  TZ: optional(z.string().min(1)),
   SIGNAL_API_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://signal-cli-rest-api:8080')),
   SIGNAL_NUMBER: optional(z.string().regex(e164, { message: 'must be the bot account number in E.164 form, such as +4915112345678' })),
   SIGNAL_RECIPIENTS: optional(

@@ -131,6 +131,9 @@ function toConfig(input: EnvInput): Config {
     approvalTtlMs: input.APPROVAL_TTL,
     ignoreDays: input.IGNORE_DAYS,
     noticeDigestMs: input.NOTICE_DIGEST,
+    weeklyReportCron: input.WEEKLY_REPORT_CRON,
+    dailySummaryCron: input.DAILY_SUMMARY_CRON,
+    timezone: input.TZ,
     autonomyMode: input.AUTONOMY_MODE,
   };
 }

@@ -48,6 +48,11 @@ export interface Config {
   readonly ignoreDays: number;
   /** Past `verbose`, low-priority notices go out merged once per slot of this length. */
   readonly noticeDigestMs: number;
+  /** When the weekly report goes out (cron, in `timezone`); the daily summary too, in verbose mode. */
+  readonly weeklyReportCron: string;
+  readonly dailySummaryCron: string;
+  /** TZ: the zone report and schedule crons are read in; unset means the process's own. */
+  readonly timezone: string | undefined;
   /** How much Steward may do alone: `verbose` asks everything; `selective` and `mature` let promoted runbooks run. */
   readonly autonomyMode: AutonomyMode;
 }

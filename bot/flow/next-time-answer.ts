@@ -2,6 +2,7 @@ import type { OutgoingNotice } from '../../graphs/chat-port.ts';
 import type { Decision, DecisionListener } from '../../graphs/questions.ts';
 import type { AutonomyMode } from '../config/types.ts';
 import type { Pool } from '../db/pool.ts';
+import { createAuditLog } from '../db/repositories/audit-log.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
 import { mayRunAlone, radiusOf } from '../../runbooks/autonomy.ts';
 
@@ -29,6 +30,7 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
       const choice = decision.answer.label.toLowerCase();
       if (choice === 'auto') {
         await options.runbooks.setAutomationLevel(runbook.id, 'auto_notify');
+        await createAuditLog(options.pool).record({ actor: decision.actor, channel: decision.channel, action: 'runbook.promote', subject: `runbook:${runbook.id}`, outcome: 'auto_notify', details: { incidentId } });
         const solution = runbook.solutions.find((candidate) => candidate.action === row.tool)!;
         const radius = radiusOf(runbook, solution, options.blastRadius ?? {});
         const when = mayRunAlone(options.autonomyMode, radius)

@@ -13,7 +13,7 @@ import type { Logger } from '../logging/index.ts';
 import { readMcpConfig } from '../mcp/mcp-config.ts';
 import { createMcpHub } from '../mcp/mcp-hub.ts';
 import { createRunbookGit } from '../runbooks/runbook-git.ts';
-import { createRunbookStore } from '../runbooks/runbook-store.ts';
+import { createRunbookStore, type RunbookStore } from '../runbooks/runbook-store.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { Chat } from './start-chat.ts';
 
@@ -36,7 +36,7 @@ export interface IncidentHandlingDeps {
  * its timers, and where answers go (the flow; "Next time?" to the runbooks). Returns the dispatcher
  * intake hands changes to and the listener decisions go to.
  */
-export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise<{ dispatcher: IncidentDispatcher; listener: DecisionListener }> {
+export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise<{ dispatcher: IncidentDispatcher; listener: DecisionListener; runbooks: RunbookStore }> {
   const { config, chat, logger, shutdown } = deps;
   const say = async (notice: { title: string; body: string }, incidentId?: number) => {
     await chat.outbox.enqueue({ channels: chat.channels, message: { kind: 'notice', ...notice }, ...(incidentId !== undefined ? { incidentId } : {}) });
@@ -91,6 +91,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
 
   return {
     dispatcher: createFlowDispatcher(flow, deps.notices),
+    runbooks,
     listener: { onDecision: (decision) => (decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision)) },
   };
 }

@@ -18,6 +18,7 @@ import { createShutdown, type Shutdown } from './shutdown.ts';
 import { createChat, type ChatTerminal } from './start-chat.ts';
 import { createLlm } from './start-llm.ts';
 import { startIncidentHandling } from './start-incident-handling.ts';
+import { startSchedules } from './start-schedules.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
 import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
@@ -112,6 +113,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
     const incidents = await startIncidentHandling({ config, structured, env: options.env ?? {}, pool: database.pool, coordination, logger, chat, llm, shutdown, notices });
     flowListener.target = incidents.listener;
+    startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
       inner: {

@@ -58,10 +58,14 @@ describe('the shell channel, when no chat platform is configured', () => {
     expect((await messages()).rows[0]!.payload.body).toContain('…and 990 more');
   });
 
-  it('answers `status` and unknown text at the prompt', async () => {
+  it('answers `status`, `weekly` and unknown text at the prompt', async () => {
     shell.type('status');
     await until('the status', () => shell.printed().includes('📊 Status'));
     expect(shell.printed()).toContain('Open incidents: 2');
+    expect(shell.printed()).toContain('Autonomy mode: verbose');
+    shell.type('weekly');
+    await until('the weekly report', () => shell.printed().includes('📈 Weekly report'));
+    expect(shell.printed()).toMatch(/Anomalies: 2 detected, 0 acted on, 0 false positives/);
     shell.type('make me a sandwich');
     await until('the help', () => shell.printed().includes("I didn't understand that"));
   });

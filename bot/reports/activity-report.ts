@@ -1,0 +1,104 @@
+import type { Report } from '../chat/chat-commands.ts';
+import type { Queryable } from '../db/pool.ts';
+
+export interface ReportInputs {
+  db: Queryable;
+  /** The window reported on: [from, to). */
+  from: Date;
+  to: Date;
+  runbooks: { total: number; createdBetween(from: Date, to: Date): number };
+  quota?: readonly { alias: string; week: number; limit: { weekly: number } }[];
+  /** Snoozed incidents still to wake (the flow's timer queue). */
+  snoozed?: readonly { member: string; dueAt: Date }[];
+  autonomyMode: string;
+}
+
+const DAY = 86_400_000;
+const bars = '▁▂▃▄▅▆▇█';
+
+/**
+ * What Steward did and learned in a window, computed from the database: the weekly report (and, in
+ * verbose mode, the shorter daily summary). Every figure is a query over actions, decisions,
+ * incidents, suppressions, the audit log and LLM usage, never a counter kept on the side.
+ */
+export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'daily'): Promise<Report> {
+  const { db, from, to } = inputs;
+  const window = [from, to];
+  const actions = await db.query<{ auto: number; approved: number; failed: number }>(
+    `SELECT count(*) FILTER (WHERE trigger = 'auto')::int AS auto, count(*) FILTER (WHERE trigger = 'approved')::int AS approved,
+            count(*) FILTER (WHERE status IN ('failed', 'interrupted'))::int AS failed
+     FROM actions WHERE started_at >= $1 AND started_at < $2`,
+    window,
+  );
+  const kinds = await db.query<{ tool: string; n: number }>('SELECT tool, count(*)::int AS n FROM actions WHERE started_at >= $1 AND started_at < $2 GROUP BY tool ORDER BY n DESC, tool LIMIT 3', window);
+  const declined = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM decisions WHERE decided_at >= $1 AND decided_at < $2
+       AND (answer->>'kind' = 'ignore' OR answer->>'label' IN ('No, expected', 'Ignore', 'Back to the options'))`,
+    window,
+  );
+  const anomalies = await db.query<{ detected: number; acted: number; dismissed: number }>(
+    `SELECT count(*)::int AS detected,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM actions a WHERE a.incident_id = i.id))::int AS acted,
+            count(*) FILTER (WHERE i.close_reason LIKE 'dismissed%')::int AS dismissed
+     FROM incidents i WHERE i.opened_at >= $1 AND i.opened_at < $2`,
+    window,
+  );
+  const suppressed = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'incident.suppressed' AND at >= $1 AND at < $2", window);
+  const changes = await db.query<{ promoted: number; demoted: number }>(
+    `SELECT count(*) FILTER (WHERE action = 'runbook.promote')::int AS promoted, count(*) FILTER (WHERE action = 'runbook.demote')::int AS demoted
+     FROM audit_log WHERE at >= $1 AND at < $2`,
+    window,
+  );
+  const approval = await db.query<{ seconds: number | null; n: number }>(
+    `SELECT avg(extract(epoch FROM d.decided_at - q.created_at))::float AS seconds, count(*)::int AS n
+     FROM decisions d JOIN questions q ON q.id = d.question_id
+     WHERE d.actor <> 'steward' AND d.decided_at >= $1 AND d.decided_at < $2`,
+    window,
+  );
+  const preferences = await db.query<{ alertname: string | null; n: number }>(
+    "SELECT labels->>'alertname' AS alertname, count(*)::int AS n FROM suppressions WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY n DESC LIMIT 3",
+    window,
+  );
+  const spend = await db.query<{ model: string; calls: number; cost: string }>(
+    "SELECT COALESCE(model, alias) AS model, count(*)::int AS calls, sum(cost_usd)::text AS cost FROM llm_usage WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY sum(cost_usd) DESC, 1",
+    window,
+  );
+  const pending = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM questions WHERE status = 'open'");
+  const perDay = await db.query<{ day: string; n: number }>(
+    "SELECT to_char(date_trunc('day', opened_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS n FROM incidents WHERE opened_at >= $1 AND opened_at < $2 GROUP BY 1",
+    window,
+  );
+
+  const a = actions.rows[0]!;
+  const found = anomalies.rows[0]!;
+  const falsePositives = found.dismissed + suppressed.rows[0]!.n;
+  const lines: string[] = [];
+  const common = kinds.rows.map((row) => `${row.tool} ×${row.n}`).join(', ');
+  lines.push(`Actions: ${a.auto} auto-executed, ${a.approved} run with approval, ${declined.rows[0]!.n} declined${a.failed > 0 ? `, ${a.failed} failed` : ''}${common ? ` (commonest: ${common})` : ''}`);
+  lines.push(`Anomalies: ${found.detected} detected, ${found.acted} acted on, ${falsePositives} false positive${falsePositives === 1 ? '' : 's'} (dismissed or expected)`);
+  const c = changes.rows[0]!;
+  lines.push(`Runbooks: ${inputs.runbooks.createdBetween(from, to)} new, ${c.promoted} promoted, ${c.demoted} demoted, ${inputs.runbooks.total} in all`);
+  const avg = approval.rows[0]!;
+  if (avg.n > 0 && avg.seconds !== null) lines.push(`Time to answer: ${duration(avg.seconds * 1000)} on average over ${avg.n} answer${avg.n === 1 ? '' : 's'}`);
+  if (preferences.rows.length > 0) lines.push(`Learned to stay quiet about: ${preferences.rows.map((row) => `${row.alertname ?? 'an alert'}${row.n > 1 ? ` ×${row.n}` : ''}`).join(', ')}`);
+  if (spend.rows.length > 0) lines.push(`LLM: ${spend.rows.map((row) => `${row.model} ${row.calls} call${row.calls === 1 ? '' : 's'} $${Number(row.cost).toFixed(2)}`).join(', ')}`);
+  for (const use of inputs.quota ?? []) lines.push(`Quota ${use.alias}: ${use.week}/${use.limit.weekly} this week`);
+
+  if (kind === 'weekly') {
+    const counts = new Map(perDay.rows.map((row) => [row.day, row.n]));
+    const days = Array.from({ length: Math.max(1, Math.round((to.getTime() - from.getTime()) / DAY)) }, (_, index) => new Date(from.getTime() + index * DAY).toISOString().slice(0, 10));
+    const max = Math.max(1, ...days.map((day) => counts.get(day) ?? 0));
+    lines.push(`Incidents per day: ${days.map((day) => bars[Math.round(((counts.get(day) ?? 0) / max) * (bars.length - 1))]).join('')} (${days.map((day) => counts.get(day) ?? 0).join(' ')})`);
+    const waking = (inputs.snoozed ?? []).filter((item) => item.dueAt.getTime() < to.getTime() + 7 * DAY);
+    lines.push(`Waiting: ${pending.rows[0]!.n} open question${pending.rows[0]!.n === 1 ? '' : 's'}${waking.length > 0 ? `; snoozed to come back: ${waking.map((item) => `#${item.member}`).join(', ')}` : ''}`);
+    lines.push(`Autonomy mode: ${inputs.autonomyMode}`);
+  }
+  const title = kind === 'weekly' ? `📈 Weekly report ${from.toISOString().slice(0, 10)} – ${new Date(to.getTime() - 1).toISOString().slice(0, 10)}` : `🗓 Daily summary ${from.toISOString().slice(0, 10)}`;
+  return { title, body: lines.join('\n') };
+}
+
+function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1000)}s`;
+  return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)}h`;
+}

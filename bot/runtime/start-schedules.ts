@@ -1,0 +1,80 @@
+import type { ChatCommands } from '../chat/chat-commands.ts';
+import { ConfigError, type ConfigProblem } from '../config/index.ts';
+import type { StructuredConfig } from '../config/structured-config.ts';
+import type { Config } from '../config/types.ts';
+import type { Coordination } from '../coordination/index.ts';
+import type { Pool } from '../db/pool.ts';
+import { SNOOZE_QUEUE } from '../flow/incident-flow.ts';
+import type { LlmGateway } from '../llm/gateway.ts';
+import type { Logger } from '../logging/index.ts';
+import { activityReport } from '../reports/activity-report.ts';
+import type { RunbookStore } from '../runbooks/runbook-store.ts';
+import { readSchedules } from '../schedules/schedule-config.ts';
+import { scheduledJobs } from '../schedules/scheduled-jobs.ts';
+import { createScheduler, cronProblem } from '../schedules/scheduler.ts';
+import { createPeriodicTask } from './periodic-task.ts';
+import type { Chat } from './start-chat.ts';
+import type { Shutdown } from './shutdown.ts';
+
+export interface ScheduleDeps {
+  config: Config;
+  structured: StructuredConfig;
+  pool: Pool;
+  coordination: Coordination;
+  logger: Logger;
+  chat: Chat;
+  llm: LlmGateway;
+  runbooks: RunbookStore;
+  shutdown: Shutdown;
+  commands: ChatCommands;
+  /** How often due slots are checked; a slot runs within this much of its time. */
+  tickMs?: number;
+}
+
+/** The weekly report (and `weekly`), the verbose daily summary and the owner's scheduled queries. */
+export function startSchedules(deps: ScheduleDeps) {
+  const { config, chat } = deps;
+  const problems: ConfigProblem[] = [];
+  for (const [variable, cron] of [['WEEKLY_REPORT_CRON', config.weeklyReportCron], ['DAILY_SUMMARY_CRON', config.dailySummaryCron]] as const) {
+    const problem = cronProblem(cron, config.timezone);
+    if (problem) problems.push({ variable, message: problem });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const queries = readSchedules(deps.structured.schedules, config.timezone);
+
+  const reportInputs = async () => ({
+    runbooks: {
+      total: deps.runbooks.list().length,
+      createdBetween: (from: Date, to: Date) => deps.runbooks.list().filter((runbook) => runbook.created >= from.toISOString().slice(0, 10) && runbook.created < to.toISOString().slice(0, 10)).length,
+    },
+    quota: await deps.llm.quotaUsage(),
+    snoozed: await deps.coordination.listScheduled(SNOOZE_QUEUE, 50),
+    autonomyMode: config.autonomyMode,
+  });
+  const post = async (notice: { kind: 'notice'; title: string; body: string }, key: string, channels: readonly string[] = chat.channels) => {
+    await chat.outbox.enqueue({ channels, message: notice, dedupKey: key });
+    chat.wake();
+  };
+
+  const logger = deps.logger.child({ component: 'schedules' });
+  const scheduler = createScheduler({
+    pool: deps.pool,
+    timezone: config.timezone,
+    logger,
+    jobs: scheduledJobs({ pool: deps.pool, llm: deps.llm, post, channels: chat.channels, reportInputs, autonomyMode: config.autonomyMode, weeklyCron: config.weeklyReportCron, dailyCron: config.dailySummaryCron }, queries),
+    async onFailure(job, slot, error) {
+      await post({ kind: 'notice', title: `⚠️ ${job.id} failed`, body: `${error.message}. It is not retried now; it runs again at its next time.` }, `schedule-failed:${job.id}:${slot.toISOString()}`);
+    },
+  });
+
+  deps.commands.weekly = async () => {
+    const to = new Date();
+    return activityReport({ db: deps.pool, from: new Date(to.getTime() - 7 * 86_400_000), to, ...(await reportInputs()) }, 'weekly');
+  };
+
+  const task = createPeriodicTask(() => scheduler.tick(), { everyMs: deps.tickMs ?? 30_000, onError: (error) => logger.error({ err: error }, 'schedule tick failed') });
+  task.start();
+  deps.shutdown.add('schedules', () => task.stop());
+  logger.info({ jobs: scheduler.nextRuns().map((run) => `${run.job} next ${run.at?.toISOString() ?? 'never'}`) }, 'schedules started');
+  return scheduler;
+}

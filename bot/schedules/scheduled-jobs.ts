@@ -1,0 +1,60 @@
+import type { OutgoingNotice } from '../../graphs/chat-port.ts';
+import type { AutonomyMode } from '../config/types.ts';
+import type { Pool } from '../db/pool.ts';
+import type { LlmGateway } from '../llm/gateway.ts';
+import { activityReport, type ReportInputs } from '../reports/activity-report.ts';
+import type { ScheduledQuery } from './schedule-config.ts';
+import type { ScheduledJob } from './scheduler.ts';
+
+const DAY = 86_400_000;
+
+export interface JobDeps {
+  pool: Pool;
+  llm: Pick<LlmGateway, 'ask'>;
+  /** Enqueues a notice once per key on the given channels. */
+  post(notice: OutgoingNotice, key: string, channels?: readonly string[]): Promise<void>;
+  channels: readonly string[];
+  reportInputs(): Promise<Omit<ReportInputs, 'db' | 'from' | 'to'>>;
+  autonomyMode: AutonomyMode;
+  weeklyCron: string;
+  dailyCron: string;
+}
+
+/**
+ * Steward's own schedule: the weekly report, a daily summary in `verbose` mode (the later modes are
+ * quieter: the weekly report only), and each of the owner's scheduled queries. Every message is keyed
+ * by its slot, so even a re-run cannot send it twice.
+ */
+export function scheduledJobs(deps: JobDeps, queries: readonly ScheduledQuery[]): ScheduledJob[] {
+  const report = (kind: 'weekly' | 'daily', cron: string): ScheduledJob => ({
+    id: `${kind}-report`,
+    cron,
+    async run(slot) {
+      const from = new Date(slot.getTime() - (kind === 'weekly' ? 7 : 1) * DAY);
+      const body = await activityReport({ db: deps.pool, from, to: slot, ...(await deps.reportInputs()) }, kind);
+      await deps.post({ kind: 'notice', ...body }, `report:${kind}:${slot.toISOString()}`);
+    },
+  });
+
+  const jobs: ScheduledJob[] = [report('weekly', deps.weeklyCron)];
+  if (deps.autonomyMode === 'verbose') jobs.push(report('daily', deps.dailyCron));
+  for (const query of queries) {
+    jobs.push({
+      id: `schedule:${query.id}`,
+      cron: query.schedule,
+      async run(slot) {
+        const answer = await deps.llm.ask({
+          purpose: 'reasoning',
+          ...(query.model ? { forced: query.model } : {}),
+          instructions: 'You answer a question the owner of a homelab scheduled for themselves. Be brief and concrete: it is read on a phone. Say when you are unsure.',
+          data: { asOf: slot.toISOString(), schedule: query.id },
+          task: query.prompt,
+        });
+        if (!answer.ok) throw new Error(answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available');
+        const channels = query.delivery === 'all' ? deps.channels : deps.channels.filter((channel) => channel === query.delivery);
+        await deps.post({ kind: 'notice', title: `🗓 ${query.id}`, body: answer.text }, `schedule:${query.id}:${slot.toISOString()}`, channels.length > 0 ? channels : deps.channels);
+      },
+    });
+  }
+  return jobs;
+}
