@@ -33,7 +33,7 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   const kinds = await db.query<{ tool: string; n: number }>('SELECT tool, count(*)::int AS n FROM actions WHERE started_at >= $1 AND started_at < $2 GROUP BY tool ORDER BY n DESC, tool LIMIT 3', window);
   const declined = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM decisions WHERE decided_at >= $1 AND decided_at < $2
-       AND (answer->>'kind' = 'ignore' OR answer->>'label' IN ('No, expected', 'Ignore', 'Back to the options'))`,
+       AND (answer->>'kind' = 'ignore' OR answer->>'label' IN ('No, expected', 'Ignore'))`,
     window,
   );
   const anomalies = await db.query<{ detected: number; acted: number; dismissed: number }>(

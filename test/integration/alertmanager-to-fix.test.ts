@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readConfig } from '../../bot/config/index.ts';
@@ -10,6 +9,7 @@ import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runt
 import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
+import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { alertmanagerSkipReason, startRealAlertmanager, type RealAlertmanager } from '../helpers/real-alertmanager.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
@@ -19,7 +19,6 @@ const KEY = 'sk-litellm-virtual-key-0123456789';
 const AM_TOKEN = 'am-webhook-token-0123456789abcdef';
 const BOT = '+4917098765432';
 const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
-const mcpServer = fileURLToPath(new URL('../fakes/mcp-test-server.ts', import.meta.url));
 
 function modelAnswer(request: ReceivedRequest): string {
   const schema = JSON.stringify(request.responseFormat ?? {});
@@ -56,14 +55,7 @@ describe.skipIf(alertmanagerSkipReason !== undefined)(`a real Alertmanager to a 
     const configFile = path.join(dir, 'steward.yaml');
     writeFileSync(
       configFile,
-      [
-        'mcp:',
-        '  servers:',
-        '    - name: k8s',
-        `      command: ${process.execPath}`,
-        `      args: ["--import", "tsx", ${JSON.stringify(mcpServer)}]`,
-        '      env: { MCP_CALL_LOG: "${MCP_CALL_LOG}", ALERTMANAGER_URL: "${TEST_ALERTMANAGER_URL}" }',
-      ].join('\n'),
+      mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}', ALERTMANAGER_URL: '${TEST_ALERTMANAGER_URL}' }).join('\n'),
     );
     const env = {
       DATABASE_URL: database.url,

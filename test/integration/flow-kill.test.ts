@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../bot/db/free-port.ts';
 import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { processesMentioning, startService, type ServiceProcess } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
@@ -15,7 +15,6 @@ import { until } from '../helpers/until.ts';
 const KEY = 'sk-litellm-virtual-key-0123456789';
 const BOT = '+4917098765432';
 const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
-const mcpServer = fileURLToPath(new URL('../fakes/mcp-test-server.ts', import.meta.url));
 
 /** The model proposes a tool that takes two minutes, so that Steward can be killed in the middle of it. */
 function modelAnswer(request: ReceivedRequest): string {
@@ -42,7 +41,7 @@ describe('the incident flow across kill -9', () => {
     litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(configFile, ['mcp:', '  servers:', '    - name: lab', `      command: ${process.execPath}`, `      args: ["--import", "tsx", ${JSON.stringify(mcpServer)}]`, `      env: { MCP_CALL_LOG: ${JSON.stringify(callLog)} }`].join('\n'));
+    writeFileSync(configFile, mcpTestServerSection('lab', { MCP_CALL_LOG: callLog }).join('\n'));
     env = {
       DATABASE_URL: database.url,
       HOST: '127.0.0.1',

@@ -1,20 +1,19 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readConfig } from '../../bot/config/index.ts';
 import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
 import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
+import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { until } from '../helpers/until.ts';
 
 const KEY = 'sk-litellm-virtual-key-0123456789';
-const mcpServer = fileURLToPath(new URL('../fakes/mcp-test-server.ts', import.meta.url));
 
 /** The models: triage says it is a problem; solutions propose restarting the first pod, and one forbidden tool. */
 function modelAnswer(request: ReceivedRequest): string {
@@ -52,12 +51,7 @@ describe('the incident flow end to end', () => {
     writeFileSync(
       configFile,
       [
-        'mcp:',
-        '  servers:',
-        '    - name: k8s',
-        `      command: ${process.execPath}`,
-        `      args: ["--import", "tsx", ${JSON.stringify(mcpServer)}]`,
-        '      env: { MCP_CALL_LOG: "${MCP_CALL_LOG}" }',
+        ...mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}' }),
         'policy:',
         '  redlines: ["delete_*"]',
       ].join('\n'),
