@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { runMigrations } from '../../bot/db/migrate.ts';
 import { createPool, type Pool } from '../../bot/db/pool.ts';
 import { silentLogger } from './silent-logger.ts';
@@ -60,6 +60,22 @@ export async function createMigratedDatabase(adminUrl: string): Promise<Migrated
       await database.drop();
     },
   };
+}
+
+/**
+ * A migrated database on the embedded server for the tests of the surrounding `describe`: created
+ * before they run, dropped after. Call it before the file's own hooks, which may then use it; its
+ * fields are filled in when the tests start.
+ */
+export function useMigratedDatabase(): MigratedDatabase {
+  const handle = {} as MigratedDatabase;
+  beforeAll(async () => {
+    Object.assign(handle, await createMigratedDatabase(databaseBackends()[0]!.adminUrl!));
+  });
+  afterAll(async () => {
+    await handle.close?.();
+  });
+  return handle;
 }
 
 async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { InboundReply } from '../../graphs/chat-port.ts';
 import type { Reply, ReplyContext } from '../../graphs/replies.ts';
 import { createInboundRouter } from '../../bot/chat/inbound-router.ts';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createAuditLog } from '../../bot/db/repositories/audit-log.ts';
 import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 
 const OWNER_NUMBER = '+4915112345678';
@@ -19,16 +19,10 @@ function signal(text: string, from: { uuid: string; number: string } = { uuid: O
 }
 
 describe('inbound chat messages', () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let handled: { reply: Reply; context: ReplyContext }[];
   let router: ReturnType<typeof createInboundRouter>;
 
-  beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
     await database.pool.query('DELETE FROM outbox');
     handled = [];

@@ -19,7 +19,7 @@ import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
 import type { Answer } from '../../graphs/questions.ts';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
 import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 import { until } from '../helpers/until.ts';
 
@@ -40,7 +40,7 @@ const proposal = JSON.stringify({
  * withdrawn and expired questions ending the wait, and a snooze that outlives a restart.
  */
 describe('the incident flow: exactly once, and after crashes', () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let litellm: LlmProxyFake;
   let desk: QuestionDesk;
   let toolCalls: { tool: string; args: Record<string, unknown> }[];
@@ -53,7 +53,6 @@ describe('the incident flow: exactly once, and after crashes', () => {
   const runbooks = createRunbookStore({ dir: mkdtempSync(path.join(os.tmpdir(), 'steward-flow-runbooks-')), logger: silentLogger() });
 
   beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
     await runbooks.load();
     litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: (request) => {
       const format = JSON.stringify(request.responseFormat);
@@ -62,7 +61,6 @@ describe('the incident flow: exactly once, and after crashes', () => {
   });
   afterAll(async () => {
     await litellm?.close();
-    await database?.close();
   });
   beforeEach(() => {
     toolCalls = [];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createLlmGateway, type LlmGatewayOptions } from '../../bot/llm/gateway.ts';
@@ -8,7 +8,7 @@ import { defaultRouting } from '../../bot/llm/route-request.ts';
 import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 import { corpus, corpusNames } from '../privacy/corpus.ts';
@@ -17,17 +17,11 @@ const KEY = 'sk-litellm-virtual-key-0123456789';
 const cloudAliases = ['gemini-flash', 'gemini-pro', 'gemini-thinking', 'claude-sonnet', 'claude-opus'];
 
 describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let litellm: LlmProxyFake;
   let ollama: LlmProxyFake;
   let warnings: QuotaWarning[];
 
-  beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
     await litellm?.close();
     await ollama?.close();

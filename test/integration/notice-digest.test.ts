@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIncidentNotices } from '../../bot/chat/incident-notices.ts';
 import { createQuestionDesk } from '../../bot/chat/question-desk.ts';
 import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
 import type { IncidentChange } from '../../graphs/incident-changes.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 
 /**
  * Past `verbose`, low-priority notices wait for the next digest slot and leave together; anything
  * about a critical incident still goes at once.
  */
 describe('the low-priority notice digest', () => {
-  let database: MigratedDatabase;
-  beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const database = useMigratedDatabase();
 
   async function incident(severity: string): Promise<number> {
     const row = await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title, labels) VALUES ('alertmanager', $1, 'DiskFull', $2) RETURNING id", [`k-${Math.random()}`, { alertname: 'DiskFull', severity }]);

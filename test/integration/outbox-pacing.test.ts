@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { createOutboxRepository, type OutboxRepository } from '../../bot/outbox/outbox-repository.ts';
@@ -6,7 +6,7 @@ import { createOutboxWorker } from '../../bot/outbox/outbox-worker.ts';
 import { createStuckChannelWatch } from '../../bot/outbox/stuck-channel-watch.ts';
 import { createSignalNotifier } from '../../notifiers/signal/signal-notifier.ts';
 import { startSignalFake } from '../fakes/signal-rest-api.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 import { solutionsQuestion } from '../helpers/sample-messages.ts';
 
@@ -14,15 +14,11 @@ const BOT = '+4917098765432';
 const OWNER = '+4915112345678';
 
 describe('sending to Signal without tripping its rate limit', () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let outbox: OutboxRepository;
 
-  beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
+  beforeAll(() => {
     outbox = createOutboxRepository(database.pool);
-  });
-  afterAll(async () => {
-    await database?.close();
   });
   beforeEach(async () => {
     await database.pool.query('DELETE FROM outbox');

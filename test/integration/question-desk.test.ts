@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
 import { createOutboxRepository, type OutboxRepository } from '../../bot/outbox/outbox-repository.ts';
 import type { QuestionRequest } from '../../graphs/questions.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 
 describe('questions across chat channels', () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let desk: QuestionDesk;
   let outbox: OutboxRepository;
   let incident: number;
@@ -34,12 +34,8 @@ describe('questions across chat channels', () => {
   const newIncident = async (key: string) =>
     Number((await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title) VALUES ('alertmanager', $1, 'HighMemory radarr') RETURNING id", [key])).rows[0]!.id);
 
-  beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
+  beforeAll(() => {
     outbox = createOutboxRepository(database.pool);
-  });
-  afterAll(async () => {
-    await database?.close();
   });
   beforeEach(async () => {
     desk = createQuestionDesk({ pool: database.pool, channels: ['signal', 'mattermost'] });

@@ -2,18 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentChange } from '../../graphs/incident-changes.ts';
 import { findFreePort } from '../../bot/db/free-port.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { buildIntakeApp, TOKEN } from '../helpers/intake-app.ts';
 import { alertmanagerSkipReason as skipReason, startRealAlertmanager, waitFor, type RealAlertmanager } from '../helpers/real-alertmanager.ts';
 
 describe.skipIf(skipReason !== undefined)(`a real Alertmanager posting to Steward${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let app: FastifyInstance;
   let changes: IncidentChange[];
   let alertmanager: RealAlertmanager;
 
   beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
     ({ app, changes } = await buildIntakeApp(database.pool));
     const stewardPort = await findFreePort();
     await app.listen({ host: '127.0.0.1', port: stewardPort });
@@ -23,7 +22,6 @@ describe.skipIf(skipReason !== undefined)(`a real Alertmanager posting to Stewar
   afterAll(async () => {
     await alertmanager?.stop();
     await app?.close();
-    await database?.close();
   });
 
   async function pushAlerts(endsAt?: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createInboundRouter } from '../../bot/chat/inbound-router.ts';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
 import { createReplyDesk } from '../../bot/chat/reply-desk.ts';
@@ -8,14 +8,14 @@ import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
 import type { InboundReply } from '../../graphs/chat-port.ts';
 import { solutionsFound } from '../../graphs/messages.ts';
 import type { Decision } from '../../graphs/questions.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 
 const OWNER = '+4915112345678';
 let message = 0;
 
 describe('replies acted on: bound to their question, checked, decided, and explained when they cannot be', () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let desk: QuestionDesk;
   let decisions: Decision[];
   let router: ReturnType<typeof createInboundRouter>;
@@ -41,12 +41,6 @@ describe('replies acted on: bound to their question, checked, decided, and expla
     return id;
   };
 
-  beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
     await database.pool.query('DELETE FROM outbox');
     await database.pool.query('DELETE FROM questions');

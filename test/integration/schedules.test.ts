@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activityReport } from '../../bot/reports/activity-report.ts';
 import { readSchedules } from '../../bot/schedules/schedule-config.ts';
 import { scheduledJobs } from '../../bot/schedules/scheduled-jobs.ts';
 import { createScheduler, type ScheduledJob } from '../../bot/schedules/scheduler.ts';
 import type { OutgoingNotice } from '../../graphs/chat-port.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 
 const HOUR = 3_600_000;
@@ -16,13 +16,7 @@ const DAY = 24 * HOUR;
  * and the weekly report's figures come from a seeded history.
  */
 describe('schedules and reports', () => {
-  let database: MigratedDatabase;
-  beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const database = useMigratedDatabase();
 
   /** A job that counts its runs, on a clock the test moves. */
   function harness(id: string, cron: string, start: string, behaviour: (slot: Date) => Promise<void> = () => Promise.resolve()) {

@@ -10,7 +10,7 @@ import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { solutionsFound } from '../../graphs/messages.ts';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
 import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 
 const KEY = 'sk-litellm-virtual-key-0123456789';
@@ -33,16 +33,14 @@ const gullibleModel = JSON.stringify({
 });
 
 describe('text from alerts is data: it cannot choose an action', () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let litellm: LlmProxyFake;
 
   beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
     litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-pro', 'gemini-flash'], defaultContent: () => gullibleModel });
   });
   afterAll(async () => {
     await litellm?.close();
-    await database?.close();
   });
 
   const gateway = () =>

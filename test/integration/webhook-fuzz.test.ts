@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
+import { useMigratedDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { buildIntakeApp, TOKEN } from '../helpers/intake-app.ts';
 
@@ -26,15 +26,13 @@ function mutate(document: unknown, path: number[], replacement: unknown): unknow
  * while the store is up) and never leave half a request behind (a delivery row exists only for 200).
  */
 describe('webhook routes under arbitrary input', () => {
-  let database: MigratedDatabase;
+  const database = useMigratedDatabase();
   let app: FastifyInstance;
   beforeAll(async () => {
-    database = await createMigratedDatabase(databaseBackends()[0]!.adminUrl!);
     ({ app } = await buildIntakeApp(database.pool));
   });
   afterAll(async () => {
     await app?.close();
-    await database?.close();
   });
 
   const deliveries = async () => Number((await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM deliveries')).rows[0]!.n);
