@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
 import type { createOptionFilter } from './admissible-options.ts';
 import type { LlmGateway } from './gateway.ts';
+import { toolsForModel } from './tools-for-model.ts';
 
 const planSchema = z.object({
   summary: z.string(),
@@ -41,7 +42,7 @@ export async function planFromInstruction(
     instructions:
       'You turn the homelab owner’s instruction into a short plan of tool calls that carries it out for the incident in the data, in the order they must run. Use only the tools listed in the task, with arguments that match their input schemas; at most 5 steps. Say in one line per step why it is needed. If the instruction cannot be done with these tools, answer with no steps and say why in the summary.',
     data: request.incident,
-    task: `The owner's instruction: ${JSON.stringify(request.instruction)}\n\nTools (name, description, input schema):\n${JSON.stringify(request.tools.map((tool) => ({ name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema })))}\n\nAnswer with a one-line summary and the steps.`,
+    task: `The owner's instruction: ${JSON.stringify(request.instruction)}\n\nTools (name, description, input schema):\n${toolsForModel(request.tools)}\n\nAnswer with a one-line summary and the steps.`,
     schema: planSchema,
   });
   if (!answer.ok) return { ok: false, reason: answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available' };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
 import type { createOptionFilter, Dropped, ProposedAction } from './admissible-options.ts';
 import type { LlmGateway } from './gateway.ts';
+import { toolsForModel } from './tools-for-model.ts';
 
 const proposalSchema = z.object({
   diagnosis: z.string(),
@@ -55,7 +56,7 @@ export async function proposeSolutions(
     instructions:
       'You help the owner of a homelab fix an incident. Propose at most 5 fixes, safest first. Each fix calls exactly one of the tools listed in the task, with arguments that match its input schema. Say what each fix affects (impact), its risk and whether it can be undone.',
     data: request.incident,
-    task: `Tools you may propose (name, description, input schema):\n${JSON.stringify(request.tools.map((tool) => ({ name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema })))}\n\nAnswer with the diagnosis and the options.`,
+    task: `Tools you may propose (name, description, input schema):\n${toolsForModel(request.tools)}\n\nAnswer with the diagnosis and the options.`,
     schema: proposalSchema,
   });
   if (!answer.ok) {

@@ -32,7 +32,7 @@ export function createScheduler(options: SchedulerOptions) {
   async function baseline(job: ScheduledJob, at: Date): Promise<Date> {
     await options.pool.query('INSERT INTO scheduled_jobs (job, first_seen) VALUES ($1, $2) ON CONFLICT (job) DO NOTHING', [job.id, at]);
     const result = await options.pool.query<{ since: Date }>(
-      'SELECT GREATEST(j.first_seen, COALESCE(max(r.slot), j.first_seen)) AS since FROM scheduled_jobs j LEFT JOIN scheduled_runs r ON r.job = j.job WHERE j.job = $1 GROUP BY j.first_seen',
+      'SELECT GREATEST(j.first_seen, max(r.slot)) AS since FROM scheduled_jobs j LEFT JOIN scheduled_runs r ON r.job = j.job WHERE j.job = $1 GROUP BY j.first_seen',
       [job.id],
     );
     return result.rows[0]!.since;

@@ -1,14 +1,13 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMcpConfig } from '../../bot/mcp/mcp-config.ts';
 import { createMcpHub, type McpHub } from '../../bot/mcp/mcp-hub.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 import { until } from '../helpers/until.ts';
+import { mcpTestServer } from '../helpers/mcp-test-server-config.ts';
 
-const server = fileURLToPath(new URL('../fakes/mcp-test-server.ts', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-mcp-'));
 let hub: McpHub | undefined;
 afterEach(async () => {
@@ -17,7 +16,7 @@ afterEach(async () => {
 });
 
 function stdio(name: string, log: string) {
-  return { name, command: process.execPath, args: ['--import', 'tsx', server], env: { MCP_CALL_LOG: log, MCP_SERVER_NAME: name } };
+  return { name, command: process.execPath, args: ['--import', 'tsx', mcpTestServer], env: { MCP_CALL_LOG: log, MCP_SERVER_NAME: name } };
 }
 const calls = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; arguments?: unknown; pid: number }) : []);
 
