@@ -20,6 +20,7 @@ import { promotionDue } from '../../runbooks/learning.ts';
 import { asksWhetherProblem, isStandardChange, loudness, mayRunAlone, maySuggest, radiusOf } from '../../runbooks/autonomy.ts';
 import { renderArgs } from '../../runbooks/templates.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
+import { incidentIdentity } from '../runbooks/incident-identity.ts';
 import { runbookFromFix } from '../runbooks/runbook-from-fix.ts';
 import type { AutonomyMode } from '../config/types.ts';
 
@@ -48,19 +49,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
   const { pool } = options;
   const audit = createAuditLog(pool);
 
-  /** The incident as runbooks see it: its alert name and labels (the first firing alert's, over the common ones). */
-  async function identity(incidentId: number): Promise<{ alertname: string; labels: Record<string, string>; common: Record<string, string> } | undefined> {
-    const result = await pool.query<{ labels: Record<string, string>; alertname: string | null; alert_labels: Record<string, string> | null }>(
-      `SELECT i.labels, a.alertname, a.labels AS alert_labels FROM incidents i
-       LEFT JOIN LATERAL (SELECT alertname, labels FROM alerts WHERE incident_id = i.id ORDER BY (status = 'firing') DESC, id LIMIT 1) a ON true
-       WHERE i.id = $1`,
-      [incidentId],
-    );
-    const row = result.rows[0];
-    if (!row) return undefined;
-    const labels = { ...(row.alert_labels ?? {}), ...row.labels };
-    return { alertname: row.alertname ?? labels.alertname ?? '', labels, common: row.labels };
-  }
+  const identity = (incidentId: number) => incidentIdentity(pool, incidentId);
 
   async function runbookOptions(incidentId: number): Promise<{ options: FlowOption[]; names: string[] } | undefined> {
     const alert = await identity(incidentId);

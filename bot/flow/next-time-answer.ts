@@ -3,6 +3,7 @@ import type { Decision, DecisionListener } from '../../graphs/questions.ts';
 import type { AutonomyMode } from '../config/types.ts';
 import type { Pool } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
+import { incidentIdentity } from '../runbooks/incident-identity.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
 import { mayRunAlone, radiusOf } from '../../runbooks/autonomy.ts';
 
@@ -16,16 +17,11 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
     async onDecision(decision: Decision) {
       if (decision.incidentId === undefined || decision.answer.kind !== 'option') return;
       const incidentId = decision.incidentId;
-      const last = await options.pool.query<{ tool: string; labels: Record<string, string>; alertname: string | null; alert_labels: Record<string, string> | null }>(
-        `SELECT a.tool, i.labels, al.alertname, al.labels AS alert_labels FROM actions a JOIN incidents i ON i.id = a.incident_id
-         LEFT JOIN LATERAL (SELECT alertname, labels FROM alerts WHERE incident_id = i.id ORDER BY id LIMIT 1) al ON true
-         WHERE a.incident_id = $1 AND a.status = 'succeeded' ORDER BY a.id DESC LIMIT 1`,
-        [incidentId],
-      );
+      const last = await options.pool.query<{ tool: string }>("SELECT tool FROM actions WHERE incident_id = $1 AND status = 'succeeded' ORDER BY id DESC LIMIT 1", [incidentId]);
       const row = last.rows[0];
-      if (!row) return;
-      const labels = { ...(row.alert_labels ?? {}), ...row.labels };
-      const runbook = options.runbooks.match({ alertname: row.alertname ?? labels.alertname ?? '', labels }).find((candidate) => candidate.solutions.some((solution) => solution.action === row.tool));
+      const alert = row ? await incidentIdentity(options.pool, incidentId) : undefined;
+      if (!row || !alert) return;
+      const runbook = options.runbooks.match(alert).find((candidate) => candidate.solutions.some((solution) => solution.action === row.tool));
       if (!runbook) return;
       const choice = decision.answer.label.toLowerCase();
       if (choice === 'auto') {
