@@ -12,7 +12,7 @@ export type Reply =
   | { kind: 'details'; incident?: number }
   | { kind: 'custom'; instruction: string; incident?: number }
   | { kind: 'autonomy'; answer: AutonomyAnswer; incident?: number }
-  | { kind: 'pull-request'; action: 'approve' | 'reject' | 'defer'; pullRequest: number; deferMs?: number }
+  | { kind: 'pull-request'; action: 'approve' | 'reject' | 'defer' | 'details'; pullRequest: number; deferMs?: number }
   | { kind: 'status' }
   | { kind: 'weekly' }
   | { kind: 'help' }

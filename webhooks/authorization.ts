@@ -3,6 +3,8 @@ import { timingSafeEqual } from 'node:crypto';
 export interface Credentials {
   bearer?: string;
   basic?: { user: string; password: string };
+  /** The shared secret a signing sender (GitHub) computes its HMAC with. */
+  signatureSecret?: string;
 }
 
 export type AuthOutcome = 'ok' | 'missing' | 'invalid';
@@ -30,7 +32,7 @@ export function checkAuthorization(header: string | undefined, credentials: Cred
 }
 
 export function hasCredentials(credentials: Credentials): boolean {
-  return credentials.bearer !== undefined || credentials.basic !== undefined;
+  return credentials.bearer !== undefined || credentials.basic !== undefined || credentials.signatureSecret !== undefined;
 }
 
 export function constantTimeEqual(given: string, expected: string): boolean {

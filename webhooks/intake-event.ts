@@ -1,7 +1,9 @@
 /**
  * What every webhook source turns a delivery into. The intake stores these; nothing here does I/O.
  */
-export type SourceName = 'alertmanager' | 'coroot';
+import type { RenovateDetails } from './github/renovate-pr.ts';
+
+export type SourceName = 'alertmanager' | 'coroot' | 'github';
 
 export interface AlertState {
   /** Stable per label set (Alertmanager's fingerprint, Coroot's incident or alert id). */
@@ -33,12 +35,45 @@ export interface AlertGroupEvent {
 export interface ContextEvent {
   kind: 'context';
   source: SourceName;
-  eventKind: 'deployment';
+  eventKind: 'deployment' | 'deployment-status';
   subject: string;
   dedupKey: string;
   payload: Record<string, unknown>;
 }
 
-export type IntakeEvent = AlertGroupEvent | ContextEvent;
+/** A pull request as GitHub last described it; `renovate` when its body is Renovate's. */
+export interface PullRequestEvent {
+  kind: 'pull-request';
+  source: 'github';
+  action: string;
+  repo: string;
+  number: number;
+  nodeId: string | null;
+  title: string;
+  url: string;
+  author: string;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  state: 'open' | 'merged' | 'closed';
+  draft: boolean;
+  mergeCommitSha: string | null;
+  /** Who merged or closed it, when it is no longer open. */
+  closedBy: string | null;
+  details: RenovateDetails;
+}
 
-export type ParseResult = { ok: true; events: IntakeEvent[] } | { ok: false; field: string; message: string };
+/** One check on one commit (a check run, a whole check suite, or a commit status context). */
+export interface CommitCheckEvent {
+  kind: 'commit-check';
+  source: 'github';
+  repo: string;
+  sha: string;
+  name: string;
+  state: 'pending' | 'success' | 'failure' | 'neutral';
+}
+
+export type IntakeEvent = AlertGroupEvent | ContextEvent | PullRequestEvent | CommitCheckEvent;
+
+/** `ignored`: a delivery understood and deliberately not acted on (a ping, an event we do not follow). */
+export type ParseResult = { ok: true; events: IntakeEvent[]; ignored?: string } | { ok: false; field: string; message: string };

@@ -1,3 +1,6 @@
+import type { Question } from '../../graphs/questions.ts';
+import type { Reply, ReplyContext } from '../../graphs/replies.ts';
+
 /** A report chat asks for by name: `status` now, `weekly` on demand. */
 export interface Report {
   title: string;
@@ -12,4 +15,8 @@ export interface ChatCommands {
   status(): Promise<Report>;
   /** Unset until reports run; chat then says the report is not available. */
   weekly?(): Promise<Report>;
+  /** `approve PR 47` and its kin; unset without the GitHub webhook. Returns what to answer, if anything. */
+  pullRequest?(reply: Extract<Reply, { kind: 'pull-request' }>, context: ReplyContext): Promise<Report | undefined>;
+  /** `details` on a pull-request question. */
+  pullRequestDetails?(question: Question): Promise<Report>;
 }

@@ -69,6 +69,10 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
 
   async function details(incident: number | undefined, context: ReplyContext): Promise<void> {
     const bound = incident === undefined ? await options.desk.bind({ platform: context.platform, ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}) }) : undefined;
+    if (bound && bound.question.kind.startsWith('pull-request') && options.commands?.pullRequestDetails) {
+      const report = await options.commands.pullRequestDetails(bound.question);
+      return say(context, report.title, report.body);
+    }
     const incidentId = incident ?? bound?.question.incidentId;
     const details = incidentId === undefined ? undefined : await incidentDetails(options.db, incidentId);
     if (!details) {
@@ -94,8 +98,11 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
             return say(context, report.title, report.body);
           }
           return say(context, 'Not available', options.unavailable?.weekly ?? 'This command is not available in this version of Steward.');
-        case 'pull-request':
-          return say(context, 'Not available', options.unavailable?.[reply.kind] ?? 'This command is not available in this version of Steward.');
+        case 'pull-request': {
+          if (!options.commands?.pullRequest) return say(context, 'Not available', options.unavailable?.[reply.kind] ?? 'This command is not available in this version of Steward.');
+          const answer = await options.commands.pullRequest(reply, context);
+          return answer ? say(context, answer.title, answer.body) : undefined;
+        }
         default:
           return undefined; // help and unknown text are answered by the inbound router
       }

@@ -7,6 +7,6 @@ export function helpText(): string {
     '• details: more context; custom: <what to do> for your own instruction',
     '• add #14 to answer incident 14 when several are open',
     '• status, weekly, help; after a fix: auto, ask or investigate',
-    '• approve PR 47, reject PR 47, defer PR 47 2d',
+    '• approve PR 47, reject PR 47, defer PR 47 2d, details PR 47',
   ].join('\n');
 }

@@ -58,9 +58,9 @@ function parseCommand(text: string): Reply {
     return ms === undefined ? { kind: 'unknown', text } : { kind: 'snooze', durationMs: ms };
   }
 
-  const pr = /^(approve|merge|reject|close|defer)\s+(?:pr|pull request)\s*#?(\d{1,7})(?:\s+(?:for\s+)?(.+))?$/.exec(text);
+  const pr = /^(approve|merge|reject|close|defer|details|detail|info)\s+(?:pr|pull request)\s*#?(\d{1,7})(?:\s+(?:for\s+)?(.+))?$/.exec(text);
   if (pr) {
-    const action = pr[1] === 'merge' ? 'approve' : pr[1] === 'close' ? 'reject' : (pr[1] as 'approve' | 'reject' | 'defer');
+    const action = pr[1] === 'merge' ? 'approve' : pr[1] === 'close' ? 'reject' : pr[1] === 'detail' || pr[1] === 'info' ? 'details' : (pr[1] as 'approve' | 'reject' | 'defer' | 'details');
     const pullRequest = Number(pr[2]);
     if (pr[3] === undefined) return action === 'defer' ? { kind: 'pull-request', action, pullRequest, deferMs: DEFAULT_DEFER_MS } : { kind: 'pull-request', action, pullRequest };
     const ms = action === 'defer' ? parseDelay(pr[3]) : undefined;

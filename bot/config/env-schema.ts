@@ -111,6 +111,16 @@ export const envSchema = z.object({
   MATTERMOST_APPROVERS: optional(commaList(/^@?[\w.-]+$/, 'must be user ids or usernames separated by commas')),
   MATTERMOST_SLASH_TOKEN: optional(z.string().min(8, { message: "must be the slash command's token" })),
   MATTERMOST_ACTION_SECRET: optional(secretToken),
+  GITHUB_WEBHOOK_SECRET: optional(secretToken),
+  GITHUB_TOKEN: optional(z.string().min(20, { message: 'must be a GitHub token allowed to merge, comment on and close pull requests' })),
+  GITHUB_API_URL: withDefault(urlWithProtocols(['http:', 'https:'], 'https://api.github.com'), 'https://api.github.com'),
+  GITHUB_REPOS: optional(commaList(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name repositories separated by commas')),
+  GITHUB_MERGE_METHOD: withDefault(z.enum(['merge', 'squash', 'rebase'], { message: 'must be merge, squash or rebase' }), 'squash'),
+  RENOVATE_AUTHORS: withDefault(commaList(/^[\w.[\]-]+$/, 'must be GitHub logins separated by commas, such as renovate[bot]'), 'renovate[bot]'),
+  RENOVATE_BRANCH_PREFIX: withDefault(z.string().min(1), 'renovate/'),
+  RENOVATE_DIGEST_QUIET: withDefault(duration, '5m'),
+  RENOVATE_DIGEST_WINDOW: withDefault(duration, '1h'),
+  RENOVATE_DEPLOY_WAIT: withDefault(duration, '2h'),
   LLM_BASE_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://litellm:4000')),
   LLM_API_KEY: optional(z.string().min(8, { message: "must be the proxy's virtual key" })),
   OLLAMA_BASE_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://ollama:11434')),
@@ -135,6 +145,8 @@ export const secretVariables = [
   'MATTERMOST_SLASH_TOKEN',
   'MATTERMOST_ACTION_SECRET',
   'LLM_API_KEY',
+  'GITHUB_WEBHOOK_SECRET',
+  'GITHUB_TOKEN',
 ] as const satisfies readonly (keyof EnvInput)[];
 
 export const knownVariables = Object.keys(envSchema.shape) as (keyof EnvInput)[];

@@ -103,6 +103,18 @@ function toConfig(input: EnvInput): Config {
       basic: input.ALERTMANAGER_USER && input.ALERTMANAGER_PASSWORD ? { user: input.ALERTMANAGER_USER, password: input.ALERTMANAGER_PASSWORD } : undefined,
     },
     coroot: { token: input.COROOT_TOKEN },
+    github: {
+      webhookSecret: input.GITHUB_WEBHOOK_SECRET,
+      token: input.GITHUB_TOKEN,
+      apiUrl: input.GITHUB_API_URL.replace(/\/$/, ''),
+      repos: input.GITHUB_REPOS,
+      mergeMethod: input.GITHUB_MERGE_METHOD,
+      renovateAuthors: input.RENOVATE_AUTHORS,
+      renovateBranchPrefix: input.RENOVATE_BRANCH_PREFIX,
+      digestQuietMs: input.RENOVATE_DIGEST_QUIET,
+      digestWindowMs: input.RENOVATE_DIGEST_WINDOW,
+      deployWaitMs: input.RENOVATE_DEPLOY_WAIT,
+    },
     deliveryRetentionDays: input.DELIVERY_RETENTION_DAYS,
     llm: {
       proxy: input.LLM_BASE_URL && input.LLM_API_KEY ? { baseUrl: input.LLM_BASE_URL, apiKey: input.LLM_API_KEY } : undefined,

@@ -24,6 +24,8 @@ export interface Config {
   readonly httpBodyLimit: number;
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
   readonly coroot: { readonly token?: string };
+  /** Renovate pull requests: the webhook's secret, the API token that merges, and which PRs are followed. */
+  readonly github: GitHubConfig;
   readonly deliveryRetentionDays: number;
   /** The model endpoints; with neither, Steward works from runbooks and generic options only. */
   readonly llm: {
@@ -73,4 +75,21 @@ export interface MattermostConfig {
   readonly slashToken: string | undefined;
   /** Signs button callbacks; derived from the token when not set, so replicas agree. */
   readonly actionSecret: string;
+}
+
+export interface GitHubConfig {
+  readonly webhookSecret: string | undefined;
+  /** Without it PRs are still announced, but approve, reject and revert cannot act. */
+  readonly token: string | undefined;
+  readonly apiUrl: string;
+  /** owner/name; unset follows every repository the webhook is installed on. */
+  readonly repos: readonly string[] | undefined;
+  readonly mergeMethod: 'merge' | 'squash' | 'rebase';
+  readonly renovateAuthors: readonly string[];
+  readonly renovateBranchPrefix: string;
+  /** PRs are held until none arrived for `digestQuietMs`, at most `digestWindowMs`, then asked together. */
+  readonly digestQuietMs: number;
+  readonly digestWindowMs: number;
+  /** After a merge, how long to wait for a deployment status before no longer following it. */
+  readonly deployWaitMs: number;
 }

@@ -6,6 +6,7 @@ import { StewardError } from '../errors.ts';
 import type { Logger } from '../logging/index.ts';
 import { alertStateDigest, storeAlertGroup } from './store-alert-group.ts';
 import { storeContextEvent } from './store-context-event.ts';
+import { storeCommitCheck, storePullRequest } from './store-repository-event.ts';
 
 export interface Delivery {
   source: SourceName;
@@ -13,6 +14,10 @@ export interface Delivery {
   /** Already stripped of credentials. */
   headers: Record<string, string>;
   body: unknown;
+  /** The sender's id of this delivery (GitHub's X-GitHub-Delivery): a redelivery is stored once. */
+  dedupKey?: string;
+  /** Why the source did not turn it into events (a ping, an event kind not followed). */
+  ignored?: string;
 }
 
 export interface IntakeResult {
@@ -26,6 +31,10 @@ export interface IntakeDeps {
   dispatcher: IncidentDispatcher;
   logger: Logger;
   flapWindowMs: number;
+  /** Why a repository event is not Steward's to follow (a repository not listed, a PR not Renovate's); undefined to keep it. */
+  skipRepositoryEvent?: (event: Exclude<IntakeEvent, AlertGroupEvent>) => string | undefined;
+  /** Told after a commit that stored pull requests, checks or deployments, so their worker looks now. */
+  onRepositoryChange?: () => void;
 }
 
 /**
@@ -57,27 +66,40 @@ export function createIntake(deps: IntakeDeps) {
     return row ? { deliveryId: Number(row.id), changes: [], outcome: 'repeat' } : undefined;
   }
 
-  /** The delivery and everything it changes, in one transaction; the delivery row last, with its outcome. */
+  /**
+   * The delivery and everything it changes, in one transaction. The delivery row comes first: with a
+   * dedup key, a redelivery finds it there (and waits for a concurrent twin to commit) and stores nothing.
+   */
   function storeInTransaction(delivery: Delivery, body: string, events: IntakeEvent[]): Promise<IntakeResult> {
     return inTransaction(deps.pool, async (client) => {
+      const inserted = await client.query<{ id: string }>(
+        `INSERT INTO deliveries (source, remote_address, headers, body, dedup_key) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (source, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING RETURNING id`,
+        [delivery.source, delivery.remoteAddress, delivery.headers, body, delivery.dedupKey ?? null],
+      );
+      if (!inserted.rows[0]) {
+        const earlier = await client.query<{ id: string }>('SELECT id FROM deliveries WHERE source = $1 AND dedup_key = $2', [delivery.source, delivery.dedupKey]);
+        return { deliveryId: Number(earlier.rows[0]?.id ?? 0), changes: [], outcome: 'duplicate' };
+      }
+      const deliveryId = Number(inserted.rows[0].id);
       const changes: IncidentChange[] = [];
-      const outcomes: string[] = [];
+      const outcomes: string[] = delivery.ignored ? [`ignored: ${delivery.ignored}`] : [];
       for (const event of events) {
         if (event.kind === 'alert-group') {
           const made = await storeAlertGroup(client, event, deps.flapWindowMs);
           changes.push(...made);
           outcomes.push(made.length > 0 ? made.map((change) => change.kind).join('+') : 'repeat');
-        } else {
-          outcomes.push((await storeContextEvent(client, event)) ? `${event.eventKind} stored` : `${event.eventKind} duplicate`);
+          continue;
         }
+        const skipped = event.source === 'github' ? deps.skipRepositoryEvent?.(event) : undefined;
+        if (skipped) outcomes.push(`ignored: ${skipped}`);
+        else if (event.kind === 'pull-request') outcomes.push(await storePullRequest(client, event));
+        else if (event.kind === 'commit-check') outcomes.push(await storeCommitCheck(client, event));
+        else outcomes.push((await storeContextEvent(client, event)) ? `${event.eventKind} stored` : `${event.eventKind} duplicate`);
       }
-      const outcome = outcomes.join(', ');
-      const incidentId = changes[0]?.incidentId ?? null;
-      const inserted = await client.query<{ id: string }>(
-        'INSERT INTO deliveries (source, remote_address, headers, body, incident_id, outcome) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-        [delivery.source, delivery.remoteAddress, delivery.headers, body, incidentId, outcome],
-      );
-      return { deliveryId: Number(inserted.rows[0]!.id), changes, outcome };
+      const outcome = outcomes.join(', ') || 'nothing to store';
+      await client.query('UPDATE deliveries SET incident_id = $2, outcome = $3 WHERE id = $1', [deliveryId, changes[0]?.incidentId ?? null, outcome]);
+      return { deliveryId, changes, outcome };
     });
   }
 
@@ -91,6 +113,7 @@ export function createIntake(deps: IntakeDeps) {
       } catch (error) {
         throw asIntakeError(error);
       }
+      if (stored.outcome !== 'duplicate' && events.some((event) => event.source === 'github')) deps.onRepositoryChange?.();
 
       for (const change of stored.changes) {
         try {

@@ -64,6 +64,14 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
     window,
   );
   const pending = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM questions WHERE status = 'open'");
+  const pullRequests = await db.query<{ merged: number; rejected: number; waiting: string[]; deferred: { number: number; until: Date }[] }>(
+    `SELECT count(*) FILTER (WHERE merged_at >= $1 AND merged_at < $2)::int AS merged,
+            count(*) FILTER (WHERE stage = 'rejected' AND closed_at >= $1 AND closed_at < $2)::int AS rejected,
+            COALESCE(array_agg('#' || number ORDER BY number) FILTER (WHERE state = 'open' AND stage IN ('new', 'assessing', 'assessed', 'asked')), '{}') AS waiting,
+            COALESCE(json_agg(json_build_object('number', number, 'until', deferred_until) ORDER BY deferred_until) FILTER (WHERE state = 'open' AND stage = 'deferred'), '[]') AS deferred
+     FROM pull_requests`,
+    window,
+  );
   const perDay = await db.query<{ day: string; n: number }>(
     "SELECT to_char(date_trunc('day', opened_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS n FROM incidents WHERE opened_at >= $1 AND opened_at < $2 GROUP BY 1",
     window,
@@ -91,6 +99,11 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
     lines.push(`Incidents per day: ${days.map((day) => bars[Math.round(((counts.get(day) ?? 0) / max) * (bars.length - 1))]).join('')} (${days.map((day) => counts.get(day) ?? 0).join(' ')})`);
     const waking = (inputs.snoozed ?? []).filter((item) => item.dueAt.getTime() < to.getTime() + 7 * DAY);
     lines.push(`Waiting: ${pending.rows[0]!.n} open question${pending.rows[0]!.n === 1 ? '' : 's'}${waking.length > 0 ? `; snoozed to come back: ${waking.map((item) => `#${item.member}`).join(', ')}` : ''}`);
+    const prs = pullRequests.rows[0]!;
+    if (prs.merged + prs.rejected + prs.waiting.length + prs.deferred.length > 0) {
+      const deferred = prs.deferred.map((pr) => `PR #${pr.number} on ${String(pr.until).slice(0, 10)}`);
+      lines.push(`Renovate PRs: ${prs.merged} merged, ${prs.rejected} rejected; pending: ${prs.waiting.length > 0 ? prs.waiting.map((number) => `PR ${number}`).join(', ') : 'none'}${deferred.length > 0 ? `; deferred, coming back: ${deferred.join(', ')}` : ''}`);
+    }
     lines.push(`Autonomy mode: ${inputs.autonomyMode}`);
   }
   const title = kind === 'weekly' ? `📈 Weekly report ${from.toISOString().slice(0, 10)} – ${new Date(to.getTime() - 1).toISOString().slice(0, 10)}` : `🗓 Daily summary ${from.toISOString().slice(0, 10)}`;

@@ -76,7 +76,7 @@ export function createChat(deps: ChatDeps): Chat {
       listener: deps.listener,
       ...(deps.commands ? { commands: deps.commands } : {}),
       wake,
-      unavailable: { 'pull-request': 'Renovate pull requests are not handled by this version of Steward yet.', weekly: 'The weekly report is not available in this version of Steward yet.' },
+      unavailable: { 'pull-request': 'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.', weekly: 'The weekly report is not available in this version of Steward yet.' },
     }),
     wake,
   });

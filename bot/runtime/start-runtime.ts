@@ -19,6 +19,7 @@ import { createChat, type ChatTerminal } from './start-chat.ts';
 import { createLlm } from './start-llm.ts';
 import { startIncidentHandling } from './start-incident-handling.ts';
 import { startSchedules } from './start-schedules.ts';
+import { pullRequestQuestionKinds, startPullRequests } from './start-pull-requests.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
 import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
@@ -112,7 +113,10 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
     const incidents = await startIncidentHandling({ config, structured, env: options.env ?? {}, pool: database.pool, coordination, logger, chat, llm, shutdown, notices });
-    flowListener.target = incidents.listener;
+    const pullRequests = startPullRequests({ config, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
+    flowListener.target = {
+      onDecision: (decision) => (pullRequestQuestionKinds.has(decision.questionKind) ? pullRequests.listener : incidents.listener).onDecision(decision),
+    };
     startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
@@ -132,7 +136,14 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     const retention = createDeliveryRetention({ db: database.pool, coordination, logger, days: config.deliveryRetentionDays });
     retention.start();
     shutdown.add('delivery retention', () => retention.stop());
-    const intake = createIntake({ pool: database.pool, dispatcher, logger, flapWindowMs: config.flapWindowMs });
+    const intake = createIntake({
+      pool: database.pool,
+      dispatcher,
+      logger,
+      flapWindowMs: config.flapWindowMs,
+      skipRepositoryEvent: pullRequests.skipRepositoryEvent,
+      onRepositoryChange: pullRequests.wake,
+    });
     chat.start();
 
     await createAuditLog(database.pool).record({
@@ -169,6 +180,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
         credentials: {
           alertmanager: { bearer: config.alertmanager.token, basic: config.alertmanager.basic },
           coroot: { bearer: config.coroot.token },
+          github: { signatureSecret: config.github.webhookSecret },
         },
       },
     });

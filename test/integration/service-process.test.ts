@@ -74,7 +74,7 @@ describe('the service as a process', () => {
     await first.service.waitForLog('steward listening');
     // No webhook credential configured: the start-up log says the routes take loopback peers only.
     const loopbackOnly = first.service.entries().filter((entry) => entry.msg === 'webhook has no credential configured: accepting requests from loopback only');
-    expect(loopbackOnly.map((entry) => entry.source)).toEqual(['alertmanager', 'coroot']);
+    expect(loopbackOnly.map((entry) => entry.source)).toEqual(['alertmanager', 'coroot', 'github']);
     const ready = await fetch(`${first.base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { database: { backend: 'embedded' }, coordination: { backend: 'postgres' } } });

@@ -5,6 +5,7 @@ import { notificationSchema, type Notification } from './schema.ts';
 export const alertmanagerSource = {
   name: 'alertmanager',
   path: '/webhooks/alertmanager',
+  authentication: 'authorization',
   parse(body: unknown): ParseResult {
     const parsed = notificationSchema.safeParse(body);
     if (!parsed.success) return { ok: false, ...firstIssue(parsed.error) };

@@ -8,6 +8,7 @@ import { alertSchema, deploymentSchema, incidentSchema, type CorootAlert, type C
 export const corootSource = {
   name: 'coroot',
   path: '/webhooks/coroot',
+  authentication: 'authorization',
   parse(body: unknown): ParseResult {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       return { ok: false, field: '(body)', message: 'must be a JSON object: set every Coroot webhook template to {{ json . }}' };

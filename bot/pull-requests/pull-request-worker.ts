@@ -1,0 +1,166 @@
+import { deployedNotice, deployFailedQuestion, headline, pullRequestDigest, pullRequestQuestion } from '../../graphs/pull-request/pull-request-messages.ts';
+import type { QuestionRequest } from '../../graphs/questions.ts';
+import type { QuestionDesk } from '../chat/question-desk.ts';
+import type { Coordination } from '../coordination/index.ts';
+import type { Pool } from '../db/pool.ts';
+import type { LlmGateway } from '../llm/gateway.ts';
+import type { Logger } from '../logging/index.ts';
+import { assessPullRequest } from './assess-pull-request.ts';
+import type { Notice } from './pull-request-actions.ts';
+import { createPullRequestStore, type PullRequestRow } from './pull-request-store.ts';
+
+export interface PullRequestWorkerDeps {
+  pool: Pool;
+  coordination: Coordination;
+  llm: LlmGateway;
+  desk: QuestionDesk;
+  say(notice: Notice): Promise<void>;
+  logger: Logger;
+  mergeMethod: string;
+  /** Asked once none arrived for this long… */
+  digestQuietMs: number;
+  /** …or once the first has waited this long. */
+  digestWindowMs: number;
+  deployWaitMs: number;
+  now?: () => Date;
+}
+
+const MAX_IN_DIGEST = 15;
+const STALE_CLAIM = "interval '10 minutes'";
+
+/**
+ * Everything that happens to a Renovate PR after intake stored it, done from the database so that a
+ * restart loses nothing: assess new PRs, hold them for the digest, ask, ask again when a deferral is
+ * due, withdraw questions whose PRs were merged or changed elsewhere, and follow merged PRs to their
+ * deployment. One replica at a time works (a coordination lock); each step is a guarded UPDATE.
+ */
+export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
+  const store = createPullRequestStore(deps.pool);
+  const now = deps.now ?? (() => new Date());
+  const { pool } = deps;
+
+  /** Questions none of whose PRs are still waiting for it: merged or closed on GitHub, changed, or all answered by number. */
+  async function withdrawStale(): Promise<void> {
+    const stale = await pool.query<{ id: string; prs: { number: number; stage: string; closed_by: string | null; title: string; updates: PullRequestRow['updates'] }[] }>(
+      `SELECT q.id, json_agg(json_build_object('number', p.number, 'stage', p.stage, 'closed_by', p.closed_by, 'title', p.title, 'updates', p.updates) ORDER BY p.number) AS prs
+       FROM questions q JOIN pull_requests p ON p.question_id = q.id
+       WHERE q.status = 'open' AND q.kind IN ('pull-request', 'pull-request-digest')
+       GROUP BY q.id HAVING bool_and(p.stage <> 'asked')`,
+    );
+    for (const row of stale.rows) {
+      const withdrawn = await pool.query("UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE id = $1 AND status = 'open' RETURNING id", [row.id]);
+      if (withdrawn.rowCount !== 1) continue;
+      const lines = row.prs.map((pr) => `PR #${pr.number} ${headline(pr)}: ${stageWords(pr.stage, pr.closed_by)}`);
+      await deps.desk.announceWithdrawn([Number(row.id)], '✔ No longer needs an answer', lines.join('\n'));
+    }
+  }
+
+  async function assessNew(): Promise<void> {
+    const claimed = await pool.query<PullRequestRow>(
+      `UPDATE pull_requests SET stage = 'assessing', stage_changed_at = now()
+       WHERE id IN (SELECT id FROM pull_requests
+                    WHERE state = 'open' AND NOT draft AND (stage = 'new' OR (stage = 'assessing' AND stage_changed_at < now() - ${STALE_CLAIM}))
+                    ORDER BY id LIMIT 10 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+    );
+    for (const pr of claimed.rows) {
+      const assessment = await assessPullRequest({ db: pool, llm: deps.llm }, pr);
+      await store.claim(pr.id, ['assessing'], 'assessed', { assessment: JSON.stringify(assessment) });
+    }
+  }
+
+  /** A merge that never finished (the process died mid-call): GitHub's closed webhook says if it happened. */
+  async function releaseStaleMerges(): Promise<void> {
+    await pool.query(`UPDATE pull_requests SET stage = 'asked', stage_changed_at = now() WHERE stage = 'merging' AND state = 'open' AND stage_changed_at < now() - ${STALE_CLAIM}`);
+  }
+
+  async function wakeDeferred(): Promise<void> {
+    await pool.query("UPDATE pull_requests SET stage = 'assessed', stage_changed_at = now(), deferred_until = NULL WHERE stage = 'deferred' AND state = 'open' AND deferred_until <= $1", [now()]);
+  }
+
+  /** Asks when the digest rule allows; otherwise returns how long until it may. */
+  async function askReady(): Promise<number | undefined> {
+    const ready = (await pool.query<PullRequestRow>("SELECT * FROM pull_requests WHERE stage = 'assessed' AND state = 'open' AND NOT draft ORDER BY stage_changed_at, number")).rows;
+    if (ready.length === 0) return undefined;
+    const busy = await pool.query("SELECT 1 FROM pull_requests WHERE stage IN ('new', 'assessing') AND state = 'open' AND NOT draft LIMIT 1");
+    const at = now().getTime();
+    const oldest = ready[0]!.stage_changed_at.getTime();
+    const newest = ready[ready.length - 1]!.stage_changed_at.getTime();
+    const quiet = at - newest >= deps.digestQuietMs && busy.rowCount === 0;
+    if (!quiet && at - oldest < deps.digestWindowMs) return Math.max(100, Math.min(newest + deps.digestQuietMs, oldest + deps.digestWindowMs) - at);
+
+    const batch = ready.slice(0, MAX_IN_DIGEST).sort((a, b) => a.number - b.number);
+    const views = await Promise.all(batch.map((pr) => store.view(pr)));
+    const request: QuestionRequest = batch.length === 1 ? pullRequestQuestion(views[0]!, deps.mergeMethod, now()) : pullRequestDigest(views);
+    const questionId = await deps.desk.ask(request);
+    await pool.query("UPDATE pull_requests SET stage = 'asked', question_id = $2, stage_changed_at = now() WHERE id = ANY($1::bigint[]) AND stage = 'assessed'", [batch.map((pr) => pr.id), questionId]);
+    deps.logger.info({ questionId, pullRequests: batch.map((pr) => `${pr.repo}#${pr.number}`) }, batch.length === 1 ? 'pull request asked' : 'pull request digest asked');
+    return ready.length > batch.length ? 0 : undefined;
+  }
+
+  /** Merged PRs meet their deployment status (by the merged commit); none within the wait: no longer followed. */
+  async function followDeployments(): Promise<void> {
+    const deployed = await pool.query<PullRequestRow & { deployment: { state: string; environment: string; description: string | null } }>(
+      `SELECT p.*, e.payload AS deployment FROM pull_requests p
+       JOIN LATERAL (SELECT payload FROM events e
+                     WHERE e.source = 'github' AND e.kind = 'deployment-status' AND e.subject = p.repo AND e.payload->>'sha' = p.merge_commit_sha
+                       AND e.payload->>'state' IN ('success', 'failure', 'error')
+                     ORDER BY e.id DESC LIMIT 1) e ON true
+       WHERE p.deploy_state = 'waiting'`,
+    );
+    for (const pr of deployed.rows) {
+      const { state, environment, description } = pr.deployment;
+      const outcome = state === 'success' ? 'deployed' : 'failed';
+      const claimed = await pool.query("UPDATE pull_requests SET deploy_state = $2, deploy_note = $3 WHERE id = $1 AND deploy_state = 'waiting' RETURNING id", [pr.id, outcome, `${environment}: ${state}`]);
+      if (claimed.rowCount !== 1) continue;
+      if (outcome === 'deployed') {
+        await deps.say(deployedNotice(pr, environment, description));
+      } else {
+        const questionId = await deps.desk.ask(deployFailedQuestion(pr, environment, description));
+        await store.update(pr.id, { question_id: questionId });
+      }
+    }
+    await pool.query("UPDATE pull_requests SET deploy_state = 'untracked' WHERE deploy_state = 'waiting' AND merged_at < $1", [new Date(now().getTime() - deps.deployWaitMs)]);
+  }
+
+  return {
+    /** One pass; returns when to look again sooner than the regular tick (a digest's quiet time ending). */
+    async tick(): Promise<{ againInMs?: number }> {
+      const lock = await deps.coordination.acquireLock('pull-requests', 120_000);
+      if (!lock) return {};
+      try {
+        await withdrawStale();
+        await releaseStaleMerges();
+        await assessNew();
+        await wakeDeferred();
+        const againInMs = await askReady();
+        await withdrawStale();
+        await followDeployments();
+        return againInMs === undefined ? {} : { againInMs };
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+function stageWords(stage: string, closedBy: string | null): string {
+  switch (stage) {
+    case 'merged':
+      return closedBy ? `merged on GitHub by ${closedBy}` : 'merged';
+    case 'closed':
+      return closedBy ? `closed on GitHub by ${closedBy}` : 'closed on GitHub';
+    case 'new':
+    case 'assessing':
+    case 'assessed':
+      return 'changed on GitHub; asking again';
+    case 'deferred':
+      return 'deferred';
+    case 'rejected':
+      return 'rejected';
+    case 'ignored':
+      return 'ignored';
+    default:
+      return stage;
+  }
+}

@@ -1,0 +1,256 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../bot/config/index.ts';
+import { findFreePort } from '../../bot/db/free-port.ts';
+import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
+import { startGitHubApiFake, type GitHubApiFake } from '../fakes/github-api.ts';
+import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
+import { captureLogs } from '../helpers/capture-logs.ts';
+import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { githubRequest, pullRequestPayload, renovateBody, sign } from '../helpers/github-deliveries.ts';
+import { signalTextFrame } from '../helpers/signal-frames.ts';
+import { until } from '../helpers/until.ts';
+
+const KEY = 'sk-litellm-virtual-key-0123456789';
+const SECRET = 'github-webhook-secret-0123456789';
+const TOKEN = 'ghp_steward_test_token_0123456789abcdef';
+const BOT = '+4917098765432';
+const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
+const REPO = 'home/infra';
+
+/** The model reads the facts it is given: it only links the update to incidents it was shown. */
+function modelAnswer(request: ReceivedRequest): string {
+  const data = request.messages.map((message) => message.content).join('\n');
+  const sawRestarts = data.includes('SonarrMemoryHigh');
+  return JSON.stringify({
+    summary: data.includes('memory leak') ? 'Fixes a memory leak in the RSS sync.' : 'Routine maintenance release.',
+    breaking: data.includes('BREAKING') ? ['Drops the v1 API'] : [],
+    relevance: sawRestarts ? 'Memory leak fix matches your recent restarts' : '',
+    risk: data.includes('BREAKING') ? 'high' : 'low',
+    recommendation: data.includes('BREAKING') ? 'review' : 'merge',
+  });
+}
+
+/**
+ * Renovate PRs end to end on the real runtime: GitHub's signed webhooks on Steward's HTTP port → the
+ * assessment through the LLM proxy fake → the question (or digest) on the Signal fake → the owner's
+ * answers from Signal → merge, close, comment and revert calls asserted on the GitHub API fake →
+ * deployment statuses → the outcome on Signal.
+ */
+describe('Renovate pull requests from webhook to merge and deployment', () => {
+  let database: TestDatabase;
+  let litellm: LlmProxyFake;
+  let signal: SignalFake;
+  let github: GitHubApiFake;
+  let runtime: Runtime;
+  let baseUrl: string;
+  let sha = 0x1000;
+  const nextSha = () => (sha += 1).toString(16).padStart(40, 'c');
+
+  beforeAll(async () => {
+    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-pro', 'gemini-flash'], defaultContent: modelAnswer });
+    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
+    github = await startGitHubApiFake({ token: TOKEN });
+    const port = await findFreePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    const env = {
+      DATABASE_URL: database.url,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      RUNBOOK_DIR: path.join(mkdtempSync(path.join(os.tmpdir(), 'steward-renovate-')), 'runbooks'),
+      LLM_BASE_URL: litellm.url,
+      LLM_API_KEY: KEY,
+      SIGNAL_API_URL: signal.url,
+      SIGNAL_NUMBER: BOT,
+      SIGNAL_RECIPIENTS: OWNER.number,
+      SIGNAL_APPROVERS: OWNER.number,
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_TOKEN: TOKEN,
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOS: REPO,
+      RENOVATE_DIGEST_QUIET: '1s',
+      RENOVATE_DIGEST_WINDOW: '1h',
+    };
+    const config = readConfig(env);
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { env });
+    await runtime.app.listen({ host: '127.0.0.1', port });
+    await until('the Signal socket', () => signal.connections() === 1, 30_000);
+  });
+  afterAll(async () => {
+    await runtime?.shutdown.run('test over');
+    await github?.close();
+    await signal?.close();
+    await litellm?.close();
+    await database?.drop();
+  });
+
+  const texts = () => signal.sent.map((sent) => String(sent.message));
+  const waitForText = async (what: string, part: string) => {
+    await until(what, () => texts().some((text) => text.includes(part)), 20_000);
+    return texts().find((text) => text.includes(part))!;
+  };
+  const say = (text: string) => signal.deliver(signalTextFrame(BOT, OWNER, text));
+  const post = async (event: string, payload: unknown, options: { secret?: string | null; delivery?: string; signature?: string } = {}) => {
+    const request = githubRequest({ event, payload, ...(options.secret === null ? {} : { secret: options.secret ?? SECRET }), ...(options.delivery ? { delivery: options.delivery } : {}), ...(options.signature ? { signature: options.signature } : {}) });
+    const response = await fetch(`${baseUrl}/webhooks/github`, { method: 'POST', headers: request.headers, body: request.body });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const opened = (number: number, pkg: string, from: string, to: string, notes: string, extra: { author?: string; repo?: string; headRef?: string } = {}) => {
+    const headSha = nextSha();
+    const [owner, repo] = (extra.repo ?? REPO).split('/') as [string, string];
+    github.addPullRequest({ owner, repo, number, headSha });
+    const payload = pullRequestPayload({
+      repo: extra.repo ?? REPO,
+      number,
+      title: `fix(deps): update ${pkg} docker tag to v${to}`,
+      body: renovateBody([{ package: pkg, from, to }], notes),
+      headSha,
+      ...(extra.author ? { author: extra.author } : {}),
+      ...(extra.headRef ? { headRef: extra.headRef } : {}),
+    });
+    return { payload, headSha };
+  };
+  const stage = async (number: number) => (await runtime.database.pool.query<{ stage: string; deferred_until: Date | null }>('SELECT stage, deferred_until FROM pull_requests WHERE number = $1', [number])).rows[0];
+  const deliveries = async () => Number((await runtime.database.pool.query<{ n: string }>('SELECT count(*) AS n FROM deliveries WHERE source = $1', ['github'])).rows[0]!.n);
+
+  it('refuses a delivery without a signature or with a wrong one (401, nothing stored), and answers a signed ping', async () => {
+    const { payload } = opened(40, 'lscr.io/linuxserver/lidarr', '2.0.0', '2.0.1', '');
+    expect((await post('pull_request', payload, { secret: null })).status).toBe(401);
+    expect((await post('pull_request', payload, { signature: sign('another-secret-0123456789', JSON.stringify(payload)) })).status).toBe(401);
+    expect((await post('pull_request', payload, { signature: 'sha256=' + '0'.repeat(64) })).status).toBe(401);
+    expect(await deliveries()).toBe(0);
+    const ping = await post('ping', { zen: 'Design for failure.', hook_id: 123456789 });
+    expect(ping).toMatchObject({ status: 200, body: { outcome: 'ignored: ping' } });
+  });
+
+  it('asks about a PR with what changed and why it matters here, and merges it pinned to the head on approve', async () => {
+    // A recent incident of the same service: the model is shown it and links the fix to it.
+    await runtime.database.pool.query("INSERT INTO incidents (source, external_key, title, status, closed_at, opened_at) VALUES ('alertmanager', 'g-sonarr', 'SonarrMemoryHigh (media)', 'closed', now(), now() - interval '2 days')");
+    const { payload, headSha } = opened(47, 'lscr.io/linuxserver/sonarr', '4.0.1', '4.0.2', '- Fixed a memory leak in RSS sync');
+    const delivery = 'a7e5e0f0-1111-4a4a-9b9b-000000000047';
+    const checkRun = { action: 'completed', check_run: { name: 'build', head_sha: headSha, status: 'completed', conclusion: 'success' }, repository: { full_name: REPO } };
+    expect((await post('check_run', checkRun)).body).toMatchObject({ outcome: 'check success' });
+    const first = await post('pull_request', payload, { delivery });
+    expect(first).toMatchObject({ status: 200, body: { outcome: 'pull request stored (new)' } });
+    expect((await post('pull_request', payload, { delivery })).body).toMatchObject({ outcome: 'duplicate' });
+
+    const question = await waitForText('the PR question', '📦 Renovate PR #47: sonarr 4.0.1 → 4.0.2');
+    expect(question).toContain('home/infra · patch · checks: ✅ 1 passed');
+    expect(question).toContain('What changed: Fixes a memory leak in the RSS sync.');
+    expect(question).toContain('Here: Memory leak fix matches your recent restarts');
+    expect(question).toContain('📊 1 recent incident of sonarr in 30 days');
+    expect(question).toContain('🤖 low risk, suggests: merge');
+    expect(question).toContain('Reply: approve, defer PR 47 2d, reject PR 47, or details');
+    // The PR text went to the model as data, never as its instructions.
+    const assessed = litellm.received.find((request) => request.messages.some((message) => message.content.includes('Fixed a memory leak')))!;
+    expect(assessed.messages[0]!.content).not.toContain('Fixed a memory leak');
+
+    say('approve');
+    await waitForText('the merge notice', '🔀 Merged PR #47');
+    const merges = github.callsTo('PUT', '/repos/home/infra/pulls/47/merge');
+    expect(merges).toHaveLength(1);
+    expect(merges[0]).toMatchObject({ body: { sha: headSha, merge_method: 'squash' }, authorization: `token ${TOKEN}` });
+    expect(await stage(47)).toMatchObject({ stage: 'merged' });
+    const audit = await runtime.database.pool.query("SELECT actor, channel, outcome FROM audit_log WHERE action = 'pull-request.merge'");
+    expect(audit.rows).toEqual([{ actor: OWNER.uuid, channel: 'signal', outcome: 'merged' }]);
+  });
+
+  it('follows the merged PR to its deployment and says it is live', async () => {
+    const merged = await runtime.database.pool.query<{ merge_commit_sha: string }>('SELECT merge_commit_sha FROM pull_requests WHERE number = 47');
+    const sha47 = merged.rows[0]!.merge_commit_sha;
+    const status = (state: string, id: number) => ({
+      action: 'created',
+      deployment_status: { id, state, environment: 'production', description: 'argocd sync', target_url: null },
+      deployment: { id: 77, sha: sha47, ref: 'main', environment: 'production' },
+      repository: { full_name: REPO },
+      sender: { login: 'argocd-bot' },
+    });
+    await post('deployment_status', status('in_progress', 1));
+    await post('deployment_status', status('success', 2));
+    const live = await waitForText('the deployed notice', '✅ sonarr 4.0.1 → 4.0.2 deployed');
+    expect(live).toContain('PR #47 is live in production: argocd sync. Health checks passing.');
+  });
+
+  it('sends several PRs as one numbered digest; approve, reject and defer by number act on one PR each', async () => {
+    const sent = texts().length;
+    for (const [number, pkg] of [[48, 'radarr'], [49, 'prowlarr'], [50, 'bazarr']] as const) await post('pull_request', opened(number, `lscr.io/linuxserver/${pkg}`, '1.0.0', '1.0.1', '').payload);
+    const digest = await waitForText('the digest', '📦 3 Renovate PRs');
+    expect(texts().slice(sent).filter((text) => text.includes('📦'))).toHaveLength(1);
+    for (const line of ['PR #48 radarr 1.0.0 → 1.0.1', 'PR #49 prowlarr 1.0.0 → 1.0.1', 'PR #50 bazarr 1.0.0 → 1.0.1']) expect(digest).toContain(line);
+
+    say('approve PR 48');
+    await waitForText('PR 48 merged', '🔀 Merged PR #48');
+    say('reject PR 49');
+    await waitForText('PR 49 rejected', '🚫 Rejected PR #49');
+    say('defer PR 50 2d');
+    await waitForText('PR 50 deferred', '⏸ Deferred PR #50');
+
+    expect(github.callsTo('PUT', '/merge').map((call) => call.path)).toEqual(['/repos/home/infra/pulls/47/merge', '/repos/home/infra/pulls/48/merge']);
+    expect(github.callsTo('POST', '/issues/49/comments')[0]!.body).toEqual({ body: 'Rejected from chat by Alice Ops (via signal, through Steward).' });
+    expect(github.callsTo('PATCH', '/pulls/49')[0]!.body).toEqual({ state: 'closed' });
+    const deferred = await stage(50);
+    expect(deferred!.stage).toBe('deferred');
+    expect(deferred!.deferred_until!.getTime() - Date.now()).toBeGreaterThan(2 * 86_400_000 - 60_000);
+    // Every PR of the digest was answered by number: the digest itself is withdrawn everywhere.
+    const withdrawn = await waitForText('the digest withdrawn', 'No longer needs an answer');
+    expect(withdrawn).toContain('PR #50 bazarr 1.0.0 → 1.0.1: deferred');
+  });
+
+  it('refuses to merge while checks fail, says which, and calls no merge', async () => {
+    const { payload } = opened(51, 'lscr.io/linuxserver/overseerr', '1.33.0', '1.34.0', '');
+    github.pullRequest('home', 'infra', 51)!.checkRuns = [{ name: 'build', status: 'completed', conclusion: 'failure' }, { name: 'lint', status: 'completed', conclusion: 'success' }];
+    await post('pull_request', payload);
+    await waitForText('the PR question', '📦 Renovate PR #51');
+    say('approve');
+    const refusal = await waitForText('the refusal', '⛔ PR #51 overseerr 1.33.0 → 1.34.0 not merged');
+    expect(refusal).toContain('checks failing: build (failure)');
+    expect(github.callsTo('PUT', '/pulls/51/merge')).toHaveLength(0);
+    expect((await stage(51))!.stage).toBe('asked');
+  });
+
+  it('offers a revert when the deployment fails, and opens it on 1', async () => {
+    const { payload } = opened(52, 'lscr.io/linuxserver/jellyfin', '10.9.0', '10.10.0', 'BREAKING: drops the v1 API');
+    await post('pull_request', payload);
+    const question = await waitForText('the PR question', '📦 Renovate PR #52');
+    expect(question).toContain('⚠️ Breaking: Drops the v1 API');
+    say('approve PR 52');
+    await waitForText('PR 52 merged', '🔀 Merged PR #52');
+    const merged = (await runtime.database.pool.query<{ merge_commit_sha: string }>('SELECT merge_commit_sha FROM pull_requests WHERE number = 52')).rows[0]!.merge_commit_sha;
+    await post('deployment_status', {
+      action: 'created',
+      deployment_status: { id: 3, state: 'failure', environment: 'production', description: 'health check failed' },
+      deployment: { id: 78, sha: merged, ref: 'main', environment: 'production' },
+      repository: { full_name: REPO },
+    });
+    await waitForText('the failed deployment question', '❌ Deploying jellyfin 10.9.0 → 10.10.0 failed');
+    say('1');
+    const reverted = await waitForText('the revert notice', '↩️ Revert of PR #52');
+    expect(reverted).toContain('https://github.com/home/infra/pull/');
+    const graphql = github.callsTo('POST', '/graphql');
+    expect(graphql).toHaveLength(1);
+    expect(graphql[0]!.body).toMatchObject({ variables: { id: 'PR_kwDO52' } });
+  });
+
+  it('withdraws the question of a PR merged on GitHub by someone else', async () => {
+    const { payload, headSha } = opened(53, 'lscr.io/linuxserver/sabnzbd', '4.3.0', '4.3.1', '');
+    await post('pull_request', payload);
+    await waitForText('the PR question', '📦 Renovate PR #53');
+    const pr = (payload as { pull_request: { title: string; body: string } }).pull_request;
+    const closed = pullRequestPayload({ repo: REPO, number: 53, title: pr.title, body: pr.body, headSha, action: 'closed', state: 'closed', merged: true, mergeCommitSha: nextSha(), mergedBy: 'bob' });
+    await post('pull_request', closed);
+    const withdrawn = await waitForText('the withdrawal', 'PR #53 sabnzbd 4.3.0 → 4.3.1: merged on GitHub by bob');
+    expect(withdrawn).toContain('No longer needs an answer');
+  });
+
+  it('ignores pull requests that are not Renovate’s and repositories not listed', async () => {
+    const human = await post('pull_request', opened(60, 'x', '1', '2', '', { author: 'octocat', headRef: 'feature/x' }).payload);
+    expect(human.body.outcome).toBe('ignored: not a Renovate pull request (author octocat, branch feature/x)');
+    const elsewhere = await post('pull_request', opened(61, 'y', '1', '2', '', { repo: 'someone/else' }).payload);
+    expect(elsewhere.body.outcome).toBe('ignored: someone/else is not in GITHUB_REPOS');
+    expect((await runtime.database.pool.query('SELECT 1 FROM pull_requests WHERE number IN (60, 61)')).rowCount).toBe(0);
+  });
+});
