@@ -5,7 +5,7 @@ import { createPeriodicTask } from '../runtime/periodic-task.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** Deletes raw deliveries older than the retention; one replica at a time, hourly and at start. */
+/** Deletes raw deliveries (and commit check states) older than the retention; one replica at a time, hourly and at start. */
 export function createDeliveryRetention(options: { db: Queryable; coordination: Coordination; logger: Logger; days: number; everyMs?: number }) {
 
   async function purge(): Promise<number> {
@@ -14,6 +14,8 @@ export function createDeliveryRetention(options: { db: Queryable; coordination: 
     try {
       const result = await options.db.query('DELETE FROM deliveries WHERE received_at < now() - make_interval(days => $1)', [options.days]);
       if (result.rowCount) options.logger.info({ deleted: result.rowCount, days: options.days }, 'old deliveries deleted');
+      // Check states arrive for every commit of a followed repository; only recent ones are ever shown.
+      await options.db.query('DELETE FROM commit_checks WHERE updated_at < now() - make_interval(days => $1)', [options.days]);
       return result.rowCount ?? 0;
     } finally {
       await lock.release();

@@ -1,4 +1,4 @@
-import { deployedNotice, deployFailedQuestion, headline, pullRequestDigest, pullRequestQuestion } from '../../graphs/pull-request/pull-request-messages.ts';
+import { DEFAULT_PR_DEFER_MS, deployedNotice, deployFailedQuestion, headline, pullRequestDigest, pullRequestQuestion } from '../../graphs/pull-request/pull-request-messages.ts';
 import type { QuestionRequest } from '../../graphs/questions.ts';
 import type { QuestionDesk } from '../chat/question-desk.ts';
 import type { Coordination } from '../coordination/index.ts';
@@ -74,6 +74,15 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
     await pool.query(`UPDATE pull_requests SET stage = 'asked', stage_changed_at = now() WHERE stage = 'merging' AND state = 'open' AND stage_changed_at < now() - ${STALE_CLAIM}`);
   }
 
+  /** A PR question nobody answered in time: asked again a day later, not nagged about every tick. */
+  async function deferExpired(): Promise<void> {
+    await pool.query(
+      `UPDATE pull_requests p SET stage = 'deferred', deferred_until = $1, stage_changed_at = now()
+       FROM questions q WHERE q.id = p.question_id AND q.status = 'expired' AND p.stage = 'asked' AND p.state = 'open'`,
+      [new Date(now().getTime() + DEFAULT_PR_DEFER_MS)],
+    );
+  }
+
   async function wakeDeferred(): Promise<void> {
     await pool.query("UPDATE pull_requests SET stage = 'assessed', stage_changed_at = now(), deferred_until = NULL WHERE stage = 'deferred' AND state = 'open' AND deferred_until <= $1", [now()]);
   }
@@ -132,6 +141,7 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
         await withdrawStale();
         await releaseStaleMerges();
         await assessNew();
+        await deferExpired();
         await wakeDeferred();
         const againInMs = await askReady();
         await withdrawStale();

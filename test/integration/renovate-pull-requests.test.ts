@@ -246,6 +246,18 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
     expect(withdrawn).toContain('No longer needs an answer');
   });
 
+  it('asks again a day later about a PR whose question expired unanswered', async () => {
+    const { payload, headSha } = opened(54, 'lscr.io/linuxserver/tautulli', '2.14.0', '2.14.1', '');
+    await post('pull_request', payload);
+    await waitForText('the PR question', '📦 Renovate PR #54');
+    await runtime.database.pool.query("UPDATE questions SET expires_at = now() WHERE id = (SELECT question_id FROM pull_requests WHERE number = 54)");
+    await until('the question expired', async () => (await runtime.database.pool.query("SELECT 1 FROM questions q JOIN pull_requests p ON p.question_id = q.id WHERE p.number = 54 AND q.status = 'expired'")).rowCount === 1, 20_000);
+    // Any GitHub delivery wakes the PR worker at once (otherwise its next tick does).
+    await post('check_run', { action: 'completed', check_run: { name: 'build', head_sha: headSha, status: 'completed', conclusion: 'success' }, repository: { full_name: REPO } });
+    await until('PR 54 deferred', async () => (await stage(54))?.stage === 'deferred', 20_000);
+    expect((await stage(54))!.deferred_until!.getTime() - Date.now()).toBeGreaterThan(86_400_000 - 60_000);
+  });
+
   it('ignores pull requests that are not Renovate’s and repositories not listed', async () => {
     const human = await post('pull_request', opened(60, 'x', '1', '2', '', { author: 'octocat', headRef: 'feature/x' }).payload);
     expect(human.body.outcome).toBe('ignored: not a Renovate pull request (author octocat, branch feature/x)');

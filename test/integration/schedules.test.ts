@@ -126,6 +126,16 @@ describe('schedules and reports', () => {
     await db.query("INSERT INTO suppressions (match_key, labels, until, created_at) VALUES ('k', '{\"alertname\":\"BackupRunning\"}', $1, $2)", [at(10), at(2.6)]);
     await db.query("INSERT INTO audit_log (actor, channel, action, subject, outcome, at) VALUES ('steward', 'autonomy', 'runbook.demote', 'runbook:r', 'ask_human', $1), ('alice', 'signal', 'runbook.promote', 'runbook:r', 'auto_notify', $2), ('steward', 'flow', 'incident.suppressed', 'incident:9', 'not asked', $2)", [at(3), at(1)]);
     await db.query("INSERT INTO llm_usage (purpose, alias, model, cost_usd, latency_ms, outcome, created_at) VALUES ('triage', 'gemini-flash', 'gemini-flash', 0.01, 100, 'ok', $1), ('solution', 'gemini-pro', 'gemini-pro', 0.25, 100, 'ok', $1), ('solution', 'gemini-pro', 'gemini-pro', 0.25, 100, 'ok', $1)", [at(1)]);
+    const pr = (number: number, state: string, stage: string, fields: { merged_at?: Date; closed_at?: Date; deferred_until?: Date }) =>
+      db.query(
+        "INSERT INTO pull_requests (repo, number, title, url, author, head_ref, head_sha, base_ref, state, stage, merged_at, closed_at, deferred_until) VALUES ('home/infra', $1, 't', 'u', 'renovate[bot]', 'renovate/x', 's', 'main', $2, $3, $4, $5, $6)",
+        [number, state, stage, fields.merged_at ?? null, fields.closed_at ?? null, fields.deferred_until ?? null],
+      );
+    await pr(46, 'merged', 'merged', { merged_at: at(-3), closed_at: at(-3) }); // last week: not counted
+    await pr(47, 'merged', 'merged', { merged_at: at(1), closed_at: at(1) });
+    await pr(49, 'closed', 'rejected', { closed_at: at(2) });
+    await pr(50, 'open', 'deferred', { deferred_until: at(9) });
+    await pr(51, 'open', 'asked', {});
 
     const report = await activityReport(
       { db, ...week, runbooks: { total: 7, createdBetween: () => 2 }, quota: [{ alias: 'claude-sonnet', week: 12, limit: { weekly: 100 } }], snoozed: [{ member: String(fixed), dueAt: at(8) }], autonomyMode: 'selective' },
@@ -143,6 +153,7 @@ describe('schedules and reports', () => {
       'Quota claude-sonnet: 12/100 this week',
       'Incidents per day: ▅▁█▁▁▁▁ (1 0 2 0 0 0 0)',
       `Waiting: 0 open questions; snoozed to come back: #${fixed}`,
+      'Renovate PRs: 1 merged, 1 rejected; pending: PR #51; deferred, coming back: PR #50 on 2026-11-25',
       'Autonomy mode: selective',
     ]);
   });
