@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Assessment } from '../../graphs/pull-request/pull-request-messages.ts';
-import { shortPackageName } from '../../webhooks/github/renovate-pr.ts';
+import { shortPackageName, type Assessment } from '../../graphs/pull-request/pull-request-messages.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { PullRequestRow } from './pull-request-store.ts';

@@ -144,7 +144,6 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
         await deferExpired();
         await wakeDeferred();
         const againInMs = await askReady();
-        await withdrawStale();
         await followDeployments();
         return againInMs === undefined ? {} : { againInMs };
       } finally {

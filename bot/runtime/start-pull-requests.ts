@@ -44,24 +44,6 @@ export function startPullRequests(deps: PullRequestDeps) {
     await deps.chat.outbox.enqueue({ channels: deps.chat.channels, message: { kind: 'notice', ...notice } });
     deps.chat.wake();
   };
-  const wakeWorker = { wake: () => {} };
-  const actions = createPullRequestActions({ db: deps.pool, github: api, mergeMethod: github.mergeMethod, say, logger });
-  const listener: DecisionListener = {
-    async onDecision(decision: Decision) {
-      const row = await deps.pool.query<{ actor_name: string | null }>('SELECT actor_name FROM decisions WHERE question_id = $1', [decision.questionId]);
-      await actions.onDecision(decision, row.rows[0]?.actor_name ?? decision.actor);
-      wakeWorker.wake();
-    },
-  };
-  const replies = createPullRequestReplies({ db: deps.pool, desk: deps.chat.desk, actions, github: api, listener });
-  deps.commands.pullRequest = async (reply, context) => {
-    const answer = await replies.command(reply, context);
-    // A PR answered by number may leave its digest with nothing to ask: let the worker withdraw it now.
-    wakeWorker.wake();
-    return answer;
-  };
-  deps.commands.pullRequestDetails = (question) => replies.detailsFor(question);
-
   const worker = createPullRequestWorker({
     pool: deps.pool,
     coordination: deps.coordination,
@@ -85,7 +67,23 @@ export function startPullRequests(deps: PullRequestDeps) {
     },
     { everyMs: deps.tickMs ?? 15_000, onError: (error) => logger.error({ err: error }, 'pull request work failed') },
   );
-  wakeWorker.wake = task.wake;
+  const actions = createPullRequestActions({ db: deps.pool, github: api, mergeMethod: github.mergeMethod, say, logger });
+  const listener: DecisionListener = {
+    async onDecision(decision: Decision) {
+      const row = await deps.pool.query<{ actor_name: string | null }>('SELECT actor_name FROM decisions WHERE question_id = $1', [decision.questionId]);
+      await actions.onDecision(decision, row.rows[0]?.actor_name ?? decision.actor);
+      task.wake();
+    },
+  };
+  const replies = createPullRequestReplies({ db: deps.pool, desk: deps.chat.desk, actions, github: api, listener });
+  deps.commands.pullRequest = async (reply, context) => {
+    const answer = await replies.command(reply, context);
+    // A PR answered by number may leave its digest with nothing to ask: let the worker withdraw it now.
+    task.wake();
+    return answer;
+  };
+  deps.commands.pullRequestDetails = (question) => replies.detailsFor(question);
+
   task.start();
   deps.shutdown.add('pull requests', async () => {
     clearTimeout(soon);

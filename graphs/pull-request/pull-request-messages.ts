@@ -45,10 +45,11 @@ export function headline(pr: Pick<PullRequestView, 'updates'> & { title?: string
   if (!first) return pr.title ?? 'an update';
   const change = first.from ? `${first.from} → ${first.to}` : `→ ${first.to}`;
   const more = pr.updates.length > 1 ? ` (+${pr.updates.length - 1} more)` : '';
-  return `${shortName(first.package)} ${change}${more}`;
+  return `${shortPackageName(first.package)} ${change}${more}`;
 }
 
-function shortName(name: string): string {
+/** `lscr.io/linuxserver/sonarr` → `sonarr`, `@types/node` stays: how people name the thing. */
+export function shortPackageName(name: string): string {
   if (name.startsWith('@')) return name;
   return (name.split('/').pop() ?? name).replace(/:.*$/, '');
 }

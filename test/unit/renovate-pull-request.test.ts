@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isRenovatePullRequest, parseRenovatePullRequest, shortPackageName } from '../../webhooks/github/renovate-pr.ts';
+import { shortPackageName } from '../../graphs/pull-request/pull-request-messages.ts';
+import { isRenovatePullRequest, parseRenovatePullRequest } from '../../webhooks/github/renovate-pr.ts';
 import { createSignatureCheck } from '../../webhooks/github/signature.ts';
 import { githubSource } from '../../webhooks/github/source.ts';
 import { fixture, fixturesDir } from '../helpers/fixtures.ts';

@@ -153,10 +153,3 @@ function releaseNotes(body: string): string {
     .trim();
   return section.length > MAX_NOTES ? `${section.slice(0, MAX_NOTES)}\n…(cut)` : section;
 }
-
-/** `lscr.io/linuxserver/sonarr` → `sonarr`, `@types/node` stays: how people name the thing. */
-export function shortPackageName(name: string): string {
-  if (name.startsWith('@')) return name;
-  const last = name.split('/').pop() ?? name;
-  return last.replace(/:.*$/, '');
-}
