@@ -44,10 +44,13 @@ function parseDuration(value: string): number | undefined {
   return match ? Number(match[1]) * durationUnits[match[2]!]! : undefined;
 }
 
-const duration = z
+/** A duration such as `30s`; shared with STEWARD_CONFIG sections. */
+export const durationSchema = z
   .string()
   .refine((value) => parseDuration(value) !== undefined, { message: 'must be a duration such as 30s, 15m, 2h or 7d' })
   .transform((value) => parseDuration(value)!);
+
+const duration = durationSchema;
 
 const secretToken = z.string().min(16, { message: 'must be at least 16 characters (use a long random token)' });
 

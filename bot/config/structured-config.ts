@@ -14,6 +14,7 @@ export const structuredConfigSchema = z
     schedules: z.array(z.unknown()).optional(),
     policy: z.record(z.string(), z.unknown()).optional(),
     routing: z.record(z.string(), z.unknown()).optional(),
+    renovate: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

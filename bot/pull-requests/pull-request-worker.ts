@@ -5,9 +5,12 @@ import type { Coordination } from '../coordination/index.ts';
 import type { Pool } from '../db/pool.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
+import type { ToolCallResult } from '../mcp/mcp-hub.ts';
 import { assessPullRequest } from './assess-pull-request.ts';
 import type { Notice } from './pull-request-actions.ts';
 import { createPullRequestStore, type PullRequestRow } from './pull-request-store.ts';
+import type { RolloutConfig } from './rollout-config.ts';
+import { readRollout, rolloutTarget } from './rollout-probe.ts';
 
 export interface PullRequestWorkerDeps {
   pool: Pool;
@@ -22,6 +25,8 @@ export interface PullRequestWorkerDeps {
   /** …or once the first has waited this long. */
   digestWindowMs: number;
   deployWaitMs: number;
+  /** Follows merged PRs through an MCP tool (Argo CD) as well as GitHub's deployment statuses. */
+  rollout?: { config: RolloutConfig; call(tool: string, args: Record<string, unknown>): Promise<ToolCallResult> };
   now?: () => Date;
 }
 
@@ -107,8 +112,20 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
     return ready.length > batch.length ? 0 : undefined;
   }
 
-  /** Merged PRs meet their deployment status (by the merged commit); none within the wait: no longer followed. */
-  async function followDeployments(): Promise<void> {
+  /** Claims a waiting PR's outcome once (GitHub's status and the tool may both tell) and says it. */
+  async function settleDeployment(pr: PullRequestRow, outcome: 'deployed' | 'failed', environment: string, description: string | null): Promise<void> {
+    const claimed = await pool.query("UPDATE pull_requests SET deploy_state = $2, deploy_note = $3 WHERE id = $1 AND deploy_state = 'waiting' RETURNING id", [pr.id, outcome, `${environment}: ${description ?? outcome}`]);
+    if (claimed.rowCount !== 1) return;
+    if (outcome === 'deployed') {
+      await deps.say(deployedNotice(pr, environment, description));
+    } else {
+      const questionId = await deps.desk.ask(deployFailedQuestion(pr, environment, description));
+      await store.update(pr.id, { question_id: questionId });
+    }
+  }
+
+  /** Merged PRs meet their deployment status (by the merged commit). */
+  async function followDeploymentStatuses(): Promise<void> {
     const deployed = await pool.query<PullRequestRow & { deployment: { state: string; environment: string; description: string | null } }>(
       `SELECT p.*, e.payload AS deployment FROM pull_requests p
        JOIN LATERAL (SELECT payload FROM events e
@@ -119,17 +136,41 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
     );
     for (const pr of deployed.rows) {
       const { state, environment, description } = pr.deployment;
-      const outcome = state === 'success' ? 'deployed' : 'failed';
-      const claimed = await pool.query("UPDATE pull_requests SET deploy_state = $2, deploy_note = $3 WHERE id = $1 AND deploy_state = 'waiting' RETURNING id", [pr.id, outcome, `${environment}: ${state}`]);
-      if (claimed.rowCount !== 1) continue;
-      if (outcome === 'deployed') {
-        await deps.say(deployedNotice(pr, environment, description));
+      await settleDeployment(pr, state === 'success' ? 'deployed' : 'failed', environment, description);
+    }
+  }
+
+  /** Merged PRs looked at through the rollout tool; returns when to look again while any is waiting. */
+  async function followRollouts(): Promise<number | undefined> {
+    if (!deps.rollout) return undefined;
+    const { config } = deps.rollout;
+    const waiting = await pool.query<PullRequestRow>("SELECT * FROM pull_requests WHERE deploy_state = 'waiting' AND merged_at IS NOT NULL ORDER BY merged_at");
+    let followed = 0;
+    for (const pr of waiting.rows) {
+      const target = rolloutTarget(config, pr);
+      if (!target) continue;
+      followed += 1;
+      const seen = readRollout(await deps.rollout.call(config.tool, target.arguments), { sha: pr.merge_commit_sha, at: pr.merged_at! });
+      if (seen.verdict === 'pending') {
+        await pool.query("UPDATE pull_requests SET deploy_note = $2 WHERE id = $1 AND deploy_state = 'waiting'", [pr.id, `${target.app}: ${seen.detail}`]);
       } else {
-        const questionId = await deps.desk.ask(deployFailedQuestion(pr, environment, description));
-        await store.update(pr.id, { question_id: questionId });
+        await settleDeployment(pr, seen.verdict, target.app, seen.detail);
       }
     }
-    await pool.query("UPDATE pull_requests SET deploy_state = 'untracked' WHERE deploy_state = 'waiting' AND merged_at < $1", [new Date(now().getTime() - deps.deployWaitMs)]);
+    return followed > 0 ? config.every : undefined;
+  }
+
+  /** None within the wait: no longer followed; one the tool was watching is reported with what was last seen. */
+  async function stopFollowingLate(): Promise<void> {
+    const late = await pool.query<PullRequestRow & { deploy_note: string | null }>(
+      "UPDATE pull_requests SET deploy_state = 'untracked' WHERE deploy_state = 'waiting' AND merged_at < $1 RETURNING *",
+      [new Date(now().getTime() - deps.deployWaitMs)],
+    );
+    if (!deps.rollout) return;
+    for (const pr of late.rows) {
+      if (!rolloutTarget(deps.rollout.config, pr)) continue;
+      await deps.say({ title: `⏳ ${headline(pr)} not seen deployed`, body: `PR #${pr.number} was merged ${Math.round(deps.deployWaitMs / 60_000)} min ago and is not live yet. Last seen: ${pr.deploy_note ?? 'nothing'}. Steward no longer follows it.` });
+    }
   }
 
   return {
@@ -143,8 +184,11 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
         await assessNew();
         await deferExpired();
         await wakeDeferred();
-        const againInMs = await askReady();
-        await followDeployments();
+        const askAgainInMs = await askReady();
+        await followDeploymentStatuses();
+        const probeAgainInMs = await followRollouts();
+        await stopFollowingLate();
+        const againInMs = [askAgainInMs, probeAgainInMs].filter((value) => value !== undefined).reduce<number | undefined>((soonest, value) => Math.min(soonest ?? value, value), undefined);
         return againInMs === undefined ? {} : { againInMs };
       } finally {
         await lock.release();

@@ -10,8 +10,7 @@ import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
 import { readPolicy } from '../flow/policy-config.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
-import { readMcpConfig } from '../mcp/mcp-config.ts';
-import { createMcpHub } from '../mcp/mcp-hub.ts';
+import type { McpHub } from '../mcp/mcp-hub.ts';
 import { createRunbookGit } from '../runbooks/runbook-git.ts';
 import { createRunbookStore, type RunbookStore } from '../runbooks/runbook-store.ts';
 import type { Shutdown } from './shutdown.ts';
@@ -20,7 +19,7 @@ import type { Chat } from './start-chat.ts';
 export interface IncidentHandlingDeps {
   config: Config;
   structured: StructuredConfig;
-  env: Readonly<Record<string, string | undefined>>;
+  mcp: McpHub;
   pool: Pool;
   coordination: Coordination;
   logger: Logger;
@@ -32,7 +31,7 @@ export interface IncidentHandlingDeps {
 }
 
 /**
- * What acts on incidents: the MCP tools, the runbooks (with GitOps when asked), the incident flow and
+ * What acts on incidents: the runbooks (with GitOps when asked), the incident flow and
  * its timers, and where answers go (the flow; "Next time?" to the runbooks). Returns the dispatcher
  * intake hands changes to and the listener decisions go to.
  */
@@ -43,15 +42,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
     chat.wake();
   };
 
-  const mcp = createMcpHub({
-    servers: readMcpConfig(deps.structured.mcp, deps.env),
-    logger: logger.child({ component: 'mcp' }),
-    onStatus: (server, status, detail) =>
-      void say({ title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`, body: detail }).catch((error: unknown) => logger.warn({ err: error }, 'could not queue the MCP status notice')),
-  });
-  await mcp.start();
-  shutdown.add('mcp', () => mcp.stop());
-
+  const { mcp } = deps;
   const runbookLogger = logger.child({ component: 'runbooks' });
   const runbookGit = config.runbookGit ? createRunbookGit({ dir: config.runbookDir, logger: runbookLogger }) : undefined;
   const runbooks = createRunbookStore({ dir: config.runbookDir, logger: runbookLogger, ...(runbookGit ? { changed: runbookGit.commit } : {}) });

@@ -2,7 +2,7 @@ import type { Decision, DecisionListener } from '../../graphs/questions.ts';
 import type { IntakeEvent } from '../../webhooks/intake-event.ts';
 import { isRenovatePullRequest } from '../../webhooks/github/renovate-pr.ts';
 import type { ChatCommands } from '../chat/chat-commands.ts';
-import type { Config } from '../config/index.ts';
+import type { Config, StructuredConfig } from '../config/index.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Pool } from '../db/pool.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
@@ -11,12 +11,16 @@ import { createGitHubApi } from '../pull-requests/github-api.ts';
 import { createPullRequestActions, type Notice } from '../pull-requests/pull-request-actions.ts';
 import { createPullRequestReplies } from '../pull-requests/pull-request-replies.ts';
 import { createPullRequestWorker } from '../pull-requests/pull-request-worker.ts';
+import { readRenovateConfig } from '../pull-requests/rollout-config.ts';
+import type { McpHub } from '../mcp/mcp-hub.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 import type { Chat } from './start-chat.ts';
 import type { Shutdown } from './shutdown.ts';
 
 export interface PullRequestDeps {
   config: Pick<Config, 'github'>;
+  structured: StructuredConfig;
+  mcp: Pick<McpHub, 'call'>;
   pool: Pool;
   coordination: Coordination;
   logger: Logger;
@@ -38,6 +42,7 @@ export const pullRequestQuestionKinds = new Set(['pull-request', 'pull-request-d
 export function startPullRequests(deps: PullRequestDeps) {
   const { github } = deps.config;
   const logger = deps.logger.child({ component: 'pull-requests' });
+  const { rollout } = readRenovateConfig(deps.structured.renovate);
   const api = github.token ? createGitHubApi({ baseUrl: github.apiUrl, token: github.token }) : undefined;
   if (!api) logger.info({}, 'GITHUB_TOKEN is not set: Renovate PRs are announced, but approve, reject and revert cannot act');
   const say = async (notice: Notice) => {
@@ -55,6 +60,7 @@ export function startPullRequests(deps: PullRequestDeps) {
     digestQuietMs: github.digestQuietMs,
     digestWindowMs: github.digestWindowMs,
     deployWaitMs: github.deployWaitMs,
+    ...(rollout ? { rollout: { config: rollout, call: (tool, args) => deps.mcp.call(tool, args) } } : {}),
   });
   let soon: NodeJS.Timeout | undefined;
   const task = createPeriodicTask(

@@ -18,6 +18,7 @@ import { createShutdown, type Shutdown } from './shutdown.ts';
 import { createChat, type ChatTerminal } from './start-chat.ts';
 import { createLlm } from './start-llm.ts';
 import { startIncidentHandling } from './start-incident-handling.ts';
+import { startMcp } from './start-mcp.ts';
 import { startSchedules } from './start-schedules.ts';
 import { pullRequestQuestionKinds, startPullRequests } from './start-pull-requests.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
@@ -112,8 +113,9 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     commands.status = async () =>
       statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
-    const incidents = await startIncidentHandling({ config, structured, env: options.env ?? {}, pool: database.pool, coordination, logger, chat, llm, shutdown, notices });
-    const pullRequests = startPullRequests({ config, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
+    const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown });
+    const incidents = await startIncidentHandling({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, notices });
+    const pullRequests = startPullRequests({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
     flowListener.target = {
       onDecision: (decision) => (pullRequestQuestionKinds.has(decision.questionKind) ? pullRequests.listener : incidents.listener).onDecision(decision),
     };

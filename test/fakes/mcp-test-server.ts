@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
@@ -48,6 +48,35 @@ server.registerTool('slow_tool', { description: 'Answers after a while', inputSc
   await new Promise((resolve) => setTimeout(resolve, ms));
   return { content: [{ type: 'text', text: 'done' }] };
 });
+/**
+ * Argo CD's `get_application` as argoproj-labs/mcp-for-argocd serves it: the Application (v1alpha1) as
+ * JSON text, or `isError` with Argo CD's not-found message. Each application's state comes from the JSON
+ * file $ARGOCD_APPS (name → {health, sync, revision, phase, startedAt, finishedAt, message}), which the
+ * test rewrites as the rollout goes on.
+ */
+server.registerTool(
+  'get_application',
+  { description: 'get_application returns application by application name', inputSchema: { applicationName: z.string(), applicationNamespace: z.string().optional() } },
+  ({ applicationName }) => {
+    log({ tool: 'get_application', arguments: { applicationName }, pid: process.pid });
+    const file = process.env.ARGOCD_APPS;
+    const apps = (file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, { health: string; healthMessage?: string; sync: string; revision: string; phase?: string; startedAt?: string; finishedAt?: string; message?: string }>;
+    const app = apps[applicationName];
+    if (!app) return { isError: true, content: [{ type: 'text', text: `applications.argoproj.io "${applicationName}" not found` }] };
+    const application = {
+      metadata: { name: applicationName, namespace: 'argocd' },
+      spec: { project: 'default', source: { repoURL: 'https://github.com/home/infra', path: `apps/${applicationName}`, targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'media' } },
+      status: {
+        health: { status: app.health, ...(app.healthMessage ? { message: app.healthMessage } : {}) },
+        sync: { status: app.sync, revision: app.revision },
+        ...(app.phase
+          ? { operationState: { phase: app.phase, message: app.message ?? '', startedAt: app.startedAt, ...(app.finishedAt ? { finishedAt: app.finishedAt } : {}), syncResult: { revision: app.revision } } }
+          : {}),
+      },
+    };
+    return { isError: false, content: [{ type: 'text', text: JSON.stringify(application) }] };
+  },
+);
 server.registerTool('crash', { description: 'Kills the server', inputSchema: {} }, () => {
   log({ tool: 'crash', pid: process.pid });
   process.exit(1);

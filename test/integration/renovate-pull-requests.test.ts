@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../f
 import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { githubRequest, pullRequestPayload, renovateBody, sign } from '../helpers/github-deliveries.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
@@ -47,6 +48,7 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
   let github: GitHubApiFake;
   let runtime: Runtime;
   let baseUrl: string;
+  let work: string;
   let sha = 0x1000;
   const nextSha = () => (sha += 1).toString(16).padStart(40, 'c');
 
@@ -57,11 +59,26 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
     github = await startGitHubApiFake({ token: TOKEN });
     const port = await findFreePort();
     baseUrl = `http://127.0.0.1:${port}`;
+    work = mkdtempSync(path.join(os.tmpdir(), 'steward-renovate-'));
+    // Argo CD through MCP for three of the apps; the others are followed by GitHub's deployment statuses.
+    const stewardConfig = path.join(work, 'steward.yaml');
+    writeFileSync(
+      stewardConfig,
+      [
+        ...mcpTestServerSection('argocd', { MCP_CALL_LOG: path.join(work, 'mcp-calls.jsonl'), ARGOCD_APPS: path.join(work, 'argocd-apps.json') }),
+        'renovate:',
+        '  rollout:',
+        '    tool: get_application',
+        '    applications: { radarr: media-radarr, lidarr: media-lidarr, readarr: media-readarr }',
+        '    every: 500ms',
+      ].join('\n'),
+    );
     const env = {
       DATABASE_URL: database.url,
       HOST: '127.0.0.1',
       PORT: String(port),
-      RUNBOOK_DIR: path.join(mkdtempSync(path.join(os.tmpdir(), 'steward-renovate-')), 'runbooks'),
+      RUNBOOK_DIR: path.join(work, 'runbooks'),
+      STEWARD_CONFIG: stewardConfig,
       LLM_BASE_URL: litellm.url,
       LLM_API_KEY: KEY,
       SIGNAL_API_URL: signal.url,
@@ -198,6 +215,55 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
     // Every PR of the digest was answered by number: the digest itself is withdrawn everywhere.
     const withdrawn = await waitForText('the digest withdrawn', 'No longer needs an answer');
     expect(withdrawn).toContain('PR #50 bazarr 1.0.0 → 1.0.1: deferred');
+  });
+
+  const argocd = (apps: Record<string, { health: string; sync: string; revision: string; healthMessage?: string; phase?: string; startedAt?: string; finishedAt?: string }>) =>
+    writeFileSync(path.join(work, 'argocd-apps.json'), JSON.stringify(apps));
+  const mergeSha = async (number: number) => (await runtime.database.pool.query<{ merge_commit_sha: string }>('SELECT merge_commit_sha FROM pull_requests WHERE number = $1', [number])).rows[0]!.merge_commit_sha;
+  const deployNote = async (number: number) => (await runtime.database.pool.query<{ deploy_state: string; deploy_note: string | null }>('SELECT deploy_state, deploy_note FROM pull_requests WHERE number = $1', [number])).rows[0]!;
+
+  it('follows a merged PR through Argo CD’s get_application (MCP) until its commit is Synced and Healthy', async () => {
+    // PR 48 (radarr) was merged above; Argo CD has not picked the merge up yet.
+    const sha48 = await mergeSha(48);
+    argocd({ 'media-radarr': { health: 'Healthy', sync: 'Synced', revision: 'f'.repeat(40), phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:10Z' } });
+    await until('the tool looked at media-radarr', async () => (await deployNote(48)).deploy_note?.startsWith('media-radarr: Healthy, Synced at fffffff') ?? false, 20_000);
+    argocd({ 'media-radarr': { health: 'Progressing', sync: 'Synced', revision: sha48, phase: 'Running', startedAt: new Date().toISOString() } });
+    await until('the rollout seen progressing', async () => (await deployNote(48)).deploy_note?.startsWith('media-radarr: Progressing') ?? false, 20_000);
+    expect(texts().some((text) => text.includes('radarr 1.0.0 → 1.0.1 deployed'))).toBe(false);
+
+    argocd({ 'media-radarr': { health: 'Healthy', sync: 'Synced', revision: sha48, phase: 'Succeeded', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() } });
+    const live = await waitForText('the deployed notice', '✅ radarr 1.0.0 → 1.0.1 deployed');
+    expect(live).toContain(`PR #48 is live in media-radarr: Healthy, Synced at ${sha48.slice(0, 7)}. Health checks passing.`);
+    expect(await deployNote(48)).toMatchObject({ deploy_state: 'deployed' });
+    const calls = readFileSync(path.join(work, 'mcp-calls.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, string> });
+    expect(calls.every((call) => call.tool === 'get_application')).toBe(true);
+    // Only the configured applications are asked about (sonarr and jellyfin follow deployment statuses).
+    expect(new Set(calls.map((call) => call.arguments.applicationName))).toEqual(new Set(['media-radarr']));
+  });
+
+  it('offers a revert when Argo CD reports the merged commit Degraded, and reports a rollout never seen live', async () => {
+    await post('pull_request', opened(56, 'lscr.io/linuxserver/lidarr', '2.5.0', '2.6.0', '').payload);
+    await waitForText('the PR question', '📦 Renovate PR #56');
+    say('approve PR 56');
+    await waitForText('PR 56 merged', '🔀 Merged PR #56');
+    const sha56 = await mergeSha(56);
+    argocd({ 'media-lidarr': { health: 'Degraded', healthMessage: 'Deployment "lidarr" exceeded its progress deadline', sync: 'Synced', revision: sha56 } });
+    const failed = await waitForText('the failed rollout question', '❌ Deploying lidarr 2.5.0 → 2.6.0 failed');
+    expect(failed).toContain(`PR #56 did not deploy to media-lidarr: Degraded, Synced at ${sha56.slice(0, 7)} (Deployment "lidarr" exceeded its progress deadline).`);
+    expect(failed).toContain('**1.** Revert (open a revert PR)');
+    say('2');
+
+    await post('pull_request', opened(57, 'lscr.io/linuxserver/readarr', '0.4.0', '0.4.1', '').payload);
+    await waitForText('the PR question', '📦 Renovate PR #57');
+    say('approve PR 57');
+    await waitForText('PR 57 merged', '🔀 Merged PR #57');
+    argocd({ 'media-readarr': { health: 'Progressing', sync: 'OutOfSync', revision: 'e'.repeat(40) } });
+    await until('the rollout seen', async () => (await deployNote(57)).deploy_note?.startsWith('media-readarr: Progressing, OutOfSync') ?? false, 20_000);
+    // Two and a half hours later (RENOVATE_DEPLOY_WAIT is 2h): no longer followed, and said so.
+    await runtime.database.pool.query("UPDATE pull_requests SET merged_at = now() - interval '150 minutes' WHERE number = 57");
+    const late = await waitForText('the not-deployed notice', '⏳ readarr 0.4.0 → 0.4.1 not seen deployed');
+    expect(late).toContain('Last seen: media-readarr: Progressing, OutOfSync at eeeeeee. Steward no longer follows it.');
+    expect((await deployNote(57)).deploy_state).toBe('untracked');
   });
 
   it('refuses to merge while checks fail, says which, and calls no merge', async () => {

@@ -1,0 +1,35 @@
+import type { StructuredConfig } from '../config/index.ts';
+import type { Logger } from '../logging/index.ts';
+import { readMcpConfig } from '../mcp/mcp-config.ts';
+import { createMcpHub, type McpHub } from '../mcp/mcp-hub.ts';
+import type { Shutdown } from './shutdown.ts';
+import type { Chat } from './start-chat.ts';
+
+export interface McpDeps {
+  structured: StructuredConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  chat: Chat;
+  shutdown: Shutdown;
+}
+
+/**
+ * The MCP servers of STEWARD_CONFIG, shared by the incident flow (fixes), the Renovate follow-up
+ * (rollout state) and scheduled queries (read-only facts). A server going away or coming back is told
+ * in chat.
+ */
+export async function startMcp(deps: McpDeps): Promise<McpHub> {
+  const { chat, logger } = deps;
+  const mcp = createMcpHub({
+    servers: readMcpConfig(deps.structured.mcp, deps.env),
+    logger: logger.child({ component: 'mcp' }),
+    onStatus: (server, status, detail) =>
+      void chat.outbox
+        .enqueue({ channels: chat.channels, message: { kind: 'notice', title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`, body: detail } })
+        .then(() => chat.wake())
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not queue the MCP status notice')),
+  });
+  await mcp.start();
+  deps.shutdown.add('mcp', () => mcp.stop());
+  return mcp;
+}
