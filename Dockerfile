@@ -1,5 +1,7 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
+# Fonts for the report chart's labels (resvg draws text with the system's fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY bot ./bot

@@ -21,12 +21,22 @@ export interface OutgoingQuestion {
   replyHint: string;
 }
 
+/** A picture sent with a notice where the platform takes files (a report's chart); others show the text only. */
+export interface ChatImage {
+  filename: string;
+  contentType: 'image/png';
+  base64: string;
+  /** What it shows, in words. */
+  alt: string;
+}
+
 export interface OutgoingNotice {
   kind: 'notice';
   title: string;
   body: string;
   /** Low priority: held for the next digest and sent merged with the others due then, on every platform. */
   digest?: boolean;
+  image?: ChatImage;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ChatImage } from '../../graphs/chat-port.ts';
 import type { Question } from '../../graphs/questions.ts';
 import type { Reply, ReplyContext } from '../../graphs/replies.ts';
 
@@ -5,6 +6,8 @@ import type { Reply, ReplyContext } from '../../graphs/replies.ts';
 export interface Report {
   title: string;
   body: string;
+  /** A chart, for the platforms that show pictures. */
+  image?: ChatImage;
 }
 
 /**

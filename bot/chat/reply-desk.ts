@@ -1,3 +1,4 @@
+import type { ChatImage } from '../../graphs/chat-port.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
 import { describeAnswer } from '../../graphs/questions.ts';
 import type { Reply, ReplyContext, ReplyHandler } from '../../graphs/replies.ts';
@@ -27,8 +28,8 @@ export interface ReplyDeskOptions {
  * question, an option that does not exist, answered already) is explained in the same conversation.
  */
 export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
-  async function say(context: ReplyContext, title: string, body: string): Promise<void> {
-    await options.outbox.enqueue({ channels: [context.platform], conversation: context.conversation, message: { kind: 'notice', title, body } });
+  async function say(context: ReplyContext, title: string, body: string, image?: ChatImage): Promise<void> {
+    await options.outbox.enqueue({ channels: [context.platform], conversation: context.conversation, message: { kind: 'notice', title, body, ...(image ? { image } : {}) } });
     options.wake?.();
   }
 
@@ -95,7 +96,7 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
         case 'weekly':
           if (options.commands?.weekly) {
             const report = await options.commands.weekly();
-            return say(context, report.title, report.body);
+            return say(context, report.title, report.body, report.image);
           }
           return say(context, 'Not available', options.unavailable?.weekly ?? 'This command is not available in this version of Steward.');
         case 'pull-request': {

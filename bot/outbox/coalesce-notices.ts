@@ -26,6 +26,9 @@ export function coalesce(due: readonly OutboxMessage[], coalesces: (channel: str
       head !== undefined &&
       item.message.kind === 'notice' &&
       last.message.kind === 'notice' &&
+      // A picture belongs to its own message.
+      !item.message.image &&
+      !last.message.image &&
       (coalesces(item.channel) || (item.message.digest === true && last.items.every((each) => each.message.kind === 'notice' && each.message.digest === true))) &&
       head.channel === item.channel &&
       head.conversation === item.conversation &&

@@ -1,5 +1,6 @@
 import type { Report } from '../chat/chat-commands.ts';
 import type { Queryable } from '../db/pool.ts';
+import { incidentChartPng, type DayCount } from './incident-chart.ts';
 
 export interface ReportInputs {
   db: Queryable;
@@ -81,6 +82,7 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   const found = anomalies.rows[0]!;
   const falsePositives = found.dismissed + suppressed.rows[0]!.n;
   const lines: string[] = [];
+  let chart: DayCount[] | undefined;
   const common = kinds.rows.map((row) => `${row.tool} ×${row.n}`).join(', ');
   lines.push(`Actions: ${a.auto} auto-executed, ${a.approved} run with approval, ${declined.rows[0]!.n} declined${a.failed > 0 ? `, ${a.failed} failed` : ''}${common ? ` (commonest: ${common})` : ''}`);
   lines.push(`Anomalies: ${found.detected} detected, ${found.acted} acted on, ${falsePositives} false positive${falsePositives === 1 ? '' : 's'} (dismissed or expected)`);
@@ -96,6 +98,7 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
     const counts = new Map(perDay.rows.map((row) => [row.day, row.n]));
     const days = Array.from({ length: Math.max(1, Math.round((to.getTime() - from.getTime()) / DAY)) }, (_, index) => new Date(from.getTime() + index * DAY).toISOString().slice(0, 10));
     const max = Math.max(1, ...days.map((day) => counts.get(day) ?? 0));
+    chart = days.map((day) => ({ day, count: counts.get(day) ?? 0 }));
     lines.push(`Incidents per day: ${days.map((day) => bars[Math.round(((counts.get(day) ?? 0) / max) * (bars.length - 1))]).join('')} (${days.map((day) => counts.get(day) ?? 0).join(' ')})`);
     const waking = (inputs.snoozed ?? []).filter((item) => item.dueAt.getTime() < to.getTime() + 7 * DAY);
     lines.push(`Waiting: ${pending.rows[0]!.n} open question${pending.rows[0]!.n === 1 ? '' : 's'}${waking.length > 0 ? `; snoozed to come back: ${waking.map((item) => `#${item.member}`).join(', ')}` : ''}`);
@@ -107,7 +110,8 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
     lines.push(`Autonomy mode: ${inputs.autonomyMode}`);
   }
   const title = kind === 'weekly' ? `📈 Weekly report ${from.toISOString().slice(0, 10)} – ${new Date(to.getTime() - 1).toISOString().slice(0, 10)}` : `🗓 Daily summary ${from.toISOString().slice(0, 10)}`;
-  return { title, body: lines.join('\n') };
+  // The chart goes as a picture where the platform takes one; the text line above stays for the others.
+  return { title, body: lines.join('\n'), ...(chart ? { image: incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) } : {}) };
 }
 
 function duration(ms: number): string {

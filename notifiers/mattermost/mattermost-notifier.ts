@@ -1,6 +1,6 @@
 import axios from 'axios';
 import WebSocket from 'ws';
-import { ChatSendError, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
+import { ChatSendError, type ChatImage, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
 import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
 import { parseJsonFrame, reconnectDelay } from '../websocket-frames.ts';
 import { signAction } from './action-signature.ts';
@@ -83,6 +83,23 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     throw new ChatSendError(`Mattermost refused the post: ${detail}`, { retryable: response.status >= 500 });
   }
 
+  /** Uploads a picture to the channel (POST /api/v4/files, multipart) and returns its file id for the post. */
+  async function uploadImage(channelId: string, image: ChatImage): Promise<string> {
+    const form = new FormData();
+    form.append('channel_id', channelId);
+    form.append('files', new Blob([Buffer.from(image.base64, 'base64')], { type: image.contentType }), image.filename);
+    let response;
+    try {
+      response = await http.post('/files', form);
+    } catch (error) {
+      throw new ChatSendError(`Mattermost unreachable: ${(error as Error).message}`, { retryable: true, cause: error });
+    }
+    const id = (response.data as { file_infos?: { id?: unknown }[] } | undefined)?.file_infos?.[0]?.id;
+    if (response.status === 201 && typeof id === 'string') return id;
+    const detail = (response.data as { message?: string } | undefined)?.message ?? `status ${response.status}`;
+    throw new ChatSendError(`Mattermost refused the file: ${detail}`, { retryable: response.status >= 500 || response.status === 429 });
+  }
+
   /** Redraws a question with what became of it, and without its buttons. */
   async function patchPost(postId: string, message: string): Promise<boolean> {
     let response;
@@ -135,10 +152,12 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     async send(message: OutgoingMessage, conversation?: string): Promise<SentMessage> {
       const parts = splitMessage(renderMessage(message, 'markdown'), POST_LIMIT);
       const ids: string[] = [];
+      const channelId = conversation ?? options.channelId;
+      const image = message.kind === 'notice' && message.image ? await uploadImage(channelId, message.image) : undefined;
       for (const [index, part] of parts.entries()) {
         // Buttons go on the last part, under the options they answer; later parts thread under the first.
         const props = index === parts.length - 1 ? buttons(message) : undefined;
-        ids.push(await createPost({ channel_id: conversation ?? options.channelId, message: part, ...(ids[0] ? { root_id: ids[0] } : {}), ...(props ? { props } : {}) }));
+        ids.push(await createPost({ channel_id: channelId, message: part, ...(ids[0] ? { root_id: ids[0] } : {}), ...(props ? { props } : {}), ...(index === 0 && image ? { file_ids: [image] } : {}) }));
       }
       return { platformRef: ids[0]! };
     },

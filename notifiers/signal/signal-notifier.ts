@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import WebSocket from 'ws';
-import { ChatSendError, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
+import { ChatSendError, type ChatImage, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
 import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
 import { parseJsonFrame, reconnectDelay } from '../websocket-frames.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
@@ -46,12 +46,14 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
   let pollLoop: Promise<void> | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
-  async function postSend(text: string, recipients: readonly string[], quote?: { timestamp: number }): Promise<string> {
+  async function postSend(text: string, recipients: readonly string[], quote?: { timestamp: number }, image?: ChatImage): Promise<string> {
     let response;
     // A quote of our own message: the reader sees which question this follows up.
     const quoting = quote ? { quote_timestamp: quote.timestamp, quote_author: options.number } : {};
+    // The data-URI form names the file, so the phone shows "incidents-per-day.png" rather than a blob.
+    const attachments = image ? { base64_attachments: [`data:${image.contentType};filename=${image.filename};base64,${image.base64}`] } : {};
     try {
-      response = await http.post('/v2/send', { number: options.number, recipients, message: text, text_mode: 'styled', ...quoting });
+      response = await http.post('/v2/send', { number: options.number, recipients, message: text, text_mode: 'styled', ...quoting, ...attachments });
     } catch (error) {
       throw new ChatSendError(`signal-cli-rest-api unreachable: ${(error as Error).message}`, { retryable: true, cause: error });
     }
@@ -148,7 +150,8 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
       const recipients = conversation ? [conversation] : options.recipients;
       // Parts go out in order; the first one's timestamp is what quotes and reactions will name.
       const timestamps: string[] = [];
-      for (const part of parts) timestamps.push(await postSend(part, recipients));
+      const image = message.kind === 'notice' ? message.image : undefined;
+      for (const [index, part] of parts.entries()) timestamps.push(await postSend(part, recipients, undefined, index === 0 ? image : undefined));
       return { platformRef: timestamps[0]! };
     },
 

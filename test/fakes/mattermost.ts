@@ -13,6 +13,7 @@ export async function startMattermostFake(options: { token: string; botUserId?: 
   const botUserId = options.botUserId ?? 'stewardbotuserid000000000a';
   const posts: Record<string, unknown>[] = [];
   const patches: ({ id: string } & Record<string, unknown>)[] = [];
+  const files: { id: string; channelId: string; name: string; mimeType: string; data: Buffer }[] = [];
   const sockets = new Set<WebSocket>();
   let seq = 0;
   const wss = new WebSocketServer({ noServer: true });
@@ -39,6 +40,31 @@ export async function startMattermostFake(options: { token: string; botUserId?: 
         const post = { id: newId(), create_at: Date.now(), user_id: botUserId, root_id: '', props: {}, ...body };
         posts.push(post);
         return reply(201, post);
+      });
+      return;
+    }
+    if (request.method === 'POST' && request.url === '/api/v4/files') {
+      // multipart/form-data with `channel_id` and `files` (Mattermost API reference, "Upload a file").
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        void new Response(Buffer.concat(chunks), { headers: { 'content-type': request.headers['content-type'] ?? '' } })
+          .formData()
+          .then(async (form) => {
+            const channelId = form.get('channel_id');
+            const uploaded = form.getAll('files').flatMap((entry) => (typeof entry === 'string' ? [] : [entry]));
+            if (typeof channelId !== 'string' || uploaded.length === 0) {
+              return reply(400, { id: 'api.file.upload_file.incorrect_number_of_files.app_error', message: 'Unable to upload files. Incorrect number of files specified.', status_code: 400 });
+            }
+            const infos = [];
+            for (const file of uploaded) {
+              const info = { id: newId(), channelId, name: file.name, mimeType: file.type, data: Buffer.from(await file.arrayBuffer()) };
+              files.push(info);
+              infos.push({ id: info.id, user_id: botUserId, channel_id: channelId, create_at: Date.now(), name: info.name, extension: info.name.split('.').pop(), size: info.data.length, mime_type: info.mimeType });
+            }
+            return reply(201, { file_infos: infos, client_ids: [] });
+          })
+          .catch(() => reply(400, { id: 'api.file.upload_file.read_request.app_error', message: 'Unable to upload file(s). Error reading or parsing request data.', status_code: 400 }));
       });
       return;
     }
@@ -91,6 +117,8 @@ export async function startMattermostFake(options: { token: string; botUserId?: 
     botUserId,
     posts,
     patches,
+    /** Files uploaded with POST /api/v4/files, their bytes as received. */
+    files,
     connections: () => sockets.size,
     /** Someone posts in a channel: a `posted` event to every authenticated socket. */
     userPosts(post: { userId: string; username: string; channelId: string; message: string; rootId?: string; props?: Record<string, unknown> }) {

@@ -47,6 +47,12 @@ export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; nu
         if (body.number !== options.number || !Array.isArray(body.recipients) || body.recipients.length === 0 || typeof body.message !== 'string') {
           return reply(400, { error: 'Couldn\'t process request - invalid request' });
         }
+        // base64_attachments: raw base64 or data:<mime>[;filename=<f>];base64,<data> (the spec's send table).
+        const attachments = body.base64_attachments ?? [];
+        const attachment = /^(?:data:[\w.+-]+\/[\w.+-]+(?:;filename=[^;,]+)?;base64,)?[A-Za-z0-9+/]+={0,2}$/;
+        if (!Array.isArray(attachments) || attachments.some((entry) => typeof entry !== 'string' || !attachment.test(entry))) {
+          return reply(400, { error: 'Couldn\'t process request - invalid attachment' });
+        }
         const next = scripted.shift();
         if (next) return reply(next.status, next.body, next.headers);
         sent.push(body);

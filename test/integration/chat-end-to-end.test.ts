@@ -166,6 +166,25 @@ describe('chat end to end: Signal and Mattermost at once', () => {
     expect(await decisionOf(id)).toEqual([]);
   });
 
+  it('answers `weekly` with the report and its chart: a Signal attachment, a Mattermost file', async () => {
+    const files = mattermost.files.length;
+    signal.deliver(signalTextFrame(BOT, OWNER, 'weekly'));
+    await until('the report on Signal', () => signal.sent.some((sent) => String(sent.message).includes('📈 Weekly report') && Array.isArray(sent.base64_attachments)), 30_000);
+    const report = signal.sent.find((sent) => String(sent.message).includes('📈 Weekly report'))!;
+    expect(report.message).toContain('Incidents per day:');
+    const [attachment] = report.base64_attachments as string[];
+    expect(attachment).toMatch(/^data:image\/png;filename=incidents-per-day\.png;base64,/);
+    expect(Buffer.from(attachment!.split(',')[1]!, 'base64').subarray(0, 8)).toEqual(Buffer.from('89504e470d0a1a0a', 'hex'));
+
+    mattermost.userPosts({ userId: ALICE_ID, username: 'alice', channelId: CHANNEL, message: 'weekly' });
+    await until('the report on Mattermost', () => mattermost.files.length > files, 30_000);
+    const file = mattermost.files.at(-1)!;
+    expect(file).toMatchObject({ channelId: CHANNEL, name: 'incidents-per-day.png', mimeType: 'image/png' });
+    expect(file.data.subarray(0, 8)).toEqual(Buffer.from('89504e470d0a1a0a', 'hex'));
+    await until('the post with the file', () => mattermost.posts.some((post) => (post.file_ids as string[] | undefined)?.includes(file.id) === true), 10_000);
+    expect(String(mattermost.posts.find((post) => (post.file_ids as string[] | undefined)?.includes(file.id))!.message)).toContain('📈 Weekly report');
+  });
+
   it('refuses a stranger on Signal once, and acts on nothing they write', async () => {
     const before = signal.sent.length;
     signal.deliver(signalTextFrame(BOT, STRANGER, '1'));

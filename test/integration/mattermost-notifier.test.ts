@@ -50,6 +50,15 @@ describe('Mattermost notifier against a loopback Mattermost', () => {
     expect(verifyAction(SECRET, actions[1]!.integration.context, Date.now())).toEqual({ ok: true, question: 'q7', option: 'ignore' });
   });
 
+  it('uploads a notice’s picture to the channel and attaches it to the post', async () => {
+    const { fake, notifier } = await setup();
+    const bytes = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    await notifier.send({ kind: 'notice', title: '📈 Weekly report', body: 'Incidents per day: ▁█ (0 2)', image: { filename: 'incidents-per-day.png', contentType: 'image/png', base64: bytes.toString('base64'), alt: 'chart' } });
+    expect(fake.files).toHaveLength(1);
+    expect(fake.files[0]).toMatchObject({ channelId: CHANNEL, name: 'incidents-per-day.png', mimeType: 'image/png', data: bytes });
+    expect(fake.posts[0]).toMatchObject({ channel_id: CHANNEL, file_ids: [fake.files[0]!.id] });
+  });
+
   it('follows a question up by redrawing its post with the outcome and without its buttons', async () => {
     const { fake, notifier } = await setup();
     const sent = await notifier.send(solutionsQuestion);

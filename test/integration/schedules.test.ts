@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { activityReport } from '../../bot/reports/activity-report.ts';
 import { readSchedules } from '../../bot/schedules/schedule-config.ts';
@@ -156,5 +157,24 @@ describe('schedules and reports', () => {
       'Renovate PRs: 1 merged, 1 rejected; pending: PR #51; deferred, coming back: PR #50 on 2026-11-25',
       'Autonomy mode: selective',
     ]);
+    // The same counts as a PNG: bar heights in proportion (1 0 2 0 0 0 0), nothing drawn for empty days.
+    expect(report.image).toMatchObject({ filename: 'incidents-per-day.png', contentType: 'image/png', alt: expect.stringContaining('2026-11-18 2') });
+    const png = PNG.sync.read(Buffer.from(report.image!.base64, 'base64'));
+    expect([png.width, png.height]).toEqual([640, 280]);
+    const heights = Array.from({ length: 7 }, (_, day) => barHeight(png, Math.round(24 + (day + 0.5) * (592 / 7))));
+    expect(heights[2]).toBeGreaterThan(150);
+    expect(heights[0]! / heights[2]!).toBeCloseTo(0.5, 1);
+    expect([heights[1], heights[3], heights[4], heights[5], heights[6]]).toEqual([0, 0, 0, 0, 0]);
   });
 });
+
+/** Pixels of the bar colour in one column of the chart. */
+function barHeight(png: PNG, x: number): number {
+  const [r, g, b] = [0x25, 0x63, 0xeb];
+  let count = 0;
+  for (let y = 0; y < png.height; y += 1) {
+    const at = (y * png.width + x) * 4;
+    if (Math.abs(png.data[at]! - r) < 8 && Math.abs(png.data[at + 1]! - g) < 8 && Math.abs(png.data[at + 2]! - b) < 8) count += 1;
+  }
+  return count;
+}

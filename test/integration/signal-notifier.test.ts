@@ -57,6 +57,18 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
     expect(sent.platformRef).toMatch(/^\d{13}$/);
   });
 
+  it('sends a notice’s picture as a named base64 attachment with the first part only', async () => {
+    const { fake, notifier } = await setup('json-rpc');
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
+    await notifier.send({ kind: 'notice', title: '📈 Weekly report', body: 'Incidents per day: ▁█ (0 2)', image: { filename: 'incidents-per-day.png', contentType: 'image/png', base64: png, alt: 'chart' } });
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0]!.base64_attachments).toEqual([`data:image/png;filename=incidents-per-day.png;base64,${png}`]);
+    await notifier.send({ kind: 'notice', title: 'Long', body: 'x'.repeat(5_000), image: { filename: 'a.png', contentType: 'image/png', base64: png, alt: 'chart' } });
+    const parts = fake.sent.slice(1).map((body) => Array.isArray(body.base64_attachments));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts).toEqual([true, ...parts.slice(1).map(() => false)]);
+  });
+
   it('answers in the conversation a reply came from when told to (a group)', async () => {
     const { fake, notifier } = await setup('json-rpc');
     const group = 'group.bUhOMWtpWGdNWHBLejVBaDJsMTEwTkxRSHpJcllhRnVDM2MzbXpwU29hRT0=';

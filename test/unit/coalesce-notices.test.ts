@@ -31,6 +31,14 @@ describe('coalescing a backlog of notices', () => {
     expect(batches[0]!.message).toMatchObject({ title: '🗞 Digest: 2 low-priority updates', body: '🔔 #3: 1 more alert\n\n✅ #2 resolved' });
   });
 
+  it('sends a notice with a picture alone, so the picture stays with its report', () => {
+    const report: OutgoingMessage = { kind: 'notice', title: '📈 Weekly report', body: 'x', image: { filename: 'c.png', contentType: 'image/png', base64: 'iVBORw0KGgo=', alt: 'chart' } };
+    const due = [row('signal', notice('a')), row('signal', report), row('signal', notice('b')), row('signal', notice('c'))];
+    const batches = coalesce(due, signalOnly);
+    expect(batches.map((batch) => batch.items.length)).toEqual([1, 1, 2]);
+    expect(batches[1]!.message).toBe(report);
+  });
+
   it('keeps conversations and channels apart, and leaves channels that do not coalesce alone', () => {
     const due = [row('signal', notice('a')), row('signal', notice('b'), 'group.abc'), row('mattermost', notice('c')), row('mattermost', notice('d'))];
     expect(coalesce(due, signalOnly).map((batch) => batch.items.length)).toEqual([1, 1, 1, 1]);
