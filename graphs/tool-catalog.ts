@@ -5,9 +5,20 @@ export interface ToolDescription {
   description?: string;
   /** JSON Schema (2020-12 by default) of the tool's arguments. */
   inputSchema: Record<string, unknown>;
+  /** The server marks it as not changing anything (MCP `annotations.readOnlyHint`); a hint, not a promise. */
+  readOnlyHint?: boolean;
 }
 
 /** What the owner's policy forbids Steward to offer at all (globs such as `delete_*`). */
 export interface ToolPolicy {
   redlines: readonly string[];
+}
+
+/** Whether `name` (`server.tool` or bare) matches one of the globs (`*` for any run of characters), by either form. */
+export function matchesToolGlob(globs: readonly string[], name: string): boolean {
+  const bare = name.split('.').at(-1)!;
+  return globs.some((glob) => {
+    const pattern = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+    return pattern.test(name) || pattern.test(bare);
+  });
 }

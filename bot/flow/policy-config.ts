@@ -8,11 +8,13 @@ const policySchema = z
     redlines: z.array(z.string().min(1)).default([]),
     /** Tool → how much it can break; promotion to auto-execute uses it (runbooks). */
     blast_radius: z.record(z.string(), z.enum(['single_pod', 'namespace', 'node', 'cluster'])).default({}),
+    /** Tools the owner vouches change nothing (globs such as `get_*`), for scheduled queries; besides those the server marks readOnlyHint. */
+    read_only: z.array(z.string().min(1)).default([]),
   })
   .strict();
 
-export function readPolicy(section: unknown): ToolPolicy & { blastRadius: Record<string, string> } {
+export function readPolicy(section: unknown): ToolPolicy & { blastRadius: Record<string, string>; readOnly: string[] } {
   const parsed = policySchema.safeParse(section ?? {});
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: 'STEWARD_CONFIG', message: `policy.${issue.path.join('.')}: ${issue.message}` })));
-  return { redlines: parsed.data.redlines, blastRadius: parsed.data.blast_radius };
+  return { redlines: parsed.data.redlines, blastRadius: parsed.data.blast_radius, readOnly: parsed.data.read_only };
 }

@@ -1,5 +1,5 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { ToolDescription, ToolPolicy } from '../../graphs/tool-catalog.ts';
+import { matchesToolGlob, type ToolDescription, type ToolPolicy } from '../../graphs/tool-catalog.ts';
 
 export interface ProposedAction {
   label: string;
@@ -23,7 +23,6 @@ export function createOptionFilter(tools: readonly ToolDescription[], policy: To
   const ajv = new Ajv2020({ strict: false, allErrors: false });
   const validators = new Map<string, ValidateFunction | Error>();
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
-  const redlines = policy.redlines.map(globToRegExp);
 
   function validatorFor(tool: ToolDescription): ValidateFunction | Error {
     let validator = validators.get(tool.name);
@@ -46,7 +45,7 @@ export function createOptionFilter(tools: readonly ToolDescription[], policy: To
   function problemWith(call: Pick<ProposedAction, 'tool' | 'arguments'>): string | undefined {
     const tool = byName.get(call.tool);
     if (!tool) return 'no such tool';
-    if (redlines.some((pattern) => pattern.test(call.tool) || pattern.test(call.tool.split('.').at(-1)!))) return 'forbidden by policy';
+    if (matchesToolGlob(policy.redlines, call.tool)) return 'forbidden by policy';
     const validate = validatorFor(tool);
     if (validate instanceof Error) return `the tool's input schema cannot be used: ${validate.message}`;
     if (!validate(call.arguments)) return `arguments do not match the tool's schema: ${ajv.errorsText(validate.errors)}`;
@@ -67,8 +66,4 @@ export function createOptionFilter(tools: readonly ToolDescription[], policy: To
       return { kept, dropped };
     },
   };
-}
-
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
 }

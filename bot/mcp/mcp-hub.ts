@@ -16,7 +16,7 @@ const CONNECT_TIMEOUT_MS = 60_000;
 interface Connection {
   config: McpServerConfig;
   client?: Client;
-  tools: { name: string; description?: string; inputSchema: Record<string, unknown> }[];
+  tools: { name: string; description?: string; inputSchema: Record<string, unknown>; readOnlyHint?: boolean }[];
   failures: number;
   timer?: NodeJS.Timeout;
   closing?: boolean;
@@ -73,7 +73,12 @@ export function createMcpHub(options: McpHubOptions) {
       cursor = page.nextCursor;
     } while (cursor);
     connection.client = client;
-    connection.tools = listed.map((tool) => ({ name: tool.name, ...(tool.description ? { description: tool.description } : {}), inputSchema: tool.inputSchema }));
+    connection.tools = listed.map((tool) => ({
+      name: tool.name,
+      ...(tool.description ? { description: tool.description } : {}),
+      inputSchema: tool.inputSchema,
+      ...(tool.annotations?.readOnlyHint !== undefined ? { readOnlyHint: tool.annotations.readOnlyHint } : {}),
+    }));
     if (connection.failures > 0) options.onStatus?.(connection.config.name, 'up', `${listed.length} tools`);
     connection.failures = 0;
     options.logger.info({ server: connection.config.name, tools: listed.map((tool) => tool.name) }, 'MCP server connected');
@@ -120,7 +125,7 @@ export function createMcpHub(options: McpHubOptions) {
     },
 
     tools(): ToolDescription[] {
-      return catalog().map(({ name, description, inputSchema }) => ({ name, ...(description ? { description } : {}), inputSchema }));
+      return catalog().map(({ name, description, inputSchema, readOnlyHint }) => ({ name, ...(description ? { description } : {}), inputSchema, ...(readOnlyHint !== undefined ? { readOnlyHint } : {}) }));
     },
 
     async call(name: string, args: Record<string, unknown>): Promise<ToolCallResult> {

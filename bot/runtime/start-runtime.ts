@@ -18,6 +18,7 @@ import { createShutdown, type Shutdown } from './shutdown.ts';
 import { createChat, type ChatTerminal } from './start-chat.ts';
 import { createLlm } from './start-llm.ts';
 import { startIncidentHandling } from './start-incident-handling.ts';
+import { readPolicy } from '../flow/policy-config.ts';
 import { startMcp } from './start-mcp.ts';
 import { startSchedules } from './start-schedules.ts';
 import { pullRequestQuestionKinds, startPullRequests } from './start-pull-requests.ts';
@@ -119,7 +120,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     flowListener.target = {
       onDecision: (decision) => (pullRequestQuestionKinds.has(decision.questionKind) ? pullRequests.listener : incidents.listener).onDecision(decision),
     };
-    startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands });
+    startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands, mcp, policy: readPolicy(structured.policy) });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
       inner: {

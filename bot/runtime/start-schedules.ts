@@ -7,6 +7,8 @@ import type { Pool } from '../db/pool.ts';
 import { SNOOZE_QUEUE } from '../flow/incident-flow.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
+import type { McpHub } from '../mcp/mcp-hub.ts';
+import { queryTools, type QueryToolPolicy } from '../schedules/query-tools.ts';
 import { activityReport } from '../reports/activity-report.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
 import { readSchedules } from '../schedules/schedule-config.ts';
@@ -27,6 +29,8 @@ export interface ScheduleDeps {
   runbooks: RunbookStore;
   shutdown: Shutdown;
   commands: ChatCommands;
+  mcp: Pick<McpHub, 'tools' | 'call'>;
+  policy: QueryToolPolicy;
   /** How often due slots are checked; a slot runs within this much of its time. */
   tickMs?: number;
 }
@@ -57,11 +61,18 @@ export function startSchedules(deps: ScheduleDeps) {
   };
 
   const logger = deps.logger.child({ component: 'schedules' });
+  // The tools are looked up at each run: MCP servers connect (and reconnect) after the start.
+  const toolsFor = (query: { id: string; tools: readonly string[] }) => {
+    const tools = queryTools(query.tools, deps.mcp.tools(), deps.policy, (name, args) => deps.mcp.call(name, args));
+    if (tools.withheld.length > 0) logger.warn({ schedule: query.id, withheld: tools.withheld }, 'scheduled query names tools it may not use');
+    if (tools.offered.length === 0) logger.warn({ schedule: query.id, wanted: query.tools }, 'none of the scheduled query’s tools is available and read-only; it runs without tools');
+    return tools;
+  };
   const scheduler = createScheduler({
     pool: deps.pool,
     timezone: config.timezone,
     logger,
-    jobs: scheduledJobs({ pool: deps.pool, llm: deps.llm, post, channels: chat.channels, reportInputs, autonomyMode: config.autonomyMode, weeklyCron: config.weeklyReportCron, dailyCron: config.dailySummaryCron }, queries),
+    jobs: scheduledJobs({ pool: deps.pool, llm: deps.llm, post, channels: chat.channels, reportInputs, autonomyMode: config.autonomyMode, weeklyCron: config.weeklyReportCron, dailyCron: config.dailySummaryCron, toolsFor }, queries),
     async onFailure(job, slot, error) {
       await post({ kind: 'notice', title: `⚠️ ${job.id} failed`, body: `${error.message}. It is not retried now; it runs again at its next time.` }, `schedule-failed:${job.id}:${slot.toISOString()}`);
     },

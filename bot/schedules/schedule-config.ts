@@ -10,6 +10,8 @@ const scheduleSchema = z
     prompt: z.string().min(1),
     delivery: z.enum(['signal', 'mattermost', 'all']).default('all'),
     model: z.enum(aliasNames).optional(),
+    /** Read-only MCP tools (names or globs) the query may call to gather facts. */
+    tools: z.array(z.string().min(1)).default([]),
   })
   .strict();
 

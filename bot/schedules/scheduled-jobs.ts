@@ -1,7 +1,7 @@
 import type { OutgoingNotice } from '../../graphs/chat-port.ts';
 import type { AutonomyMode } from '../config/types.ts';
 import type { Pool } from '../db/pool.ts';
-import type { LlmGateway } from '../llm/gateway.ts';
+import type { LlmGateway, LlmRequest } from '../llm/gateway.ts';
 import { activityReport, type ReportInputs } from '../reports/activity-report.ts';
 import type { ScheduledQuery } from './schedule-config.ts';
 import type { ScheduledJob } from './scheduler.ts';
@@ -18,6 +18,8 @@ export interface JobDeps {
   autonomyMode: AutonomyMode;
   weeklyCron: string;
   dailyCron: string;
+  /** The read-only tools a query may use (empty when it names none). */
+  toolsFor?(query: ScheduledQuery): LlmRequest<string>['tools'];
 }
 
 /**
@@ -43,10 +45,12 @@ export function scheduledJobs(deps: JobDeps, queries: readonly ScheduledQuery[])
       id: `schedule:${query.id}`,
       cron: query.schedule,
       async run(slot) {
+        const tools = query.tools.length > 0 ? deps.toolsFor?.(query) : undefined;
         const answer = await deps.llm.ask({
           purpose: 'reasoning',
           ...(query.model ? { forced: query.model } : {}),
-          instructions: 'You answer a question the owner of a homelab scheduled for themselves. Be brief and concrete: it is read on a phone. Say when you are unsure.',
+          ...(tools && tools.offered.length > 0 ? { tools } : {}),
+          instructions: `You answer a question the owner of a homelab scheduled for themselves. Be brief and concrete: it is read on a phone. Say when you are unsure.${tools && tools.offered.length > 0 ? ' You may call the read-only tools offered to look at the homelab first; base your answer on what they return.' : ''}`,
           data: { asOf: slot.toISOString(), schedule: query.id },
           task: query.prompt,
         });

@@ -7,6 +7,8 @@ export interface ScriptedReply {
   /** The JSON body for an error; for a 200 the answer's content goes in `content`. */
   body?: unknown;
   content?: string;
+  /** A 200 whose message calls these functions (OpenAI `tool_calls`, finish_reason `tool_calls`) instead of answering. */
+  toolCalls?: { name: string; arguments: unknown }[];
   headers?: Record<string, string>;
   /** Answer only after this long (a time-out). */
   delayMs?: number;
@@ -14,7 +16,10 @@ export interface ScriptedReply {
 
 export interface ReceivedRequest {
   model: string;
-  messages: { role: string; content: string }[];
+  /** `content` is '' where the request had null (an assistant turn that only called tools). */
+  messages: { role: string; content: string; tool_calls?: { id: string; function: { name: string; arguments: string } }[]; tool_call_id?: string }[];
+  tools?: { type: string; function: { name: string; description?: string; parameters?: unknown } }[];
+  toolChoice?: unknown;
   responseFormat: unknown;
   authorization: string | undefined;
 }
@@ -45,8 +50,14 @@ export async function startLlmProxyFake(options: { flavour: 'litellm' | 'ollama'
     let raw = '';
     request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     request.on('end', () => {
-      const body = JSON.parse(raw) as { model: string; messages: { role: string; content: string }[]; response_format?: unknown };
-      const entry: ReceivedRequest = { model: body.model, messages: body.messages, responseFormat: body.response_format, authorization: request.headers.authorization };
+      const body = JSON.parse(raw) as { model: string; messages: (ReceivedRequest['messages'][number] & { content: string | null })[]; response_format?: unknown; tools?: ReceivedRequest['tools']; tool_choice?: unknown };
+      const entry: ReceivedRequest = {
+        model: body.model,
+        messages: body.messages.map((message) => ({ ...message, content: message.content ?? '' })),
+        ...(body.tools ? { tools: body.tools, toolChoice: body.tool_choice } : {}),
+        responseFormat: body.response_format,
+        authorization: request.headers.authorization,
+      };
       received.push(entry);
       calls += 1;
       if (!options.models.includes(body.model)) {
@@ -56,13 +67,17 @@ export async function startLlmProxyFake(options: { flavour: 'litellm' | 'ollama'
       const script = scripts.get(body.model)?.shift() ?? {};
       const reply = () => {
         if (script.status && script.status !== 200) return send(script.status, script.body, script.headers);
-        const content = script.content ?? options.defaultContent?.(entry) ?? 'ok';
+        // A model told tool_choice "none" answers in words, whatever it was scripted to call.
+        const toolCalls = script.toolCalls && body.tools && body.tool_choice !== 'none' ? script.toolCalls : undefined;
+        const message = toolCalls
+          ? { role: 'assistant', content: null, tool_calls: toolCalls.map((toolCall, index) => ({ id: `call_${calls}_${index}`, type: 'function', function: { name: toolCall.name, arguments: JSON.stringify(toolCall.arguments) } })) }
+          : { role: 'assistant', content: script.content ?? options.defaultContent?.(entry) ?? 'ok' };
         const completion = {
           id: `chatcmpl-${calls}`,
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+          choices: [{ index: 0, message, finish_reason: toolCalls ? 'tool_calls' : 'stop' }],
           usage: { prompt_tokens: 120 + calls, completion_tokens: 30, total_tokens: 150 + calls },
         };
         const headers = options.flavour === 'litellm' ? { 'x-litellm-response-cost': '0.00042', 'x-litellm-model-group': body.model, 'x-litellm-call-id': `call-${calls}`, ...script.headers } : { ...script.headers };

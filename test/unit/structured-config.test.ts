@@ -1,3 +1,5 @@
+import { readPolicy } from '../../bot/flow/policy-config.ts';
+import { readSchedules } from '../../bot/schedules/schedule-config.ts';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,5 +55,15 @@ describe('steward.example.yaml', () => {
   it('is a valid STEWARD_CONFIG', async () => {
     const config = await loadStructuredConfig(new URL('../../steward.example.yaml', import.meta.url).pathname);
     expect(config.policy).toMatchObject({ redlines: expect.arrayContaining(['delete_*']) });
+    expect(readPolicy(config.policy).readOnly).toEqual(['get_*', 'list_*']);
+  });
+});
+
+describe('schedules.example.yaml', () => {
+  it('holds the seed’s four scheduled queries, valid as `schedules`', async () => {
+    const config = await loadStructuredConfig(new URL('../../schedules.example.yaml', import.meta.url).pathname);
+    const queries = readSchedules(config.schedules, 'Europe/Berlin');
+    expect(queries.map((query) => query.id)).toEqual(['unifi-features', 'security-review', 'resource-optimisation', 'dependency-health']);
+    expect(queries.find((query) => query.id === 'resource-optimisation')!.tools).toEqual(['list_pods', 'get_*']);
   });
 });
