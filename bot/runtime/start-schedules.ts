@@ -83,9 +83,26 @@ export function startSchedules(deps: ScheduleDeps) {
     return activityReport({ db: deps.pool, from: new Date(to.getTime() - 7 * 86_400_000), to, ...(await reportInputs()) }, 'weekly');
   };
 
-  const task = createPeriodicTask(() => scheduler.tick(), { everyMs: deps.tickMs ?? 30_000, onError: (error) => logger.error({ err: error }, 'schedule tick failed') });
+  const everyMs = deps.tickMs ?? 30_000;
+  let soon: NodeJS.Timeout | undefined;
+  const task = createPeriodicTask(
+    async () => {
+      await scheduler.tick();
+      // On time, not up to a tick late: wake just after the next slot when it comes before the next tick.
+      const next = Math.min(...scheduler.nextRuns().map((run) => run.at?.getTime() ?? Infinity));
+      const delay = next - Date.now();
+      if (delay >= everyMs) return;
+      clearTimeout(soon);
+      soon = setTimeout(() => task.wake(), Math.max(0, delay) + 25);
+      soon.unref();
+    },
+    { everyMs, onError: (error) => logger.error({ err: error }, 'schedule tick failed') },
+  );
   task.start();
-  deps.shutdown.add('schedules', () => task.stop());
+  deps.shutdown.add('schedules', async () => {
+    clearTimeout(soon);
+    await task.stop();
+  });
   logger.info({ jobs: scheduler.nextRuns().map((run) => `${run.job} next ${run.at?.toISOString() ?? 'never'}`) }, 'schedules started');
   return scheduler;
 }
