@@ -73,6 +73,13 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
      FROM pull_requests`,
     window,
   );
+  // What is known to come: certificates an alert says are expiring (blackbox's SSLCertExpiringSoon,
+  // cert-manager's CertManagerCertExpirySoon and the like), still firing at the report's end.
+  const certificates = await db.query<{ alertname: string; labels: Record<string, string>; annotations: Record<string, string> }>(
+    `SELECT DISTINCT ON (fingerprint) alertname, labels, annotations FROM alerts
+     WHERE status = 'firing' AND first_seen < $1 AND alertname ~* '(cert|x509|ssl|tls)' ORDER BY fingerprint, last_seen DESC LIMIT 5`,
+    [to],
+  );
   const perDay = await db.query<{ day: string; n: number }>(
     "SELECT to_char(date_trunc('day', opened_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS n FROM incidents WHERE opened_at >= $1 AND opened_at < $2 GROUP BY 1",
     window,
@@ -107,11 +114,20 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
       const deferred = prs.deferred.map((pr) => `PR #${pr.number} on ${String(pr.until).slice(0, 10)}`);
       lines.push(`Renovate PRs: ${prs.merged} merged, ${prs.rejected} rejected; pending: ${prs.waiting.length > 0 ? prs.waiting.map((number) => `PR ${number}`).join(', ') : 'none'}${deferred.length > 0 ? `; deferred, coming back: ${deferred.join(', ')}` : ''}`);
     }
+    if (certificates.rows.length > 0) {
+      const what = certificates.rows.map((alert) => oneLine(alert.annotations.summary ?? alert.annotations.description ?? `${alert.alertname} ${alert.labels.instance ?? alert.labels.name ?? ''}`.trim(), 120));
+      lines.push(`Coming up: ${what.join('; ')}`);
+    }
     lines.push(`Autonomy mode: ${inputs.autonomyMode}`);
   }
   const title = kind === 'weekly' ? `📈 Weekly report ${from.toISOString().slice(0, 10)} – ${new Date(to.getTime() - 1).toISOString().slice(0, 10)}` : `🗓 Daily summary ${from.toISOString().slice(0, 10)}`;
   // The chart goes as a picture where the platform takes one; the text line above stays for the others.
   return { title, body: lines.join('\n'), ...(chart ? { image: incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) } : {}) };
+}
+
+function oneLine(text: string, limit: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
 }
 
 function duration(ms: number): string {

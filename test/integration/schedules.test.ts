@@ -137,6 +137,13 @@ describe('schedules and reports', () => {
     await pr(49, 'closed', 'rejected', { closed_at: at(2) });
     await pr(50, 'open', 'deferred', { deferred_until: at(9) });
     await pr(51, 'open', 'asked', {});
+    // A certificate alert still firing: the report says what is coming; a resolved one is not mentioned.
+    await db.query(
+      `INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels, annotations, first_seen) VALUES
+       ($1, 'f1', 'SSLCertExpiringSoon', 'firing', '{"instance":"https://nas.home.arpa"}', '{"summary":"SSL certificate for https://nas.home.arpa expires in 6 days"}', $2),
+       ($1, 'f2', 'CertManagerCertExpirySoon', 'resolved', '{"name":"grafana-tls"}', '{}', $2)`,
+      [auto, at(4)],
+    );
 
     const report = await activityReport(
       { db, ...week, runbooks: { total: 7, createdBetween: () => 2 }, quota: [{ alias: 'claude-sonnet', week: 12, limit: { weekly: 100 } }], snoozed: [{ member: String(fixed), dueAt: at(8) }], autonomyMode: 'selective' },
@@ -155,6 +162,7 @@ describe('schedules and reports', () => {
       'Incidents per day: ▅▁█▁▁▁▁ (1 0 2 0 0 0 0)',
       `Waiting: 0 open questions; snoozed to come back: #${fixed}`,
       'Renovate PRs: 1 merged, 1 rejected; pending: PR #51; deferred, coming back: PR #50 on 2026-11-25',
+      'Coming up: SSL certificate for https://nas.home.arpa expires in 6 days',
       'Autonomy mode: selective',
     ]);
     // The same counts as a PNG: bar heights in proportion (1 0 2 0 0 0 0), nothing drawn for empty days.
