@@ -1,7 +1,7 @@
 import type { Config, Env } from '../config/index.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { openDatabase } from '../db/open-database.ts';
-import { createRuntimeLogging } from '../runtime/start-runtime.ts';
+import { createRuntimeLogging } from '../runtime/runtime-logging.ts';
 
 /** `steward migrate`: the same migration step the service runs at start, on its own. */
 export async function migrateCommand(config: Config, env: Env): Promise<number> {

@@ -91,11 +91,15 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     }
     const actionId = Number(claimed.rows[0].id);
     const result = await options.mcp.call(call.tool, call.arguments);
+    // The execution is in the audit trail beside the decision that led to it (steward runs the tool either way).
+    const executed = { actor: 'steward', channel: 'mcp', action: 'tool.run', subject: `incident:${incidentId}`, details: { tool: call.tool, arguments: call.arguments, questionId, step, ...(runbook ? { runbook: runbook.id } : {}) } };
     if (result.ok) {
       await pool.query("UPDATE actions SET status = 'succeeded', finished_at = now(), result = $2 WHERE id = $1", [actionId, { output: result.text }]);
+      await audit.record({ ...executed, outcome: `succeeded: ${call.tool}` });
       return { status: 'succeeded', output: result.text };
     }
     await pool.query("UPDATE actions SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1", [actionId, `${result.kind}: ${result.error}`]);
+    await audit.record({ ...executed, outcome: `failed: ${call.tool} (${result.kind})` });
     return { status: 'failed', error: result.error };
   }
 

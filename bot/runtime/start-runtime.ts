@@ -1,12 +1,12 @@
-import type { DestinationStream } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { loadStructuredConfig, secretValues, type Config, type Env, type StructuredConfig } from '../config/index.ts';
+import { loadStructuredConfig, type Config, type StructuredConfig } from '../config/index.ts';
+import type { RuntimeLogging } from './runtime-logging.ts';
 import { createCoordination, type Coordination } from '../coordination/index.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { openDatabase, type Database } from '../db/open-database.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import { buildApp } from '../http/build-app.ts';
-import { createLogger, createSecretRedactor, type Logger, type SecretRedactor } from '../logging/index.ts';
+import type { Logger } from '../logging/index.ts';
 import { createMetrics } from '../metrics/create-metrics.ts';
 import { registerStateGauges } from '../metrics/state-gauges.ts';
 import { createCoalescingDispatcher } from '../intake/coalescing-dispatcher.ts';
@@ -42,20 +42,7 @@ export interface Runtime {
   llm: LlmGateway;
 }
 
-export interface RuntimeLogging {
-  logger: Logger;
-  redactor: SecretRedactor;
-}
-
-/**
- * The logger comes first and from the caller, so that a failed start can still be logged. Every
- * secret value in `env` is masked in every line.
- */
-export function createRuntimeLogging(config: Config, env: Env, destination?: DestinationStream): RuntimeLogging {
-  // The Mattermost button secret may be derived rather than set: mask the derived value too.
-  const redactor = createSecretRedactor(secretValues(env, config.mattermost ? [config.mattermost.actionSecret] : []));
-  return { redactor, logger: createLogger({ level: config.logLevel, redactor, destination }) };
-}
+export { createRuntimeLogging, type RuntimeLogging } from './runtime-logging.ts';
 
 /**
  * Builds everything the service runs on, in dependency order, and registers each part's close in

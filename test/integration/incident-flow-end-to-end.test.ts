@@ -97,6 +97,10 @@ describe('the incident flow end to end', () => {
     const actions = await runtime.database.pool.query('SELECT tool, status, trigger FROM actions');
     expect(actions.rows).toEqual([{ tool: 'restart_pod', status: 'succeeded', trigger: 'approved' }]);
     expect(mcpCalls()).toHaveLength(1);
+    // The answers and the execution they led to are both in the audit trail (`steward audit`).
+    const audit = await runtime.database.pool.query("SELECT actor, channel, action, outcome FROM audit_log WHERE action IN ('question.answer', 'tool.run') ORDER BY id");
+    expect(audit.rows.at(-1)).toEqual({ actor: 'steward', channel: 'mcp', action: 'tool.run', outcome: 'succeeded: restart_pod' });
+    expect(audit.rows.filter((row: { action: string }) => row.action === 'question.answer')).toHaveLength(2);
 
     // The approved, verified fix became a runbook, templated from the alert's labels.
     await until('the runbook written', () => existsSync(runbookDir) && readdirSync(runbookDir).some((name) => name.endsWith('.yaml')), 15_000);
