@@ -134,3 +134,4 @@ export async function startMattermostFake(options: { token: string; botUserId?: 
     close: () => closeFakeServer(server, wss),
   };
 }
+export type MattermostFake = Awaited<ReturnType<typeof startMattermostFake>>;

@@ -11,6 +11,7 @@ import { registerStateGauges } from '../../bot/metrics/state-gauges.ts';
 import { silentLogger } from './silent-logger.ts';
 
 export const TOKEN = 'test-token-0123456789abcdef';
+export const GITHUB_SECRET = 'github-webhook-secret-0123456789';
 
 export interface IntakeApp {
   app: FastifyInstance;
@@ -40,6 +41,7 @@ export async function buildIntakeApp(pool: Pool, options: { credentials?: Partia
       credentials: {
         alertmanager: options.credentials?.alertmanager ?? { bearer: TOKEN },
         coroot: options.credentials?.coroot ?? { bearer: TOKEN },
+        github: { signatureSecret: GITHUB_SECRET },
       },
     },
   });

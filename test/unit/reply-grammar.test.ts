@@ -1,3 +1,4 @@
+import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEFER_MS, DEFAULT_SNOOZE_MS, helpText, parseReply, type Reply } from '../../bot/commands/index.ts';
@@ -63,7 +64,7 @@ describe('reply grammar', () => {
         const reply = parseReply(text);
         expect(typeof reply.kind).toBe('string');
       }),
-      { numRuns: 2_000 },
+      { numRuns: fuzzRuns(2_000) },
     );
   });
 
@@ -77,6 +78,7 @@ describe('reply grammar', () => {
       fc.property(decorated, ({ n, before, after }) => {
         expect(parseReply(`${before}${n}${after}`)).toEqual({ kind: 'choose', option: n });
       }),
+      { numRuns: fuzzRuns(100) },
     );
   });
 
@@ -87,6 +89,7 @@ describe('reply grammar', () => {
         const cased = [...word].map((char, i) => (upper[i] ? char.toUpperCase() : char)).join('');
         expect(parseReply(`${pad}${cased}${pad}`).kind).toBe(kind);
       }),
+      { numRuns: fuzzRuns(100) },
     );
   });
 
@@ -97,6 +100,7 @@ describe('reply grammar', () => {
         const plain = parseReply(answer);
         expect(parseReply(`${answer} #${incident}`)).toEqual({ ...plain, incident });
       }),
+      { numRuns: fuzzRuns(100) },
     );
   });
 

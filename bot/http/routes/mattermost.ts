@@ -5,6 +5,7 @@ import { describeAnswer, questionMessage, type Answer, type DecisionListener, ty
 import { verifyAction } from '../../../notifiers/mattermost/action-signature.ts';
 import { decodeActionRequest, decodeSlashCommand, slashToken } from '../../../notifiers/mattermost/decode-callbacks.ts';
 import { constantTimeEqual } from '../../../webhooks/authorization.ts';
+import { findUnstorableText } from '../../../webhooks/storable-text.ts';
 import { answerFor } from '../../chat/answer-for.ts';
 import type { ApproverCheck } from '../../chat/approvers.ts';
 import type { InboundRouter } from '../../chat/inbound-router.ts';
@@ -44,6 +45,9 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
     await scope.register(formBody);
 
     scope.post('/mattermost/actions', async (request) => {
+      // Names and ids end up in the audit log: text PostgreSQL cannot store is refused here, not mid-way.
+      const unstorable = findUnstorableText(request.body);
+      if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode`);
       const decoded = decodeActionRequest(request.body);
       if (!decoded.ok) throw new StewardError('bad_request', `${decoded.field} ${decoded.message}`);
       const click = decoded.value;
@@ -82,6 +86,8 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
         request.log.warn({ remote: request.socket.remoteAddress, configured: Boolean(configured) }, 'Mattermost slash command refused');
         throw new StewardError('unauthorized', configured ? 'slash command token missing or wrong' : 'MATTERMOST_SLASH_TOKEN is not set');
       }
+      const unstorable = findUnstorableText(request.body);
+      if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode`);
       const decoded = decodeSlashCommand(request.body);
       if (!decoded.ok) throw new StewardError('bad_request', `${decoded.field} ${decoded.message}`);
       const command = decoded.value;
