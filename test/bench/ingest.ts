@@ -98,7 +98,7 @@ function median(runs: RunFigures[]): RunFigures {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+export async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

@@ -3,12 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../../bot/db/embedded-postgres.ts';
+import { processesMentioning } from '../helpers/service-process.ts';
 import { ingestBenchmark } from './ingest.ts';
+import { stormBenchmark } from './storm.ts';
 
 /**
  * `npm run bench [scenario…]`: measured against a bare reference in the same run. The database is
  * BENCH_DATABASE_URL (a server where databases may be created), else an embedded PostgreSQL.
  */
+/** The embedded PostgreSQL's data directory, when the bench started one: its processes are measured apart. */
+let embeddedDir: string | undefined;
+
 const scenarios: Record<string, (adminUrl: string) => Promise<void>> = {
   async ingest(adminUrl) {
     const { steward, bare, ratio } = await ingestBenchmark(adminUrl);
@@ -18,6 +23,24 @@ const scenarios: Record<string, (adminUrl: string) => Promise<void>> = {
       'bare fastify + 1 upsert': { 'req/s': Math.round(bare.requestsPerSecond), 'p99 ms': bare.p99Ms, 'non-2xx': bare.non2xx },
     });
     console.log(`ratio steward / bare: ${ratio.toFixed(2)}× (target ≥ 0.5×); steward p99 ${steward.p99Ms} ms (target < 50 ms)`);
+  },
+  async storm(adminUrl) {
+    const figures = await stormBenchmark(adminUrl, () => (embeddedDir ? processesMentioning(embeddedDir) : []));
+    const sorted = [...figures.replyToToolMs].sort((a, b) => a - b);
+    const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
+    console.log(`\nstorm: ${figures.alerts} alerts in 10 groups over ${figures.webhookPosts} webhook posts, zero-latency LLM, Signal and MCP fakes`);
+    console.table({
+      'LLM calls': { value: figures.llmCalls, target: '≤ 10' },
+      'chat messages': { value: figures.messages, target: '≤ 10' },
+      'webhook → first message (ms)': { value: Math.round(figures.firstMessageMs), target: '< 1000' },
+      'webhook → all 10 questions sent (ms)': { value: Math.round(figures.allQuestionsMs), target: '(Signal paces 1/s)' },
+      [`reply → tool call p99 of ${sorted.length} (ms)`]: { value: Math.round(p99), target: '< 100' },
+      'reply → tool call median (ms)': { value: Math.round(sorted[Math.floor(sorted.length / 2)]!), target: '' },
+      'Steward RSS idle (MB)': { value: Math.round(figures.rssIdleMb), target: '< 120' },
+      'Steward RSS peak in the storm (MB)': { value: Math.round(figures.rssPeakMb), target: '< 200' },
+      'bare Node + Fastify + pg RSS (MB)': { value: Math.round(figures.bareRssMb), target: 'reference' },
+      ...(figures.postgresRssMb !== undefined ? { 'embedded PostgreSQL RSS, all processes (MB)': { value: Math.round(figures.postgresRssMb), target: 'separate' } } : {}),
+    });
   },
 };
 
@@ -31,6 +54,7 @@ if (!adminUrl) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-bench-'));
   await chmod(dir, 0o755);
   const embedded = await startEmbeddedPostgres(dir, pino({ level: 'warn' }));
+  embeddedDir = dir;
   adminUrl = embedded.url;
   stop = async () => {
     await embedded.stop();

@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { findFreePort } from '../../bot/db/free-port.ts';
+import { startLlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startSignalFake } from '../fakes/signal-rest-api.ts';
+import { fixture } from '../helpers/fixtures.ts';
+import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import { repoRoot, startService } from '../helpers/service-process.ts';
+import { signalTextFrame } from '../helpers/signal-frames.ts';
+import { freshDatabase } from './ingest.ts';
+
+const KEY = 'sk-litellm-bench-key-0123456789';
+const BOT = '+4917098765432';
+const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Owner' };
+const GROUPS = 10;
+const ALERTS_PER_GROUP = 100;
+/** Alertmanager re-sends a growing group as alerts join it: 10 notifications per group, 10 more alerts each. */
+const NOTIFICATIONS_PER_GROUP = 10;
+
+export interface StormFigures {
+  alerts: number;
+  webhookPosts: number;
+  llmCalls: number;
+  messages: number;
+  firstMessageMs: number;
+  allQuestionsMs: number;
+  replyToToolMs: number[];
+  rssIdleMb: number;
+  rssPeakMb: number;
+  bareRssMb: number;
+  postgresRssMb?: number;
+}
+
+function answer(request: ReceivedRequest): string {
+  const schema = JSON.stringify(request.responseFormat ?? {});
+  const data = request.messages.map((message) => message.content).join('\n');
+  const group = /storm-(\d+)/.exec(data)?.[1] ?? '0';
+  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: `storm group ${group} is down`, confidence: 0.9 });
+  return JSON.stringify({ diagnosis: 'pods crash', options: [{ label: `Restart storm-${group}-0`, tool: 'restart_pod', arguments: { name: `storm-${group}-0`, namespace: 'bench' }, impact: 'one pod', risk: 'low', reversible: true }] });
+}
+
+/** Resident memory of a process, from /proc (MB). */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) / 1024;
+}
+
+/** A bare reference: Node with Fastify and pg loaded and listening, nothing else. */
+async function bareRss(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', "const f=require('fastify')();require('pg');f.get('/',()=>'ok');f.listen({port:0,host:'127.0.0.1'}).then(()=>console.log('up'))"], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const mb = rssMb(child.pid!);
+  child.kill('SIGKILL');
+  return mb;
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 5): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`storm: no ${what} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/**
+ * An alert storm against Steward as a real process with zero-latency fakes: 1,000 alerts in 10
+ * Alertmanager groups, each group re-sent as it grows. Counted: model calls and chat messages (one
+ * incident per group), the time from the first webhook to the first message, Steward's RSS idle and at
+ * its peak; then, per incident, the time from the owner's reply to the MCP tool call.
+ */
+export async function stormBenchmark(adminUrl: string, postgresPids: () => number[]): Promise<StormFigures> {
+  const databaseUrl = await freshDatabase(adminUrl, 'storm_bench');
+  const litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: answer });
+  const signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-storm-'));
+  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  writeFileSync(path.join(dir, 'steward.yaml'), mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }).join('\n'));
+  const port = await findFreePort();
+  const service = startService({
+    DATABASE_URL: databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
+    RUNBOOK_DIR: path.join(dir, 'runbooks'),
+    LLM_BASE_URL: litellm.url,
+    LLM_API_KEY: KEY,
+    SIGNAL_API_URL: signal.url,
+    SIGNAL_NUMBER: BOT,
+    SIGNAL_RECIPIENTS: OWNER.number,
+    SIGNAL_APPROVERS: OWNER.number,
+    VERIFY_WINDOW: '10m',
+  });
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    await service.waitForLog('steward listening', 60_000);
+    await until('Signal socket', () => signal.connections() === 1, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const pid = service.child.pid!;
+    const rssIdleMb = rssMb(pid);
+
+    const base = fixture<{ alerts: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string }[] } & Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    const template = base.alerts[0]!;
+    const posts: string[] = [];
+    for (let step = 1; step <= NOTIFICATIONS_PER_GROUP; step += 1) {
+      for (let group = 0; group < GROUPS; group += 1) {
+        const alerts = Array.from({ length: (ALERTS_PER_GROUP / NOTIFICATIONS_PER_GROUP) * step }, (_, index) => ({
+          ...template,
+          status: 'firing',
+          labels: { ...template.labels, alertname: 'KubePodCrashLooping', namespace: 'bench', group: `storm-${group}`, pod: `storm-${group}-${index}` },
+          fingerprint: `${group.toString(16).padStart(4, '0')}${index.toString(16).padStart(12, '0')}`,
+        }));
+        posts.push(JSON.stringify({ ...base, groupKey: `{}:{group="storm-${group}"}`, truncatedAlerts: 0, groupLabels: { group: `storm-${group}` }, commonLabels: { alertname: 'KubePodCrashLooping', group: `storm-${group}` }, alerts }));
+      }
+    }
+    let peak = rssIdleMb;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssMb(pid));
+    }, 20);
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < posts.length) {
+          const body = posts[next++]!;
+          const response = await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          if (response.status !== 200) throw new Error(`storm: webhook answered ${response.status}`);
+        }
+      }),
+    );
+    await until('a first message', () => signal.sent.length > 0, 30_000);
+    const firstMessageMs = signal.sentAt[0]! - (performance.timeOrigin + started);
+    await until('a question per group', () => signal.sent.filter((sent) => String(sent.message).includes('Is this a problem?')).length >= GROUPS, 60_000, 20);
+    const allQuestionsMs = performance.now() - started;
+    // Whatever else would come (a second question, more notices) has time to show up.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    clearInterval(sampler);
+    const llmCalls = litellm.received.length;
+    const messages = signal.sent.length;
+
+    // The owner answers each incident: "a problem" (1), then the first option (1); timed from the
+    // second reply to the tool call the MCP server receives.
+    const incidents = (await db.query<{ id: string }>('SELECT id FROM incidents ORDER BY id')).rows.map((row) => Number(row.id));
+    const calls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    const replyToToolMs: number[] = [];
+    for (const incident of incidents) {
+      signal.deliver(signalTextFrame(BOT, OWNER, `1 #${incident}`));
+      await until('the solutions question', async () => (await db.query("SELECT 1 FROM questions WHERE incident_id = $1 AND kind = 'solution' AND status = 'open'", [incident])).rowCount === 1, 30_000, 10);
+      const before = calls();
+      const sent = performance.now();
+      signal.deliver(signalTextFrame(BOT, OWNER, `1 #${incident}`));
+      await until('the tool call', () => calls() > before, 30_000, 1);
+      replyToToolMs.push(performance.now() - sent);
+    }
+    const postgres = postgresPids();
+    return {
+      alerts: GROUPS * ALERTS_PER_GROUP,
+      webhookPosts: posts.length,
+      llmCalls,
+      messages,
+      firstMessageMs,
+      allQuestionsMs,
+      replyToToolMs,
+      rssIdleMb,
+      rssPeakMb: peak,
+      bareRssMb: await bareRss(),
+      ...(postgres.length > 0 ? { postgresRssMb: postgres.reduce((sum, each) => sum + rssMb(each), 0) } : {}),
+    };
+  } finally {
+    await db.end();
+    await service.stop('SIGTERM');
+    await signal.close();
+    await litellm.close();
+  }
+}
