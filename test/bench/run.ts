@@ -33,6 +33,7 @@ const scenarios: Record<string, (adminUrl: string) => Promise<void>> = {
       'LLM calls': { value: figures.llmCalls, target: '≤ 10' },
       'chat messages': { value: figures.messages, target: '≤ 10' },
       'webhook → first message (ms)': { value: Math.round(figures.firstMessageMs), target: '< 1000' },
+      'one alert, quiet Steward: webhook → message (ms)': { value: Math.round(figures.calmFirstMessageMs), target: '' },
       'webhook → all 10 questions sent (ms)': { value: Math.round(figures.allQuestionsMs), target: '(Signal paces 1/s)' },
       [`reply → tool call p99 of ${sorted.length} (ms)`]: { value: Math.round(p99), target: '< 100' },
       'reply → tool call median (ms)': { value: Math.round(sorted[Math.floor(sorted.length / 2)]!), target: '' },

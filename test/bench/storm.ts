@@ -26,6 +26,8 @@ export interface StormFigures {
   llmCalls: number;
   messages: number;
   firstMessageMs: number;
+  /** One alert on a quiet Steward, before the storm: the same path without contention. */
+  calmFirstMessageMs: number;
   allQuestionsMs: number;
   replyToToolMs: number[];
   rssIdleMb: number;
@@ -117,6 +119,17 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
         posts.push(JSON.stringify({ ...base, groupKey: `{}:{group="storm-${group}"}`, truncatedAlerts: 0, groupLabels: { group: `storm-${group}` }, commonLabels: { alertname: 'KubePodCrashLooping', group: `storm-${group}` }, alerts }));
       }
     }
+    // One alert on a quiet Steward first: webhook to its question, without the storm's contention.
+    const calm = JSON.stringify({ ...base, groupKey: '{}:{group="calm"}', groupLabels: { group: 'calm' }, commonLabels: { alertname: 'KubePodCrashLooping', group: 'calm' }, alerts: [{ ...template, status: 'firing', labels: { ...template.labels, group: 'calm', pod: 'calm-0' }, fingerprint: 'ca1m00000000000' }] });
+    const calmStarted = performance.now();
+    await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: calm });
+    await until('the calm question', () => signal.sent.length > 0, 30_000, 1);
+    const calmFirstMessageMs = signal.sentAt[0]! - (performance.timeOrigin + calmStarted);
+    // Past Signal's 1/s pacing for the conversation, so the storm's first message is not held by it.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const callsBefore = litellm.received.length;
+    const sentBefore = signal.sent.length;
+
     let peak = rssIdleMb;
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssMb(pid));
@@ -132,19 +145,19 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
         }
       }),
     );
-    await until('a first message', () => signal.sent.length > 0, 30_000);
-    const firstMessageMs = signal.sentAt[0]! - (performance.timeOrigin + started);
-    await until('a question per group', () => signal.sent.filter((sent) => String(sent.message).includes('Is this a problem?')).length >= GROUPS, 60_000, 20);
+    await until('a first message', () => signal.sent.length > sentBefore, 30_000, 1);
+    const firstMessageMs = signal.sentAt[sentBefore]! - (performance.timeOrigin + started);
+    await until('a question per group', () => signal.sent.slice(sentBefore).filter((sent) => String(sent.message).includes('Is this a problem?')).length >= GROUPS, 60_000, 20);
     const allQuestionsMs = performance.now() - started;
     // Whatever else would come (a second question, more notices) has time to show up.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     clearInterval(sampler);
-    const llmCalls = litellm.received.length;
-    const messages = signal.sent.length;
+    const llmCalls = litellm.received.length - callsBefore;
+    const messages = signal.sent.length - sentBefore;
 
     // The owner answers each incident: "a problem" (1), then the first option (1); timed from the
     // second reply to the tool call the MCP server receives.
-    const incidents = (await db.query<{ id: string }>('SELECT id FROM incidents ORDER BY id')).rows.map((row) => Number(row.id));
+    const incidents = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE external_key LIKE '%storm-%' ORDER BY id")).rows.map((row) => Number(row.id));
     const calls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).length : 0);
     const replyToToolMs: number[] = [];
     for (const incident of incidents) {
@@ -163,6 +176,7 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
       llmCalls,
       messages,
       firstMessageMs,
+      calmFirstMessageMs,
       allQuestionsMs,
       replyToToolMs,
       rssIdleMb,
