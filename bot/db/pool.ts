@@ -26,6 +26,12 @@ export function createPool(options: PoolOptions): Pool {
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', (error) => options.logger.warn({ err: error }, 'database connection lost'));
+  // Nor may a checked-out one between two queries (a transaction, LangGraph's checkpoint writes): pg
+  // emits 'error' on the client itself then, and the pool only listens while it is idle. The query in
+  // flight, if any, still fails on its own.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.logger.warn({ err: error }, 'database connection lost while in use'));
+  });
   return pool;
 }
 
@@ -36,12 +42,16 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
+    client.release();
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection that cannot even roll back is broken: destroyed, not returned to the pool.
+    const broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
+    client.release(broken);
     throw error;
-  } finally {
-    client.release();
   }
 }
 

@@ -23,6 +23,8 @@ export interface IncidentFlowOptions {
   expireQuestions: () => Promise<{ questionId: number; incidentId: number | undefined }[]>;
   /** How often due verification deadlines and snoozes are looked for (default 1 s). */
   pollMs?: number;
+  /** A run that could not start (the coordination store down): kept to be handed over again. */
+  onStartFailed?: (change: IncidentChange, error: unknown) => Promise<void>;
 }
 
 /**
@@ -175,7 +177,12 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     let taken = false;
     if (change.kind === 'opened' || change.kind === 'reopened') {
       // In the background: triage may wait on a model, and the webhook must be answered now.
-      background('start', change.incidentId, () => start(change.incidentId));
+      background('start', change.incidentId, () =>
+        start(change.incidentId).catch(async (error: unknown) => {
+          await options.onStartFailed?.(change, error);
+          throw error;
+        }),
+      );
       return true;
     }
     if (change.kind !== 'resolved') return false;

@@ -35,6 +35,8 @@ export interface IntakeDeps {
   skipRepositoryEvent?: (event: Exclude<IntakeEvent, AlertGroupEvent>) => string | undefined;
   /** Told after a commit that stored pull requests, checks or deployments, so their worker looks now. */
   onRepositoryChange?: () => void;
+  /** Keeps a stored change the dispatcher could not take, to hand it over later (bot/intake/undelivered-changes.ts). */
+  onDispatchFailure?: (change: IncidentChange, error: unknown) => Promise<void>;
 }
 
 /**
@@ -120,7 +122,9 @@ export function createIntake(deps: IntakeDeps) {
           await deps.dispatcher.dispatch(change);
         } catch (error) {
           // Stored is stored: answering 5xx now would only make the sender repeat a delivery we have.
-          deps.logger.error({ err: error, incidentId: change.incidentId, change: change.kind }, 'dispatch failed');
+          // The change is kept and handed over once the dispatcher works again.
+          deps.logger.error({ err: error, incidentId: change.incidentId, change: change.kind }, 'dispatch failed; kept for a retry');
+          await deps.onDispatchFailure?.(change, error).catch((failure: unknown) => deps.logger.error({ err: failure, incidentId: change.incidentId }, 'could not keep the change for a retry'));
         }
       }
       return stored;

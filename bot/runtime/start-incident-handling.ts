@@ -1,4 +1,4 @@
-import type { IncidentDispatcher } from '../../graphs/incident-changes.ts';
+import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
 import type { Config, StructuredConfig } from '../config/index.ts';
 import type { Coordination } from '../coordination/index.ts';
@@ -28,6 +28,8 @@ export interface IncidentHandlingDeps {
   shutdown: Shutdown;
   /** Says what no run takes (new alerts joining, a resolution nobody waited for). */
   notices: IncidentDispatcher;
+  /** Keeps an opened incident whose run could not start, to hand it over again. */
+  onStartFailed?: (change: IncidentChange, error: unknown) => Promise<void>;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
     expireQuestions: () => chat.desk.expire(),
     coordination: deps.coordination,
     logger: flowLogger,
+    ...(deps.onStartFailed ? { onStartFailed: deps.onStartFailed } : {}),
     ports: createFlowPorts({
       pool: deps.pool,
       desk: chat.desk,

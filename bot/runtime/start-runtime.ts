@@ -12,6 +12,7 @@ import { registerStateGauges } from '../metrics/state-gauges.ts';
 import { createCoalescingDispatcher } from '../intake/coalescing-dispatcher.ts';
 import { createDeliveryRetention } from '../intake/delivery-retention.ts';
 import { createIntake } from '../intake/create-intake.ts';
+import { createUndeliveredChanges } from '../intake/undelivered-changes.ts';
 import { createLoggingDispatcher } from '../intake/logging-dispatcher.ts';
 import { webhookSources } from '../../webhooks/registry.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
@@ -102,7 +103,23 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
     const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown });
-    const incidents = await startIncidentHandling({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, notices });
+    // Opened incidents whose run could not start are kept like undelivered changes (created below).
+    const keep: { undelivered?: ReturnType<typeof createUndeliveredChanges> } = {};
+    const incidents = await startIncidentHandling({
+      config,
+      structured,
+      mcp,
+      pool: database.pool,
+      coordination,
+      logger,
+      chat,
+      llm,
+      shutdown,
+      notices,
+      onStartFailed: async (change, error) => {
+        await keep.undelivered?.record(change, error);
+      },
+    });
     const pullRequests = startPullRequests({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
     flowListener.target = {
       onDecision: (decision) => (pullRequestQuestionKinds.has(decision.questionKind) ? pullRequests.listener : incidents.listener).onDecision(decision),
@@ -126,7 +143,12 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     const retention = createDeliveryRetention({ db: database.pool, coordination, logger, days: config.deliveryRetentionDays });
     retention.start();
     shutdown.add('delivery retention', () => retention.stop());
+    const undelivered = createUndeliveredChanges({ db: database.pool, dispatcher, logger: logger.child({ component: 'intake' }) });
+    keep.undelivered = undelivered;
+    undelivered.start();
+    shutdown.add('undelivered changes', () => undelivered.stop());
     const intake = createIntake({
+      onDispatchFailure: undelivered.record,
       pool: database.pool,
       dispatcher,
       logger,

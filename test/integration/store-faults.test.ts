@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../bot/config/index.ts';
+import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
+import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { captureLogs } from '../helpers/capture-logs.ts';
+import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { fakeTerminal } from '../helpers/fake-terminal.ts';
+import { fixture } from '../helpers/fixtures.ts';
+import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import { redisSkipReason, testRedisUrl, uniqueKeyPrefix } from '../helpers/redis.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { until } from '../helpers/until.ts';
+
+const KEY = 'sk-litellm-virtual-key-0123456789';
+const TOKEN = 'alertmanager-token-0123456789';
+
+function modelAnswer(request: ReceivedRequest): string {
+  const schema = JSON.stringify(request.responseFormat ?? {});
+  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 });
+  return JSON.stringify({
+    diagnosis: 'payments-api crash-loops.',
+    options: [{ label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: 'one pod', risk: 'low', reversible: true }],
+  });
+}
+
+/**
+ * PostgreSQL and Redis go away in the middle of a flow, as a restart looks from Steward: every
+ * connection dropped, new ones refused, then accepted again. Steward runs on loopback proxies to the
+ * real servers, so the outage is real to it and invisible to the other test files.
+ */
+describe.skipIf(redisSkipReason)('the stores going away mid-flow', () => {
+  let database: TestDatabase;
+  let litellm: LlmProxyFake;
+  let runtime: Runtime;
+  let postgres: Awaited<ReturnType<typeof startTcpProxy>>;
+  let redis: Awaited<ReturnType<typeof startTcpProxy>>;
+  const shell = fakeTerminal();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-faults-'));
+  const callLog = path.join(dir, 'mcp-calls.jsonl');
+
+  beforeAll(async () => {
+    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    const databaseUrl = new URL(database.url);
+    postgres = await startTcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
+    databaseUrl.port = String(postgres.port);
+    const redisUrl = new URL(testRedisUrl!);
+    redis = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    redisUrl.port = String(redis.port);
+    writeFileSync(path.join(dir, 'steward.yaml'), mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }).join('\n'));
+    const env = {
+      DATABASE_URL: databaseUrl.toString(),
+      REDIS_URL: redisUrl.toString(),
+      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
+      STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
+      RUNBOOK_DIR: path.join(dir, 'runbooks'),
+      LLM_BASE_URL: litellm.url,
+      LLM_API_KEY: KEY,
+      ALERTMANAGER_TOKEN: TOKEN,
+      VERIFY_WINDOW: '10m',
+    };
+    const config = readConfig(env);
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { terminal: shell.terminal, env });
+    await runtime.app.ready();
+  }, 60_000);
+  afterAll(async () => {
+    postgres?.up();
+    redis?.up();
+    await runtime?.shutdown.run('test over');
+    await postgres?.close();
+    await redis?.close();
+    await litellm?.close();
+    await database?.drop();
+  });
+
+  const post = (payload: unknown) => runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: payload as Record<string, unknown>, headers: { authorization: `Bearer ${TOKEN}` } });
+  const ready = async () => {
+    const response = await runtime.app.inject({ method: 'GET', url: '/readyz' });
+    return { status: response.statusCode, body: response.json<{ down?: string[] }>() };
+  };
+  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean) : []);
+
+  it('answers 503 while PostgreSQL is down, recovers by itself, and loses no approval', async () => {
+    const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    expect((await post(firing)).statusCode).toBe(200);
+    await until('the first question', () => shell.printed().includes('Is this a problem?'), 20_000);
+    shell.type('1');
+    await until('the options', () => shell.printed().includes('Solutions found'), 20_000);
+
+    postgres.down();
+    const during = await post({ ...firing, groupKey: '{}:{alertname="Other"}' });
+    expect(during.statusCode).toBe(503);
+    expect(await ready()).toMatchObject({ status: 503, body: { down: ['database'] } });
+
+    postgres.up();
+    await until('ready again', async () => (await ready()).status === 200, 30_000);
+    expect((await post({ ...firing, groupKey: '{}:{alertname="Other"}' })).statusCode).toBe(200);
+    // The question asked before the outage is still open and still acts.
+    shell.clear();
+    shell.type('1 #1');
+    await until('the fix ran', () => mcpCalls().length === 1, 20_000);
+    const decisions = await runtime.database.pool.query("SELECT count(*)::int AS n FROM decisions d JOIN questions q ON q.id = d.question_id WHERE q.incident_id = 1");
+    expect(decisions.rows[0]).toEqual({ n: 2 });
+    await until('the action recorded', async () => (await runtime.database.pool.query("SELECT 1 FROM actions WHERE status = 'succeeded'")).rowCount === 1, 10_000);
+    expect((await runtime.database.pool.query('SELECT tool, status FROM actions')).rows).toEqual([{ tool: 'restart_pod', status: 'succeeded' }]);
+  }, 90_000);
+
+  it('says so in /readyz while Redis is down, keeps taking alerts, and asks about them once it is back', async () => {
+    redis.down();
+    await until('readiness names coordination', async () => {
+      const state = await ready();
+      return state.status === 503 && state.body.down?.includes('coordination') === true;
+    }, 20_000);
+    const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    // Stored in PostgreSQL and answered at once; what needs Redis (the flow's lock) is kept for later.
+    const during = await post({ ...firing, groupKey: '{}:{alertname="WhileRedisDown"}', commonLabels: { alertname: 'WhileRedisDown' } });
+    expect(during.statusCode).toBe(200);
+    const kept = async () => (await runtime.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM undelivered_changes')).rows[0]!.n;
+    expect(await kept()).toBe(1);
+    redis.up();
+    await until('ready again', async () => (await ready()).status === 200, 30_000);
+    const incident = await runtime.database.pool.query<{ id: string }>("SELECT id FROM incidents WHERE external_key = '{}:{alertname=\"WhileRedisDown\"}'");
+    expect(incident.rows).toHaveLength(1);
+    await until('its question', async () => (await runtime.database.pool.query('SELECT 1 FROM questions WHERE incident_id = $1', [incident.rows[0]!.id])).rowCount! > 0, 30_000);
+    await until('nothing kept any more', async () => (await kept()) === 0, 10_000);
+    expect((await runtime.database.pool.query('SELECT count(*)::int AS n FROM questions WHERE incident_id = $1', [incident.rows[0]!.id])).rows[0]).toEqual({ n: 1 });
+  }, 90_000);
+});
