@@ -1,0 +1,160 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../bot/config/index.ts';
+import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
+import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startMattermostFake, type MattermostFake } from '../fakes/mattermost.ts';
+import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
+import { captureLogs } from '../helpers/capture-logs.ts';
+import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { fixture } from '../helpers/fixtures.ts';
+import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import { signalTextFrame } from '../helpers/signal-frames.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { until } from '../helpers/until.ts';
+
+const KEY = 'sk-litellm-virtual-key-0123456789';
+const BOT = '+4917098765432';
+const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
+const MM_TOKEN = 'mattermost-bot-token-0123456789';
+const CHANNEL = 'opschannelid00000000000000';
+
+/** Triage says it is a problem; the fix for the "hang" group is a tool that never answers in time. */
+function modelAnswer(request: ReceivedRequest): string {
+  const schema = JSON.stringify(request.responseFormat ?? {});
+  const data = request.messages.map((message) => message.content).join('\n');
+  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: 'pods keep crashing', confidence: 0.9 });
+  const hang = data.includes('hang-');
+  return JSON.stringify({
+    diagnosis: 'crash-loop',
+    options: [hang ? { label: 'Run the slow check', tool: 'slow_tool', arguments: { ms: 600_000 }, impact: 'none', risk: 'low', reversible: true } : { label: 'Restart the pod', tool: 'restart_pod', arguments: { name: 'p-0', namespace: 'x' }, impact: 'one pod', risk: 'low', reversible: true }],
+  });
+}
+
+/**
+ * The services Steward talks to go away mid-flow, on the real runtime: the LLM proxy, Signal and
+ * Mattermost behind loopback proxies the test cuts, and an MCP tool that hangs. Each is handled as
+ * the earlier issues say, and nothing is lost.
+ */
+describe('dependencies going away mid-flow', () => {
+  let database: TestDatabase;
+  let litellm: LlmProxyFake;
+  let signal: SignalFake;
+  let mattermost: MattermostFake;
+  let runtime: Runtime;
+  let llmLink: Awaited<ReturnType<typeof startTcpProxy>>;
+  let signalLink: Awaited<ReturnType<typeof startTcpProxy>>;
+  let mattermostLink: Awaited<ReturnType<typeof startTcpProxy>>;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-deps-'));
+  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  let group = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
+    mattermost = await startMattermostFake({ token: MM_TOKEN });
+    const link = async (url: string) => startTcpProxy({ host: '127.0.0.1', port: Number(new URL(url).port) });
+    [llmLink, signalLink, mattermostLink] = await Promise.all([link(litellm.url), link(signal.url), link(mattermost.url)]);
+    const via = (proxy: { port: number }) => `http://127.0.0.1:${proxy.port}`;
+    // A call to a tool is given up after 2 s: the hanging one must not hold the incident.
+    writeFileSync(path.join(dir, 'steward.yaml'), [...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }), '      timeoutMs: 2000'].join('\n'));
+    const env = {
+      DATABASE_URL: database.url,
+      STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
+      RUNBOOK_DIR: path.join(dir, 'runbooks'),
+      LLM_BASE_URL: via(llmLink),
+      LLM_API_KEY: KEY,
+      LLM_TIMEOUT: '2s',
+      SIGNAL_API_URL: via(signalLink),
+      SIGNAL_NUMBER: BOT,
+      SIGNAL_RECIPIENTS: OWNER.number,
+      SIGNAL_APPROVERS: OWNER.number,
+      MATTERMOST_URL: via(mattermostLink),
+      MATTERMOST_TOKEN: MM_TOKEN,
+      MATTERMOST_CHANNEL_ID: CHANNEL,
+      MATTERMOST_APPROVERS: 'alice',
+      VERIFY_WINDOW: '10m',
+    };
+    const config = readConfig(env);
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { env });
+    await runtime.app.ready();
+    await until('both chat sockets', () => signal.connections() === 1 && mattermost.connections() === 1, 30_000);
+  }, 60_000);
+  afterAll(async () => {
+    for (const proxy of [llmLink, signalLink, mattermostLink]) proxy?.up();
+    await runtime?.shutdown.run('test over');
+    for (const proxy of [llmLink, signalLink, mattermostLink]) await proxy?.close();
+    await mattermost?.close();
+    await signal?.close();
+    await litellm?.close();
+    await database?.drop();
+  });
+
+  const texts = () => signal.sent.map((sent) => String(sent.message));
+  const count = (part: string) => texts().filter((text) => text.includes(part)).length;
+  const fire = async (name: string) => {
+    group += 1;
+    const body = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    body.groupKey = `{}:{group="${name}-${group}"}`;
+    body.commonLabels = { ...(body.commonLabels as Record<string, string>), group: `${name}-${group}` };
+    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).statusCode).toBe(200);
+    return Number((await runtime.database.pool.query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [body.groupKey])).rows[0]!.id);
+  };
+  const say = (text: string) => signal.deliver(signalTextFrame(BOT, OWNER, text));
+  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string }) : []);
+
+  it('offers the safe options, and says why, when the LLM proxy goes away mid-flow; asks it again once back', async () => {
+    const incident = await fire('llm');
+    await until('the question', () => count(`Issue detected: #${incident}`) === 1, 20_000);
+    llmLink.down();
+    say(`1 #${incident}`);
+    await until('the options without a model', () => texts().some((text) => text.includes('Solutions found') && text.includes('LLM unavailable')), 30_000);
+    const options = texts().find((text) => text.includes('Solutions found') && text.includes('LLM unavailable'))!;
+    expect(options).toContain('Investigate: gather logs and metrics, change nothing');
+    expect(options).not.toContain('Restart the pod');
+
+    llmLink.up();
+    const calls = litellm.received.length;
+    const next = await fire('llm');
+    await until('the next question, triaged by the model', () => count(`Issue detected: #${next}`) === 1, 20_000);
+    expect(litellm.received.length).toBeGreaterThan(calls);
+    expect(texts().find((text) => text.includes(`Issue detected: #${next}`))).toContain('pods keep crashing');
+  }, 90_000);
+
+  it('queues while Signal and Mattermost are down, and sends each message once when they are back', async () => {
+    signalLink.down();
+    mattermostLink.down();
+    const incident = await fire('chat');
+    await until('the question waiting in the outbox', async () => (await runtime.database.pool.query("SELECT 1 FROM outbox WHERE incident_id = $1 AND kind = 'question' AND status <> 'sent' AND attempts > 0", [incident])).rowCount === 2, 30_000);
+    expect(count(`Issue detected: #${incident}`)).toBe(0);
+
+    signalLink.up();
+    mattermostLink.up();
+    await until('the question on both', () => count(`Issue detected: #${incident}`) === 1 && mattermost.posts.some((post) => String(post.message).includes(`Issue detected: #${incident}`)), 60_000);
+    await until('both sockets back', () => signal.connections() === 1 && mattermost.connections() === 1, 30_000);
+    // The owner's answer after the outage is heard and acted on.
+    say(`1 #${incident}`);
+    await until('the options', () => texts().some((text) => text.includes('Solutions found') && text.includes(`#${incident}`)), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(count(`Issue detected: #${incident}`)).toBe(1);
+    expect(mattermost.posts.filter((post) => String(post.message).includes(`Issue detected: #${incident}`))).toHaveLength(1);
+  }, 120_000);
+
+  it('gives up on a tool that hangs, says so, and keeps the other incidents going', async () => {
+    const hanging = await fire('hang');
+    await until('the question', () => count(`Issue detected: #${hanging}`) === 1, 20_000);
+    say(`1 #${hanging}`);
+    await until('the options', () => texts().some((text) => text.includes('Solutions found') && text.includes('Run the slow check')), 30_000);
+    say(`1 #${hanging}`);
+    await until('the slow tool called', () => mcpCalls().some((call) => call.tool === 'slow_tool'), 20_000);
+    // Meanwhile another incident is asked about as usual.
+    const other = await fire('other');
+    await until('the other question', () => count(`Issue detected: #${other}`) === 1, 20_000);
+    await until('the time-out recorded', async () => (await runtime.database.pool.query("SELECT 1 FROM actions WHERE incident_id = $1 AND status = 'failed' AND error LIKE 'timeout:%'", [hanging])).rowCount === 1, 20_000);
+    await until('the owner told', () => texts().some((text) => text.includes(`❌ #${hanging}: slow_tool failed`)), 20_000);
+    expect(texts().find((text) => text.includes(`❌ #${hanging}: slow_tool failed`))).toContain('slow_tool did not answer in time');
+  }, 90_000);
+});
