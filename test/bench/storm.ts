@@ -44,6 +44,14 @@ function answer(request: ReceivedRequest): string {
   return JSON.stringify({ diagnosis: 'pods crash', options: [{ label: `Restart storm-${group}-0`, tool: 'restart_pod', arguments: { name: `storm-${group}-0`, namespace: 'bench' }, impact: 'one pod', risk: 'low', reversible: true }] });
 }
 
+/** `npm start`'s node arguments, read from package.json, so the bench measures what runs in production. */
+function startArguments(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const [node, ...args] = start.split(/\s+/);
+  if (node !== 'node') throw new Error(`npm start is not "node …": ${start}`);
+  return args;
+}
+
 /** Resident memory of a process, from /proc (MB). */
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -82,6 +90,7 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
   const callLog = path.join(dir, 'mcp-calls.jsonl');
   writeFileSync(path.join(dir, 'steward.yaml'), mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }).join('\n'));
   const port = await findFreePort();
+  // Steward runs exactly as `npm start` runs it (the same Node flags as the Dockerfile).
   const service = startService({
     DATABASE_URL: databaseUrl,
     HOST: '127.0.0.1',
@@ -96,7 +105,7 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
     SIGNAL_RECIPIENTS: OWNER.number,
     SIGNAL_APPROVERS: OWNER.number,
     VERIFY_WINDOW: '10m',
-  });
+  }, startArguments());
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {
     await service.waitForLog('steward listening', 60_000);
