@@ -15,31 +15,35 @@ export interface Dropped {
   reason: string;
 }
 
+// One compiler and one compiled validator per distinct schema for the whole process: a filter is made
+// for every answer, and compiling (20–30 ms) was most of the time from a reply to its tool call.
+const ajv = new Ajv2020({ strict: false, allErrors: false });
+const validators = new Map<string, ValidateFunction | Error>();
+
+function validatorFor(tool: ToolDescription): ValidateFunction | Error {
+  // Servers declare draft-07 as often as 2020-12; the keywords tool schemas use mean the same in
+  // both, and Ajv refuses a `$schema` it was not built for.
+  const schema = { ...tool.inputSchema };
+  delete schema.$schema;
+  const key = JSON.stringify(schema);
+  let validator = validators.get(key);
+  if (!validator) {
+    try {
+      validator = ajv.compile(schema);
+    } catch (error) {
+      validator = error instanceof Error ? error : new Error(String(error));
+    }
+    validators.set(key, validator);
+  }
+  return validator;
+}
+
 /**
  * Only tools that exist, with arguments valid against their own schema, that policy does not forbid:
  * anything else a model proposes is dropped before a human ever sees it, and so can never run.
  */
 export function createOptionFilter(tools: readonly ToolDescription[], policy: ToolPolicy) {
-  const ajv = new Ajv2020({ strict: false, allErrors: false });
-  const validators = new Map<string, ValidateFunction | Error>();
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
-
-  function validatorFor(tool: ToolDescription): ValidateFunction | Error {
-    let validator = validators.get(tool.name);
-    if (!validator) {
-      try {
-        // Servers declare draft-07 as often as 2020-12; the keywords tool schemas use mean the same
-        // in both, and Ajv refuses a `$schema` it was not built for.
-        const schema = { ...tool.inputSchema };
-        delete schema.$schema;
-        validator = ajv.compile(schema);
-      } catch (error) {
-        validator = error instanceof Error ? error : new Error(String(error));
-      }
-      validators.set(tool.name, validator);
-    }
-    return validator;
-  }
 
   /** Why a tool call may not be offered or run, or undefined when it may. */
   function problemWith(call: Pick<ProposedAction, 'tool' | 'arguments'>): string | undefined {

@@ -19,6 +19,8 @@ const GROUPS = 10;
 const ALERTS_PER_GROUP = 100;
 /** Alertmanager re-sends a growing group as alerts join it: 10 notifications per group, 10 more alerts each. */
 const NOTIFICATIONS_PER_GROUP = 10;
+/** Incidents answered for the reply-latency figure: the storm's 10 and 90 more. */
+const LATENCY_SAMPLES = 100;
 
 export interface StormFigures {
   alerts: number;
@@ -39,9 +41,9 @@ export interface StormFigures {
 function answer(request: ReceivedRequest): string {
   const schema = JSON.stringify(request.responseFormat ?? {});
   const data = request.messages.map((message) => message.content).join('\n');
-  const group = /storm-(\d+)/.exec(data)?.[1] ?? '0';
-  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: `storm group ${group} is down`, confidence: 0.9 });
-  return JSON.stringify({ diagnosis: 'pods crash', options: [{ label: `Restart storm-${group}-0`, tool: 'restart_pod', arguments: { name: `storm-${group}-0`, namespace: 'bench' }, impact: 'one pod', risk: 'low', reversible: true }] });
+  const group = /(?:storm|latency)-(\d+)/.exec(data)?.[0] ?? 'storm-0';
+  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: `${group} is down`, confidence: 0.9 });
+  return JSON.stringify({ diagnosis: 'pods crash', options: [{ label: `Restart ${group}-0`, tool: 'restart_pod', arguments: { name: `${group}-0`, namespace: 'bench' }, impact: 'one pod', risk: 'low', reversible: true }] });
 }
 
 /** `npm start`'s node arguments, read from package.json, so the bench measures what runs in production. */
@@ -164,9 +166,18 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
     const llmCalls = litellm.received.length - callsBefore;
     const messages = signal.sent.length - sentBefore;
 
+    // Reply latency needs more samples than the storm's 10 incidents for a p99 that is not just the
+    // maximum: 90 more single-alert incidents, one after another.
+    for (let extra = 0; extra < LATENCY_SAMPLES - GROUPS; extra += 1) {
+      const body = JSON.stringify({ ...base, groupKey: `{}:{group="latency-${extra}"}`, groupLabels: { group: `latency-${extra}` }, commonLabels: { alertname: 'KubePodCrashLooping', group: `latency-${extra}` }, alerts: [{ ...template, status: 'firing', labels: { ...template.labels, group: `latency-${extra}`, pod: `latency-${extra}-0` }, fingerprint: `1a7e${extra.toString(16).padStart(12, '0')}` }] });
+      const response = await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      if (response.status !== 200) throw new Error(`latency: webhook answered ${response.status}`);
+    }
+    await until('every latency incident asked', async () => (await db.query("SELECT 1 FROM questions WHERE kind = 'problem' AND status = 'open'")).rowCount! >= LATENCY_SAMPLES, 120_000, 50);
+
     // The owner answers each incident: "a problem" (1), then the first option (1); timed from the
     // second reply to the tool call the MCP server receives.
-    const incidents = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE external_key LIKE '%storm-%' ORDER BY id")).rows.map((row) => Number(row.id));
+    const incidents = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE external_key LIKE '%storm-%' OR external_key LIKE '%latency-%' ORDER BY id")).rows.map((row) => Number(row.id));
     const calls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).length : 0);
     const replyToToolMs: number[] = [];
     for (const incident of incidents) {
