@@ -117,13 +117,16 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
    * After a crash, every live incident's run that stopped between steps is driven on to its next
    * wait (one that stopped inside `execute` finds its action row still `started`, runs nothing, and
    * asks the human), and a run still waiting for a question that was answered meanwhile (the process
-   * died between storing the answer and resuming) gets that answer. No approval is lost.
+   * died between storing the answer and resuming) gets that answer. No approval is lost. An open
+   * incident with no run at all (stored just before the crash) starts its run. Returns how many runs
+   * were driven on.
    */
   async function recover(): Promise<number> {
     const live = await options.pool.query<{ id: string }>(
       "SELECT id FROM incidents WHERE closed_at IS NULL UNION SELECT DISTINCT incident_id FROM actions WHERE status = 'started' AND incident_id IS NOT NULL",
     );
     let driven = 0;
+    let unstarted = 0;
     for (const row of live.rows) {
       const incidentId = Number(row.id);
       await guarded('recover', incidentId, () =>
@@ -131,6 +134,13 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
           if (await driveOn(incidentId)) driven += 1;
         }),
       );
+      // Stored, but the process died before its run began (between intake's commit and the flow's
+      // first checkpoint): nobody would ever be asked. Its run starts now, in the background.
+      const state = await graph.getState(config(incidentId));
+      if ((state.values as { run?: number }).run === undefined && !underWay(state)) {
+        unstarted += 1;
+        background('start after a crash', incidentId, () => start(incidentId));
+      }
       for (const pending of await pendingInterrupts(incidentId)) {
         if (pending.value.kind !== 'answer') continue;
         const questionId = pending.value.questionId;
@@ -143,6 +153,7 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
       }
     }
     if (driven > 0) options.logger.warn({ runs: driven }, 'runs that stopped in a crash were driven on');
+    if (unstarted > 0) options.logger.warn({ incidents: unstarted }, 'incidents stored just before a crash, never asked about, start now');
     return driven;
   }
 

@@ -11,10 +11,8 @@ import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { repoRoot, startService } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { freshDatabase } from './ingest.ts';
+import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
 
-const KEY = 'sk-litellm-bench-key-0123456789';
-const BOT = '+4917098765432';
-const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Owner' };
 const GROUPS = 10;
 const ALERTS_PER_GROUP = 100;
 /** Alertmanager re-sends a growing group as alerts join it: 10 notifications per group, 10 more alerts each. */
@@ -86,7 +84,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
  */
 export async function stormBenchmark(adminUrl: string, postgresPids: () => number[]): Promise<StormFigures> {
   const databaseUrl = await freshDatabase(adminUrl, 'storm_bench');
-  const litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: answer });
+  const litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: answer });
   const signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-storm-'));
   const callLog = path.join(dir, 'mcp-calls.jsonl');
@@ -100,12 +98,8 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
     LOG_LEVEL: 'info',
     STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
     RUNBOOK_DIR: path.join(dir, 'runbooks'),
-    LLM_BASE_URL: litellm.url,
-    LLM_API_KEY: KEY,
-    SIGNAL_API_URL: signal.url,
-    SIGNAL_NUMBER: BOT,
-    SIGNAL_RECIPIENTS: OWNER.number,
-    SIGNAL_APPROVERS: OWNER.number,
+    ...llmEnv(litellm.url),
+    ...signalEnv(signal.url),
     VERIFY_WINDOW: '10m',
   }, startArguments());
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });

@@ -31,6 +31,8 @@ server.registerTool(
   { description: 'Delete a pod so that its controller recreates it', inputSchema: { name: z.string(), namespace: z.string() } },
   async ({ name, namespace }) => {
     log({ tool: 'restart_pod', arguments: { name, namespace }, pid: process.pid });
+    // A restart that takes a while ($RESTART_POD_MS), so that a test can kill Steward in the middle of it.
+    if (process.env.RESTART_POD_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.RESTART_POD_MS)));
     await resolveAlertsOf(name);
     return { content: [{ type: 'text', text: `pod "${name}" deleted in namespace "${namespace}"` }] };
   },

@@ -14,10 +14,8 @@ import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { until } from '../helpers/until.ts';
+import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
 
-const KEY = 'sk-litellm-virtual-key-0123456789';
-const BOT = '+4917098765432';
-const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
 const MM_TOKEN = 'mattermost-bot-token-0123456789';
 const CHANNEL = 'opschannelid00000000000000';
 
@@ -53,7 +51,7 @@ describe('dependencies going away mid-flow', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     mattermost = await startMattermostFake({ token: MM_TOKEN });
     const link = async (url: string) => startTcpProxy({ host: '127.0.0.1', port: Number(new URL(url).port) });
@@ -65,13 +63,9 @@ describe('dependencies going away mid-flow', () => {
       DATABASE_URL: database.url,
       STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
       RUNBOOK_DIR: path.join(dir, 'runbooks'),
-      LLM_BASE_URL: via(llmLink),
-      LLM_API_KEY: KEY,
+      ...llmEnv(via(llmLink)),
       LLM_TIMEOUT: '2s',
-      SIGNAL_API_URL: via(signalLink),
-      SIGNAL_NUMBER: BOT,
-      SIGNAL_RECIPIENTS: OWNER.number,
-      SIGNAL_APPROVERS: OWNER.number,
+      ...signalEnv(via(signalLink)),
       MATTERMOST_URL: via(mattermostLink),
       MATTERMOST_TOKEN: MM_TOKEN,
       MATTERMOST_CHANNEL_ID: CHANNEL,

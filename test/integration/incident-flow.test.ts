@@ -185,6 +185,19 @@ describe('the incident flow: exactly once, and after crashes', () => {
     expect((await openQuestion(incidentId))!.kind).toBe('solution');
   });
 
+  it('asks about an incident stored just before a crash, whose run never began', async () => {
+    // Intake committed the incident; the process died before the flow's first checkpoint.
+    const incidentId = await incident();
+    expect(await openQuestion(incidentId)).toBeUndefined();
+    const restarted = replica();
+    await restarted.recover();
+    await restarted.idle();
+    expect((await openQuestion(incidentId))!.kind).toBe('problem');
+    // A second recovery (the other replica, the next restart) starts nothing more.
+    await replica().recover();
+    expect((await database.pool.query("SELECT count(*)::int AS n FROM questions WHERE incident_id = $1 AND kind = 'problem'", [incidentId])).rows[0]).toEqual({ n: 1 });
+  });
+
   it('never runs a redlined tool, even when it was offered before the policy changed', async () => {
     const flow = replica();
     const { incidentId } = await toTheChoice(flow);
