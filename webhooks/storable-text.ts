@@ -26,3 +26,8 @@ export function findUnstorableText(value: unknown, path: (string | number)[] = [
 function storable(text: string): boolean {
   return !text.includes('\u0000') && text.isWellFormed();
 }
+
+/** The text with what PostgreSQL cannot store (NUL, lone surrogates) replaced by U+FFFD, the replacement character. */
+export function storableText(text: string): string {
+  return storable(text) ? text : text.replaceAll('\u0000', '\uFFFD').toWellFormed();
+}

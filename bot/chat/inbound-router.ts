@@ -1,3 +1,4 @@
+import { findUnstorableText, storableText } from '../../webhooks/storable-text.ts';
 import type { InboundReply } from '../../graphs/chat-port.ts';
 import type { ReplyHandler } from '../../graphs/replies.ts';
 import { createApproverCheck } from './approvers.ts';
@@ -43,7 +44,11 @@ export function createInboundRouter(deps: InboundRouterDeps) {
   }
 
   return {
-    async handle(reply: InboundReply): Promise<InboundOutcome> {
+    async handle(received: InboundReply): Promise<InboundOutcome> {
+      // Chat text goes into decisions and the audit log: what PostgreSQL cannot store would lose the
+      // message (a NUL in a `custom:` instruction). It is replaced, never stored half.
+      const reply = storableReply(received);
+      if (reply !== received) deps.logger.warn({ platform: reply.platform }, 'chat message held characters that cannot be stored; replaced with U+FFFD');
       const fresh = await deps.db.query('INSERT INTO inbound_messages (platform, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [
         reply.platform,
         reply.externalId,
@@ -84,4 +89,18 @@ export type InboundRouter = ReturnType<typeof createInboundRouter>;
 function toReply(reply: InboundReply): Reply | undefined {
   if (reply.reaction) return reply.text === '👍' ? { kind: 'approve' } : undefined;
   return parseReply(reply.text);
+}
+
+function storableReply(reply: InboundReply): InboundReply {
+  if (!findUnstorableText(reply)) return reply;
+  return {
+    ...reply,
+    conversation: storableText(reply.conversation),
+    sender: storableText(reply.sender),
+    text: storableText(reply.text),
+    externalId: storableText(reply.externalId),
+    ...(reply.senderAliases ? { senderAliases: reply.senderAliases.map(storableText) } : {}),
+    ...(reply.senderName !== undefined ? { senderName: storableText(reply.senderName) } : {}),
+    ...(reply.inReplyTo !== undefined ? { inReplyTo: storableText(reply.inReplyTo) } : {}),
+  };
 }

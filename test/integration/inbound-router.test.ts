@@ -48,6 +48,13 @@ describe('inbound chat messages', () => {
     ]);
   });
 
+  it('keeps a message with characters PostgreSQL cannot store, replacing them, instead of losing it', async () => {
+    expect(await router.handle(signal('custom: restart radarr\u0000 and \ud800 sonarr'))).toBe('handled');
+    expect(handled.at(-1)!.reply).toEqual({ kind: 'custom', instruction: 'restart radarr\ufffd and \ufffd sonarr' });
+    // A stranger's id with a NUL is audited and refused like any other stranger's.
+    expect(await router.handle(signal('1', { uuid: 'not\u0000an-approver', number: '+4915199999999' }))).toBe('refused');
+  });
+
   it('acts once on a message delivered twice', async () => {
     const reply = signal('approve');
     expect(await router.handle(reply)).toBe('handled');
