@@ -1,3 +1,4 @@
+import { oneLine } from '../../graphs/one-line.ts';
 import type { Queryable } from '../db/pool.ts';
 import { summarizeIncident } from './incident-summary.ts';
 
@@ -64,7 +65,3 @@ function reasoning(analysis: Analysis): string[] {
   return lines;
 }
 
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}

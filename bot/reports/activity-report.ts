@@ -1,3 +1,4 @@
+import { oneLine } from '../../graphs/one-line.ts';
 import type { Report } from '../chat/chat-commands.ts';
 import type { Queryable } from '../db/pool.ts';
 import { incidentChartPng, type DayCount } from './incident-chart.ts';
@@ -125,10 +126,6 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   return { title, body: lines.join('\n'), ...(chart ? { image: incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) } : {}) };
 }
 
-function oneLine(text: string, limit: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > limit ? `${flat.slice(0, limit - 1)}…` : flat;
-}
 
 function duration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
