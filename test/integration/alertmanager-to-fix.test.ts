@@ -14,11 +14,9 @@ import { createTestDatabase, databaseBackends, type TestDatabase } from '../help
 import { alertmanagerSkipReason, startRealAlertmanager, type RealAlertmanager } from '../helpers/real-alertmanager.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
+import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
 
-const KEY = 'sk-litellm-virtual-key-0123456789';
 const AM_TOKEN = 'am-webhook-token-0123456789abcdef';
-const BOT = '+4917098765432';
-const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
 
 function modelAnswer(request: ReceivedRequest): string {
   const schema = JSON.stringify(request.responseFormat ?? {});
@@ -48,7 +46,7 @@ describe.skipIf(alertmanagerSkipReason !== undefined)(`a real Alertmanager to a 
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     const port = await findFreePort();
     alertmanager = await startRealAlertmanager({ webhookUrl: `http://127.0.0.1:${port}/webhooks/alertmanager`, token: AM_TOKEN, groupBy: ['alertname', 'namespace'] });
@@ -64,12 +62,8 @@ describe.skipIf(alertmanagerSkipReason !== undefined)(`a real Alertmanager to a 
       ALERTMANAGER_TOKEN: AM_TOKEN,
       STEWARD_CONFIG: configFile,
       RUNBOOK_DIR: runbookDir,
-      LLM_BASE_URL: litellm.url,
-      LLM_API_KEY: KEY,
-      SIGNAL_API_URL: signal.url,
-      SIGNAL_NUMBER: BOT,
-      SIGNAL_RECIPIENTS: OWNER.number,
-      SIGNAL_APPROVERS: OWNER.number,
+      ...llmEnv(litellm.url),
+      ...signalEnv(signal.url),
       VERIFY_WINDOW: '10m',
       MCP_CALL_LOG: callLog,
       TEST_ALERTMANAGER_URL: alertmanager.url,

@@ -8,9 +8,8 @@ import { createTestDatabase, databaseBackends, type TestDatabase } from '../help
 import { fixture } from '../helpers/fixtures.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
+import { BOT, OWNER, signalEnv } from '../helpers/steward-env.ts';
 
-const BOT = '+4917098765432';
-const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
 const STRANGER = { number: '+4915199999999', uuid: '5e5e5e5e-1111-4222-8333-944444444444', name: 'Mallory' };
 const MM_TOKEN = 'mattermost-bot-token-0123456789';
 const SLASH_TOKEN = 'slash-command-token-0123456789';
@@ -40,10 +39,7 @@ describe('chat end to end: Signal and Mattermost at once', () => {
       DATABASE_URL: database.url,
       LOG_LEVEL: 'info',
       PUBLIC_URL: 'https://steward.home.arpa',
-      SIGNAL_API_URL: signal.url,
-      SIGNAL_NUMBER: BOT,
-      SIGNAL_RECIPIENTS: OWNER.number,
-      SIGNAL_APPROVERS: OWNER.number,
+      ...signalEnv(signal.url),
       MATTERMOST_URL: mattermost.url,
       MATTERMOST_TOKEN: MM_TOKEN,
       MATTERMOST_CHANNEL_ID: CHANNEL,

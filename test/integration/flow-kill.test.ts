@@ -11,10 +11,8 @@ import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { processesMentioning, startService, type ServiceProcess } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
+import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
 
-const KEY = 'sk-litellm-virtual-key-0123456789';
-const BOT = '+4917098765432';
-const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
 
 /** The model proposes a tool that takes two minutes, so that Steward can be killed in the middle of it. */
 function modelAnswer(request: ReceivedRequest): string {
@@ -38,7 +36,7 @@ describe('the incident flow across kill -9', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     const configFile = path.join(dir, 'steward.yaml');
     writeFileSync(configFile, mcpTestServerSection('lab', { MCP_CALL_LOG: callLog }).join('\n'));
@@ -47,12 +45,8 @@ describe('the incident flow across kill -9', () => {
       HOST: '127.0.0.1',
       DATA_DIR: dir,
       STEWARD_CONFIG: configFile,
-      LLM_BASE_URL: litellm.url,
-      LLM_API_KEY: KEY,
-      SIGNAL_API_URL: signal.url,
-      SIGNAL_NUMBER: BOT,
-      SIGNAL_RECIPIENTS: OWNER.number,
-      SIGNAL_APPROVERS: OWNER.number,
+      ...llmEnv(litellm.url),
+      ...signalEnv(signal.url),
     };
   });
   afterEach(async () => {

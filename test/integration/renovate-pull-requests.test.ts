@@ -14,12 +14,10 @@ import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { githubRequest, pullRequestPayload, renovateBody, sign } from '../helpers/github-deliveries.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
+import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
 
-const KEY = 'sk-litellm-virtual-key-0123456789';
 const SECRET = 'github-webhook-secret-0123456789';
 const TOKEN = 'ghp_steward_test_token_0123456789abcdef';
-const BOT = '+4917098765432';
-const OWNER = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
 const REPO = 'home/infra';
 
 /** The model reads the facts it is given: it only links the update to incidents it was shown. */
@@ -54,7 +52,7 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-pro', 'gemini-flash'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-pro', 'gemini-flash'], defaultContent: modelAnswer });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     github = await startGitHubApiFake({ token: TOKEN });
     const port = await findFreePort();
@@ -79,12 +77,8 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
       PORT: String(port),
       RUNBOOK_DIR: path.join(work, 'runbooks'),
       STEWARD_CONFIG: stewardConfig,
-      LLM_BASE_URL: litellm.url,
-      LLM_API_KEY: KEY,
-      SIGNAL_API_URL: signal.url,
-      SIGNAL_NUMBER: BOT,
-      SIGNAL_RECIPIENTS: OWNER.number,
-      SIGNAL_APPROVERS: OWNER.number,
+      ...llmEnv(litellm.url),
+      ...signalEnv(signal.url),
       GITHUB_WEBHOOK_SECRET: SECRET,
       GITHUB_TOKEN: TOKEN,
       GITHUB_API_URL: github.url,
