@@ -140,16 +140,22 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
     }
   }
 
+  /** When the rollout tool was last asked: a worker woken by every GitHub delivery still asks at most every `every`. */
+  let probedAt = Number.NEGATIVE_INFINITY;
+
   /** Merged PRs looked at through the rollout tool; returns when to look again while any is waiting. */
   async function followRollouts(): Promise<number | undefined> {
     if (!deps.rollout) return undefined;
     const { config } = deps.rollout;
-    const waiting = await pool.query<PullRequestRow>("SELECT * FROM pull_requests WHERE deploy_state = 'waiting' AND merged_at IS NOT NULL ORDER BY merged_at");
-    let followed = 0;
-    for (const pr of waiting.rows) {
+    const waiting = (await pool.query<PullRequestRow>("SELECT * FROM pull_requests WHERE deploy_state = 'waiting' AND merged_at IS NOT NULL ORDER BY merged_at")).rows.flatMap((pr) => {
       const target = rolloutTarget(config, pr);
-      if (!target) continue;
-      followed += 1;
+      return target ? [{ pr, target }] : [];
+    });
+    if (waiting.length === 0) return undefined;
+    const sinceLast = now().getTime() - probedAt;
+    if (sinceLast < config.every) return config.every - sinceLast;
+    probedAt = now().getTime();
+    for (const { pr, target } of waiting) {
       const seen = readRollout(await deps.rollout.call(config.tool, target.arguments), { sha: pr.merge_commit_sha, at: pr.merged_at! });
       if (seen.verdict === 'pending') {
         await pool.query("UPDATE pull_requests SET deploy_note = $2 WHERE id = $1 AND deploy_state = 'waiting'", [pr.id, `${target.app}: ${seen.detail}`]);
@@ -157,7 +163,7 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
         await settleDeployment(pr, seen.verdict, target.app, seen.detail);
       }
     }
-    return followed > 0 ? config.every : undefined;
+    return config.every;
   }
 
   /** None within the wait: no longer followed; one the tool was watching is reported with what was last seen. */

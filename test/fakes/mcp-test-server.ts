@@ -70,7 +70,7 @@ server.registerTool(
   'get_application',
   { description: 'get_application returns application by application name', inputSchema: { applicationName: z.string(), applicationNamespace: z.string().optional() } },
   ({ applicationName }) => {
-    log({ tool: 'get_application', arguments: { applicationName }, pid: process.pid });
+    log({ tool: 'get_application', arguments: { applicationName }, pid: process.pid, at: Date.now() });
     const file = process.env.ARGOCD_APPS;
     const apps = (file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, { health: string; healthMessage?: string; sync: string; revision: string; phase?: string; startedAt?: string; finishedAt?: string; message?: string }>;
     const app = apps[applicationName];

@@ -223,6 +223,8 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
     await until('the tool looked at media-radarr', async () => (await deployNote(48)).deploy_note?.startsWith('media-radarr: Healthy, Synced at fffffff') ?? false, 20_000);
     argocd({ 'media-radarr': { health: 'Progressing', sync: 'Synced', revision: sha48, phase: 'Running', startedAt: new Date().toISOString() } });
     await until('the rollout seen progressing', async () => (await deployNote(48)).deploy_note?.startsWith('media-radarr: Progressing') ?? false, 20_000);
+    // A burst of GitHub deliveries wakes the worker each time; the application is not asked more often for it.
+    for (let index = 0; index < 5; index += 1) await post('check_run', { action: 'completed', check_run: { name: `lint-${index}`, head_sha: sha48, status: 'completed', conclusion: 'success' }, repository: { full_name: REPO } });
     expect(texts().some((text) => text.includes('radarr 1.0.0 → 1.0.1 deployed'))).toBe(false);
 
     argocd({ 'media-radarr': { health: 'Healthy', sync: 'Synced', revision: sha48, phase: 'Succeeded', startedAt: new Date().toISOString(), finishedAt: new Date().toISOString() } });
@@ -258,6 +260,14 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
     const late = await waitForText('the not-deployed notice', '⏳ readarr 0.4.0 → 0.4.1 not seen deployed');
     expect(late).toContain('Last seen: media-readarr: Progressing, OutOfSync at eeeeeee. Steward no longer follows it.');
     expect((await deployNote(57)).deploy_state).toBe('untracked');
+
+    // However often GitHub's deliveries woke the worker, each application was asked at most every 500 ms.
+    const calls = readFileSync(path.join(work, 'mcp-calls.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { arguments: { applicationName: string }; at: number });
+    for (const app of ['media-radarr', 'media-lidarr', 'media-readarr']) {
+      const times = calls.filter((call) => call.arguments.applicationName === app).map((call) => call.at);
+      expect(times.length, app).toBeGreaterThan(0);
+      for (let index = 1; index < times.length; index += 1) expect(times[index]! - times[index - 1]!, `${app} asked again too soon`).toBeGreaterThanOrEqual(400);
+    }
   });
 
   it('refuses to merge while checks fail, says which, and calls no merge', async () => {
