@@ -3,13 +3,13 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/'] },
+  { ignores: ['node_modules/', 'data/', 'coverage/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       globals: globals.node,
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bot/cli/*.mjs', '.dependency-cruiser.cjs'] } },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bot/cli/*.mjs', 'scripts/*.mjs', '.dependency-cruiser.cjs'] } },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -9,6 +9,15 @@ export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
+/**
+ * Connections per replica. Webhook intake has a pool of its own, a bulkhead: each delivery holds a
+ * connection for a whole transaction, so in an alert storm ten concurrent senders held all ten
+ * connections and the incident flow queued behind them for every checkpoint and question (the first
+ * question took 1.0–1.5 s; with intake on three connections of its own, 0.6 s; BENCHMARKS.md).
+ */
+export const GENERAL_CONNECTIONS = 10;
+export const INTAKE_CONNECTIONS = 3;
+
 export interface PoolOptions {
   connectionString: string;
   logger: Logger;
@@ -19,7 +28,7 @@ export interface PoolOptions {
 export function createPool(options: PoolOptions): Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.max ?? 10,
+    max: options.max ?? GENERAL_CONNECTIONS,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? 'steward',

@@ -1,4 +1,4 @@
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 
 export interface RepoRef {
   owner: string;
@@ -38,12 +38,15 @@ export function splitRepo(fullName: string): RepoRef {
  * the comment and close of a rejection, the changed files, and the revert of a bad deployment.
  */
 export function createGitHubApi(options: GitHubApiOptions) {
-  const octokit = new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'steward' });
+  // Octokit is loaded on the first call, not at start-up: a Steward that sees no Renovate PR for days
+  // should not keep it resident.
+  let client: Promise<Octokit> | undefined;
+  const connect = () => (client ??= import('@octokit/rest').then(({ Octokit }) => new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'steward' })));
   const request = () => ({ signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
 
-  async function attempt<T>(call: () => Promise<T>): Promise<GitHubResult<T>> {
+  async function attempt<T>(call: (octokit: Octokit) => Promise<T>): Promise<GitHubResult<T>> {
     try {
-      return { ok: true, value: await call() };
+      return { ok: true, value: await call(await connect()) };
     } catch (error) {
       const status = (error as { status?: number }).status;
       const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
@@ -54,7 +57,7 @@ export function createGitHubApi(options: GitHubApiOptions) {
   return {
     /** The PR and every check on its head commit, fetched now (not from webhooks, which may lag). */
     readiness: (fullName: string, number: number): Promise<GitHubResult<Readiness>> =>
-      attempt(async () => {
+      attempt(async (octokit) => {
         const ref = splitRepo(fullName);
         let pr = (await octokit.rest.pulls.get({ ...ref, pull_number: number, request: request() })).data;
         // mergeable is null while GitHub computes it in the background: ask again once, shortly after.
@@ -82,20 +85,20 @@ export function createGitHubApi(options: GitHubApiOptions) {
 
     /** Merges only if the head is still `sha`: a PR that changed since the question needs a new look. */
     merge: (fullName: string, number: number, sha: string, method: 'merge' | 'squash' | 'rebase') =>
-      attempt(async () => (await octokit.rest.pulls.merge({ ...splitRepo(fullName), pull_number: number, sha, merge_method: method, request: request() })).data),
+      attempt(async (octokit) => (await octokit.rest.pulls.merge({ ...splitRepo(fullName), pull_number: number, sha, merge_method: method, request: request() })).data),
 
     comment: (fullName: string, number: number, body: string) =>
-      attempt(async () => (await octokit.rest.issues.createComment({ ...splitRepo(fullName), issue_number: number, body, request: request() })).data),
+      attempt(async (octokit) => (await octokit.rest.issues.createComment({ ...splitRepo(fullName), issue_number: number, body, request: request() })).data),
 
     close: (fullName: string, number: number) =>
-      attempt(async () => (await octokit.rest.pulls.update({ ...splitRepo(fullName), pull_number: number, state: 'closed', request: request() })).data),
+      attempt(async (octokit) => (await octokit.rest.pulls.update({ ...splitRepo(fullName), pull_number: number, state: 'closed', request: request() })).data),
 
     files: (fullName: string, number: number) =>
-      attempt(async () => (await octokit.rest.pulls.listFiles({ ...splitRepo(fullName), pull_number: number, per_page: 50, request: request() })).data.map((file) => ({ name: file.filename, status: file.status, additions: file.additions, deletions: file.deletions }))),
+      attempt(async (octokit) => (await octokit.rest.pulls.listFiles({ ...splitRepo(fullName), pull_number: number, per_page: 50, request: request() })).data.map((file) => ({ name: file.filename, status: file.status, additions: file.additions, deletions: file.deletions }))),
 
     /** GitHub's own "Revert" button: a new PR that undoes the merged one (GraphQL only). */
     revert: (nodeId: string) =>
-      attempt(async () => {
+      attempt(async (octokit) => {
         const data = await octokit.graphql<{ revertPullRequest: { revertPullRequest: { number: number; url: string } } }>(
           'mutation($id: ID!) { revertPullRequest(input: { pullRequestId: $id }) { revertPullRequest { number url } } }',
           { id: nodeId, request: request() },

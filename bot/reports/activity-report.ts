@@ -123,7 +123,7 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   }
   const title = kind === 'weekly' ? `📈 Weekly report ${from.toISOString().slice(0, 10)} – ${new Date(to.getTime() - 1).toISOString().slice(0, 10)}` : `🗓 Daily summary ${from.toISOString().slice(0, 10)}`;
   // The chart goes as a picture where the platform takes one; the text line above stays for the others.
-  return { title, body: lines.join('\n'), ...(chart ? { image: incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) } : {}) };
+  return { title, body: lines.join('\n'), ...(chart ? { image: await incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) } : {}) };
 }
 
 

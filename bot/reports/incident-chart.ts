@@ -1,4 +1,3 @@
-import { Resvg } from '@resvg/resvg-js';
 import type { ChatImage } from '../../graphs/chat-port.ts';
 
 export interface DayCount {
@@ -46,8 +45,10 @@ export function incidentChartSvg(days: readonly DayCount[], title: string): stri
 /**
  * The chart as a PNG for Signal and Mattermost, rendered by resvg with the system's fonts (the image
  * installs DejaVu). Without fonts the bars still draw; the message text carries the numbers anyway.
+ * resvg is loaded on the first chart, not at start-up: it is resident memory a report needs once a week.
  */
-export function incidentChartPng(days: readonly DayCount[], title: string): ChatImage {
+export async function incidentChartPng(days: readonly DayCount[], title: string): Promise<ChatImage> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const rendered = new Resvg(incidentChartSvg(days, title), { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render();
   return { filename: 'incidents-per-day.png', contentType: 'image/png', base64: rendered.asPng().toString('base64'), alt: `${title}: ${days.map((day) => `${day.day} ${day.count}`).join(', ')}` };
 }

@@ -149,7 +149,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     shutdown.add('undelivered changes', () => undelivered.stop());
     const intake = createIntake({
       onDispatchFailure: undelivered.record,
-      pool: database.pool,
+      pool: database.intakePool,
       dispatcher,
       logger,
       flapWindowMs: config.flapWindowMs,

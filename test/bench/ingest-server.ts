@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { webhookSources } from '../../webhooks/registry.ts';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { runMigrations } from '../../bot/db/migrate.ts';
-import { createPool } from '../../bot/db/pool.ts';
+import { createPool, INTAKE_CONNECTIONS } from '../../bot/db/pool.ts';
 import { buildApp } from '../../bot/http/build-app.ts';
 import { createCoalescingDispatcher } from '../../bot/intake/coalescing-dispatcher.ts';
 import { createIntake } from '../../bot/intake/create-intake.ts';
@@ -22,6 +22,8 @@ async function startSteward(url: string) {
   // Logs at info into /dev/null: the cost of production logging is part of the figure.
   const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
   const pool = createPool({ connectionString: url, logger });
+  // As in production (bot/db/open-database.ts): intake on connections of its own.
+  const intakePool = createPool({ connectionString: url, logger, max: INTAKE_CONNECTIONS });
   await runMigrations(pool, logger);
   const coordination = createPostgresCoordination(pool);
   const metrics = createMetrics();
@@ -33,12 +35,12 @@ async function startSteward(url: string) {
     metrics,
     bodyLimit: 1_048_576,
     webhooks: {
-      intake: createIntake({ pool, dispatcher, logger, flapWindowMs: 30 * 60_000 }),
+      intake: createIntake({ pool: intakePool, dispatcher, logger, flapWindowMs: 30 * 60_000 }),
       sources: webhookSources,
       credentials: { alertmanager: { bearer: BENCH_TOKEN }, coroot: { bearer: BENCH_TOKEN } },
     },
   });
-  return { app, close: async () => (await app.close(), await pool.end()) };
+  return { app, close: async () => (await app.close(), await Promise.all([pool.end(), intakePool.end()])) };
 }
 
 async function startBare(url: string) {

@@ -12,6 +12,7 @@ import { repoRoot, startService } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { freshDatabase } from './ingest.ts';
 import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { buildForStart } from '../helpers/npm-start.ts';
 
 const GROUPS = 10;
 const ALERTS_PER_GROUP = 100;
@@ -42,14 +43,6 @@ function answer(request: ReceivedRequest): string {
   const group = /(?:storm|latency)-(\d+)/.exec(data)?.[0] ?? 'storm-0';
   if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: `${group} is down`, confidence: 0.9 });
   return JSON.stringify({ diagnosis: 'pods crash', options: [{ label: `Restart ${group}-0`, tool: 'restart_pod', arguments: { name: `${group}-0`, namespace: 'bench' }, impact: 'one pod', risk: 'low', reversible: true }] });
-}
-
-/** `npm start`'s node arguments, read from package.json, so the bench measures what runs in production. */
-function startArguments(): string[] {
-  const start = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const [node, ...args] = start.split(/\s+/);
-  if (node !== 'node') throw new Error(`npm start is not "node …": ${start}`);
-  return args;
 }
 
 /** Resident memory of a process, from /proc (MB). */
@@ -90,8 +83,10 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
   const callLog = path.join(dir, 'mcp-calls.jsonl');
   writeFileSync(path.join(dir, 'steward.yaml'), mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }).join('\n'));
   const port = await findFreePort();
-  // Steward runs exactly as `npm start` runs it (the same Node flags as the Dockerfile).
+  // Steward runs exactly as `npm start` runs it (the same Node flags and environment as the Dockerfile).
+  const start = buildForStart();
   const service = startService({
+    ...start.env,
     DATABASE_URL: databaseUrl,
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -101,7 +96,8 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
     ...llmEnv(litellm.url),
     ...signalEnv(signal.url),
     VERIFY_WINDOW: '10m',
-  }, startArguments());
+    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `storm-${process.pid}:` } : {}),
+  }, start.args);
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {
     await service.waitForLog('steward listening', 60_000);
@@ -201,6 +197,9 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
   } finally {
     await db.end();
     await service.stop('SIGTERM');
+    start.remove();
+    // BENCH_LOG=<file> keeps Steward's log of the run, to see where the time went.
+    if (process.env.BENCH_LOG) writeFileSync(process.env.BENCH_LOG, service.output());
     await signal.close();
     await litellm.close();
   }

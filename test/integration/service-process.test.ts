@@ -126,13 +126,14 @@ describe('the service as a process', () => {
     expect(processesMentioning(dataDir)).toEqual([]);
   });
 
-  it('started with `npm start`, stops with its database when npm is sent SIGTERM', async () => {
+  it('started with `npm start` (which builds it first), stops with its database when npm is sent SIGTERM', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'steward-npm-'));
     await chmod(dataDir, 0o755);
     const port = await findFreePort();
     const npm = startService({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port) }, [process.env.npm_execpath ?? '/usr/bin/npm', 'start']);
     running.push(npm);
-    await npm.waitForLog('steward listening');
+    // The prestart build (tsc) comes first: about 10 s here, more on a loaded CI machine.
+    await npm.waitForLog('steward listening', 120_000);
     // Still serving well after start: it only stops when its parent really goes.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
@@ -145,7 +146,7 @@ describe('the service as a process', () => {
     while (processesMentioning(dataDir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(processesMentioning(dataDir)).toEqual([]);
     expect(npm.output()).toContain('parent process exited');
-  });
+  }, 180_000);
 
   for (const backend of databaseBackends()) {
     it.skipIf(backend.skipReason !== undefined)(

@@ -10,6 +10,7 @@ import { createTestDatabase, databaseBackends, type TestDatabase } from '../help
 import { fixture } from '../helpers/fixtures.ts';
 import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { redisSkipReason, testRedisUrl, uniqueKeyPrefix } from '../helpers/redis.ts';
+import { buildForStart, type CompiledStart } from '../helpers/npm-start.ts';
 import { startService, type ServiceProcess } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
@@ -29,10 +30,10 @@ function modelAnswer(request: ReceivedRequest): string {
 }
 
 /**
- * Two Steward processes (`node --import tsx bot/main.ts`) on one PostgreSQL and one Redis, as the
- * Kubernetes Deployment runs them, both connected to the same signal-cli-rest-api socket (which hands
- * every reply to every socket). The alert arrives at both, the answer reaches both, both tick the
- * same schedules: everything must happen once.
+ * Two Steward processes on one PostgreSQL and one Redis, as the Kubernetes Deployment runs them: the
+ * compiled program, started as `npm start` and the image start it. Both are connected to the same
+ * signal-cli-rest-api socket (which hands every reply to every socket). The alert arrives at both,
+ * the answer reaches both, both tick the same schedules: everything must happen once.
  */
 describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   let database: TestDatabase;
@@ -42,7 +43,10 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-replicas-'));
   const callLog = path.join(dir, 'mcp-calls.jsonl');
 
+  let start: CompiledStart | undefined;
+
   beforeAll(async () => {
+    start = buildForStart();
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
     litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
@@ -68,16 +72,17 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
     };
     for (let index = 0; index < 2; index += 1) {
       const port = await findFreePort();
-      replicas.push({ service: startService({ ...shared, HOST: '127.0.0.1', PORT: String(port) }), base: `http://127.0.0.1:${port}` });
+      replicas.push({ service: startService({ ...start.env, ...shared, HOST: '127.0.0.1', PORT: String(port) }, start.args), base: `http://127.0.0.1:${port}` });
     }
     await Promise.all(replicas.map(({ service }) => service.waitForLog('steward listening', 60_000)));
     await until('both Signal sockets', () => signal.connections() === 2, 30_000);
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     for (const { service } of replicas) await service.stop('SIGTERM');
     await signal?.close();
     await litellm?.close();
     await database?.drop();
+    start?.remove();
   });
 
   const rows = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> => {

@@ -29,6 +29,33 @@ describe('periodic tasks', () => {
     expect(runs).toBe(after);
   });
 
+  it('run once more right after a run that was woken while it ran, not a whole interval later', async () => {
+    const started: number[] = [];
+    let release!: () => void;
+    const task = createPeriodicTask(
+      async () => {
+        started.push(Date.now());
+        if (started.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      { everyMs: 10_000, onError: () => undefined },
+    );
+    task.start();
+    await sleep(10);
+    expect(started).toHaveLength(1);
+    // Three wakes while the first run is still going: one more run, at once after it.
+    task.wake();
+    task.wake();
+    task.wake();
+    const released = Date.now();
+    release();
+    await sleep(50);
+    expect(started).toHaveLength(2);
+    expect(started[1]! - released).toBeLessThan(40);
+    await sleep(50);
+    expect(started).toHaveLength(2);
+    await task.stop();
+  });
+
   it('wait for a run in progress when stopped, and keep going after a failing run', async () => {
     let finished = 0;
     let calls = 0;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { npmStartCommand } from '../helpers/npm-start.ts';
 import { repoRoot } from '../helpers/service-process.ts';
 
 const folders = ['bot', 'graphs', 'runbooks', 'notifiers', 'webhooks', 'migrations', 'test'];
@@ -31,9 +32,24 @@ describe('project layout', () => {
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20');
     expect(existsSync(path.join(repoRoot, pkg.bin.steward!))).toBe(true);
-    for (const script of ['start', 'test', 'lint']) expect(pkg.scripts, script).toHaveProperty(script);
-    // `npm start` right after `npm ci`: the TypeScript loader is a runtime dependency, not a dev one.
+    for (const script of ['start', 'test', 'lint', 'build']) expect(pkg.scripts, script).toHaveProperty(script);
+    // The `steward` command runs the sources: the TypeScript loader is a runtime dependency, not a dev one.
     expect(pkg.dependencies).toHaveProperty('tsx');
+  });
+
+  it('runs in the Docker image what `npm start` runs (and the bench measures): the compiled program, same flags, same environment', () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    const start = npmStartCommand();
+    // `npm ci && npm start` builds first, so it never runs a stale dist/.
+    expect(pkg.scripts.prestart).toBe('npm run build');
+    expect(start.args.at(-1)).toBe('dist/bot/main.js');
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(cmd).toEqual(['node', ...start.args]);
+    expect(Object.keys(start.env).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(start.env)) expect(dockerfile, name).toMatch(new RegExp(`^ENV ${name}=${value}$`, 'm'));
   });
 
   it('lists every dependency in the README with a reason', () => {
