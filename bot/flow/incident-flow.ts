@@ -38,11 +38,35 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
   const graph = buildIncidentGraph(options.ports, new PostgresSaver(options.pool, undefined, { schema: checkpointSchema }));
   const config = (incidentId: number) => ({ configurable: { thread_id: String(incidentId) }, durability: 'sync' as const });
 
+  /** The last step of each incident queued in this process: it resolves when that step is done. */
+  const localTails = new Map<number, Promise<void>>();
+
   /**
-   * One run step at a time per incident, across replicas. The lock is short and kept alive while the
-   * step runs, so a replica that dies holding it (kill -9) blocks the incident for seconds, not minutes.
+   * One run step at a time per incident, across replicas. Steps in this process queue here first and
+   * take the shared lock in turn, so a resume that comes while this process's own run still holds the
+   * lock (an answer right after its question went out) goes on the moment that step ends, instead of
+   * polling for it.
    */
   async function withLock<T>(incidentId: number, work: () => Promise<T>): Promise<T> {
+    const previous = localTails.get(incidentId) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = previous.then(() => mine);
+    localTails.set(incidentId, tail);
+    await previous;
+    try {
+      return await withSharedLock(incidentId, work);
+    } finally {
+      done();
+      if (localTails.get(incidentId) === tail) localTails.delete(incidentId);
+    }
+  }
+
+  /**
+   * The lock in the coordination store, for other replicas. It is short and kept alive while the step
+   * runs, so a replica that dies holding it (kill -9) blocks the incident for seconds, not minutes.
+   */
+  async function withSharedLock<T>(incidentId: number, work: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + 60_000;
     let lock: Lock | undefined;
     while (!(lock = await options.coordination.acquireLock(`incident-flow:${incidentId}`, LOCK_TTL_MS))) {

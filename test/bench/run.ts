@@ -37,6 +37,7 @@ const scenarios: Record<string, (adminUrl: string) => Promise<void>> = {
       'webhook → all 10 questions sent (ms)': { value: Math.round(figures.allQuestionsMs), target: '(Signal paces 1/s)' },
       [`reply → tool call p99 of ${sorted.length} (ms)`]: { value: Math.round(p99), target: '< 100' },
       'reply → tool call median (ms)': { value: Math.round(sorted[Math.floor(sorted.length / 2)]!), target: '' },
+      'reply → tool call, five slowest (ms)': { value: sorted.slice(-5).map(Math.round).join(' '), target: '' },
       'Steward RSS idle (MB)': { value: Math.round(figures.rssIdleMb), target: '< 120' },
       'Steward RSS peak in the storm (MB)': { value: Math.round(figures.rssPeakMb), target: '< 200' },
       'bare Node + Fastify + pg RSS (MB)': { value: Math.round(figures.bareRssMb), target: 'reference' },

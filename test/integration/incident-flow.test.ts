@@ -142,6 +142,36 @@ describe('the incident flow: exactly once, and after crashes', () => {
     expect((await first.runState(incidentId)).next).toEqual(['await_verification']);
   });
 
+  it('queues a second resume in this process behind the step that holds the lock, instead of polling the lock', async () => {
+    const shared = createPostgresCoordination(database.pool);
+    let refused = 0;
+    const coordination: typeof shared = {
+      ...shared,
+      acquireLock: async (key, ttlMs) => {
+        const lock = await shared.acquireLock(key, ttlMs);
+        if (!lock) refused += 1;
+        return lock;
+      },
+    };
+    const flow = createIncidentFlow({ pool: database.pool, coordination, logger: silentLogger(), expireQuestions: () => desk.expire(), ports: portsFor(coordination) });
+    const { incidentId, choice } = await toTheChoice(flow);
+    toolBehaviour = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { ok: true, text: 'pod "radarr-0" deleted' };
+    };
+    expect(await desk.decide(choice, option(1, 'Restart radarr-0'), 'alice', 'signal')).toEqual({ outcome: 'decided' });
+    const decision = { questionId: choice, incidentId, questionKind: 'solution', answer: option(1, 'Restart radarr-0'), actor: 'alice', channel: 'signal' };
+    // The second comes while the first holds the lock through a 300 ms tool call: it waits for that
+    // step to end, then finds nothing left to resume.
+    await flow.onDecision(decision);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await flow.onDecision(decision);
+    await flow.idle();
+    expect(toolCalls).toHaveLength(1);
+    expect(refused).toBe(0);
+    expect((await flow.runState(incidentId)).next).toEqual(['await_verification']);
+  });
+
   it('executes once when two approvers answer on two channels at once; the later one is told', async () => {
     const flow = replica();
     const { incidentId } = await toTheChoice(flow);
