@@ -51,6 +51,15 @@ module.exports = {
       to: { path: '^bot/' },
     },
     {
+      name: 'the-program-imports-only-dependencies',
+      comment:
+        'The image installs dependencies only (npm ci --omit=dev), so the program may not import a devDependency. ' +
+        'The steward command loads tsx only beside the sources, in a checkout.',
+      severity: 'error',
+      from: { pathNot: ['^test/', '^bot/cli/steward[.]mjs$'] },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       from: {},

@@ -19,15 +19,10 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-# The service runs the compiled program; the sources stay for the `steward` command (migrate, audit,
-# runbooks), which runs them through tsx.
+# The compiled program only. The `steward` command (migrate, audit, runbooks) finds no sources beside
+# it and runs the build too.
 COPY --from=build /app/dist ./dist
-COPY bot ./bot
-COPY graphs ./graphs
-COPY runbooks ./runbooks
-COPY notifiers ./notifiers
-COPY webhooks ./webhooks
-COPY migrations ./migrations
+COPY bot/cli/steward.mjs ./bot/cli/steward.mjs
 RUN mkdir -p /data && chown node:node /data
 USER node
 ENV DATA_DIR=/data

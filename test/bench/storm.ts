@@ -12,7 +12,7 @@ import { repoRoot, startService } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { freshDatabase } from './ingest.ts';
 import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
-import { buildForStart } from '../helpers/npm-start.ts';
+import { buildForStart } from '../helpers/compiled-build.ts';
 
 const GROUPS = 10;
 const ALERTS_PER_GROUP = 100;

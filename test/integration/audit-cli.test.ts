@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditFilter, parseWhen } from '../../bot/cli/audit-command.ts';
 import { createTestDatabase, databaseBackends, useMigratedDatabase } from '../helpers/databases.ts';
+import { buildImageLayout } from '../helpers/compiled-build.ts';
 import { repoRoot } from '../helpers/service-process.ts';
 
 const run = promisify(execFile);
@@ -11,9 +12,10 @@ const run = promisify(execFile);
 /** `steward audit …` as the owner types it, against a database with a known history. */
 describe('steward audit', { timeout: 60_000 }, () => {
   const database = useMigratedDatabase();
-  const stewardOn = async (url: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+  const stewardOn = async (url: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> => commandOn(path.join(repoRoot, 'bot/cli/steward.mjs'), url, ...args);
+  const commandOn = async (command: string, url: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [path.join(repoRoot, 'bot/cli/steward.mjs'), 'audit', ...args], { env: { PATH: process.env.PATH, DATABASE_URL: url } });
+      const { stdout, stderr } = await run(process.execPath, [command, 'audit', ...args], { env: { PATH: process.env.PATH, DATABASE_URL: url } });
       return { code: 0, out: stdout, err: stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -34,6 +36,19 @@ describe('steward audit', { timeout: 60_000 }, () => {
       [hoursAgo(200), hoursAgo(199), hoursAgo(30), hoursAgo(2), hoursAgo(1)],
     );
   });
+
+  it('runs from the build where there are no sources, as in the Docker image', async () => {
+    const image = buildImageLayout();
+    try {
+      const fromSources = await steward('--json');
+      const fromBuild = await commandOn(image.steward, database.url, '--json');
+      expect(fromBuild.code).toBe(0);
+      expect(fromBuild.out).toBe(fromSources.out);
+      expect(JSON.parse(fromBuild.out.trim().split('\n')[0]!)).toMatchObject({ actor: 'bob', action: 'pull-request.merge' });
+    } finally {
+      image.remove();
+    }
+  }, 120_000);
 
   it('lists everything newest first, one line each', async () => {
     const all = await steward();

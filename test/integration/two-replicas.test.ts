@@ -10,7 +10,7 @@ import { createTestDatabase, databaseBackends, type TestDatabase } from '../help
 import { fixture } from '../helpers/fixtures.ts';
 import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { redisSkipReason, testRedisUrl, uniqueKeyPrefix } from '../helpers/redis.ts';
-import { buildForStart, type CompiledStart } from '../helpers/npm-start.ts';
+import { buildForStart, type CompiledStart } from '../helpers/compiled-build.ts';
 import { startService, type ServiceProcess } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { npmStartCommand } from '../helpers/npm-start.ts';
+import { npmStartCommand } from '../helpers/compiled-build.ts';
 import { repoRoot } from '../helpers/service-process.ts';
 
 const folders = ['bot', 'graphs', 'runbooks', 'notifiers', 'webhooks', 'migrations', 'test'];
@@ -33,8 +33,8 @@ describe('project layout', () => {
     expect(pkg.engines.node).toBe('>=20');
     expect(existsSync(path.join(repoRoot, pkg.bin.steward!))).toBe(true);
     for (const script of ['start', 'test', 'lint', 'build']) expect(pkg.scripts, script).toHaveProperty(script);
-    // The `steward` command runs the sources: the TypeScript loader is a runtime dependency, not a dev one.
-    expect(pkg.dependencies).toHaveProperty('tsx');
+    // The image installs no dev dependencies: the program runs compiled, without the TypeScript loader.
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
   });
 
   it('runs in the Docker image what `npm start` runs (and the bench measures): the compiled program, same flags, same environment', () => {
