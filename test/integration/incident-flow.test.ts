@@ -16,7 +16,7 @@ import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
 import type { ToolCallResult } from '../../bot/mcp/mcp-hub.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
-import type { Answer } from '../../graphs/questions.ts';
+import type { Answer, Decision } from '../../graphs/questions.ts';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
 import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
@@ -127,15 +127,20 @@ describe('the incident flow: exactly once, and after crashes', () => {
     return { incidentId, choice: Number(choice!.id) };
   }
 
-  it('executes once when two replicas resume the same answer at the same moment', async () => {
-    const [first, second] = [replica(), replica()];
-    const { incidentId, choice } = await toTheChoice(first);
+  /** Alice picks the restart, whose tool call takes `ms`; returns the decision the desk would hand on. */
+  async function approveSlowRestart(incidentId: number, choice: number, ms: number): Promise<Decision> {
     toolBehaviour = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, ms));
       return { ok: true, text: 'pod "radarr-0" deleted' };
     };
     expect(await desk.decide(choice, option(1, 'Restart radarr-0'), 'alice', 'signal')).toEqual({ outcome: 'decided' });
-    const decision = { questionId: choice, incidentId, questionKind: 'solution', answer: option(1, 'Restart radarr-0'), actor: 'alice', channel: 'signal' };
+    return { questionId: choice, incidentId, questionKind: 'solution', answer: option(1, 'Restart radarr-0'), actor: 'alice', channel: 'signal' };
+  }
+
+  it('executes once when two replicas resume the same answer at the same moment', async () => {
+    const [first, second] = [replica(), replica()];
+    const { incidentId, choice } = await toTheChoice(first);
+    const decision = await approveSlowRestart(incidentId, choice, 100);
     await Promise.all([first.onDecision(decision), second.onDecision(decision)]);
     await Promise.all([first.idle(), second.idle()]);
     expect(toolCalls).toEqual([{ tool: 'restart_pod', args: { name: 'radarr-0', namespace: 'media' } }]);
@@ -155,12 +160,7 @@ describe('the incident flow: exactly once, and after crashes', () => {
     };
     const flow = createIncidentFlow({ pool: database.pool, coordination, logger: silentLogger(), expireQuestions: () => desk.expire(), ports: portsFor(coordination) });
     const { incidentId, choice } = await toTheChoice(flow);
-    toolBehaviour = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return { ok: true, text: 'pod "radarr-0" deleted' };
-    };
-    expect(await desk.decide(choice, option(1, 'Restart radarr-0'), 'alice', 'signal')).toEqual({ outcome: 'decided' });
-    const decision = { questionId: choice, incidentId, questionKind: 'solution', answer: option(1, 'Restart radarr-0'), actor: 'alice', channel: 'signal' };
+    const decision = await approveSlowRestart(incidentId, choice, 300);
     // The second comes while the first holds the lock through a 300 ms tool call: it waits for that
     // step to end, then finds nothing left to resume.
     await flow.onDecision(decision);
