@@ -62,14 +62,10 @@ export function startPullRequests(deps: PullRequestDeps) {
     deployWaitMs: github.deployWaitMs,
     ...(rollout ? { rollout: { config: rollout, call: (tool, args) => deps.mcp.call(tool, args) } } : {}),
   });
-  let soon: NodeJS.Timeout | undefined;
   const task = createPeriodicTask(
     async () => {
       const { againInMs } = await worker.tick();
-      if (againInMs === undefined) return;
-      clearTimeout(soon);
-      soon = setTimeout(() => task.wake(), againInMs);
-      soon.unref();
+      if (againInMs !== undefined) task.wakeIn(againInMs);
     },
     { everyMs: deps.tickMs ?? 15_000, onError: (error) => logger.error({ err: error }, 'pull request work failed') },
   );
@@ -91,10 +87,7 @@ export function startPullRequests(deps: PullRequestDeps) {
   deps.commands.pullRequestDetails = (question) => replies.detailsFor(question);
 
   task.start();
-  deps.shutdown.add('pull requests', async () => {
-    clearTimeout(soon);
-    await task.stop();
-  });
+  deps.shutdown.add('pull requests', () => task.stop());
 
   return {
     listener,

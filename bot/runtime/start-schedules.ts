@@ -83,26 +83,17 @@ export function startSchedules(deps: ScheduleDeps) {
     return activityReport({ db: deps.pool, from: new Date(to.getTime() - 7 * 86_400_000), to, ...(await reportInputs()) }, 'weekly');
   };
 
-  const everyMs = deps.tickMs ?? 30_000;
-  let soon: NodeJS.Timeout | undefined;
   const task = createPeriodicTask(
     async () => {
       await scheduler.tick();
-      // On time, not up to a tick late: wake just after the next slot when it comes before the next tick.
+      // On time, not up to a tick late: run just after the next slot when it comes before the next tick.
       const next = Math.min(...scheduler.nextRuns().map((run) => run.at?.getTime() ?? Infinity));
-      const delay = next - Date.now();
-      if (delay >= everyMs) return;
-      clearTimeout(soon);
-      soon = setTimeout(() => task.wake(), Math.max(0, delay) + 25);
-      soon.unref();
+      task.wakeIn(Math.max(0, next - Date.now()) + 25);
     },
-    { everyMs, onError: (error) => logger.error({ err: error }, 'schedule tick failed') },
+    { everyMs: deps.tickMs ?? 30_000, onError: (error) => logger.error({ err: error }, 'schedule tick failed') },
   );
   task.start();
-  deps.shutdown.add('schedules', async () => {
-    clearTimeout(soon);
-    await task.stop();
-  });
+  deps.shutdown.add('schedules', () => task.stop());
   logger.info({ jobs: scheduler.nextRuns().map((run) => `${run.job} next ${run.at?.toISOString() ?? 'never'}`) }, 'schedules started');
   return scheduler;
 }

@@ -56,6 +56,37 @@ describe('periodic tasks', () => {
     await task.stop();
   });
 
+  it('run within the time wakeIn asks for, from inside a run or outside, but never later than already due', async () => {
+    const started: number[] = [];
+    let asked = false;
+    const task = createPeriodicTask(
+      async () => {
+        started.push(Date.now());
+        // The first run asks for the next one in 60 ms, much sooner than the interval.
+        if (!asked) {
+          asked = true;
+          task.wakeIn(60);
+        }
+        return Promise.resolve();
+      },
+      { everyMs: 10_000, onError: () => undefined },
+    );
+    task.start();
+    await sleep(30);
+    expect(started).toHaveLength(1);
+    await sleep(80);
+    expect(started).toHaveLength(2);
+    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(55);
+    // Outside a run: a later wakeIn does not postpone a sooner one.
+    task.wakeIn(40);
+    task.wakeIn(5_000);
+    await sleep(80);
+    expect(started).toHaveLength(3);
+    await sleep(50);
+    expect(started).toHaveLength(3);
+    await task.stop();
+  });
+
   it('wait for a run in progress when stopped, and keep going after a failing run', async () => {
     let finished = 0;
     let calls = 0;
