@@ -13,7 +13,9 @@ const policySchema = z
   })
   .strict();
 
-export function readPolicy(section: unknown): ToolPolicy & { blastRadius: Record<string, string>; readOnly: string[] } {
+export type Policy = ToolPolicy & { blastRadius: Record<string, string>; readOnly: string[] };
+
+export function readPolicy(section: unknown): Policy {
   const parsed = policySchema.safeParse(section ?? {});
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: 'STEWARD_CONFIG', message: `policy.${issue.path.join('.')}: ${issue.message}` })));
   return { redlines: parsed.data.redlines, blastRadius: parsed.data.blast_radius, readOnly: parsed.data.read_only };

@@ -194,8 +194,8 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
         await followDeploymentStatuses();
         const probeAgainInMs = await followRollouts();
         await stopFollowingLate();
-        const againInMs = [askAgainInMs, probeAgainInMs].filter((value) => value !== undefined).reduce<number | undefined>((soonest, value) => Math.min(soonest ?? value, value), undefined);
-        return againInMs === undefined ? {} : { againInMs };
+        const soonest = [askAgainInMs, probeAgainInMs].filter((value) => value !== undefined);
+        return soonest.length === 0 ? {} : { againInMs: Math.min(...soonest) };
       } finally {
         await lock.release();
       }

@@ -126,7 +126,6 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   return { title, body: lines.join('\n'), ...(chart ? { image: await incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) } : {}) };
 }
 
-
 function duration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   if (minutes < 1) return `${Math.round(ms / 1000)}s`;

@@ -7,7 +7,7 @@ import { createFlowDispatcher } from '../flow/flow-dispatcher.ts';
 import { createFlowPorts } from '../flow/flow-ports.ts';
 import { createIncidentFlow } from '../flow/incident-flow.ts';
 import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
-import { readPolicy } from '../flow/policy-config.ts';
+import type { Policy } from '../flow/policy-config.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
@@ -20,6 +20,8 @@ export interface IncidentHandlingDeps {
   config: Config;
   structured: StructuredConfig;
   mcp: McpHub;
+  /** STEWARD_CONFIG's policy: redlines and blast radius. */
+  policy: Policy;
   pool: Pool;
   coordination: Coordination;
   logger: Logger;
@@ -54,7 +56,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   shutdown.add('runbooks', () => Promise.resolve(runbooks.close()));
 
   const flowLogger = logger.child({ component: 'flow' });
-  const policy = readPolicy(deps.structured.policy);
+  const { policy } = deps;
   const flow = createIncidentFlow({
     pool: deps.pool,
     expireQuestions: () => chat.desk.expire(),

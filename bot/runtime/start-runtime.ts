@@ -103,12 +103,14 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
     const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown });
+    const policy = readPolicy(structured.policy);
     // Opened incidents whose run could not start are kept like undelivered changes (created below).
     const keep: { undelivered?: ReturnType<typeof createUndeliveredChanges> } = {};
     const incidents = await startIncidentHandling({
       config,
       structured,
       mcp,
+      policy,
       pool: database.pool,
       coordination,
       logger,
@@ -124,7 +126,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     flowListener.target = {
       onDecision: (decision) => (pullRequestQuestionKinds.has(decision.questionKind) ? pullRequests.listener : incidents.listener).onDecision(decision),
     };
-    startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands, mcp, policy: readPolicy(structured.policy) });
+    startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands, mcp, policy });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
       inner: {
