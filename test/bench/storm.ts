@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { findFreePort } from '../../bot/db/free-port.ts';
-import { startLlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startLlmProxyFake } from '../fakes/llm-proxy.ts';
+import { modelScript } from '../helpers/model-script.ts';
 import { startSignalFake } from '../fakes/signal-rest-api.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
@@ -37,13 +38,13 @@ export interface StormFigures {
   postgresRssMb?: number;
 }
 
-function answer(request: ReceivedRequest): string {
-  const schema = JSON.stringify(request.responseFormat ?? {});
-  const data = request.messages.map((message) => message.content).join('\n');
-  const group = /(?:storm|latency)-(\d+)/.exec(data)?.[0] ?? 'storm-0';
-  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: `${group} is down`, confidence: 0.9 });
-  return JSON.stringify({ diagnosis: 'pods crash', options: [{ label: `Restart ${group}-0`, tool: 'restart_pod', arguments: { name: `${group}-0`, namespace: 'bench' }, impact: 'one pod', risk: 'low', reversible: true }] });
-}
+/** The storm's group (or latency incident) a request is about. */
+const groupOf = (data: string) => /(?:storm|latency)-(\d+)/.exec(data)?.[0] ?? 'storm-0';
+
+const answer = modelScript({
+  triage: (data) => ({ problem: true, severity: 'critical', reason: `${groupOf(data)} is down`, confidence: 0.9 }),
+  proposal: (data) => ({ diagnosis: 'pods crash', options: [{ label: `Restart ${groupOf(data)}-0`, tool: 'restart_pod', arguments: { name: `${groupOf(data)}-0`, namespace: 'bench' }, impact: 'one pod', risk: 'low', reversible: true }] }),
+});
 
 /** Resident memory of a process, from /proc (MB). */
 function rssMb(pid: number): number {

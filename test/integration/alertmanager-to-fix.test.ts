@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 import { readConfig } from '../../bot/config/index.ts';
 import { findFreePort } from '../../bot/db/free-port.ts';
 import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import { modelScript } from '../helpers/model-script.ts';
 import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
 import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
@@ -18,14 +19,13 @@ import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.t
 
 const AM_TOKEN = 'am-webhook-token-0123456789abcdef';
 
-function modelAnswer(request: ReceivedRequest): string {
-  const schema = JSON.stringify(request.responseFormat ?? {});
-  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: 'sonarr-0 keeps crashing', confidence: 0.9 });
-  return JSON.stringify({
+const modelAnswer = modelScript({
+  triage: { problem: true, severity: 'critical', reason: 'sonarr-0 keeps crashing', confidence: 0.9 },
+  proposal: {
     diagnosis: 'sonarr-0 crash-loops after an OOM kill.',
     options: [{ label: 'Restart sonarr-0', tool: 'restart_pod', arguments: { name: 'sonarr-0', namespace: 'media' }, impact: '10s downtime', risk: 'low', reversible: true }],
-  });
-}
+  },
+});
 
 /**
  * The issue's end-to-end test with nothing injected: a real Alertmanager delivers the alert to

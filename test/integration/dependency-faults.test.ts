@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../bot/config/index.ts';
 import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import { modelScript } from '../helpers/model-script.ts';
 import { startMattermostFake, type MattermostFake } from '../fakes/mattermost.ts';
 import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
@@ -20,16 +21,13 @@ const MM_TOKEN = 'mattermost-bot-token-0123456789';
 const CHANNEL = 'opschannelid00000000000000';
 
 /** Triage says it is a problem; the fix for the "hang" group is a tool that never answers in time. */
-function modelAnswer(request: ReceivedRequest): string {
-  const schema = JSON.stringify(request.responseFormat ?? {});
-  const data = request.messages.map((message) => message.content).join('\n');
-  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: 'pods keep crashing', confidence: 0.9 });
-  const hang = data.includes('hang-');
-  return JSON.stringify({
+const modelAnswer = modelScript({
+  triage: { problem: true, severity: 'critical', reason: 'pods keep crashing', confidence: 0.9 },
+  proposal: (data) => ({
     diagnosis: 'crash-loop',
-    options: [hang ? { label: 'Run the slow check', tool: 'slow_tool', arguments: { ms: 600_000 }, impact: 'none', risk: 'low', reversible: true } : { label: 'Restart the pod', tool: 'restart_pod', arguments: { name: 'p-0', namespace: 'x' }, impact: 'one pod', risk: 'low', reversible: true }],
-  });
-}
+    options: [data.includes('hang-') ? { label: 'Run the slow check', tool: 'slow_tool', arguments: { ms: 600_000 }, impact: 'none', risk: 'low', reversible: true } : { label: 'Restart the pod', tool: 'restart_pod', arguments: { name: 'p-0', namespace: 'x' }, impact: 'one pod', risk: 'low', reversible: true }],
+  }),
+});
 
 /**
  * The services Steward talks to go away mid-flow, on the real runtime: the LLM proxy, Signal and

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readConfig } from '../../bot/config/index.ts';
 import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import { modelScript } from '../helpers/model-script.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
 import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
@@ -16,17 +17,16 @@ import { until } from '../helpers/until.ts';
 const KEY = 'sk-litellm-virtual-key-0123456789';
 
 /** The models: triage says it is a problem; solutions propose restarting the first pod, and one forbidden tool. */
-function modelAnswer(request: ReceivedRequest): string {
-  const schema = JSON.stringify(request.responseFormat ?? {});
-  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: 'payments-api keeps crashing; customers see errors', confidence: 0.9 });
-  return JSON.stringify({
+const modelAnswer = modelScript({
+  triage: { problem: true, severity: 'critical', reason: 'payments-api keeps crashing; customers see errors', confidence: 0.9 },
+  proposal: {
     diagnosis: 'payments-api-7d9f8b6c5-2xkqp crash-loops after an OOM kill.',
     options: [
       { label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: '10s downtime of one replica', risk: 'low', reversible: true },
       { label: 'Delete the stuck volume', tool: 'delete_volume', arguments: { claim: 'payments-data' }, impact: 'data loss', risk: 'high', reversible: false },
     ],
-  });
-}
+  },
+});
 
 /**
  * The issue's end-to-end path, in one process on the shell channel: an Alertmanager payload → an

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../bot/config/index.ts';
 import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import { modelScript } from '../helpers/model-script.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
@@ -17,14 +18,13 @@ import { LLM_KEY, llmEnv } from '../helpers/steward-env.ts';
 
 const TOKEN = 'alertmanager-token-0123456789';
 
-function modelAnswer(request: ReceivedRequest): string {
-  const schema = JSON.stringify(request.responseFormat ?? {});
-  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 });
-  return JSON.stringify({
+const modelAnswer = modelScript({
+  triage: { problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 },
+  proposal: {
     diagnosis: 'payments-api crash-loops.',
     options: [{ label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: 'one pod', risk: 'low', reversible: true }],
-  });
-}
+  },
+});
 
 /**
  * PostgreSQL and Redis go away in the middle of a flow, as a restart looks from Steward: every

@@ -4,7 +4,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../bot/db/free-port.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import { modelScript } from '../helpers/model-script.ts';
 import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
 import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
@@ -17,17 +18,14 @@ import { until } from '../helpers/until.ts';
 import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
 
 
-function modelAnswer(request: ReceivedRequest): string {
-  const schema = JSON.stringify(request.responseFormat ?? {});
-  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 });
-  if (schema.includes('options')) {
-    return JSON.stringify({
-      diagnosis: 'payments-api crash-loops after an OOM kill.',
-      options: [{ label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: '10s downtime of one replica', risk: 'low', reversible: true }],
-    });
-  }
-  return 'All quiet.';
-}
+const modelAnswer = modelScript({
+  triage: { problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 },
+  proposal: {
+    diagnosis: 'payments-api crash-loops after an OOM kill.',
+    options: [{ label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: '10s downtime of one replica', risk: 'low', reversible: true }],
+  },
+  otherwise: 'All quiet.',
+});
 
 /**
  * Two Steward processes on one PostgreSQL and one Redis, as the Kubernetes Deployment runs them: the
