@@ -1,3 +1,8 @@
+import type { ToolCall } from './tool-call.ts';
+
+/** Whose words an option's label is: a model's are marked as such, a runbook's name where it came from. */
+export type LabelSource = { kind: 'model' } | { kind: 'runbook'; id: string } | { kind: 'owner' };
+
 /**
  * What the flows need from a chat platform. Each folder in notifiers/ implements it; conversation
  * and message references are opaque strings that only the platform that made them decodes.
@@ -5,6 +10,15 @@
 export interface ChatOption {
   number: number;
   label: string;
+  /**
+   * What runs when this option is chosen, in order: shown on the option in plain words, stored with
+   * the question, digested into the decision, and the only calls the runner accepts for it.
+   */
+  calls?: ToolCall[];
+  /** Where `label` comes from when it is not Steward's own words. */
+  labelSource?: LabelSource;
+  /** A runbook's track record, shown beside the option ("worked 4 of 4 times"). */
+  record?: { successes: number; chosen: number };
   impact?: string;
   risk?: 'low' | 'medium' | 'high';
   reversible?: boolean;
@@ -57,6 +71,11 @@ export type OutgoingMessage = OutgoingQuestion | OutgoingNotice | OutgoingFollow
 export interface SentMessage {
   /** The platform's own reference (Signal timestamp, Mattermost post id), for edits and quotes. */
   platformRef: string;
+  /**
+   * Every part's reference when the message went out in several (a long question split in two), the
+   * first included: a quote of any part leads back to the message.
+   */
+  partRefs?: string[];
 }
 
 export interface InboundReply {

@@ -1,6 +1,6 @@
 /**
  * What a human's chat reply means. The grammar only says what was written; which question it answers
- * (the latest open one, the quoted or threaded one, or incident `#14`) is decided by the caller.
+ * (the quoted or threaded one, incident `#14`'s, or the only open one) is decided by the caller.
  */
 export type AutonomyAnswer = 'auto' | 'ask' | 'investigate';
 
@@ -23,6 +23,8 @@ export interface ReplyContext {
   platform: string;
   conversation: string;
   sender: string;
+  /** Other identities of the same sender (a Signal number beside its UUID, a Mattermost username). */
+  senderAliases?: readonly string[];
   /** How the sender is shown to people; `sender` when the platform gives no name. */
   senderName?: string;
   /** The platform reference of the message it quotes, threads under or reacts to. */

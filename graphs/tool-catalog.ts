@@ -7,11 +7,35 @@ export interface ToolDescription {
   inputSchema: Record<string, unknown>;
   /** The server marks it as not changing anything (MCP `annotations.readOnlyHint`); a hint, not a promise. */
   readOnlyHint?: boolean;
+  /** The server says it may destroy something (MCP `annotations.destructiveHint`): redlined unless allowed. */
+  destructiveHint?: boolean;
 }
 
-/** What the owner's policy forbids Steward to offer at all (globs such as `delete_*`). */
+/** What the owner's policy forbids Steward to offer at all (globs such as `delete_*`), and what it allows of the defaults. */
 export interface ToolPolicy {
   redlines: readonly string[];
+  /**
+   * Tools the owner allows although the server marks them destructive or their name is on the
+   * default redline list. Never overrides the owner's own `redlines`.
+   */
+  allow?: readonly string[];
+}
+
+/**
+ * Names redlined unless `policy.allow` names them: tools whose names say they destroy. A glob
+ * matches a tool's full name (`server.tool`) or its bare name.
+ */
+export const DEFAULT_REDLINES: readonly string[] = ['delete_*', '*_delete', 'drop_*', 'wipe*', 'format*', 'rm*', 'destroy*'];
+
+/**
+ * Whether a tool may never be offered, listed to a model or run: the owner redlined it, or it is
+ * destructive by default (the server's `destructiveHint`, or a name on `DEFAULT_REDLINES`) and the
+ * owner has not allowed it.
+ */
+export function isRedlined(tool: Pick<ToolDescription, 'name' | 'destructiveHint'>, policy: ToolPolicy): boolean {
+  if (matchesToolGlob(policy.redlines, tool.name)) return true;
+  const destructive = tool.destructiveHint === true || matchesToolGlob(DEFAULT_REDLINES, tool.name);
+  return destructive && !matchesToolGlob(policy.allow ?? [], tool.name);
 }
 
 /** Each glob compiled once: the option filter checks the redlines for every option of every answer. */

@@ -3,7 +3,7 @@ import type { Answer, Question } from '../../graphs/questions.ts';
 
 export type AnswerCheck = { ok: true; answer: Answer } | { ok: false; problem: string };
 
-type AnsweringReply = Extract<Reply, { kind: 'choose' | 'approve' | 'ignore' | 'snooze' | 'custom' | 'autonomy' }>;
+export type AnsweringReply = Extract<Reply, { kind: 'choose' | 'approve' | 'ignore' | 'snooze' | 'custom' | 'autonomy' }>;
 
 /**
  * What a reply means for one question, or why it cannot answer it. Pure. `approve` (and a 👍

@@ -74,6 +74,7 @@ export function createInboundRouter(deps: InboundRouterDeps) {
         platform: reply.platform,
         conversation: reply.conversation,
         sender: reply.sender,
+        ...(reply.senderAliases ? { senderAliases: reply.senderAliases } : {}),
         ...(reply.senderName ? { senderName: reply.senderName } : {}),
         reaction: reply.reaction === true,
         ...(reply.inReplyTo ? { inReplyTo: reply.inReplyTo } : {}),

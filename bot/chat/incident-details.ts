@@ -1,12 +1,15 @@
-import { oneLine } from '../../graphs/one-line.ts';
+import type { ChatOption } from '../../graphs/chat-port.ts';
+import { inert } from '../../graphs/inert-text.ts';
+import { actionDigest, describeCall, type ToolCall } from '../../graphs/tool-call.ts';
 import type { Queryable } from '../db/pool.ts';
 import { summarizeIncident } from './incident-summary.ts';
 
 /**
  * `details`: more context about an incident without changing the question: its alerts with labels
  * and annotations, how often its source has reported it, deployments shortly before it (Coroot), the
- * models' reasoning (triage, diagnosis, proposals dropped by policy), and what ran for it with the
- * tool's output. Text from outside is shown as data.
+ * models' reasoning (triage, diagnosis, proposals dropped by policy), every call the open question
+ * would run, in full, and what ran for it with its arguments and the tool's output. Text from outside
+ * is shown as data: one line per item, capped, unable to start a line of its own.
  */
 export async function incidentDetails(db: Queryable, incidentId: number): Promise<{ title: string; body: string } | undefined> {
   const summary = await summarizeIncident(db, incidentId, 50);
@@ -22,26 +25,41 @@ export async function incidentDetails(db: Queryable, incidentId: number): Promis
      ORDER BY occurred_at DESC LIMIT 3`,
     [openedAt],
   );
-  const actions = await db.query<{ tool: string; status: string; result: { output?: string } | null; error: string | null; started_at: Date }>(
-    'SELECT tool, status, result, error, started_at FROM actions WHERE incident_id = $1 ORDER BY id DESC LIMIT 3',
+  const open = await db.query<{ id: string; options: ChatOption[] }>("SELECT id, options FROM questions WHERE incident_id = $1 AND status = 'open' ORDER BY id DESC LIMIT 1", [incidentId]);
+  const actions = await db.query<{ tool: string; arguments: Record<string, unknown>; status: string; result: { output?: string } | null; error: string | null; started_at: Date }>(
+    'SELECT tool, arguments, status, result, error, started_at FROM actions WHERE incident_id = $1 ORDER BY id DESC LIMIT 3',
     [incidentId],
   );
 
   const time = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const lines = [...summary.lines];
   const shared = Object.entries(labels).map(([name, value]) => `${name}=${value}`).join(', ');
-  if (shared) lines.push('', `Labels: ${shared}`);
-  for (const [name, value] of Object.entries(annotations)) lines.push(`${name}: ${oneLine(value, 300)}`);
+  if (shared) lines.push('', `Labels: ${inert(shared, 600)}`);
+  for (const [name, value] of Object.entries(annotations)) lines.push(`${inert(name, 60)}: ${inert(value, 300)}`);
   const seen = deliveries.rows[0]!;
-  lines.push(`Reported by ${source} ${seen.n} time(s) since ${time(openedAt)}${seen.last ? `, last at ${time(seen.last)}` : ''}`);
-  for (const deployment of deployments.rows) lines.push(`Deployed shortly before: ${deployment.subject} at ${time(deployment.occurred_at)}`);
+  lines.push(`Reported by ${inert(source, 40)} ${seen.n} time(s) since ${time(openedAt)}${seen.last ? `, last at ${time(seen.last)}` : ''}`);
+  for (const deployment of deployments.rows) lines.push(`Deployed shortly before: ${inert(deployment.subject, 120)} at ${time(deployment.occurred_at)}`);
+  const question = open.rows[0];
+  if (question) lines.push(...callsOfQuestion(question.options));
   for (const action of actions.rows) {
-    const output = oneLine(action.result?.output ?? action.error ?? '', 200);
-    lines.push(`Ran ${action.tool} at ${time(action.started_at)}: ${action.status}${output ? ` — ${output}` : ''}`);
+    const output = inert(action.result?.output ?? action.error ?? '', 200);
+    lines.push(`Ran ${describeCall({ tool: action.tool, arguments: action.arguments ?? {} })} at ${time(action.started_at)}: ${action.status}${output ? ` — ${output}` : ''}`);
   }
   lines.push(...reasoning(analysis));
   const state = `${summary.status}${summary.flapping ? ', flapping' : ''}, ${summary.firing} firing`;
-  return { title: `🔎 #${summary.id} ${summary.title} (${state})`, body: lines.join('\n') };
+  return { title: `🔎 #${summary.id} ${inert(summary.title, 120)} (${state})`, body: lines.join('\n') };
+}
+
+/** Every call each option of the open question would run, in full, with the digest a decision records. */
+function callsOfQuestion(options: readonly ChatOption[]): string[] {
+  const withCalls = options.filter((option): option is ChatOption & { calls: ToolCall[] } => (option.calls?.length ?? 0) > 0);
+  if (withCalls.length === 0) return [];
+  const lines = ['', 'What each option runs:'];
+  for (const option of withCalls) {
+    lines.push(`Option ${option.number} (digest ${actionDigest(option.calls).slice(0, 12)}):`);
+    for (const call of option.calls) lines.push(`  ${describeCall(call)}`);
+  }
+  return lines;
 }
 
 /** What the models said, as the flow kept it (bot/flow/flow-ports.ts `remember`). */
@@ -57,11 +75,10 @@ function reasoning(analysis: Analysis): string[] {
   const { triage, diagnosis, dropped, plan } = analysis;
   if (triage) {
     const confidence = Math.round(triage.confidence * 100);
-    lines.push('', `🤖 Triage${triage.model ? ` (${triage.model})` : ''}: ${triage.problem ? 'a problem' : 'probably not a problem'}, ${triage.severity}, ${confidence}% sure. ${oneLine(triage.reason, 400)}`);
+    lines.push('', `🤖 Triage${triage.model ? ` (${inert(triage.model, 40)})` : ''}: ${triage.problem ? 'a problem' : 'probably not a problem'}, ${inert(triage.severity, 20)}, ${confidence}% sure. ${inert(triage.reason, 400)}`);
   }
-  if (diagnosis) lines.push(`🤖 Diagnosis: ${oneLine(diagnosis, 400)}`);
-  for (const proposal of dropped ?? []) lines.push(`🚫 Not offered: ${proposal.tool} (${proposal.reason})`);
-  if (plan) lines.push(`📝 custom: “${oneLine(plan.instruction, 200)}” → ${plan.refused ? `no plan: ${plan.refused}` : plan.summary}`);
+  if (diagnosis) lines.push(`🤖 Diagnosis: ${inert(diagnosis, 400)}`);
+  for (const proposal of dropped ?? []) lines.push(`🚫 Not offered: ${inert(proposal.tool, 80)} (${inert(proposal.reason, 200)})`);
+  if (plan) lines.push(`📝 custom: “${inert(plan.instruction, 200)}” → ${plan.refused ? `no plan: ${inert(plan.refused, 200)}` : inert(plan.summary, 200)}`);
   return lines;
 }
-

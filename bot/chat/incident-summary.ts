@@ -1,3 +1,4 @@
+import { inert } from '../../graphs/inert-text.ts';
 import type { Queryable } from '../db/pool.ts';
 
 export interface IncidentSummary {
@@ -27,19 +28,16 @@ export async function summarizeIncident(db: Queryable, incidentId: number, limit
     [incidentId, limit],
   );
   const firing = Number(alerts.rows[0]?.total ?? 0);
+  // Every part of a line comes from the alert: each is made inert, so no label or annotation can
+  // break the line, start one of its own or mention anyone.
   const lines = alerts.rows.map((alert) => {
     const where = ['instance', 'pod', 'job', 'service', 'namespace'].map((key) => alert.labels[key]).find(Boolean);
-    const severity = alert.labels.severity ? ` [${alert.labels.severity}]` : '';
+    const severity = alert.labels.severity ? ` [${inert(alert.labels.severity, 20)}]` : '';
     const summary = alert.annotations.summary ?? alert.annotations.description;
     const since = alert.starts_at ? `, since ${alert.starts_at.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
-    return `• ${alert.alertname}${where ? ` on ${where}` : ''}${severity}${summary ? `: ${oneLine(summary)}` : ''}${since}`;
+    return `• ${inert(alert.alertname, 80)}${where ? ` on ${inert(where, 80)}` : ''}${severity}${summary ? `: ${inert(summary, 200).replace(/\.$/, '')}` : ''}${since}`;
   });
   if (firing > lines.length) lines.push(`…and ${firing - lines.length} more`);
   if (row.truncated_alerts > 0) lines.push(`(${row.truncated_alerts} more alerts were left out by Alertmanager's max_alerts)`);
   return { id: incidentId, title: row.title, status: row.status, flapping: row.flapping, lines, firing };
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
 }

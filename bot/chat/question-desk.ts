@@ -1,18 +1,15 @@
+import { inert } from '../../graphs/inert-text.ts';
 import { describeAnswer, questionMessage, type Answer, type Question, type QuestionRequest } from '../../graphs/questions.ts';
+import { actionDigest } from '../../graphs/tool-call.ts';
 import { inTransaction, type Pool, type PoolClient, type Queryable } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import { createOutboxRepository } from '../outbox/outbox-repository.ts';
+import { createReplyBinding, type BindTarget, type Binding } from './reply-binding.ts';
 
 export type DecideResult =
   | { outcome: 'decided' }
   | { outcome: 'already answered'; actor: string; actorName: string; channel: string; answer: Answer }
   | { outcome: 'closed'; status: Question['status'] };
-
-export interface BoundQuestion {
-  question: Question;
-  /** Incident numbers of the other questions still open, so an ambiguous reply can be corrected. */
-  otherOpen: number[];
-}
 
 export interface QuestionDeskOptions {
   pool: Pool;
@@ -49,6 +46,7 @@ const COLUMNS = 'q.id, q.incident_id, q.kind, q.title, q.prompt, q.options, q.re
 export function createQuestionDesk(options: QuestionDeskOptions) {
   const { pool } = options;
   const outboxOn = (db: Queryable) => createOutboxRepository(db);
+  const binding = createReplyBinding(pool, (id) => get(pool, id));
 
   async function get(db: Queryable, id: number, lock = false): Promise<Question | undefined> {
     const result = await db.query<QuestionRow>(`SELECT ${COLUMNS} FROM questions q WHERE q.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
@@ -99,33 +97,8 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
 
     get: (id: number) => get(pool, id),
 
-    /**
-     * Which question a reply answers: the one it quotes or threads under; else the latest open one of
-     * the incident it names (`2 #14`); else the latest open one asked on its platform.
-     */
-    async bind(target: { platform: string; inReplyTo?: string; incident?: number }): Promise<BoundQuestion | undefined> {
-      let question: Question | undefined;
-      if (target.inReplyTo) {
-        const id = await outboxOn(pool).questionFor(target.platform, target.inReplyTo);
-        if (id !== undefined) question = await get(pool, id);
-      }
-      if (!question) {
-        const result = await pool.query<QuestionRow>(
-          `SELECT ${COLUMNS} FROM questions q
-           WHERE q.status = 'open' AND ($1::bigint IS NULL OR q.incident_id = $1)
-             AND ($1::bigint IS NOT NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.question_id = q.id AND o.channel = $2))
-           ORDER BY q.created_at DESC, q.id DESC LIMIT 1`,
-          [target.incident ?? null, target.platform],
-        );
-        question = result.rows[0] ? toQuestion(result.rows[0]) : undefined;
-      }
-      if (!question) return undefined;
-      const others = await pool.query<{ incident_id: string }>(
-        "SELECT DISTINCT incident_id FROM questions WHERE status = 'open' AND id <> $1 AND incident_id IS NOT NULL AND incident_id IS DISTINCT FROM $2 ORDER BY incident_id",
-        [question.id, question.incidentId ?? null],
-      );
-      return { question, otherOpen: others.rows.map((row) => Number(row.incident_id)) };
-    },
+    /** Which question a reply answers, only when that is unambiguous (see reply-binding.ts). */
+    bind: (target: BindTarget): Promise<Binding> => binding.bind(target),
 
     /**
      * Records the answer if it is the first for an open question, audits it, and follows the question
@@ -141,7 +114,10 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
           if (!first) return { outcome: 'closed', status: question.status };
           return { outcome: 'already answered', actor: first.actor, actorName: first.actor_name ?? first.actor, channel: first.channel, answer: first.answer };
         }
-        await client.query('INSERT INTO decisions (question_id, answer, actor, actor_name, channel) VALUES ($1, $2, $3, $4, $5)', [questionId, answer, actor, actorName, channel]);
+        // What the chosen option showed, digested: the runner runs nothing else for this decision.
+        const shown = answer.kind === 'option' ? question.options.find((option) => option.number === answer.option)?.calls : undefined;
+        const digest = shown && shown.length > 0 ? actionDigest(shown) : null;
+        await client.query('INSERT INTO decisions (question_id, answer, actor, actor_name, channel, action_digest) VALUES ($1, $2, $3, $4, $5, $6)', [questionId, answer, actor, actorName, channel, digest]);
         await client.query("UPDATE questions SET status = 'answered', closed_at = now() WHERE id = $1", [questionId]);
         await createAuditLog(client).record({
           actor,
@@ -149,9 +125,9 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
           action: 'question.answer',
           subject: question.incidentId !== undefined ? `incident:${question.incidentId}` : `question:${questionId}`,
           outcome: describeAnswer(answer),
-          details: { questionId, kind: question.kind, ...(actorName !== actor ? { name: actorName } : {}) },
+          details: { questionId, kind: question.kind, ...(actorName !== actor ? { name: actorName } : {}), ...(digest ? { actionDigest: digest } : {}) },
         });
-        await followUpEverywhere(client, question, `✔ Answered by ${actorName} via ${channel}`, describeAnswer(answer));
+        await followUpEverywhere(client, question, `✔ ${questionSubject(question)}: ${describeAnswer(answer)}`, `Answered by ${inert(actorName, 80)} via ${channel}`);
         return { outcome: 'decided' };
       });
       options.wake?.();
@@ -183,7 +159,7 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
       for (const row of expired.rows) {
         await inTransaction(pool, async (client) => {
           const question = await get(client, Number(row.id), true);
-          if (question) await followUpEverywhere(client, question, `⌛ ${question.incidentId !== undefined ? `#${question.incidentId}` : 'Question'} expired`, 'Nobody answered in time; nothing was run.');
+          if (question) await followUpEverywhere(client, question, `⌛ ${questionSubject(question)} expired`, 'Nobody answered in time; nothing was run.');
         });
       }
       if (expired.rows.length > 0) options.wake?.();
@@ -199,6 +175,11 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
 }
 
 export type QuestionDesk = ReturnType<typeof createQuestionDesk>;
+
+/** How a question is named in acknowledgements: its incident (`#12`), else its title. */
+export function questionSubject(question: Pick<Question, 'incidentId' | 'title'>): string {
+  return question.incidentId !== undefined ? `#${question.incidentId}` : `“${inert(question.title, 80)}”`;
+}
 
 function toQuestion(row: QuestionRow): Question {
   return {

@@ -1,6 +1,8 @@
 import type { OutgoingNotice } from '../../graphs/chat-port.ts';
-import type { ExecutionResult, FlowOption, IncidentFlowPorts, IncidentSnapshot } from '../../graphs/incident/ports.ts';
-import type { ToolPolicy } from '../../graphs/tool-catalog.ts';
+import { callsOf, type ExecutionResult, type FlowOption, type IncidentFlowPorts, type IncidentSnapshot } from '../../graphs/incident/ports.ts';
+import { promotionSuggested, runbookDemoted } from '../../graphs/messages.ts';
+import { isRedlined, type ToolPolicy } from '../../graphs/tool-catalog.ts';
+import { actionDigest, describeCall, MAX_CALL_TEXT, type ToolCall } from '../../graphs/tool-call.ts';
 import type { QuestionDesk } from '../chat/question-desk.ts';
 import { summarizeIncident } from '../chat/incident-summary.ts';
 import type { Coordination } from '../coordination/index.ts';
@@ -15,13 +17,15 @@ import type { McpHub } from '../mcp/mcp-hub.ts';
 import type { Logger } from '../logging/index.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { SNOOZE_QUEUE, VERIFY_QUEUE } from './incident-flow.ts';
+import { checkApprovedCalls } from './approved-calls.ts';
+import { renderSolution, runbookOption, runbookOptions } from './runbook-options.ts';
 import { stableLabels } from '../../runbooks/stable-labels.ts';
 import { promotionDue } from '../../runbooks/learning.ts';
 import { asksWhetherProblem, isStandardChange, loudness, mayRunAlone, maySuggest, radiusOf } from '../../runbooks/autonomy.ts';
-import { renderArgs } from '../../runbooks/templates.ts';
+import { unpinnedLabels } from '../../runbooks/pinned-labels.ts';
+import { runbookFromFix } from '../../runbooks/runbook-from-fix.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
-import { incidentIdentity } from '../runbooks/incident-identity.ts';
-import { runbookFromFix } from '../runbooks/runbook-from-fix.ts';
+import { incidentIdentity, incidentTargets } from '../runbooks/incident-identity.ts';
 import type { AutonomyMode } from '../config/types.ts';
 
 export interface FlowPortsOptions {
@@ -51,29 +55,35 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
 
   const identity = (incidentId: number) => incidentIdentity(pool, incidentId);
 
-  async function runbookOptions(incidentId: number): Promise<{ options: FlowOption[]; names: string[] } | undefined> {
+  /** The matched runbooks' solutions as options, each rendered for every firing alert it fits. */
+  async function knownOptions(incidentId: number): Promise<{ options: FlowOption[]; notOffered: string[]; names: string[] } | undefined> {
     const alert = await identity(incidentId);
     if (!alert) return undefined;
     const matched = options.runbooks.match(alert);
     if (matched.length === 0) return undefined;
-    const flowOptions = matched.flatMap((runbook) =>
-      runbook.solutions.map((solution) => ({
-        label: solution.description,
-        ...(solution.impact ? { impact: solution.impact } : {}),
-        risk: solution.risk,
-        reversible: solution.reversible,
-        action: { tool: solution.action, arguments: renderArgs(solution.args, alert.labels) },
-        runbook: { id: runbook.id, solutionId: solution.id, successes: solution.successes, chosen: solution.human_selected },
-      })),
-    );
-    return { options: flowOptions, names: matched.map((runbook) => runbook.id) };
+    return { ...runbookOptions(matched, await incidentTargets(pool, incidentId)), names: matched.map((runbook) => runbook.id) };
+  }
+
+  /** What a model may be shown and offer: tools no redline forbids (the owner's, or destructive by default). */
+  function offerableTools() {
+    return options.mcp.tools().filter((tool) => !isRedlined(tool, options.policy));
+  }
+
+  /** Why an option cannot be put to the owner (a call too long to read on a phone, one policy forbids), or undefined. */
+  function problemShowing(option: FlowOption, filter: ReturnType<typeof createOptionFilter>): string | undefined {
+    for (const call of callsOf(option)) {
+      const problem = filter.problemWith(call);
+      if (problem) return `${call.tool}: ${problem}`;
+      if (describeCall(call).length > MAX_CALL_TEXT) return `${call.tool}: its arguments are too long to show on a question (${describeCall(call).length} characters)`;
+    }
+    return undefined;
   }
 
   /**
    * One tool call of an answered question, at most once: the actions row is the claim. A row found
    * started after a crash may or may not have run, so it is marked interrupted and never run again.
    */
-  async function runStep(incidentId: number, questionId: number, step: number, call: { tool: string; arguments: Record<string, unknown> }, runbook: FlowOption['runbook']): Promise<ExecutionResult> {
+  async function runStep(incidentId: number, questionId: number, step: number, call: ToolCall, runbook: FlowOption['runbook']): Promise<ExecutionResult> {
     // Steward's own decision (a promoted runbook) makes it an automatic action; anyone else's, approved.
     const claimed = await pool.query<{ id: string }>(
       `INSERT INTO actions (incident_id, question_id, step, tool, arguments, runbook_id, solution_id, trigger)
@@ -145,7 +155,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     async triage(snapshot) {
       // A known problem needs no model to say so.
       const mode = options.autonomyMode;
-      const known = await runbookOptions(snapshot.id);
+      const known = await knownOptions(snapshot.id);
       if (known) return { problem: true, reason: `Known problem: runbook ${known.names.join(', ')}.`, ask: asksWhetherProblem(mode, { known: true }) };
       const result = await triageIncident(options.llm, { incidentId: snapshot.id, incident: snapshot.facts });
       if (!result.ok) return { reason: '', degraded: result.degraded, ask: true };
@@ -155,40 +165,56 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     },
 
     async propose(snapshot) {
-      const tools = options.mcp.tools();
-      const known = await runbookOptions(snapshot.id);
+      const tools = offerableTools();
+      const filter = createOptionFilter(tools, options.policy);
+      const known = await knownOptions(snapshot.id);
       if (known) {
         // Runbook options first, and without any model call; each is still checked against the tools and policy.
-        const filter = createOptionFilter(tools, options.policy);
-        const kept = known.options.filter((option) => filter.problemWith(option.action!) === undefined);
-        return { diagnosis: `Known problem (runbook ${known.names.join(', ')}).`, options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))] };
+        const notes = [...known.notOffered];
+        const kept = known.options.filter((option) => {
+          const problem = problemShowing(option, filter);
+          if (problem) notes.push(`Not offered: runbook ${option.runbook!.id}, ${problem}.`);
+          return problem === undefined;
+        });
+        return { diagnosis: `Known problem (runbook ${known.names.join(', ')}).`, options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))], notes };
       }
-      const proposal = await proposeSolutions(options.llm, createOptionFilter(tools, options.policy), {
-        incidentId: snapshot.id,
-        incident: snapshot.facts,
-        tools,
-      });
-      if (proposal.dropped.length > 0) options.logger.warn({ incidentId: snapshot.id, dropped: proposal.dropped }, 'model proposals dropped before anyone saw them');
-      if (!proposal.degraded) await remember(snapshot.id, { diagnosis: proposal.diagnosis, ...(proposal.dropped.length > 0 ? { dropped: proposal.dropped } : {}) });
-      const flowOptions: FlowOption[] = proposal.options.map((option) =>
-        option.kind === 'action'
-          ? { label: option.action.label, impact: option.action.impact, risk: option.action.risk, reversible: option.action.reversible, action: { tool: option.action.tool, arguments: option.action.arguments } }
-          : { label: option.label, generic: option.generic },
-      );
-      return { diagnosis: proposal.diagnosis, options: flowOptions, ...(proposal.degraded ? { degraded: proposal.degraded } : {}) };
+      const proposal = await proposeSolutions(options.llm, filter, { incidentId: snapshot.id, incident: snapshot.facts, tools });
+      const flowOptions: FlowOption[] = [];
+      const dropped = [...proposal.dropped];
+      for (const offered of proposal.options) {
+        if (offered.kind === 'generic') {
+          flowOptions.push({ label: offered.label, generic: offered.generic });
+          continue;
+        }
+        const { action } = offered;
+        const option: FlowOption = { label: action.label, labelSource: { kind: 'model' }, impact: action.impact, risk: action.risk, reversible: action.reversible, action: { tool: action.tool, arguments: action.arguments } };
+        const problem = problemShowing(option, filter);
+        if (problem) dropped.push({ tool: action.tool, reason: problem });
+        else flowOptions.push(option);
+      }
+      if (dropped.length > 0) options.logger.warn({ incidentId: snapshot.id, dropped }, 'model proposals dropped before anyone saw them');
+      if (!proposal.degraded) await remember(snapshot.id, { diagnosis: proposal.diagnosis, ...(dropped.length > 0 ? { dropped } : {}) });
+      const notes = dropped.length > 0 ? [`${dropped.length} proposal(s) of the model were not offered (policy, schema or length): "details" says which.`] : [];
+      return { diagnosis: proposal.diagnosis, options: flowOptions, notes, ...(proposal.degraded ? { degraded: proposal.degraded } : {}) };
     },
 
     async plan(snapshot, instruction) {
-      const planned = await planFromInstruction(options.llm, createOptionFilter(options.mcp.tools(), options.policy), { incidentId: snapshot.id, incident: snapshot.facts, instruction, tools: options.mcp.tools() });
+      const tools = offerableTools();
+      const filter = createOptionFilter(tools, options.policy);
+      const planned = await planFromInstruction(options.llm, filter, { incidentId: snapshot.id, incident: snapshot.facts, instruction, tools });
       await remember(snapshot.id, { plan: planned.ok ? { instruction, summary: planned.summary, steps: planned.steps } : { instruction, refused: planned.reason } });
       if (!planned.ok) return planned;
       const [first] = planned.steps;
       const option: FlowOption = {
         label: planned.summary,
+        labelSource: { kind: 'model' },
+        ownerWords: instruction,
         steps: planned.steps,
         // One step is an ordinary tool call: it can become a runbook like any other approved fix.
         ...(planned.steps.length === 1 ? { action: { tool: first!.tool, arguments: first!.arguments } } : {}),
       };
+      const problem = problemShowing(option, filter);
+      if (problem) return { ok: false, reason: problem };
       return { ok: true, summary: planned.summary, option };
     },
 
@@ -197,8 +223,15 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     notify,
 
     async execute(incidentId, questionId, option): Promise<ExecutionResult> {
-      const calls = option.steps ?? (option.action ? [option.action] : []);
+      const calls = callsOf(option);
       if (calls.length === 0) return { status: 'refused', reason: 'This option runs no tool.' };
+      // What runs is what the answered question showed, or nothing: the decision's digest is of those calls.
+      const approved = await checkApprovedCalls(pool, questionId, calls);
+      if (!approved.ok) {
+        await audit.record({ actor: 'steward', channel: 'flow', action: 'tool.refused', subject: `incident:${incidentId}`, outcome: `not run: ${approved.reason}`, details: { questionId, calls } });
+        options.logger.error({ incidentId, questionId, reason: approved.reason }, 'calls that differ from what was approved were not run');
+        return { status: 'refused', reason: `Nothing was run: ${approved.reason}.` };
+      }
       // Policy is checked again at the last moment, for every step before the first runs: whatever
       // was answered, a redlined tool never runs, and a plan never runs half.
       const filter = createOptionFilter(options.mcp.tools(), options.policy);
@@ -225,48 +258,60 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       const alert = await identity(snapshot.id);
       if (!alert) return undefined;
       const promoted = options.runbooks.match(alert).filter((runbook) => runbook.automation_level !== 'ask_human');
-      const tools = options.mcp.tools();
-      const filter = createOptionFilter(tools, options.policy);
+      if (promoted.length === 0) return undefined;
+      const targets = await incidentTargets(pool, snapshot.id);
+      const filter = createOptionFilter(options.mcp.tools(), options.policy);
+      const declined: string[] = [];
       for (const runbook of promoted) {
         const solution = [...runbook.solutions].sort((a, b) => b.success_rate - a.success_rate)[0]!;
         const radius = radiusOf(runbook, solution, options.policy.blastRadius ?? {});
         if (!mayRunAlone(mode, radius)) continue; // the mode does not trust this much on its own: ask
-        const action = { tool: solution.action, arguments: renderArgs(solution.args, alert.labels) };
-        if (filter.problemWith(action)) continue;
+        // Autonomy is earned per target: an alert may not aim a fix at what the trigger does not pin.
+        const unpinned = unpinnedLabels(runbook, solution);
+        if (unpinned.length > 0) {
+          declined.push(`Runbook ${runbook.id} is promoted but asks: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin, so an alert could aim it anywhere.`);
+          continue;
+        }
+        const rendered = renderSolution(runbook, solution, targets);
+        if (!rendered.ok) {
+          declined.push(`Runbook ${runbook.id} is promoted but asks: ${rendered.reason}.`);
+          continue;
+        }
+        const option = runbookOption(runbook, solution, rendered.calls);
+        const problem = problemShowing(option, filter);
+        if (problem) {
+          declined.push(`Runbook ${runbook.id} is promoted but asks: ${problem}.`);
+          continue;
+        }
         const level = loudness(mode, runbook.automation_level, isStandardChange(solution, radius));
-        const option: FlowOption = {
-          label: solution.description,
-          ...(solution.impact ? { impact: solution.impact } : {}),
-          risk: solution.risk,
-          reversible: solution.reversible,
-          action,
-          runbook: { id: runbook.id, solutionId: solution.id, successes: solution.successes, chosen: solution.human_selected },
-        };
-        // The choice is recorded like a human's, decided by Steward: the action's claim, and the audit trail.
+        const calls = callsOf(option);
+        // The choice is recorded like a human's, decided by Steward: the question shows the calls, the
+        // decision holds their digest (the runner checks it), and the audit trail says why.
         const key = `auto:${run}`;
         await pool.query(
           `INSERT INTO questions (incident_id, interrupt_id, kind, title, prompt, options, status, closed_at)
            VALUES ($1, $2, 'solution', $3, '', $4, 'answered', now()) ON CONFLICT (incident_id, interrupt_id) WHERE interrupt_id IS NOT NULL DO NOTHING`,
-          [snapshot.id, key, `Runbook ${runbook.id} runs on its own`, JSON.stringify([{ number: 1, label: solution.description }])],
+          [snapshot.id, key, `Runbook ${runbook.id} runs on its own`, JSON.stringify([{ number: 1, label: solution.description, labelSource: { kind: 'runbook', id: runbook.id }, calls }])],
         );
         const question = Number((await pool.query<{ id: string }>('SELECT id FROM questions WHERE incident_id = $1 AND interrupt_id = $2', [snapshot.id, key])).rows[0]!.id);
+        const digest = actionDigest(calls);
         const decided = await pool.query(
-          "INSERT INTO decisions (question_id, answer, actor, actor_name, channel) VALUES ($1, $2, 'steward', $3, 'autonomy') ON CONFLICT DO NOTHING RETURNING 1",
-          [question, { kind: 'option', option: 1, label: solution.description }, `runbook ${runbook.id}`],
+          "INSERT INTO decisions (question_id, answer, actor, actor_name, channel, action_digest) VALUES ($1, $2, 'steward', $3, 'autonomy', $4) ON CONFLICT DO NOTHING RETURNING 1",
+          [question, { kind: 'option', option: 1, label: solution.description }, `runbook ${runbook.id}`, digest],
         );
         if (decided.rowCount === 1) {
-          await audit.record({ actor: 'steward', channel: 'autonomy', action: 'question.answer', subject: `incident:${snapshot.id}`, outcome: `1. ${solution.description}`, details: { runbook: runbook.id, solution: solution.id, level, radius, mode } });
+          await audit.record({ actor: 'steward', channel: 'autonomy', action: 'question.answer', subject: `incident:${snapshot.id}`, outcome: `1. ${solution.description}`, details: { runbook: runbook.id, solution: solution.id, level, radius, mode, calls, actionDigest: digest } });
         }
         return { option, questionId: question, level };
       }
-      return undefined;
+      return declined.length > 0 ? { asks: declined.join(' ') } : undefined;
     },
 
     async demote(incidentId, option) {
       if (!option.runbook) return;
       await options.runbooks.setAutomationLevel(option.runbook.id, 'ask_human');
       await audit.record({ actor: 'steward', channel: 'autonomy', action: 'runbook.demote', subject: `runbook:${option.runbook.id}`, outcome: 'ask_human', details: { incidentId } });
-      await notify(incidentId, { kind: 'notice', title: `⬇️ Runbook ${option.runbook.id} asks again`, body: `"${option.label}" ran on its own and the alerts did not resolve, so it goes back to asking first.` }, `demote:${option.runbook.id}`);
+      await notify(incidentId, runbookDemoted(option.runbook.id, callsOf(option)), `demote:${option.runbook.id}`);
     },
 
     async learn(incidentId, questionId, option, succeeded) {
@@ -277,9 +322,11 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
         const radius = runbook && solution ? radiusOf(runbook, solution, options.policy.blastRadius ?? {}) : undefined;
         if (runbook && solution && radius && promotionDue(runbook, solution) && maySuggest(options.autonomyMode, radius)) {
           const when = mayRunAlone(options.autonomyMode, radius) ? 'next time' : `once AUTONOMY_MODE allows ${radius} fixes alone (it is ${options.autonomyMode})`;
+          const unpinned = unpinnedLabels(runbook, solution);
+          const caveat = unpinned.length > 0 ? `It would still ask each time: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.` : undefined;
           await notify(
             incidentId,
-            { kind: 'notice', title: `🎓 ${runbook.id}: ${solution.description} has worked ${solution.successes} of ${solution.human_selected} times`, body: `It looks standard (${radius}, ${solution.risk} risk${solution.reversible ? ', reversible' : ''}) and meets its promotion criteria. Reply "auto" to let it run on its own ${when}, or "ask" to keep being asked.` },
+            promotionSuggested({ id: runbook.id, description: solution.description, successes: solution.successes, chosen: solution.human_selected, radius, risk: solution.risk, reversible: solution.reversible }, when, caveat),
             `promotion:${runbook.id}:${solution.id}:${solution.human_selected}`,
           );
         }
@@ -293,7 +340,8 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       }
       const alert = await identity(incidentId);
       if (!alert) return;
-      const created = await options.runbooks.create(runbookFromFix(alert, option.label, option.action, option), `Learned from incident #${incidentId}, approved in chat.`);
+      const facts = { ...(option.ownerWords ? { ownerWords: option.ownerWords } : {}), ...(option.impact ? { impact: option.impact } : {}), ...(option.risk ? { risk: option.risk } : {}), ...(option.reversible !== undefined ? { reversible: option.reversible } : {}) };
+      const created = await options.runbooks.create(runbookFromFix(alert, option.action, facts, describeCall), `Learned from incident #${incidentId}, approved in chat.`);
       options.logger.info({ incidentId, runbook: created.id }, 'runbook written from an approved fix');
     },
 

@@ -1,5 +1,5 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { matchesToolGlob, type ToolDescription, type ToolPolicy } from '../../graphs/tool-catalog.ts';
+import { isRedlined, matchesToolGlob, type ToolDescription, type ToolPolicy } from '../../graphs/tool-catalog.ts';
 
 export interface ProposedAction {
   label: string;
@@ -49,7 +49,7 @@ export function createOptionFilter(tools: readonly ToolDescription[], policy: To
   function problemWith(call: Pick<ProposedAction, 'tool' | 'arguments'>): string | undefined {
     const tool = byName.get(call.tool);
     if (!tool) return 'no such tool';
-    if (matchesToolGlob(policy.redlines, call.tool)) return 'forbidden by policy';
+    if (isRedlined(tool, policy)) return tool.destructiveHint === true && !matchesToolGlob(policy.redlines, call.tool) ? 'destructive (the server says so) and not allowed by policy' : 'forbidden by policy';
     const validate = validatorFor(tool);
     if (validate instanceof Error) return `the tool's input schema cannot be used: ${validate.message}`;
     if (!validate(call.arguments)) return `arguments do not match the tool's schema: ${ajv.errorsText(validate.errors)}`;

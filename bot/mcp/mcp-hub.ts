@@ -16,7 +16,7 @@ const CONNECT_TIMEOUT_MS = 60_000;
 interface Connection {
   config: McpServerConfig;
   client?: Client;
-  tools: { name: string; description?: string; inputSchema: Record<string, unknown>; readOnlyHint?: boolean }[];
+  tools: { name: string; description?: string; inputSchema: Record<string, unknown>; readOnlyHint?: boolean; destructiveHint?: boolean }[];
   failures: number;
   timer?: NodeJS.Timeout;
   closing?: boolean;
@@ -78,6 +78,7 @@ export function createMcpHub(options: McpHubOptions) {
       ...(tool.description ? { description: tool.description } : {}),
       inputSchema: tool.inputSchema,
       ...(tool.annotations?.readOnlyHint !== undefined ? { readOnlyHint: tool.annotations.readOnlyHint } : {}),
+      ...(tool.annotations?.destructiveHint !== undefined ? { destructiveHint: tool.annotations.destructiveHint } : {}),
     }));
     if (connection.failures > 0) options.onStatus?.(connection.config.name, 'up', `${listed.length} tools`);
     connection.failures = 0;
@@ -125,7 +126,13 @@ export function createMcpHub(options: McpHubOptions) {
     },
 
     tools(): ToolDescription[] {
-      return catalog().map(({ name, description, inputSchema, readOnlyHint }) => ({ name, ...(description ? { description } : {}), inputSchema, ...(readOnlyHint !== undefined ? { readOnlyHint } : {}) }));
+      return catalog().map(({ name, description, inputSchema, readOnlyHint, destructiveHint }) => ({
+        name,
+        ...(description ? { description } : {}),
+        inputSchema,
+        ...(readOnlyHint !== undefined ? { readOnlyHint } : {}),
+        ...(destructiveHint !== undefined ? { destructiveHint } : {}),
+      }));
     },
 
     async call(name: string, args: Record<string, unknown>): Promise<ToolCallResult> {

@@ -27,6 +27,13 @@ export interface EnqueueRequest {
   notBefore?: Date;
 }
 
+/** One outbox row a platform message was sent as. */
+export interface SentAs {
+  kind: OutgoingMessage['kind'];
+  questionId?: number;
+  incidentId?: number;
+}
+
 /** Where a question went on one channel, once sent; `pending` while a copy is still queued. */
 export type QuestionCopy = { state: 'sent'; platformRef: string; conversation: string | undefined } | { state: 'pending' } | { state: 'none' };
 
@@ -86,8 +93,10 @@ export function createOutboxRepository(db: Queryable) {
         .sort((a, b) => a.id - b.id);
     },
 
-    async markSent(id: number, platformRef: string): Promise<void> {
-      await db.query("UPDATE outbox SET status = 'sent', sent_at = now(), platform_ref = $2, leased_until = NULL, last_error = NULL WHERE id = $1", [id, platformRef]);
+    /** `partRefs`: every part's reference when the message went out in several (the first included). */
+    async markSent(id: number, platformRef: string, partRefs: readonly string[] = [platformRef]): Promise<void> {
+      const parts = partRefs.includes(platformRef) ? partRefs : [platformRef, ...partRefs];
+      await db.query("UPDATE outbox SET status = 'sent', sent_at = now(), platform_ref = $2, part_refs = $3, leased_until = NULL, last_error = NULL WHERE id = $1", [id, platformRef, parts]);
     },
 
     async retryLater(id: number, delayMs: number, error: string): Promise<void> {
@@ -127,13 +136,21 @@ export function createOutboxRepository(db: Queryable) {
       await db.query("UPDATE outbox SET status = 'cancelled', leased_until = NULL, last_error = $2 WHERE id = $1", [id, reason]);
     },
 
-    /** Which question a platform message (a quoted or threaded one) carried. */
-    async questionFor(channel: string, platformRef: string): Promise<number | undefined> {
-      const result = await db.query<{ question_id: string }>(
-        'SELECT question_id FROM outbox WHERE channel = $1 AND platform_ref = $2 AND question_id IS NOT NULL LIMIT 1',
+    /**
+     * What a platform message (a quoted, threaded or reacted-to one, any part of it) was: one entry
+     * per outbox row sent as it (a merged notice stands for several), with its question and incident.
+     * Empty when it is not a message of Steward's on this channel.
+     */
+    async sentAs(channel: string, platformRef: string): Promise<SentAs[]> {
+      const result = await db.query<{ kind: OutgoingMessage['kind']; question_id: string | null; incident_id: string | null }>(
+        'SELECT kind, question_id, incident_id FROM outbox WHERE channel = $1 AND (platform_ref = $2 OR part_refs @> ARRAY[$2]::text[]) ORDER BY id',
         [channel, platformRef],
       );
-      return result.rows[0] ? Number(result.rows[0].question_id) : undefined;
+      return result.rows.map((row) => ({
+        kind: row.kind,
+        ...(row.question_id !== null ? { questionId: Number(row.question_id) } : {}),
+        ...(row.incident_id !== null ? { incidentId: Number(row.incident_id) } : {}),
+      }));
     },
 
     /** Pending messages by channel, for /metrics and `status`. */

@@ -52,7 +52,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       }
       if (!sent) return;
       for (const each of batch.items) {
-        await options.outbox.markSent(each.id, sent.platformRef);
+        await options.outbox.markSent(each.id, sent.platformRef, sent.partRefs);
         options.metrics.outboxSent.inc({ channel: each.channel });
       }
       if (batch.items.length > 1) options.logger.info({ channel: item.channel, messages: batch.items.length }, 'queued updates sent as one message');

@@ -1,4 +1,4 @@
-import { oneLine } from '../../graphs/one-line.ts';
+import { inert } from '../../graphs/inert-text.ts';
 import type { Report } from '../chat/chat-commands.ts';
 import type { Queryable } from '../db/pool.ts';
 import { incidentChartPng, type DayCount } from './incident-chart.ts';
@@ -116,7 +116,7 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
       lines.push(`Renovate PRs: ${prs.merged} merged, ${prs.rejected} rejected; pending: ${prs.waiting.length > 0 ? prs.waiting.map((number) => `PR ${number}`).join(', ') : 'none'}${deferred.length > 0 ? `; deferred, coming back: ${deferred.join(', ')}` : ''}`);
     }
     if (certificates.rows.length > 0) {
-      const what = certificates.rows.map((alert) => oneLine(alert.annotations.summary ?? alert.annotations.description ?? `${alert.alertname} ${alert.labels.instance ?? alert.labels.name ?? ''}`.trim(), 120));
+      const what = certificates.rows.map((alert) => inert(alert.annotations.summary ?? alert.annotations.description ?? `${alert.alertname} ${alert.labels.instance ?? alert.labels.name ?? ''}`.trim(), 120));
       lines.push(`Coming up: ${what.join('; ')}`);
     }
     lines.push(`Autonomy mode: ${inputs.autonomyMode}`);

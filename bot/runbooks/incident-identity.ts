@@ -18,3 +18,18 @@ export async function incidentIdentity(db: Queryable, incidentId: number): Promi
   const labels = { ...(row.alert_labels ?? {}), ...row.labels };
   return { alertname: row.alertname ?? labels.alertname ?? '', labels, common: row.labels };
 }
+
+/**
+ * Each firing alert of an incident as runbooks see it (its labels under the incident's common ones):
+ * the targets a runbook's fix is rendered for, one call each. The identity's labels when none fires.
+ */
+export async function incidentTargets(db: Queryable, incidentId: number): Promise<AlertIdentity[]> {
+  const result = await db.query<{ alertname: string; labels: Record<string, string>; common: Record<string, string> }>(
+    `SELECT a.alertname, a.labels, i.labels AS common FROM alerts a JOIN incidents i ON i.id = a.incident_id
+     WHERE a.incident_id = $1 AND a.status = 'firing' ORDER BY a.id LIMIT 50`,
+    [incidentId],
+  );
+  if (result.rows.length > 0) return result.rows.map((row) => ({ alertname: row.alertname, labels: { ...row.labels, ...row.common } }));
+  const identity = await incidentIdentity(db, incidentId);
+  return identity ? [{ alertname: identity.alertname, labels: identity.labels }] : [];
+}

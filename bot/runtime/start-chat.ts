@@ -1,6 +1,7 @@
 import type { ChatNotifier } from '../../graphs/chat-port.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
 import { notifierRegistry } from '../../notifiers/registry.ts';
+import { createAnswerQuestion, type AnswerQuestion } from '../chat/answer-question.ts';
 import { createApproverCheck, type ApproverCheck } from '../chat/approvers.ts';
 import { createInboundRouter, type InboundRouter } from '../chat/inbound-router.ts';
 import { createQuestionDesk, type QuestionDesk } from '../chat/question-desk.ts';
@@ -30,28 +31,35 @@ export interface ChatDeps {
   logger: Logger;
   metrics: Metrics;
   shutdown: Shutdown;
-  listener: DecisionListener;
-  /** Filled in by the runtime once the models and reports exist. */
-  commands?: ChatCommands;
   /** The shell channel's terminal, used when no chat platform is configured. */
   terminal: ChatTerminal;
+}
+
+/** What receiving needs, all of it built before the first message can arrive. */
+export interface ChatReceiving {
+  /** Where decisions go: the decision router (incidents, "Next time?", pull requests). */
+  decisions: DecisionListener;
+  /** `status`, `weekly` and the pull-request commands. */
+  commands?: ChatCommands;
 }
 
 export interface Chat {
   channels: string[];
   outbox: OutboxRepository;
   desk: QuestionDesk;
-  router: InboundRouter;
   isApprover: ApproverCheck;
   wake: () => void;
-  /** Starts sending and receiving; a platform that is down at start is retried in the background. */
-  start(): void;
+  /**
+   * Builds the one answer path and the inbound router on `receiving`, then starts sending and
+   * receiving; a platform that is down at start is retried in the background.
+   */
+  start(receiving: ChatReceiving): { router: InboundRouter; answer: AnswerQuestion };
 }
 
 /**
  * Chat, assembled from configuration: Signal and Mattermost when their variables are set, the shell
- * (the terminal) when neither is; the outbox worker that sends for all of them; and the path every
- * reply takes (inbound router → reply desk → question desk → the flow's decision listener).
+ * (the terminal) when neither is; the outbox worker that sends for all of them; and, at start, the
+ * path every reply takes (inbound router → reply desk → the answer path → the decision router).
  */
 export function createChat(deps: ChatDeps): Chat {
   const notifiers = buildNotifiers(deps);
@@ -62,34 +70,35 @@ export function createChat(deps: ChatDeps): Chat {
   const wake = worker.wake;
   const desk = createQuestionDesk({ pool: deps.pool, channels, wake, ttlMs: deps.config.approvalTtlMs });
   const approvers = { signal: deps.config.signal?.approvers ?? [], mattermost: deps.config.mattermost?.approvers ?? [] };
-  const router = createInboundRouter({
-    db: deps.pool,
-    outbox,
-    coordination: deps.coordination,
-    audit,
-    logger: deps.logger,
-    approvers,
-    handler: createReplyDesk({
-      db: deps.pool,
-      desk,
-      outbox,
-      listener: deps.listener,
-      ...(deps.commands ? { commands: deps.commands } : {}),
-      wake,
-      unavailable: { 'pull-request': 'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.', weekly: 'The weekly report is not available in this version of Steward yet.' },
-    }),
-    wake,
-  });
+  const isApprover = createApproverCheck(approvers);
   const watch = createStuckChannelWatch({ db: deps.pool, outbox, coordination: deps.coordination, logger: deps.logger, channels, wake });
 
   return {
     channels,
     outbox,
     desk,
-    router,
-    isApprover: createApproverCheck(approvers),
+    isApprover,
     wake,
-    start() {
+    start(receiving) {
+      const answer = createAnswerQuestion({ desk, isApprover, decisions: receiving.decisions });
+      const router = createInboundRouter({
+        db: deps.pool,
+        outbox,
+        coordination: deps.coordination,
+        audit,
+        logger: deps.logger,
+        approvers,
+        handler: createReplyDesk({
+          db: deps.pool,
+          desk,
+          outbox,
+          answer,
+          ...(receiving.commands ? { commands: receiving.commands } : {}),
+          wake,
+          unavailable: { 'pull-request': 'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.', weekly: 'The weekly report is not available in this version of Steward yet.' },
+        }),
+        wake,
+      });
       deps.logger.info({ channels }, channels.includes('shell') ? 'no chat platform configured: using the terminal' : 'chat channels configured');
       worker.start();
       deps.shutdown.add('outbox', () => worker.stop());
@@ -102,6 +111,7 @@ export function createChat(deps: ChatDeps): Chat {
           await notifier.stop();
         });
       }
+      return { router, answer };
     },
   };
 }

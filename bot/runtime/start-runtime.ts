@@ -25,7 +25,7 @@ import { startSchedules } from './start-schedules.ts';
 import { pullRequestQuestionKinds, startPullRequests } from './start-pull-requests.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import { createIncidentNotices } from '../chat/incident-notices.ts';
-import { createLoggingDecisionListener } from '../chat/logging-decision-listener.ts';
+import { routeDecisions } from '../chat/decision-router.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
 import type { ChatCommands } from '../chat/chat-commands.ts';
 import { statusReport } from '../chat/status-report.ts';
@@ -80,13 +80,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     shutdown.add('coordination', () => coordination.close());
 
     registerStateGauges(metrics, database.pool);
-    // Decisions go to the incident flow, built below once chat exists (it needs the question desk).
-    const flowListener: { target?: DecisionListener } = {};
-    const listener: DecisionListener = options.listener ?? {
-      onDecision: (decision) => (flowListener.target ?? createLoggingDecisionListener(logger)).onDecision(decision),
-    };
-    // `status` and `weekly` know more once the models and reports exist; chat asks through this.
-    const commands: ChatCommands = { status: () => statusReport(database.pool, { autonomyMode: config.autonomyMode }) };
+    // Sending first: the flows ask through the desk. Receiving starts below, once every listener exists.
     const chat = createChat({
       config,
       pool: database.pool,
@@ -94,13 +88,13 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       logger,
       metrics,
       shutdown,
-      listener,
-      commands,
       terminal: options.terminal ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
     });
     const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
-    commands.status = async () =>
-      statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode });
+    // The pull-request and schedule parts add their commands below, before chat starts receiving.
+    const commands: ChatCommands = {
+      status: async () => statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode }),
+    };
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
     const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown });
     const policy = readPolicy(structured.policy);
@@ -123,9 +117,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       },
     });
     const pullRequests = startPullRequests({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
-    flowListener.target = {
-      onDecision: (decision) => (pullRequestQuestionKinds.has(decision.questionKind) ? pullRequests.listener : incidents.listener).onDecision(decision),
-    };
+    const decisions: DecisionListener = options.listener ?? routeDecisions({ pullRequestKinds: pullRequestQuestionKinds, pullRequests: pullRequests.listener, incidents: incidents.listener });
     startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands, mcp, policy });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
@@ -158,7 +150,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       skipRepositoryEvent: pullRequests.skipRepositoryEvent,
       onRepositoryChange: pullRequests.wake,
     });
-    chat.start();
+    const receiving = chat.start({ decisions, commands });
 
     await createAuditLog(database.pool).record({
       actor: 'steward',
@@ -180,8 +172,8 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
               config: config.mattermost,
               db: database.pool,
               desk: chat.desk,
-              router: chat.router,
-              listener,
+              router: receiving.router,
+              answer: receiving.answer,
               isApprover: chat.isApprover,
               audit: createAuditLog(database.pool),
               status: () => commands.status(),

@@ -1,4 +1,4 @@
-import { matchesToolGlob, type ToolDescription, type ToolPolicy } from '../../graphs/tool-catalog.ts';
+import { isRedlined, matchesToolGlob, type ToolDescription, type ToolPolicy } from '../../graphs/tool-catalog.ts';
 import { createOptionFilter } from '../llm/admissible-options.ts';
 import type { ToolCallResult } from '../mcp/mcp-hub.ts';
 
@@ -25,7 +25,7 @@ export function queryTools(wanted: readonly string[], available: readonly ToolDe
   const withheld: { name: string; reason: string }[] = [];
   for (const tool of available) {
     if (!matchesToolGlob(wanted, tool.name)) continue;
-    if (matchesToolGlob(policy.redlines, tool.name)) withheld.push({ name: tool.name, reason: 'forbidden by policy' });
+    if (isRedlined(tool, policy)) withheld.push({ name: tool.name, reason: 'forbidden by policy' });
     else if (tool.readOnlyHint !== true && !matchesToolGlob(policy.readOnly, tool.name)) withheld.push({ name: tool.name, reason: 'not read-only (neither readOnlyHint nor policy.read_only)' });
     else offered.push(tool);
   }

@@ -1,7 +1,8 @@
 import { Annotation, END, START, StateGraph, interrupt, type BaseCheckpointSaver } from '@langchain/langgraph';
-import { fixComplete, issueDetected, nextTime, planProposed, solutionsFound } from '../messages.ts';
+import { actionNotDone, actionRan, fixComplete, issueDetected, nextTime, noPlan, notFixed, planProposed, solutionsFound } from '../messages.ts';
 import { describeAnswer, type Answer } from '../questions.ts';
-import type { ExecutionResult, FlowOption, IncidentFlowPorts } from './ports.ts';
+import { describeCalls } from '../tool-call.ts';
+import { callsOf, type ExecutionResult, type FlowOption, type IncidentFlowPorts } from './ports.ts';
 
 /** What the flow waits for at an interrupt. */
 export type Pending = { kind: 'answer'; questionId: number } | { kind: 'verification' };
@@ -22,6 +23,10 @@ export const IncidentState = Annotation.Root({
   answer: Annotation<(Answer & { actor: string }) | undefined>(),
   instruction: Annotation<string | undefined>(),
   diagnosis: Annotation<string>(),
+  /** Steward's own remarks for the options question: no model, options not offered and why. */
+  notes: Annotation<string[] | undefined>(),
+  /** Why a promoted runbook that matched did not run on its own (said with the options). */
+  autoDeclined: Annotation<string | undefined>(),
   options: Annotation<FlowOption[]>(),
   round: Annotation<number>(),
   choiceQuestion: Annotation<number | undefined>(),
@@ -65,6 +70,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     instruction: undefined,
     options: [],
     diagnosis: '',
+    notes: undefined,
+    autoDeclined: undefined,
     round: 0,
     choiceQuestion: undefined,
     plan: undefined,
@@ -84,16 +91,15 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       return { ...freshRun, outcome: 'suppressed' };
     }
     const auto = await ports.autoFix(snapshot, state.run);
-    if (auto) return { ...freshRun, before: snapshot.alertLines.join('\n'), options: [auto.option], chosen: auto.option, choiceQuestion: auto.questionId, auto: auto.level };
+    if (auto && 'option' in auto) return { ...freshRun, before: snapshot.alertLines.join('\n'), options: [auto.option], chosen: auto.option, choiceQuestion: auto.questionId, auto: auto.level };
     const triage = await ports.triage(snapshot);
-    return { ...freshRun, verdict: triage.degraded ? undefined : triage.reason, askProblem: triage.ask, before: snapshot.alertLines.join('\n') };
+    return { ...freshRun, verdict: triage.degraded ? undefined : triage.reason, askProblem: triage.ask, before: snapshot.alertLines.join('\n'), autoDeclined: auto?.asks };
   };
 
   const postProblem = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
-    const question = issueDetected({ id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, flapping: snapshot.flapping });
-    const body = state.verdict ? question.body.replace(/\n\nIs this a problem\?$/, `\n\n🤖 ${state.verdict}\n\nIs this a problem?`) : question.body;
-    return { problemQuestion: await ports.ask({ ...question, body, askKey: `problem:${state.run}` }) };
+    const question = issueDetected({ id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, flapping: snapshot.flapping, ...(state.verdict ? { verdict: state.verdict } : {}) });
+    return { problemQuestion: await ports.ask({ ...question, askKey: `problem:${state.run}` }) };
   };
 
   const awaitAnswer = (field: 'problemQuestion' | 'choiceQuestion' | 'planQuestion') => (state: State): Update => {
@@ -106,11 +112,10 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
   const research = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
     const proposal = await ports.propose(snapshot);
-    const tried = state.chosen?.action ? JSON.stringify(state.chosen.action) : undefined;
-    const options = proposal.options.filter((option) => !option.action || JSON.stringify(option.action) !== tried);
-    // Nobody was asked whether it is a problem: the options say why Steward thinks it is one.
-    const why = state.askProblem === false && state.verdict && !options.some((option) => option.runbook) ? `🤖 ${state.verdict}` : undefined;
-    return { options, diagnosis: [why, proposal.diagnosis, proposal.degraded].filter(Boolean).join('\n\n'), auto: undefined };
+    const tried = state.chosen && callsOf(state.chosen).length > 0 ? JSON.stringify(callsOf(state.chosen)) : undefined;
+    const options = proposal.options.filter((option) => callsOf(option).length === 0 || JSON.stringify(callsOf(option)) !== tried);
+    const notes = [state.autoDeclined, ...(proposal.notes ?? []), proposal.degraded].filter((note): note is string => Boolean(note));
+    return { options, diagnosis: proposal.diagnosis, notes, auto: undefined };
   };
 
   /** `custom:` — the owner's instruction becomes a plan; nothing runs until it is approved. */
@@ -119,7 +124,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const snapshot = await snapshotOf(state);
     const planned = await ports.plan(snapshot, instruction);
     if (planned.ok) return { plan: planned.option, instruction };
-    await ports.notify(state.incidentId, { kind: 'notice', title: `❌ #${state.incidentId}: no plan for “${instruction}”`, body: `${planned.reason}. Nothing was run; the options follow.` }, `plan-refused:${state.run}:${state.round ?? 0}`);
+    await ports.notify(state.incidentId, noPlan(state.incidentId, instruction, planned.reason), `plan-refused:${state.run}:${state.round ?? 0}`);
     return { plan: undefined, instruction: undefined };
   };
 
@@ -134,16 +139,23 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
   const postOptions = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
     const round = (state.round ?? 0) + 1;
+    // Nobody was asked whether it is a problem: the options say why Steward thinks it is one.
+    const why = state.askProblem === false && state.verdict && !state.options.some((option) => option.runbook) ? state.verdict : undefined;
     const question = solutionsFound(
-      { id: snapshot.id, title: snapshot.title, diagnosis: state.diagnosis || snapshot.alertLines.join('\n') },
-      state.options.map((option) => ({
-        label: option.label,
-        ...(option.impact ? { impact: option.impact } : {}),
-        ...(option.risk ? { risk: option.risk } : {}),
-        ...(option.reversible !== undefined ? { reversible: option.reversible } : {}),
-        ...(option.runbook ? { record: { successes: option.runbook.successes, chosen: option.runbook.chosen } } : {}),
-      })),
-      state.options[0]?.action ? 1 : undefined,
+      { id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}), ...(why ? { verdict: why } : {}), notes: state.notes ?? [] },
+      state.options.map((option) => {
+        const calls = callsOf(option);
+        return {
+          label: option.label,
+          ...(calls.length > 0 ? { calls } : {}),
+          ...(option.labelSource ? { labelSource: option.labelSource } : {}),
+          ...(option.impact ? { impact: option.impact } : {}),
+          ...(option.risk ? { risk: option.risk } : {}),
+          ...(option.reversible !== undefined ? { reversible: option.reversible } : {}),
+          ...(option.runbook ? { record: { successes: option.runbook.successes, chosen: option.runbook.chosen } } : {}),
+        };
+      }),
+      state.options[0] && callsOf(state.options[0]).length > 0 ? 1 : undefined,
     );
     return { round, answer: undefined, choiceQuestion: await ports.ask({ ...question, askKey: `options:${state.run}:${round}` }) };
   };
@@ -157,21 +169,16 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
   const execute = async (state: State): Promise<Update> => {
     const option = state.chosen!;
     const result = await ports.execute(state.incidentId, state.choiceQuestion!, option);
-    const tool = option.steps && option.steps.length > 1 ? `the plan “${option.label}”` : (option.action?.tool ?? option.label);
+    const calls = callsOf(option);
     const key = `execute:${state.choiceQuestion}`; // one question, one execution: its key is unique
     if (result.status === 'succeeded') {
       await ports.startVerification(state.incidentId);
-      const how = state.auto && option.runbook ? ` on its own (runbook ${option.runbook.id})` : '';
-      if (state.auto !== 'auto_silent') await ports.notify(state.incidentId, { kind: 'notice', title: `⚙️ #${state.incidentId}: ran ${tool}${how}`, body: `${result.output}\nWatching whether the alerts resolve.` }, key);
+      const runbook = state.auto && option.runbook ? option.runbook.id : undefined;
+      if (state.auto !== 'auto_silent') await ports.notify(state.incidentId, actionRan(state.incidentId, calls, result.output, runbook), key);
       return { execution: result, executedAt: new Date().toISOString(), verified: undefined };
     }
-    const why =
-      result.status === 'interrupted'
-        ? `Steward stopped while ${tool} was running: it may or may not have run, so it is not run again. Check, then choose again.`
-        : result.status === 'refused'
-          ? result.reason
-          : result.error;
-    await ports.notify(state.incidentId, { kind: 'notice', title: `❌ #${state.incidentId}: ${tool} ${result.status === 'failed' ? 'failed' : result.status === 'refused' ? 'was not run' : 'was interrupted'}`, body: why }, key);
+    const why = result.status === 'refused' ? result.reason : result.status === 'failed' ? result.error : '';
+    await ports.notify(state.incidentId, actionNotDone(state.incidentId, calls, result.status, why), key);
     return { execution: result };
   };
 
@@ -183,22 +190,22 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
 
   const report = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
-    const calls = state.chosen?.steps ?? (state.chosen?.action ? [state.chosen.action] : []);
-    const tool = calls.length > 0 ? calls.map((call) => `${call.tool} ${JSON.stringify(call.arguments)}`).join('; ') : (state.chosen?.label ?? '');
+    const calls = state.chosen ? callsOf(state.chosen) : [];
     if (state.chosen) await ports.learn(state.incidentId, state.choiceQuestion!, state.chosen, state.verified === true);
     if (state.verified && state.auto === 'auto_silent') return { outcome: 'fixed' }; // shown in the report only
     if (!state.verified && state.auto && state.chosen) await ports.demote(state.incidentId, state.chosen);
     if (state.verified) {
       const tookMs = state.executedAt ? Date.now() - Date.parse(state.executedAt) : 0;
-      await ports.notify(state.incidentId, fixComplete({ id: snapshot.id, title: snapshot.title }, { action: tool, tookMs, before: state.before || 'alerts firing', after: 'every alert resolved' }), `report:${state.choiceQuestion}`);
+      await ports.notify(state.incidentId, fixComplete({ id: snapshot.id, title: snapshot.title }, { action: describeCalls(calls), tookMs, before: state.before || 'alerts firing', after: 'every alert resolved' }), `report:${state.choiceQuestion}`);
       return { outcome: 'fixed' };
     }
-    await ports.notify(state.incidentId, { kind: 'notice', title: `❌ Not fixed: #${snapshot.id} ${snapshot.title}`, body: `${tool} ran, but the alerts did not resolve within the verification window. Next options follow.` }, `report:${state.choiceQuestion}`);
+    await ports.notify(state.incidentId, notFixed({ id: snapshot.id, title: snapshot.title }, calls), `report:${state.choiceQuestion}`);
     return {};
   };
 
   const learn = async (state: State): Promise<Update> => {
-    const what = state.chosen?.label ?? 'this fix';
+    const calls = state.chosen ? callsOf(state.chosen) : [];
+    const what = calls.length > 0 ? describeCalls(calls) : 'this fix';
     await ports.ask({ ...nextTime({ id: state.incidentId }, what), askKey: `next-time:${state.run}` });
     return {};
   };

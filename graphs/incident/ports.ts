@@ -1,18 +1,32 @@
-import type { OutgoingNotice } from '../chat-port.ts';
+import type { LabelSource, OutgoingNotice } from '../chat-port.ts';
 import type { QuestionRequest } from '../questions.ts';
+import type { ToolCall } from '../tool-call.ts';
 
-/** One option of a "Solutions found" question: a tool call, or a safe generic choice. */
+/** One option of a "Solutions found" question: tool calls, or a safe generic choice. */
 export interface FlowOption {
   label: string;
+  /** Whose words `label` is: a model's are marked as such wherever the option is shown. */
+  labelSource?: LabelSource;
   impact?: string;
   risk?: 'low' | 'medium' | 'high';
   reversible?: boolean;
-  action?: { tool: string; arguments: Record<string, unknown> };
-  /** A `custom:` plan: tool calls run in order, each claimed once. A one-step plan also sets `action`. */
-  steps?: { tool: string; arguments: Record<string, unknown>; why: string }[];
+  action?: ToolCall;
+  /**
+   * Several calls run in order, each claimed once: a `custom:` plan, or a runbook fix rendered for
+   * each alert of the incident. A single call also sets `action`.
+   */
+  steps?: (ToolCall & { why: string })[];
+  /** The owner's own words for it (a `custom:` instruction): a runbook learned from it is named by them. */
+  ownerWords?: string;
   generic?: 'investigate' | 'snooze' | 'ignore';
   /** Set when the option comes from a runbook: its track record is shown and updated. */
   runbook?: { id: string; solutionId: string; successes: number; chosen: number };
+}
+
+/** The calls an option runs, in order: what its question shows and what the runner may run. */
+export function callsOf(option: Pick<FlowOption, 'action' | 'steps'>): ToolCall[] {
+  if (option.steps && option.steps.length > 0) return option.steps.map((step) => ({ tool: step.tool, arguments: step.arguments }));
+  return option.action ? [{ tool: option.action.tool, arguments: option.action.arguments }] : [];
 }
 
 export interface IncidentSnapshot {
@@ -45,13 +59,17 @@ export interface IncidentFlowPorts {
   suppressed(snapshot: IncidentSnapshot): Promise<void>;
   /** The first look; `ask` says whether the human is asked "Is this a problem?" (the autonomy mode decides). */
   triage(snapshot: IncidentSnapshot): Promise<{ problem?: boolean; reason: string; degraded?: string; ask: boolean }>;
-  propose(snapshot: IncidentSnapshot): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string }>;
+  /** Options to put to the owner; `notes` are Steward's own remarks (options not offered and why). */
+  propose(snapshot: IncidentSnapshot): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string; notes?: string[] }>;
   /** Turns the owner's `custom:` instruction into a plan of allowed tool calls, shown before anything runs. */
   plan(snapshot: IncidentSnapshot, instruction: string): Promise<{ ok: true; summary: string; option: FlowOption } | { ok: false; reason: string }>;
   /** Asks on every channel; the same `askKey` asks once. Returns the question id. */
   ask(question: QuestionRequest & { askKey: string }): Promise<number>;
   notify(incidentId: number, notice: OutgoingNotice, key: string): Promise<void>;
-  /** Runs the option's tool once per (question, option): a second call never runs it again. */
+  /**
+   * Runs the option's calls once per (question, step): a second call never runs them again. The calls
+   * must be the ones the answered question showed: the decision's digest of them is checked first.
+   */
   execute(incidentId: number, questionId: number, option: FlowOption): Promise<ExecutionResult>;
   /** Starts the verification window; when it ends unresolved the flow is resumed with `{ resolved: false }`. */
   startVerification(incidentId: number): Promise<void>;
@@ -64,7 +82,7 @@ export interface IncidentFlowPorts {
    * A runbook fix that has earned the right to run without asking, under the current autonomy mode:
    * it comes with a question already decided by Steward (the claim and the audit trail of the choice).
    */
-  autoFix(snapshot: IncidentSnapshot, run: number): Promise<{ option: FlowOption; questionId: number; level: 'auto_notify' | 'auto_silent' } | undefined>;
+  autoFix(snapshot: IncidentSnapshot, run: number): Promise<{ option: FlowOption; questionId: number; level: 'auto_notify' | 'auto_silent' } | { asks: string } | undefined>;
   /** An automatic fix that did not work goes back to asking, and chat is told. */
   demote(incidentId: number, option: FlowOption): Promise<void>;
   /** Closes the incident without a fix (the human said it is expected, or ignored it). */

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import WebSocket from 'ws';
-import { ChatSendError, type ChatImage, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
+import { ChatSendError, type ChatImage, type ChatNotifier, type ChatOption, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
+import { inert } from '../../graphs/inert-text.ts';
 import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
 import { parseJsonFrame, reconnectDelay } from '../websocket-frames.ts';
 import { signAction } from './action-signature.ts';
@@ -61,7 +62,7 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
       integration: { url, context: signAction(options.actionSecret, message.questionId, option, expires) },
     });
     const actions = message.options.map((option) =>
-      action(`option${option.number}`, `${option.number}. ${option.label}`.slice(0, 60), String(option.number), option.risk === 'high' ? 'danger' : option.number === 1 ? 'primary' : 'default'),
+      action(`option${option.number}`, buttonName(option), String(option.number), option.risk === 'high' ? 'danger' : option.number === 1 ? 'primary' : 'default'),
     );
     actions.push(action('ignore', 'Ignore', 'ignore', 'default'));
     return { attachments: [{ fallback: message.replyHint, actions }] };
@@ -159,7 +160,7 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
         const props = index === parts.length - 1 ? buttons(message) : undefined;
         ids.push(await createPost({ channel_id: channelId, message: part, ...(ids[0] ? { root_id: ids[0] } : {}), ...(props ? { props } : {}), ...(index === 0 && image ? { file_ids: [image] } : {}) }));
       }
-      return { platformRef: ids[0]! };
+      return { platformRef: ids[0]!, partRefs: ids };
     },
 
     async followUp(target, message, conversation) {
@@ -187,4 +188,14 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * A button's name: the tool it runs (the post above it shows the whole call), or Steward's label for
+ * an option that runs none. Never a model's words alone, never able to mention anyone.
+ */
+function buttonName(option: ChatOption): string {
+  const [first, ...rest] = option.calls ?? [];
+  const what = first ? `${first.tool}${rest.length > 0 ? ` +${rest.length} more` : ''}` : option.label;
+  return inert(`${option.number}. ${what}`, 60);
 }

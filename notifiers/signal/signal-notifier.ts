@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import WebSocket from 'ws';
 import { ChatSendError, type ChatImage, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
-import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
+import { needsPlainSignalText, renderMessage, splitMessage } from '../../graphs/render-message.ts';
 import { parseJsonFrame, reconnectDelay } from '../websocket-frames.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
 import { sendResponseSchema } from './schema.ts';
@@ -46,14 +46,22 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
   let pollLoop: Promise<void> | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
-  async function postSend(text: string, recipients: readonly string[], quote?: { timestamp: number }, image?: ChatImage): Promise<string> {
+  /**
+   * Signal's styled mode removes every `*`, `|`, `~` and backtick from the text, whether or not they
+   * pair up: a message that holds one (a glob in a tool call) goes as plain text, so it reads as sent.
+   */
+  function textOf(message: OutgoingMessage): { text: string; mode: 'styled' | 'normal' } {
+    return needsPlainSignalText(message) ? { text: renderMessage(message, 'plain'), mode: 'normal' } : { text: renderMessage(message, 'signal-styled'), mode: 'styled' };
+  }
+
+  async function postSend(text: string, mode: 'styled' | 'normal', recipients: readonly string[], quote?: { timestamp: number }, image?: ChatImage): Promise<string> {
     let response;
     // A quote of our own message: the reader sees which question this follows up.
     const quoting = quote ? { quote_timestamp: quote.timestamp, quote_author: options.number } : {};
     // The data-URI form names the file, so the phone shows "incidents-per-day.png" rather than a blob.
     const attachments = image ? { base64_attachments: [`data:${image.contentType};filename=${image.filename};base64,${image.base64}`] } : {};
     try {
-      response = await http.post('/v2/send', { number: options.number, recipients, message: text, text_mode: 'styled', ...quoting, ...attachments });
+      response = await http.post('/v2/send', { number: options.number, recipients, message: text, text_mode: mode, ...quoting, ...attachments });
     } catch (error) {
       throw new ChatSendError(`signal-cli-rest-api unreachable: ${(error as Error).message}`, { retryable: true, cause: error });
     }
@@ -146,20 +154,21 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
     mode: () => mode,
 
     async send(message: OutgoingMessage, conversation?: string): Promise<SentMessage> {
-      const parts = splitMessage(renderMessage(message, 'signal-styled'), MESSAGE_LIMIT);
+      const { text, mode } = textOf(message);
+      const parts = splitMessage(text, MESSAGE_LIMIT);
       const recipients = conversation ? [conversation] : options.recipients;
-      // Parts go out in order; the first one's timestamp is what quotes and reactions will name.
+      // Parts go out in order; a quote of or reaction to any of them leads back to this message.
       const timestamps: string[] = [];
       const image = message.kind === 'notice' ? message.image : undefined;
-      for (const [index, part] of parts.entries()) timestamps.push(await postSend(part, recipients, undefined, index === 0 ? image : undefined));
-      return { platformRef: timestamps[0]! };
+      for (const [index, part] of parts.entries()) timestamps.push(await postSend(part, mode, recipients, undefined, index === 0 ? image : undefined));
+      return { platformRef: timestamps[0]!, partRefs: timestamps };
     },
 
     async followUp(target, message, conversation) {
       const recipients = conversation ? [conversation] : options.recipients;
       const timestamp = Number(target);
-      const text = renderMessage(message, 'signal-styled').slice(0, MESSAGE_LIMIT);
-      return { platformRef: await postSend(text, recipients, Number.isSafeInteger(timestamp) ? { timestamp } : undefined) };
+      const { text, mode } = textOf(message);
+      return { platformRef: await postSend(text.slice(0, MESSAGE_LIMIT), mode, recipients, Number.isSafeInteger(timestamp) ? { timestamp } : undefined) };
     },
 
     async start(onReply) {

@@ -49,22 +49,42 @@ describe('questions across chat channels', () => {
     expect(await desk.get(id)).toMatchObject({ id, incidentId: incident, kind: 'solution', status: 'open', defaultOption: 1, options: [{ number: 1 }, { number: 2 }] });
   });
 
-  it('binds a quote or thread reply to its question, `#14` to that incident, and anything else to the latest open question on the platform', async () => {
+  it('binds a quote of any part of a question, a quote of any message of its incident, `#14`, or the only open question; anything else is ambiguous', async () => {
+    await database.pool.query("UPDATE questions SET status = 'withdrawn' WHERE status = 'open'");
     const older = await ask();
-    await sent(older, 'signal', '1787390201000');
+    const olderRow = (await rows(older)).find((each) => each.channel === 'signal' && each.kind === 'question')!;
+    // A question long enough to go out in two parts: a quote of part 2 leads back to it.
+    await outbox.markSent(Number(olderRow.id), '1787390201000', ['1787390201000', '1787390201001']);
     await sent(older, 'mattermost', 'olderpost00000000000000000');
     const otherIncident = await newIncident(`group-${Math.random()}`);
     const newer = await desk.ask({ incidentId: otherIncident, kind: 'problem', title: '🔔 Issue detected', body: '', options: [{ number: 1, label: 'Yes' }], replyHint: '' });
+    await sent(newer, 'signal', '1787390209000');
+    const question = (binding: Awaited<ReturnType<QuestionDesk['bind']>>) => (binding.kind === 'question' ? binding.question.id : binding.kind);
 
-    expect((await desk.bind({ platform: 'signal', inReplyTo: '1787390201000' }))?.question.id).toBe(older);
-    expect((await desk.bind({ platform: 'mattermost', inReplyTo: 'olderpost00000000000000000' }))?.question.id).toBe(older);
-    expect((await desk.bind({ platform: 'signal', incident }))?.question.id).toBe(older);
-    const latest = await desk.bind({ platform: 'signal' });
-    expect(latest?.question.id).toBe(newer);
-    expect(latest?.otherOpen).toContain(incident);
-    // A quote of something that is not a question falls back to the latest open one.
-    expect((await desk.bind({ platform: 'signal', inReplyTo: '42' }))?.question.id).toBe(newer);
-    expect(await desk.bind({ platform: 'shell' })).toBeUndefined();
+    expect(question(await desk.bind({ platform: 'signal', inReplyTo: '1787390201000' }))).toBe(older);
+    expect(question(await desk.bind({ platform: 'signal', inReplyTo: '1787390201001' }))).toBe(older);
+    expect(question(await desk.bind({ platform: 'mattermost', inReplyTo: 'olderpost00000000000000000' }))).toBe(older);
+    expect(question(await desk.bind({ platform: 'signal', incident }))).toBe(older);
+
+    // A notice of an incident stands for the incident: its open question, or "nothing open".
+    const [notice] = await outbox.enqueue({ channels: ['signal'], message: { kind: 'notice', title: `❌ Not fixed: #${incident}`, body: '' }, incidentId: incident });
+    await outbox.markSent(notice!, '1787390205000');
+    expect(question(await desk.bind({ platform: 'signal', inReplyTo: '1787390205000' }))).toBe(older);
+    const quiet = await newIncident(`group-${Math.random()}`);
+    const [quietNotice] = await outbox.enqueue({ channels: ['signal'], message: { kind: 'notice', title: `✅ #${quiet} resolved`, body: '' }, incidentId: quiet });
+    await outbox.markSent(quietNotice!, '1787390206000');
+    expect(await desk.bind({ platform: 'signal', inReplyTo: '1787390206000' })).toEqual({ kind: 'nothing open', incidentId: quiet });
+    expect(await desk.bind({ platform: 'signal', incident: quiet })).toEqual({ kind: 'nothing open', incidentId: quiet });
+
+    // Two open questions and a reply that names neither (or quotes something that is not Steward's): ambiguous.
+    const ambiguous = await desk.bind({ platform: 'signal' });
+    expect(ambiguous.kind === 'ambiguous' && ambiguous.open.map((open) => open.incidentId).sort()).toEqual([incident, otherIncident].sort());
+    expect((await desk.bind({ platform: 'signal', inReplyTo: '42' })).kind).toBe('ambiguous');
+
+    // Once only one is open, a reply that names nothing binds to it.
+    await desk.decide(newer, { kind: 'option', option: 1, label: 'Yes' }, 'alice', 'signal');
+    expect(question(await desk.bind({ platform: 'signal' }))).toBe(older);
+    expect(await desk.bind({ platform: 'shell' })).toEqual({ kind: 'nothing open' });
   });
 
   it('takes the first answer when two arrive at once on two channels, and follows the question up on both', async () => {
@@ -87,7 +107,8 @@ describe('questions across chat channels', () => {
     const followUps = (await rows(id)).filter((row) => row.kind === 'follow-up');
     expect(followUps.map((row) => row.channel).sort()).toEqual(['mattermost', 'signal']);
     const payload = await database.pool.query<{ payload: { title: string } }>("SELECT payload FROM outbox WHERE question_id = $1 AND kind = 'follow-up' LIMIT 1", [id]);
-    expect(payload.rows[0]!.payload.title).toBe(`✔ Answered by ${winner.actor} via ${winner.channel}`);
+    expect(payload.rows[0]!.payload.title).toBe(`✔ #${incident}: ${winner.channel === 'signal' ? '1. Increase memory 1GB → 2GB' : 'ignore'}`);
+    expect((payload.rows[0]!.payload as { body?: string }).body).toBe(`Answered by ${winner.actor} via ${winner.channel}`);
     const audit = await database.pool.query("SELECT actor, channel, outcome FROM audit_log WHERE action = 'question.answer' AND details->>'questionId' = $1", [String(id)]);
     expect(audit.rows).toHaveLength(1);
   });

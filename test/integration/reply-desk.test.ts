@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createAnswerQuestion } from '../../bot/chat/answer-question.ts';
+import { createApproverCheck } from '../../bot/chat/approvers.ts';
 import { createInboundRouter } from '../../bot/chat/inbound-router.ts';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
 import { createReplyDesk } from '../../bot/chat/reply-desk.ts';
@@ -54,7 +56,12 @@ describe('replies acted on: bound to their question, checked, decided, and expla
       audit: createAuditLog(database.pool),
       logger: silentLogger(),
       approvers: { signal: [OWNER] },
-      handler: createReplyDesk({ db: database.pool, desk, outbox, listener: { onDecision: (decision) => Promise.resolve(void decisions.push(decision)) } }),
+      handler: createReplyDesk({
+        db: database.pool,
+        desk,
+        outbox,
+        answer: createAnswerQuestion({ desk, isApprover: createApproverCheck({ signal: [OWNER] }), decisions: { onDecision: (decision) => Promise.resolve(void decisions.push(decision)) } }),
+      }),
     });
   });
 
@@ -84,19 +91,23 @@ describe('replies acted on: bound to their question, checked, decided, and expla
   it('says when there is nothing to answer', async () => {
     await reply('1');
     await reply('2 #999');
-    expect(await said()).toEqual(['Nothing to answer | There is no open question. Reply "status" to see what is going on.', 'Nothing to answer | Incident #999 has no open question.']);
+    expect(await said()).toEqual(['Nothing to answer | There is no open question. Reply "status" to see what is going on.', 'Nothing to answer | #999 has nothing open; nothing was done.']);
   });
 
-  it('takes an unaddressed answer for the latest question, and says which other incidents wait', async () => {
+  it('decides nothing for an answer that names no incident while two wait, and takes `N #id` or a quote', async () => {
     const first = await incident('d');
     const second = await incident('e');
     await ask(first, '1787390300003');
     await ask(second, '1787390300004');
     await reply('2');
-    expect(decisions.map((decision) => decision.incidentId)).toEqual([second]);
-    expect(await said()).toEqual([`Taken for #${second} | Other incidents are waiting too: #${first}. Add the number to answer one of them, e.g. "1 #${first}".`]);
+    expect(decisions).toEqual([]);
+    expect(await said()).toEqual([`Which incident? | 2 questions are open: #${first} 📋 Solutions found: #${first} HighMemory radarr; #${second} 📋 Solutions found: #${second} HighMemory radarr.\nReply "2 #${first}" or quote its question. Nothing was done.`]);
     await reply(`1 #${first}`);
-    expect(decisions.map((decision) => decision.incidentId)).toEqual([second, first]);
+    await reply('2', { inReplyTo: '1787390300004' });
+    expect(decisions.map((decision) => [decision.incidentId, decision.answer.kind === 'option' ? decision.answer.option : undefined])).toEqual([
+      [first, 1],
+      [second, 2],
+    ]);
   });
 
   it('gives details of the incident a question is about', async () => {

@@ -3,7 +3,7 @@ import { asksWhetherProblem, isStandardChange, loudness, mayRunAlone, maySuggest
 import { promotionDue, recordOutcome } from '../../runbooks/learning.ts';
 import { matchRunbooks } from '../../runbooks/match-runbooks.ts';
 import { runbookSchema, type Runbook } from '../../runbooks/runbook-schema.ts';
-import { renderArgs, templateArgs } from '../../runbooks/templates.ts';
+import { renderArgs, templateArgs, templateLabels } from '../../runbooks/templates.ts';
 
 const runbook = (id: string, labels: Record<string, string>): Runbook =>
   runbookSchema.parse({ id, created: '2025-12-21', trigger: { alertname: 'HighMemory', labels }, solutions: [{ id: 'increase_memory', description: 'Increase memory 1GB → 2GB', action: 'kubectl_patch', args: { name: '{{labels.pod}}' } }] });
@@ -21,8 +21,11 @@ describe('runbooks, the pure parts', () => {
     expect(matchRunbooks(all, { alertname: 'DiskFull', labels: {} })).toEqual([]);
   });
 
-  it('fills arguments from labels, and templates a learned fix back from them', () => {
-    expect(renderArgs({ name: '{{labels.pod}}', namespace: '{{ labels.namespace }}', memory: '2Gi', list: ['{{labels.pod}}'] }, { pod: 'radarr-0', namespace: 'media' })).toEqual({ name: 'radarr-0', namespace: 'media', memory: '2Gi', list: ['radarr-0'] });
+  it('fills arguments from labels, never leaves a literal template, and templates a learned fix back from them', () => {
+    expect(renderArgs({ name: '{{labels.pod}}', namespace: '{{ labels.namespace }}', memory: '2Gi', list: ['{{labels.pod}}'] }, { pod: 'radarr-0', namespace: 'media' })).toEqual({ ok: true, args: { name: 'radarr-0', namespace: 'media', memory: '2Gi', list: ['radarr-0'] } });
+    // A label the alert does not have makes the call unusable, with the labels it lacks.
+    expect(renderArgs({ name: '{{labels.pod}}', namespace: '{{labels.namespace}}', nested: { x: '{{labels.zone}}' } }, { pod: 'radarr-0' })).toEqual({ ok: false, missing: ['namespace', 'zone'] });
+    expect(templateLabels({ name: '{{labels.pod}}', namespace: '{{ labels.namespace }}', list: ['{{labels.pod}}'], memory: '2Gi' })).toEqual(['namespace', 'pod']);
     expect(templateArgs({ name: 'radarr-0', namespace: 'media', memory: '2Gi' }, { pod: 'radarr-0', namespace: 'media' })).toEqual({ name: '{{labels.pod}}', namespace: '{{labels.namespace}}', memory: '2Gi' });
   });
 

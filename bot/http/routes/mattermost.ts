@@ -1,15 +1,16 @@
 import formBody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
+import type { OutgoingFollowUp } from '../../../graphs/chat-port.ts';
 import { renderMessage } from '../../../graphs/render-message.ts';
-import { describeAnswer, questionMessage, type Answer, type DecisionListener, type Question } from '../../../graphs/questions.ts';
+import { describeAnswer, questionMessage, type Question } from '../../../graphs/questions.ts';
 import { verifyAction } from '../../../notifiers/mattermost/action-signature.ts';
 import { decodeActionRequest, decodeSlashCommand, slashToken } from '../../../notifiers/mattermost/decode-callbacks.ts';
 import { constantTimeEqual } from '../../../webhooks/authorization.ts';
 import { findUnstorableText } from '../../../webhooks/storable-text.ts';
-import { answerFor } from '../../chat/answer-for.ts';
+import type { AnswerQuestion } from '../../chat/answer-question.ts';
 import type { ApproverCheck } from '../../chat/approvers.ts';
 import type { InboundRouter } from '../../chat/inbound-router.ts';
-import type { QuestionDesk } from '../../chat/question-desk.ts';
+import { questionSubject, type QuestionDesk } from '../../chat/question-desk.ts';
 import { statusReport } from '../../chat/status-report.ts';
 import { helpText, parseReply } from '../../commands/index.ts';
 import type { Queryable } from '../../db/pool.ts';
@@ -22,7 +23,8 @@ export interface MattermostRouteDeps {
   db: Queryable;
   desk: QuestionDesk;
   router: InboundRouter;
-  listener: DecisionListener;
+  /** The one answer path: a button's answer goes where a written one does. */
+  answer: AnswerQuestion;
   isApprover: ApproverCheck;
   audit: AuditLog;
   /** `status` as the chat commands answer it (snoozes, quota, mode); the database alone without it. */
@@ -34,7 +36,8 @@ const platform = 'mattermost';
 
 /**
  * Mattermost's calls to Steward. Buttons (`/mattermost/actions`) carry an HMAC-signed context, since
- * Mattermost authenticates nothing; the answer updates the post to show who chose what. The slash
+ * Mattermost authenticates nothing: a click whose signature fails is refused before anything of it
+ * is stored. A verified click takes the one answer path, and updates the post to show who chose what. The slash
  * command (`/mattermost/command`) carries its token and speaks the reply grammar, answering `status`
  * and `help` only to the one who asked.
  */
@@ -45,37 +48,46 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
     await scope.register(formBody);
 
     scope.post('/mattermost/actions', async (request) => {
-      // Names and ids end up in the audit log: text PostgreSQL cannot store is refused here, not mid-way.
-      const unstorable = findUnstorableText(request.body);
-      if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode`);
       const decoded = decodeActionRequest(request.body);
       if (!decoded.ok) throw new StewardError('bad_request', `${decoded.field} ${decoded.message}`);
       const click = decoded.value;
-      const who = click.user_name ?? click.user_id;
       const checked = verifyAction(deps.config.actionSecret, click.context, now());
       if (!checked.ok) {
-        await deps.audit.record({ actor: who, channel: platform, action: 'button', subject: click.post_id, outcome: `refused: ${checked.reason}` });
-        request.log.warn({ user: click.user_id, reason: checked.reason }, 'Mattermost button refused');
+        // Not one of our buttons (or too old): nothing of it is stored, and its text is not ours to keep.
+        request.log.warn({ reason: checked.reason, user: click.user_id.slice(0, 64) }, 'Mattermost button refused');
         return { ephemeral_text: checked.reason === 'expired' ? 'This button has expired; reply in the thread instead.' : 'This button is not one Steward made; nothing was done.' };
       }
-      if (!deps.isApprover(platform, [click.user_id, ...(click.user_name ? [click.user_name] : [])])) {
-        await deps.audit.record({ actor: who, channel: platform, action: 'button', subject: `question:${checked.question}`, outcome: 'refused: not an approver' });
-        return { ephemeral_text: 'Only the approvers the owner listed can answer.' };
+      // Names and ids end up in the audit log: text PostgreSQL cannot store is refused here, not mid-way.
+      const unstorable = findUnstorableText(request.body);
+      if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode`);
+      const who = click.user_name ?? click.user_id;
+      const outcome = await deps.answer({
+        platform,
+        sender: click.user_id,
+        ...(click.user_name ? { senderAliases: [click.user_name] } : {}),
+        senderName: who,
+        target: { questionId: Number(checked.question) },
+        reply: checked.option === 'ignore' ? { kind: 'ignore' } : { kind: 'choose', option: Number(checked.option) },
+      });
+      switch (outcome.outcome) {
+        case 'not an approver':
+          await deps.audit.record({ actor: who, channel: platform, action: 'button', subject: `question:${checked.question}`, outcome: 'refused: not an approver' });
+          return { ephemeral_text: 'Only the approvers the owner listed can answer.' };
+        case 'decided':
+          return { update: redraw(outcome.question, `✔ ${questionSubject(outcome.question)}: ${describeAnswer(outcome.answer)}`, `Answered by ${who} via ${platform}`), ephemeral_text: `You chose ${describeAnswer(outcome.answer)} for ${questionSubject(outcome.question)}.` };
+        case 'already answered':
+          return {
+            update: redraw(outcome.question, `✔ ${questionSubject(outcome.question)}: ${describeAnswer(outcome.answer)}`, `Answered by ${outcome.actorName} via ${outcome.channel}`),
+            ephemeral_text: `Already answered by ${outcome.actorName} via ${outcome.channel}; your click was not used.`,
+          };
+        case 'closed':
+          if (!outcome.question) return { ephemeral_text: 'That question no longer exists.' };
+          return { update: redraw(outcome.question, `This question was ${outcome.status}.`, ''), ephemeral_text: `This question was ${outcome.status}.` };
+        case 'not taken':
+          return { ephemeral_text: outcome.problem };
+        default:
+          return { ephemeral_text: 'Nothing was done.' };
       }
-      const question = await deps.desk.get(Number(checked.question));
-      if (!question) return { ephemeral_text: 'That question no longer exists.' };
-      const answer = answerFor(checked.option === 'ignore' ? { kind: 'ignore' } : { kind: 'choose', option: Number(checked.option) }, question);
-      if (!answer.ok) return { ephemeral_text: answer.problem };
-
-      const result = await deps.desk.decide(question.id, answer.answer, click.user_id, platform, who);
-      if (result.outcome === 'decided') {
-        await deps.listener.onDecision({ questionId: question.id, incidentId: question.incidentId, questionKind: question.kind, answer: answer.answer, actor: click.user_id, channel: platform });
-        return { update: redraw(question, who, platform, answer.answer), ephemeral_text: `You chose ${describeAnswer(answer.answer)}.` };
-      }
-      if (result.outcome === 'already answered') {
-        return { update: redraw(question, result.actorName, result.channel, result.answer), ephemeral_text: `Already answered by ${result.actorName} via ${result.channel}; your click was not used.` };
-      }
-      return { update: { message: `${renderMessage(questionMessage(question), 'markdown')}\n\n---\nThis question was ${result.status}.`, props: {} }, ephemeral_text: `This question was ${result.status}.` };
     });
 
     scope.post('/mattermost/command', async (request) => {
@@ -116,7 +128,8 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
   });
 }
 
-function redraw(question: Question, actor: string, channel: string, answer: Answer) {
-  return { message: `${renderMessage(questionMessage(question), 'markdown')}\n\n---\n✔ **${actor}** chose ${describeAnswer(answer)} via ${channel}`, props: {} };
+/** The question as it was asked, without its buttons, and under it what became of it (as its follow-up says everywhere). */
+function redraw(question: Question, title: string, body: string) {
+  const followUp: OutgoingFollowUp = { kind: 'follow-up', questionId: String(question.id), original: questionMessage(question), title, body };
+  return { message: `${renderMessage(questionMessage(question), 'markdown')}\n\n---\n${renderMessage(followUp, 'markdown')}`, props: {} };
 }
-
