@@ -170,7 +170,7 @@ export function promotionSuggested(
     title: `🎓 ${inert(runbook.id, 60)}: ${inert(runbook.description, 120)} has worked ${runbook.successes} of ${runbook.chosen} times`,
     body: [
       `It looks standard (${runbook.radius}, ${runbook.risk} risk${runbook.reversible ? ', reversible' : ''}) and meets its promotion criteria. Reply "auto" to let it run on its own ${when}, or "ask" to keep being asked.`,
-      ...(caveat ? [caveat] : []),
+      ...(caveat ? [inert(caveat, 300)] : []),
     ].join('\n'),
   };
 }

@@ -67,9 +67,9 @@ function whose(option: ChatOption): string {
   }
 }
 
-/** Markdown shows these literally when escaped; an outside `[link](…)`, `**`, `# heading` or `> quote` stays text. */
+/** Markdown shows these literally when escaped; an outside `[link](…)`, `![image](…)`, `**`, `# heading` or `> quote` stays text. */
 function escapeMarkdown(value: string): string {
-  return value.replace(/[\\`*_~[\]<>|#!]/g, '\\$&');
+  return value.replace(/[\\`*_~[\]<>|]/g, '\\$&').replace(/^#/gm, '\\#');
 }
 
 /** No message of Steward's mentions anyone: `@channel`, `@here`, `@alice` and `<!channel>` are shown, not sent. */

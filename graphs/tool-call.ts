@@ -36,14 +36,20 @@ export function actionDigest(calls: readonly ToolCall[]): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-const simple = /^[A-Za-z0-9][A-Za-z0-9._:/+-]*$/;
+/**
+ * Shown bare: a word that cannot be read as anything else. It starts with a letter (so `2` is the
+ * number and `"2"` the string) and is not `true`, `false` or `null`.
+ */
+function simple(text: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9._:/+-]*$/.test(text) && !['true', 'false', 'null'].includes(text);
+}
 
 function showKey(key: string): string {
-  return simple.test(key) ? key : escaped(JSON.stringify(key));
+  return simple(key) ? key : escaped(JSON.stringify(key));
 }
 
 function showValue(value: unknown): string {
-  if (typeof value === 'string' && simple.test(value)) return value;
+  if (typeof value === 'string' && simple(value)) return value;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   return escaped(JSON.stringify(sortedKeys(value)) ?? 'undefined');
 }

@@ -1,5 +1,6 @@
 import type { Reply } from '../../graphs/replies.ts';
 import type { Answer, Question } from '../../graphs/questions.ts';
+import { describeCalls } from '../../graphs/tool-call.ts';
 
 export type AnswerCheck = { ok: true; answer: Answer } | { ok: false; problem: string };
 
@@ -13,7 +14,11 @@ export function answerFor(reply: AnsweringReply, question: Pick<Question, 'optio
   const range = question.options.length > 0 ? `1–${question.options.length}` : 'none';
   const option = (number: number): AnswerCheck => {
     const chosen = question.options.find((candidate) => candidate.number === number);
-    return chosen ? { ok: true, answer: { kind: 'option', option: chosen.number, label: chosen.label } } : { ok: false, problem: `There is no option ${number} (options: ${range}).` };
+    if (!chosen) return { ok: false, problem: `There is no option ${number} (options: ${range}).` };
+    // An option that runs tools is named by its calls wherever the answer is repeated (the
+    // acknowledgement, the audit trail), never by a model's label for it.
+    const label = chosen.calls && chosen.calls.length > 0 ? describeCalls(chosen.calls) : chosen.label;
+    return { ok: true, answer: { kind: 'option', option: chosen.number, label } };
   };
   switch (reply.kind) {
     case 'choose':

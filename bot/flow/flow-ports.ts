@@ -56,7 +56,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
   const identity = (incidentId: number) => incidentIdentity(pool, incidentId);
 
   /** The matched runbooks' solutions as options, each rendered for every firing alert it fits. */
-  async function knownOptions(incidentId: number): Promise<{ options: FlowOption[]; notOffered: string[]; names: string[] } | undefined> {
+  async function knownOptions(incidentId: number): Promise<{ options: FlowOption[]; notes: string[]; names: string[] } | undefined> {
     const alert = await identity(incidentId);
     if (!alert) return undefined;
     const matched = options.runbooks.match(alert);
@@ -165,12 +165,13 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
     },
 
     async propose(snapshot) {
+      // The model sees only what may be offered; the filter knows every tool, to say why one may not be.
       const tools = offerableTools();
-      const filter = createOptionFilter(tools, options.policy);
+      const filter = createOptionFilter(options.mcp.tools(), options.policy);
       const known = await knownOptions(snapshot.id);
       if (known) {
         // Runbook options first, and without any model call; each is still checked against the tools and policy.
-        const notes = [...known.notOffered];
+        const notes = [...known.notes];
         const kept = known.options.filter((option) => {
           const problem = problemShowing(option, filter);
           if (problem) notes.push(`Not offered: runbook ${option.runbook!.id}, ${problem}.`);
@@ -200,7 +201,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
 
     async plan(snapshot, instruction) {
       const tools = offerableTools();
-      const filter = createOptionFilter(tools, options.policy);
+      const filter = createOptionFilter(options.mcp.tools(), options.policy);
       const planned = await planFromInstruction(options.llm, filter, { incidentId: snapshot.id, incident: snapshot.facts, instruction, tools });
       await remember(snapshot.id, { plan: planned.ok ? { instruction, summary: planned.summary, steps: planned.steps } : { instruction, refused: planned.reason } });
       if (!planned.ok) return planned;

@@ -42,16 +42,18 @@ export function runbookOption(runbook: Runbook, solution: Solution, calls: reado
   };
 }
 
-/** Every solution of the matched runbooks as options, and the ones that cannot be offered with why. */
-export function runbookOptions(matched: readonly Runbook[], targets: readonly AlertIdentity[]): { options: FlowOption[]; notOffered: string[] } {
+/** Every solution of the matched runbooks as options, and what to say beside them: options not offered and why, alerts a runbook does not cover. */
+export function runbookOptions(matched: readonly Runbook[], targets: readonly AlertIdentity[]): { options: FlowOption[]; notes: string[] } {
   const options: FlowOption[] = [];
-  const notOffered: string[] = [];
+  const notes: string[] = [];
   for (const runbook of matched) {
+    const fitting = targets.filter((target) => matchRunbooks([runbook], target).length > 0).length;
+    if (fitting > 0 && fitting < targets.length) notes.push(`Runbook ${inert(runbook.id, 60)} fits ${fitting} of the ${targets.length} firing alerts; its fix acts on those only.`);
     for (const solution of runbook.solutions) {
       const rendered = renderSolution(runbook, solution, targets);
       if (rendered.ok) options.push(runbookOption(runbook, solution, rendered.calls));
-      else notOffered.push(`Not offered: runbook ${inert(runbook.id, 60)}, “${inert(solution.description, 80)}”: ${rendered.reason}.`);
+      else notes.push(`Not offered: runbook ${inert(runbook.id, 60)}, “${inert(solution.description, 80)}”: ${rendered.reason}.`);
     }
   }
-  return { options, notOffered };
+  return { options, notes };
 }

@@ -89,6 +89,11 @@ server.registerTool(
     return { isError: false, content: [{ type: 'text', text: JSON.stringify(application) }] };
   },
 );
+/** A tool its server calls destructive (MCP `destructiveHint`): Steward redlines it unless policy allows it. */
+server.registerTool('purge_namespace', { description: 'Delete everything in a namespace', inputSchema: { namespace: z.string() }, annotations: { destructiveHint: true, readOnlyHint: false } }, ({ namespace }) => {
+  log({ tool: 'purge_namespace', arguments: { namespace }, pid: process.pid });
+  return { content: [{ type: 'text', text: `namespace ${namespace} purged` }] };
+});
 server.registerTool('crash', { description: 'Kills the server', inputSchema: {} }, () => {
   log({ tool: 'crash', pid: process.pid });
   process.exit(1);

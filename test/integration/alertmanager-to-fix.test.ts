@@ -106,7 +106,7 @@ describe.skipIf(alertmanagerSkipReason !== undefined)(`a real Alertmanager to a 
     // The tool resolved the alert in Alertmanager; its resolved webhook ends the verification.
     await until('✅ Complete on Signal', () => sentTexts().some((text) => text.includes('✅ Complete')), 30_000);
     const complete = sentTexts().find((text) => text.includes('✅ Complete'))!;
-    expect(complete).toContain('Ran: restart_pod {"name":"sonarr-0","namespace":"media"}');
+    expect(complete).toContain('Ran: restart_pod · name=sonarr-0 · namespace=media');
     await until('Next time? on Signal', () => sentTexts().some((text) => text.includes('Reply: auto, ask or investigate')), 30_000);
 
     const delivered = await runtime.database.pool.query<{ agent: string; status: string }>("SELECT headers->>'user-agent' AS agent, body->>'status' AS status FROM deliveries ORDER BY id");
@@ -123,7 +123,7 @@ describe.skipIf(alertmanagerSkipReason !== undefined)(`a real Alertmanager to a 
     const file = readdirSync(runbookDir).find((name) => name.endsWith('.yaml'))!;
     const runbook = parse(readFileSync(path.join(runbookDir, file), 'utf8')) as Record<string, unknown>;
     expect(runbook).toMatchObject({
-      trigger: { alertname: 'KubePodCrashLooping', labels: { namespace: 'media' } },
+      trigger: { alertname: 'KubePodCrashLooping', labels: { namespace: 'media', pod: 'sonarr-\\d+' } },
       solutions: [{ action: 'restart_pod', args: { name: '{{labels.pod}}', namespace: '{{labels.namespace}}' }, human_selected: 1, successes: 1 }],
     });
     expect(mcpCalls()).toHaveLength(1);

@@ -93,8 +93,7 @@ describe('chat end to end: Signal and Mattermost at once', () => {
 
     signal.deliver(signalTextFrame(BOT, OWNER, '1', signalRef));
     await until('the Mattermost post redrawn', () => mattermost.patches.some((patch) => patch.id === post.id), 30_000);
-    expect(post.message).toContain('✔ Answered by Alice Ops via signal');
-    expect(post.message).toContain('1. Yes');
+    expect(post.message).toContain(`✔ #${id}: 1. Yes**\n\nAnswered by Alice Ops via signal`);
     expect(post.props).toEqual({ attachments: [] });
     await until('the follow-up quoting the question on Signal', () => signal.sent.some((sent) => sent.quote_timestamp === Number(signalRef)), 30_000);
     expect(await decisionOf(id)).toEqual([{ actor: OWNER.uuid, actor_name: 'Alice Ops', channel: 'signal', answer: { kind: 'option', option: 1, label: 'Yes' } }]);
@@ -114,14 +113,14 @@ describe('chat end to end: Signal and Mattermost at once', () => {
 
     const chosen = await click(button('option2'));
     expect(chosen.statusCode).toBe(200);
-    expect(chosen.json()).toMatchObject({ update: { props: {} }, ephemeral_text: 'You chose 2. No, expected.' });
-    expect(chosen.json<{ update: { message: string } }>().update.message).toMatch(/Is this a problem\?[\s\S]*---\n✔ \*\*alice\*\* chose 2\. No, expected via mattermost$/);
+    expect(chosen.json()).toMatchObject({ update: { props: {} }, ephemeral_text: `You chose 2. No, expected for #${id}.` });
+    expect(chosen.json<{ update: { message: string } }>().update.message).toMatch(new RegExp(`Is this a problem\\?[\\s\\S]*---\\n\\*\\*✔ #${id}: 2\\. No, expected\\*\\*\\n\\nAnswered by alice via mattermost$`));
     const again = await click(button('option1'));
     expect(again.json()).toMatchObject({ ephemeral_text: 'Already answered by alice via mattermost; your click was not used.' });
 
     await until('the follow-up on Signal', () => signal.sent.some((sent) => sent.quote_timestamp === Number(signalRef)), 30_000);
     const followUp = signal.sent.find((sent) => sent.quote_timestamp === Number(signalRef))!;
-    expect(followUp.message).toBe('**✔ Answered by alice via mattermost**\n\n2. No, expected');
+    expect(followUp.message).toBe(`**✔ #${id}: 2. No, expected**\n\nAnswered by alice via mattermost`);
     expect(await decisionOf(id)).toEqual([{ actor: ALICE_ID, actor_name: 'alice', channel: 'mattermost', answer: { kind: 'option', option: 2, label: 'No, expected' } }]);
   });
 

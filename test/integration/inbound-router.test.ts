@@ -44,7 +44,7 @@ describe('inbound chat messages', () => {
     const quoted = signal('2 #14', undefined, { inReplyTo: '1787390200000' });
     expect(await router.handle(quoted)).toBe('handled');
     expect(handled).toEqual([
-      { reply: { kind: 'choose', option: 2, incident: 14 }, context: { platform: 'signal', conversation: GROUP, sender: OWNER_UUID, inReplyTo: '1787390200000', reaction: false } },
+      { reply: { kind: 'choose', option: 2, incident: 14 }, context: { platform: 'signal', conversation: GROUP, sender: OWNER_UUID, senderAliases: [OWNER_NUMBER], inReplyTo: '1787390200000', reaction: false } },
     ]);
   });
 

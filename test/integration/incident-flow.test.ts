@@ -18,6 +18,8 @@ import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
 import type { Answer, Decision } from '../../graphs/questions.ts';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
+import { actionDigest } from '../../graphs/tool-call.ts';
+import { createOptionFilter } from '../../bot/llm/admissible-options.ts';
 import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
@@ -49,6 +51,8 @@ describe('the incident flow: exactly once, and after crashes', () => {
   /** What the model answers to a `custom:` instruction, and to triage. */
   let planAnswer: unknown;
   let triageAnswer: unknown;
+  /** What the model proposes instead of `proposal`, when set. */
+  let proposalOverride: unknown;
 
   const runbooks = createRunbookStore({ dir: mkdtempSync(path.join(os.tmpdir(), 'steward-flow-runbooks-')), logger: silentLogger() });
 
@@ -56,7 +60,7 @@ describe('the incident flow: exactly once, and after crashes', () => {
     await runbooks.load();
     litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: (request) => {
       const format = JSON.stringify(request.responseFormat);
-      return format.includes('severity') ? JSON.stringify(triageAnswer) : format.includes('steps') ? JSON.stringify(planAnswer) : proposal;
+      return format.includes('severity') ? JSON.stringify(triageAnswer) : format.includes('steps') ? JSON.stringify(planAnswer) : proposalOverride ? JSON.stringify(proposalOverride) : proposal;
     } });
   });
   afterAll(async () => {
@@ -235,7 +239,81 @@ describe('the incident flow: exactly once, and after crashes', () => {
     await answer(flow, incidentId, option(1, 'Restart radarr-0'));
     expect(toolCalls).toEqual([]);
     const notice = await database.pool.query<{ payload: { title: string; body: string } }>("SELECT payload FROM outbox WHERE incident_id = $1 AND kind = 'notice' ORDER BY id DESC LIMIT 1", [incidentId]);
-    expect(notice.rows[0]!.payload).toMatchObject({ title: `❌ #${incidentId}: restart_pod was not run`, body: 'restart_pod was not run: forbidden by policy.' });
+    expect(notice.rows[0]!.payload).toMatchObject({ title: `❌ #${incidentId}: restart_pod was not run`, body: 'restart_pod was not run: forbidden by policy.\nCall: restart_pod · name=radarr-0 · namespace=media' });
+  });
+
+  it('runs only the calls the answered question showed: a changed option, a changed question or an answer without a digest run nothing', async () => {
+    const flow = replica();
+    const ports = portsFor();
+    const { incidentId, choice } = await toTheChoice(flow);
+    // The question shows the exact call, and the decision keeps the digest of what option 1 showed.
+    const shown = (await desk.get(choice))!.options[0]!;
+    expect(shown.calls).toEqual([{ tool: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } }]);
+    expect(await desk.decide(choice, option(1, 'Restart radarr-0'), 'alice', 'signal')).toEqual({ outcome: 'decided' });
+    const decided = await database.pool.query<{ action_digest: string }>('SELECT action_digest FROM decisions WHERE question_id = $1', [choice]);
+    expect(decided.rows[0]!.action_digest).toBe(actionDigest(shown.calls!));
+
+    // What a model (or a corrupted state) swapped in after the owner answered is refused before any tool runs.
+    const swapped = await ports.execute(incidentId, choice, { label: 'Restart radarr-0', action: { tool: 'restart_pod', arguments: { name: 'postgres', namespace: 'prod' } } });
+    expect(swapped).toEqual({ status: 'refused', reason: 'Nothing was run: it is not what the approved option showed.' });
+    // The question's stored option changed after the answer: its calls no longer match the decision's digest.
+    await database.pool.query("UPDATE questions SET options = jsonb_set(options, '{0,calls,0,arguments,namespace}', '\"prod\"') WHERE id = $1", [choice]);
+    const altered = await ports.execute(incidentId, choice, { label: 'Restart', action: { tool: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'prod' } } });
+    expect(altered).toEqual({ status: 'refused', reason: 'Nothing was run: the approved question no longer holds what was approved.' });
+    // A decision recorded without a digest (an option that showed no call) runs nothing either.
+    await database.pool.query('UPDATE decisions SET action_digest = NULL WHERE question_id = $1', [choice]);
+    expect(await ports.execute(incidentId, choice, { label: 'Restart', action: { tool: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'prod' } } })).toEqual({
+      status: 'refused',
+      reason: 'Nothing was run: the approved option showed no call to run.',
+    });
+    expect(toolCalls).toEqual([]);
+    const refusals = await database.pool.query("SELECT outcome FROM audit_log WHERE action = 'tool.refused' AND subject = $1 ORDER BY id", [`incident:${incidentId}`]);
+    expect(refusals.rows).toHaveLength(3);
+    // Its answered question was never resumed here: closed, so later recoveries leave it alone.
+    await database.pool.query('UPDATE incidents SET closed_at = now() WHERE id = $1', [incidentId]);
+  });
+
+  it('redlines destructive tools by default: never offered, never shown to the model, never run, unless policy allows them', async () => {
+    const flow = replica();
+    const incidentId = await incident();
+    tools.push(
+      { name: 'purge_cache', destructiveHint: true, inputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+      { name: 'wipe_volume', inputSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+    );
+    try {
+      proposalOverride = {
+        diagnosis: 'the cache is corrupt',
+        options: [
+          { label: 'Purge the cache', tool: 'purge_cache', arguments: { name: 'radarr' }, impact: 'cache rebuilt', risk: 'medium', reversible: false },
+          { label: 'Wipe the volume', tool: 'wipe_volume', arguments: { name: 'radarr' }, impact: 'data gone', risk: 'high', reversible: false },
+          { label: 'Delete the volume', tool: 'delete_volume', arguments: { name: 'radarr' }, impact: 'data gone', risk: 'high', reversible: false },
+        ],
+      };
+      policy.redlines.length = 0; // no redline of the owner's: the defaults alone
+      await flow.start(incidentId);
+      await answer(flow, incidentId, option(1, 'Yes'));
+      const offered = (await openQuestion(incidentId))!;
+      const options = (await desk.get(Number(offered.id)))!.options;
+      expect(options.flatMap((each) => each.calls ?? []).map((call) => call.tool)).toEqual([]);
+      // The model was never told these tools exist.
+      const listed = litellm.received.at(-1)!.messages.map((message) => message.content).join('\n');
+      for (const name of ['purge_cache', 'wipe_volume', 'delete_volume']) expect(listed).not.toContain(`"name":"${name}"`);
+      expect(listed).toContain('"name":"restart_pod"');
+
+      // The runner checks the same way at the last moment. `policy.allow` lifts a default (the server's
+      // hint, or the name); the owner's own redline still wins.
+      const allowed = { ...policy, allow: ['purge_cache', 'wipe_*'] };
+      const filter = createOptionFilter(tools, allowed);
+      expect(filter.problemWith({ tool: 'purge_cache', arguments: { name: 'radarr' } })).toBeUndefined();
+      expect(filter.problemWith({ tool: 'wipe_volume', arguments: { name: 'radarr' } })).toBeUndefined();
+      expect(filter.problemWith({ tool: 'delete_volume', arguments: { name: 'radarr' } })).toBe('forbidden by policy');
+      expect(createOptionFilter(tools, { ...allowed, redlines: ['purge_*'] }).problemWith({ tool: 'purge_cache', arguments: { name: 'radarr' } })).toBe('forbidden by policy');
+      expect(createOptionFilter(tools, policy).problemWith({ tool: 'purge_cache', arguments: { name: 'radarr' } })).toBe('destructive (the server says so) and not allowed by policy');
+      expect(toolCalls).toEqual([]);
+    } finally {
+      tools.splice(3);
+      proposalOverride = undefined;
+    }
   });
 
   it('ends the wait when the incident resolves on its own, or when nobody answers in time', async () => {
@@ -402,8 +480,9 @@ describe('the incident flow: exactly once, and after crashes', () => {
       [incidentId],
     );
     expect(shown.rows).toHaveLength(1);
-    expect(shown.rows[0]).toMatchObject({ kind: 'plan', title: `📝 Plan for #${incidentId} HighMemory radarr: Restart radarr-0, then run two replicas`, default_option: 1 });
-    expect(shown.rows[0]!.prompt).toContain('1. restart_pod {"name":"radarr-0","namespace":"media"}\n   clears the leaked memory\n2. scale_deployment {"name":"radarr","replicas":2}');
+    expect(shown.rows[0]).toMatchObject({ kind: 'plan', title: `📝 Plan for #${incidentId} HighMemory radarr`, default_option: 1 });
+    expect(shown.rows[0]!.prompt).toContain('🤖 The model\'s plan: “Restart radarr-0, then run two replicas”');
+    expect(shown.rows[0]!.prompt).toContain('Step 1: restart_pod · name=radarr-0 · namespace=media\n   🤖 why: clears the leaked memory\nStep 2: scale_deployment · name=radarr · replicas=2');
     expect(shown.rows[0]!.prompt).toContain('Nothing runs until you approve.');
 
     await answer(flow, incidentId, option(1, 'Run this plan'));
@@ -418,7 +497,8 @@ describe('the incident flow: exactly once, and after crashes', () => {
     ]);
     expect((await flow.runState(incidentId)).next).toEqual(['await_verification']);
     const notice = await database.pool.query<{ payload: { title: string; body: string } }>("SELECT payload FROM outbox WHERE incident_id = $1 AND kind = 'notice' ORDER BY id DESC LIMIT 1", [incidentId]);
-    expect(notice.rows[0]!.payload.title).toBe(`⚙️ #${incidentId}: ran the plan “Restart radarr-0, then run two replicas”`);
+    expect(notice.rows[0]!.payload.title).toBe(`⚙️ #${incidentId}: ran 2 steps`);
+    expect(notice.rows[0]!.payload.body).toContain('Ran: restart_pod · name=radarr-0 · namespace=media → scale_deployment · name=radarr · replicas=2');
     expect(notice.rows[0]!.payload.body).toContain('step 2 of 2 (scale_deployment): pod "radarr-0" deleted');
   });
 

@@ -25,7 +25,9 @@ describe('the MCP client against a real stdio MCP server', () => {
     const log = path.join(dir, 'calls-1.jsonl');
     hub = createMcpHub({ servers: [stdio('k8s', log)], logger: silentLogger(), timeoutMs: 1_000 });
     await hub.start();
-    expect(hub.tools().map((tool) => tool.name).sort()).toEqual(['crash', 'failing_tool', 'get_application', 'list_pods', 'restart_pod', 'scale_deployment', 'slow_tool']);
+    expect(hub.tools().map((tool) => tool.name).sort()).toEqual(['crash', 'failing_tool', 'get_application', 'list_pods', 'purge_namespace', 'restart_pod', 'scale_deployment', 'slow_tool']);
+    // The server's word that a tool destroys things is kept: policy redlines it unless allowed.
+    expect(hub.tools().filter((tool) => tool.destructiveHint === true).map((tool) => tool.name)).toEqual(['purge_namespace']);
     // MCP annotations come through: a server's read-only mark is what lets scheduled queries use a tool.
     expect(hub.tools().filter((tool) => tool.readOnlyHint === true).map((tool) => tool.name)).toEqual(['list_pods']);
     expect(hub.tools().find((tool) => tool.name === 'restart_pod')!.inputSchema).toMatchObject({ type: 'object', required: ['name', 'namespace'] });
@@ -57,7 +59,7 @@ describe('the MCP client against a real stdio MCP server', () => {
     hub = createMcpHub({ servers: [stdio('k8s', log)], logger: silentLogger(), reconnectMs: 50, onStatus: (name, state) => status.push(`${name} ${state}`) });
     await hub.start();
     expect(await hub.call('crash', {})).toMatchObject({ ok: false, kind: 'unavailable' });
-    await until('the server restarted', () => hub!.tools().length === 7, 15_000);
+    await until('the server restarted', () => hub!.tools().length === 8, 15_000);
     expect(status).toEqual(['k8s down', 'k8s up']);
     expect(await hub.call('restart_pod', { name: 'radarr-0', namespace: 'media' })).toMatchObject({ ok: true });
     const [crashed, restarted] = [calls(log)[0]!.pid, calls(log)[1]!.pid];

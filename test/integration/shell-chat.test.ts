@@ -37,7 +37,7 @@ describe('the shell channel, when no chat platform is configured', () => {
     expect(shell.printed()).toContain('steward> ');
 
     shell.type('1');
-    await until('the answer acknowledged', () => shell.printed().includes('✔ Answered by terminal via shell'));
+    await until('the answer acknowledged, naming the incident', () => /✔ #\d+: 1\. Yes\n\nAnswered by terminal via shell/.test(shell.printed()));
     const decisions = await runtime.database.pool.query('SELECT actor, channel, answer FROM decisions');
     expect(decisions.rows).toEqual([{ actor: 'terminal', channel: 'shell', answer: { kind: 'option', option: 1, label: 'Yes' } }]);
   });
