@@ -643,6 +643,69 @@ describe('the incident flow: exactly once, and after crashes', () => {
       expect(await under('mature', { alertname: 'HighMemory', namespace: 'new-harmless' })).toMatchObject({ question: 'problem', tools: [] });
     });
 
+    /** An incident whose firing alerts are `pods`, under common `labels`. */
+    async function incidentOf(labels: Record<string, string>, pods: Record<string, string>[]): Promise<number> {
+      const id = Number((await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title, labels) VALUES ('alertmanager', $1, 'HighMemory', $2) RETURNING id", [`g-${Math.random()}`, labels])).rows[0]!.id);
+      for (const [index, pod] of pods.entries()) {
+        await database.pool.query("INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels) VALUES ($1, $2, 'HighMemory', 'firing', $3)", [id, `f${index}`, { ...labels, ...pod }]);
+      }
+      return id;
+    }
+    const promotedRestart = (id: string, trigger: Record<string, string>, args: Record<string, string>) =>
+      runbookSchema.parse({
+        id,
+        created: '2026-11-23',
+        trigger: { alertname: 'HighMemory', labels: trigger },
+        solutions: [{ id: 'restart', description: `Restart for ${id}`, action: 'restart_pod', args, risk: 'low', reversible: true, human_selected: 5, successes: 5, success_rate: 1 }],
+        automation_level: 'auto_notify',
+      });
+
+    it('autonomy is earned per target: a promoted runbook whose arguments use a label its trigger does not pin asks, and says why', async () => {
+      // The trigger pins the pod only; an alert could name any namespace (kube-system) for the fix.
+      await runbooks.create(promotedRestart('target-namespace-free', { pod: 'vault-\\d+' }, { name: '{{labels.pod}}', namespace: '{{labels.namespace}}' }), 'per target');
+      toolCalls = [];
+      const flow = replica(60_000, 'selective');
+      const id = await incidentOf({ alertname: 'HighMemory' }, [{ pod: 'vault-0', namespace: 'kube-system' }]);
+      await flow.start(id);
+      expect(toolCalls).toEqual([]);
+      const question = (await openQuestion(id))!;
+      const prompt = (await database.pool.query<{ prompt: string }>('SELECT prompt FROM questions WHERE id = $1', [question.id])).rows[0]!.prompt;
+      expect(question.kind).toBe('solution');
+      expect(prompt).toContain('Runbook target-namespace-free is promoted but asks: its arguments use labels.namespace, which its trigger does not pin, so an alert could aim it anywhere.');
+      // Asked, the owner sees exactly where it would act.
+      const options = (await desk.get(Number(question.id)))!.options;
+      expect(options[0]!.calls).toEqual([{ tool: 'restart_pod', arguments: { name: 'vault-0', namespace: 'kube-system' } }]);
+    });
+
+    it('a promoted runbook pinned to its targets runs alone for every firing pod it fits, each with its own call', async () => {
+      await runbooks.create(promotedRestart('target-pinned', { namespace: 'pinned', pod: 'radarr-\\d+' }, { name: '{{labels.pod}}', namespace: '{{labels.namespace}}' }), 'per target');
+      toolCalls = [];
+      const flow = replica(60_000, 'selective');
+      const id = await incidentOf({ alertname: 'HighMemory', namespace: 'pinned' }, [{ pod: 'radarr-0' }, { pod: 'radarr-1' }, { pod: 'radarr-2' }, { pod: 'sonarr-0' }]);
+      await flow.start(id);
+      // The three radarr pods the trigger fits, each restarted; sonarr-0 is not this runbook's.
+      expect(toolCalls).toEqual(['radarr-0', 'radarr-1', 'radarr-2'].map((name) => ({ tool: 'restart_pod', args: { name, namespace: 'pinned' } })));
+      const actions = await database.pool.query('SELECT step, tool, arguments, trigger FROM actions WHERE incident_id = $1 ORDER BY step', [id]);
+      expect(actions.rows.map((row: { step: number; trigger: string }) => [row.step, row.trigger])).toEqual([
+        [0, 'auto'],
+        [1, 'auto'],
+        [2, 'auto'],
+      ]);
+    });
+
+    it('a runbook whose arguments need a label the alert lacks is not offered, says why, and no template reaches a tool', async () => {
+      await runbooks.create(promotedRestart('target-missing-label', { namespace: 'missing' }, { name: '{{labels.deployment}}', namespace: '{{labels.namespace}}' }), 'per target');
+      toolCalls = [];
+      const flow = replica(60_000, 'selective');
+      const id = await incidentOf({ alertname: 'HighMemory', namespace: 'missing' }, [{ pod: 'radarr-0' }]);
+      await flow.start(id);
+      expect(toolCalls).toEqual([]);
+      const question = (await openQuestion(id))!;
+      const stored = await database.pool.query<{ prompt: string; options: string }>('SELECT prompt, options::text FROM questions WHERE id = $1', [question.id]);
+      expect(stored.rows[0]!.prompt).toContain('label deployment');
+      expect(stored.rows[0]!.options).not.toContain('{{labels');
+    });
+
     it('an auto_silent runbook: mature runs it without a word, selective still tells', async () => {
       await runbooks.create(
         runbookSchema.parse({

@@ -4,6 +4,8 @@ import { promotionDue, recordOutcome } from '../../runbooks/learning.ts';
 import { matchRunbooks } from '../../runbooks/match-runbooks.ts';
 import { runbookSchema, type Runbook } from '../../runbooks/runbook-schema.ts';
 import { renderArgs, templateArgs, templateLabels } from '../../runbooks/templates.ts';
+import { pins, unpinnedLabels } from '../../runbooks/pinned-labels.ts';
+import { familyPattern, runbookFromFix } from '../../runbooks/runbook-from-fix.ts';
 
 const runbook = (id: string, labels: Record<string, string>): Runbook =>
   runbookSchema.parse({ id, created: '2025-12-21', trigger: { alertname: 'HighMemory', labels }, solutions: [{ id: 'increase_memory', description: 'Increase memory 1GB → 2GB', action: 'kubectl_patch', args: { name: '{{labels.pod}}' } }] });
@@ -27,6 +29,32 @@ describe('runbooks, the pure parts', () => {
     expect(renderArgs({ name: '{{labels.pod}}', namespace: '{{labels.namespace}}', nested: { x: '{{labels.zone}}' } }, { pod: 'radarr-0' })).toEqual({ ok: false, missing: ['namespace', 'zone'] });
     expect(templateLabels({ name: '{{labels.pod}}', namespace: '{{ labels.namespace }}', list: ['{{labels.pod}}'], memory: '2Gi' })).toEqual(['namespace', 'pod']);
     expect(templateArgs({ name: 'radarr-0', namespace: 'media', memory: '2Gi' }, { pod: 'radarr-0', namespace: 'media' })).toEqual({ name: '{{labels.pod}}', namespace: '{{labels.namespace}}', memory: '2Gi' });
+  });
+
+  it('says which labels a fix is aimed by that its trigger does not pin: a value or a family pins, a catch-all does not', () => {
+    for (const pinned of ['media', 'radarr-\\d+', 'media|home', 'radarr-[a-z0-9]{5,10}-[a-z0-9]{5}', 'kube-system']) expect(pins(pinned), pinned).toBe(true);
+    for (const loose of [undefined, '.*', '.+', '\\S+', '[a-z0-9-]+', '.*x.*|.*', '(']) expect(pins(loose), String(loose)).toBe(false);
+    const book = runbookSchema.parse({
+      id: 'r',
+      created: '2025-12-21',
+      trigger: { alertname: 'HighMemory', labels: { pod: 'vault-\\d+', job: '.*' } },
+      solutions: [{ id: 's', description: 'd', action: 'restart_pod', args: { name: '{{labels.pod}}', namespace: '{{labels.namespace}}', job: '{{labels.job}}', alert: '{{labels.alertname}}' } }],
+    });
+    expect(unpinnedLabels(book, book.solutions[0]!)).toEqual(['job', 'namespace']);
+  });
+
+  it('learns a runbook named by its call or the owner\u2019s words, its trigger pinning the family of every label its arguments use', () => {
+    expect(familyPattern('radarr-0')).toBe('radarr-\\d+');
+    expect(familyPattern('payments-api-7d9f8b6c5-2xkqp')).toBe('payments-api-[a-z0-9]{5,10}-[a-z0-9]{5}');
+    expect(familyPattern('vault.home')).toBe('vault\\.home');
+    const alert = { alertname: 'HighMemory', labels: { alertname: 'HighMemory', namespace: 'media', pod: 'radarr-0' }, common: { alertname: 'HighMemory', namespace: 'media' } };
+    const describe = (call: { tool: string; arguments: Record<string, unknown> }) => `${call.tool} ${JSON.stringify(call.arguments)}`;
+    const learned = runbookFromFix(alert, { tool: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } }, { risk: 'low', reversible: true }, describe, new Date('2026-12-02T10:00:00Z'));
+    expect(learned.trigger).toEqual({ alertname: 'HighMemory', labels: { namespace: 'media', pod: 'radarr-\\d+' } });
+    expect(learned.solutions[0]!.description).toBe('restart_pod {"name":"{{labels.pod}}","namespace":"{{labels.namespace}}"}');
+    expect(unpinnedLabels(learned, learned.solutions[0]!)).toEqual([]);
+    const worded = runbookFromFix(alert, { tool: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } }, { ownerWords: 'restart it, it leaks' }, describe);
+    expect(worded.solutions[0]!.description).toBe('restart it, it leaks');
   });
 
   it('counts choices and outcomes, and proposes promotion only once the criteria are met', () => {
