@@ -1,4 +1,5 @@
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
+import { inert } from '../../graphs/inert-text.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { OutboxRepository } from '../outbox/outbox-repository.ts';
 import { summarizeIncident } from './incident-summary.ts';
@@ -47,14 +48,14 @@ export function createIncidentNotices(options: IncidentNoticesOptions): Incident
         case 'alerts_added': {
           const summary = await summarizeIncident(options.db, change.incidentId);
           if (!summary) return;
-          await notice(change, `🔔 #${change.incidentId} ${change.title}: ${change.addedAlerts.length} more alert${change.addedAlerts.length === 1 ? '' : 's'}`, `${change.firingAlerts} firing now.\n${summary.lines.join('\n')}`);
+          await notice(change, `🔔 #${change.incidentId} ${inert(change.title, 120)}: ${change.addedAlerts.length} more alert${change.addedAlerts.length === 1 ? '' : 's'}`, `${change.firingAlerts} firing now.\n${summary.lines.join('\n')}`);
           return;
         }
         case 'resolved':
           if (change.withdrawnQuestions.length > 0) {
             await options.desk.announceWithdrawn(change.withdrawnQuestions, `✅ #${change.incidentId} resolved on its own`, 'Every alert resolved before anyone answered; nothing was run.');
           } else {
-            await notice(change, `✅ #${change.incidentId} resolved: ${change.title}`, 'Every alert in it has resolved.');
+            await notice(change, `✅ #${change.incidentId} resolved: ${inert(change.title, 120)}`, 'Every alert in it has resolved.');
           }
           return;
         case 'alerts_resolved':

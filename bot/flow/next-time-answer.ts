@@ -6,6 +6,7 @@ import { createAuditLog } from '../db/repositories/audit-log.ts';
 import { incidentIdentity } from '../runbooks/incident-identity.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
 import { mayRunAlone, radiusOf } from '../../runbooks/autonomy.ts';
+import { unpinnedLabels } from '../../runbooks/pinned-labels.ts';
 
 /**
  * The answer to "Next time: [Auto] [Ask] [Investigate]" after a fix that worked: Auto promotes the
@@ -32,7 +33,10 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
         const when = mayRunAlone(options.autonomyMode, radius)
           ? 'next time, and tell you afterwards'
           : `once AUTONOMY_MODE lets ${radius} fixes run alone (it is ${options.autonomyMode}: see the README's autonomy modes); until then it asks`;
-        await options.notify(incidentId, { kind: 'notice', title: `⬆️ Runbook ${runbook.id} is promoted`, body: `It will run on its own ${when}. If it ever fails, it goes back to asking.` });
+        // Promoted, it still asks wherever an alert could aim it: say so now, not at the next alert.
+        const unpinned = unpinnedLabels(runbook, solution);
+        const caveat = unpinned.length > 0 ? ` It will still ask each time, though: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.` : '';
+        await options.notify(incidentId, { kind: 'notice', title: `⬆️ Runbook ${runbook.id} is promoted`, body: `It will run on its own ${when}. If it ever fails, it goes back to asking.${caveat}` });
       } else if (choice === 'ask') {
         await options.runbooks.setAutomationLevel(runbook.id, 'ask_human');
       }

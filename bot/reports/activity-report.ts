@@ -98,7 +98,7 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   lines.push(`Runbooks: ${inputs.runbooks.createdBetween(from, to)} new, ${c.promoted} promoted, ${c.demoted} demoted, ${inputs.runbooks.total} in all`);
   const avg = approval.rows[0]!;
   if (avg.n > 0 && avg.seconds !== null) lines.push(`Time to answer: ${duration(avg.seconds * 1000)} on average over ${avg.n} answer${avg.n === 1 ? '' : 's'}`);
-  if (preferences.rows.length > 0) lines.push(`Learned to stay quiet about: ${preferences.rows.map((row) => `${row.alertname ?? 'an alert'}${row.n > 1 ? ` ×${row.n}` : ''}`).join(', ')}`);
+  if (preferences.rows.length > 0) lines.push(`Learned to stay quiet about: ${preferences.rows.map((row) => `${row.alertname ? inert(row.alertname, 60) : 'an alert'}${row.n > 1 ? ` ×${row.n}` : ''}`).join(', ')}`);
   if (spend.rows.length > 0) lines.push(`LLM: ${spend.rows.map((row) => `${row.model} ${row.calls} call${row.calls === 1 ? '' : 's'} $${Number(row.cost).toFixed(2)}`).join(', ')}`);
   for (const use of inputs.quota ?? []) lines.push(`Quota ${use.alias}: ${use.week}/${use.limit.weekly} this week`);
 

@@ -1,10 +1,12 @@
 import type { OutgoingNotice } from '../chat-port.ts';
+import { inert } from '../inert-text.ts';
 import type { QuestionRequest } from '../questions.ts';
 
 /**
  * A Renovate pull request as chat shows it: "📦 Renovate PR #47: sonarr 4.0.1 → 4.0.2" with what
  * changed, the assessment and approve / defer / reject; several at once as one numbered digest.
- * Pure: the facts are gathered by bot/pull-requests/, the PR's own text is quoted, never obeyed.
+ * Pure: the facts are gathered by bot/pull-requests/; the PR's own text, GitHub's and the model's are
+ * quoted through `inert()`, one line each, never obeyed.
  */
 export interface Assessment {
   /** What changed, in a sentence or two. */
@@ -42,10 +44,10 @@ export const DEFAULT_PR_DEFER_MS = 86_400_000;
 /** `sonarr 4.0.1 → 4.0.2`, `eslint ^8.57.1 → ^9.9.0 (+2 more)`, or the title's `eslint → v9`. */
 export function headline(pr: Pick<PullRequestView, 'updates'> & { title?: string }): string {
   const first = pr.updates[0];
-  if (!first) return pr.title ?? 'an update';
-  const change = first.from ? `${first.from} → ${first.to}` : `→ ${first.to}`;
+  if (!first) return pr.title ? inert(pr.title, 120) : 'an update';
+  const change = first.from ? `${inert(first.from, 40)} → ${inert(first.to, 40)}` : `→ ${inert(first.to, 40)}`;
   const more = pr.updates.length > 1 ? ` (+${pr.updates.length - 1} more)` : '';
-  return `${shortPackageName(first.package)} ${change}${more}`;
+  return `${inert(shortPackageName(first.package), 80)} ${change}${more}`;
 }
 
 /** `lscr.io/linuxserver/sonarr` → `sonarr`, `@types/node` stays: how people name the thing. */
@@ -56,7 +58,7 @@ export function shortPackageName(name: string): string {
 
 function checksLine(checks: PullRequestView['checks']): string {
   if (!checks) return 'checks: none reported yet';
-  if (checks.failing.length > 0) return `checks: ❌ ${checks.failing.join(', ')} failing`;
+  if (checks.failing.length > 0) return `checks: ❌ ${inert(checks.failing.join(', '), 200)} failing`;
   if (checks.pending > 0) return `checks: ⏳ ${checks.pending} running, ${checks.passed} passed`;
   return checks.passed > 0 ? `checks: ✅ ${checks.passed} passed` : 'checks: none reported yet';
 }
@@ -69,17 +71,17 @@ function age(iso: string, now: Date): string {
 function assessmentLines(assessment: Assessment | undefined, now: Date): string[] {
   if (!assessment) return [];
   const lines: string[] = [];
-  if (assessment.summary) lines.push(`What changed: ${assessment.summary}`);
-  if (assessment.breaking && assessment.breaking.length > 0) lines.push(`⚠️ Breaking: ${assessment.breaking.join('; ')}`);
-  if (assessment.relevance) lines.push(`Here: ${assessment.relevance}`);
+  if (assessment.summary) lines.push(`What changed: ${inert(assessment.summary, 400)}`);
+  if (assessment.breaking && assessment.breaking.length > 0) lines.push(`⚠️ Breaking: ${inert(assessment.breaking.join('; '), 400)}`);
+  if (assessment.relevance) lines.push(`Here: ${inert(assessment.relevance, 300)}`);
   const { facts } = assessment;
   if (facts.recentIncidents.length > 0) {
     const last = facts.recentIncidents[0]!;
-    lines.push(`📊 ${facts.recentIncidents.length} recent incident${facts.recentIncidents.length === 1 ? '' : 's'} of ${facts.service} in 30 days (last: #${last.id} ${last.title}, ${age(last.openedAt, now)})`);
+    lines.push(`📊 ${facts.recentIncidents.length} recent incident${facts.recentIncidents.length === 1 ? '' : 's'} of ${inert(facts.service, 60)} in 30 days (last: #${last.id} ${inert(last.title, 80)}, ${age(last.openedAt, now)})`);
   }
   lines.push(facts.currentSince ? `Stable: the current version since PR #${facts.currentSince.pullRequest}, ${age(facts.currentSince.at, now).replace(' ago', '')}` : 'Stable: how long the current version has run is not known to Steward');
-  if (assessment.risk) lines.push(`🤖 ${assessment.risk} risk${assessment.recommendation ? `, suggests: ${assessment.recommendation}` : ''}${assessment.model ? ` (${assessment.model})` : ''}`);
-  else if (assessment.degraded) lines.push(`🤖 No assessment: ${assessment.degraded}`);
+  if (assessment.risk) lines.push(`🤖 ${assessment.risk} risk${assessment.recommendation ? `, suggests: ${assessment.recommendation}` : ''}${assessment.model ? ` (${inert(assessment.model, 40)})` : ''}`);
+  else if (assessment.degraded) lines.push(`🤖 No assessment: ${inert(assessment.degraded, 200)}`);
   return lines;
 }
 
@@ -89,7 +91,7 @@ export function pullRequestQuestion(pr: PullRequestView, mergeMethod: string, no
   return {
     kind: 'pull-request',
     title: `📦 Renovate PR #${pr.number}: ${headline(pr)}`,
-    body: [`${pr.repo} · ${type}${checksLine(pr.checks)}`, ...assessmentLines(pr.assessment, now), pr.url].join('\n'),
+    body: [`${inert(pr.repo, 100)} · ${inert(type, 20)}${checksLine(pr.checks)}`, ...assessmentLines(pr.assessment, now), inert(pr.url, 200)].join('\n'),
     options: [
       { number: PR_OPTIONS.merge, label: 'Approve (merge)', impact: `${mergeMethod} into the base branch`, risk, reversible: true },
       { number: PR_OPTIONS.defer, label: 'Defer 1 day' },
@@ -103,11 +105,11 @@ export function pullRequestQuestion(pr: PullRequestView, mergeMethod: string, no
 /** Several PRs at once: one message, each PR on its numbered line, and answers for all or by number. */
 export function pullRequestDigest(prs: readonly PullRequestView[]): QuestionRequest {
   const lines = prs.map((pr) => {
-    const notes = [pr.updateType, pr.assessment?.risk ? `${pr.assessment.risk} risk` : undefined, pr.checks?.failing.length ? '❌ checks failing' : undefined].filter(Boolean).join(', ');
-    const summary = pr.assessment?.summary ? `\n   ${pr.assessment.summary}` : '';
-    const breaking = pr.assessment?.breaking?.length ? `\n   ⚠️ Breaking: ${pr.assessment.breaking.join('; ')}` : '';
-    const relevance = pr.assessment?.relevance ? `\n   Here: ${pr.assessment.relevance}` : '';
-    return `PR #${pr.number} ${headline(pr)}${notes ? ` (${notes})` : ''} · ${pr.repo}${summary}${breaking}${relevance}`;
+    const notes = [pr.updateType ? inert(pr.updateType, 20) : undefined, pr.assessment?.risk ? `${pr.assessment.risk} risk` : undefined, pr.checks?.failing.length ? '❌ checks failing' : undefined].filter(Boolean).join(', ');
+    const summary = pr.assessment?.summary ? `\n   ${inert(pr.assessment.summary, 300)}` : '';
+    const breaking = pr.assessment?.breaking?.length ? `\n   ⚠️ Breaking: ${inert(pr.assessment.breaking.join('; '), 300)}` : '';
+    const relevance = pr.assessment?.relevance ? `\n   Here: ${inert(pr.assessment.relevance, 300)}` : '';
+    return `PR #${pr.number} ${headline(pr)}${notes ? ` (${notes})` : ''} · ${inert(pr.repo, 100)}${summary}${breaking}${relevance}`;
   });
   const example = prs[0]!.number;
   return {
@@ -124,14 +126,14 @@ export function pullRequestDigest(prs: readonly PullRequestView[]): QuestionRequ
 
 /** After a merge: deployed and healthy, or a failure with the revert option. */
 export function deployedNotice(pr: { number: number; title: string; updates: PullRequestView['updates'] }, environment: string, description: string | null): OutgoingNotice {
-  return { kind: 'notice', title: `✅ ${headline(pr)} deployed`, body: `PR #${pr.number} is live in ${environment}${description ? `: ${description}` : ''}. Health checks passing.` };
+  return { kind: 'notice', title: `✅ ${headline(pr)} deployed`, body: `PR #${pr.number} is live in ${inert(environment, 60)}${description ? `: ${inert(description, 200)}` : ''}. Health checks passing.` };
 }
 
 export function deployFailedQuestion(pr: { number: number; title: string; updates: PullRequestView['updates']; url: string }, environment: string, description: string | null): QuestionRequest {
   return {
     kind: 'pull-request-deploy',
     title: `❌ Deploying ${headline(pr)} failed`,
-    body: `PR #${pr.number} did not deploy to ${environment}${description ? `: ${description}` : ''}.\n${pr.url}`,
+    body: `PR #${pr.number} did not deploy to ${inert(environment, 60)}${description ? `: ${inert(description, 200)}` : ''}.\n${inert(pr.url, 200)}`,
     options: [
       { number: 1, label: 'Revert (open a revert PR)', impact: 'a new pull request that undoes the merge', risk: 'low', reversible: true },
       { number: 2, label: 'Leave it, I will look' },
