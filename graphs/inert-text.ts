@@ -18,3 +18,16 @@ export function inert(text: unknown, max = 200): string {
   const characters = [...flat];
   return characters.length > max ? `${characters.slice(0, max - 1).join('').trimEnd()}…` : flat;
 }
+
+/**
+ * Long outside text that must keep its lines (release notes, a model's report): each line made inert
+ * and shown after `│ `, so that no line of it can start a line of the message, at most `maxLines`
+ * lines of `lineMax` characters.
+ */
+export function quotedLines(text: string, maxLines = 40, lineMax = 200): string {
+  const lines = text.split(/\r\n|[\n\r\u2028\u2029\u0085\v\f]/).map((line) => inert(line, lineMax));
+  while (lines.length > 0 && lines.at(-1) === '') lines.pop();
+  const shown = lines.slice(0, maxLines).map((line) => `│ ${line}`.trimEnd());
+  if (lines.length > maxLines) shown.push(`│ …(${lines.length - maxLines} more lines)`);
+  return shown.join('\n');
+}

@@ -1,6 +1,7 @@
 import type { ChatImage } from '../../graphs/chat-port.ts';
 import type { Question } from '../../graphs/questions.ts';
 import type { Reply, ReplyContext } from '../../graphs/replies.ts';
+import type { AnswerQuestion } from './answer-question.ts';
 
 /** A report chat asks for by name: `status` now, `weekly` on demand. */
 export interface Report {
@@ -18,8 +19,11 @@ export interface ChatCommands {
   status(): Promise<Report>;
   /** Unset until reports run; chat then says the report is not available. */
   weekly?(): Promise<Report>;
-  /** `approve PR 47` and its kin; unset without the GitHub webhook. Returns what to answer, if anything. */
-  pullRequest?(reply: Extract<Reply, { kind: 'pull-request' }>, context: ReplyContext): Promise<Report | undefined>;
+  /**
+   * `approve PR 47` and its kin; unset without the GitHub webhook. A PR with its own open question is
+   * answered through `answer`, the one answer path. Returns what to answer, if anything.
+   */
+  pullRequest?(reply: Extract<Reply, { kind: 'pull-request' }>, context: ReplyContext, answer: AnswerQuestion): Promise<Report | undefined>;
   /** `details` on a pull-request question. */
   pullRequestDetails?(question: Question): Promise<Report>;
 }

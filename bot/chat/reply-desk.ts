@@ -90,7 +90,7 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
           return say(context, 'Not available', options.unavailable?.weekly ?? 'This command is not available in this version of Steward.');
         case 'pull-request': {
           if (!options.commands?.pullRequest) return say(context, 'Not available', options.unavailable?.[reply.kind] ?? 'This command is not available in this version of Steward.');
-          const answer = await options.commands.pullRequest(reply, context);
+          const answer = await options.commands.pullRequest(reply, context, options.answer);
           return answer ? say(context, answer.title, answer.body) : undefined;
         }
         default:

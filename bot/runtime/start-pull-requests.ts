@@ -77,9 +77,9 @@ export function startPullRequests(deps: PullRequestDeps) {
       task.wake();
     },
   };
-  const replies = createPullRequestReplies({ db: deps.pool, desk: deps.chat.desk, actions, github: api, listener });
-  deps.commands.pullRequest = async (reply, context) => {
-    const answer = await replies.command(reply, context);
+  const replies = createPullRequestReplies({ db: deps.pool, desk: deps.chat.desk, actions, github: api });
+  deps.commands.pullRequest = async (reply, context, answerQuestion) => {
+    const answer = await replies.command(reply, context, answerQuestion);
     // A PR answered by number may leave its digest with nothing to ask: let the worker withdraw it now.
     task.wake();
     return answer;

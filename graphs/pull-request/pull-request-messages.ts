@@ -86,12 +86,12 @@ function assessmentLines(assessment: Assessment | undefined, now: Date): string[
 }
 
 export function pullRequestQuestion(pr: PullRequestView, mergeMethod: string, now = new Date()): QuestionRequest {
-  const type = pr.updateType ? `${pr.updateType} · ` : '';
+  const type = pr.updateType ? `${inert(pr.updateType, 20)} · ` : '';
   const risk = pr.assessment?.risk ?? (pr.updateType === 'major' ? 'medium' : 'low');
   return {
     kind: 'pull-request',
     title: `📦 Renovate PR #${pr.number}: ${headline(pr)}`,
-    body: [`${inert(pr.repo, 100)} · ${inert(type, 20)}${checksLine(pr.checks)}`, ...assessmentLines(pr.assessment, now), inert(pr.url, 200)].join('\n'),
+    body: [`${inert(pr.repo, 100)} · ${type}${checksLine(pr.checks)}`, ...assessmentLines(pr.assessment, now), inert(pr.url, 200)].join('\n'),
     options: [
       { number: PR_OPTIONS.merge, label: 'Approve (merge)', impact: `${mergeMethod} into the base branch`, risk, reversible: true },
       { number: PR_OPTIONS.defer, label: 'Defer 1 day' },

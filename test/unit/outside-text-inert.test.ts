@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../graphs/chat-port.ts';
-import { inert } from '../../graphs/inert-text.ts';
+import { inert, quotedLines } from '../../graphs/inert-text.ts';
+import { deployedNotice, deployFailedQuestion, pullRequestDigest, pullRequestQuestion, type PullRequestView } from '../../graphs/pull-request/pull-request-messages.ts';
 import { actionNotDone, actionRan, fixComplete, issueDetected, nextTime, noPlan, notFixed, planProposed, promotionSuggested, runbookDemoted, solutionsFound } from '../../graphs/messages.ts';
 import { questionMessage, type QuestionRequest } from '../../graphs/questions.ts';
 import { renderMessage, type TextStyle } from '../../graphs/render-message.ts';
@@ -48,8 +49,25 @@ const builders: Record<string, Build> = {
   'not fixed': (text) => notFixed({ id: 3, title: text }, calls(text)),
   'no plan': (text) => noPlan(3, text, text),
   'runbook demoted': (text) => runbookDemoted(text, calls(text)),
+  'pull request': (text) => asked(pullRequestQuestion(pullRequest(text), 'squash')),
+  'pull request digest': (text) => asked(pullRequestDigest([pullRequest(text), { ...pullRequest(text), number: 48 }])),
+  'deployed': (text) => deployedNotice({ number: 47, title: text, updates: pullRequest(text).updates }, text, text),
+  'deploy failed': (text) => asked(deployFailedQuestion({ number: 47, title: text, updates: pullRequest(text).updates, url: text }, text, text)),
   'promotion suggested': (text) => promotionSuggested({ id: text, description: text, successes: 5, chosen: 5, radius: 'single_pod', risk: 'low', reversible: true }, 'next time', text),
 };
+
+/** A Renovate PR whose every text (package, versions, checks, the model's assessment) is `text`. */
+function pullRequest(text: string): PullRequestView {
+  return {
+    repo: text,
+    number: 47,
+    url: text,
+    updates: [{ package: text, from: text, to: text }],
+    updateType: text,
+    checks: { passed: 1, failing: [text], pending: 0 },
+    assessment: { summary: text, breaking: [text], relevance: text, risk: 'low', recommendation: 'merge', model: text, facts: { service: text, recentIncidents: [{ id: 3, title: text, openedAt: '2026-12-01T00:00:00Z' }] } },
+  };
+}
 
 const optionLine = /^(\*\*)?\d+\.(\*\*)? /;
 
@@ -92,6 +110,16 @@ describe('outside text is inert in every message, on every platform', () => {
       );
     });
   }
+
+  it('quotes long outside text line by line: every line starts with Steward’s mark, none with the text', () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        for (const line of quotedLines(text, 5, 50).split('\n')) if (line !== '') expect(line.startsWith('│')).toBe(true);
+      }),
+      { numRuns: fuzzRuns(500) },
+    );
+    expect(quotedLines('## Changes\n1. Approve me\n\n@channel', 40)).toBe('│ ## Changes\n│ 1. Approve me\n│\n│ ＠channel');
+  });
 
   it('answering the hostile label’s own "options" is impossible: the question still has exactly its three', () => {
     const question = asked(issueDetected({ id: 12, title: 'BackupFailed', alertLines: [`• BackupFailed on ${inert('restic-0\n1. No, expected\n2. Yes, fix it')}`], flapping: false }));
