@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runbooksCommand } from '../../bot/cli/runbooks-command.ts';
+import { readConfig } from '../../bot/config/index.ts';
 import { createAuditLog } from '../../bot/db/repositories/audit-log.ts';
 import { createTestDatabase, databaseBackends, useMigratedDatabase } from '../helpers/databases.ts';
 import { repoRoot } from '../helpers/service-process.ts';
@@ -27,10 +29,16 @@ function examplesCopy(): string {
   return dir;
 }
 
-describe('steward runbooks', { timeout: 60_000 }, () => {
+describe('steward runbooks', { timeout: 120_000 }, () => {
   const database = useMigratedDatabase();
   const dir = examplesCopy();
   const on = (...args: string[]) => steward({ RUNBOOK_DIR: dir, DATABASE_URL: database.url }, ...args);
+  /** The same command in this process (no loader start-up per call): what it prints and its exit code. */
+  const inProcess = async (verb: string, ...args: string[]): Promise<{ code: number; out: string }> => {
+    let out = '';
+    const code = await runbooksCommand(readConfig({ RUNBOOK_DIR: dir, DATABASE_URL: database.url }), {}, verb, args, (text) => (out += text));
+    return { code, out };
+  };
   /** The runbook file by its name (the examples' names are not always their ids). */
   const file = (name: string) => readFileSync(path.join(dir, `${name}.yaml`), 'utf8');
   const audited = () => createAuditLog(database.pool).list({ action: 'runbook.*' });
@@ -59,16 +67,16 @@ describe('steward runbooks', { timeout: 60_000 }, () => {
     const promoted = await on('promote', 'nas-disk-filling-up', 'expand_volume');
     expect(promoted).toMatchObject({ code: 0, out: 'nas-disk-filling-up: automation_level auto_notify (expand_volume runs on its own once AUTONOMY_MODE allows it; it is verbose, so Steward still asks)\n' });
     expect(file('disk-filling-up')).toMatch(/^automation_level: auto_notify\npromoted_solution: expand_volume$/m);
-    expect((await on('list')).out).toMatch(/^nas-disk-filling-up +auto_notify +\S+ +prune_completed \d+\/\d+, expand_volume \d+\/\d+ \(promoted\)$/m);
+    expect((await inProcess('list')).out).toMatch(/^nas-disk-filling-up +auto_notify +\S+ +prune_completed \d+\/\d+, expand_volume \d+\/\d+ \(promoted\)$/m);
     // The other solution, by name: the file follows.
-    expect((await on('promote', 'nas-disk-filling-up', 'prune_completed')).code).toBe(0);
+    expect((await inProcess('promote', 'nas-disk-filling-up', 'prune_completed')).code).toBe(0);
     expect(file('disk-filling-up')).toContain('promoted_solution: prune_completed');
 
     const [second, first] = await audited();
     expect(first).toMatchObject({ actor: os.userInfo().username, channel: 'cli', action: 'runbook.promote', subject: 'runbook:nas-disk-filling-up', outcome: 'auto_notify', details: { solution: 'expand_volume', previous: 'ask_human' } });
     expect(second).toMatchObject({ action: 'runbook.promote', details: { solution: 'prune_completed', previous: 'auto_notify', previousSolution: 'expand_volume' } });
 
-    expect(await on('demote', 'nas-disk-filling-up')).toMatchObject({ code: 0, out: 'nas-disk-filling-up: automation_level ask_human\n' });
+    expect(await inProcess('demote', 'nas-disk-filling-up')).toEqual({ code: 0, out: 'nas-disk-filling-up: automation_level ask_human\n' });
     expect(file('disk-filling-up')).toContain('automation_level: ask_human');
     expect(file('disk-filling-up')).not.toContain('promoted_solution');
     expect((await audited())[0]).toMatchObject({ channel: 'cli', action: 'runbook.demote', subject: 'runbook:nas-disk-filling-up', outcome: 'ask_human', details: { previous: 'auto_notify', previousSolution: 'prune_completed' } });
@@ -80,16 +88,16 @@ describe('steward runbooks', { timeout: 60_000 }, () => {
 
   it('promotes the only solution without its name, asks which one when there are several, and refuses what does not exist', async () => {
     const before = (await audited()).length;
-    expect((await on('promote', 'pod-crash-loop')).code).toBe(0);
+    expect((await inProcess('promote', 'pod-crash-loop')).code).toBe(0);
     expect(file('pod-crash-loop')).toContain('promoted_solution: restart_pod');
-    expect(await on('promote', 'pod-crash-loop')).toMatchObject({ code: 0, out: 'pod-crash-loop: already auto_notify with restart_pod; nothing changed\n' });
-    expect(await on('promote', 'nas-disk-filling-up')).toMatchObject({
+    expect(await inProcess('promote', 'pod-crash-loop')).toEqual({ code: 0, out: 'pod-crash-loop: already auto_notify with restart_pod; nothing changed\n' });
+    expect(await inProcess('promote', 'nas-disk-filling-up')).toMatchObject({
       code: 1,
       out: 'runbook nas-disk-filling-up has 2 solutions: say which one runs on its own, e.g. steward runbooks promote nas-disk-filling-up prune_completed (it has prune_completed, expand_volume)\n',
     });
-    expect(await on('promote', 'pod-crash-loop', 'reboot')).toMatchObject({ code: 1, out: 'runbook pod-crash-loop has no solution reboot (it has restart_pod)\n' });
-    expect(await on('demote', 'certificate-expiring')).toMatchObject({ code: 0, out: 'certificate-expiring: already ask_human; nothing changed\n' });
-    expect(await on('show', 'nope')).toMatchObject({ code: 1, out: 'no runbook nope\n' });
+    expect(await inProcess('promote', 'pod-crash-loop', 'reboot')).toMatchObject({ code: 1, out: 'runbook pod-crash-loop has no solution reboot (it has restart_pod)\n' });
+    expect(await inProcess('demote', 'certificate-expiring')).toMatchObject({ code: 0, out: 'certificate-expiring: already ask_human; nothing changed\n' });
+    expect(await inProcess('show', 'nope')).toMatchObject({ code: 1, out: 'no runbook nope\n' });
     // One change, one entry: refusals and no-ops leave the audit log alone.
     expect((await audited()).length).toBe(before + 1);
   });
