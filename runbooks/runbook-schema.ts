@@ -41,6 +41,8 @@ export const runbookSchema = z
       .strict(),
     solutions: z.array(solutionSchema).min(1),
     automation_level: z.enum(automationLevels).default('ask_human'),
+    /** The solution the owner promoted (`steward runbooks promote <id> <solution>`): the one that runs alone. Unset: the best success rate. */
+    promoted_solution: z.string().optional(),
     promotion_criteria: z
       .object({ min_approvals: count.default(5), min_success_rate: z.number().min(0).max(1).default(0.95), blast_radius: z.enum(blastRadii).default('single_pod') })
       .strict()
@@ -48,6 +50,9 @@ export const runbookSchema = z
   })
   .strict()
   .superRefine((runbook, context) => {
+    if (runbook.promoted_solution !== undefined && !runbook.solutions.some((solution) => solution.id === runbook.promoted_solution)) {
+      context.addIssue({ code: 'custom', path: ['promoted_solution'], message: `must be the id of one of its solutions (${runbook.solutions.map((solution) => solution.id).join(', ')})` });
+    }
     for (const [label, pattern] of Object.entries(runbook.trigger.labels)) {
       try {
         new RegExp(`^(?:${pattern})$`);

@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { ConfigError, readConfig, type Env } from '../config/index.ts';
 import type { AuditOptions } from './audit-command.ts';
+import { packageVersion } from './package-version.ts';
 
 /** Every `steward` verb. Later features register theirs here (`runbooks`, `audit`, …). */
 export async function runCli(argv: string[], env: Env): Promise<void> {
   const program = new Command()
     .name('steward')
     .description('Chat-ops approval bot: alerts in, options to chat, fixes only after approval.')
+    .version(packageVersion(), '-V, --version', "print Steward's version")
     .showHelpAfterError();
 
   program
@@ -24,11 +26,11 @@ export async function runCli(argv: string[], env: Env): Promise<void> {
 
   program
     .command('runbooks')
-    .description('list, show or validate the runbooks, or promote / demote one')
+    .description('list, show or validate the runbooks, or promote / demote one (audited, as in chat)')
     .argument('<verb>', 'list | show <id> | validate | promote <id> [solution] | demote <id>')
     .argument('[args...]')
     .action(async (verb: string, args: string[]) => {
-      process.exitCode = await (await import('./runbooks-command.ts')).runbooksCommand(loadConfig(env), verb, args);
+      process.exitCode = await (await import('./runbooks-command.ts')).runbooksCommand(loadConfig(env), env, verb, args);
     });
 
   program
@@ -37,7 +39,7 @@ export async function runCli(argv: string[], env: Env): Promise<void> {
     .option('--since <when>', 'from this long ago (30m, 12h, 7d, 2w) or this ISO date')
     .option('--until <when>', 'before this long ago or this ISO date')
     .option('--actor <who>', 'who acted (a Signal UUID or number, a Mattermost user id, steward); * matches anything')
-    .option('--channel <channel>', 'signal, mattermost, shell, github, flow, autonomy, process …')
+    .option('--channel <channel>', 'signal, mattermost, shell, github, flow, autonomy, cli, process …')
     .option('--action <action>', 'e.g. question.answer, incident.*, pull-request.merge, runbook.promote')
     .option('--subject <subject>', 'e.g. incident:42, runbook:*')
     .option('--outcome <outcome>', 'e.g. refused*')

@@ -1,16 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
-import type { Config } from '../config/index.ts';
+import type { Config, Env } from '../config/index.ts';
+import { openDatabase } from '../db/open-database.ts';
 import { createRunbookGit } from '../runbooks/runbook-git.ts';
 import { createRunbookStore, type RunbookStore } from '../runbooks/runbook-store.ts';
+import { createRuntimeLogging } from '../runtime/runtime-logging.ts';
+import { applyPromotion, commandActor, promotionRequest } from './runbook-promotion.ts';
 
 type Write = (text: string) => void;
 
 /**
  * `steward runbooks list | show <id> | validate | promote <id> [solution] | demote <id>`: the runbook
- * folder as Steward sees it, and the owner's hand on promotion. Returns the exit code.
+ * folder as Steward sees it, and the owner's hand on promotion. Only promote and demote open the
+ * database, for the audit log. Returns the exit code.
  */
-export async function runbooksCommand(config: Pick<Config, 'runbookDir' | 'runbookGit'>, verb: string, args: string[], out: Write = (text) => process.stdout.write(text)): Promise<number> {
+export async function runbooksCommand(config: Config, env: Env, verb: string, args: string[], out: Write = (text) => process.stdout.write(text)): Promise<number> {
   const logger = pino({ level: 'silent' });
   const gitops = config.runbookGit ? createRunbookGit({ dir: config.runbookDir, logger }) : undefined;
   await gitops?.ensure();
@@ -18,7 +22,7 @@ export async function runbooksCommand(config: Pick<Config, 'runbookDir' | 'runbo
   await store.load();
   switch (verb) {
     case 'list':
-      return list(store, out);
+      return list(store, config.runbookDir, out);
     case 'show': {
       const file = store.fileOf(args[0] ?? '');
       if (!file) return missing(args[0], out);
@@ -32,31 +36,58 @@ export async function runbooksCommand(config: Pick<Config, 'runbookDir' | 'runbo
       return problems.length === 0 ? 0 : 1;
     }
     case 'promote':
-    case 'demote': {
-      const runbook = store.get(args[0] ?? '');
-      if (!runbook) return missing(args[0], out);
-      if (verb === 'promote' && args[1] && !runbook.solutions.some((solution) => solution.id === args[1])) {
-        out(`runbook ${runbook.id} has no solution ${args[1]} (it has ${runbook.solutions.map((solution) => solution.id).join(', ')})\n`);
-        return 1;
-      }
-      const level = verb === 'promote' ? 'auto_notify' : 'ask_human';
-      await store.setAutomationLevel(runbook.id, level);
-      out(`${runbook.id}: automation_level ${level}\n`);
-      return 0;
-    }
+    case 'demote':
+      return promoteOrDemote(config, env, store, verb, args, out);
     default:
       out(`unknown verb ${verb}: use list, show, validate, promote or demote\n`);
       return 2;
   }
 }
 
-function list(store: RunbookStore, out: Write): number {
-  for (const runbook of store.list()) {
-    const solutions = runbook.solutions.map((solution) => `${solution.id} ${solution.successes}/${solution.human_selected}`).join(', ');
-    out(`${runbook.id}  ${runbook.automation_level}  ${runbook.trigger.alertname}  ${solutions}\n`);
+async function promoteOrDemote(config: Config, env: Env, store: RunbookStore, verb: 'promote' | 'demote', args: string[], out: Write): Promise<number> {
+  const runbook = store.get(args[0] ?? '');
+  if (!runbook) return missing(args[0], out);
+  const request = promotionRequest(runbook, verb, args[1]);
+  if (request.kind !== 'change') {
+    out(request.message);
+    return request.kind === 'unchanged' ? 0 : 1;
   }
-  if (store.problems().length > 0) out(`(${store.problems().length} invalid file(s): run \`steward runbooks validate\`)\n`);
+  const { logger, redactor } = createRuntimeLogging({ ...config, logLevel: 'warn' }, env);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, redactor });
+  try {
+    return await applyPromotion(request, { pool: database.pool, store, autonomyMode: config.autonomyMode, actor: commandActor(), out });
+  } catch (error) {
+    const missingTable = (error as { code?: string }).code === '42P01';
+    process.stderr.write(`steward runbooks ${verb}: ${missingTable ? 'this database has no audit log yet (start Steward once, or run `steward migrate`); nothing changed' : `${(error as Error).message}; nothing changed`}\n`);
+    return 1;
+  } finally {
+    await database.close();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  }
+}
+
+function list(store: RunbookStore, dir: string, out: Write): number {
+  const runbooks = store.list();
+  const invalid = store.problems().length;
+  if (runbooks.length === 0) {
+    out(invalid > 0 ? `no valid runbooks in ${dir}\n` : `no runbooks in ${dir} (Steward writes one when an approved fix works; examples: runbooks/examples/)\n`);
+  } else {
+    const rows = runbooks.map((runbook) => [
+      runbook.id,
+      runbook.automation_level,
+      runbook.trigger.alertname,
+      runbook.solutions.map((solution) => `${solution.id} ${solution.successes}/${solution.human_selected}${solution.id === runbook.promoted_solution ? ' (promoted)' : ''}`).join(', '),
+    ]);
+    out(table([['RUNBOOK', 'LEVEL', 'ALERT', 'SOLUTIONS (worked/chosen)'], ...rows]));
+  }
+  if (invalid > 0) out(`(${invalid} invalid file(s): run \`steward runbooks validate\`)\n`);
   return 0;
+}
+
+/** Columns padded to their widest cell, two spaces apart; the last column is not padded. */
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n') + '\n';
 }
 
 function missing(id: string | undefined, out: Write): number {

@@ -53,8 +53,10 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Rules that span variables. A webhook without a credential only accepts loopback peers; listening
- * on another address on purpose (HOST set explicitly) without one is a mistake we refuse to start with.
+ * Rules that span variables. A webhook without a credential only accepts loopback peers. Listening on
+ * another address on purpose (HOST set explicitly) without Alertmanager's, the source every deployment
+ * has, is a mistake we refuse to start with. Coroot and GitHub are optional: without their credential
+ * they stay loopback-only (the start-up log says so), so leaving an unused one out is no error.
  */
 function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -66,7 +68,6 @@ function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
   if (hostChosen && !isLoopbackHost(input.HOST)) {
     const why = `is required when HOST is ${input.HOST} (not loopback): without it the webhook would accept anyone on the network`;
     if (!input.ALERTMANAGER_TOKEN && !input.ALERTMANAGER_USER) problems.push({ variable: 'ALERTMANAGER_TOKEN', message: `(or ALERTMANAGER_USER/ALERTMANAGER_PASSWORD) ${why}` });
-    if (!input.COROOT_TOKEN) problems.push({ variable: 'COROOT_TOKEN', message: why });
   }
   problems.push(...groupProblems(input, 'the LLM proxy', ['LLM_BASE_URL', 'LLM_API_KEY']));
   problems.push(...groupProblems(input, 'Signal', ['SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Document, LineCounter, parseDocument, type Node } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { matchRunbooks, type AlertIdentity } from '../../runbooks/match-runbooks.ts';
 import { recordOutcome } from '../../runbooks/learning.ts';
 import { runbookSchema, type AutomationLevel, type Runbook } from '../../runbooks/runbook-schema.ts';
@@ -121,11 +121,24 @@ export function createRunbookStore(options: { dir: string; logger: Logger; /** C
       return loaded.get(runbookId)!.runbook;
     },
 
-    async setAutomationLevel(runbookId: string, level: AutomationLevel): Promise<Runbook | undefined> {
+    /**
+     * `ask_human` also forgets which solution was promoted; a level past it with `solutionId` names
+     * the solution that runs alone (`promoted_solution`), without one it keeps what the file says.
+     */
+    async setAutomationLevel(runbookId: string, level: AutomationLevel, solutionId?: string): Promise<Runbook | undefined> {
       const entry = loaded.get(runbookId);
       if (!entry) return undefined;
+      const previous = entry.document.clone();
       entry.document.set('automation_level', level);
-      await save(entry, `runbook(${runbookId}): automation_level ${level}`);
+      if (level === 'ask_human') entry.document.delete('promoted_solution');
+      else if (solutionId !== undefined) setBeside(entry.document, 'automation_level', 'promoted_solution', solutionId);
+      try {
+        await save(entry, `runbook(${runbookId}): automation_level ${level}${level !== 'ask_human' && solutionId ? ` (${solutionId})` : ''}`);
+      } catch (error) {
+        // Refused (an unknown solution) or not written: the runbook in memory stays as the file has it.
+        entry.document = previous;
+        throw error;
+      }
       return loaded.get(runbookId)!.runbook;
     },
 
@@ -152,3 +165,14 @@ export function createRunbookStore(options: { dir: string; logger: Logger; /** C
 }
 
 export type RunbookStore = ReturnType<typeof createRunbookStore>;
+
+/** Sets `key`, placing it right after `after` when it is new (where a reader looks for it), not at the end. */
+function setBeside(document: Document, after: string, key: string, value: string): void {
+  const map = document.contents;
+  const index = isMap(map) ? map.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === after) : -1;
+  if (document.has(key) || index < 0 || !isMap(map)) {
+    document.set(key, value);
+    return;
+  }
+  map.items.splice(index + 1, 0, document.createPair(key, value) as (typeof map.items)[number]);
+}

@@ -53,12 +53,13 @@ export function buildForStart(): CompiledStart {
   return { env: start.env, args: [...start.args.slice(0, -1), path.join(scratch.dir, entry.slice('dist/'.length))], remove: scratch.remove };
 }
 
-/** The Docker image's layout: the build in dist/ and the `steward` command beside it, no sources. */
-export function buildImageLayout(): { steward: string; remove: () => void } {
+/** The Docker image's layout: package.json, the build in dist/ and the `steward` command beside it, no sources. */
+export function buildImageLayout(): { root: string; steward: string; remove: () => void } {
   const scratch = scratchFolder();
   build(path.join(scratch.dir, 'dist'));
+  copyFileSync(path.join(repoRoot, 'package.json'), path.join(scratch.dir, 'package.json'));
   const steward = path.join(scratch.dir, 'bot', 'cli', 'steward.mjs');
   mkdirSync(path.dirname(steward), { recursive: true });
   copyFileSync(path.join(repoRoot, 'bot', 'cli', 'steward.mjs'), steward);
-  return { steward, remove: scratch.remove };
+  return { root: scratch.dir, steward, remove: scratch.remove };
 }

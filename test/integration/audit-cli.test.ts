@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ describe('steward audit', { timeout: 60_000 }, () => {
     );
   });
 
-  it('runs from the build where there are no sources, as in the Docker image', async () => {
+  it('runs from the build where there are no sources, as in the Docker image, and tells its version there', async () => {
     const image = buildImageLayout();
     try {
       const fromSources = await steward('--json');
@@ -45,6 +46,10 @@ describe('steward audit', { timeout: 60_000 }, () => {
       expect(fromBuild.code).toBe(0);
       expect(fromBuild.out).toBe(fromSources.out);
       expect(JSON.parse(fromBuild.out.trim().split('\n')[0]!)).toMatchObject({ actor: 'bob', action: 'pull-request.merge' });
+      // The version comes from the package.json beside dist/ (the image's /app/package.json), not the checkout's.
+      const manifest = path.join(image.root, 'package.json');
+      writeFileSync(manifest, JSON.stringify({ ...(JSON.parse(readFileSync(manifest, 'utf8')) as object), version: '9.8.7-image' }));
+      expect((await run(process.execPath, [image.steward, '--version'], { env: { PATH: process.env.PATH } })).stdout).toBe('9.8.7-image\n');
     } finally {
       image.remove();
     }

@@ -57,11 +57,11 @@ describe('the service as a process', () => {
     for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) expect(message).toContain(name);
   });
 
-  it('refuses to listen on the network with a webhook that has no credential', async () => {
-    const service = startService({ HOST: '0.0.0.0', ALERTMANAGER_TOKEN: 'a-long-random-token-0123456789' });
+  it("refuses to listen on the network without Alertmanager's credential", async () => {
+    const service = startService({ HOST: '0.0.0.0', COROOT_TOKEN: 'a-long-random-token-0123456789' });
     running.push(service);
     expect(await service.exited).toBe(1);
-    expect(service.output()).toMatch(/COROOT_TOKEN is required when HOST is 0\.0\.0\.0/);
+    expect(service.output()).toMatch(/ALERTMANAGER_TOKEN \(or ALERTMANAGER_USER\/ALERTMANAGER_PASSWORD\) is required when HOST is 0\.0\.0\.0/);
     expect(service.output()).not.toContain('a-long-random-token-0123456789');
   });
 

@@ -67,15 +67,17 @@ describe('readConfig', () => {
       expect(problemsOf({ ALERTMANAGER_USER: 'am' }).problems[0]).toMatchObject({ variable: 'ALERTMANAGER_PASSWORD' });
     });
 
-    it('refuses an explicit non-loopback HOST without credentials, naming the variables', () => {
-      const error = problemsOf({ HOST: '0.0.0.0' });
-      expect(error.problems.map((p) => p.variable).sort()).toEqual(['ALERTMANAGER_TOKEN', 'COROOT_TOKEN']);
+    it("refuses an explicit non-loopback HOST without Alertmanager's credential, naming the variable", () => {
+      const error = problemsOf({ HOST: '0.0.0.0', COROOT_TOKEN: token });
+      expect(error.problems.map((p) => p.variable)).toEqual(['ALERTMANAGER_TOKEN']);
       expect(error.message).toContain('HOST is 0.0.0.0');
     });
 
-    it('accepts a non-loopback HOST once every webhook has a credential', () => {
+    it('accepts a non-loopback HOST once Alertmanager has a credential; Coroot and GitHub without one stay loopback-only', () => {
       expect(readConfig({ HOST: '0.0.0.0', ALERTMANAGER_TOKEN: token, COROOT_TOKEN: token }).host).toBe('0.0.0.0');
-      expect(readConfig({ HOST: '192.168.1.10', ALERTMANAGER_USER: 'am', ALERTMANAGER_PASSWORD: token, COROOT_TOKEN: token }).host).toBe('192.168.1.10');
+      expect(readConfig({ HOST: '192.168.1.10', ALERTMANAGER_USER: 'am', ALERTMANAGER_PASSWORD: token }).host).toBe('192.168.1.10');
+      // An unused platform's key left out, or left empty as compose and `kubectl create secret --from-env-file` pass it.
+      expect(readConfig({ HOST: '0.0.0.0', ALERTMANAGER_TOKEN: token, COROOT_TOKEN: '', GITHUB_WEBHOOK_SECRET: '' }).coroot.token).toBeUndefined();
     });
 
     it('accepts loopback without credentials (the routes then take loopback peers only)', () => {

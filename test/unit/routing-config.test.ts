@@ -13,7 +13,8 @@ describe('model configuration', () => {
   it('reads the example file', () => {
     const structured = parseStructuredConfig(readFileSync('steward.example.yaml', 'utf8'), 'steward.example.yaml');
     const routing = readRoutingConfig(structured.routing);
-    expect(routing.table.models.local).toBe('llama3.2');
+    // The compose stack's LiteLLM group (deploy/compose/litellm-config.yaml), not an Ollama tag.
+    expect(routing.table.models.local).toBe('local');
     expect(routing.table.byPurpose).toEqual(defaultRouting.byPurpose);
     expect(routing.quotas['claude-opus']).toEqual({ daily: 5, weekly: 20, warnAt: 0.5 });
   });
