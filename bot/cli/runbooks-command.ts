@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import type { Config, Env } from '../config/index.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { unpinnedLabels } from '../../runbooks/pinned-labels.ts';
 import { createRunbookGit } from '../runbooks/runbook-git.ts';
 import { createRunbookStore, type RunbookStore } from '../runbooks/runbook-store.ts';
 import { createRuntimeLogging } from '../runtime/runtime-logging.ts';
@@ -32,6 +33,13 @@ export async function runbooksCommand(config: Config, env: Env, verb: string, ar
     case 'validate': {
       const problems = store.problems();
       for (const problem of problems) out(`${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.message}\n`);
+      // Valid, but never able to run alone: an alert could aim its fix at what its trigger does not pin.
+      for (const runbook of store.list()) {
+        for (const solution of runbook.solutions) {
+          const unpinned = unpinnedLabels(runbook, solution);
+          if (unpinned.length > 0) out(`warning: ${store.fileOf(runbook.id)}: ${runbook.id}/${solution.id}: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which the trigger does not pin; it will always ask, even promoted\n`);
+        }
+      }
       out(problems.length === 0 ? `${store.list().length} runbook(s) valid in ${config.runbookDir}\n` : `${problems.length} file(s) invalid; ${store.list().length} valid\n`);
       return problems.length === 0 ? 0 : 1;
     }

@@ -264,7 +264,8 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
       const filter = createOptionFilter(options.mcp.tools(), options.policy);
       const declined: string[] = [];
       for (const runbook of promoted) {
-        const solution = [...runbook.solutions].sort((a, b) => b.success_rate - a.success_rate)[0]!;
+        // The solution the owner promoted (`steward runbooks promote <id> <solution>`), else the best record.
+        const solution = runbook.solutions.find((candidate) => candidate.id === runbook.promoted_solution) ?? [...runbook.solutions].sort((a, b) => b.success_rate - a.success_rate)[0]!;
         const radius = radiusOf(runbook, solution, options.policy.blastRadius ?? {});
         if (!mayRunAlone(mode, radius)) continue; // the mode does not trust this much on its own: ask
         // Autonomy is earned per target: an alert may not aim a fix at what the trigger does not pin.

@@ -18,17 +18,18 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
     async onDecision(decision: Decision) {
       if (decision.incidentId === undefined || decision.answer.kind !== 'option') return;
       const incidentId = decision.incidentId;
-      const last = await options.pool.query<{ tool: string }>("SELECT tool FROM actions WHERE incident_id = $1 AND status = 'succeeded' ORDER BY id DESC LIMIT 1", [incidentId]);
+      const last = await options.pool.query<{ tool: string; solution_id: string | null }>("SELECT tool, solution_id FROM actions WHERE incident_id = $1 AND status = 'succeeded' ORDER BY id DESC LIMIT 1", [incidentId]);
       const row = last.rows[0];
       const alert = row ? await incidentIdentity(options.pool, incidentId) : undefined;
       if (!row || !alert) return;
       const runbook = options.runbooks.match(alert).find((candidate) => candidate.solutions.some((solution) => solution.action === row.tool));
       if (!runbook) return;
       const choice = decision.answer.label.toLowerCase();
+      // The solution that ran: the one its action row names, else the runbook's solution with its tool.
+      const solution = runbook.solutions.find((candidate) => candidate.id === row.solution_id) ?? runbook.solutions.find((candidate) => candidate.action === row.tool)!;
       if (choice === 'auto') {
-        await options.runbooks.setAutomationLevel(runbook.id, 'auto_notify');
-        await createAuditLog(options.pool).record({ actor: decision.actor, channel: decision.channel, action: 'runbook.promote', subject: `runbook:${runbook.id}`, outcome: 'auto_notify', details: { incidentId } });
-        const solution = runbook.solutions.find((candidate) => candidate.action === row.tool)!;
+        await options.runbooks.setAutomationLevel(runbook.id, 'auto_notify', solution.id);
+        await createAuditLog(options.pool).record({ actor: decision.actor, channel: decision.channel, action: 'runbook.promote', subject: `runbook:${runbook.id}`, outcome: 'auto_notify', details: { incidentId, solution: solution.id } });
         const radius = radiusOf(runbook, solution, options.blastRadius ?? {});
         const when = mayRunAlone(options.autonomyMode, radius)
           ? 'next time, and tell you afterwards'
@@ -37,8 +38,9 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
         const unpinned = unpinnedLabels(runbook, solution);
         const caveat = unpinned.length > 0 ? ` It will still ask each time, though: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.` : '';
         await options.notify(incidentId, { kind: 'notice', title: `⬆️ Runbook ${runbook.id} is promoted`, body: `It will run on its own ${when}. If it ever fails, it goes back to asking.${caveat}` });
-      } else if (choice === 'ask') {
+      } else if (choice === 'ask' && runbook.automation_level !== 'ask_human') {
         await options.runbooks.setAutomationLevel(runbook.id, 'ask_human');
+        await createAuditLog(options.pool).record({ actor: decision.actor, channel: decision.channel, action: 'runbook.demote', subject: `runbook:${runbook.id}`, outcome: 'ask_human', details: { incidentId } });
       }
     },
   };

@@ -56,6 +56,20 @@ describe('steward runbooks', { timeout: 120_000 }, () => {
     expect(await on('validate')).toMatchObject({ code: 0, out: `4 runbook(s) valid in ${dir}\n` });
   });
 
+  it('warns, while still valid, about a runbook an alert could aim anywhere: one that will always ask', async () => {
+    const loose = mkdtempSync(path.join(os.tmpdir(), 'steward-cli-loose-'));
+    writeFileSync(
+      path.join(loose, 'restart-anything.yaml'),
+      ['id: restart-anything', 'created: 2026-12-02', 'trigger: { alertname: KubePodCrashLooping, labels: { pod: ".*" } }', 'solutions:', '  - { id: restart, description: Restart it, action: restart_pod, args: { name: "{{labels.pod}}", namespace: "{{labels.namespace}}" } }', 'automation_level: auto_notify', ''].join('\n'),
+    );
+    let out = '';
+    const code = await runbooksCommand(readConfig({ RUNBOOK_DIR: loose }), {}, 'validate', [], (text) => (out += text));
+    expect(code).toBe(0);
+    expect(out).toBe(
+      `warning: ${path.join(loose, 'restart-anything.yaml')}: restart-anything/restart: its arguments use labels.namespace, labels.pod, which the trigger does not pin; it will always ask, even promoted\n1 runbook(s) valid in ${loose}\n`,
+    );
+  });
+
   it('says so when the folder is empty, or holds only invalid files', async () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), 'steward-cli-empty-'));
     expect(await steward({ RUNBOOK_DIR: empty }, 'list')).toMatchObject({ code: 0, out: `no runbooks in ${empty} (Steward writes one when an approved fix works; examples: runbooks/examples/)\n` });

@@ -43,7 +43,7 @@ describe('the seed design’s message shapes', () => {
         '',
         '🤖 radarr-0 uses 95% of its 1 GiB limit; it grew steadily since the last import.',
         '',
-        '**1.** kubectl_patch · memory=2Gi · name=radarr',
+        '**1.** kubectl_patch · memory="2Gi" · name=radarr',
         '   📘 runbook radarr-memory: “Increase memory 1GB → 2GB” (worked 4 of 4 times, 30s restart, 🟢 low risk)',
         '**2.** kubectl_rollout_restart · name=postgres · namespace=prod',
         '   🤖 the model calls it “Increase memory limit to 2Gi (safe, recommended)” (30s downtime, 🟢 low risk)',
@@ -56,8 +56,8 @@ describe('the seed design’s message shapes', () => {
   });
 
   it('✅ Complete with what ran, how long it took to show, before and after; then Next time: [Auto] [Ask] [Investigate]', () => {
-    expect(renderMessage(fixComplete({ id: 14, title: 'HighMemory radarr' }, { action: 'kubectl_patch radarr memory=2Gi', tookMs: 95_000, before: '95% of 1 GiB', after: '41% of 2 GiB' }), 'plain')).toBe(
-      ['✅ Complete: #14 HighMemory radarr', '', 'Ran: kubectl_patch radarr memory=2Gi', 'Resolved 95s after the fix.', 'Before: 95% of 1 GiB', 'After: 41% of 2 GiB'].join('\n'),
+    expect(renderMessage(fixComplete({ id: 14, title: 'HighMemory radarr' }, { action: 'kubectl_patch radarr memory="2Gi"', tookMs: 95_000, before: '95% of 1 GiB', after: '41% of 2 GiB' }), 'plain')).toBe(
+      ['✅ Complete: #14 HighMemory radarr', '', 'Ran: kubectl_patch radarr memory="2Gi"', 'Resolved 95s after the fix.', 'Before: 95% of 1 GiB', 'After: 41% of 2 GiB'].join('\n'),
     );
     const next = nextTime({ id: 14 }, 'Increase memory 1GB → 2GB');
     expect(renderMessage(asked(next), 'plain')).toContain('1. Auto (run it and tell you)\n2. Ask (ask first, as now)\n3. Investigate (look for a better fix)\n\nReply: auto, ask or investigate');
@@ -75,14 +75,14 @@ describe('the seed design’s message shapes', () => {
         'You asked: “restart it and give it 2Gi”',
         '🤖 The model\'s plan: “Restart radarr-0 with more memory”',
         '',
-        'Step 1: kubectl_patch · memory=2Gi · name=radarr-0',
+        'Step 1: kubectl_patch · memory="2Gi" · name=radarr-0',
         '   🤖 why: more headroom',
         'Step 2: restart_pod · name=radarr-0',
         '   🤖 why: applies it',
         '',
         'Nothing runs until you approve.',
         '',
-        '1. kubectl_patch · memory=2Gi · name=radarr-0',
+        '1. kubectl_patch · memory="2Gi" · name=radarr-0',
         '   then restart_pod · name=radarr-0',
         '   🤖 the model calls it “Restart radarr-0 with more memory”',
         '2. Back to the options',
