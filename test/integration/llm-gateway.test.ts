@@ -232,5 +232,5 @@ describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
     expect(litellm.received.length).toBe(corpus.filter((entry) => !goesLocal(entry)).length);
     expect(ollama.received.length).toBe(corpus.filter(goesLocal).length);
     expect(corpus.filter(addressesOnly).length).toBeGreaterThan(20);
-  });
+  }, 120_000); // 205 requests, each recorded in the database: about 20 s alone, more beside other test files
 });
