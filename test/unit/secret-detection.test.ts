@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { patternRules } from '../../bot/llm/secret-rules.ts';
 import { findSensitive, type Finding } from '../../bot/llm/sensitive-data.ts';
-import { secretlintFindings } from '../../bot/llm/secretlint-findings.ts';
+import { createSecretlint } from '../../bot/llm/secretlint-findings.ts';
 import { createSensitiveDetector } from '../../bot/llm/sensitive-detector.ts';
 import { cleanCorpus } from '../privacy/clean-corpus.ts';
 import { corpus as routingCorpus } from '../privacy/corpus.ts';
@@ -69,7 +69,8 @@ describe('secret detection, measured on the corpora in test/privacy/', () => {
     const detector = createSensitiveDetector();
     const steward = await measure((text) => detector.find(text));
     const own = await measure((text) => Promise.resolve(findSensitive(text)));
-    const library = await measure(secretlintFindings);
+    const secretlint = createSecretlint();
+    const library = await measure((text) => secretlint.find(text));
     console.log(
       [
         `secret detection: ${secretCorpus.length} secret-bearing strings in ${steward.byShape.size} shapes, ${cleanCorpus.length} clean lines`,
