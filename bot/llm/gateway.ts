@@ -136,11 +136,12 @@ export function createLlmGateway(options: LlmGatewayOptions) {
   async function callWithTools(start: AliasName, conversation: Conversation, request: LlmRequest<unknown>, scrubber: Scrubber, moved: { toLocal: boolean }) {
     const offered = request.tools!;
     const byFunction = new Map(offered.offered.map((tool) => [functionName(tool.name), tool.name]));
-    const functions = { cloud: await toolFunctions(offered.offered, (text) => scrubber.scrub(text)), local: await toolFunctions(offered.offered, (text) => Promise.resolve(text)) };
+    const local = await toolFunctions(offered.offered, (text) => Promise.resolve(text));
+    const cloud = isCloud(start) ? await toolFunctions(offered.offered, (text) => scrubber.scrub(text)) : local;
     const rounds = offered.maxRounds ?? DEFAULT_TOOL_ROUNDS;
     let alias = start;
     for (let round = 0; ; round += 1) {
-      const answer = await call(alias, await conversation.view(alias), request, { tools: isCloud(alias) ? functions.cloud : functions.local, last: round >= rounds });
+      const answer = await call(alias, await conversation.view(alias), request, { tools: isCloud(alias) ? cloud : local, last: round >= rounds });
       if (answer.toolCalls.length === 0 || round >= rounds) return { ...answer, alias };
       const toolCalls = answer.toolCalls.map((toolCall) => ({ ...toolCall, function: { ...toolCall.function, arguments: scrubber.unmask(toolCall.function.arguments || '{}') } }));
       conversation.push({ role: 'assistant', content: answer.text ? scrubber.unmask(answer.text) : null, tool_calls: toolCalls });
