@@ -4,9 +4,11 @@ import type { ToolDescription } from '../../graphs/tool-catalog.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { classifyLlmError, type LlmFailure } from './classify-error.ts';
+import { createConversation, functionName, toolFunctions } from './conversation.ts';
 import type { Quota } from './quota.ts';
-import { defaultRouting, isCloud, routeRequest, type AliasName, type Purpose, type RoutingTable } from './route-request.ts';
-import { createScrubber } from './scrubber.ts';
+import { defaultRouting, isCloud, keepsLocal, routeRequest, type AliasName, type Purpose, type RoutingTable } from './route-request.ts';
+import { createScrubber, type Scrubber } from './scrubber.ts';
+import { createSensitiveDetector } from './sensitive-detector.ts';
 import type { LlmUsageLog } from './usage-log.ts';
 
 export interface LlmRequest<T> {
@@ -39,7 +41,18 @@ export interface Attempt {
 }
 
 export type LlmAnswer<T> =
-  | { ok: true; alias: AliasName; model: string; value: T; text: string; attempts: Attempt[] }
+  | {
+      ok: true;
+      /** The model that gave the answer (`local` when a tool result moved the conversation there). */
+      alias: AliasName;
+      model: string;
+      /** The answer with masked addresses put back; scrubbed secrets and personal data stay placeholders. */
+      value: T;
+      text: string;
+      /** The answer with everything put back, for the owner's own chat only; set when it differs from `text`. */
+      ownerText?: string;
+      attempts: Attempt[];
+    }
   | { ok: false; reason: 'runbook' | 'unavailable' | 'invalid_answer'; attempts: Attempt[] };
 
 export interface LlmGatewayOptions {
@@ -63,19 +76,19 @@ const DATA_RULE =
 const DEFAULT_TOOL_ROUNDS = 4;
 const TOOL_RESULT_LIMIT = 8_000;
 
-/** OpenAI function names allow letters, digits, _ and - only; MCP names may hold a dot (`server.tool`). */
-function functionName(tool: string): string {
-  return tool.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
-}
+type Conversation = ReturnType<typeof createConversation>;
 
 /**
- * Every model call goes through here: routed (runbook, privacy, purpose, quota), scrubbed before any
- * cloud model, retried down the fallback chain on budget errors, rate limits, 5xx and time-outs,
- * checked against the answer's schema, and recorded. The SDK's own retries are off: a budget error
- * must never be retried blindly.
+ * Every model call goes through here: routed (runbook, privacy, purpose, quota) after everything the
+ * request holds has been checked, scrubbed before any cloud model, retried down the fallback chain
+ * on budget errors, rate limits, 5xx and time-outs, checked against the answer's schema, and
+ * recorded. A tool result that turns out sensitive moves the rest of the conversation to the local
+ * model (or is scrubbed, per `routing.secrets`). The SDK's own retries are off: a budget error must
+ * never be retried blindly.
  */
 export function createLlmGateway(options: LlmGatewayOptions) {
   const routing = options.routing ?? defaultRouting;
+  const detector = createSensitiveDetector(routing.sensitiveNames);
   const proxy = options.proxy ? new OpenAI({ baseURL: options.proxy.baseUrl, apiKey: options.proxy.apiKey, maxRetries: 0, timeout: options.timeoutMs ?? 60_000 }) : undefined;
   const ollama = options.ollama
     ? new OpenAI({ baseURL: `${options.ollama.baseUrl.replace(/\/$/, '')}/v1`, apiKey: 'ollama', maxRetries: 0, timeout: options.localTimeoutMs ?? 180_000 })
@@ -116,32 +129,43 @@ export function createLlmGateway(options: LlmGatewayOptions) {
 
   /**
    * Lets the model call the offered tools for up to `maxRounds` rounds, then asks for the answer. Each
-   * result is quoted as data and, for a cloud model, scrubbed like the rest; arguments get the real
-   * values back before the tool sees them.
+   * result is quoted as data. Arguments get masked addresses back before the tool sees them, never a
+   * scrubbed secret. A result that holds what the policy keeps local moves the rest of the
+   * conversation to the local model; otherwise a cloud model sees it scrubbed like the rest.
    */
-  async function callWithTools(alias: AliasName, messages: OpenAI.ChatCompletionMessageParam[], request: LlmRequest<unknown>, hide: (text: string) => string, restore: (text: string) => string) {
+  async function callWithTools(start: AliasName, conversation: Conversation, request: LlmRequest<unknown>, scrubber: Scrubber, moved: { toLocal: boolean }) {
     const offered = request.tools!;
     const byFunction = new Map(offered.offered.map((tool) => [functionName(tool.name), tool.name]));
-    const tools: OpenAI.ChatCompletionTool[] = offered.offered.map((tool) => ({
-      type: 'function',
-      function: { name: functionName(tool.name), description: hide(tool.description ?? ''), parameters: tool.inputSchema },
-    }));
+    const local = await toolFunctions(offered.offered, (text) => Promise.resolve(text));
+    const cloud = isCloud(start) ? await toolFunctions(offered.offered, (text) => scrubber.scrub(text)) : local;
     const rounds = offered.maxRounds ?? DEFAULT_TOOL_ROUNDS;
+    let alias = start;
     for (let round = 0; ; round += 1) {
-      const answer = await call(alias, messages, request, { tools, last: round >= rounds });
-      if (answer.toolCalls.length === 0 || round >= rounds) return answer;
-      messages.push({ role: 'assistant', content: answer.text || null, tool_calls: answer.toolCalls });
-      for (const toolCall of answer.toolCalls) {
+      const answer = await call(alias, await conversation.view(alias), request, { tools: isCloud(alias) ? cloud : local, last: round >= rounds });
+      if (answer.toolCalls.length === 0 || round >= rounds) return { ...answer, alias };
+      const toolCalls = answer.toolCalls.map((toolCall) => ({ ...toolCall, function: { ...toolCall.function, arguments: scrubber.unmask(toolCall.function.arguments || '{}') } }));
+      conversation.push({ role: 'assistant', content: answer.text ? scrubber.unmask(answer.text) : null, tool_calls: toolCalls });
+      for (const toolCall of toolCalls) {
         const name = byFunction.get(toolCall.function.name) ?? toolCall.function.name;
         let result: string;
         try {
-          const args = JSON.parse(restore(toolCall.function.arguments || '{}')) as unknown;
+          const args = JSON.parse(toolCall.function.arguments) as unknown;
           result = typeof args === 'object' && args !== null && !Array.isArray(args) ? await offered.call(name, args as Record<string, unknown>) : 'Refused: the arguments must be a JSON object.';
         } catch (error) {
           result = error instanceof SyntaxError ? 'Refused: the arguments are not valid JSON.' : `The tool failed: ${(error as Error).message}`;
         }
         options.logger.info({ alias, tool: name, round }, 'model called a tool');
-        messages.push({ role: 'tool', tool_call_id: toolCall.id, content: hide(`<data>\n${result.slice(0, TOOL_RESULT_LIMIT)}\n</data>`) });
+        const content = `<data>\n${result.slice(0, TOOL_RESULT_LIMIT)}\n</data>`;
+        conversation.push({ role: 'tool', tool_call_id: toolCall.id, content });
+        if (isCloud(alias)) {
+          const found = await detector.kinds(content);
+          if (keepsLocal(found, routing.privacy)) {
+            options.logger.warn({ from: alias, tool: name, found }, 'a tool result holds sensitive data; the rest of the conversation goes to the local model');
+            alias = 'local';
+            moved.toLocal = true;
+            if (!(await options.quota.reserve('local'))) throw Object.assign(new Error('local has used its call quota'), { unconfigured: true });
+          }
+        }
       }
     }
   }
@@ -160,56 +184,67 @@ export function createLlmGateway(options: LlmGatewayOptions) {
       const dataBlock = request.data === undefined ? '' : `<data>\n${typeof request.data === 'string' ? request.data : JSON.stringify(request.data, null, 2)}\n</data>\n\n`;
       const system = `${request.instructions}\n\n${DATA_RULE}`;
       const user = `${dataBlock}${request.task}`;
+      // Route after gathering: everything the request will carry is checked before a model is chosen,
+      // the tools' descriptions and schemas included.
+      const gathered = [system, user, ...(request.tools ? [JSON.stringify(request.tools.offered)] : [])].join('\n');
       const route = routeRequest(
-        { purpose: request.purpose, text: `${system}\n${user}`, runbookMatched: request.runbookMatched ?? false, exhausted: await options.quota.exhausted(), ...(request.forced ? { forced: request.forced } : {}) },
+        { purpose: request.purpose, found: await detector.kinds(gathered), runbookMatched: request.runbookMatched ?? false, exhausted: await options.quota.exhausted(), ...(request.forced ? { forced: request.forced } : {}) },
         routing,
       );
       if (route.kind === 'runbook') return { ok: false, reason: 'runbook', attempts: [] };
 
       const attempts: Attempt[] = [];
+      // Once a tool result moved a conversation to the local model, no cloud model is asked again.
+      const moved = { toLocal: false };
       for (const alias of route.chain) {
+        if (moved.toLocal && isCloud(alias)) continue;
         if (!(await options.quota.reserve(alias))) {
           attempts.push({ alias, failure: { kind: 'quota_exhausted', message: `${alias} has used its call quota` } });
           continue;
         }
-        // A cloud model sees placeholders, never the values (the router sent sensitive requests to local;
-        // this is the second line). The answer gets the values back.
-        const scrubber = createScrubber(routing.sensitiveNames);
-        const hide = (text: string) => (isCloud(alias) ? scrubber.scrub(text) : text);
-        const messages: OpenAI.ChatCompletionMessageParam[] = [
-          { role: 'system', content: hide(system) },
-          { role: 'user', content: hide(user) },
-        ];
+        // A cloud model sees placeholders, never the values; the answer gets addresses back (and, for
+        // the owner's chat only, everything).
+        const scrubber = createScrubber(detector);
+        const conversation = createConversation(scrubber, [
+          { role: 'system', content: system },
+          { role: 'user', content: user },
+        ]);
         let retried = false;
         for (;;) {
           const started = performance.now();
+          let answeredBy: AliasName = alias;
           try {
-            const answer = request.tools ? await callWithTools(alias, messages, request, hide, (text) => scrubber.restore(text)) : await call(alias, messages, request);
-            const text = scrubber.restore(answer.text);
-            if (!request.schema) return { ok: true, alias, model: answer.model, value: text as T, text, attempts };
-            const checked = parseAnswer(request.schema, text);
-            if (checked.ok) return { ok: true, alias, model: answer.model, value: checked.value, text, attempts };
+            const answer = request.tools ? await callWithTools(alias, conversation, request, scrubber, moved) : { ...(await call(alias, await conversation.view(alias), request)), alias };
+            answeredBy = answer.alias;
+            const reply = (text: string) => ({ text: scrubber.unmask(text), ...(scrubber.restore(text) !== scrubber.unmask(text) ? { ownerText: scrubber.restore(text) } : {}) });
+            if (!request.schema) {
+              const { text, ownerText } = reply(answer.text);
+              return { ok: true, alias: answeredBy, model: answer.model, value: text as T, text, ...(ownerText ? { ownerText } : {}), attempts };
+            }
+            const checked = parseAnswer(request.schema, scrubber.unmask(answer.text));
+            if (checked.ok) return { ok: true, alias: answeredBy, model: answer.model, value: checked.value, ...reply(answer.text), attempts };
             // One repair attempt on the same model, then the degraded path.
-            const repaired = await call(alias, [...messages, { role: 'assistant', content: answer.text }, { role: 'user', content: `That answer does not match the required JSON schema (${checked.problem}). Answer again with JSON only.` }], request);
-            const again = parseAnswer(request.schema, scrubber.restore(repaired.text));
-            if (again.ok) return { ok: true, alias, model: repaired.model, value: again.value, text: scrubber.restore(repaired.text), attempts };
-            attempts.push({ alias, failure: { kind: 'invalid_answer', message: again.problem } });
-            options.logger.warn({ alias, problem: again.problem }, 'model answer did not match its schema after one repair');
+            const repaired = await call(answeredBy, [...(await conversation.view(answeredBy)), { role: 'assistant', content: answer.text }, { role: 'user', content: `That answer does not match the required JSON schema (${checked.problem}). Answer again with JSON only.` }], request);
+            const again = parseAnswer(request.schema, scrubber.unmask(repaired.text));
+            if (again.ok) return { ok: true, alias: answeredBy, model: repaired.model, value: again.value, ...reply(repaired.text), attempts };
+            attempts.push({ alias: answeredBy, failure: { kind: 'invalid_answer', message: again.problem } });
+            options.logger.warn({ alias: answeredBy, problem: again.problem }, 'model answer did not match its schema after one repair');
             return { ok: false, reason: 'invalid_answer', attempts };
           } catch (error) {
+            const failedAlias = moved.toLocal ? 'local' : answeredBy;
             if ((error as { unconfigured?: boolean }).unconfigured) {
-              attempts.push({ alias, failure: { kind: 'unavailable', message: (error as Error).message } });
+              attempts.push({ alias: failedAlias, failure: { kind: 'unavailable', message: (error as Error).message } });
               break;
             }
             const failure = classifyLlmError(error);
-            await recordFailure(alias, request, failure, performance.now() - started);
-            if (failure.kind === 'rate_limited' && !retried && failure.retryAfterMs !== undefined && failure.retryAfterMs <= maxRetryAfterMs) {
+            await recordFailure(failedAlias, request, failure, performance.now() - started);
+            if (!moved.toLocal && failure.kind === 'rate_limited' && !retried && failure.retryAfterMs !== undefined && failure.retryAfterMs <= maxRetryAfterMs) {
               retried = true;
               await new Promise((resolve) => setTimeout(resolve, failure.retryAfterMs));
               continue;
             }
-            attempts.push({ alias, failure });
-            options.logger.warn({ alias, failure: failure.kind, message: failure.message }, 'model call failed; trying the next in the chain');
+            attempts.push({ alias: failedAlias, failure });
+            options.logger.warn({ alias: failedAlias, failure: failure.kind, message: failure.message }, 'model call failed; trying the next in the chain');
             break;
           }
         }

@@ -13,6 +13,10 @@ const routingSchema = z
     models: z.partialRecord(alias, z.string().min(1)).optional(),
     quotas: z.partialRecord(alias, quota).optional(),
     sensitiveNames: z.array(z.string().min(2)).optional(),
+    /** Secrets and personal data: `local` keeps the request (or the rest of a conversation) local, `scrub` sends placeholders. */
+    secrets: z.enum(['local', 'scrub']).optional(),
+    /** Private addresses and internal host names alone: `mask` sends placeholders, `local` keeps the request local. */
+    private_addresses: z.enum(['mask', 'local']).optional(),
   })
   .strict();
 
@@ -32,6 +36,7 @@ export function readRoutingConfig(section: unknown): LlmRouting {
       byPurpose: { ...defaultRouting.byPurpose, ...routing.purposes },
       models: { ...defaultRouting.models, ...routing.models },
       sensitiveNames: routing.sensitiveNames ?? [],
+      privacy: { secrets: routing.secrets ?? defaultRouting.privacy.secrets, privateAddresses: routing.private_addresses ?? defaultRouting.privacy.privateAddresses },
     },
     quotas: { ...defaultQuotas, ...routing.quotas },
   };

@@ -1,108 +1,165 @@
-/**
- * Finds what must never reach a cloud model: secrets and credentials, private addresses, e-mail
- * addresses, phone numbers, and names the owner lists. Pure; each finding is the exact span to hide.
- */
-export type SensitiveKind = 'secret' | 'address' | 'email' | 'phone' | 'name';
+import { base64Candidate, entropyRule, notASecret, patternRules, publicBlock, referenceName, type Label, type PatternRule, type SensitiveKind } from './secret-rules.ts';
 
+export type { Label, SensitiveKind } from './secret-rules.ts';
+
+/**
+ * Finds what must never reach a cloud model as it is: secrets and credentials (Steward's rules in
+ * secret-rules.ts, base64 decoded and searched again, and an entropy check for long random tokens),
+ * private addresses, e-mail addresses, phone numbers, and names the owner lists. Pure and synchronous;
+ * each finding is the exact span to hide. sensitive-detector.ts adds a library's findings to these.
+ */
 export interface Finding {
   kind: SensitiveKind;
+  label: Label;
   start: number;
   end: number;
   value: string;
 }
 
-interface Detector {
-  kind: SensitiveKind;
-  pattern: RegExp;
-  /** The capture group holding the sensitive part (default: the whole match). */
-  group?: number;
-  /** Rejects a match that only looks sensitive. */
-  accept?: (value: string) => boolean;
-}
+/** Kinds in order of precedence when two findings overlap: the merged span takes the first. */
+const precedence: readonly SensitiveKind[] = ['secret', 'name', 'email', 'phone', 'address'];
+/** Base64 inside base64 (a docker config's `auth`) is followed this deep. */
+const MAX_DECODE_DEPTH = 2;
+/** Shorter values are not worth hiding (and are mostly words or numbers). */
+const MIN_VALUE_LENGTH = 4;
 
-const KEY_WORDS = String.raw`(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?|session[_-]?id|cookie)`;
-
-const detectors: Detector[] = [
-  // Whole secrets with a recognisable shape.
-  { kind: 'secret', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g },
-  { kind: 'secret', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  { kind: 'secret', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
-  { kind: 'secret', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
-  { kind: 'secret', pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
-  { kind: 'secret', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
-  { kind: 'secret', pattern: /\bhttps:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g },
-  { kind: 'secret', pattern: /\bhttps:\/\/(?:discord(?:app)?\.com)\/api\/webhooks\/[0-9]+\/[A-Za-z0-9_-]+/g },
-  { kind: 'secret', pattern: /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}/g },
-  { kind: 'secret', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  { kind: 'secret', pattern: /\b(?:sk|rk|pk|whsec)_(?:live|test)_[0-9a-zA-Z]{16,}\b/g },
-  { kind: 'secret', pattern: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/g },
-  { kind: 'secret', pattern: /\b[0-9]{8,10}:AA[A-Za-z0-9_-]{33}\b/g },
-  { kind: 'secret', pattern: /\bhf_[A-Za-z0-9]{30,}\b/g },
-  { kind: 'secret', pattern: /\bgl(?:sa|c)_[A-Za-z0-9_]{32,}/g },
-  { kind: 'secret', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
-  { kind: 'secret', pattern: /\btskey-[A-Za-z0-9-]{20,}/g },
-  // Credentials in a URL: scheme://user:password@host keeps the host, hides user and password.
-  { kind: 'secret', pattern: /\b[a-z][a-z0-9+.-]*:\/\/([^\s:@/'"<>]+:[^\s@/'"<>]+)@/gi, group: 1 },
-  // Authorization headers and the like.
-  { kind: 'secret', pattern: /\b(?:Bearer|Basic|Token|Digest)\s+([A-Za-z0-9._~+/=-]{12,})/g, group: 1 },
-  // key = value, key: value, "key": "value", --key value, KEY=value in env files and logs.
-  {
-    kind: 'secret',
-    pattern: new RegExp(String.raw`["']?\b[\w.-]*${KEY_WORDS}[\w.-]*["']?\s*(?:[:=]|\s-?-?>)\s*["']?([^\s"',;&}{)\]]{4,})`, 'gi'),
-    group: 1,
-    accept: (value) => !/^(?:<[A-Z_]+_\d+>|\*+|x+|null|none|true|false|redacted|\[redacted\]|changeme|\$\{[^}]*\}|\{\{[^}]*\}\})$/i.test(value) && !/^(?:required|optional|missing|invalid|expired|set|unset)$/i.test(value),
-  },
-  { kind: 'secret', pattern: new RegExp(String.raw`--${KEY_WORDS}[\w-]*[ =]([^\s"']{4,})`, 'gi'), group: 1 },
-  // Kubernetes env lists: `- name: API_KEY` with its `value:` on the next line.
-  { kind: 'secret', pattern: new RegExp(String.raw`name:\s*["']?[\w.-]*${KEY_WORDS}[\w.-]*["']?\s*\n\s*value:\s*["']?([^\s"']{4,})`, 'gi'), group: 1 },
-  // Private addresses.
-  { kind: 'address', pattern: /\b(?:10(?:\.\d{1,3}){3}|192\.168(?:\.\d{1,3}){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])(?:\.\d{1,3}){2}|169\.254(?:\.\d{1,3}){2})\b/g, accept: validIPv4 },
-  { kind: 'address', pattern: /(?<![\w:])(?:f[cd][0-9a-f]{2}|fe80):[0-9a-f:]{2,}(?:%\w+)?/gi },
-  { kind: 'address', pattern: /\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.(?:home\.arpa|lan|local|internal|intranet|localdomain|home|corp)\b/gi },
-  { kind: 'address', pattern: /\b(?:[a-z0-9-]+\.)*fritz\.box\b/gi },
-  { kind: 'email', pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
-  // Phone numbers: international (+49 151 1234 5678) or North American ((555) 123-4567).
-  { kind: 'phone', pattern: /(?<![\w+])\+[1-9]\d{0,3}(?:[ .-]?\(?\d{1,5}\)?){2,5}(?!\w)/g, accept: (value) => digitCount(value) >= 8 && digitCount(value) <= 15 },
-  { kind: 'phone', pattern: /(?<!\w)\(\d{3}\)\s?\d{3}[-.\s]\d{4}(?!\w)/g },
-];
-
-/** Every sensitive span in `text`, without overlaps (the earliest, then the longest, wins). */
+/** Every sensitive span in `text`; overlapping findings are merged into one. */
 export function findSensitive(text: string, names: readonly string[] = []): Finding[] {
-  const found: Finding[] = [];
-  for (const detector of [...detectors, ...nameDetectors(names)]) {
-    for (const match of text.matchAll(detector.pattern)) {
-      const value = detector.group === undefined ? match[0] : match[detector.group];
-      if (!value || (detector.accept && !detector.accept(value))) continue;
-      const offset = detector.group === undefined ? 0 : match[0].indexOf(value);
-      const start = match.index + Math.max(0, offset);
-      found.push({ kind: detector.kind, start, end: start + value.length, value });
-    }
-  }
-  found.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: Finding[] = [];
-  for (const finding of found) {
-    const last = kept.at(-1);
-    if (last && finding.start < last.end) continue;
-    kept.push(finding);
-  }
-  return kept;
+  return mergeFindings(text, rawFindings(text, names, 0));
 }
 
 export function isSensitive(text: string, names: readonly string[] = []): boolean {
   return findSensitive(text, names).length > 0;
 }
 
-function nameDetectors(names: readonly string[]): Detector[] {
+/** Sorts findings and merges overlapping ones (the merged span keeps the kind that matters most). */
+export function mergeFindings(text: string, findings: readonly Omit<Finding, 'value'>[]): Finding[] {
+  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Omit<Finding, 'value'>[] = [];
+  for (const finding of sorted) {
+    const last = merged.at(-1);
+    if (last && finding.start < last.end) {
+      last.end = Math.max(last.end, finding.end);
+      if (precedence.indexOf(finding.kind) < precedence.indexOf(last.kind)) Object.assign(last, { kind: finding.kind, label: finding.label });
+      continue;
+    }
+    merged.push({ ...finding });
+  }
+  return merged.map((finding) => ({ ...finding, value: text.slice(finding.start, finding.end) }));
+}
+
+function rawFindings(text: string, names: readonly string[], depth: number): Omit<Finding, 'value'>[] {
+  const found: Omit<Finding, 'value'>[] = [];
+  for (const rule of patternRules) {
+    if (rule.decodedOnly && depth === 0) continue;
+    found.push(...ruleFindings(rule, text));
+  }
+  found.push(...nameFindings(text, names));
+  found.push(...decodedFindings(text, names, depth));
+  found.push(...entropyFindings(text, found));
+  return found;
+}
+
+function ruleFindings(rule: PatternRule, text: string): Omit<Finding, 'value'>[] {
+  const found: Omit<Finding, 'value'>[] = [];
+  for (const match of text.matchAll(rule.pattern)) {
+    const span = match.indices?.groups?.value ?? match.indices?.[0];
+    if (!span) continue;
+    const value = text.slice(span[0], span[1]);
+    if (value.length < MIN_VALUE_LENGTH || notASecret.test(value)) continue;
+    if (match.groups?.name && referenceName.test(match.groups.name)) continue;
+    if (rule.password && !looksLikePassword(value)) continue;
+    found.push({ kind: rule.kind, label: rule.label, start: span[0], end: span[1] });
+  }
+  return found;
+}
+
+/** A value in free text that is a password rather than a word: long enough, with a digit, a symbol or mixed case. */
+function looksLikePassword(value: string): boolean {
+  if (value.length < 6) return false;
+  return /\d/.test(value) || /[^\p{L}\p{N}]/u.test(value) || (/\p{Ll}/u.test(value) && /\p{Lu}/u.test(value.slice(1)));
+}
+
+function nameFindings(text: string, names: readonly string[]): Omit<Finding, 'value'>[] {
   const cleaned = names.map((name) => name.trim()).filter((name) => name.length >= 2);
   if (cleaned.length === 0) return [];
   const alternatives = cleaned.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  return [{ kind: 'name', pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'giu') }];
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'giu');
+  return [...text.matchAll(pattern)].map((match) => ({ kind: 'name' as const, label: 'NAME' as const, start: match.index, end: match.index + match[0].length }));
 }
 
-function validIPv4(value: string): boolean {
-  return value.split('.').every((part) => Number(part) <= 255);
+/** Base64 that decodes to text holding a secret is itself the secret (a Kubernetes Secret's `tls.key`, `.dockerconfigjson`). */
+function decodedFindings(text: string, names: readonly string[], depth: number): Omit<Finding, 'value'>[] {
+  if (depth >= MAX_DECODE_DEPTH) return [];
+  const found: Omit<Finding, 'value'>[] = [];
+  for (const match of text.matchAll(base64Candidate)) {
+    const decoded = decodeText(match[0]);
+    if (decoded === undefined) continue;
+    if (rawFindings(decoded, names, depth + 1).some((finding) => finding.kind === 'secret')) {
+      found.push({ kind: 'secret', label: 'SECRET', start: match.index, end: match.index + match[0].length });
+    }
+  }
+  return found;
 }
 
-function digitCount(value: string): number {
-  return value.replace(/\D/g, '').length;
+/** The text a base64 string stands for, or undefined when it decodes to bytes that are not text. */
+export function decodeText(candidate: string): string | undefined {
+  if (candidate.replace(/=+$/, '').length % 4 === 1) return undefined;
+  const decoded = Buffer.from(candidate, 'base64').toString('utf8');
+  if (decoded.length < 4) return undefined;
+  let printable = 0;
+  for (const char of decoded) if (/[\p{L}\p{N}\p{P}\p{S}\p{Zs}\t\n\r]/u.test(char) && char !== '\uFFFD') printable += 1;
+  return printable / [...decoded].length >= 0.95 ? decoded : undefined;
+}
+
+/**
+ * Long tokens of random-looking characters that no rule named: an AWS secret key on its own, a
+ * WireGuard key from `wg genkey`. Public material is left alone: certificates and public keys,
+ * checksums and fingerprints by what precedes them, base64 that decodes to plain text, and tokens
+ * made mostly of words (paths, product names).
+ */
+function entropyFindings(text: string, already: readonly Omit<Finding, 'value'>[]): Omit<Finding, 'value'>[] {
+  const publicSpans = [...text.matchAll(publicBlock)].map((match) => [match.index, match.index + match[0].length] as const);
+  const found: Omit<Finding, 'value'>[] = [];
+  for (const match of text.matchAll(entropyRule.token)) {
+    const token = match[0];
+    const start = match.index;
+    const end = start + token.length;
+    if (token.length > entropyRule.maxLength) continue;
+    if (!/[a-z]/.test(token) || !/[A-Z]/.test(token) || !/\d/.test(token)) continue;
+    if (already.some((finding) => finding.start <= start && finding.end >= end)) continue;
+    if (publicSpans.some(([from, to]) => from <= start && to >= end)) continue;
+    // What precedes the token, and its own path up to the last slash (`/.well-known/acme-challenge/…`).
+    const before = text.slice(Math.max(0, start - 40), start);
+    if (entropyRule.exemptPrefix.test(token) || entropyRule.exemptAfter.test(before) || entropyRule.exemptAfter.test(before + token.slice(0, token.lastIndexOf('/') + 1))) continue;
+    if (caseShare(token, /[a-z]/g) < entropyRule.minCaseShare || caseShare(token, /[A-Z]/g) < entropyRule.minCaseShare) continue;
+    if (mostlyWords(token) || decodeText(token) !== undefined) continue;
+    const bits = shannonBits(token);
+    if (bits < entropyRule.minBits || bits / Math.log2(Math.min(token.length, 64)) < entropyRule.minShare) continue;
+    found.push({ kind: 'secret', label: 'SECRET', start, end });
+  }
+  return found;
+}
+
+function caseShare(token: string, letters: RegExp): number {
+  return (token.match(letters)?.length ?? 0) / token.length;
+}
+
+function mostlyWords(token: string): boolean {
+  const parts = token.split(/[-_/+.=]/).filter(Boolean);
+  const letters = (part: string) => part.replace(/[^A-Za-z]/g, '').length;
+  const total = parts.reduce((sum, part) => sum + letters(part), 0);
+  const inWords = parts.filter((part) => entropyRule.word.test(part)).reduce((sum, part) => sum + letters(part), 0);
+  return parts.length > 1 && total > 0 && inWords / total >= entropyRule.maxWordShare;
+}
+
+export function shannonBits(token: string): number {
+  const counts = new Map<string, number>();
+  for (const char of token) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / token.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
 }

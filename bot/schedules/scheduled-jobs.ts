@@ -56,7 +56,8 @@ export function scheduledJobs(deps: JobDeps, queries: readonly ScheduledQuery[])
         });
         if (!answer.ok) throw new Error(answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available');
         const channels = query.delivery === 'all' ? deps.channels : deps.channels.filter((channel) => channel === query.delivery);
-        await deps.post({ kind: 'notice', title: `🗓 ${query.id}`, body: answer.text }, `schedule:${query.id}:${slot.toISOString()}`, channels.length > 0 ? channels : deps.channels);
+        // The owner's own chat is the one place a scrubbed value may be put back.
+        await deps.post({ kind: 'notice', title: `🗓 ${query.id}`, body: answer.ownerText ?? answer.text }, `schedule:${query.id}:${slot.toISOString()}`, channels.length > 0 ? channels : deps.channels);
       },
     });
   }

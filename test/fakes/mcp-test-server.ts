@@ -94,6 +94,20 @@ server.registerTool('purge_namespace', { description: 'Delete everything in a na
   log({ tool: 'purge_namespace', arguments: { namespace }, pid: process.pid });
   return { content: [{ type: 'text', text: `namespace ${namespace} purged` }] };
 });
+/**
+ * With $POD_LOGS set, a read-only `get_logs` answers with that text, as kubectl logs prints what a pod
+ * wrote (a secret included, when a pod logs one).
+ */
+if (process.env.POD_LOGS !== undefined) {
+  server.registerTool(
+    'get_logs',
+    { description: 'The last lines of a pod’s log', inputSchema: { pod: z.string(), namespace: z.string().optional() }, annotations: { readOnlyHint: true } },
+    ({ pod, namespace }) => {
+      log({ tool: 'get_logs', arguments: { pod, namespace }, pid: process.pid });
+      return { content: [{ type: 'text', text: process.env.POD_LOGS ?? '' }] };
+    },
+  );
+}
 server.registerTool('crash', { description: 'Kills the server', inputSchema: {} }, () => {
   log({ tool: 'crash', pid: process.pid });
   process.exit(1);

@@ -11,7 +11,7 @@ import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
-import { corpus, corpusNames } from '../privacy/corpus.ts';
+import { addressesOnly, corpus, corpusNames, goesLocal } from '../privacy/corpus.ts';
 
 const KEY = 'sk-litellm-virtual-key-0123456789';
 const cloudAliases = ['gemini-flash', 'gemini-pro', 'gemini-thinking', 'claude-sonnet', 'claude-opus'];
@@ -105,7 +105,7 @@ describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
     expect((await usage()).map((row) => row.outcome)).toEqual(['error', 'timeout', 'error']);
   });
 
-  it('sends anything sensitive to the local model only, and never to the cloud even when it fails', async () => {
+  it('sends a secret to the local model only, and never to the cloud even when it fails', async () => {
     const answer = await gateway().ask({ ...triage, purpose: 'architecture', data: 'postgres://radarr:S3cr3t-Pa55w0rd@db.media.svc:5432/radarr refused' });
     expect(answer).toMatchObject({ ok: true, alias: 'local', model: 'llama3.2' });
     expect(ollama.received.map((request) => request.model)).toEqual(['llama3.2']);
@@ -113,7 +113,27 @@ describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
     expect(litellm.received).toEqual([]);
 
     const withoutModel = gateway({ routing: { ...defaultRouting, models: { ...defaultRouting.models, local: 'qwen3:8b' } } });
-    expect(await withoutModel.ask({ ...triage, data: 'node 192.168.1.20 down' })).toMatchObject({ ok: false, reason: 'unavailable', attempts: [{ alias: 'local', failure: { kind: 'refused', message: 'model "qwen3:8b" not found, try pulling it first' } }] });
+    expect(await withoutModel.ask({ ...triage, data: 'curl -u admin:Radarr-Adm1n! http://radarr:7878' })).toMatchObject({ ok: false, reason: 'unavailable', attempts: [{ alias: 'local', failure: { kind: 'refused', message: 'model "qwen3:8b" not found, try pulling it first' } }] });
+    expect(litellm.received).toEqual([]);
+  });
+
+  it('sends an alert whose only private data are addresses to the cloud, each host masked as one placeholder, and puts the hosts back in the answer', async () => {
+    litellm.script('gemini-flash', { content: '{"problem": true, "reason": "<HOST_1> lost <IP_1>; <HOST_2> is fine"}' });
+    const schema = z.object({ problem: z.boolean(), reason: z.string() });
+    const answer = await gateway().ask({ ...triage, schema, data: 'nas.home.arpa cannot reach 192.168.1.20 since 09:14; NAS.home.arpa retries; proxmox.lan is fine' });
+    expect(answer).toMatchObject({ ok: true, alias: 'gemini-flash', value: { reason: 'nas.home.arpa lost 192.168.1.20; proxmox.lan is fine' } });
+    expect(litellm.received[0]!.messages[1]!.content).toContain('<HOST_1> cannot reach <IP_1> since 09:14; <HOST_1> retries; <HOST_2> is fine');
+    expect(ollama.received).toEqual([]);
+
+    // routing.private_addresses: local keeps such a request local instead.
+    const local = gateway({ routing: { ...defaultRouting, models: { ...defaultRouting.models, local: 'llama3.2' }, privacy: { secrets: 'local', privateAddresses: 'local' } } });
+    expect(await local.ask({ ...triage, data: 'node 192.168.1.20 down' })).toMatchObject({ ok: true, alias: 'local' });
+    expect(litellm.received).toHaveLength(1);
+  });
+
+  it('checks the offered tools too: a secret in a tool description keeps the request local', async () => {
+    const tools = { offered: [{ name: 'get_logs', description: 'Reads logs (uses token=ghp_R8s2kLmQ9vXw3ZyT6uNpB4cD7eFgH1jK0aSd)', inputSchema: { type: 'object' } }], call: () => Promise.resolve('') };
+    expect(await gateway().ask({ ...triage, tools })).toMatchObject({ ok: true, alias: 'local' });
     expect(litellm.received).toEqual([]);
   });
 
@@ -148,14 +168,69 @@ describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
     expect(await triageIncident(gateway(), { incident: { alertname: 'DiskFull' } })).toEqual({ ok: false, degraded: 'LLM unavailable' });
   });
 
+  describe('a tool result that turns out sensitive, inside the function-calling loop', () => {
+    const getLogs = { name: 'k8s.get_logs', description: 'Reads the last lines of a pod’s log', inputSchema: { type: 'object', properties: { pod: { type: 'string' } }, required: ['pod'] }, readOnlyHint: true };
+    const query = { purpose: 'reasoning' as const, instructions: 'You answer the owner’s scheduled question.', task: 'Why does immich restart?' };
+    const toolWith = (...results: string[]) => {
+      const calls: Record<string, unknown>[] = [];
+      return { calls, tools: { offered: [getLogs], call: (_name: string, args: Record<string, unknown>) => Promise.resolve(void calls.push(args)).then(() => results.shift() ?? 'no more lines') } };
+    };
+    const everythingSent = (fake: LlmProxyFake) => JSON.stringify(fake.received);
+
+    it('moves the rest of the conversation to the local model, which sees the whole of it; no cloud model sees the result', async () => {
+      litellm.script('gemini-thinking', { toolCalls: [{ name: 'k8s_get_logs', arguments: { pod: 'immich-server-0' } }] });
+      ollama.script('llama3.2', { content: 'The database password was rejected: check DB_PASSWORD.' });
+      const { calls, tools } = toolWith('level=error msg="auth failed" DB_PASSWORD=Imm1ch-DB-pw host=immich-postgres');
+      const answer = await gateway().ask({ ...query, tools });
+      expect(answer).toMatchObject({ ok: true, alias: 'local', model: 'llama3.2', text: 'The database password was rejected: check DB_PASSWORD.' });
+      expect(calls).toEqual([{ pod: 'immich-server-0' }]);
+      expect(litellm.received.map((request) => request.model)).toEqual(['gemini-thinking']);
+      expect(everythingSent(litellm)).not.toContain('Imm1ch-DB-pw');
+      const [local] = ollama.received;
+      expect(local!.messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+      expect(local!.messages[3]!.content).toContain('DB_PASSWORD=Imm1ch-DB-pw');
+      expect(local!.tools!.map((tool) => tool.function.name)).toEqual(['k8s_get_logs']);
+      expect((await usage()).map((row) => `${row.alias}:${row.outcome}`)).toEqual(['gemini-thinking:ok', 'local:ok']);
+    });
+
+    it('never hands such a conversation back to a cloud model when the local model fails', async () => {
+      litellm.script('gemini-thinking', { toolCalls: [{ name: 'k8s_get_logs', arguments: { pod: 'immich-server-0' } }] });
+      const { tools } = toolWith('export RESTIC_PASSWORD=Rest1c-Repo-Pw');
+      const noLocal = gateway({ routing: { ...defaultRouting, models: { ...defaultRouting.models, local: 'qwen3:8b' } } });
+      expect(await noLocal.ask({ ...query, tools })).toMatchObject({ ok: false, reason: 'unavailable', attempts: [{ alias: 'local', failure: { kind: 'refused' } }] });
+      expect(litellm.received.map((request) => request.model)).toEqual(['gemini-thinking']);
+      expect(everythingSent(litellm)).not.toContain('Rest1c-Repo-Pw');
+    });
+
+    it('with routing.secrets: scrub, keeps it on the cloud model scrubbed; a tool never gets a scrubbed secret back, and only the owner’s text has it', async () => {
+      litellm.script(
+        'gemini-thinking',
+        { toolCalls: [{ name: 'k8s_get_logs', arguments: { pod: 'immich-server-0' } }] },
+        { toolCalls: [{ name: 'k8s_get_logs', arguments: { pod: '<SECRET_1>', host: '<HOST_1>' } }] },
+        { content: 'Rotate <SECRET_1>: <HOST_1> refuses it.' },
+      );
+      const { calls, tools } = toolWith('DB_PASSWORD=Imm1ch-DB-pw rejected by immich.home.arpa', 'nothing new');
+      const scrub = gateway({ routing: { ...defaultRouting, models: { ...defaultRouting.models, local: 'llama3.2' }, privacy: { secrets: 'scrub', privateAddresses: 'mask' } } });
+      const answer = await scrub.ask({ ...query, tools });
+      expect(answer).toMatchObject({ ok: true, alias: 'gemini-thinking', text: 'Rotate <SECRET_1>: immich.home.arpa refuses it.', ownerText: 'Rotate Imm1ch-DB-pw: immich.home.arpa refuses it.' });
+      expect(calls).toEqual([{ pod: 'immich-server-0' }, { pod: '<SECRET_1>', host: 'immich.home.arpa' }]);
+      expect(everythingSent(litellm)).not.toContain('Imm1ch-DB-pw');
+      expect(everythingSent(litellm)).not.toContain('immich.home.arpa');
+      expect(litellm.received[1]!.messages.at(-1)!.content).toBe('<data>\nDB_PASSWORD=<SECRET_1> rejected by <HOST_1>\n</data>');
+      expect(ollama.received).toEqual([]);
+    });
+  });
+
   it(`lets no secret of the ${corpus.length}-string corpus reach a cloud model`, async () => {
     const g = gateway();
     for (const entry of corpus) await g.ask({ ...triage, data: entry.text });
     const cloudText = litellm.received.map((request) => request.messages.map((message) => message.content).join('\n')).join('\n');
     const leaked = corpus.flatMap((entry) => entry.secrets).filter((secret) => cloudText.includes(secret));
     expect(leaked).toEqual([]);
-    // The harmless strings did go to the cloud: the privacy rule does not simply send everything local.
-    expect(litellm.received.length).toBe(corpus.filter((entry) => entry.secrets.length === 0).length);
-    expect(ollama.received.length).toBe(corpus.filter((entry) => entry.secrets.length > 0).length);
-  });
+    // The harmless strings and those with only addresses (masked) did go to the cloud: the privacy
+    // rule does not simply send everything local.
+    expect(litellm.received.length).toBe(corpus.filter((entry) => !goesLocal(entry)).length);
+    expect(ollama.received.length).toBe(corpus.filter(goesLocal).length);
+    expect(corpus.filter(addressesOnly).length).toBeGreaterThan(20);
+  }, 120_000); // 205 requests, each recorded in the database: about 20 s alone, more beside other test files
 });

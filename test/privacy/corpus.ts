@@ -167,3 +167,16 @@ const negatives: string[] = [
 ];
 
 export const corpus: CorpusEntry[] = [...positives, ...negatives.map((text) => ({ text, secrets: [] }))];
+
+/** Private addresses and internal host names in the corpus: masked for a cloud model, not kept local. */
+const addresses = new Set<string>([...privateIps, ...hostnames, '10.43.12.4', '10.0.0.0', '10.8.0.2', 'fd12:3456:789a::1', 'fe80::1c2d:3eff:fe4f:5a6b%eth0']);
+
+/** Whether the entry holds more than addresses: a secret or personal data, which keep a request local by default. */
+export function goesLocal(entry: CorpusEntry): boolean {
+  return entry.secrets.some((value) => !addresses.has(value));
+}
+
+/** Whether the entry's only sensitive values are addresses: it may go to a cloud model, masked. */
+export function addressesOnly(entry: CorpusEntry): boolean {
+  return entry.secrets.length > 0 && !goesLocal(entry);
+}

@@ -19,6 +19,13 @@ describe('model configuration', () => {
     expect(routing.quotas['claude-opus']).toEqual({ daily: 5, weekly: 20, warnAt: 0.5 });
   });
 
+  it('reads the privacy policy: secrets local or scrubbed, private addresses masked or local', () => {
+    expect(readRoutingConfig(undefined).table.privacy).toEqual({ secrets: 'local', privateAddresses: 'mask' });
+    expect(readRoutingConfig({ secrets: 'scrub', private_addresses: 'local' }).table.privacy).toEqual({ secrets: 'scrub', privateAddresses: 'local' });
+    expect(() => readRoutingConfig({ secrets: 'cloud' })).toThrow(/routing\.secrets/);
+    expect(() => readRoutingConfig({ private_addresses: 'send' })).toThrow(/routing\.private_addresses/);
+  });
+
   it('names the bad key of a routing section', () => {
     expect(() => readRoutingConfig({ purposes: { triage: 'gpt-5' } })).toThrow(/routing\.purposes\.triage/);
     expect(() => readRoutingConfig({ quotas: { 'claude-opus': { daily: 5, weekly: 20, warnAt: 2 } } })).toThrow(/routing\.quotas\.claude-opus\.warnAt/);
