@@ -1,3 +1,4 @@
+import { quotedLines } from '../../graphs/inert-text.ts';
 import type { OutgoingNotice } from '../../graphs/chat-port.ts';
 import type { AutonomyMode } from '../config/types.ts';
 import type { Pool } from '../db/pool.ts';
@@ -56,8 +57,9 @@ export function scheduledJobs(deps: JobDeps, queries: readonly ScheduledQuery[])
         });
         if (!answer.ok) throw new Error(answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available');
         const channels = query.delivery === 'all' ? deps.channels : deps.channels.filter((channel) => channel === query.delivery);
-        // The owner's own chat is the one place a scrubbed value may be put back.
-        await deps.post({ kind: 'notice', title: `🗓 ${query.id}`, body: answer.ownerText ?? answer.text }, `schedule:${query.id}:${slot.toISOString()}`, channels.length > 0 ? channels : deps.channels);
+        // The owner's own chat is the one place a scrubbed value may be put back. The answer is a model's
+        // text (and may quote what a tool read): quoted line by line, so none of it starts a line.
+        await deps.post({ kind: 'notice', title: `🗓 ${query.id}`, body: quotedLines(answer.ownerText ?? answer.text, 60, 400) }, `schedule:${query.id}:${slot.toISOString()}`, channels.length > 0 ? channels : deps.channels);
       },
     });
   }

@@ -107,7 +107,7 @@ describe('scheduled queries with read-only MCP tools', () => {
     expect(later[1]!.content).toMatch(/^<data>\nRefused: get_application: arguments do not match the tool's schema/);
 
     expect(calls().map((call) => call.tool)).toEqual(['get_application', 'list_pods']);
-    expect(posted).toEqual([{ notice: { kind: 'notice', title: '🗓 media-health', body: 'sonarr is Healthy and Synced; radarr-0 is in CrashLoopBackOff (14 restarts): look at its logs first.' }, key: 'schedule:media-health:2026-11-23T08:00:00.000Z' }]);
+    expect(posted).toEqual([{ notice: { kind: 'notice', title: '🗓 media-health', body: '│ sonarr is Healthy and Synced; radarr-0 is in CrashLoopBackOff (14 restarts): look at its logs first.' }, key: 'schedule:media-health:2026-11-23T08:00:00.000Z' }]);
   });
 
   it('stops offering tools after four rounds and makes the model answer', async () => {
@@ -117,7 +117,7 @@ describe('scheduled queries with read-only MCP tools', () => {
     await run({ id: 'looping', schedule: '0 9 * * 1', prompt: 'Keep looking', model: 'gemini-pro', tools: ['list_pods'] });
     expect(litellm.received.map((request) => request.toolChoice)).toEqual(['auto', 'auto', 'auto', 'auto', 'none']);
     expect(calls().length - before).toBe(4);
-    expect(posted[0]!.notice.body).toBe('Answer after the tools ran out.');
+    expect(posted[0]!.notice.body).toBe('│ Answer after the tools ran out.');
   });
 
   it('asks without tools when the query names none, and names none it cannot use', async () => {

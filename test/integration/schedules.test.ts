@@ -101,7 +101,7 @@ describe('schedules and reports', () => {
     expect(jobs.map((job) => job.id)).toEqual(['weekly-report', 'schedule:security-review']); // no daily summary past verbose
     await jobs[1]!.run(new Date('2026-11-28T07:00:00Z'));
     expect(asked).toEqual(['claude-sonnet Any CVEs in my stack this week?']);
-    expect(posted).toEqual([{ notice: { kind: 'notice', title: '🗓 security-review', body: 'Nothing critical.' }, key: 'schedule:security-review:2026-11-28T07:00:00.000Z', channels: ['mattermost'] }]);
+    expect(posted).toEqual([{ notice: { kind: 'notice', title: '🗓 security-review', body: '│ Nothing critical.' }, key: 'schedule:security-review:2026-11-28T07:00:00.000Z', channels: ['mattermost'] }]);
 
     expect(() => readSchedules([{ id: 'x', schedule: 'every tuesday', prompt: 'p' }])).toThrow(/schedules\.0\.schedule/);
     expect(() => readSchedules([{ id: 'x', schedule: '0 8 * * *', prompt: 'p', delivery: 'email' }])).toThrow(/schedules\.0\.delivery/);
