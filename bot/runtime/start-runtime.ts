@@ -9,6 +9,7 @@ import { buildApp } from '../http/build-app.ts';
 import type { Logger } from '../logging/index.ts';
 import { createMetrics } from '../metrics/create-metrics.ts';
 import { registerStateGauges } from '../metrics/state-gauges.ts';
+import { timeDecisions } from '../metrics/approval-latency.ts';
 import { createCoalescingDispatcher } from '../intake/coalescing-dispatcher.ts';
 import { createDeliveryRetention } from '../intake/delivery-retention.ts';
 import { createIntake } from '../intake/create-intake.ts';
@@ -82,9 +83,10 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     registerStateGauges(metrics, database.pool);
     // Decisions go to the incident flow, built below once chat exists (it needs the question desk).
     const flowListener: { target?: DecisionListener } = {};
-    const listener: DecisionListener = options.listener ?? {
-      onDecision: (decision) => (flowListener.target ?? createLoggingDecisionListener(logger)).onDecision(decision),
-    };
+    const listener: DecisionListener = timeDecisions(
+      options.listener ?? { onDecision: (decision) => (flowListener.target ?? createLoggingDecisionListener(logger)).onDecision(decision) },
+      { db: database.pool, metrics, logger },
+    );
     // `status` and `weekly` know more once the models and reports exist; chat asks through this.
     const commands: ChatCommands = { status: () => statusReport(database.pool, { autonomyMode: config.autonomyMode }) };
     const chat = createChat({
@@ -99,10 +101,10 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       terminal: options.terminal ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
     });
     const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
-    commands.status = async () =>
-      statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode });
     const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
-    const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown });
+    const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown, metrics });
+    commands.status = async () =>
+      statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode, mcp: mcp.servers() });
     const policy = readPolicy(structured.policy);
     // Opened incidents whose run could not start are kept like undelivered changes (created below).
     const keep: { undelivered?: ReturnType<typeof createUndeliveredChanges> } = {};

@@ -40,7 +40,9 @@ export function runInTerminal(command: string, env: Record<string, string>, size
 
 /** The lines a terminal of `cols` columns shows after `raw` (scrollback included), as a person sees them. */
 export async function renderTerminal(raw: string, cols = 120): Promise<string[]> {
-  const { default: xterm } = await import('@xterm/headless');
+  // A CommonJS bundle: its exports are the default import under Node, named ones under some loaders.
+  const loaded = (await import('@xterm/headless')) as typeof import('@xterm/headless') & { default?: typeof import('@xterm/headless') };
+  const xterm = loaded.default ?? loaded;
   // A pty turns \n into \r\n on the way out (onlcr); streams that only pretend to be a TTY do not.
   const terminal = new xterm.Terminal({ cols, rows: 50, scrollback: 10_000, allowProposedApi: true, convertEol: true });
   await new Promise<void>((resolve) => terminal.write(raw, resolve));

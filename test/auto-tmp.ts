@@ -1,0 +1,16 @@
+import { runInTerminal } from './helpers/pseudo-terminal.ts';
+import { until } from './helpers/until.ts';
+import { writeFileSync } from 'node:fs';
+const t = runInTerminal('npm run demo', { DATA_DIR: '/tmp/demo5', PORT: '18616' });
+await until('q', () => /Solutions found[\s\S]*steward> $/.test(t.screen()), 120_000);
+t.type('1\r');
+await until('next', () => /Next time[\s\S]*steward> $/.test(t.screen()), 60_000);
+t.type('auto\r');
+await until('promoted', () => /promoted/.test(t.screen()), 30_000);
+const at = Date.now();
+await until('ran alone', () => /on its own \(runbook/.test(t.screen()), 600_000).catch(() => undefined);
+writeFileSync('/tmp/demo5.took', String(Date.now() - at));
+await new Promise((r) => setTimeout(r, 5000));
+t.type('\x03');
+await t.exited;
+writeFileSync('/tmp/demo5.out', t.raw());
