@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
+import type * as Xterm from '@xterm/headless';
 import { repoRoot } from './service-process.ts';
 
 export interface TerminalProcess {
@@ -41,7 +42,7 @@ export function runInTerminal(command: string, env: Record<string, string>, size
 /** The lines a terminal of `cols` columns shows after `raw` (scrollback included), as a person sees them. */
 export async function renderTerminal(raw: string, cols = 120): Promise<string[]> {
   // A CommonJS bundle: its exports are the default import under Node, named ones under some loaders.
-  const loaded = (await import('@xterm/headless')) as typeof import('@xterm/headless') & { default?: typeof import('@xterm/headless') };
+  const loaded = (await import('@xterm/headless')) as typeof Xterm & { default?: typeof Xterm };
   const xterm = loaded.default ?? loaded;
   // A pty turns \n into \r\n on the way out (onlcr); streams that only pretend to be a TTY do not.
   const terminal = new xterm.Terminal({ cols, rows: 50, scrollback: 10_000, allowProposedApi: true, convertEol: true });

@@ -62,6 +62,7 @@ describe('npm run demo', () => {
     demo.type('status\r');
     await waitFor('the status', () => /📊 Status[\s\S]*steward> $/.test(shown()), 15_000);
     expect(shown()).toContain('Waiting for you (1):');
+    expect(shown()).toContain('MCP servers (1):\n• lab: up, 4 tools');
 
     demo.type('1\r');
     await waitFor('✅ and "Next time?"', () => /✅[\s\S]*Next time/.test(shown()), 60_000);
@@ -72,6 +73,13 @@ describe('npm run demo', () => {
     const calls = events().filter((event) => event.event === 'tool' && event.tool === 'restart_pod');
     expect(calls.map((call) => call.arguments)).toEqual([{ name: 'radarr-0', namespace: 'media' }]);
     await waitFor('the resolved notification accepted', () => events().some((event) => event.event === 'notification' && event.status === 'resolved' && event.answer === 200), 15_000);
+
+    // What an operator's Prometheus sees of it.
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('steward_actions_total{tool="restart_pod",outcome="succeeded",trigger="approved"} 1');
+    expect(metrics).toContain('steward_mcp_tool_calls_total{server="lab",tool="restart_pod",outcome="ok"} 1');
+    expect(metrics).toContain('steward_mcp_server_up{server="lab",transport="stdio"} 1');
+    expect(metrics).toContain('steward_approval_latency_seconds_count{kind="solution"} 1');
 
     // A readable terminal: logs print as lines for people, above the prompt, never on its line.
     await waitFor('the prompt back at the bottom', () => /steward> $/.test(shown()), 10_000);
