@@ -24,9 +24,9 @@ describe('steward runbooks', { timeout: 60_000 }, () => {
     const listed = steward(dir, 'list');
     expect(listed.code).toBe(0);
     expect(listed.out).toContain('radarr-memory-pressure-001  ask_human  HighMemory  increase_memory 4/4');
-    expect(listed.out.trim().split('\n')).toHaveLength(4);
+    expect(listed.out.trim().split('\n')).toHaveLength(5);
     expect(steward(dir, 'show', 'pod-crash-loop').out).toContain('action: k8s.restart_pod');
-    expect(steward(dir, 'validate')).toEqual({ code: 0, out: `4 runbook(s) valid in ${dir}\n` });
+    expect(steward(dir, 'validate')).toEqual({ code: 0, out: `5 runbook(s) valid in ${dir}\n` });
   });
 
   it('promotes and demotes, and refuses what does not exist', () => {
