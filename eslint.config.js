@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // The entry points hand process.env to readConfig; tests set up their own environments.
-    files: ['bot/main.ts', 'bot/cli/steward.mjs', 'test/**', 'vitest.config.ts'],
+    files: ['bot/main.ts', 'bot/demo/main.ts', 'bot/demo/lab/main.ts', 'bot/cli/steward.mjs', 'test/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

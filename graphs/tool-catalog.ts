@@ -2,6 +2,8 @@
 export interface ToolDescription {
   /** `server.tool`, or the bare name when it is unique. */
   name: string;
+  /** Always `server.tool`: the form a runbook may name it by, whether or not the bare name is unique. */
+  qualifiedName?: string;
   description?: string;
   /** JSON Schema (2020-12 by default) of the tool's arguments. */
   inputSchema: Record<string, unknown>;

@@ -1,4 +1,6 @@
+import { inert } from '../../graphs/inert-text.ts';
 import type { Queryable } from '../db/pool.ts';
+import type { McpServerStatus } from '../mcp/mcp-hub.ts';
 
 /** What `status` shows beyond the database: timers, quotas and the mode. */
 export interface StatusExtras {
@@ -6,6 +8,8 @@ export interface StatusExtras {
   snoozed?: readonly { member: string; dueAt: Date }[];
   quota?: readonly { alias: string; day: number; week: number; limit: { daily: number; weekly: number } }[];
   autonomyMode?: string;
+  /** The configured MCP servers: the tools fixes run with. */
+  mcp?: readonly McpServerStatus[];
 }
 
 /**
@@ -30,7 +34,7 @@ export async function statusReport(db: Queryable, extras: StatusExtras = {}, now
   lines.push(questions.rows.length === 0 ? 'Waiting for you: nothing' : `Waiting for you (${questions.rows.length}):`);
   for (const question of questions.rows) {
     const target = question.incident_id ? `#${question.incident_id}` : `question ${question.id}`;
-    lines.push(`• ${target} ${question.title} (${age(now.getTime() - question.created_at.getTime())} ago)`);
+    lines.push(`• ${target} ${inert(question.title, 120)} (${age(now.getTime() - question.created_at.getTime())} ago)`);
   }
   if (extras.snoozed && extras.snoozed.length > 0) {
     lines.push(`Snoozed (${extras.snoozed.length}):`);
@@ -43,9 +47,24 @@ export async function statusReport(db: Queryable, extras: StatusExtras = {}, now
   for (const channel of outbox.rows) {
     lines.push(`Outbox ${channel.channel}: ${channel.pending} waiting${Number(channel.failed) > 0 ? `, ${channel.failed} failed today` : ''}`);
   }
+  if (extras.mcp) lines.push(...mcpLines(extras.mcp, now));
   for (const use of extras.quota ?? []) lines.push(`LLM ${use.alias}: ${use.day}/${use.limit.daily} today, ${use.week}/${use.limit.weekly} this week`);
   if (extras.autonomyMode) lines.push(`Autonomy mode: ${extras.autonomyMode}`);
   return { title: '📊 Status', body: lines.join('\n') };
+}
+
+/** One line per server: its state, its tools, and why it is down (the error as one line: it is outside text). */
+function mcpLines(servers: readonly McpServerStatus[], now: Date): string[] {
+  if (servers.length === 0) return ['MCP servers: none configured (no tools to fix with; see mcp in STEWARD_CONFIG)'];
+  return [
+    `MCP servers (${servers.length}):`,
+    ...servers.map((server) => {
+      const tools = `${server.tools} tool${server.tools === 1 ? '' : 's'}`;
+      if (server.state === 'up') return `• ${server.name}: up, ${tools}`;
+      if (server.state === 'connecting') return `• ${server.name}: starting (${age(now.getTime() - server.since.getTime())})`;
+      return `• ${server.name}: down for ${age(now.getTime() - server.since.getTime())}, retrying${server.lastError ? ` (${inert(server.lastError, 120)})` : ''}`;
+    }),
+  ];
 }
 
 function age(ms: number): string {

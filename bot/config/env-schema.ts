@@ -68,11 +68,14 @@ const signalGroup = /^group\.[A-Za-z0-9+/=_-]+$/;
 
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const logFormats = ['json', 'pretty'] as const;
 
 export const envSchema = z.object({
   PORT: withDefault(port, 8080),
   HOST: withDefault(z.string().min(1), '0.0.0.0'),
   LOG_LEVEL: withDefault(z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }), 'info'),
+  LOG_FORMAT: optional(z.enum(logFormats, { message: `must be one of ${logFormats.join(', ')}` })),
+  LOG_FILE: optional(z.string().min(1)),
   DATA_DIR: withDefault(z.string().min(1), './data'),
   DATABASE_URL: optional(urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/steward')),
   REDIS_URL: optional(urlWithProtocols(['redis:', 'rediss:'], 'redis://host:6379/0')),

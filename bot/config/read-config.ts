@@ -90,6 +90,8 @@ function toConfig(input: EnvInput): Config {
     port: input.PORT,
     host: input.HOST,
     logLevel: input.LOG_LEVEL,
+    logFormat: input.LOG_FORMAT,
+    logFile: input.LOG_FILE ? path.resolve(input.LOG_FILE) : undefined,
     dataDir,
     databaseUrl: input.DATABASE_URL,
     redisUrl: input.REDIS_URL,

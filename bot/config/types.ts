@@ -1,14 +1,19 @@
 import type { AutonomyMode } from '../../runbooks/autonomy.ts';
-import type { logLevels } from './env-schema.ts';
+import type { logFormats, logLevels } from './env-schema.ts';
 
 export type { AutonomyMode };
 
 export type LogLevel = (typeof logLevels)[number];
+export type LogFormat = (typeof logFormats)[number];
 
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly logLevel: LogLevel;
+  /** Unset: pretty on the terminal the shell channel talks through, JSON anywhere else. */
+  readonly logFormat: LogFormat | undefined;
+  /** Absolute. Set: logs are appended to this file instead of standard output. */
+  readonly logFile: string | undefined;
   /** Absolute. Holds the embedded PostgreSQL cluster and, by default, the runbooks. */
   readonly dataDir: string;
   /** Unset: Steward runs its own PostgreSQL under `dataDir`. */

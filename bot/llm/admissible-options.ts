@@ -43,7 +43,8 @@ function validatorFor(tool: ToolDescription): ValidateFunction | Error {
  * anything else a model proposes is dropped before a human ever sees it, and so can never run.
  */
 export function createOptionFilter(tools: readonly ToolDescription[], policy: ToolPolicy) {
-  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  // A call may name a tool by its listed name or as `server.tool` (a runbook's form), as the hub resolves it.
+  const byName = new Map(tools.flatMap((tool) => [[tool.name, tool] as const, ...(tool.qualifiedName ? [[tool.qualifiedName, tool] as const] : [])]));
 
   /** Why a tool call may not be offered or run, or undefined when it may. */
   function problemWith(call: Pick<ProposedAction, 'tool' | 'arguments'>): string | undefined {

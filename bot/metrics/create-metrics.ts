@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { stewardVersion } from './build-info.ts';
 
 /**
  * One registry per app instance (never prom-client's global one), so tests and several apps in one
@@ -62,8 +63,36 @@ export function createMetrics() {
   const llmTokens = new Counter({ name: 'steward_llm_tokens_total', help: 'Tokens by alias, model and kind (prompt, completion)', labelNames: ['alias', 'model', 'kind'] as const, registers: [registry] });
   const llmCost = new Counter({ name: 'steward_llm_cost_usd_total', help: 'Cost in USD as the proxy reports it, by alias and model', labelNames: ['alias', 'model'] as const, registers: [registry] });
 
+  // Operator visibility: the build, MCP tool calls, and how long the owner takes to answer. Gauges read
+  // at scrape time (MCP server health, actions from the database) are in mcp-gauges.ts and state-gauges.ts.
+  new Gauge({ name: 'steward_build_info', help: 'Always 1; the labels say which Steward and which Node.js run', labelNames: ['version', 'node_version'] as const, registers: [registry] })
+    .set({ version: stewardVersion(), node_version: process.version }, 1);
+  const mcpToolCalls = new Counter({
+    name: 'steward_mcp_tool_calls_total',
+    help: 'MCP tool calls, by server, tool and outcome (ok, tool, timeout, unavailable, protocol)',
+    labelNames: ['server', 'tool', 'outcome'] as const,
+    registers: [registry],
+  });
+  const mcpToolDuration = new Histogram({
+    name: 'steward_mcp_tool_call_duration_seconds',
+    help: 'How long MCP tool calls took, by server',
+    labelNames: ['server'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const approvalLatency = new Histogram({
+    name: 'steward_approval_latency_seconds',
+    help: 'Time from a question being asked to the owner deciding it, by question kind',
+    labelNames: ['kind'] as const,
+    buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 43200, 86400],
+    registers: [registry],
+  });
+
   return {
     registry,
+    mcpToolCalls,
+    mcpToolDuration,
+    approvalLatency,
     llmCalls,
     llmTokens,
     llmCost,

@@ -1,5 +1,7 @@
 import { ConfigError, readConfig, type Env } from '../config/index.ts';
 import type { Logger } from '../logging/index.ts';
+import { createTerminalScreen } from '../../notifiers/shell/terminal-screen.ts';
+import type { ChatTerminal } from './start-chat.ts';
 import { createRuntimeLogging, startRuntime } from './start-runtime.ts';
 
 /** SIGTERM must end in exit 0 within 10 s; past this we stop waiting and exit 1. */
@@ -26,11 +28,15 @@ export async function runService(env: Env, options: ServiceOptions = {}): Promis
     throw error;
   }
 
-  const logging = createRuntimeLogging(config, env);
+  // The shell channel's terminal; the logs print above its prompt when they go there too.
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const terminal: ChatTerminal = { input: process.stdin, output: process.stdout, interactive, screen: createTerminalScreen(process.stdout) };
+  const logging = createRuntimeLogging(config, env, undefined, interactive ? terminal.screen : undefined);
   const { logger } = logging;
+  if (logging.output.to === 'file') process.stderr.write(`steward: logging to ${config.logFile} (${logging.output.format})\n`);
   let runtime;
   try {
-    runtime = await startRuntime(config, logging, { env });
+    runtime = await startRuntime(config, logging, { env, terminal });
   } catch (error) {
     logger.fatal({ err: error }, 'start failed');
     if (error instanceof ConfigError) process.stderr.write(`steward: ${error.message}\n`);

@@ -17,11 +17,14 @@ import { createOutboxWorker } from '../outbox/outbox-worker.ts';
 import { createStuckChannelWatch } from '../outbox/stuck-channel-watch.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { ChatCommands } from '../chat/chat-commands.ts';
+import type { TerminalScreen } from '../../notifiers/shell/terminal-screen.ts';
 
 export interface ChatTerminal {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   interactive: boolean;
+  /** Shared with the logs when they print to this terminal too (bot/runtime/run-service.ts). */
+  screen?: TerminalScreen;
 }
 
 export interface ChatDeps {

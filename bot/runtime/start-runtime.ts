@@ -9,6 +9,7 @@ import { buildApp } from '../http/build-app.ts';
 import type { Logger } from '../logging/index.ts';
 import { createMetrics } from '../metrics/create-metrics.ts';
 import { registerStateGauges } from '../metrics/state-gauges.ts';
+import { timeDecisions } from '../metrics/approval-latency.ts';
 import { createCoalescingDispatcher } from '../intake/coalescing-dispatcher.ts';
 import { createDeliveryRetention } from '../intake/delivery-retention.ts';
 import { createIntake } from '../intake/create-intake.ts';
@@ -91,12 +92,13 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       terminal: options.terminal ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
     });
     const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
+    const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
+    const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown, metrics });
     // The pull-request and schedule parts add their commands below, before chat starts receiving.
     const commands: ChatCommands = {
-      status: async () => statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode }),
+      status: async () =>
+        statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode, mcp: mcp.servers() }),
     };
-    const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
-    const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown });
     const policy = readPolicy(structured.policy);
     // Opened incidents whose run could not start are kept like undelivered changes (created below).
     const keep: { undelivered?: ReturnType<typeof createUndeliveredChanges> } = {};
@@ -117,7 +119,8 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       },
     });
     const pullRequests = startPullRequests({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
-    const decisions: DecisionListener = options.listener ?? routeDecisions({ pullRequestKinds: pullRequestQuestionKinds, pullRequests: pullRequests.listener, incidents: incidents.listener });
+    // Built before chat receives anything; each person's decision is timed (approval latency) on its way.
+    const decisions: DecisionListener = timeDecisions(options.listener ?? routeDecisions({ pullRequestKinds: pullRequestQuestionKinds, pullRequests: pullRequests.listener, incidents: incidents.listener }), { db: database.pool, metrics, logger });
     startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands, mcp, policy });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({

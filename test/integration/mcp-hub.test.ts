@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readMcpConfig } from '../../bot/mcp/mcp-config.ts';
+import { createOptionFilter } from '../../bot/llm/admissible-options.ts';
 import { createMcpHub, type McpHub } from '../../bot/mcp/mcp-hub.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 import { until } from '../helpers/until.ts';
@@ -28,6 +29,10 @@ describe('the MCP client against a real stdio MCP server', () => {
     expect(hub.tools().map((tool) => tool.name).sort()).toEqual(['crash', 'failing_tool', 'get_application', 'list_pods', 'purge_namespace', 'restart_pod', 'scale_deployment', 'slow_tool']);
     // The server's word that a tool destroys things is kept: policy redlines it unless allowed.
     expect(hub.tools().filter((tool) => tool.destructiveHint === true).map((tool) => tool.name)).toEqual(['purge_namespace']);
+    // A runbook may name a unique tool as `server.tool`: the option filter takes that form as the hub does.
+    const filter = createOptionFilter(hub.tools(), { redlines: [] });
+    expect(filter.problemWith({ tool: 'k8s.restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } })).toBeUndefined();
+    expect(filter.problemWith({ tool: 'nas.restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } })).toBe('no such tool');
     // MCP annotations come through: a server's read-only mark is what lets scheduled queries use a tool.
     expect(hub.tools().filter((tool) => tool.readOnlyHint === true).map((tool) => tool.name)).toEqual(['list_pods']);
     expect(hub.tools().find((tool) => tool.name === 'restart_pod')!.inputSchema).toMatchObject({ type: 'object', required: ['name', 'namespace'] });

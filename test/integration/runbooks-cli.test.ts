@@ -47,13 +47,13 @@ describe('steward runbooks', { timeout: 120_000 }, () => {
     const listed = await on('list');
     expect(listed.code).toBe(0);
     const lines = listed.out.trimEnd().split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^RUNBOOK +LEVEL +ALERT +SOLUTIONS \(worked\/chosen\)$/);
     expect(lines.find((line) => line.startsWith('radarr-memory-pressure-001'))).toMatch(/^radarr-memory-pressure-001 +ask_human +HighMemory +increase_memory 4\/4$/);
     // Columns line up under the header.
-    expect(lines.map((line) => line.indexOf(line.includes('LEVEL') ? 'LEVEL' : 'ask_human'))).toEqual(Array(5).fill(lines[0]!.indexOf('LEVEL')));
+    expect(lines.map((line) => line.indexOf(line.includes('LEVEL') ? 'LEVEL' : 'ask_human'))).toEqual(Array(6).fill(lines[0]!.indexOf('LEVEL')));
     expect((await on('show', 'pod-crash-loop')).out).toContain('action: k8s.restart_pod');
-    expect(await on('validate')).toMatchObject({ code: 0, out: `4 runbook(s) valid in ${dir}\n` });
+    expect(await on('validate')).toMatchObject({ code: 0, out: `5 runbook(s) valid in ${dir}\n` });
   });
 
   it('warns, while still valid, about a runbook an alert could aim anywhere: one that will always ask', async () => {

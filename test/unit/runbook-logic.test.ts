@@ -121,7 +121,7 @@ describe('the shipped examples', () => {
     const { parse } = await import('yaml');
     const dir = new URL('../../runbooks/examples/', import.meta.url);
     const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
-    expect(files.sort()).toEqual(['certificate-expiring.yaml', 'disk-filling-up.yaml', 'pod-crash-loop.yaml', 'radarr-memory-pressure.yaml']);
+    expect(files.sort()).toEqual(['certificate-expiring.yaml', 'demo-pod-memory-leak.yaml', 'disk-filling-up.yaml', 'pod-crash-loop.yaml', 'radarr-memory-pressure.yaml']);
     const ids = files.map((name) => runbookSchema.parse(parse(readFileSync(new URL(name, dir), 'utf8'))).id);
     expect(new Set(ids).size).toBe(files.length);
   });
