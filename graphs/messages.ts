@@ -59,7 +59,9 @@ export interface SolutionsContext {
 export function solutionsFound(incident: IncidentRef & SolutionsContext, solutions: readonly SolutionOption[], defaultOption?: number): QuestionRequest {
   const options = solutions.map((solution, index) => ({ ...solution, number: index + 1 }));
   const numbers = options.map((option) => option.number).join(', ');
-  const said = [incident.verdict ? `🤖 ${inert(incident.verdict, 400)}` : undefined, incident.diagnosis ? `🤖 ${inert(incident.diagnosis, 600)}` : undefined].filter((part): part is string => Boolean(part));
+  // The verdict and the diagnosis may say the same thing (a known problem): it is said once.
+  const verdict = incident.verdict && incident.verdict !== incident.diagnosis ? incident.verdict : undefined;
+  const said = [verdict ? `🤖 ${inert(verdict, 400)}` : undefined, incident.diagnosis ? `🤖 ${inert(incident.diagnosis, 600)}` : undefined].filter((part): part is string => Boolean(part));
   const body = [...(said.length > 0 ? said : [(incident.alertLines ?? []).join('\n')]), ...(incident.notes ?? [])].filter(Boolean).join('\n\n');
   return {
     incidentId: incident.id,

@@ -177,7 +177,7 @@ export function createFlowPorts(options: FlowPortsOptions): IncidentFlowPorts {
           if (problem) notes.push(`Not offered: runbook ${option.runbook!.id}, ${problem}.`);
           return problem === undefined;
         });
-        return { diagnosis: `Known problem (runbook ${known.names.join(', ')}).`, options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))], notes };
+        return { diagnosis: `Known problem: runbook ${known.names.join(', ')}.`, options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))], notes };
       }
       const proposal = await proposeSolutions(options.llm, filter, { incidentId: snapshot.id, incident: snapshot.facts, tools });
       const flowOptions: FlowOption[] = [];

@@ -609,7 +609,7 @@ describe('the incident flow: exactly once, and after crashes', () => {
       for (const mode of modes) seen[mode] = await under(mode, { alertname: 'HighMemory', namespace: 'modes-standard' });
       expect(seen.verbose).toMatchObject({ question: 'problem', tools: [], notices: [] });
       expect(seen.learning).toMatchObject({ question: 'solution', tools: [], notices: [] });
-      expect(seen.learning!.diagnosis).toContain('Known problem (runbook modes-standard)');
+      expect(seen.learning!.diagnosis).toContain('Known problem: runbook modes-standard.');
       expect(seen.selective).toEqual({ tools: ['restart_pod'], notices: ['⚙️ #N: ran restart_pod on its own (runbook modes-standard)'], trigger: 'auto' });
       expect(seen.mature).toEqual({ tools: ['restart_pod'], notices: [], trigger: 'auto' });
     });
