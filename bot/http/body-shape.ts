@@ -4,7 +4,7 @@
  * measured on Node 20, 1 MB of 500,000-level nesting took 0.8 s to parse, and 1 MB of objects whose keys
  * never repeat 0.1–0.3 s (V8 makes a hidden class per new key). Real deliveries stay far inside these
  * limits: the fixtures nest at most 8 levels, the largest (a GitHub pull request) has 501 elements and 150
- * distinct keys, and a storm of 1,000 Alertmanager alerts about 25,000 elements.
+ * distinct keys, and a storm of 1,000 real Alertmanager alerts (938 kB) has 16,000 members.
  */
 export interface BodyShapeLimits {
   /** Arrays and objects inside each other. */

@@ -4,7 +4,7 @@ import { StewardError } from '../errors.ts';
 import { createFormShapeScanner, createJsonShapeScanner, describeViolation, type BodyShapeLimits, type ShapeScanner, type ShapeViolation } from './body-shape.ts';
 
 /** The limits every route's body is read under (see body-shape.ts for why these numbers). */
-export const bodyShapeLimits: Readonly<BodyShapeLimits> = Object.freeze({ depth: 64, elements: 100_000, keys: 1_000 });
+export const bodyShapeLimits: Readonly<BodyShapeLimits> = Object.freeze({ depth: 64, elements: 50_000, keys: 1_000 });
 
 /**
  * Every request body passes through one stream that measures its shape while it is read, before any
