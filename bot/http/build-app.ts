@@ -3,7 +3,9 @@ import type { Coordination } from '../coordination/index.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
+import { bodyShapeLimits, installBodyShapeLimits } from './bounded-bodies.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { createRefusedRequests, type RefusalReason } from './refused-requests.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMattermostRoutes, type MattermostRouteDeps } from './routes/mattermost.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
@@ -16,9 +18,9 @@ export interface AppDeps {
   metrics: Metrics;
   bodyLimit: number;
   /** The webhook intake; absent in tests that exercise only the service itself. */
-  webhooks?: Omit<WebhookRouteDeps, 'metrics' | 'logger'>;
+  webhooks?: Omit<WebhookRouteDeps, 'metrics' | 'logger' | 'refusals'>;
   /** Button callbacks and the slash command, when Mattermost is configured. */
-  mattermost?: MattermostRouteDeps;
+  mattermost?: Omit<MattermostRouteDeps, 'refusals'>;
 }
 
 /** Builds the HTTP service. `bot/main.ts` and the tests both use it, with real dependencies. */
@@ -35,6 +37,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   installErrorHandler(app);
+  const refusals = createRefusedRequests({ metrics: deps.metrics });
+  // Before any route: every body on every route, whoever registers it, is read under these limits.
+  installBodyShapeLimits(app, bodyShapeLimits, (request, violation) => refusals.refuse(request, shapeReasons[violation]));
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
@@ -45,7 +50,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps.metrics);
-  if (deps.mattermost) registerMattermostRoutes(app, deps.mattermost);
-  if (deps.webhooks) registerWebhookRoutes(app, { ...deps.webhooks, metrics: deps.metrics, logger: deps.logger });
+  if (deps.mattermost) {
+    // `refusals` is for the routes' own credential checks (count and rate-limited log, nothing stored).
+    const mattermost = { ...deps.mattermost, refusals };
+    registerMattermostRoutes(app, mattermost);
+  }
+  if (deps.webhooks) registerWebhookRoutes(app, { ...deps.webhooks, metrics: deps.metrics, logger: deps.logger, refusals });
   return app;
 }
+
+const shapeReasons = { depth: 'body_too_deep', elements: 'body_too_many_elements', keys: 'body_too_many_keys' } as const satisfies Record<string, RefusalReason>;

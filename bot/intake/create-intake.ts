@@ -16,6 +16,11 @@ export interface Delivery {
   body: unknown;
   /** The sender's id of this delivery (GitHub's X-GitHub-Delivery): a redelivery is stored once. */
   dedupKey?: string;
+  /**
+   * SHA-256 of a signed body as received: the same signed bytes again are a replay, stored once, even
+   * under a new or missing delivery id. Unsigned senders have none (Alertmanager repeats bodies on purpose).
+   */
+  bodyDigest?: string;
   /** Why the source did not turn it into events (a ping, an event kind not followed). */
   ignored?: string;
 }
@@ -70,17 +75,23 @@ export function createIntake(deps: IntakeDeps) {
 
   /**
    * The delivery and everything it changes, in one transaction. The delivery row comes first: with a
-   * dedup key, a redelivery finds it there (and waits for a concurrent twin to commit) and stores nothing.
+   * dedup key or a body digest, a redelivery or replay finds it there (and waits for a concurrent twin
+   * to commit) and stores nothing.
    */
   function storeInTransaction(delivery: Delivery, body: string, events: IntakeEvent[]): Promise<IntakeResult> {
     return inTransaction(deps.pool, async (client) => {
+      // No conflict target: either unique index (delivery id, body digest) makes this a duplicate.
       const inserted = await client.query<{ id: string }>(
-        `INSERT INTO deliveries (source, remote_address, headers, body, dedup_key) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (source, dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING RETURNING id`,
-        [delivery.source, delivery.remoteAddress, delivery.headers, body, delivery.dedupKey ?? null],
+        `INSERT INTO deliveries (source, remote_address, headers, body, dedup_key, body_digest) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [delivery.source, delivery.remoteAddress, delivery.headers, body, delivery.dedupKey ?? null, delivery.bodyDigest ?? null],
       );
       if (!inserted.rows[0]) {
-        const earlier = await client.query<{ id: string }>('SELECT id FROM deliveries WHERE source = $1 AND dedup_key = $2', [delivery.source, delivery.dedupKey]);
+        const earlier = await client.query<{ id: string }>('SELECT id FROM deliveries WHERE source = $1 AND (dedup_key = $2 OR body_digest = $3) ORDER BY id LIMIT 1', [
+          delivery.source,
+          delivery.dedupKey ?? null,
+          delivery.bodyDigest ?? null,
+        ]);
         return { deliveryId: Number(earlier.rows[0]?.id ?? 0), changes: [], outcome: 'duplicate' };
       }
       const deliveryId = Number(inserted.rows[0].id);

@@ -40,6 +40,12 @@ export function createMetrics() {
     labelNames: ['source', 'status'] as const,
     registers: [registry],
   });
+  const refusedRequests = new Counter({
+    name: 'steward_refused_requests_total',
+    help: 'Requests refused before anything was stored (credentials, signatures, bodies over the shape limits), by route pattern and reason',
+    labelNames: ['route', 'reason'] as const,
+    registers: [registry],
+  });
   const ingestDuration = new Histogram({
     name: 'steward_ingest_duration_seconds',
     help: 'Time to validate and durably store one webhook delivery',
@@ -101,6 +107,7 @@ export function createMetrics() {
     dependencyUp,
     migrationsApplied,
     webhookRequests,
+    refusedRequests,
     ingestDuration,
     incidentChanges,
     outboxSent,

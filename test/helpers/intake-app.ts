@@ -8,6 +8,7 @@ import { buildApp } from '../../bot/http/build-app.ts';
 import { createIntake } from '../../bot/intake/create-intake.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { registerStateGauges } from '../../bot/metrics/state-gauges.ts';
+import type { Logger } from '../../bot/logging/index.ts';
 import { silentLogger } from './silent-logger.ts';
 
 export const TOKEN = 'test-token-0123456789abcdef';
@@ -19,7 +20,7 @@ export interface IntakeApp {
 }
 
 /** The real HTTP app and intake on a real database, with a dispatcher that records what it got. */
-export async function buildIntakeApp(pool: Pool, options: { credentials?: Partial<Record<'alertmanager' | 'coroot', Credentials>>; flapWindowMs?: number } = {}): Promise<IntakeApp> {
+export async function buildIntakeApp(pool: Pool, options: { credentials?: Partial<Record<'alertmanager' | 'coroot', Credentials>>; flapWindowMs?: number; logger?: Logger } = {}): Promise<IntakeApp> {
   const changes: IncidentChange[] = [];
   const dispatcher: IncidentDispatcher = {
     dispatch(change) {
@@ -30,7 +31,7 @@ export async function buildIntakeApp(pool: Pool, options: { credentials?: Partia
   const metrics = createMetrics();
   registerStateGauges(metrics, pool);
   const app = buildApp({
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     database: { pool, backend: 'external' },
     coordination: createPostgresCoordination(pool),
     metrics,

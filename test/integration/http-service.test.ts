@@ -1,9 +1,11 @@
+import formBody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresCoordination, createRedisCoordination } from '../../bot/coordination/index.ts';
 import { findFreePort } from '../../bot/db/free-port.ts';
 import { createPool } from '../../bot/db/pool.ts';
 import { StewardError } from '../../bot/errors.ts';
+import { bodyShapeLimits } from '../../bot/http/bounded-bodies.ts';
 import { buildApp } from '../../bot/http/build-app.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
@@ -38,6 +40,11 @@ describe('HTTP service', () => {
       throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
     });
     app.post('/test/echo', (request) => ({ received: typeof request.body }));
+    // A route in a scope of its own with a parser of its own, as the Mattermost routes have.
+    await app.register(async (scope) => {
+      await scope.register(formBody);
+      scope.post('/test/form', (request) => ({ received: typeof request.body }));
+    });
     await app.ready();
   });
 
@@ -104,6 +111,20 @@ describe('HTTP service', () => {
     const response = await app.inject({ method: 'POST', url: '/test/echo', payload: '{"a":', headers: { 'content-type': 'application/json' } });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'bad_request', message: 'body is not valid JSON' });
+  });
+
+  it('bounds the body of any route, even one registered after the app was built: 400 before it is parsed', async () => {
+    const deep = '['.repeat(bodyShapeLimits.depth + 1) + ']'.repeat(bodyShapeLimits.depth + 1);
+    const response = await app.inject({ method: 'POST', url: '/test/echo', payload: deep, headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'bad_request', message: `body nests deeper than ${bodyShapeLimits.depth} levels` });
+    const atLimit = '['.repeat(bodyShapeLimits.depth) + ']'.repeat(bodyShapeLimits.depth);
+    expect((await app.inject({ method: 'POST', url: '/test/echo', payload: atLimit, headers: { 'content-type': 'application/json' } })).json()).toEqual({ received: 'object' });
+
+    const form = Array.from({ length: bodyShapeLimits.keys + 1 }, (_, index) => `f${index}=1`).join('&');
+    const formResponse = await app.inject({ method: 'POST', url: '/test/form', payload: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(formResponse.statusCode).toBe(400);
+    expect(formResponse.json()).toMatchObject({ message: `body has more than ${bodyShapeLimits.keys} distinct keys or form fields` });
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkAuthorization, hasCredentials, type Credentials } from '../../../webhooks/authorization.ts';
 import type { SourceName } from '../../../webhooks/intake-event.ts';
@@ -9,6 +11,7 @@ import { StewardError } from '../../errors.ts';
 import type { Intake } from '../../intake/create-intake.ts';
 import type { Logger } from '../../logging/index.ts';
 import type { Metrics } from '../../metrics/create-metrics.ts';
+import type { RefusalReason, RefusedRequests } from '../refused-requests.ts';
 
 export interface WebhookRouteDeps {
   intake: Intake;
@@ -16,6 +19,7 @@ export interface WebhookRouteDeps {
   credentials: Partial<Record<SourceName, Credentials>>;
   metrics: Metrics;
   logger: Logger;
+  refusals: RefusedRequests;
 }
 
 /** Headers never kept with a delivery: credentials and signatures. */
@@ -23,11 +27,14 @@ const secretHeaders = /^(authorization|proxy-authorization|cookie|x-hub-signatur
 
 /**
  * One POST route per source, in the fixed order: credential check before the body is even read, or
- * for a signing sender the signature over the raw body before it is parsed (401, nothing stored) →
- * schema (400 naming the field) → dedup → one transaction → 200. A store outage is a 503 so that the
- * sender retries.
+ * for a signing sender the signature over the raw body before it is parsed (401, nothing stored,
+ * counted and logged at a limited rate) → schema (400 naming the field) → dedup → one transaction →
+ * 200. A store outage is a 503 so that the sender retries. The body's nesting and width are bounded
+ * while it is read, for every route (bounded-bodies.ts).
  */
 export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
+  /** The SHA-256 of each verified signed body, from the signature check to the hand-off. */
+  const signedDigests = new WeakMap<FastifyRequest, string>();
   for (const source of deps.sources) {
     const credentials = deps.credentials[source.name] ?? {};
     const loopbackOnly = !hasCredentials(credentials);
@@ -45,8 +52,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
         onRequest: (request, _reply, done) => {
           const refusal = refuse(request, credentials, loopbackOnly, signed);
           if (!refusal) return done();
-          request.log.warn({ source: source.name, remote: request.socket.remoteAddress, reason: refusal }, 'webhook refused');
-          done(new StewardError('unauthorized', refusal));
+          deps.refusals.refuse(request, refusal.reason, { source: source.name });
+          done(new StewardError('unauthorized', refusal.message));
         },
         preHandler: async (request) => {
           if (!signed) return;
@@ -54,9 +61,11 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           if (verifySignature) {
             const signature = request.headers['x-hub-signature-256'];
             if (!(await verifySignature(raw, typeof signature === 'string' ? signature : undefined))) {
-              request.log.warn({ source: source.name, remote: request.socket.remoteAddress, reason: signature ? 'invalid signature' : 'missing signature' }, 'webhook refused');
+              deps.refusals.refuse(request, signature ? 'invalid_signature' : 'missing_signature', { source: source.name });
               throw new StewardError('unauthorized', signature ? 'invalid signature' : 'missing X-Hub-Signature-256');
             }
+            // The signature covers these exact bytes: the same bytes again are a replay, whatever the headers say.
+            signedDigests.set(request, createHash('sha256').update(raw).digest('hex'));
           }
           try {
             request.body = JSON.parse(raw) as unknown;
@@ -70,12 +79,19 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
         },
         handler: async (request) => {
           const stopTimer = deps.metrics.ingestDuration.startTimer({ source: source.name });
+          // A large body is checked, parsed and stored in separate turns of the event loop, so that other
+          // requests are served between the steps (a storm of 1,000 alerts takes tens of ms per step).
+          const yieldBetweenSteps = isLarge(request) ? nextTurn : () => Promise.resolve();
+          await yieldBetweenSteps();
           const unstorable = findUnstorableText(request.body);
           if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode, which cannot be stored`);
+          await yieldBetweenSteps();
           const headers = keptHeaders(request.headers);
           const parsed = source.parse(request.body, headers);
           if (!parsed.ok) throw new StewardError('bad_request', `${parsed.field} ${parsed.message}`);
+          await yieldBetweenSteps();
           const dedupKey = source.dedupKey?.(headers);
+          const bodyDigest = signedDigests.get(request);
           const result = await deps.intake.accept(
             {
               source: source.name,
@@ -83,6 +99,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
               headers,
               body: request.body,
               ...(dedupKey ? { dedupKey } : {}),
+              ...(bodyDigest ? { bodyDigest } : {}),
               ...(parsed.ignored ? { ignored: parsed.ignored } : {}),
             },
             parsed.events,
@@ -99,15 +116,21 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
   }
 }
 
-function refuse(request: FastifyRequest, credentials: Credentials, loopbackOnly: boolean, signed: boolean): string | undefined {
+function refuse(request: FastifyRequest, credentials: Credentials, loopbackOnly: boolean, signed: boolean): { reason: RefusalReason; message: string } | undefined {
   if (loopbackOnly) {
-    return isLoopbackHost(request.socket.remoteAddress ?? '') ? undefined : 'this webhook accepts loopback requests only until a credential is configured';
+    return isLoopbackHost(request.socket.remoteAddress ?? '') ? undefined : { reason: 'loopback_only', message: 'this webhook accepts loopback requests only until a credential is configured' };
   }
   // A signed delivery is checked once its raw body is read (preHandler).
   if (signed) return undefined;
   const outcome = checkAuthorization(request.headers.authorization, credentials);
   if (outcome === 'ok') return undefined;
-  return outcome === 'missing' ? 'missing credentials' : 'invalid credentials';
+  return outcome === 'missing' ? { reason: 'missing_credentials', message: 'missing credentials' } : { reason: 'invalid_credentials', message: 'invalid credentials' };
+}
+
+/** Over 64 kB, or of unknown length (chunked). */
+function isLarge(request: FastifyRequest): boolean {
+  const length = Number(request.headers['content-length']);
+  return !Number.isFinite(length) || length > 65_536;
 }
 
 function keptHeaders(headers: FastifyRequest['headers']): Record<string, string> {
