@@ -124,6 +124,27 @@ describe('chat end to end: Signal and Mattermost at once', () => {
     expect(await decisionOf(id)).toEqual([{ actor: ALICE_ID, actor_name: 'alice', channel: 'mattermost', answer: { kind: 'option', option: 2, label: 'No, expected' } }]);
   });
 
+  it('stores nothing of forged button clicks, whatever their size or name: they are counted and logged at a limited rate', async () => {
+    const { post } = await alertFires();
+    const context = post.props.attachments![0]!.actions.find((action) => action.id === 'option1')!.integration.context;
+    const refused = async () => Number(/^steward_refused_requests_total\{route="\/mattermost\/actions",reason="invalid_signature"\} (\d+)$/m.exec((await runtime.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1] ?? 0);
+    const counted = await refused();
+    const before = await runtime.database.pool.query<{ audit: number; bytes: string }>("SELECT (SELECT count(*)::int FROM audit_log) AS audit, pg_total_relation_size('audit_log') AS bytes");
+    const huge = 'm'.repeat(500_000);
+    for (let click = 0; click < 20; click += 1) {
+      const forged = await runtime.app.inject({
+        method: 'POST',
+        url: '/mattermost/actions',
+        payload: { user_id: `forger${click}`, user_name: huge, channel_id: CHANNEL, post_id: post.id, trigger_id: 'x', type: 'button', context: { ...context, signature: 'f'.repeat(64) } },
+      });
+      expect(forged.json()).toEqual({ ephemeral_text: 'This button is not one Steward made; nothing was done.' });
+    }
+    const after = await runtime.database.pool.query<{ audit: number; bytes: string }>("SELECT (SELECT count(*)::int FROM audit_log) AS audit, pg_total_relation_size('audit_log') AS bytes");
+    expect(after.rows[0]!.audit).toBe(before.rows[0]!.audit);
+    expect(Number(after.rows[0]!.bytes)).toBe(Number(before.rows[0]!.bytes));
+    expect(await refused()).toBe(counted + 20);
+  });
+
   it('answers the slash command: token checked, status only to the asker, answers act like typed ones', async () => {
     const { id } = await alertFires();
     const command = (text: string, authorization = `Token ${SLASH_TOKEN}`, user = 'alice') =>

@@ -16,6 +16,7 @@ import { helpText, parseReply } from '../../commands/index.ts';
 import type { Queryable } from '../../db/pool.ts';
 import type { AuditLog } from '../../db/repositories/audit-log.ts';
 import { StewardError } from '../../errors.ts';
+import type { RefusedRequests } from '../refused-requests.ts';
 import type { MattermostConfig } from '../../config/types.ts';
 
 export interface MattermostRouteDeps {
@@ -27,6 +28,8 @@ export interface MattermostRouteDeps {
   answer: AnswerQuestion;
   isApprover: ApproverCheck;
   audit: AuditLog;
+  /** Refused requests: counted and logged at a limited rate, never stored (bot/http/refused-requests.ts). */
+  refusals: RefusedRequests;
   /** `status` as the chat commands answer it (snoozes, quota, mode); the database alone without it. */
   status?: () => Promise<{ title: string; body: string }>;
   now?: () => number;
@@ -54,7 +57,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       const checked = verifyAction(deps.config.actionSecret, click.context, now());
       if (!checked.ok) {
         // Not one of our buttons (or too old): nothing of it is stored, and its text is not ours to keep.
-        request.log.warn({ reason: checked.reason, user: click.user_id.slice(0, 64) }, 'Mattermost button refused');
+        deps.refusals.refuse(request, checked.reason === 'expired' ? 'expired_signature' : 'invalid_signature');
         return { ephemeral_text: checked.reason === 'expired' ? 'This button has expired; reply in the thread instead.' : 'This button is not one Steward made; nothing was done.' };
       }
       // Names and ids end up in the audit log: text PostgreSQL cannot store is refused here, not mid-way.
@@ -95,7 +98,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       const form = (request.body ?? {}) as { token?: string };
       const token = slashToken(request.headers.authorization, form);
       if (!configured || !token || !constantTimeEqual(token, configured)) {
-        request.log.warn({ remote: request.socket.remoteAddress, configured: Boolean(configured) }, 'Mattermost slash command refused');
+        deps.refusals.refuse(request, token ? 'invalid_credentials' : 'missing_credentials', { configured: Boolean(configured) });
         throw new StewardError('unauthorized', configured ? 'slash command token missing or wrong' : 'MATTERMOST_SLASH_TOKEN is not set');
       }
       const unstorable = findUnstorableText(request.body);
