@@ -55,7 +55,7 @@ describe('operator visibility of MCP servers', () => {
     expect(logs.text()).not.toContain(GITHUB_PAT);
 
     expect(hub.servers()).toEqual([
-      expect.objectContaining({ name: 'k8s', transport: 'stdio', state: 'up', tools: 7, disconnects: 0 }),
+      expect.objectContaining({ name: 'k8s', transport: 'stdio', state: 'up', tools: 8, disconnects: 0 }),
       expect.objectContaining({ name: 'nas', transport: 'stdio', state: 'down', tools: 0, lastError: expect.stringContaining('Connection closed') }),
     ]);
     const status = await statusReport(database.pool, { mcp: hub.servers() });
