@@ -59,7 +59,7 @@ describe('operator visibility of MCP servers', () => {
       expect.objectContaining({ name: 'nas', transport: 'stdio', state: 'down', tools: 0, lastError: expect.stringContaining('Connection closed') }),
     ]);
     const status = await statusReport(database.pool, { mcp: hub.servers() });
-    expect(status.body).toContain('MCP servers (2):\n• k8s: up, 7 tools\n• nas: down for 0m, retrying (MCP error -32000: Connection closed)');
+    expect(status.body).toContain('MCP servers (2):\n• k8s: up, 8 tools\n• nas: down for 0m, retrying (MCP error -32000: Connection closed)');
 
     expect(await hub.call('restart_pod', { name: 'radarr-0', namespace: 'media' })).toMatchObject({ ok: true });
     expect(await hub.call('failing_tool', { reason: 'forbidden' })).toMatchObject({ ok: false, kind: 'tool' });
