@@ -67,7 +67,7 @@ describe('operator visibility of MCP servers', () => {
     const scraped = await metrics.registry.metrics();
     expect(scraped).toContain('steward_mcp_server_up{server="k8s",transport="stdio"} 1');
     expect(scraped).toContain('steward_mcp_server_up{server="nas",transport="stdio"} 0');
-    expect(scraped).toContain('steward_mcp_server_tools{server="k8s"} 7');
+    expect(scraped).toContain('steward_mcp_server_tools{server="k8s"} 8');
     expect(scraped).toContain('steward_mcp_tool_calls_total{server="k8s",tool="restart_pod",outcome="ok"} 1');
     expect(scraped).toContain('steward_mcp_tool_calls_total{server="k8s",tool="failing_tool",outcome="tool"} 1');
     expect(scraped).toMatch(/^steward_build_info\{version="\d+\.\d+\.\d+",node_version="v\d+\.\d+\.\d+"\} 1$/m);
