@@ -1,4 +1,5 @@
 import type { ChatOption, OutgoingQuestion } from './chat-port.ts';
+import { formatDuration } from './durations.ts';
 
 /**
  * Questions the flows put to the human, and the answers that come back. A question goes to every
@@ -59,17 +60,6 @@ export function describeAnswer(answer: Answer): string {
     case 'custom':
       return `custom: ${answer.instruction}`;
   }
-}
-
-export function formatDuration(ms: number): string {
-  const units: [number, string][] = [
-    [86_400_000, 'd'],
-    [3_600_000, 'h'],
-    [60_000, 'm'],
-    [1_000, 's'],
-  ];
-  for (const [size, unit] of units) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${Math.round(ms / 1000)}s`;
 }
 
 /** The question as a chat message: what every channel is sent, and what an edit redraws. */

@@ -10,8 +10,3 @@ export function parseJsonFrame(data: WebSocket.RawData, isBinary = false): unkno
     return undefined;
   }
 }
-
-/** Exponential reconnect delay with ±50% jitter, so many clients do not reconnect in step. */
-export function reconnectDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 10)) * (0.5 + random());
-}

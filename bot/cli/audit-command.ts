@@ -1,3 +1,4 @@
+import { parseDuration } from '../../graphs/durations.ts';
 import type { Config, Env } from '../config/index.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { createAuditLog, type AuditFilter, type AuditRecord } from '../db/repositories/audit-log.ts';
@@ -15,12 +16,10 @@ export interface AuditOptions {
   json?: boolean;
 }
 
-const units: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** `7d`, `12h`, `30m`, `2w` back from now, or an ISO date or time. */
+/** `7d`, `12h`, `30m`, `2w` back from now (graphs/durations.ts rules), or an ISO date or time. */
 export function parseWhen(text: string, now = new Date()): Date | undefined {
-  const relative = /^(\d+)([mhdw])$/.exec(text.trim());
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * units[relative[2]!]!);
+  const relative = parseDuration(text);
+  if (relative !== undefined) return new Date(now.getTime() - relative);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '../../graphs/durations.ts';
 import { autonomyModes } from '../../runbooks/autonomy.ts';
 
 /**
@@ -35,19 +36,10 @@ const port = z.coerce
   .min(1, { message: 'must be a whole number from 1 to 65535' })
   .max(65535, { message: 'must be a whole number from 1 to 65535' });
 
-const durationPattern = /^(\d+)(ms|s|m|h|d)$/;
-const durationUnits: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `30s`, `15m`, `2h`, `7d` → milliseconds. */
-function parseDuration(value: string): number | undefined {
-  const match = durationPattern.exec(value.trim());
-  return match ? Number(match[1]) * durationUnits[match[2]!]! : undefined;
-}
-
-/** A duration such as `30s`; shared with STEWARD_CONFIG sections. */
+/** A duration such as `30s` (graphs/durations.ts rules: ms, s, m, h, d, w); shared with STEWARD_CONFIG sections. */
 export const durationSchema = z
   .string()
-  .refine((value) => parseDuration(value) !== undefined, { message: 'must be a duration such as 30s, 15m, 2h or 7d' })
+  .refine((value) => parseDuration(value) !== undefined, { message: 'must be a duration such as 30s, 15m, 2h, 7d or 2w' })
   .transform((value) => parseDuration(value)!);
 
 const duration = durationSchema;

@@ -8,7 +8,7 @@ import type { Coordination, Lock } from '../coordination/index.ts';
 import { checkpointSchema } from '../db/migrate.ts';
 import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../logging/index.ts';
-import { createPeriodicTask } from '../runtime/periodic-task.ts';
+import { createPeriodicTask } from '../tasks/periodic-task.ts';
 
 export const VERIFY_QUEUE = 'verify-deadlines';
 export const SNOOZE_QUEUE = 'snoozed-incidents';

@@ -2,7 +2,7 @@ import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-c
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { Logger } from '../logging/index.ts';
-import { createPeriodicTask } from '../runtime/periodic-task.ts';
+import { createPeriodicTask } from '../tasks/periodic-task.ts';
 
 const QUEUE = 'incident-updates';
 

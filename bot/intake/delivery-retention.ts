@@ -1,7 +1,7 @@
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { Logger } from '../logging/index.ts';
-import { createPeriodicTask } from '../runtime/periodic-task.ts';
+import { createPeriodicTask } from '../tasks/periodic-task.ts';
 
 const HOUR_MS = 3_600_000;
 

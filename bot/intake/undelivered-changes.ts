@@ -1,7 +1,8 @@
+import { backoffDelay } from '../../graphs/backoff.ts';
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { Logger } from '../logging/index.ts';
-import { createPeriodicTask } from '../runtime/periodic-task.ts';
+import { createPeriodicTask } from '../tasks/periodic-task.ts';
 
 const CLAIM_MS = 120_000;
 const MAX_BACKOFF_MS = 60_000;
@@ -38,7 +39,7 @@ export function createUndeliveredChanges(options: { db: Queryable; dispatcher: I
         delivered += 1;
         options.logger.info({ incidentId: row.change.incidentId, change: row.change.kind, attempts: row.attempts }, 'stored change handed over after an earlier failure');
       } catch (error) {
-        const backoff = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** row.attempts);
+        const backoff = backoffDelay(row.attempts, { baseMs: 1_000, maxMs: MAX_BACKOFF_MS });
         await options.db.query('UPDATE undelivered_changes SET attempts = attempts + 1, last_error = $2, next_attempt = now() + make_interval(secs => $3) WHERE id = $1', [row.id, (error as Error).message, backoff / 1000]);
         options.logger.warn({ err: error, incidentId: row.change.incidentId, attempts: row.attempts + 1 }, 'stored change still cannot be handed over; retrying');
       }

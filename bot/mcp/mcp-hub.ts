@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../graphs/backoff.ts';
 import { once } from 'node:events';
 import type { Stream } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -169,7 +170,7 @@ export function createMcpHub(options: McpHubOptions) {
 
   function schedule(connection: Connection): void {
     if (stopped) return;
-    const delay = Math.min(60_000, baseDelay * 2 ** connection.failures);
+    const delay = backoffDelay(connection.failures, { baseMs: baseDelay, maxMs: 60_000 });
     connection.failures += 1;
     clearTimeout(connection.timer);
     connection.timer = setTimeout(() => void attempt(connection), delay);

@@ -1,7 +1,8 @@
 import { ChatSendError, type ChatNotifier, type OutgoingFollowUp, type SentMessage } from '../../graphs/chat-port.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
-import { createPeriodicTask } from '../runtime/periodic-task.ts';
+import { backoffDelay } from '../../graphs/backoff.ts';
+import { createPeriodicTask } from '../tasks/periodic-task.ts';
 import { coalesce, type Batch } from './coalesce-notices.ts';
 import type { OutboxMessage, OutboxRepository } from './outbox-repository.ts';
 
@@ -66,7 +67,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         options.logger.error({ outboxIds: batch.items.map((each) => each.id), channel: item.channel, attempts, err: error }, 'chat message could not be delivered');
         return;
       }
-      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempts - 1)) * (0.8 + 0.4 * random());
+      const backoff = backoffDelay(attempts - 1, { baseMs: baseDelayMs, maxMs: maxDelayMs, jitter: 0.2, random });
       const delay = Math.max(backoff, error instanceof ChatSendError ? (error.retryAfterMs ?? 0) : 0);
       for (const each of batch.items) await options.outbox.retryLater(each.id, delay, reason);
       options.metrics.outboxRetries.inc({ channel: item.channel }, batch.items.length);

@@ -1,5 +1,6 @@
 import { DEFAULT_PR_DEFER_MS, DIGEST_OPTIONS, headline, PR_OPTIONS } from '../../graphs/pull-request/pull-request-messages.ts';
-import { formatDuration, type Decision } from '../../graphs/questions.ts';
+import { formatDuration } from '../../graphs/durations.ts';
+import type { Decision } from '../../graphs/questions.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import type { Logger } from '../logging/index.ts';

@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../graphs/backoff.ts';
 import type { ChatNotifier } from '../../graphs/chat-port.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
 import { notifierRegistry } from '../../notifiers/registry.ts';
@@ -159,7 +160,7 @@ function startReceiving(notifier: ChatNotifier, router: InboundRouter, logger: L
       })
       .catch((error: unknown) => {
         if (cancelled) return;
-        const delay = Math.min(60_000, 1_000 * 2 ** failures);
+        const delay = backoffDelay(failures, { baseMs: 1_000, maxMs: 60_000 });
         logger.warn({ platform: notifier.platform, err: error, retryInMs: delay }, 'chat platform not reachable; retrying');
         timer = setTimeout(() => attempt(failures + 1), delay);
         timer.unref();

@@ -13,7 +13,7 @@ import { createPullRequestReplies } from '../pull-requests/pull-request-replies.
 import { createPullRequestWorker } from '../pull-requests/pull-request-worker.ts';
 import { readRenovateConfig } from '../pull-requests/rollout-config.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
-import { createPeriodicTask } from './periodic-task.ts';
+import { createPeriodicTask } from '../tasks/periodic-task.ts';
 import type { Chat } from './start-chat.ts';
 import type { Shutdown } from './shutdown.ts';
 

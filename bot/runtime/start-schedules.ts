@@ -14,7 +14,7 @@ import type { RunbookStore } from '../runbooks/runbook-store.ts';
 import { readSchedules } from '../schedules/schedule-config.ts';
 import { scheduledJobs } from '../schedules/scheduled-jobs.ts';
 import { createScheduler, cronProblem } from '../schedules/scheduler.ts';
-import { createPeriodicTask } from './periodic-task.ts';
+import { createPeriodicTask } from '../tasks/periodic-task.ts';
 import type { Chat } from './start-chat.ts';
 import type { Shutdown } from './shutdown.ts';
 

@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import { ChatSendError, type ChatImage, type ChatNotifier, type ChatOption, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
 import { inert } from '../../graphs/inert-text.ts';
 import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
-import { parseJsonFrame, reconnectDelay } from '../websocket-frames.ts';
+import { backoffDelay } from '../../graphs/backoff.ts';
+import { parseJsonFrame } from '../websocket-frames.ts';
 import { signAction } from './action-signature.ts';
 import { decodePostedEvent } from './decode-posted.ts';
 
@@ -141,7 +142,7 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     ws.on('close', () => {
       if (!running) return;
       const since = downSince ?? now();
-      const delay = reconnectDelay(attempt, options.reconnectMs ?? 250, options.maxReconnectMs ?? 10_000, random);
+      const delay = backoffDelay(attempt, { baseMs: options.reconnectMs ?? 250, maxMs: options.maxReconnectMs ?? 10_000, jitter: 0.5, random });
       reconnectTimer = setTimeout(() => connect(onReply, attempt + 1, since), delay);
     });
   }

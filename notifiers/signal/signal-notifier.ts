@@ -2,7 +2,8 @@ import axios, { type AxiosInstance } from 'axios';
 import WebSocket from 'ws';
 import { ChatSendError, type ChatImage, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
 import { needsPlainSignalText, renderMessage, splitMessage } from '../../graphs/render-message.ts';
-import { parseJsonFrame, reconnectDelay } from '../websocket-frames.ts';
+import { backoffDelay } from '../../graphs/backoff.ts';
+import { parseJsonFrame } from '../websocket-frames.ts';
 import { decodeEnvelope } from './decode-envelope.ts';
 import { sendResponseSchema } from './schema.ts';
 
@@ -121,7 +122,7 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
     ws.on('close', () => {
       if (!running) return;
       const since = downSince ?? Date.now();
-      const delay = reconnectDelay(attempt, options.reconnectMs ?? 250, options.maxReconnectMs ?? 10_000, random);
+      const delay = backoffDelay(attempt, { baseMs: options.reconnectMs ?? 250, maxMs: options.maxReconnectMs ?? 10_000, jitter: 0.5, random });
       reconnectTimer = setTimeout(() => connectSocket(onReply, attempt + 1, since), delay);
     });
   }
@@ -137,7 +138,7 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
       } catch (error) {
         failures += 1;
         if (failures === 1) options.log('warn', 'Signal receive failed; retrying', { error: (error as Error).message });
-        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** failures)));
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(failures, { baseMs: 250, maxMs: 10_000 })));
       }
     }
   }

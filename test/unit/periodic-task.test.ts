@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPeriodicTask } from '../../bot/runtime/periodic-task.ts';
+import { createPeriodicTask } from '../../bot/tasks/periodic-task.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

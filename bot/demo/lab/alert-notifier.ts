@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../../graphs/backoff.ts';
 import { alertmanagerPayload, groupOf, type AlertGroup } from './alertmanager-payload.ts';
 import type { LabAlert } from './lab-state.ts';
 
@@ -85,7 +86,7 @@ export function createAlertNotifier(options: NotifierOptions) {
             state.notifiedFiring = new Set(sent.filter((alert) => !alert.endsAt).map((alert) => alert.fingerprint));
             for (const alert of members) if (alert.endsAt) options.delivered(alert);
           } else {
-            state.notBefore = Date.now() + Math.min(10_000, retryMs * 2 ** state.failures);
+            state.notBefore = Date.now() + backoffDelay(state.failures, { baseMs: retryMs, maxMs: 10_000 });
             state.failures += 1;
           }
         }
