@@ -7,7 +7,7 @@ import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { AuditLog } from '../db/repositories/audit-log.ts';
 import type { Logger } from '../logging/index.ts';
-import type { OutboxRepository } from '../outbox/outbox-repository.ts';
+import type { OutboxRepository } from '../db/repositories/outbox.ts';
 
 export type InboundOutcome = 'duplicate' | 'refused' | 'refused again' | 'ignored' | 'help' | 'handled';
 

@@ -1,7 +1,7 @@
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
 import { inert } from '../../graphs/inert-text.ts';
 import type { Queryable } from '../db/pool.ts';
-import type { OutboxRepository } from '../outbox/outbox-repository.ts';
+import type { OutboxRepository } from '../db/repositories/outbox.ts';
 import { summarizeIncident } from './incident-summary.ts';
 import type { QuestionDesk } from './question-desk.ts';
 

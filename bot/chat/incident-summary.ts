@@ -1,5 +1,7 @@
 import { inert } from '../../graphs/inert-text.ts';
 import type { Queryable } from '../db/pool.ts';
+import { createAlertRepository } from '../db/repositories/alerts.ts';
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
 
 export interface IncidentSummary {
   id: number;
@@ -16,28 +18,19 @@ export interface IncidentSummary {
  * labels that tell them apart and their summary. Text from alerts is shown as data, never obeyed.
  */
 export async function summarizeIncident(db: Queryable, incidentId: number, limit = 10): Promise<IncidentSummary | undefined> {
-  const incident = await db.query<{ title: string; status: string; flapping: boolean; truncated_alerts: number }>(
-    'SELECT title, status, flapping, truncated_alerts FROM incidents WHERE id = $1',
-    [incidentId],
-  );
-  const row = incident.rows[0];
-  if (!row) return undefined;
-  const alerts = await db.query<{ alertname: string; labels: Record<string, string>; annotations: Record<string, string>; starts_at: Date | null; total: string }>(
-    `SELECT alertname, labels, annotations, starts_at, count(*) OVER () AS total FROM alerts
-     WHERE incident_id = $1 AND status = 'firing' ORDER BY starts_at NULLS LAST, id LIMIT $2`,
-    [incidentId, limit],
-  );
-  const firing = Number(alerts.rows[0]?.total ?? 0);
+  const incident = await createIncidentRepository(db).get(incidentId);
+  if (!incident) return undefined;
+  const { alerts, total: firing } = await createAlertRepository(db).firing(incidentId, limit);
   // Every part of a line comes from the alert: each is made inert, so no label or annotation can
   // break the line, start one of its own or mention anyone.
-  const lines = alerts.rows.map((alert) => {
+  const lines = alerts.map((alert) => {
     const where = ['instance', 'pod', 'job', 'service', 'namespace'].map((key) => alert.labels[key]).find(Boolean);
     const severity = alert.labels.severity ? ` [${inert(alert.labels.severity, 20)}]` : '';
     const summary = alert.annotations.summary ?? alert.annotations.description;
-    const since = alert.starts_at ? `, since ${alert.starts_at.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
+    const since = alert.startsAt ? `, since ${alert.startsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
     return `• ${inert(alert.alertname, 80)}${where ? ` on ${inert(where, 80)}` : ''}${severity}${summary ? `: ${inert(summary, 200).replace(/\.$/, '')}` : ''}${since}`;
   });
   if (firing > lines.length) lines.push(`…and ${firing - lines.length} more`);
-  if (row.truncated_alerts > 0) lines.push(`(${row.truncated_alerts} more alerts were left out by Alertmanager's max_alerts)`);
-  return { id: incidentId, title: row.title, status: row.status, flapping: row.flapping, lines, firing };
+  if (incident.truncatedAlerts > 0) lines.push(`(${incident.truncatedAlerts} more alerts were left out by Alertmanager's max_alerts)`);
+  return { id: incidentId, title: incident.title, status: incident.status, flapping: incident.flapping, lines, firing };
 }

@@ -1,6 +1,7 @@
 import type { Question } from '../../graphs/questions.ts';
 import type { Queryable } from '../db/pool.ts';
-import { createOutboxRepository } from '../outbox/outbox-repository.ts';
+import { createOutboxRepository } from '../db/repositories/outbox.ts';
+import { createQuestionRepository } from '../db/repositories/questions.ts';
 
 /** An open question a reply might have meant, as "Which incident?" lists it. */
 export interface OpenQuestionRef {
@@ -37,41 +38,20 @@ export interface BindTarget {
  */
 export function createReplyBinding(db: Queryable, load: (id: number) => Promise<Question | undefined>) {
   const outbox = createOutboxRepository(db);
-
-  async function openOfIncidents(incidentIds: readonly number[]): Promise<number[]> {
-    const result = await db.query<{ id: string }>(
-      "SELECT DISTINCT ON (incident_id) id FROM questions WHERE status = 'open' AND incident_id = ANY($1::bigint[]) ORDER BY incident_id, created_at DESC, id DESC",
-      [incidentIds],
-    );
-    return result.rows.map((row) => Number(row.id));
-  }
+  const questions = createQuestionRepository(db);
 
   async function byIncidents(incidentIds: readonly number[]): Promise<Binding> {
-    const open = await openOfIncidents(incidentIds);
+    const open = await questions.latestOpenOfIncidents(incidentIds);
     if (open.length === 1) return { kind: 'question', question: (await load(open[0]!))! };
     if (open.length === 0) return incidentIds.length === 1 ? { kind: 'nothing open', incidentId: incidentIds[0]! } : { kind: 'nothing open' };
-    return { kind: 'ambiguous', open: await describe(open) };
+    return { kind: 'ambiguous', open: await questions.summaries(open) };
   }
 
   async function onPlatform(platform: string): Promise<Binding> {
-    const result = await db.query<{ id: string }>(
-      `SELECT q.id FROM questions q WHERE q.status = 'open'
-         AND EXISTS (SELECT 1 FROM outbox o WHERE o.question_id = q.id AND o.channel = $1 AND o.kind = 'question')
-       ORDER BY q.created_at DESC, q.id DESC`,
-      [platform],
-    );
-    const ids = result.rows.map((row) => Number(row.id));
+    const ids = await questions.openOnPlatform(platform);
     if (ids.length === 0) return { kind: 'nothing open' };
     if (ids.length === 1) return { kind: 'question', question: (await load(ids[0]!))! };
-    return { kind: 'ambiguous', open: await describe(ids) };
-  }
-
-  async function describe(questionIds: readonly number[]): Promise<OpenQuestionRef[]> {
-    const result = await db.query<{ id: string; incident_id: string | null; title: string }>(
-      'SELECT id, incident_id, title FROM questions WHERE id = ANY($1::bigint[]) ORDER BY incident_id NULLS LAST, id',
-      [questionIds],
-    );
-    return result.rows.map((row) => ({ questionId: Number(row.id), incidentId: row.incident_id === null ? undefined : Number(row.incident_id), title: row.title }));
+    return { kind: 'ambiguous', open: await questions.summaries(ids) };
   }
 
   return {

@@ -1,7 +1,7 @@
 import type { ChatImage } from '../../graphs/chat-port.ts';
 import type { ReplyContext, ReplyHandler } from '../../graphs/replies.ts';
 import type { Queryable } from '../db/pool.ts';
-import type { OutboxRepository } from '../outbox/outbox-repository.ts';
+import type { OutboxRepository } from '../db/repositories/outbox.ts';
 import { isAnswer, type AnsweringReply } from './answer-for.ts';
 import { answerNotice, type AnswerQuestion } from './answer-question.ts';
 import { incidentDetails } from './incident-details.ts';

@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from '../../graphs/chat-port.ts';
-import type { OutboxMessage } from './outbox-repository.ts';
+import type { OutboxMessage } from '../db/repositories/outbox.ts';
 
 /** Messages sent as one: usually one row, or several notices waiting for the same conversation. */
 export interface Batch {

@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import { backoffDelay } from '../../graphs/backoff.ts';
 import { createPeriodicTask } from '../tasks/periodic-task.ts';
 import { coalesce, type Batch } from './coalesce-notices.ts';
-import type { OutboxMessage, OutboxRepository } from './outbox-repository.ts';
+import type { OutboxMessage, OutboxRepository } from '../db/repositories/outbox.ts';
 
 export interface OutboxWorkerOptions {
   outbox: OutboxRepository;

@@ -13,7 +13,7 @@ import type { Pool } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
-import { createOutboxRepository, type OutboxRepository } from '../outbox/outbox-repository.ts';
+import { createOutboxRepository, type OutboxRepository } from '../db/repositories/outbox.ts';
 import { createOutboxWorker } from '../outbox/outbox-worker.ts';
 import { createStuckChannelWatch } from '../outbox/stuck-channel-watch.ts';
 import type { Shutdown } from './shutdown.ts';
@@ -75,7 +75,7 @@ export function createChat(deps: ChatDeps): Chat {
   const desk = createQuestionDesk({ pool: deps.pool, channels, wake, ttlMs: deps.config.approvalTtlMs });
   const approvers = { signal: deps.config.signal?.approvers ?? [], mattermost: deps.config.mattermost?.approvers ?? [] };
   const isApprover = createApproverCheck(approvers);
-  const watch = createStuckChannelWatch({ db: deps.pool, outbox, coordination: deps.coordination, logger: deps.logger, channels, wake });
+  const watch = createStuckChannelWatch({ outbox, coordination: deps.coordination, logger: deps.logger, channels, wake });
 
   return {
     channels,

@@ -4,7 +4,7 @@ import type { Reply, ReplyContext } from '../../graphs/replies.ts';
 import { createInboundRouter } from '../../bot/chat/inbound-router.ts';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createAuditLog } from '../../bot/db/repositories/audit-log.ts';
-import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import { createOutboxRepository } from '../../bot/db/repositories/outbox.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 

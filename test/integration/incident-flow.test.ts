@@ -15,7 +15,7 @@ import { createQuota } from '../../bot/llm/quota.ts';
 import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
 import type { ToolCallResult } from '../../bot/mcp/mcp-hub.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
-import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import { createOutboxRepository } from '../../bot/db/repositories/outbox.ts';
 import type { Answer, Decision } from '../../graphs/questions.ts';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
 import { actionDigest } from '../../graphs/tool-call.ts';

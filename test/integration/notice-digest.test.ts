@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIncidentNotices } from '../../bot/chat/incident-notices.ts';
 import { createQuestionDesk } from '../../bot/chat/question-desk.ts';
-import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import { createOutboxRepository } from '../../bot/db/repositories/outbox.ts';
 import type { IncidentChange } from '../../graphs/incident-changes.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
 

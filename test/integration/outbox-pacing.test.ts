@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
-import { createOutboxRepository, type OutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import { createOutboxRepository, type OutboxRepository } from '../../bot/db/repositories/outbox.ts';
 import { createOutboxWorker } from '../../bot/outbox/outbox-worker.ts';
 import { createStuckChannelWatch } from '../../bot/outbox/stuck-channel-watch.ts';
 import { createSignalNotifier } from '../../notifiers/signal/signal-notifier.ts';
@@ -76,7 +76,7 @@ describe('sending to Signal without tripping its rate limit', () => {
     await database.pool.query(
       "INSERT INTO outbox (channel, conversation, kind, payload, attempts, last_error, created_at) VALUES ('signal', 'default', 'notice', '{}', 5, 'Signal demands a rate-limit challenge (captcha) for this account', now() - interval '20 minutes')",
     );
-    const watch = (channels: string[]) => createStuckChannelWatch({ db: database.pool, outbox, coordination, logger: silentLogger(), channels, stuckAfterMs: 10 * 60_000 });
+    const watch = (channels: string[]) => createStuckChannelWatch({ outbox, coordination, logger: silentLogger(), channels, stuckAfterMs: 10 * 60_000 });
     expect(await watch(['signal']).check()).toEqual([]); // nowhere else to say it: logged only
     expect(await watch(['signal', 'mattermost']).check()).toEqual(['signal']);
     expect(await watch(['signal', 'mattermost']).check()).toEqual([]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatSendError, type OutgoingNotice } from '../../graphs/chat-port.ts';
 import { createPool } from '../../bot/db/pool.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
-import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import { createOutboxRepository } from '../../bot/db/repositories/outbox.ts';
 import { createOutboxWorker } from '../../bot/outbox/outbox-worker.ts';
 import { createMigratedDatabase, databaseBackends, type MigratedDatabase } from '../helpers/databases.ts';
 import { scriptedNotifier } from '../helpers/scripted-notifier.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
-import { createOutboxRepository, type OutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import { createOutboxRepository, type OutboxRepository } from '../../bot/db/repositories/outbox.ts';
 import type { QuestionRequest } from '../../graphs/questions.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
 

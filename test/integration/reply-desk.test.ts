@@ -6,7 +6,7 @@ import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-d
 import { createReplyDesk } from '../../bot/chat/reply-desk.ts';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createAuditLog } from '../../bot/db/repositories/audit-log.ts';
-import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import { createOutboxRepository } from '../../bot/db/repositories/outbox.ts';
 import type { InboundReply } from '../../graphs/chat-port.ts';
 import { solutionsFound } from '../../graphs/messages.ts';
 import type { Decision } from '../../graphs/questions.ts';

@@ -3,7 +3,7 @@ import { ChatSendError, type ChatNotifier, type InboundReply } from '../../graph
 import { createSignalNotifier } from '../../notifiers/signal/signal-notifier.ts';
 import { findFreePort } from '../../bot/db/free-port.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
-import { createOutboxRepository } from '../../bot/outbox/outbox-repository.ts';
+import { createOutboxRepository } from '../../bot/db/repositories/outbox.ts';
 import { createOutboxWorker } from '../../bot/outbox/outbox-worker.ts';
 import { createMigratedDatabase, databaseBackends } from '../helpers/databases.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../../graphs/chat-port.ts';
 import { coalesce } from '../../bot/outbox/coalesce-notices.ts';
-import type { OutboxMessage } from '../../bot/outbox/outbox-repository.ts';
+import type { OutboxMessage } from '../../bot/db/repositories/outbox.ts';
 import { solutionsQuestion } from '../helpers/sample-messages.ts';
 
 let id = 0;

@@ -19,6 +19,8 @@ export interface Incident {
   resolvedAt: Date | null;
   closedAt: Date | null;
   closeReason: string | null;
+  /** What the models said about it (triage, diagnosis, plans), kept for `details` and reports. */
+  analysis: Record<string, unknown>;
 }
 
 export interface NewIncident {
@@ -57,6 +59,7 @@ interface IncidentRow {
   resolved_at: Date | null;
   closed_at: Date | null;
   close_reason: string | null;
+  analysis: Record<string, unknown> | null;
 }
 
 function toIncident(row: IncidentRow): Incident {
@@ -76,6 +79,7 @@ function toIncident(row: IncidentRow): Incident {
     resolvedAt: row.resolved_at,
     closedAt: row.closed_at,
     closeReason: row.close_reason,
+    analysis: row.analysis ?? {},
   };
 }
 
@@ -166,6 +170,58 @@ export function createIncidentRepository(db: Queryable) {
     async countLive(): Promise<number> {
       const result = await db.query<{ count: string }>('SELECT count(*) FROM incidents WHERE closed_at IS NULL');
       return Number(result.rows[0]?.count ?? 0);
+    },
+
+    // The incident flow's statements.
+
+    /** Keeps what a model said (merged into `analysis`), for `details` and the reports. */
+    async mergeAnalysis(id: number, analysis: Record<string, unknown>): Promise<void> {
+      await db.query('UPDATE incidents SET analysis = analysis || $2 WHERE id = $1', [id, analysis]);
+    },
+
+    /** A fix ran: its verification window is open (unless the incident closed meanwhile). */
+    async markVerifying(id: number): Promise<void> {
+      await db.query("UPDATE incidents SET status = 'verifying', updated_at = now() WHERE id = $1 AND closed_at IS NULL", [id]);
+    },
+
+    /** Snoozed: asked about again later. */
+    async markWaiting(id: number): Promise<void> {
+      await db.query("UPDATE incidents SET status = 'waiting', updated_at = now() WHERE id = $1", [id]);
+    },
+
+    /** Nobody needs to act on it (still live for intake, whose repeats keep arriving). */
+    async dismiss(id: number, reason: string): Promise<void> {
+      await db.query("UPDATE incidents SET status = 'closed', close_reason = $2, updated_at = now() WHERE id = $1", [id, `dismissed: ${reason}`]);
+    },
+
+    /** Incidents a restart must look at: every live one, and any with an action cut off inside its tool call. */
+    async needingRecovery(): Promise<number[]> {
+      const result = await db.query<{ id: string }>(
+        "SELECT id FROM incidents WHERE closed_at IS NULL UNION SELECT DISTINCT incident_id FROM actions WHERE status = 'started' AND incident_id IS NOT NULL",
+      );
+      return result.rows.map((row) => Number(row.id));
+    },
+
+    /** Live incidents, and how many of them flap, for `status`. */
+    async liveCounts(): Promise<{ open: number; flapping: number }> {
+      const result = await db.query<{ open: string; flapping: string }>('SELECT count(*) AS open, count(*) FILTER (WHERE flapping) AS flapping FROM incidents WHERE closed_at IS NULL');
+      return { open: Number(result.rows[0]!.open), flapping: Number(result.rows[0]!.flapping) };
+    },
+
+    /** A report's figures for incidents opened in [from, to): how many, how many were acted on, how many dismissed, per day. */
+    async between(from: Date, to: Date): Promise<{ detected: number; acted: number; dismissed: number; perDay: { day: string; count: number }[] }> {
+      const totals = await db.query<{ detected: number; acted: number; dismissed: number }>(
+        `SELECT count(*)::int AS detected,
+                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM actions a WHERE a.incident_id = i.id))::int AS acted,
+                count(*) FILTER (WHERE i.close_reason LIKE 'dismissed%')::int AS dismissed
+         FROM incidents i WHERE i.opened_at >= $1 AND i.opened_at < $2`,
+        [from, to],
+      );
+      const perDay = await db.query<{ day: string; n: number }>(
+        "SELECT to_char(date_trunc('day', opened_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS n FROM incidents WHERE opened_at >= $1 AND opened_at < $2 GROUP BY 1",
+        [from, to],
+      );
+      return { ...totals.rows[0]!, perDay: perDay.rows.map((row) => ({ day: row.day, count: row.n })) };
     },
   };
 }

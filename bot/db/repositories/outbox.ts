@@ -1,5 +1,5 @@
-import type { OutgoingMessage } from '../../graphs/chat-port.ts';
-import type { Queryable } from '../db/pool.ts';
+import type { OutgoingMessage } from '../../../graphs/chat-port.ts';
+import type { Queryable } from '../pool.ts';
 
 export interface OutboxMessage {
   id: number;
@@ -38,7 +38,7 @@ export interface SentAs {
 export type QuestionCopy = { state: 'sent'; platformRef: string; conversation: string | undefined } | { state: 'pending' } | { state: 'none' };
 
 /**
- * The durable outbox: every outgoing chat message is a row first. Workers claim due rows with a lease
+ * The `outbox` table, the durable outbox: every outgoing chat message is a row first. Workers claim due rows with a lease
  * (`FOR UPDATE SKIP LOCKED`), so replicas never send the same row at once, and a row whose sender
  * died is claimed again when the lease runs out.
  */
@@ -151,6 +151,37 @@ export function createOutboxRepository(db: Queryable) {
         ...(row.question_id !== null ? { questionId: Number(row.question_id) } : {}),
         ...(row.incident_id !== null ? { incidentId: Number(row.incident_id) } : {}),
       }));
+    },
+
+    /** The channels a question's copy went to (or is going to), for its follow-up. */
+    async channelsOfQuestion(questionId: number): Promise<string[]> {
+      const result = await db.query<{ channel: string }>("SELECT DISTINCT channel FROM outbox WHERE question_id = $1 AND kind = 'question' AND status <> 'cancelled'", [questionId]);
+      return result.rows.map((row) => row.channel);
+    },
+
+    /** Per channel: messages waiting (and since when), failed for good lately, and the last error. */
+    async channelHealth(channels: readonly string[], failedWithinMs: number): Promise<{ channel: string; waiting: number; oldest: Date | null; failed: number; lastError: string | null }[]> {
+      const result = await db.query<{ channel: string; waiting: string; oldest: Date | null; last_error: string | null; failed: string }>(
+        `SELECT channel,
+                count(*) FILTER (WHERE status = 'pending') AS waiting,
+                min(created_at) FILTER (WHERE status = 'pending') AS oldest,
+                count(*) FILTER (WHERE status = 'failed' AND created_at > now() - make_interval(secs => $2::double precision / 1000)) AS failed,
+                (array_agg(last_error ORDER BY id DESC) FILTER (WHERE last_error IS NOT NULL AND status IN ('pending', 'failed')))[1] AS last_error
+         FROM outbox WHERE channel = ANY($1::text[]) AND (status = 'pending' OR status = 'failed')
+         GROUP BY channel`,
+        [channels, failedWithinMs],
+      );
+      return result.rows.map((row) => ({ channel: row.channel, waiting: Number(row.waiting), oldest: row.oldest, failed: Number(row.failed), lastError: row.last_error }));
+    },
+
+    /** Channels with messages waiting or failed in the last day, for `status`. */
+    async troubles(): Promise<{ channel: string; pending: number; failed: number }[]> {
+      const result = await db.query<{ channel: string; pending: string; failed: string }>(
+        `SELECT channel, count(*) FILTER (WHERE status = 'pending') AS pending,
+                count(*) FILTER (WHERE status = 'failed' AND created_at > now() - interval '1 day') AS failed
+         FROM outbox GROUP BY channel HAVING count(*) FILTER (WHERE status = 'pending' OR (status = 'failed' AND created_at > now() - interval '1 day')) > 0`,
+      );
+      return result.rows.map((row) => ({ channel: row.channel, pending: Number(row.pending), failed: Number(row.failed) }));
     },
 
     /** Pending messages by channel, for /metrics and `status`. */

@@ -1,0 +1,83 @@
+import type { Queryable } from '../pool.ts';
+
+/** An alert of an incident, as messages and models see it. */
+export interface AlertRow {
+  alertname: string;
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: Date | null;
+}
+
+type Row = { alertname: string; status: string; labels: Record<string, string>; annotations: Record<string, string>; starts_at: Date | null };
+const toAlert = (row: Row): AlertRow => ({ alertname: row.alertname, status: row.status, labels: row.labels, annotations: row.annotations, startsAt: row.starts_at });
+
+/**
+ * The `alerts` table: each alert of an incident, by fingerprint, firing or resolved. Intake writes it
+ * (bot/intake/store-alert-group.ts); these are the reads the rest of Steward makes.
+ */
+export function createAlertRepository(db: Queryable) {
+  return {
+    /** The firing alerts, oldest first, at most `limit`, and how many fire in all. */
+    async firing(incidentId: number, limit: number): Promise<{ alerts: AlertRow[]; total: number }> {
+      const result = await db.query<Row & { total: string }>(
+        `SELECT alertname, status, labels, annotations, starts_at, count(*) OVER () AS total FROM alerts
+         WHERE incident_id = $1 AND status = 'firing' ORDER BY starts_at NULLS LAST, id LIMIT $2`,
+        [incidentId, limit],
+      );
+      return { alerts: result.rows.map(toAlert), total: Number(result.rows[0]?.total ?? 0) };
+    },
+
+    /** Every alert, firing or not, in arrival order, at most `limit`: what a model may look at. */
+    async all(incidentId: number, limit: number): Promise<AlertRow[]> {
+      const result = await db.query<Row>('SELECT alertname, status, labels, annotations, starts_at FROM alerts WHERE incident_id = $1 ORDER BY id LIMIT $2', [incidentId, limit]);
+      return result.rows.map(toAlert);
+    },
+
+    /**
+     * An incident as runbooks see it: the alert name and labels of its first firing alert (else its
+     * first alert) under the incident's common labels, and those common labels.
+     */
+    async identity(incidentId: number): Promise<{ alertname: string | null; alertLabels: Record<string, string> | null; common: Record<string, string> } | undefined> {
+      const result = await db.query<{ labels: Record<string, string>; alertname: string | null; alert_labels: Record<string, string> | null }>(
+        `SELECT i.labels, a.alertname, a.labels AS alert_labels FROM incidents i
+         LEFT JOIN LATERAL (SELECT alertname, labels FROM alerts WHERE incident_id = i.id ORDER BY (status = 'firing') DESC, id LIMIT 1) a ON true
+         WHERE i.id = $1`,
+        [incidentId],
+      );
+      const row = result.rows[0];
+      return row ? { alertname: row.alertname, alertLabels: row.alert_labels, common: row.labels } : undefined;
+    },
+
+    /** Each firing alert's name and labels under the incident's common ones, at most 50. */
+    async firingTargets(incidentId: number): Promise<{ alertname: string; labels: Record<string, string> }[]> {
+      const result = await db.query<{ alertname: string; labels: Record<string, string>; common: Record<string, string> }>(
+        `SELECT a.alertname, a.labels, i.labels AS common FROM alerts a JOIN incidents i ON i.id = a.incident_id
+         WHERE a.incident_id = $1 AND a.status = 'firing' ORDER BY a.id LIMIT 50`,
+        [incidentId],
+      );
+      return result.rows.map((row) => ({ alertname: row.alertname, labels: { ...row.labels, ...row.common } }));
+    },
+
+    /** Alerts firing in live incidents, for /metrics. */
+    async firingLiveCount(): Promise<number> {
+      const result = await db.query<{ count: string }>("SELECT count(*) FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE a.status = 'firing' AND i.closed_at IS NULL");
+      return Number(result.rows[0]!.count);
+    },
+
+    /**
+     * Certificates an alert says are expiring (blackbox's SSLCertExpiringSoon, cert-manager's
+     * CertManagerCertExpirySoon and the like), first seen before `before` and still firing.
+     */
+    async expiringCertificates(before: Date, limit: number): Promise<{ alertname: string; labels: Record<string, string>; annotations: Record<string, string> }[]> {
+      const result = await db.query<{ alertname: string; labels: Record<string, string>; annotations: Record<string, string> }>(
+        `SELECT DISTINCT ON (fingerprint) alertname, labels, annotations FROM alerts
+         WHERE status = 'firing' AND first_seen < $1 AND alertname ~* '(cert|x509|ssl|tls)' ORDER BY fingerprint, last_seen DESC LIMIT $2`,
+        [before, limit],
+      );
+      return result.rows;
+    },
+  };
+}
+
+export type AlertRepository = ReturnType<typeof createAlertRepository>;
