@@ -6,6 +6,8 @@ import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-c
 import type { Decision, DecisionListener } from '../../graphs/questions.ts';
 import type { Coordination, Lock } from '../coordination/index.ts';
 import { checkpointSchema } from '../db/migrate.ts';
+import { createDecisionRepository } from '../db/repositories/decisions.ts';
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
 import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../logging/index.ts';
 import { createPeriodicTask } from '../tasks/periodic-task.ts';
@@ -146,13 +148,9 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
    * were driven on.
    */
   async function recover(): Promise<number> {
-    const live = await options.pool.query<{ id: string }>(
-      "SELECT id FROM incidents WHERE closed_at IS NULL UNION SELECT DISTINCT incident_id FROM actions WHERE status = 'started' AND incident_id IS NOT NULL",
-    );
     let driven = 0;
     let unstarted = 0;
-    for (const row of live.rows) {
-      const incidentId = Number(row.id);
+    for (const incidentId of await createIncidentRepository(options.pool).needingRecovery()) {
       await guarded('recover', incidentId, () =>
         withLock(incidentId, async () => {
           if (await driveOn(incidentId)) driven += 1;
@@ -168,8 +166,7 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
       for (const pending of await pendingInterrupts(incidentId)) {
         if (pending.value.kind !== 'answer') continue;
         const questionId = pending.value.questionId;
-        const decided = await options.pool.query<{ answer: Decision['answer']; actor: string }>('SELECT answer, actor FROM decisions WHERE question_id = $1', [questionId]);
-        const decision = decided.rows[0];
+        const decision = await createDecisionRepository(options.pool).forQuestion(questionId);
         if (!decision) continue;
         await guarded('recover answer', incidentId, async () => {
           if (await resume(incidentId, { questionId, answer: decision.answer, actor: decision.actor }, (item) => item.kind === 'answer' && item.questionId === questionId)) driven += 1;

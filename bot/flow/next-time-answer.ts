@@ -2,6 +2,7 @@ import type { OutgoingNotice } from '../../graphs/chat-port.ts';
 import type { Decision, DecisionListener } from '../../graphs/questions.ts';
 import type { AutonomyMode } from '../config/types.ts';
 import type { Pool } from '../db/pool.ts';
+import { createActionRepository } from '../db/repositories/actions.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import { incidentIdentity } from '../runbooks/incident-identity.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
@@ -18,15 +19,14 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
     async onDecision(decision: Decision) {
       if (decision.incidentId === undefined || decision.answer.kind !== 'option') return;
       const incidentId = decision.incidentId;
-      const last = await options.pool.query<{ tool: string; solution_id: string | null }>("SELECT tool, solution_id FROM actions WHERE incident_id = $1 AND status = 'succeeded' ORDER BY id DESC LIMIT 1", [incidentId]);
-      const row = last.rows[0];
+      const row = await createActionRepository(options.pool).lastSucceeded(incidentId);
       const alert = row ? await incidentIdentity(options.pool, incidentId) : undefined;
       if (!row || !alert) return;
       const runbook = options.runbooks.match(alert).find((candidate) => candidate.solutions.some((solution) => solution.action === row.tool));
       if (!runbook) return;
       const choice = decision.answer.label.toLowerCase();
       // The solution that ran: the one its action row names, else the runbook's solution with its tool.
-      const solution = runbook.solutions.find((candidate) => candidate.id === row.solution_id) ?? runbook.solutions.find((candidate) => candidate.action === row.tool)!;
+      const solution = runbook.solutions.find((candidate) => candidate.id === row.solutionId) ?? runbook.solutions.find((candidate) => candidate.action === row.tool)!;
       if (choice === 'auto') {
         await options.runbooks.setAutomationLevel(runbook.id, 'auto_notify', solution.id);
         await createAuditLog(options.pool).record({ actor: decision.actor, channel: decision.channel, action: 'runbook.promote', subject: `runbook:${runbook.id}`, outcome: 'auto_notify', details: { incidentId, solution: solution.id } });

@@ -9,7 +9,7 @@ import type { Quota } from './quota.ts';
 import { defaultRouting, isCloud, keepsLocal, routeRequest, type AliasName, type Purpose, type RoutingTable } from './route-request.ts';
 import { createScrubber, type Scrubber } from './scrubber.ts';
 import { createSensitiveDetector } from './sensitive-detector.ts';
-import type { LlmUsageLog } from './usage-log.ts';
+import type { LlmUsageLog } from '../db/repositories/llm-usage.ts';
 
 export interface LlmRequest<T> {
   purpose: Purpose;

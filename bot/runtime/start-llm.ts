@@ -5,7 +5,7 @@ import { createLlmGateway, type LlmGateway } from '../llm/gateway.ts';
 import { createQuota } from '../llm/quota.ts';
 import { quotaWarningNotice } from '../llm/quota-warning.ts';
 import { readRoutingConfig } from '../llm/routing-config.ts';
-import { createLlmUsageLog } from '../llm/usage-log.ts';
+import { createLlmUsageLog } from '../db/repositories/llm-usage.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import type { Chat } from './start-chat.ts';

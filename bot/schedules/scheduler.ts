@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { createScheduledRunRepository } from '../db/repositories/scheduled-runs.ts';
 import type { Pool } from '../db/pool.ts';
 import type { Logger } from '../logging/index.ts';
 
@@ -29,14 +30,7 @@ export function createScheduler(options: SchedulerOptions) {
   const now = options.now ?? (() => new Date());
   const crons = new Map(options.jobs.map((job) => [job.id, new Cron(job.cron, { paused: true, ...(options.timezone ? { timezone: options.timezone } : {}) })]));
 
-  async function baseline(job: ScheduledJob, at: Date): Promise<Date> {
-    await options.pool.query('INSERT INTO scheduled_jobs (job, first_seen) VALUES ($1, $2) ON CONFLICT (job) DO NOTHING', [job.id, at]);
-    const result = await options.pool.query<{ since: Date }>(
-      'SELECT GREATEST(j.first_seen, max(r.slot)) AS since FROM scheduled_jobs j LEFT JOIN scheduled_runs r ON r.job = j.job WHERE j.job = $1 GROUP BY j.first_seen',
-      [job.id],
-    );
-    return result.rows[0]!.since;
-  }
+  const runs = createScheduledRunRepository(options.pool);
 
   /** Runs every job whose latest slot has passed and is not yet claimed. Returns the slots run. */
   async function tick(): Promise<{ job: string; slot: Date; ok: boolean }[]> {
@@ -44,16 +38,15 @@ export function createScheduler(options: SchedulerOptions) {
     const ran: { job: string; slot: Date; ok: boolean }[] = [];
     for (const job of options.jobs) {
       const slot = crons.get(job.id)!.previousRuns(1, at)[0];
-      if (!slot || slot.getTime() <= (await baseline(job, at)).getTime()) continue;
-      const claimed = await options.pool.query('INSERT INTO scheduled_runs (job, slot) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [job.id, slot]);
-      if (claimed.rowCount !== 1) continue;
+      if (!slot || slot.getTime() <= (await runs.baseline(job.id, at)).getTime()) continue;
+      if (!(await runs.claim(job.id, slot))) continue;
       try {
         await job.run(slot);
-        await options.pool.query("UPDATE scheduled_runs SET status = 'succeeded', finished_at = now() WHERE job = $1 AND slot = $2", [job.id, slot]);
+        await runs.finish(job.id, slot, { ok: true });
         ran.push({ job: job.id, slot, ok: true });
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
-        await options.pool.query("UPDATE scheduled_runs SET status = 'failed', finished_at = now(), error = $3 WHERE job = $1 AND slot = $2", [job.id, slot, error.message]);
+        await runs.finish(job.id, slot, { ok: false, error: error.message });
         options.logger.warn({ job: job.id, slot, err: error }, 'scheduled job failed');
         await options.onFailure(job, slot, error);
         ran.push({ job: job.id, slot, ok: false });

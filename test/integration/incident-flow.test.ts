@@ -12,7 +12,7 @@ import { createFlowPorts } from '../../bot/flow/flow-ports.ts';
 import { createIncidentFlow, SNOOZE_QUEUE, type IncidentFlow } from '../../bot/flow/incident-flow.ts';
 import { createLlmGateway } from '../../bot/llm/gateway.ts';
 import { createQuota } from '../../bot/llm/quota.ts';
-import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
+import { createLlmUsageLog } from '../../bot/db/repositories/llm-usage.ts';
 import type { ToolCallResult } from '../../bot/mcp/mcp-hub.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { createOutboxRepository } from '../../bot/db/repositories/outbox.ts';

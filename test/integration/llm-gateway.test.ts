@@ -5,7 +5,7 @@ import { createLlmGateway, type LlmGatewayOptions } from '../../bot/llm/gateway.
 import { createQuota, type QuotaWarning } from '../../bot/llm/quota.ts';
 import { triageIncident } from '../../bot/llm/triage.ts';
 import { defaultRouting } from '../../bot/llm/route-request.ts';
-import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
+import { createLlmUsageLog } from '../../bot/db/repositories/llm-usage.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';

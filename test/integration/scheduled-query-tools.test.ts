@@ -6,7 +6,7 @@ import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { createLlmGateway } from '../../bot/llm/gateway.ts';
 import { createQuota } from '../../bot/llm/quota.ts';
 import { defaultRouting } from '../../bot/llm/route-request.ts';
-import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
+import { createLlmUsageLog } from '../../bot/db/repositories/llm-usage.ts';
 import { createMcpHub, type McpHub } from '../../bot/mcp/mcp-hub.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { queryTools } from '../../bot/schedules/query-tools.ts';

@@ -5,7 +5,7 @@ import { createOptionFilter } from '../../bot/llm/admissible-options.ts';
 import { createLlmGateway } from '../../bot/llm/gateway.ts';
 import { proposeSolutions } from '../../bot/llm/propose-solutions.ts';
 import { createQuota } from '../../bot/llm/quota.ts';
-import { createLlmUsageLog } from '../../bot/llm/usage-log.ts';
+import { createLlmUsageLog } from '../../bot/db/repositories/llm-usage.ts';
 import { createMetrics } from '../../bot/metrics/create-metrics.ts';
 import { solutionsFound } from '../../graphs/messages.ts';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
