@@ -209,6 +209,18 @@ export function createIncidentRepository(db: Queryable) {
     },
 
     /** A report's figures for incidents opened in [from, to): how many, how many were acted on, how many dismissed, per day. */
+    /** Incidents of the last `days` days whose title or labels name `word` (matched literally), newest first. */
+    async mentioning(word: string, days: number): Promise<{ id: string; title: string; opened_at: Date }[]> {
+      const pattern = `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const result = await db.query<{ id: string; title: string; opened_at: Date }>(
+        `SELECT id, title, opened_at FROM incidents
+         WHERE opened_at > now() - make_interval(days => $2) AND (title ILIKE $1 OR labels::text ILIKE $1)
+         ORDER BY opened_at DESC LIMIT 10`,
+        [pattern, days],
+      );
+      return result.rows;
+    },
+
     async between(from: Date, to: Date): Promise<{ detected: number; acted: number; dismissed: number; perDay: { day: string; count: number }[] }> {
       const totals = await db.query<{ detected: number; acted: number; dismissed: number }>(
         `SELECT count(*)::int AS detected,
