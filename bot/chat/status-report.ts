@@ -1,5 +1,9 @@
 import { inert } from '../../graphs/inert-text.ts';
 import type { Queryable } from '../db/pool.ts';
+import { createActionRepository } from '../db/repositories/actions.ts';
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
+import { createOutboxRepository } from '../db/repositories/outbox.ts';
+import { createQuestionRepository } from '../db/repositories/questions.ts';
 import type { McpServerStatus } from '../mcp/mcp-hub.ts';
 
 /** What `status` shows beyond the database: timers, quotas and the mode. */
@@ -17,35 +21,28 @@ export interface StatusExtras {
  * time from any channel.
  */
 export async function statusReport(db: Queryable, extras: StatusExtras = {}, now = new Date()): Promise<{ title: string; body: string }> {
-  const questions = await db.query<{ id: string; incident_id: string | null; title: string; created_at: Date }>(
-    "SELECT id, incident_id, title, created_at FROM questions WHERE status = 'open' ORDER BY created_at LIMIT 20",
-  );
-  const incidents = await db.query<{ open: string; flapping: string }>('SELECT count(*) AS open, count(*) FILTER (WHERE flapping) AS flapping FROM incidents WHERE closed_at IS NULL');
-  const running = await db.query<{ tool: string; incident_id: string | null; started_at: Date }>("SELECT tool, incident_id, started_at FROM actions WHERE status = 'started' ORDER BY started_at");
-  const outbox = await db.query<{ channel: string; pending: string; failed: string }>(
-    `SELECT channel, count(*) FILTER (WHERE status = 'pending') AS pending,
-            count(*) FILTER (WHERE status = 'failed' AND created_at > now() - interval '1 day') AS failed
-     FROM outbox GROUP BY channel HAVING count(*) FILTER (WHERE status = 'pending' OR (status = 'failed' AND created_at > now() - interval '1 day')) > 0`,
-  );
+  const questions = await createQuestionRepository(db).oldestOpen(20);
+  const counts = await createIncidentRepository(db).liveCounts();
+  const running = await createActionRepository(db).running();
+  const outbox = await createOutboxRepository(db).troubles();
 
   const lines: string[] = [];
-  const counts = incidents.rows[0]!;
-  lines.push(`Open incidents: ${counts.open}${Number(counts.flapping) > 0 ? ` (${counts.flapping} flapping)` : ''}`);
-  lines.push(questions.rows.length === 0 ? 'Waiting for you: nothing' : `Waiting for you (${questions.rows.length}):`);
-  for (const question of questions.rows) {
-    const target = question.incident_id ? `#${question.incident_id}` : `question ${question.id}`;
-    lines.push(`• ${target} ${inert(question.title, 120)} (${age(now.getTime() - question.created_at.getTime())} ago)`);
+  lines.push(`Open incidents: ${counts.open}${counts.flapping > 0 ? ` (${counts.flapping} flapping)` : ''}`);
+  lines.push(questions.length === 0 ? 'Waiting for you: nothing' : `Waiting for you (${questions.length}):`);
+  for (const question of questions) {
+    const target = question.incidentId ? `#${question.incidentId}` : `question ${question.id}`;
+    lines.push(`• ${target} ${inert(question.title, 120)} (${age(now.getTime() - question.createdAt.getTime())} ago)`);
   }
   if (extras.snoozed && extras.snoozed.length > 0) {
     lines.push(`Snoozed (${extras.snoozed.length}):`);
     for (const item of extras.snoozed) lines.push(`• #${item.member} wakes in ${age(item.dueAt.getTime() - now.getTime())} (${item.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`);
   }
-  if (running.rows.length > 0) {
-    lines.push(`Running actions (${running.rows.length}):`);
-    for (const action of running.rows) lines.push(`• ${action.tool}${action.incident_id ? ` for #${action.incident_id}` : ''}, started ${age(now.getTime() - action.started_at.getTime())} ago`);
+  if (running.length > 0) {
+    lines.push(`Running actions (${running.length}):`);
+    for (const action of running) lines.push(`• ${action.tool}${action.incidentId ? ` for #${action.incidentId}` : ''}, started ${age(now.getTime() - action.startedAt.getTime())} ago`);
   }
-  for (const channel of outbox.rows) {
-    lines.push(`Outbox ${channel.channel}: ${channel.pending} waiting${Number(channel.failed) > 0 ? `, ${channel.failed} failed today` : ''}`);
+  for (const channel of outbox) {
+    lines.push(`Outbox ${channel.channel}: ${channel.pending} waiting${channel.failed > 0 ? `, ${channel.failed} failed today` : ''}`);
   }
   if (extras.mcp) lines.push(...mcpLines(extras.mcp, now));
   for (const use of extras.quota ?? []) lines.push(`LLM ${use.alias}: ${use.day}/${use.limit.daily} today, ${use.week}/${use.limit.weekly} this week`);
