@@ -161,6 +161,23 @@ export function runbookDemoted(runbookId: string, calls: readonly ToolCall[]): O
   };
 }
 
+/**
+ * "⬆️ Runbook … is promoted": when it will run alone (now, or once the autonomy mode lets fixes of its
+ * radius), and that it still asks wherever its arguments use labels its trigger does not pin.
+ */
+export function runbookPromoted(runbook: { id: string; radius: string }, autonomy: { mode: string; runsAlone: boolean }, unpinned: readonly string[]): OutgoingNotice {
+  const when = autonomy.runsAlone
+    ? 'next time, and tell you afterwards'
+    : `once AUTONOMY_MODE lets ${runbook.radius} fixes run alone (it is ${autonomy.mode}: see the autonomy modes in docs/incident-flow.md); until then it asks`;
+  const caveat = unpinned.length > 0 ? ` It will still ask each time, though: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.` : '';
+  return { kind: 'notice', title: `⬆️ Runbook ${inert(runbook.id, 60)} is promoted`, body: `It will run on its own ${when}. If it ever fails, it goes back to asking.${caveat}` };
+}
+
+/** The title of the question a promoted runbook answers itself: recorded, never sent. */
+export function autoRunTitle(runbookId: string): string {
+  return `Runbook ${runbookId} runs on its own`;
+}
+
 /** "🎓 … has worked 5 of 5 times": a runbook fix meets its promotion criteria. */
 export function promotionSuggested(
   runbook: { id: string; description: string; successes: number; chosen: number; radius: string; risk: string; reversible: boolean },

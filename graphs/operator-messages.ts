@@ -1,5 +1,5 @@
 import type { OutgoingNotice } from './chat-port.ts';
-import { inert } from './inert-text.ts';
+import { inert, quotedLines } from './inert-text.ts';
 
 /**
  * What Steward says about itself: a chat channel that stopped delivering, an MCP server that went
@@ -21,4 +21,25 @@ export function channelNotDelivering(channel: { channel: string; waiting: number
       .filter(Boolean)
       .join('\n'),
   };
+}
+
+/** An expensive model has used much of its quota; what happens when it runs out. */
+export function quotaRunningLow(warning: { alias: string; used: number; limit: number; period: 'day' | 'week' }): OutgoingNotice {
+  const share = Math.round((warning.used / warning.limit) * 100);
+  const period = warning.period === 'day' ? 'today' : 'this week';
+  return {
+    kind: 'notice',
+    title: `⚠️ ${warning.alias}: ${warning.used} of ${warning.limit} calls used ${period} (${share}%)`,
+    body: `When the limit is reached, requests fall back to gemini-thinking → gemini-pro → gemini-flash until the ${warning.period === 'day' ? 'day' : 'week'} is over (UTC).`,
+  };
+}
+
+/** A scheduled job that failed: it is not retried until its next time. The error may quote outside text. */
+export function scheduleFailed(jobId: string, error: string): OutgoingNotice {
+  return { kind: 'notice', title: `⚠️ ${jobId} failed`, body: `${inert(error, 300)}. It is not retried now; it runs again at its next time.` };
+}
+
+/** A scheduled query's answer: a model's text (which may quote what a tool read), quoted line by line. */
+export function scheduledAnswer(queryId: string, answer: string): OutgoingNotice {
+  return { kind: 'notice', title: `🗓 ${queryId}`, body: quotedLines(answer, 60, 400) };
 }

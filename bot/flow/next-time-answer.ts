@@ -1,4 +1,5 @@
 import type { OutgoingNotice } from '../../graphs/chat-port.ts';
+import { runbookPromoted } from '../../graphs/messages.ts';
 import type { Decision, DecisionListener } from '../../graphs/questions.ts';
 import type { AutonomyMode } from '../config/types.ts';
 import type { Pool } from '../db/pool.ts';
@@ -31,13 +32,9 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
         await options.runbooks.setAutomationLevel(runbook.id, 'auto_notify', solution.id);
         await createAuditLog(options.pool).record({ actor: decision.actor, channel: decision.channel, action: 'runbook.promote', subject: `runbook:${runbook.id}`, outcome: 'auto_notify', details: { incidentId, solution: solution.id } });
         const radius = radiusOf(runbook, solution, options.blastRadius ?? {});
-        const when = mayRunAlone(options.autonomyMode, radius)
-          ? 'next time, and tell you afterwards'
-          : `once AUTONOMY_MODE lets ${radius} fixes run alone (it is ${options.autonomyMode}: see the autonomy modes in docs/incident-flow.md); until then it asks`;
         // Promoted, it still asks wherever an alert could aim it: say so now, not at the next alert.
-        const unpinned = unpinnedLabels(runbook, solution);
-        const caveat = unpinned.length > 0 ? ` It will still ask each time, though: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.` : '';
-        await options.notify(incidentId, { kind: 'notice', title: `⬆️ Runbook ${runbook.id} is promoted`, body: `It will run on its own ${when}. If it ever fails, it goes back to asking.${caveat}` });
+        const autonomy = { mode: options.autonomyMode, runsAlone: mayRunAlone(options.autonomyMode, radius) };
+        await options.notify(incidentId, runbookPromoted({ id: runbook.id, radius }, autonomy, unpinnedLabels(runbook, solution)));
       } else if (choice === 'ask' && runbook.automation_level !== 'ask_human') {
         await options.runbooks.setAutomationLevel(runbook.id, 'ask_human');
         await createAuditLog(options.pool).record({ actor: decision.actor, channel: decision.channel, action: 'runbook.demote', subject: `runbook:${runbook.id}`, outcome: 'ask_human', details: { incidentId } });

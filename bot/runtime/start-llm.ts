@@ -3,7 +3,7 @@ import type { Coordination } from '../coordination/index.ts';
 import type { Pool } from '../db/pool.ts';
 import { createLlmGateway, type LlmGateway } from '../llm/gateway.ts';
 import { createQuota } from '../llm/quota.ts';
-import { quotaWarningNotice } from '../llm/quota-warning.ts';
+import { quotaRunningLow } from '../../graphs/operator-messages.ts';
 import { readRoutingConfig } from '../llm/routing-config.ts';
 import { createLlmUsageLog } from '../db/repositories/llm-usage.ts';
 import type { Logger } from '../logging/index.ts';
@@ -21,7 +21,7 @@ export function createLlm(config: Config, structured: StructuredConfig, deps: { 
     coordination: deps.coordination,
     limits: routing.quotas,
     onWarning: async (warning) => {
-      await deps.chat.outbox.enqueue({ channels: deps.chat.channels, message: quotaWarningNotice(warning) });
+      await deps.chat.outbox.enqueue({ channels: deps.chat.channels, message: quotaRunningLow(warning) });
       deps.chat.wake();
     },
   });

@@ -1,3 +1,4 @@
+import { scheduleFailed } from '../../graphs/operator-messages.ts';
 import type { ChatCommands } from '../chat/chat-commands.ts';
 import { ConfigError, type ConfigProblem } from '../config/index.ts';
 import type { StructuredConfig } from '../config/structured-config.ts';
@@ -74,7 +75,7 @@ export function startSchedules(deps: ScheduleDeps) {
     logger,
     jobs: scheduledJobs({ pool: deps.pool, llm: deps.llm, post, channels: chat.channels, reportInputs, autonomyMode: config.autonomyMode, weeklyCron: config.weeklyReportCron, dailyCron: config.dailySummaryCron, toolsFor }, queries),
     async onFailure(job, slot, error) {
-      await post({ kind: 'notice', title: `⚠️ ${job.id} failed`, body: `${error.message}. It is not retried now; it runs again at its next time.` }, `schedule-failed:${job.id}:${slot.toISOString()}`);
+      await post(scheduleFailed(job.id, error.message), `schedule-failed:${job.id}:${slot.toISOString()}`);
     },
   });
 

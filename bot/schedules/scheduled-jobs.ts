@@ -1,4 +1,4 @@
-import { quotedLines } from '../../graphs/inert-text.ts';
+import { scheduledAnswer } from '../../graphs/operator-messages.ts';
 import type { OutgoingNotice } from '../../graphs/chat-port.ts';
 import type { AutonomyMode } from '../config/types.ts';
 import type { Pool } from '../db/pool.ts';
@@ -59,7 +59,7 @@ export function scheduledJobs(deps: JobDeps, queries: readonly ScheduledQuery[])
         const channels = query.delivery === 'all' ? deps.channels : deps.channels.filter((channel) => channel === query.delivery);
         // The owner's own chat is the one place a scrubbed value may be put back. The answer is a model's
         // text (and may quote what a tool read): quoted line by line, so none of it starts a line.
-        await deps.post({ kind: 'notice', title: `🗓 ${query.id}`, body: quotedLines(answer.ownerText ?? answer.text, 60, 400) }, `schedule:${query.id}:${slot.toISOString()}`, channels.length > 0 ? channels : deps.channels);
+        await deps.post(scheduledAnswer(query.id, answer.ownerText ?? answer.text), `schedule:${query.id}:${slot.toISOString()}`, channels.length > 0 ? channels : deps.channels);
       },
     });
   }

@@ -1,5 +1,5 @@
 import { callsOf, type IncidentFlowPorts } from '../../../graphs/incident/ports.ts';
-import { promotionSuggested, runbookDemoted } from '../../../graphs/messages.ts';
+import { autoRunTitle, promotionSuggested, runbookDemoted } from '../../../graphs/messages.ts';
 import { actionDigest, describeCall } from '../../../graphs/tool-call.ts';
 import { isStandardChange, loudness, mayRunAlone, maySuggest, radiusOf } from '../../../runbooks/autonomy.ts';
 import { promotionDue } from '../../../runbooks/learning.ts';
@@ -55,7 +55,7 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
         const calls = callsOf(option);
         // The choice is recorded like a human's, decided by Steward: the question shows the calls, the
         // decision holds their digest (the runner checks it), and the audit trail says why.
-        const question = await questions.insertAnswered({ incidentId: snapshot.id, askKey: `auto:${run}`, title: `Runbook ${runbook.id} runs on its own`, options: [{ number: 1, label: solution.description, labelSource: { kind: 'runbook', id: runbook.id }, calls }] });
+        const question = await questions.insertAnswered({ incidentId: snapshot.id, askKey: `auto:${run}`, title: autoRunTitle(runbook.id), options: [{ number: 1, label: solution.description, labelSource: { kind: 'runbook', id: runbook.id }, calls }] });
         const digest = actionDigest(calls);
         const decided = await decisions.recordAutomatic({ questionId: question, answer: { kind: 'option', option: 1, label: solution.description }, actorName: `runbook ${runbook.id}`, actionDigest: digest });
         if (decided) {
