@@ -9,8 +9,11 @@ type Proposal = Awaited<ReturnType<IncidentFlowPorts['propose']>>;
 type PlanResult = Awaited<ReturnType<IncidentFlowPorts['plan']>>;
 type AutoFixResult = Awaited<ReturnType<IncidentFlowPorts['autoFix']>>;
 
-/** What a tool does when run: its output, or its failure. */
-export type ToolBehaviour = { ok: true; text: string } | { ok: false; error: string };
+/**
+ * What a tool does when run: its output, its failure, or `interrupted` (its action was found started
+ * after a crash, so it may or may not have run and is never run again).
+ */
+export type ToolBehaviour = { ok: true; text: string } | { ok: false; error: string } | 'interrupted';
 
 /** What the in-memory world answers when the flow asks it something; every field has a plain default. */
 export interface InMemorySetup {
@@ -121,6 +124,7 @@ export function createInMemoryIncidentPorts(setup: InMemorySetup = {}): InMemory
     for (const call of calls) {
       world.toolRuns.push({ questionId, tool: call.tool, arguments: call.arguments });
       const behaviour = setup.tools?.[call.tool] ?? { ok: true, text: `${call.tool} done` };
+      if (behaviour === 'interrupted') return { status: 'interrupted' };
       if (!behaviour.ok) return { status: 'failed', error: behaviour.error };
       outputs.push(behaviour.text);
     }

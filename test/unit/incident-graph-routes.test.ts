@@ -1,0 +1,41 @@
+import { MemorySaver } from '@langchain/langgraph';
+import { describe, expect, it } from 'vitest';
+import { buildIncidentGraph } from '../../graphs/incident/build-incident-graph.ts';
+import { createInMemoryIncidentPorts } from '../helpers/in-memory-incident-ports.ts';
+import { automaticFixCases } from './incident-graph/automatic-fixes.ts';
+import { executionAndVerificationCases } from './incident-graph/execution-and-verification.ts';
+import { starter } from './incident-graph/fixtures.ts';
+import { optionsQuestionCases } from './incident-graph/options-question.ts';
+import { planQuestionCases } from './incident-graph/plan-question.ts';
+import { problemQuestionCases } from './incident-graph/problem-question.ts';
+
+/**
+ * The incident graph on its own: in-memory ports and a `MemorySaver`, no database, no Redis, no
+ * runtime. Each case drives one thread the real way (invoke, read the interrupt, resume by its id on
+ * the same thread_id) and checks what the ports were asked to do. The last case fails when an edge of
+ * the graph was taken by no case, so a new route cannot land untested.
+ */
+const routes = new Set<string>();
+const start = starter(routes);
+
+// Each case is a few graph steps in memory: a second is far more than one needs.
+describe('incident graph routes', { timeout: 1_000 }, () => {
+  problemQuestionCases(start);
+  optionsQuestionCases(start);
+  planQuestionCases(start);
+  executionAndVerificationCases(start);
+  automaticFixCases(start);
+});
+
+describe('incident graph route coverage', () => {
+  it('takes every edge of the graph in some case above', async () => {
+    const graph = await buildIncidentGraph(createInMemoryIncidentPorts().ports, new MemorySaver()).getGraphAsync();
+    const edges = graph.edges.map((edge) => `${edge.source}->${edge.target}`);
+    // A guard that lists nothing guards nothing: the graph has its 17 nodes and their branches.
+    expect(Object.keys(graph.nodes)).toHaveLength(19);
+    expect(edges.length).toBeGreaterThan(40);
+    expect(edges.filter((edge) => !routes.has(edge))).toEqual([]);
+    // And every step a case took is an edge the graph declares.
+    expect([...routes].filter((route) => !edges.includes(route))).toEqual([]);
+  });
+});
