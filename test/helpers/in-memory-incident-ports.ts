@@ -78,29 +78,6 @@ export function createInMemoryIncidentPorts(setup: InMemorySetup = {}): InMemory
   const proposals = setup.proposals ?? [{ diagnosis: 'The database pod is not ready.', options: [] }];
   let proposed = 0;
   const executed = new Map<number, ExecutionResult>();
-  const world = {
-    incident,
-    questions: [],
-    notices: [],
-    toolRuns: [],
-    executions: [],
-    verifications: 0,
-    learned: [],
-    demoted: [],
-    dismissed: [],
-    snoozed: [],
-    suppressed: 0,
-    instructions: [],
-    calls: [],
-    decide(questionId, answer) {
-      world.question(questionId).decided = answer;
-    },
-    question(id) {
-      const found = world.questions.find((question) => question.id === id);
-      if (!found) throw new Error(`no question ${id} was asked`);
-      return found;
-    },
-  } as InMemoryIncidentPorts;
 
   function addQuestion(request: QuestionRequest & { askKey: string }): number {
     const existing = world.questions.find((question) => question.askKey === request.askKey);
@@ -216,6 +193,29 @@ export function createInMemoryIncidentPorts(setup: InMemorySetup = {}): InMemory
       return Promise.resolve();
     },
   };
-  world.ports = ports;
+  const world: InMemoryIncidentPorts = {
+    ports,
+    incident,
+    questions: [],
+    notices: [],
+    toolRuns: [],
+    executions: [],
+    verifications: 0,
+    learned: [],
+    demoted: [],
+    dismissed: [],
+    snoozed: [],
+    suppressed: 0,
+    instructions: [],
+    calls: [],
+    decide(questionId, answer) {
+      world.question(questionId).decided = answer;
+    },
+    question(id) {
+      const found = world.questions.find((question) => question.id === id);
+      if (!found) throw new Error(`no question ${id} was asked`);
+      return found;
+    },
+  };
   return world;
 }

@@ -26,7 +26,7 @@ export function driveIncidentGraph(world: InMemoryIncidentPorts, routes?: Set<st
 
   async function run(input: Parameters<typeof graph.stream>[0]): Promise<void> {
     for await (const chunk of await graph.stream(input, { ...config, streamMode: 'updates' })) {
-      for (const node of Object.keys(chunk as Record<string, unknown>)) if (node !== '__interrupt__') step(node);
+      for (const node of Object.keys(chunk)) if (node !== '__interrupt__') step(node);
     }
     if ((await graph.getState(config)).next.length === 0) step(END);
   }
