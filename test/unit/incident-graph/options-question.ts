@@ -32,14 +32,14 @@ export function optionsQuestionCases(start: Start): void {
       await flow.answer(option(question, 3));
       expect(world.calls.filter((call) => call === 'propose')).toHaveLength(2);
       expect(await flow.waitingQuestion()).toMatchObject({ kind: 'solution', askKey: 'options:1:2' });
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('"Snooze 1h" (a generic option): snoozes for an hour', async () => {
       const { world, flow, question } = await atOptions();
       await flow.answer(option(question, 4));
       expect(world.snoozed).toEqual([HOUR]);
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
       expect(await flow.values()).toMatchObject({ outcome: 'snoozed' });
     });
 
@@ -47,7 +47,7 @@ export function optionsQuestionCases(start: Start): void {
       const { world, flow, question } = await atOptions();
       await flow.answer(option(question, 5), 'carol');
       expect(world.dismissed).toEqual([{ reason: '5. Ignore', actor: 'carol' }]);
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('"ignore": dismisses', async () => {
@@ -61,7 +61,7 @@ export function optionsQuestionCases(start: Start): void {
       const { world, flow } = await atOptions();
       await flow.answer({ kind: 'snooze', durationMs: 2 * HOUR });
       expect(world.snoozed).toEqual([2 * HOUR]);
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('"custom: …": makes a plan and asks to approve it', async () => {
@@ -69,7 +69,7 @@ export function optionsQuestionCases(start: Start): void {
       await flow.answer({ kind: 'custom', instruction: 'restart it and then scale it' });
       const question = await flow.waitingQuestion();
       expect(question).toMatchObject({ kind: 'plan', askKey: 'plan:1:2', defaultOption: 1 });
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('"custom: …" that makes no plan: says why and asks the same options again', async () => {
@@ -94,6 +94,7 @@ export function optionsQuestionCases(start: Start): void {
       const { world, flow, question } = await atOptions({ proposals: [{ diagnosis: proposal.diagnosis, options: [{ label: 'Think about it' }, restart] }] });
       await flow.answer(option(question, 1));
       expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([{ questionId: question.id, label: 'Think about it', result: { status: 'refused', reason: 'This option runs no tool.' } }]);
       expect(world.notices).toEqual([{ key: `execute:${question.id}`, title: '❌ #7: the fix was not run', body: 'This option runs no tool.' }]);
       expect(world.verifications).toBe(0);
       expect(await flow.waitingQuestion()).toMatchObject({ askKey: 'options:1:2' });

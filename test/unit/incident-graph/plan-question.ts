@@ -40,7 +40,7 @@ export function planQuestionCases(start: Start): void {
     it('2 (Back to the options) after the options question: asks the same options again', async () => {
       const { world, flow, question } = await atPlan('options');
       await flow.answer(option(question, 2));
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
       expect(await flow.waitingQuestion()).toMatchObject({ kind: 'solution', askKey: 'options:1:3' });
       expect(world.calls.filter((call) => call === 'propose')).toHaveLength(1);
     });
@@ -50,21 +50,21 @@ export function planQuestionCases(start: Start): void {
       await flow.answer(option(question, 2));
       expect(world.calls.filter((call) => call === 'propose')).toHaveLength(1);
       expect(await flow.waitingQuestion()).toMatchObject({ kind: 'solution', askKey: 'options:1:2' });
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('"ignore": dismisses without running the plan', async () => {
       const { world, flow } = await atPlan('options');
       await flow.answer({ kind: 'ignore' });
       expect(world.dismissed).toEqual([{ reason: 'ignore', actor: 'alice' }]);
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('"snooze 1h": snoozes without running the plan', async () => {
       const { world, flow } = await atPlan('problem');
       await flow.answer({ kind: 'snooze', durationMs: HOUR });
       expect(world.snoozed).toEqual([HOUR]);
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('"custom: …" again: makes a new plan from the new words and asks again', async () => {
@@ -72,7 +72,7 @@ export function planQuestionCases(start: Start): void {
       await flow.answer({ kind: 'custom', instruction: 'only restart it' });
       expect(world.instructions).toEqual([instruction, 'only restart it']);
       expect(await flow.waitingQuestion()).toMatchObject({ kind: 'plan', askKey: 'plan:1:3' });
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it.each([
@@ -83,7 +83,7 @@ export function planQuestionCases(start: Start): void {
       await flow.withdraw(why);
       expect(await flow.values()).toMatchObject({ outcome });
       expect(await flow.finished()).toBe(true);
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('an approved plan that fails, asked for at "Is this a problem?": says so, then researches and asks which fix', async () => {

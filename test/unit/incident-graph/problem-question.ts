@@ -26,7 +26,7 @@ export function problemQuestionCases(start: Start): void {
       expect(question.body).toContain('🤖 Postgres is down.');
       // Nothing is researched or run before the human says it is a problem.
       expect(world.calls).not.toContain('propose');
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
     });
 
     it('leaves the verdict out when triage was degraded (no model)', async () => {
@@ -56,7 +56,7 @@ export function problemQuestionCases(start: Start): void {
       expect(question.options.map((shown) => shown.label)).toEqual(proposal.options.map((offered) => offered.label));
       expect(question.options[0]!.calls).toEqual([restart.action]);
       expect(question.options[2]!.calls).toBeUndefined();
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
       expect(world.dismissed).toEqual([]);
     });
 
@@ -100,7 +100,7 @@ export function problemQuestionCases(start: Start): void {
       await flow.answer({ kind: 'custom', instruction: 'restart it and then scale it' });
       expect(world.instructions).toEqual(['restart it and then scale it']);
       expect(await flow.waitingQuestion()).toMatchObject({ kind: 'plan', askKey: 'plan:1:1' });
-      expect(world.toolRuns).toEqual([]);
+      expect(world.executions).toEqual([]);
       expect(world.calls).not.toContain('propose');
     });
 
