@@ -31,10 +31,11 @@ describe('incident graph route coverage', () => {
   it('takes every edge of the graph in some case above', async () => {
     const graph = await buildIncidentGraph(createInMemoryIncidentPorts().ports, new MemorySaver()).getGraphAsync();
     const edges = graph.edges.map((edge) => `${edge.source}->${edge.target}`);
-    // A guard that lists nothing guards nothing: the graph has its 17 nodes and their branches.
-    expect(Object.keys(graph.nodes)).toHaveLength(19);
-    expect(edges.length).toBeGreaterThan(40);
+    // A guard that lists nothing guards nothing: the graph has its nodes and their branches.
+    expect(Object.keys(graph.nodes)).toEqual(expect.arrayContaining(['assess', 'await_choice', 'execute', 'report']));
     expect(edges.filter((edge) => !routes.has(edge))).toEqual([]);
+    const reached = new Set([...routes].map((route) => route.split('->')[1]));
+    expect(Object.keys(graph.nodes).filter((node) => node !== '__start__' && !reached.has(node))).toEqual([]);
     // And every step a case took is an edge the graph declares.
     expect([...routes].filter((route) => !edges.includes(route))).toEqual([]);
   });
