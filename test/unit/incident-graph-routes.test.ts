@@ -1,5 +1,5 @@
 import { MemorySaver } from '@langchain/langgraph';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIncidentGraph } from '../../graphs/incident/build-incident-graph.ts';
 import { createInMemoryIncidentPorts } from '../helpers/in-memory-incident-ports.ts';
 import { automaticFixCases } from './incident-graph/automatic-fixes.ts';
@@ -18,8 +18,23 @@ import { problemQuestionCases } from './incident-graph/problem-question.ts';
 const routes = new Set<string>();
 const start = starter(routes);
 
-// Each case is a few graph steps in memory: a second is far more than one needs.
-describe('incident graph routes', { timeout: 1_000 }, () => {
+/**
+ * Each case is a few graph steps in memory: about 100 ms of CPU, 200 ms for the longest. Its budget is
+ * counted in CPU time, not wall time: other suites share the two cores, and under their load a case
+ * can wait longer than it runs.
+ */
+const CPU_BUDGET_MS = 500;
+
+describe('incident graph routes', { timeout: 5_000 }, () => {
+  let cpuAtStart: NodeJS.CpuUsage;
+  beforeEach(() => {
+    cpuAtStart = process.cpuUsage();
+  });
+  afterEach(() => {
+    const used = process.cpuUsage(cpuAtStart);
+    expect((used.user + used.system) / 1000, 'CPU ms for this case').toBeLessThan(CPU_BUDGET_MS);
+  });
+
   problemQuestionCases(start);
   optionsQuestionCases(start);
   planQuestionCases(start);
