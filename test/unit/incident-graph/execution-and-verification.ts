@@ -107,6 +107,9 @@ export function executionAndVerificationCases(start: Start): void {
       ]);
       expect(world.learned.map((learned) => learned.succeeded)).toEqual([false, true]);
       expect(await flow.values()).toMatchObject({ outcome: 'fixed' });
+      // Posts happen in nodes that do not wait (interrupt() re-runs its node): no resume posted anything twice.
+      expect(world.calls.filter((call) => call.startsWith('ask ')).length).toBe(world.questions.length);
+      expect(world.calls.filter((call) => call === 'notify').length).toBe(world.notices.length);
     });
   });
 

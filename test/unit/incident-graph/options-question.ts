@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callsOf } from '../../../graphs/incident/ports.ts';
 import { option } from '../../helpers/incident-graph-driver.ts';
-import { HOUR, planned, proposal, restart, scale, type Start } from './fixtures.ts';
+import { HOUR, investigate, planned, proposal, restart, runbookFix, scale, type Start } from './fixtures.ts';
 
 /** Every answer to "Solutions found": each option, the generic ones, and the free answers. */
 export function optionsQuestionCases(start: Start): void {
@@ -25,6 +25,24 @@ export function optionsQuestionCases(start: Start): void {
       expect(world.verifications).toBe(1);
       expect(world.notices).toEqual([{ key: `execute:${question.id}`, title: `⚙️ #7: ran ${chosen.action!.tool}`, body: expect.stringContaining(`Output: ${chosen.action!.tool} done`) as string }]);
       expect((await flow.pending()).value).toEqual({ kind: 'verification' });
+    });
+
+    it('approve (a runbook fix): `approve` stands for option 1, which shows its record and runs its calls', async () => {
+      const known = { diagnosis: 'Known problem: runbook postgres-down.', options: [{ ...runbookFix, runbook: { ...runbookFix.runbook!, successes: 3, chosen: 4 } }, investigate] };
+      const { world, flow, question } = await atOptions({ proposals: [known] });
+      expect(question.defaultOption).toBe(1);
+      expect(question.options[0]).toMatchObject({ label: runbookFix.label, labelSource: { kind: 'runbook', id: 'postgres-down' }, record: { successes: 3, chosen: 4 }, calls: callsOf(runbookFix) });
+      await flow.answer(option(question, question.defaultOption!));
+      await flow.endVerification(true);
+      expect(world.toolRuns).toEqual(callsOf(runbookFix).map((call) => ({ questionId: question.id, ...call })));
+      expect(world.learned).toEqual([{ questionId: question.id, label: runbookFix.label, succeeded: true }]);
+      // A fix chosen by a person asks "Next time?"; one that ran on its own does not (automatic-fixes.ts).
+      expect(world.questions.at(-1)).toMatchObject({ kind: 'autonomy' });
+    });
+
+    it('has no default when the first option runs nothing: `approve` must name an option', async () => {
+      const { question } = await atOptions({ proposals: [{ diagnosis: proposal.diagnosis, options: [investigate, restart] }] });
+      expect(question.defaultOption).toBeUndefined();
     });
 
     it('"investigate" (a generic option): researches again and asks a second round', async () => {
