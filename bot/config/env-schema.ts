@@ -79,6 +79,8 @@ export const envSchema = z.object({
   ALERTMANAGER_USER: optional(z.string().min(1)),
   ALERTMANAGER_PASSWORD: optional(secretToken),
   COROOT_TOKEN: optional(secretToken),
+  GRAFANA_TOKEN: optional(secretToken),
+  UPTIME_KUMA_TOKEN: optional(secretToken),
   DELIVERY_RETENTION_DAYS: withDefault(
     z.coerce.number({ message: 'must be a whole number of days' }).int().min(1, { message: 'must be at least 1' }),
     30,
@@ -139,6 +141,8 @@ export const secretVariables = [
   'ALERTMANAGER_TOKEN',
   'ALERTMANAGER_PASSWORD',
   'COROOT_TOKEN',
+  'GRAFANA_TOKEN',
+  'UPTIME_KUMA_TOKEN',
   'MATTERMOST_TOKEN',
   'MATTERMOST_SLASH_TOKEN',
   'MATTERMOST_ACTION_SECRET',

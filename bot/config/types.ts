@@ -29,6 +29,8 @@ export interface Config {
   readonly httpBodyLimit: number;
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
   readonly coroot: { readonly token?: string };
+  readonly grafana: { readonly token?: string };
+  readonly uptimeKuma: { readonly token?: string };
   /** Renovate pull requests: the webhook's secret, the API token that merges, and which PRs are followed. */
   readonly github: GitHubConfig;
   readonly deliveryRetentionDays: number;
