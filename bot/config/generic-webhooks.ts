@@ -13,7 +13,7 @@ export interface GenericWebhooks {
 }
 
 const hookSchema = mappingSchema.extend({ token: z.string().min(1) }).strict();
-const sectionSchema = z.object({ generic: z.record(hookName, hookSchema).default({}) }).strict();
+const sectionSchema = z.object({ generic: z.record(z.string(), hookSchema).default({}) }).strict();
 
 /**
  * The `webhooks` section of STEWARD_CONFIG: `generic.<name>` is a JSON webhook posted to
@@ -27,6 +27,8 @@ export function readGenericWebhooks(section: unknown, env: Readonly<Record<strin
   }
   const result: GenericWebhooks = { mappings: {}, credentials: {}, secrets: [] };
   for (const [name, { token: written, ...mapping }] of Object.entries(parsed.data.generic)) {
+    const named = hookName.safeParse(name);
+    if (!named.success) throw new ConfigError([{ variable: 'STEWARD_CONFIG', message: `webhooks.generic.${name}: the name ${named.error.issues[0]!.message}` }]);
     const token = written.replace(/\$\{(\w+)\}/g, (_, variable: string) => {
       const found = env[variable];
       if (found === undefined || found === '') throw new ConfigError([{ variable: 'STEWARD_CONFIG', message: `webhooks.generic.${name}.token uses \${${variable}}, which is not set` }]);
