@@ -85,6 +85,10 @@ export const envSchema = z.object({
     z.coerce.number({ message: 'must be a whole number of days' }).int().min(1, { message: 'must be at least 1' }),
     30,
   ),
+  COALESCE_LABELS: withDefault(
+    z.string().transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((part) => part.trim()).filter(Boolean))).refine((names) => names.every((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)), { message: 'must be label names separated by commas, or none' }),
+    'service',
+  ),
   FLAP_WINDOW: withDefault(duration, '30m'),
   INCIDENT_UPDATE_INTERVAL: withDefault(duration, '1m'),
   VERIFY_WINDOW: withDefault(duration, '15m'),

@@ -121,6 +121,7 @@ function toConfig(input: EnvInput): Config {
       deployWaitMs: input.RENOVATE_DEPLOY_WAIT,
     },
     deliveryRetentionDays: input.DELIVERY_RETENTION_DAYS,
+    coalesceLabels: input.COALESCE_LABELS,
     llm: {
       proxy: input.LLM_BASE_URL && input.LLM_API_KEY ? { baseUrl: input.LLM_BASE_URL, apiKey: input.LLM_API_KEY } : undefined,
       ollamaBaseUrl: input.OLLAMA_BASE_URL,

@@ -154,6 +154,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       dispatcher,
       logger,
       flapWindowMs: config.flapWindowMs,
+      coalesceLabels: config.coalesceLabels,
       skipRepositoryEvent: pullRequests.skipRepositoryEvent,
       onRepositoryChange: pullRequests.wake,
     });

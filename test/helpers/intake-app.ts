@@ -61,7 +61,7 @@ export async function buildIntakeApp(pool: Pool, options: { credentials?: Partia
     metrics,
     bodyLimit: 1_048_576,
     webhooks: {
-      intake: createIntake({ pool, dispatcher, logger: silentLogger(), flapWindowMs: options.flapWindowMs ?? 30 * 60_000 }),
+      intake: createIntake({ pool, dispatcher, logger: silentLogger(), flapWindowMs: options.flapWindowMs ?? 30 * 60_000, coalesceLabels: ['service'] }),
       sources: createWebhookSources({ generic: generic.mappings }),
       credentials: {
         alertmanager: options.credentials?.alertmanager ?? { bearer: TOKEN },

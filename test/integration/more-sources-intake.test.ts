@@ -63,7 +63,7 @@ for (const backend of databaseBackends()) {
       for (const route of routes) {
         it(`${route.url}: refuses a missing or wrong token with 401 and stores nothing`, async () => {
           const before = await deliveries();
-          for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789ab' }, { authorization: `Bearer ${route.token}x` }, { authorization: route.token }]) {
+          for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789ab' }, { authorization: `Bearer ${route.token}x` }, { authorization: route.token }] as Record<string, string>[]) {
             const response = await post(route.url, route.firing(), headers);
             expect(response.statusCode, JSON.stringify(headers)).toBe(401);
             expect(response.body).not.toContain(route.token);
@@ -169,6 +169,68 @@ for (const backend of databaseBackends()) {
         expect((await live()).map((incident) => incident.external_key).sort()).toEqual(['backup:nightly-documents', 'backup:nightly-photos']);
         expect((await post('/webhooks/generic/backup', { ...report, result: 'success' }, headers)).json()).toMatchObject({ outcome: 'resolved' });
         expect((await live()).map((incident) => incident.external_key)).toEqual(['backup:nightly-documents']);
+      });
+    });
+
+    describe('one incident across sources', () => {
+      const am = (alerts: { fingerprint: string; status?: 'firing' | 'resolved' }[], service = 'nextcloud') => ({
+        version: '4',
+        status: alerts.some((alert) => (alert.status ?? 'firing') === 'firing') ? 'firing' : 'resolved',
+        groupKey: `{}:{alertname="NextcloudDown", service="${service}"}`,
+        groupLabels: { alertname: 'NextcloudDown' },
+        commonLabels: { alertname: 'NextcloudDown', service, severity: 'critical' },
+        commonAnnotations: {},
+        truncatedAlerts: 0,
+        alerts: alerts.map((alert) => ({
+          status: alert.status ?? 'firing',
+          labels: { alertname: 'NextcloudDown', service, severity: 'critical', instance: alert.fingerprint },
+          annotations: {},
+          fingerprint: alert.fingerprint,
+        })),
+      });
+      const auth = { authorization: `Bearer ${TOKEN}` };
+      const postAm = (body: unknown) => post('/webhooks/alertmanager', body, auth);
+      const postKuma = (name: string) => post('/webhooks/uptime-kuma', fixture(name), auth);
+      const firingOf = async (id: string) => (await database.pool.query("SELECT fingerprint FROM alerts WHERE incident_id = $1 AND status = 'firing' ORDER BY fingerprint", [id])).rows.map((row: { fingerprint: string }) => row.fingerprint);
+
+      it('Uptime Kuma joins the Alertmanager incident of the same service; each source ends only its own alerts', async () => {
+        expect((await postAm(am([{ fingerprint: 'am-1' }]))).json()).toMatchObject({ outcome: 'opened' });
+        const [opened] = await live();
+        // The monitor's `service: nextcloud` tag agrees with the alert's service label: it joins.
+        expect((await postKuma('uptime-kuma-webhook-down.code-shape.json')).json()).toMatchObject({ outcome: 'alerts_added' });
+        expect(await live()).toEqual([opened]);
+        expect(changes.map((change) => [change.kind, change.incidentId, change.addedAlerts])).toEqual([
+          ['opened', Number(opened!.id), ['am-1']],
+          ['alerts_added', Number(opened!.id), ['monitor:7']],
+        ]);
+        // Its resend is a repeat; the incident keeps Alertmanager's title.
+        expect((await postKuma('uptime-kuma-webhook-down.code-shape.json')).json()).toMatchObject({ outcome: 'repeat' });
+        expect((await live())[0]!.title).toBe(opened!.title);
+
+        // A complete Alertmanager notification without the monitor's alert does not end it.
+        expect((await postAm(am([{ fingerprint: 'am-1' }, { fingerprint: 'am-2' }]))).json()).toMatchObject({ outcome: 'alerts_added' });
+        expect(await firingOf(opened!.id)).toEqual(['am-1', 'am-2', 'monitor:7']);
+
+        // The monitor comes back: only its alert resolves, the incident stays open.
+        expect((await postKuma('uptime-kuma-webhook-up.code-shape.json')).json()).toMatchObject({ outcome: 'alerts_resolved' });
+        expect(await firingOf(opened!.id)).toEqual(['am-1', 'am-2']);
+        expect((await postAm(am([{ fingerprint: 'am-1', status: 'resolved' }, { fingerprint: 'am-2', status: 'resolved' }]))).json()).toMatchObject({ outcome: 'resolved' });
+        expect(await live()).toEqual([]);
+      });
+
+      it('keeps other services, and groups of the same source, apart', async () => {
+        await postAm(am([{ fingerprint: 'am-x' }], 'immich'));
+        await postKuma('uptime-kuma-webhook-down.code-shape.json');
+        await post('/webhooks/generic/backup', fixture('generic-webhook-backup-failed.example.json'), { authorization: `Bearer ${GENERIC_TOKEN}` });
+        expect((await live()).map((incident) => incident.source).sort()).toEqual(['alertmanager', 'generic', 'uptime-kuma']);
+      });
+
+      it('makes one incident when both sources fire at the same moment', async () => {
+        const responses = await Promise.all([postAm(am([{ fingerprint: 'am-race' }])), postKuma('uptime-kuma-webhook-down.code-shape.json'), postAm(am([{ fingerprint: 'am-race' }])), postKuma('uptime-kuma-webhook-down.code-shape.json')]);
+        expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 200]);
+        expect(await live()).toHaveLength(1);
+        // Opened, or reopened when the monitor's last incident resolved within the flap window: once either way.
+        expect(changes.filter((change) => change.kind === 'opened' || change.kind === 'reopened')).toHaveLength(1);
       });
     });
   });
