@@ -58,7 +58,7 @@ describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
   beforeEach(() => shell.clear());
 
   const post = (url: string, token: string, payload: unknown) => runtime.app.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${token}` } });
-  const liveIncidents = async (source: string) => (await runtime.database.pool.query('SELECT id, title, status FROM incidents WHERE source = $1 AND closed_at IS NULL', [source])).rows;
+  const liveIncidents = async (source: string) => (await runtime.database.pool.query<{ id: string; title: string }>('SELECT id, title FROM incidents WHERE source = $1 AND closed_at IS NULL', [source])).rows;
 
   async function closes(source: string): Promise<void> {
     await until(`the ${source} incident closed`, async () => (await liveIncidents(source)).length === 0, 15_000);
