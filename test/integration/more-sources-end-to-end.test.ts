@@ -96,6 +96,30 @@ describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
     await closes('generic');
   });
 
+  it('one incident, one question, when Grafana and Uptime Kuma both alert about the same service', async () => {
+    // Grafana's sample, its rule labelled with the service the Uptime Kuma monitor is tagged with.
+    const grafana = fixture<Record<string, unknown> & { commonLabels: Record<string, string>; alerts: { labels: Record<string, string> }[] }>('grafana-webhook-firing.docs-sample.json');
+    grafana.groupKey = '{}:{service="nextcloud"}';
+    grafana.commonLabels.service = 'nextcloud';
+    for (const alert of grafana.alerts) alert.labels.service = 'nextcloud';
+    expect((await post('/webhooks/grafana', GRAFANA_TOKEN, grafana)).statusCode).toBe(200);
+    await until('the question', () => shell.printed().includes('Is this a problem?'), 15_000);
+    expect((await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-down.code-shape.json'))).json()).toMatchObject({ outcome: 'alerts_added' });
+
+    const live = (await runtime.database.pool.query<{ source: string; firing: string }>(
+      "SELECT i.source, (SELECT count(*) FROM alerts a WHERE a.incident_id = i.id AND a.status = 'firing') AS firing FROM incidents i WHERE i.closed_at IS NULL",
+    )).rows;
+    expect(live).toEqual([{ source: 'grafana', firing: '3' }]);
+    expect(shell.printed().split('Is this a problem?')).toHaveLength(2);
+
+    // Each source resolves its own alerts; the incident closes when both have.
+    expect((await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-up.code-shape.json'))).json()).toMatchObject({ outcome: 'alerts_resolved' });
+    const resolved = fixture<Record<string, unknown> & { commonLabels: Record<string, string> }>('grafana-webhook-resolved.derived-from-docs-sample.json');
+    resolved.groupKey = grafana.groupKey;
+    expect((await post('/webhooks/grafana', GRAFANA_TOKEN, resolved)).json()).toMatchObject({ outcome: 'resolved' });
+    await closes('grafana');
+  });
+
   it('refuses each route without its own token: another source’s token does not open it', async () => {
     const payloads: [string, string, unknown][] = [
       ['/webhooks/grafana', UPTIME_KUMA_TOKEN, fixture('grafana-webhook-firing.docs-sample.json')],
