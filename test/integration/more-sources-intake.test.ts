@@ -172,6 +172,35 @@ for (const backend of databaseBackends()) {
       });
     });
 
+    describe('storms', () => {
+      it('/webhooks/grafana: a group of 1,000 alerts is one incident and one hand-off; ten copies at once are one too', async () => {
+        const sample = fixture<Json>('grafana-webhook-firing.docs-sample.json');
+        const template = (sample.alerts as Json[])[0]!;
+        const storm = { ...sample, groupKey: '{}:{alertname="storm"}', alerts: Array.from({ length: 1000 }, (_, i) => ({ ...template, fingerprint: `storm-${i}`, labels: { alertname: 'storm', zone: `z${i}` } })) };
+        const response = await post('/webhooks/grafana', storm, { authorization: `Bearer ${TOKEN}` });
+        expect(response.statusCode).toBe(200);
+        expect(changes).toHaveLength(1);
+        expect(changes[0]).toMatchObject({ kind: 'opened', firingAlerts: 1000 });
+
+        const twice = { ...sample, groupKey: '{}:{alertname="twice"}' };
+        const responses = await Promise.all(Array.from({ length: 10 }, () => post('/webhooks/grafana', twice, { authorization: `Bearer ${TOKEN}` })));
+        expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+        expect(responses.filter((r) => r.json().outcome === 'repeat')).toHaveLength(9);
+        expect(changes.map((change) => change.kind)).toEqual(['opened', 'opened']);
+      });
+
+      it('/webhooks/uptime-kuma and /webhooks/generic/backup: the same delivery ten times at once is one incident', async () => {
+        const sends = [
+          ...Array.from({ length: 10 }, () => post('/webhooks/uptime-kuma', fixture('uptime-kuma-webhook-down.code-shape.json'), { authorization: `Bearer ${TOKEN}` })),
+          ...Array.from({ length: 10 }, () => post('/webhooks/generic/backup', fixture('generic-webhook-backup-failed.example.json'), { authorization: `Bearer ${GENERIC_TOKEN}` })),
+        ];
+        const responses = await Promise.all(sends);
+        expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+        expect((await live()).map((incident) => incident.source).sort()).toEqual(['generic', 'uptime-kuma']);
+        expect(changes.filter((change) => change.kind === 'opened' || change.kind === 'reopened')).toHaveLength(2);
+      });
+    });
+
     describe('one incident across sources', () => {
       const am = (alerts: { fingerprint: string; status?: 'firing' | 'resolved' }[], service = 'nextcloud') => ({
         version: '4',
