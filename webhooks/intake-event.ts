@@ -3,7 +3,7 @@
  */
 import type { RenovateDetails } from './github/renovate-pr.ts';
 
-export type SourceName = 'alertmanager' | 'coroot' | 'github';
+export type SourceName = 'alertmanager' | 'coroot' | 'github' | 'grafana' | 'uptime-kuma' | 'generic';
 
 export interface AlertState {
   /** Stable per label set (Alertmanager's fingerprint, Coroot's incident or alert id). */

@@ -1,23 +1,20 @@
 import { alertmanagerSource } from './alertmanager/source.ts';
 import { corootSource } from './coroot/source.ts';
+import type { GenericMapping } from './generic/schema.ts';
+import { createGenericSource } from './generic/source.ts';
 import { githubSource } from './github/source.ts';
-import type { ParseResult, SourceName } from './intake-event.ts';
+import { grafanaSource } from './grafana/source.ts';
+import { uptimeKumaSource } from './uptime-kuma/source.ts';
+import type { WebhookSource } from './webhook-source.ts';
 
-export type Headers = Readonly<Record<string, string | undefined>>;
+export type { Headers, WebhookSource } from './webhook-source.ts';
 
-/** One inbound source: where it is posted, how the sender proves itself, and how its body becomes intake events. */
-export interface WebhookSource {
-  readonly name: SourceName;
-  readonly path: string;
-  /**
-   * `authorization`: a bearer token or Basic credentials in the Authorization header (Alertmanager,
-   * Coroot). `signature`: an HMAC of the raw body (GitHub's X-Hub-Signature-256).
-   */
-  readonly authentication: 'authorization' | 'signature';
-  /** The sender's own id of a delivery, the same when it redelivers: a repeat is stored once. */
-  dedupKey?(headers: Headers): string | undefined;
-  parse(body: unknown, headers?: Headers): ParseResult;
+export interface WebhookSourceOptions {
+  /** The generic webhooks by name (STEWARD_CONFIG `webhooks.generic`), without their tokens. */
+  generic?: Readonly<Record<string, GenericMapping>>;
 }
 
 /** Every folder under webhooks/ is listed here; test/unit/webhook-registry.test.ts checks it. */
-export const webhookSources: readonly WebhookSource[] = [alertmanagerSource, corootSource, githubSource];
+export function createWebhookSources(options: WebhookSourceOptions = {}): readonly WebhookSource[] {
+  return [alertmanagerSource, corootSource, githubSource, grafanaSource, uptimeKumaSource, createGenericSource(options.generic ?? {})];
+}

@@ -55,7 +55,7 @@ export function isLoopbackHost(host: string): boolean {
 /**
  * Rules that span variables. A webhook without a credential only accepts loopback peers. Listening on
  * another address on purpose (HOST set explicitly) without Alertmanager's, the source every deployment
- * has, is a mistake we refuse to start with. Coroot and GitHub are optional: without their credential
+ * has, is a mistake we refuse to start with. Coroot, Grafana, Uptime Kuma and GitHub are optional: without their credential
  * they stay loopback-only (the start-up log says so), so leaving an unused one out is no error.
  */
 function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
@@ -106,6 +106,8 @@ function toConfig(input: EnvInput): Config {
       basic: input.ALERTMANAGER_USER && input.ALERTMANAGER_PASSWORD ? { user: input.ALERTMANAGER_USER, password: input.ALERTMANAGER_PASSWORD } : undefined,
     },
     coroot: { token: input.COROOT_TOKEN },
+    grafana: { token: input.GRAFANA_TOKEN },
+    uptimeKuma: { token: input.UPTIME_KUMA_TOKEN },
     github: {
       webhookSecret: input.GITHUB_WEBHOOK_SECRET,
       token: input.GITHUB_TOKEN,
@@ -119,6 +121,7 @@ function toConfig(input: EnvInput): Config {
       deployWaitMs: input.RENOVATE_DEPLOY_WAIT,
     },
     deliveryRetentionDays: input.DELIVERY_RETENTION_DAYS,
+    coalesceLabels: input.COALESCE_LABELS,
     llm: {
       proxy: input.LLM_BASE_URL && input.LLM_API_KEY ? { baseUrl: input.LLM_BASE_URL, apiKey: input.LLM_API_KEY } : undefined,
       ollamaBaseUrl: input.OLLAMA_BASE_URL,

@@ -29,9 +29,13 @@ export interface Config {
   readonly httpBodyLimit: number;
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
   readonly coroot: { readonly token?: string };
+  readonly grafana: { readonly token?: string };
+  readonly uptimeKuma: { readonly token?: string };
   /** Renovate pull requests: the webhook's secret, the API token that merges, and which PRs are followed. */
   readonly github: GitHubConfig;
   readonly deliveryRetentionDays: number;
+  /** Alert groups of different sources whose stable labels agree on all of these are one incident; empty: never. */
+  readonly coalesceLabels: readonly string[];
   /** The model endpoints; with neither, Steward works from runbooks and generic options only. */
   readonly llm: {
     readonly proxy: { readonly baseUrl: string; readonly apiKey: string } | undefined;

@@ -37,6 +37,8 @@ export interface IntakeDeps {
   dispatcher: IncidentDispatcher;
   logger: Logger;
   flapWindowMs: number;
+  /** Labels that make alert groups of different sources one incident when they agree (COALESCE_LABELS). */
+  coalesceLabels?: readonly string[];
   /** Why a repository event is not Steward's to follow (a repository not listed, a PR not Renovate's); undefined to keep it. */
   skipRepositoryEvent?: (event: Exclude<IntakeEvent, AlertGroupEvent>) => string | undefined;
   /** Told after a commit that stored pull requests, checks or deployments, so their worker looks now. */
@@ -78,7 +80,7 @@ export function createIntake(deps: IntakeDeps) {
       const outcomes: string[] = delivery.ignored ? [`ignored: ${delivery.ignored}`] : [];
       for (const event of events) {
         if (event.kind === 'alert-group') {
-          const made = await storeAlertGroup(client, event, deps.flapWindowMs);
+          const made = await storeAlertGroup(client, event, deps.flapWindowMs, deps.coalesceLabels);
           changes.push(...made);
           outcomes.push(made.length > 0 ? made.map((change) => change.kind).join('+') : 'repeat');
           continue;

@@ -3,7 +3,9 @@ import type { IncidentChange, IncidentChangeKind } from '../../graphs/incident-c
 import type { AlertGroupEvent, AlertState } from '../../webhooks/intake-event.ts';
 import type { PoolClient } from '../db/pool.ts';
 import { createAlertRepository } from '../db/repositories/alerts.ts';
+import { createIncidentMemberRepository, memberOf } from '../db/repositories/incident-members.ts';
 import { createIncidentRepository } from '../db/repositories/incidents.ts';
+import { correlationKey } from '../../runbooks/correlation-key.ts';
 import { createQuestionRepository } from '../db/repositories/questions.ts';
 
 /**
@@ -11,39 +13,58 @@ import { createQuestionRepository } from '../db/repositories/questions.ts';
  * Deliveries of the same group are serialized by a transaction-scoped advisory lock, so a notification
  * delivered twice at once (or by two replicas) makes one incident and one set of changes.
  */
-export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent, flapWindowMs: number): Promise<IncidentChange[]> {
+export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent, flapWindowMs: number, coalesceLabels: readonly string[] = []): Promise<IncidentChange[]> {
   const incidents = createIncidentRepository(client);
   const alertRows = createAlertRepository(client);
+  const members = createIncidentMemberRepository(client);
   await incidents.lockGroupForTransaction(event.source, event.groupKey);
   const alerts = uniqueByFingerprint(event.alerts);
   const firing = alerts.filter((alert) => alert.status === 'firing');
 
   let opening: IncidentChangeKind | undefined;
+  // Set when this group belongs to an incident another source opened (coalesced): its alerts are its own there.
+  let member: string | null = null;
   let incident = await incidents.findLive(event.source, event.groupKey, { forUpdate: true });
+  if (!incident) {
+    incident = await members.findLive(event.source, event.groupKey);
+    if (incident) member = memberOf(event.source, event.groupKey);
+  }
   if (!incident) {
     // A resolved notice for a group with no live incident: nothing is open to close.
     if (firing.length === 0) return [];
-    incident = await incidents.reopenIfRecentlyResolved(event.source, event.groupKey, flapWindowMs);
-    opening = incident ? 'reopened' : 'opened';
-    incident ??= (
-      await incidents.openOrGet({
-        source: event.source,
-        externalKey: event.groupKey,
-        title: event.title,
-        severity: event.severity,
-        labels: event.labels,
-        annotations: event.annotations,
-      })
-    ).incident;
+    // Another source's live incident about the same thing comes first: one live incident, not two.
+    const correlation = correlationKey(event.labels, coalesceLabels);
+    if (correlation) {
+      incident = await members.joinCorrelated(event.source, event.groupKey, correlation);
+      if (incident) member = memberOf(event.source, event.groupKey);
+    }
+    if (!incident) {
+      incident = await incidents.reopenIfRecentlyResolved(event.source, event.groupKey, flapWindowMs);
+      opening = incident ? 'reopened' : 'opened';
+    }
+    if (!incident) {
+      incident = (
+        await incidents.openOrGet({
+          source: event.source,
+          externalKey: event.groupKey,
+          title: event.title,
+          severity: event.severity,
+          labels: event.labels,
+          annotations: event.annotations,
+        })
+      ).incident;
+      if (correlation) await members.setCorrelationKey(incident.id, correlation);
+    }
   }
   const incidentId = incident.id;
 
   const wasFiring = new Set(await alertRows.firingFingerprints(incidentId));
-  await alertRows.upsertMany(incidentId, alerts);
+  await alertRows.upsertMany(incidentId, alerts, member);
 
   // The notification is the whole group unless the sender truncated it: an alert it no longer lists
-  // has ended (e.g. a resolved notice that was never delivered).
-  const vanished = event.truncatedAlerts === 0 ? await alertRows.resolveAllBut(incidentId, alerts.map((alert) => alert.fingerprint)) : [];
+  // has ended (e.g. a resolved notice that was never delivered). Only this group's own alerts: a
+  // coalesced incident's other sources end theirs themselves.
+  const vanished = event.truncatedAlerts === 0 ? await alertRows.resolveAllBut(incidentId, alerts.map((alert) => alert.fingerprint), member) : [];
 
   const added = firing.filter((alert) => !wasFiring.has(alert.fingerprint)).map((alert) => alert.fingerprint);
   const resolved = [
@@ -52,8 +73,11 @@ export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent
   ];
   const firingAlerts = await alertRows.firingCount(incidentId);
 
-  await incidents.recordSeen(incidentId, {
-    changed: opening !== undefined || added.length > 0 || resolved.length > 0,
+  const changed = opening !== undefined || added.length > 0 || resolved.length > 0;
+  // A member's notification does not describe the incident: its title, labels and repeat digest stay the opener's.
+  if (member) await members.recordSeen(incidentId, changed);
+  else await incidents.recordSeen(incidentId, {
+    changed,
     truncatedAlerts: event.truncatedAlerts,
     title: event.title,
     severity: event.severity,

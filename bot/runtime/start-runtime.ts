@@ -15,7 +15,8 @@ import { createDeliveryRetention } from '../intake/delivery-retention.ts';
 import { createIntake } from '../intake/create-intake.ts';
 import { createUndeliveredChanges } from '../intake/undelivered-changes.ts';
 import { createLoggingDispatcher } from '../intake/logging-dispatcher.ts';
-import { webhookSources } from '../../webhooks/registry.ts';
+import { createWebhookSources } from '../../webhooks/registry.ts';
+import { readGenericWebhooks } from '../config/generic-webhooks.ts';
 import { createShutdown, type Shutdown } from './shutdown.ts';
 import { createChat, type ChatTerminal } from './start-chat.ts';
 import { createLlm } from './start-llm.ts';
@@ -65,6 +66,9 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
   logger.debug({ config }, 'effective configuration');
   try {
     const structured = await loadStructuredConfig(config.stewardConfigPath);
+    const genericWebhooks = readGenericWebhooks(structured.webhooks, options.env ?? {});
+    // Tokens written in STEWARD_CONFIG are secrets like those in variables: never in a log line.
+    for (const token of genericWebhooks.secrets) redactor.add(token);
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, redactor });
     shutdown.add('database', () => database.close());
 
@@ -150,6 +154,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       dispatcher,
       logger,
       flapWindowMs: config.flapWindowMs,
+      coalesceLabels: config.coalesceLabels,
       skipRepositoryEvent: pullRequests.skipRepositoryEvent,
       onRepositoryChange: pullRequests.wake,
     });
@@ -185,12 +190,15 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
         : {}),
       webhooks: {
         intake,
-        sources: webhookSources,
+        sources: createWebhookSources({ generic: genericWebhooks.mappings }),
         credentials: {
           alertmanager: { bearer: config.alertmanager.token, basic: config.alertmanager.basic },
           coroot: { bearer: config.coroot.token },
           github: { signatureSecret: config.github.webhookSecret },
+          grafana: { bearer: config.grafana.token },
+          'uptime-kuma': { bearer: config.uptimeKuma.token },
         },
+        namedCredentials: { generic: genericWebhooks.credentials },
       },
     });
     // Added last so it runs first: stop taking requests and drain before the stores close.

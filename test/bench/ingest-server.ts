@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { pino } from 'pino';
-import { webhookSources } from '../../webhooks/registry.ts';
+import { createWebhookSources } from '../../webhooks/registry.ts';
 import { createPostgresCoordination } from '../../bot/coordination/index.ts';
 import { runMigrations } from '../../bot/db/migrate.ts';
 import { createPool, INTAKE_CONNECTIONS } from '../../bot/db/pool.ts';
@@ -36,7 +36,7 @@ async function startSteward(url: string) {
     bodyLimit: 1_048_576,
     webhooks: {
       intake: createIntake({ pool: intakePool, dispatcher, logger, flapWindowMs: 30 * 60_000 }),
-      sources: webhookSources,
+      sources: createWebhookSources(),
       credentials: { alertmanager: { bearer: BENCH_TOKEN }, coroot: { bearer: BENCH_TOKEN } },
     },
   });

@@ -6,7 +6,7 @@ import { fixture } from '../helpers/fixtures.ts';
 import { randomUUID } from 'node:crypto';
 import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 import { sign } from '../helpers/github-deliveries.ts';
-import { buildIntakeApp, GITHUB_SECRET, TOKEN } from '../helpers/intake-app.ts';
+import { buildIntakeApp, GENERIC_TOKEN, GITHUB_SECRET, TOKEN } from '../helpers/intake-app.ts';
 import { exceededLimits } from '../helpers/json-shape.ts';
 import { bodyShapeLimits } from '../../bot/http/bounded-bodies.ts';
 
@@ -111,7 +111,12 @@ describe('webhook routes under arbitrary input', () => {
   const seeds = {
     '/webhooks/alertmanager': ['alertmanager-real-capture-mixed.json', 'alertmanager-webhook-v4-firing-group-3-alerts.json'],
     '/webhooks/coroot': ['coroot-webhook-incident.code-shape-v1.17plus.json', 'coroot-webhook-deployment.docs-sample.json', 'coroot-webhook-alert.docs-sample.json'],
+    '/webhooks/grafana': ['grafana-webhook-firing.docs-sample.json', 'grafana-webhook-resolved.derived-from-docs-sample.json'],
+    '/webhooks/uptime-kuma': ['uptime-kuma-webhook-down.code-shape.json', 'uptime-kuma-webhook-up.code-shape.json', 'uptime-kuma-webhook-test.code-shape.json'],
+    '/webhooks/generic/backup': ['generic-webhook-backup-failed.example.json'],
   };
+  /** Each route's own token (generic webhooks have one per name). */
+  const tokenFor = (url: string) => ({ authorization: `Bearer ${url.startsWith('/webhooks/generic/') ? GENERIC_TOKEN : TOKEN}` });
 
   // GitHub: correctly signed (so the body reaches the parser) under any event name it sends and some it does not.
   const githubEvents = fc.constantFrom('pull_request', 'check_run', 'check_suite', 'status', 'deployment_status', 'ping', 'push', 'issues', '', 'pull_request\u0000');
@@ -169,7 +174,7 @@ describe('webhook routes under arbitrary input', () => {
       const documents = names.map((name) => fixture(name));
       await fc.assert(
         fc.asyncProperty(fc.nat(documents.length - 1), fc.array(fc.nat(50), { maxLength: 5 }), fc.oneof(deepText, wideText), async (which, path, raw) => {
-          await check(url, withRaw(mutate(documents[which], path, RAW), raw));
+          await check(url, withRaw(mutate(documents[which], path, RAW), raw), tokenFor(url));
         }),
         { numRuns: fuzzRuns(60) },
       );
@@ -179,7 +184,7 @@ describe('webhook routes under arbitrary input', () => {
       const documents = names.map((name) => fixture(name));
       await fc.assert(
         fc.asyncProperty(fc.nat(documents.length - 1), fc.array(fc.nat(50), { maxLength: 5 }), fc.oneof(hostile, fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' })), async (which, path, replacement) => {
-          await check(url, JSON.stringify(mutate(documents[which], path, replacement)));
+          await check(url, JSON.stringify(mutate(documents[which], path, replacement)), tokenFor(url));
         }),
         { numRuns: fuzzRuns(150) },
       );
@@ -189,7 +194,7 @@ describe('webhook routes under arbitrary input', () => {
       const body = fc.oneof(fc.json({ maxDepth: 4, stringUnit: 'binary' }), fc.string({ unit: 'binary', maxLength: 300 }));
       await fc.assert(
         fc.asyncProperty(body, async (payload) => {
-          await check(url, payload);
+          await check(url, payload, tokenFor(url));
         }),
         { numRuns: fuzzRuns(150) },
       );

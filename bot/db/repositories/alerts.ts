@@ -19,8 +19,11 @@ const toAlert = (row: Row): AlertRow => ({ alertname: row.alertname, status: row
  */
 export function createAlertRepository(db: Queryable) {
   return {
-    /** Every alert of a notification in one statement (a storm of 1,000 alerts is one round trip). */
-    async upsertMany(incidentId: number, alerts: readonly AlertState[]): Promise<void> {
+    /**
+     * Every alert of a notification in one statement (a storm of 1,000 alerts is one round trip).
+     * `memberOf`: the member group that reports them in a coalesced incident (incident-members.ts), or null.
+     */
+    async upsertMany(incidentId: number, alerts: readonly AlertState[], memberOf: string | null = null): Promise<void> {
       const rows = alerts.map((alert) => ({
         fingerprint: alert.fingerprint,
         alertname: alert.alertname,
@@ -32,9 +35,9 @@ export function createAlertRepository(db: Queryable) {
         generator_url: alert.generatorUrl,
       }));
       await db.query(
-        `INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels, annotations, starts_at, ends_at, generator_url, resolved_at)
+        `INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels, annotations, starts_at, ends_at, generator_url, resolved_at, member_of)
          SELECT $1, a.fingerprint, a.alertname, a.status, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url,
-                CASE WHEN a.status = 'resolved' THEN now() END
+                CASE WHEN a.status = 'resolved' THEN now() END, $3
          FROM jsonb_to_recordset($2::jsonb) AS a(fingerprint text, alertname text, status text, labels jsonb, annotations jsonb,
                                                  starts_at timestamptz, ends_at timestamptz, generator_url text)
          ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
@@ -42,7 +45,7 @@ export function createAlertRepository(db: Queryable) {
            starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url,
            last_seen = now(),
            resolved_at = CASE WHEN EXCLUDED.status = 'resolved' THEN COALESCE(alerts.resolved_at, now()) END`,
-        [incidentId, JSON.stringify(rows)],
+        [incidentId, JSON.stringify(rows), memberOf],
       );
     },
 
@@ -51,12 +54,12 @@ export function createAlertRepository(db: Queryable) {
       return (await db.query<{ fingerprint: string }>("SELECT fingerprint FROM alerts WHERE incident_id = $1 AND status = 'firing'", [incidentId])).rows.map((row) => row.fingerprint);
     },
 
-    /** Resolves every firing alert of the incident not in `listed`; returns their fingerprints. */
-    async resolveAllBut(incidentId: number, listed: readonly string[]): Promise<string[]> {
+    /** Resolves every firing alert of the incident's group `memberOf` (null: its own) not in `listed`; returns their fingerprints. */
+    async resolveAllBut(incidentId: number, listed: readonly string[], memberOf: string | null = null): Promise<string[]> {
       const result = await db.query<{ fingerprint: string }>(
         `UPDATE alerts SET status = 'resolved', resolved_at = now()
-         WHERE incident_id = $1 AND status = 'firing' AND NOT (fingerprint = ANY($2::text[])) RETURNING fingerprint`,
-        [incidentId, listed],
+         WHERE incident_id = $1 AND status = 'firing' AND NOT (fingerprint = ANY($2::text[])) AND member_of IS NOT DISTINCT FROM $3 RETURNING fingerprint`,
+        [incidentId, listed, memberOf],
       );
       return result.rows.map((row) => row.fingerprint);
     },

@@ -1,6 +1,6 @@
 import type { Queryable } from '../pool.ts';
 
-export type IncidentSource = 'alertmanager' | 'coroot' | 'github' | 'manual';
+export type IncidentSource = 'alertmanager' | 'coroot' | 'github' | 'grafana' | 'uptime-kuma' | 'generic' | 'manual';
 export type IncidentStatus = 'open' | 'waiting' | 'acting' | 'verifying' | 'resolved' | 'closed';
 
 export interface Incident {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkAuthorization, hasCredentials, type Credentials } from '../../../webhooks/authorization.ts';
@@ -17,10 +17,15 @@ export interface WebhookRouteDeps {
   intake: Intake;
   sources: readonly WebhookSource[];
   credentials: Partial<Record<SourceName, Credentials>>;
+  /** Per-name credentials of a source that serves several configured webhooks (`/webhooks/generic/:name`). */
+  namedCredentials?: Partial<Record<SourceName, Readonly<Record<string, Credentials>>>>;
   metrics: Metrics;
   logger: Logger;
   refusals: RefusedRequests;
 }
+
+/** Compared against when a named webhook does not exist; matches nothing anyone can send. */
+const unknownNameCredentials: Credentials = { bearer: randomBytes(32).toString('base64url') };
 
 /** Headers never kept with a delivery: credentials and signatures. */
 const secretHeaders = /^(authorization|proxy-authorization|cookie|x-hub-signature.*|x-.*-token)$/i;
@@ -36,8 +41,10 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
   /** The SHA-256 of each verified signed body, from the signature check to the hand-off. */
   const signedDigests = new WeakMap<FastifyRequest, string>();
   for (const source of deps.sources) {
+    const named = source.path.endsWith('/:name');
     const credentials = deps.credentials[source.name] ?? {};
-    const loopbackOnly = !hasCredentials(credentials);
+    // A named webhook exists only with its own token: no loopback-only fallback.
+    const loopbackOnly = !named && !hasCredentials(credentials);
     if (loopbackOnly) {
       deps.logger.warn({ source: source.name, path: source.path }, 'webhook has no credential configured: accepting requests from loopback only');
     }
@@ -50,7 +57,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
 
       scope.post(source.path, {
         onRequest: (request, _reply, done) => {
-          const refusal = refuse(request, credentials, loopbackOnly, signed);
+          const refusal = named ? refuseNamed(request, deps.namedCredentials?.[source.name] ?? {}) : refuse(request, credentials, loopbackOnly, signed);
           if (!refusal) return done();
           deps.refusals.refuse(request, refusal.reason, { source: source.name });
           done(new StewardError('unauthorized', refusal.message));
@@ -87,7 +94,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode, which cannot be stored`);
           await yieldBetweenSteps();
           const headers = keptHeaders(request.headers);
-          const parsed = source.parse(request.body, headers);
+          const parsed = source.parse(request.body, headers, request.params as Record<string, string>);
           if (!parsed.ok) throw new StewardError('bad_request', `${parsed.field} ${parsed.message}`);
           await yieldBetweenSteps();
           const dedupKey = source.dedupKey?.(headers);
@@ -125,6 +132,20 @@ function refuse(request: FastifyRequest, credentials: Credentials, loopbackOnly:
   const outcome = checkAuthorization(request.headers.authorization, credentials);
   if (outcome === 'ok') return undefined;
   return outcome === 'missing' ? { reason: 'missing_credentials', message: 'missing credentials' } : { reason: 'invalid_credentials', message: 'invalid credentials' };
+}
+
+/**
+ * A named webhook's own token. An unknown name is refused like a wrong token, so that the answer does
+ * not tell a stranger which names exist.
+ */
+function refuseNamed(request: FastifyRequest, byName: Readonly<Record<string, Credentials>>): { reason: RefusalReason; message: string } | undefined {
+  const name = (request.params as { name?: string }).name ?? '';
+  const credentials = Object.hasOwn(byName, name) ? byName[name] : undefined;
+  if (!request.headers.authorization) return { reason: 'missing_credentials', message: 'missing credentials' };
+  const known = credentials !== undefined && hasCredentials(credentials);
+  // An unknown name still costs one comparison, so that timing does not tell it apart either.
+  const outcome = checkAuthorization(request.headers.authorization, known ? credentials : unknownNameCredentials);
+  return known && outcome === 'ok' ? undefined : { reason: 'invalid_credentials', message: 'invalid credentials' };
 }
 
 /** Over 64 kB, or of unknown length (chunked). */
