@@ -106,6 +106,7 @@ function toConfig(input: EnvInput): Config {
       basic: input.ALERTMANAGER_USER && input.ALERTMANAGER_PASSWORD ? { user: input.ALERTMANAGER_USER, password: input.ALERTMANAGER_PASSWORD } : undefined,
     },
     coroot: { token: input.COROOT_TOKEN },
+    mcpServerToken: input.MCP_SERVER_TOKEN,
     github: {
       webhookSecret: input.GITHUB_WEBHOOK_SECRET,
       token: input.GITHUB_TOKEN,
