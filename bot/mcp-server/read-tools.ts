@@ -81,8 +81,8 @@ export function registerReadTools(server: McpServer, deps: ReadToolsDeps): void 
   server.registerTool(
     'list_runbooks',
     { title: 'List runbooks', description: 'Steward’s runbooks: what each matches, its solutions with their track record, and its automation level.', annotations: readOnly },
-    async () =>
-      json({
+    () =>
+      Promise.resolve(json({
         runbooks: deps.runbooks().map((runbook) => ({
           id: runbook.id,
           alertname: runbook.trigger.alertname,
@@ -100,6 +100,6 @@ export function registerReadTools(server: McpServer, deps: ReadToolsDeps): void 
             failures: solution.failures,
           })),
         })),
-      }),
+      })),
   );
 }

@@ -111,7 +111,7 @@ describe('Steward as an MCP server', () => {
 
     signal.deliver(signalTextFrame(BOT, OWNER, '1', asked.timestamp));
     const result = await call;
-    const outcome = result.structuredContent as unknown as Outcome;
+    const outcome = result.structuredContent as Outcome;
     expect(outcome).toMatchObject({ status: 'approved', choice: 'Approve', by: 'Alice Ops' });
     expect(Date.parse(outcome.at!)).not.toBeNaN();
     expect((result.content as { text: string }[])[0]!.text).toContain(`Approval ${outcome.id} approved by Alice Ops`);
@@ -139,7 +139,7 @@ describe('Steward as an MCP server', () => {
   it('ignores a reply from someone who is not an approver; wait=false returns at once and get_approval follows the question', async () => {
     const client = await connect('n8n');
     const started = await client.callTool({ name: 'request_approval', arguments: { title: 'Restart the media server', action: 'systemctl restart jellyfin', wait: false } });
-    const pending = started.structuredContent as unknown as Outcome;
+    const pending = started.structuredContent as Outcome;
     expect(pending).toEqual({ id: expect.any(Number), status: 'pending', choice: null, by: null, at: null });
 
     const asked = await signalMessage('Restart the media server');
@@ -153,7 +153,7 @@ describe('Steward as an MCP server', () => {
     signal.deliver(signalTextFrame(BOT, OWNER, '1', asked.timestamp));
     await until('the owner’s approval', async () => {
       const now = await client.callTool({ name: 'get_approval', arguments: { id: pending.id } });
-      return (now.structuredContent as unknown as Outcome).status === 'approved';
+      return (now.structuredContent as Outcome).status === 'approved';
     }, 30_000);
     expect((await client.callTool({ name: 'get_approval', arguments: { id: pending.id } })).structuredContent).toMatchObject({ status: 'approved', choice: 'Approve', by: 'Alice Ops' });
   });
