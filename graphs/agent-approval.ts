@@ -61,10 +61,15 @@ export function redlineInAction(action: string, policy: ToolPolicy): string | un
     .split(/[^\p{L}\p{N}_.*-]+/u)
     .map((word) => word.replace(/^[-.]+|[-.]+$/g, ''))
     .filter(Boolean);
-  const terms = [...words, ...words.slice(1).map((word, index) => `${words[index]}_${word}`)];
-  for (const term of terms) {
+  const allowed = (term: string) => matchesToolGlob(policy.allow ?? [], term);
+  // A pair with an allowed word in it is that allowed word's business: `format_report weekly` stays allowed.
+  const terms = [
+    ...words.map((word) => ({ term: word, allowed: allowed(word) })),
+    ...words.slice(1).map((word, index) => ({ term: `${words[index]}_${word}`, allowed: allowed(words[index]!) || allowed(word) || allowed(`${words[index]}_${word}`) })),
+  ];
+  for (const { term, allowed: isAllowed } of terms) {
     if (matchesToolGlob(policy.redlines, term)) return term;
-    if (matchesToolGlob(DEFAULT_REDLINES, term) && !matchesToolGlob(policy.allow ?? [], term)) return term;
+    if (matchesToolGlob(DEFAULT_REDLINES, term) && !isAllowed) return term;
   }
   return undefined;
 }

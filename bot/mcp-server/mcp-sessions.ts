@@ -15,6 +15,9 @@ export interface McpSessionsOptions {
   idleMs?: number;
 }
 
+/** How long shutdown waits for tool calls to answer before it closes their sessions regardless. */
+const CLOSE_GRACE_MS = 5_000;
+
 interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
@@ -31,6 +34,8 @@ interface Session {
  */
 export function createMcpSessions(options: McpSessionsOptions) {
   const sessions = new Map<string, Session>();
+  /** Responses to POSTs not yet over: tool calls, among them approvals being waited for. */
+  const posts = new Set<Promise<void>>();
   const closing = new AbortController();
   const maxSessions = options.maxSessions ?? 100;
   const idleMs = options.idleMs ?? 3_600_000;
@@ -59,7 +64,7 @@ export function createMcpSessions(options: McpSessionsOptions) {
       onsessioninitialized: (id) => {
         const session = { transport, server, lastUsed: Date.now(), active: 0 };
         sessions.set(id, session);
-        track(session, res);
+        track(session, req, res);
       },
     });
     transport.onclose = () => {
@@ -72,13 +77,19 @@ export function createMcpSessions(options: McpSessionsOptions) {
   }
 
   /** Counts the request as in flight until its response is over (an SSE stream may last long). */
-  function track(session: Session, res: ServerResponse): void {
+  function track(session: Session, req: IncomingMessage, res: ServerResponse): void {
     session.active += 1;
     session.lastUsed = Date.now();
-    res.once('close', () => {
-      session.active -= 1;
-      session.lastUsed = Date.now();
-    });
+    const over = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        session.active -= 1;
+        session.lastUsed = Date.now();
+        posts.delete(over);
+        resolve();
+      }),
+    );
+    // A POST's response ends with its answer; shutdown lets waiting calls give theirs first.
+    if (req.method === 'POST') posts.add(over);
   }
 
   return {
@@ -93,16 +104,23 @@ export function createMcpSessions(options: McpSessionsOptions) {
       const session = sessions.get(id);
       // 404 tells the client to start a new session (MCP Streamable HTTP, session management).
       if (!session) return jsonRpcError(res, 404, 'Unknown or expired MCP session');
-      track(session, res);
+      track(session, req, res);
       await session.transport.handleRequest(req, res, body);
     },
 
     size: () => sessions.size,
 
-    /** Ends waiting calls (they answer what they have) and closes every session. */
+    /**
+     * Ends waiting calls, lets them answer what they have (an approval still pending says so, and the
+     * agent can ask get_approval later), then closes every session.
+     */
     async close(): Promise<void> {
       clearInterval(sweep);
       closing.abort();
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+      await Promise.race([Promise.all([...posts]), bound]);
+      clearTimeout(timer);
       await Promise.all([...sessions.keys()].map(closeSession));
     },
   };
