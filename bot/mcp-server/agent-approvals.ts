@@ -17,9 +17,11 @@ export interface AgentApprovalsDeps {
   defaultTtlMs: number;
   /** How often a waiting call looks at the database (another replica may decide or expire it). */
   pollMs?: number;
+  /** Agents' approvals open at once; more are refused, so that no agent can flood the owner's chat. */
+  maxOpen?: number;
 }
 
-export type ApprovalRequestResult = { outcome: 'asked'; id: number } | { outcome: 'refused'; redline: string };
+export type ApprovalRequestResult = { outcome: 'asked'; id: number } | { outcome: 'refused'; redline: string } | { outcome: 'too many open'; open: number };
 
 export interface WaitOptions {
   /** Ends the wait early (the agent cancelled, or Steward is shutting down); the question stays open. */
@@ -72,6 +74,11 @@ export function createAgentApprovals(deps: AgentApprovalsDeps) {
       if (redline) {
         await audit.record({ actor, channel: 'mcp', action: 'approval.refused', outcome: 'redlined', details: { ...shown, redline } });
         return { outcome: 'refused', redline };
+      }
+      const open = await approvals.openCount();
+      if (open >= (deps.maxOpen ?? 20)) {
+        await audit.record({ actor, channel: 'mcp', action: 'approval.refused', outcome: 'too many open', details: { ...shown, open } });
+        return { outcome: 'too many open', open };
       }
       const ttlMs = request.ttlMs ?? deps.defaultTtlMs;
       const id = await deps.desk.ask(agentApprovalQuestion(request), {

@@ -65,6 +65,7 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
 
       const asked = await approvals.request({ agent: session.clientName(), title: args.title, action: args.action, details: args.details, options, ttlMs });
       if (asked.outcome === 'refused') return refusal(`Refused without asking: the action runs into the redline “${asked.redline}”. Steward never asks its owner about redlined actions.`);
+      if (asked.outcome === 'too many open') return refusal(`Not asked: ${asked.open} approvals already wait for the owner. Wait for one of them (get_approval) and ask again.`);
       if (args.wait === false) return result((await approvals.get(asked.id))!);
 
       const token = extra._meta?.progressToken;

@@ -40,9 +40,9 @@ describe('request_approval while it waits', () => {
     await database?.drop();
   });
 
-  async function start(progressEveryMs: number) {
+  async function start(progressEveryMs: number, maxOpen?: number) {
     const desk = createQuestionDesk({ pool: database.pool, channels: ['shell'] });
-    const approvals = createAgentApprovals({ pool: database.pool, desk, policy: { redlines: [] }, defaultTtlMs: 60_000, pollMs: 50 });
+    const approvals = createAgentApprovals({ pool: database.pool, desk, policy: { redlines: [] }, defaultTtlMs: 60_000, pollMs: 50, ...(maxOpen !== undefined ? { maxOpen } : {}) });
     const sessions = createMcpSessions({
       createServer: (closing) => createStewardMcpServer({ approvals, db: database.pool, status: () => Promise.resolve({ title: 'Status', body: 'ok' }), runbooks: () => [], progressEveryMs }, closing),
       logger: silentLogger(),
@@ -84,6 +84,18 @@ describe('request_approval while it waits', () => {
     app = undefined;
     expect((await call).structuredContent).toMatchObject({ status: 'pending', choice: null });
     expect(sessions.size()).toBe(0);
+  });
+
+  it('refuses to ask when too many approvals already wait, so no agent can flood the owner’s chat', async () => {
+    const open = async () => (await database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM questions q JOIN agent_approvals a ON a.question_id = q.id WHERE q.status = 'open'")).rows[0]!.n;
+    const { client } = await start(15_000, (await open()) + 1);
+    const first = await client.callTool({ name: 'request_approval', arguments: { title: 'Scale web to 3', action: 'kubectl scale deployment/web --replicas=3', wait: false } });
+    expect(first.structuredContent).toMatchObject({ status: 'pending' });
+    const before = await open();
+    const second = await client.callTool({ name: 'request_approval', arguments: { title: 'Scale api to 3', action: 'kubectl scale deployment/api --replicas=3', wait: false } });
+    expect(second.isError).toBe(true);
+    expect((second.content as { text: string }[])[0]!.text).toContain('approvals already wait for the owner');
+    expect(await open()).toBe(before);
   });
 
   it('has no /mcp without MCP_SERVER_TOKEN', async () => {

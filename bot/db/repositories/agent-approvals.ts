@@ -48,6 +48,12 @@ export function createAgentApprovalRepository(db: Queryable) {
       ]);
     },
 
+    /** Agents' approvals still waiting for the owner. */
+    async openCount(): Promise<number> {
+      const result = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM agent_approvals a JOIN questions q ON q.id = a.question_id WHERE q.status = 'open'");
+      return result.rows[0]!.n;
+    },
+
     /** The approval, its question's state and its decision; undefined for any other question. */
     async get(questionId: number): Promise<AgentApprovalRow | undefined> {
       const result = await db.query<Row>(
