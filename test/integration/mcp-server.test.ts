@@ -126,6 +126,12 @@ describe('Steward as an MCP server', () => {
     ]);
     const again = await client.callTool({ name: 'get_approval', arguments: { id: outcome.id } });
     expect(again.structuredContent).toEqual(outcome);
+
+    // Exactly once: a second answer is told it came too late, and changes nothing.
+    signal.deliver(signalTextFrame(BOT, OWNER, '2', asked.timestamp));
+    await signalMessage('was already answered');
+    expect((await client.callTool({ name: 'get_approval', arguments: { id: outcome.id } })).structuredContent).toEqual(outcome);
+    expect((await runtime.database.pool.query('SELECT count(*)::int AS n FROM decisions WHERE question_id = $1', [outcome.id])).rows).toEqual([{ n: 1 }]);
   });
 
   it('returns a rejection with the option the owner chose', async () => {
