@@ -28,7 +28,14 @@ export function registerMcpServerRoute(app: FastifyInstance, deps: McpServerRout
     },
     handler: async (request, reply) => {
       reply.hijack();
-      await deps.sessions.handle(request.raw, reply.raw, request.body);
+      try {
+        await deps.sessions.handle(request.raw, reply.raw, request.body);
+      } catch (error) {
+        // The transport owns the response now: the error handler cannot answer for it.
+        request.log.error({ err: error }, 'MCP request failed');
+        if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null }));
+        else reply.raw.end();
+      }
     },
   });
   // Before the server stops listening: waiting calls answer what they have and SSE streams end.
