@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../bot/config/index.ts';
@@ -18,6 +21,8 @@ const TOKEN = 'mcp-server-token-0123456789abcdef';
  * so the test runs only when it is given; docs/mcp-server.md says which version passed.
  */
 const inspector = process.env.MCP_INSPECTOR_BIN;
+/** `mcp-remote`'s proxy (`node_modules/mcp-remote/dist/proxy.js`): the stdio bridge local-only clients use; the Inspector drives it. */
+const mcpRemote = process.env.MCP_REMOTE_PROXY;
 
 describe.skipIf(!inspector)('Steward as an MCP server, to the MCP Inspector CLI', () => {
   let database: TestDatabase;
@@ -56,6 +61,18 @@ describe.skipIf(!inspector)('Steward as an MCP server, to the MCP Inspector CLI'
     signal.deliver(signalTextFrame(BOT, OWNER, '1', signal.sentTimestamps[index]));
     const { stdout } = await call;
     expect((JSON.parse(stdout) as { structuredContent: unknown }).structuredContent).toMatchObject({ status: 'approved', choice: 'Approve', by: 'Alice Ops' });
+  });
+
+  it.skipIf(!mcpRemote)('answers through mcp-remote, the stdio bridge local-only clients use', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-mcp-remote-'));
+    try {
+      const config = path.join(dir, 'mcp.json');
+      await writeFile(config, JSON.stringify({ mcpServers: { steward: { command: process.execPath, args: [mcpRemote!, url, '--allow-http', '--header', `Authorization:Bearer ${TOKEN}`] } } }));
+      const { stdout } = await run(inspector!, ['--cli', '--config', config, '--server', 'steward', '--method', 'tools/call', '--tool-name', 'status'], { timeout: 60_000, env: { ...process.env, MCP_REMOTE_CONFIG_DIR: dir } });
+      expect((JSON.parse(stdout) as { structuredContent: { body: string } }).structuredContent.body).toContain('Open incidents: 0');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('is refused with a wrong token', async () => {
