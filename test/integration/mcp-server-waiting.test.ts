@@ -54,21 +54,22 @@ describe('request_approval while it waits', () => {
     return { desk, sessions, client };
   }
 
-  const openApproval = async () =>
-    (await database.pool.query<{ id: string }>("SELECT q.id FROM questions q JOIN agent_approvals a ON a.question_id = q.id WHERE q.status = 'open' ORDER BY q.id DESC LIMIT 1")).rows[0]?.id;
+  /** The open approval asked with this title (each test asks its own). */
+  const openApproval = async (title: string) =>
+    (await database.pool.query<{ id: string }>("SELECT q.id FROM questions q JOIN agent_approvals a ON a.question_id = q.id WHERE q.status = 'open' AND q.title LIKE $1", [`%${title}`])).rows[0]?.id;
 
   it('sends progress that keeps a short client timeout alive, and ends when another replica decides', async () => {
     const { desk, client } = await start(100);
     const progress: number[] = [];
     const call = client.callTool({ name: 'request_approval', arguments: { title: 'Resize the volume', action: 'kubectl patch pvc data --patch size=20Gi' } }, undefined, {
-      timeout: 500,
+      timeout: 1_500,
       resetTimeoutOnProgress: true,
       onprogress: (update) => progress.push(update.progress),
     });
-    await until('the question stored', async () => (await openApproval()) !== undefined);
+    await until('the question stored', async () => (await openApproval('Resize the volume')) !== undefined);
     // Longer than the client's timeout: only the progress notifications keep it waiting.
-    await until('progress for over a second', () => (progress.at(-1) ?? 0) > 1.2, 10_000);
-    const id = Number(await openApproval());
+    await until('progress for over three seconds', () => (progress.at(-1) ?? 0) > 3, 15_000);
+    const id = Number(await openApproval('Resize the volume'));
     await desk.decide(id, { kind: 'option', option: 1, label: 'Approve' }, 'alice-id', 'mattermost', 'alice');
     expect((await call).structuredContent).toMatchObject({ id, status: 'approved', choice: 'Approve', by: 'alice' });
     expect(progress[0]).toBe(0);
@@ -79,7 +80,7 @@ describe('request_approval while it waits', () => {
   it('answers a waiting call with "pending" when Steward shuts down, and closes', async () => {
     const { client, sessions } = await start(15_000);
     const call = client.callTool({ name: 'request_approval', arguments: { title: 'Upgrade the cluster', action: 'talosctl upgrade-k8s --to 1.33.0' } }, undefined, { timeout: 30_000 });
-    await until('the question stored', async () => (await openApproval()) !== undefined);
+    await until('the question stored', async () => (await openApproval('Upgrade the cluster')) !== undefined);
     await app!.close();
     app = undefined;
     expect((await call).structuredContent).toMatchObject({ status: 'pending', choice: null });
