@@ -49,12 +49,17 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
   }
 
   return {
-    /** Asks on every channel; the same `askKey` for the same incident asks once. Returns the question id. */
-    async ask(request: QuestionRequest): Promise<number> {
+    /**
+     * Asks on every channel; the same `askKey` for the same incident asks once. Returns the question id.
+     * `ttlMs` overrides the desk's time to answer for this question; `alsoStore` writes the asker's own
+     * row in the same transaction, so that the question never goes out without it.
+     */
+    async ask(request: QuestionRequest, extra: { ttlMs?: number; alsoStore?: (client: PoolClient, questionId: number) => Promise<void> } = {}): Promise<number> {
       const id = await inTransaction(pool, async (client) => {
         const inTx = createQuestionRepository(client);
-        const questionId = await inTx.insertAsked(request, options.ttlMs ?? DAY_MS);
+        const questionId = await inTx.insertAsked(request, extra.ttlMs ?? options.ttlMs ?? DAY_MS);
         if (questionId === undefined) return (await inTx.idOfAskKey(request.incidentId, request.askKey!))!;
+        await extra.alsoStore?.(client, questionId);
         const question = (await inTx.get(questionId))!;
         await createOutboxRepository(client).enqueue({
           channels: options.channels,

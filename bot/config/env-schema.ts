@@ -116,6 +116,7 @@ export const envSchema = z.object({
   MATTERMOST_SLASH_TOKEN: optional(z.string().min(8, { message: "must be the slash command's token" })),
   MATTERMOST_ACTION_SECRET: optional(secretToken),
   GITHUB_WEBHOOK_SECRET: optional(secretToken),
+  MCP_SERVER_TOKEN: optional(secretToken),
   GITHUB_TOKEN: optional(z.string().min(20, { message: 'must be a GitHub token allowed to merge, comment on and close pull requests' })),
   GITHUB_API_URL: withDefault(urlWithProtocols(['http:', 'https:'], 'https://api.github.com'), 'https://api.github.com'),
   GITHUB_REPOS: optional(commaList(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name repositories separated by commas')),
@@ -153,6 +154,7 @@ export const secretVariables = [
   'LLM_API_KEY',
   'GITHUB_WEBHOOK_SECRET',
   'GITHUB_TOKEN',
+  'MCP_SERVER_TOKEN',
 ] as const satisfies readonly (keyof EnvInput)[];
 
 export const knownVariables = Object.keys(envSchema.shape) as (keyof EnvInput)[];

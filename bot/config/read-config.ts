@@ -108,6 +108,7 @@ function toConfig(input: EnvInput): Config {
     coroot: { token: input.COROOT_TOKEN },
     grafana: { token: input.GRAFANA_TOKEN },
     uptimeKuma: { token: input.UPTIME_KUMA_TOKEN },
+    mcpServerToken: input.MCP_SERVER_TOKEN,
     github: {
       webhookSecret: input.GITHUB_WEBHOOK_SECRET,
       token: input.GITHUB_TOKEN,

@@ -31,6 +31,8 @@ export interface Config {
   readonly coroot: { readonly token?: string };
   readonly grafana: { readonly token?: string };
   readonly uptimeKuma: { readonly token?: string };
+  /** MCP_SERVER_TOKEN: the bearer token agents use at /mcp; unset, Steward is no MCP server. */
+  readonly mcpServerToken?: string;
   /** Renovate pull requests: the webhook's secret, the API token that merges, and which PRs are followed. */
   readonly github: GitHubConfig;
   readonly deliveryRetentionDays: number;

@@ -8,6 +8,7 @@ import { installErrorHandler } from './error-handler.ts';
 import { createRefusedRequests, type RefusalReason } from './refused-requests.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMattermostRoutes, type MattermostRouteDeps } from './routes/mattermost.ts';
+import { registerMcpServerRoute, type McpServerRouteDeps } from './routes/mcp-server.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerWebhookRoutes, type WebhookRouteDeps } from './routes/webhooks.ts';
 
@@ -21,6 +22,8 @@ export interface AppDeps {
   webhooks?: Omit<WebhookRouteDeps, 'metrics' | 'logger' | 'refusals'>;
   /** Button callbacks and the slash command, when Mattermost is configured. */
   mattermost?: Omit<MattermostRouteDeps, 'refusals'>;
+  /** Steward as an MCP server at /mcp, when MCP_SERVER_TOKEN is set. */
+  mcpServer?: Omit<McpServerRouteDeps, 'refusals'>;
 }
 
 /** Builds the HTTP service. `bot/main.ts` and the tests both use it, with real dependencies. */
@@ -55,6 +58,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const mattermost = { ...deps.mattermost, refusals };
     registerMattermostRoutes(app, mattermost);
   }
+  if (deps.mcpServer) registerMcpServerRoute(app, { ...deps.mcpServer, refusals });
   if (deps.webhooks) registerWebhookRoutes(app, { ...deps.webhooks, metrics: deps.metrics, logger: deps.logger, refusals });
   return app;
 }

@@ -23,6 +23,7 @@ import { createLlm } from './start-llm.ts';
 import { startIncidentHandling } from './start-incident-handling.ts';
 import { readPolicy } from '../flow/policy-config.ts';
 import { startMcp } from './start-mcp.ts';
+import { createMcpServerPart } from './start-mcp-server.ts';
 import { startSchedules } from './start-schedules.ts';
 import { pullRequestQuestionKinds, startPullRequests } from './start-pull-requests.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
@@ -123,8 +124,13 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       },
     });
     const pullRequests = startPullRequests({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
+    // Steward as an MCP server (MCP_SERVER_TOKEN): agents' approvals are questions on the same desk.
+    const mcpServer = createMcpServerPart({ config, pool: database.pool, chat, policy, logger, status: () => commands.status(), runbooks: () => incidents.runbooks.list() });
     // Built before chat receives anything; each person's decision is timed (approval latency) on its way.
-    const decisions: DecisionListener = timeDecisions(options.listener ?? routeDecisions({ pullRequestKinds: pullRequestQuestionKinds, pullRequests: pullRequests.listener, incidents: incidents.listener }), { db: database.pool, metrics, logger });
+    const decisions: DecisionListener = timeDecisions(
+      options.listener ?? routeDecisions({ pullRequestKinds: pullRequestQuestionKinds, pullRequests: pullRequests.listener, incidents: incidents.listener, ...(mcpServer ? { approvals: mcpServer.approvals.listener } : {}) }),
+      { db: database.pool, metrics, logger },
+    );
     startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands, mcp, policy });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
@@ -188,6 +194,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
             },
           }
         : {}),
+      ...(mcpServer ? { mcpServer: mcpServer.route } : {}),
       webhooks: {
         intake,
         sources: createWebhookSources({ generic: genericWebhooks.mappings }),

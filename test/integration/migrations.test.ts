@@ -14,7 +14,7 @@ const allMigrations = readdirSync(defaultMigrationsDir).filter((name) => name.en
 const allVersions = allMigrations.map((name) => Number(name.slice(0, 3)));
 
 const expectedTables = [
-  'actions', 'alerts', 'audit_log', 'commit_checks', 'coord_counters', 'coord_keys', 'coord_queue', 'decisions', 'deliveries',
+  'actions', 'agent_approvals', 'alerts', 'audit_log', 'commit_checks', 'coord_counters', 'coord_keys', 'coord_queue', 'decisions', 'deliveries',
   'events', 'inbound_messages', 'incident_members', 'incidents', 'llm_usage', 'outbox', 'pull_requests', 'questions', 'scheduled_jobs', 'scheduled_runs', 'schema_migrations', 'suppressions', 'undelivered_changes',
 ];
 

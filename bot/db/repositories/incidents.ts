@@ -167,6 +167,12 @@ export function createIncidentRepository(db: Queryable) {
       return result.rows[0] ? toIncident(result.rows[0]) : undefined;
     },
 
+    /** The newest incidents first (live ones only unless `all`), for the MCP server's `list_incidents`. */
+    async listRecent(limit: number, all = false): Promise<Incident[]> {
+      const result = await db.query<IncidentRow>(`SELECT * FROM incidents${all ? '' : ' WHERE closed_at IS NULL'} ORDER BY opened_at DESC, id DESC LIMIT $1`, [limit]);
+      return result.rows.map(toIncident);
+    },
+
     async countLive(): Promise<number> {
       const result = await db.query<{ count: string }>('SELECT count(*) FROM incidents WHERE closed_at IS NULL');
       return Number(result.rows[0]?.count ?? 0);

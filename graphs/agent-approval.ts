@@ -1,0 +1,75 @@
+import { inert, quotedLines } from './inert-text.ts';
+import type { QuestionRequest } from './questions.ts';
+import { DEFAULT_REDLINES, matchesToolGlob, type ToolPolicy } from './tool-catalog.ts';
+
+/** The kind of question an agent's `request_approval` asks; decisions on it go to the MCP server's approvals. */
+export const AGENT_APPROVAL_KIND = 'agent-approval';
+
+export const DEFAULT_APPROVAL_OPTIONS: readonly string[] = ['Approve', 'Reject'];
+
+export interface AgentApprovalRequest {
+  /** The MCP client's name from its initialize request: what the agent calls itself. */
+  agent: string;
+  title: string;
+  action: string;
+  details?: Record<string, unknown> | undefined;
+  options: readonly string[];
+}
+
+/**
+ * The numbered question an agent's request becomes. Every word of the agent's is outside text: its
+ * name, title and action are flattened into lines that Steward starts ("Agent:", "Action:"), its
+ * details are quoted line by line after `│ `, so nothing it sends can start a line, look like an
+ * option or mention anyone. Its options are its own words, and the question says so. Pure.
+ */
+export function agentApprovalQuestion(request: AgentApprovalRequest): QuestionRequest {
+  const options = request.options.map((label, index) => ({ number: index + 1, label: inert(label, 80) }));
+  const body = [
+    `Agent: “${inert(request.agent, 60)}” (the name its MCP client gave; Steward does not run the action)`,
+    `Action: ${inert(request.action, 600)}`,
+    ...(request.details && Object.keys(request.details).length > 0 ? ['Details:', quotedLines(detailLines(request.details), 20, 200)] : []),
+    'The options below are the agent’s words.',
+  ].join('\n');
+  const first = request.options[0]?.trim().toLowerCase();
+  return {
+    kind: AGENT_APPROVAL_KIND,
+    title: `🤖 ${inert(request.agent, 40)} asks: ${inert(request.title, 160)}`,
+    body,
+    options,
+    replyHint: `Reply: ${options.map((option) => option.number).join(', ')}, or ignore (rejects)`,
+    // `approve` and 👍 stand for the first option only when it is literally Approve.
+    ...(first === 'approve' ? { defaultOption: 1 } : {}),
+  };
+}
+
+/** `key: value` per top-level field; values that are not text as compact JSON. */
+function detailLines(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))}`)
+    .join('\n');
+}
+
+/**
+ * The redline an action's text runs into, if any: the owner's `redlines`, or `DEFAULT_REDLINES` unless
+ * `allow` names the term. The globs are written for tool names (`delete_*`, `rm*`), so the text is
+ * tried as its words (`rm`, `kubernetes.delete_pod`) and as each pair of neighbouring words joined by
+ * `_` (`kubectl delete pod` → `kubectl_delete`, `delete_pod`; `DROP TABLE` → `drop_table`). Pure.
+ */
+export function redlineInAction(action: string, policy: ToolPolicy): string | undefined {
+  const words = action
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_.*-]+/u)
+    .map((word) => word.replace(/^[-.]+|[-.]+$/g, ''))
+    .filter(Boolean);
+  const allowed = (term: string) => matchesToolGlob(policy.allow ?? [], term);
+  // A pair with an allowed word in it is that allowed word's business: `format_report weekly` stays allowed.
+  const terms = [
+    ...words.map((word) => ({ term: word, allowed: allowed(word) })),
+    ...words.slice(1).map((word, index) => ({ term: `${words[index]}_${word}`, allowed: allowed(words[index]!) || allowed(word) || allowed(`${words[index]}_${word}`) })),
+  ];
+  for (const { term, allowed: isAllowed } of terms) {
+    if (matchesToolGlob(policy.redlines, term)) return term;
+    if (matchesToolGlob(DEFAULT_REDLINES, term) && !isAllowed) return term;
+  }
+  return undefined;
+}
