@@ -86,6 +86,7 @@ export const envSchema = z.object({
   FLAP_WINDOW: withDefault(duration, '30m'),
   INCIDENT_UPDATE_INTERVAL: withDefault(duration, '1m'),
   VERIFY_WINDOW: withDefault(duration, '15m'),
+  CHECKPOINT_RETENTION: withDefault(duration, '7d'),
   APPROVAL_TTL: withDefault(duration, '24h'),
   RUNBOOK_GIT: withDefault(z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true'), 'false'),
   AUTONOMY_MODE: withDefault(z.enum(autonomyModes, { message: `must be one of ${autonomyModes.join(', ')}` }), 'verbose'),

@@ -143,6 +143,7 @@ function toConfig(input: EnvInput): Config {
     flapWindowMs: input.FLAP_WINDOW,
     incidentUpdateIntervalMs: input.INCIDENT_UPDATE_INTERVAL,
     verifyWindowMs: input.VERIFY_WINDOW,
+    checkpointRetentionMs: input.CHECKPOINT_RETENTION,
     approvalTtlMs: input.APPROVAL_TTL,
     ignoreDays: input.IGNORE_DAYS,
     noticeDigestMs: input.NOTICE_DIGEST,

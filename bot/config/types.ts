@@ -49,6 +49,8 @@ export interface Config {
   readonly incidentUpdateIntervalMs: number;
   /** After a fix runs, how long its alerts have to resolve for it to count as working. */
   readonly verifyWindowMs: number;
+  /** The LangGraph checkpoints of an incident closed this long ago are deleted (the incident and its audit stay). */
+  readonly checkpointRetentionMs: number;
   /** A question nobody answers in this time expires; nothing runs. */
   readonly approvalTtlMs: number;
   /** "No, expected" keeps the same alert quiet for this many days. */

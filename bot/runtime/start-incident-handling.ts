@@ -3,6 +3,7 @@ import type { DecisionListener } from '../../graphs/questions.ts';
 import type { Config, StructuredConfig } from '../config/index.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Pool } from '../db/pool.ts';
+import { createCheckpointRetention } from '../flow/checkpoint-retention.ts';
 import { createFlowDispatcher } from '../flow/flow-dispatcher.ts';
 import { createFlowPorts } from '../flow/flow-ports.ts';
 import { createIncidentFlow } from '../flow/incident-flow.ts';
@@ -84,6 +85,9 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   await flow.recover();
   flow.startPolling();
   shutdown.add('incident flow', () => flow.stop());
+  const retention = createCheckpointRetention({ db: deps.pool, coordination: deps.coordination, logger: flowLogger, retentionMs: config.checkpointRetentionMs });
+  retention.start();
+  shutdown.add('checkpoint retention', () => retention.stop());
 
   return {
     dispatcher: createFlowDispatcher(flow, deps.notices),
