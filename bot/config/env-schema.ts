@@ -88,6 +88,7 @@ export const envSchema = z.object({
   VERIFY_WINDOW: withDefault(duration, '15m'),
   CHECKPOINT_RETENTION: withDefault(duration, '7d'),
   APPROVAL_TTL: withDefault(duration, '24h'),
+  RUNBOOK_SYNC_INTERVAL: withDefault(duration, '5s'),
   RUNBOOK_GIT: withDefault(z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true'), 'false'),
   AUTONOMY_MODE: withDefault(z.enum(autonomyModes, { message: `must be one of ${autonomyModes.join(', ')}` }), 'verbose'),
   IGNORE_DAYS: withDefault(z.coerce.number({ message: 'must be a whole number of days' }).int().min(0, { message: 'must be 0 or more' }), 7),

@@ -25,6 +25,8 @@ export interface Config {
   readonly runbookDir: string;
   /** Each runbook change is a git commit in RUNBOOK_DIR, pushed when a remote is configured. */
   readonly runbookGit: boolean;
+  /** How often a replica reads the runbook changes other replicas made, and imports edited files. */
+  readonly runbookSyncMs: number;
   readonly publicUrl: string | undefined;
   readonly httpBodyLimit: number;
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };

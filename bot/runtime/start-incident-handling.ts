@@ -13,7 +13,8 @@ import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
 import { createRunbookGit } from '../runbooks/runbook-git.ts';
-import { createRunbookStore, type RunbookStore } from '../runbooks/runbook-store.ts';
+import type { RunbookStore } from '../runbooks/runbook-store.ts';
+import { createSharedRunbookStore } from '../runbooks/shared-runbook-store.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { Chat } from './start-chat.ts';
 
@@ -50,11 +51,12 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   const { mcp } = deps;
   const runbookLogger = logger.child({ component: 'runbooks' });
   const runbookGit = config.runbookGit ? createRunbookGit({ dir: config.runbookDir, logger: runbookLogger }) : undefined;
-  const runbooks = createRunbookStore({ dir: config.runbookDir, logger: runbookLogger, ...(runbookGit ? { changed: runbookGit.commit } : {}) });
+  // Shared through the database: statistics and levels are the same on every replica (docs/runbook-state.md).
+  const runbooks = createSharedRunbookStore({ dir: config.runbookDir, pool: deps.pool, logger: runbookLogger, syncMs: config.runbookSyncMs, ...(runbookGit ? { changed: runbookGit.commit } : {}) });
   await runbookGit?.ensure();
   await runbooks.load();
   runbooks.watch();
-  shutdown.add('runbooks', () => Promise.resolve(runbooks.close()));
+  shutdown.add('runbooks', async () => runbooks.close());
 
   const flowLogger = logger.child({ component: 'flow' });
   const { policy } = deps;
