@@ -24,10 +24,11 @@ interface Replica {
 /** A replica in its own Node process (test/helpers/runbook-replica.ts), with its own runbook folder. */
 async function startReplica(url: string, dir: string): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/helpers/runbook-replica.ts'), url, dir], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map<number, (answer: { error?: string }) => void>();
+  type Answer = { error?: string; runbook?: Runbook; file?: string };
+  const waiting = new Map<number, (answer: Answer) => void>();
   let ready!: () => void;
   const started = new Promise<void>((resolve) => (ready = resolve));
-  child.on('message', (message: { id?: number; ready?: boolean }) => {
+  child.on('message', (message: Answer & { id?: number; ready?: boolean }) => {
     if (message.ready) ready();
     else waiting.get(message.id!)?.(message);
   });
