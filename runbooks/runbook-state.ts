@@ -30,16 +30,17 @@ export function countersOf(solution: Solution): SolutionCounters {
 
 /** The runbook with the shared level and counters in place of what its file said. Pure. */
 export function withState(runbook: Runbook, state: RunbookState): Runbook {
-  const { promoted_solution: _dropped, ...rest } = runbook;
+  const shared: Runbook = { ...runbook, automation_level: state.automation_level, promoted_solution: state.promoted_solution };
+  // Absent, not undefined: the runbook compares equal to one parsed from a file without the key.
+  if (state.promoted_solution === undefined) delete shared.promoted_solution;
   return {
-    ...rest,
-    automation_level: state.automation_level,
-    ...(state.promoted_solution !== undefined ? { promoted_solution: state.promoted_solution } : {}),
+    ...shared,
     solutions: runbook.solutions.map((solution) => {
       const counters = state.counters.get(solution.id);
       if (!counters) return solution;
-      const { last_used: _old, ...others } = solution;
-      return { ...others, human_selected: counters.human_selected, successes: counters.successes, failures: counters.failures, success_rate: successRate(counters), ...(counters.last_used !== undefined ? { last_used: counters.last_used } : {}) };
+      const updated: Solution = { ...solution, human_selected: counters.human_selected, successes: counters.successes, failures: counters.failures, success_rate: successRate(counters), last_used: counters.last_used };
+      if (counters.last_used === undefined) delete updated.last_used;
+      return updated;
     }),
   };
 }

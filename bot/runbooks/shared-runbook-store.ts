@@ -183,8 +183,7 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
         const current = loaded.get(runbookId)?.runbook;
         if (!current) return undefined;
         const promoted = level === 'ask_human' ? undefined : (solutionId ?? current.promoted_solution);
-        const { promoted_solution: _old, ...rest } = current;
-        const candidate = runbookSchema.parse({ ...rest, automation_level: level, ...(promoted !== undefined ? { promoted_solution: promoted } : {}) });
+        const candidate = runbookSchema.parse({ ...current, automation_level: level, promoted_solution: promoted });
         const row = await state.setLevel(runbookId, level, promoted, definitionDigest(candidate));
         if (!row) return undefined;
         rows.set(row.id, row);

@@ -32,7 +32,7 @@ describe('runbook files and the database', () => {
     await database.pool.query('TRUNCATE runbooks CASCADE');
   });
 
-  async function replica(syncMs?: number): Promise<{ store: RunbookStore; dir: string }> {
+  function replica(syncMs?: number): { store: RunbookStore; dir: string } {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-runbook-import-'));
     dirs.push(dir);
     const store = createSharedRunbookStore({ dir, pool: database.pool, logger: silentLogger(), ...(syncMs ? { syncMs } : {}) });
@@ -41,11 +41,11 @@ describe('runbook files and the database', () => {
   }
 
   it('imports a trigger edited by hand on one replica and the other writes it to its own file; counters stay', async () => {
-    const a = await replica();
+    const a = replica();
     copyFileSync(example, fileIn(a.dir));
     await a.store.load();
     await a.store.recordOutcome(ID, 'restart_pod', true);
-    const b = await replica(50);
+    const b = replica(50);
     await b.store.load();
     b.store.watch();
     expect(onDisk(b.dir).solutions[0]!.successes).toBe(1);
@@ -63,7 +63,7 @@ describe('runbook files and the database', () => {
   });
 
   it('takes counters from the database, not from a file someone changed them in', async () => {
-    const a = await replica();
+    const a = replica();
     copyFileSync(example, fileIn(a.dir));
     await a.store.load();
     await a.store.recordOutcome(ID, 'restart_pod', true);
@@ -74,10 +74,10 @@ describe('runbook files and the database', () => {
   });
 
   it('imports a level changed by hand once: Steward demoting it later is not undone by the file', async () => {
-    const a = await replica();
+    const a = replica();
     copyFileSync(example, fileIn(a.dir));
     await a.store.load();
-    const b = await replica();
+    const b = replica();
     await b.store.load();
 
     writeFileSync(fileIn(a.dir), readFileSync(fileIn(a.dir), 'utf8').replace('automation_level: ask_human', 'automation_level: auto_notify\npromoted_solution: restart_pod'));
@@ -96,14 +96,14 @@ describe('runbook files and the database', () => {
   });
 
   it('rewrites a file that is only behind the database (an older revision), never importing it', async () => {
-    const a = await replica();
+    const a = replica();
     copyFileSync(example, fileIn(a.dir));
     await a.store.load();
     const before = readFileSync(fileIn(a.dir), 'utf8');
     await a.store.setAutomationLevel(ID, 'auto_notify', 'restart_pod');
 
     // A second replica's folder restored from an old copy (or the image's seed): ask_human there.
-    const b = await replica();
+    const b = replica();
     writeFileSync(fileIn(b.dir), before);
     await b.store.load();
     expect(b.store.get(ID)!.automation_level).toBe('auto_notify');
@@ -113,7 +113,7 @@ describe('runbook files and the database', () => {
   });
 
   it('leaves a file that does not parse alone, and reports it', async () => {
-    const a = await replica();
+    const a = replica();
     copyFileSync(example, fileIn(a.dir));
     await a.store.load();
     writeFileSync(fileIn(a.dir), 'id: demo-pod-memory-leak\ntrigger: [unclosed\n');
@@ -125,10 +125,10 @@ describe('runbook files and the database', () => {
   });
 
   it('gives a learned runbook a free id across replicas', async () => {
-    const a = await replica();
+    const a = replica();
     copyFileSync(example, fileIn(a.dir));
     await a.store.load();
-    const b = await replica();
+    const b = replica();
     const runbook = a.store.get(ID)!;
     // b has not synced yet: it does not know the id is taken, the database does.
     const created = await b.store.create({ ...runbook, automation_level: 'ask_human' }, 'Learned from incident #1.');

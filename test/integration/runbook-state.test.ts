@@ -58,7 +58,12 @@ describe('runbook statistics across three replica processes', () => {
   const replicas: Replica[] = [];
   const dirs: string[] = [];
   afterAll(async () => {
-    for (const replica of replicas) replica.process.kill();
+    // A replica left running by a failed test is stopped before its folder goes.
+    await Promise.all(replicas.filter((replica) => replica.process.exitCode === null && replica.process.signalCode === null).map(async (replica) => {
+      const exited = once(replica.process, 'exit');
+      replica.process.kill();
+      await exited;
+    }));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
