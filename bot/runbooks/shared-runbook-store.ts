@@ -96,8 +96,13 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
       // Same definition, level and counters: only comments or layout changed. Keep the person's text.
       imported = await state.importEdit(definitionFrom(entry), row!.digest);
     }
-    if (!imported) return;
-    await refresh(entry.runbook.id);
+    // Not imported: another replica was first (both saw a new file in a shared folder). Take its row.
+    const now = await refresh(entry.runbook.id);
+    if (!imported) {
+      // (Unless that other replica imported this very edit, from a folder both share.)
+      if (standing === 'edited' && now?.digest !== digest) options.logger.warn({ file: entry.file, runbook: entry.runbook.id }, 'runbook edit not imported: the runbook changed in the database meanwhile; the file is rewritten, edit it again');
+      return;
+    }
     options.logger.info({ file: entry.file, runbook: entry.runbook.id, standing }, 'runbook imported from its file');
     if (standing !== 'current') await announce(entry.file, `runbook(${entry.runbook.id}): ${standing === 'new' ? 'added' : 'edited'} by hand, imported`);
   }
