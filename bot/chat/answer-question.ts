@@ -1,9 +1,9 @@
-import { inert } from '../../graphs/inert-text.ts';
-import { describeAnswer, type Answer, type DecisionListener, type Question } from '../../graphs/questions.ts';
+import { type Answer, type DecisionListener, type Question } from '../../graphs/questions.ts';
+import { alreadyAnswered, answerNotTaken, noLongerNeedsAnswer, nothingToAnswer, whichIncident } from '../../graphs/reply-messages.ts';
 import type { Reply } from '../../graphs/replies.ts';
 import { answerFor, type AnsweringReply } from './answer-for.ts';
 import type { ApproverCheck } from './approvers.ts';
-import { questionSubject, type QuestionDesk } from './question-desk.ts';
+import type { QuestionDesk } from './question-desk.ts';
 import type { OpenQuestionRef } from './reply-binding.ts';
 
 export interface AnswerInput {
@@ -70,25 +70,18 @@ export function answerNotice(outcome: AnswerOutcome, reply: Reply): { title: str
     case 'not an approver':
       return undefined;
     case 'nothing open':
-      return {
-        title: 'Nothing to answer',
-        body: outcome.incidentId !== undefined ? `#${outcome.incidentId} has nothing open; nothing was done.` : 'There is no open question. Reply "status" to see what is going on.',
-      };
+      return nothingToAnswer(outcome.incidentId);
     case 'ambiguous': {
       const first = outcome.open.find((open) => open.incidentId !== undefined);
       const example = first ? `${exampleOf(reply)} #${first.incidentId}` : undefined;
-      const listed = outcome.open.map((open) => (open.incidentId !== undefined ? `#${open.incidentId} ${inert(open.title, 80)}` : `“${inert(open.title, 80)}” (quote it)`));
-      return {
-        title: 'Which incident?',
-        body: `${outcome.open.length} questions are open: ${listed.join('; ')}.\n${example ? `Reply "${example}" or quote its question.` : 'Quote the question you mean.'} Nothing was done.`,
-      };
+      return whichIncident(outcome.open, example);
     }
     case 'not taken':
-      return { title: `${questionSubject(outcome.question)}: not taken`, body: outcome.problem };
+      return answerNotTaken(outcome.question, outcome.problem);
     case 'already answered':
-      return { title: `${questionSubject(outcome.question)} was already answered`, body: `${inert(outcome.actorName, 80)} chose ${describeAnswer(outcome.answer)} via ${outcome.channel}; your answer was not used.` };
+      return alreadyAnswered(outcome.question, outcome);
     case 'closed':
-      return { title: `${outcome.question ? questionSubject(outcome.question) : 'That question'} no longer needs an answer`, body: `The question was ${outcome.status}; your answer was not used.` };
+      return noLongerNeedsAnswer(outcome.question, outcome.status);
   }
 }
 

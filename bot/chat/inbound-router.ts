@@ -6,6 +6,7 @@ import { helpText, parseReply, type Reply } from '../commands/index.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { AuditLog } from '../db/repositories/audit-log.ts';
+import { createInboundMessageRepository } from '../db/repositories/inbound-messages.ts';
 import type { Logger } from '../logging/index.ts';
 import type { OutboxRepository } from '../db/repositories/outbox.ts';
 
@@ -35,6 +36,7 @@ const REFUSAL_QUIET_MS = 30 * 24 * 3_600_000;
  * 4. the flow: the parsed reply goes to the handler.
  */
 export function createInboundRouter(deps: InboundRouterDeps) {
+  const inbound = createInboundMessageRepository(deps.db);
   const approves = createApproverCheck(deps.approvers);
   const isApprover = (reply: InboundReply) => approves(reply.platform, [reply.sender, ...(reply.senderAliases ?? [])]);
 
@@ -49,11 +51,7 @@ export function createInboundRouter(deps: InboundRouterDeps) {
       // message (a NUL in a `custom:` instruction). It is replaced, never stored half.
       const reply = storableReply(received);
       if (reply !== received) deps.logger.warn({ platform: reply.platform }, 'chat message held characters that cannot be stored; replaced with U+FFFD');
-      const fresh = await deps.db.query('INSERT INTO inbound_messages (platform, external_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [
-        reply.platform,
-        reply.externalId,
-      ]);
-      if (fresh.rowCount === 0) return 'duplicate';
+      if (!(await inbound.firstSighting(reply.platform, reply.externalId))) return 'duplicate';
 
       if (!isApprover(reply)) {
         // Only the length: a stranger's text is not ours to keep.

@@ -2,6 +2,11 @@ import type { ChatOption } from '../../graphs/chat-port.ts';
 import { inert } from '../../graphs/inert-text.ts';
 import { actionDigest, describeCall, type ToolCall } from '../../graphs/tool-call.ts';
 import type { Queryable } from '../db/pool.ts';
+import { createActionRepository } from '../db/repositories/actions.ts';
+import { createDeliveryRepository } from '../db/repositories/deliveries.ts';
+import { createEventRepository } from '../db/repositories/events.ts';
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
+import { createQuestionRepository } from '../db/repositories/questions.ts';
 import { summarizeIncident } from './incident-summary.ts';
 
 /**
@@ -14,36 +19,25 @@ import { summarizeIncident } from './incident-summary.ts';
 export async function incidentDetails(db: Queryable, incidentId: number): Promise<{ title: string; body: string } | undefined> {
   const summary = await summarizeIncident(db, incidentId, 50);
   if (!summary) return undefined;
-  const incident = await db.query<{ source: string; opened_at: Date; labels: Record<string, string>; annotations: Record<string, string>; analysis: Analysis }>(
-    'SELECT source, opened_at, labels, annotations, analysis FROM incidents WHERE id = $1',
-    [incidentId],
-  );
-  const { source, opened_at: openedAt, labels, annotations, analysis } = incident.rows[0]!;
-  const deliveries = await db.query<{ n: string; last: Date | null }>('SELECT count(*) AS n, max(received_at) AS last FROM deliveries WHERE incident_id = $1', [incidentId]);
-  const deployments = await db.query<{ subject: string; occurred_at: Date }>(
-    `SELECT subject, occurred_at FROM events WHERE kind = 'deployment' AND occurred_at BETWEEN $1::timestamptz - interval '2 hours' AND now()
-     ORDER BY occurred_at DESC LIMIT 3`,
-    [openedAt],
-  );
-  const open = await db.query<{ id: string; options: ChatOption[] }>("SELECT id, options FROM questions WHERE incident_id = $1 AND status = 'open' ORDER BY id DESC LIMIT 1", [incidentId]);
-  const actions = await db.query<{ tool: string; arguments: Record<string, unknown>; status: string; result: { output?: string } | null; error: string | null; started_at: Date }>(
-    'SELECT tool, arguments, status, result, error, started_at FROM actions WHERE incident_id = $1 ORDER BY id DESC LIMIT 3',
-    [incidentId],
-  );
+  const incident = (await createIncidentRepository(db).get(incidentId))!;
+  const { source, openedAt, labels, annotations } = incident;
+  const analysis = incident.analysis as Analysis;
+  const seen = await createDeliveryRepository(db).ofIncident(incidentId);
+  const deployments = await createEventRepository(db).deploymentsAround(openedAt, 3);
+  const openOptions = await createQuestionRepository(db).openOptionsOfIncident(incidentId);
+  const actions = await createActionRepository(db).recent(incidentId, 3);
 
   const time = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const lines = [...summary.lines];
   const shared = Object.entries(labels).map(([name, value]) => `${name}=${value}`).join(', ');
   if (shared) lines.push('', `Labels: ${inert(shared, 600)}`);
   for (const [name, value] of Object.entries(annotations)) lines.push(`${inert(name, 60)}: ${inert(value, 300)}`);
-  const seen = deliveries.rows[0]!;
-  lines.push(`Reported by ${inert(source, 40)} ${seen.n} time(s) since ${time(openedAt)}${seen.last ? `, last at ${time(seen.last)}` : ''}`);
-  for (const deployment of deployments.rows) lines.push(`Deployed shortly before: ${inert(deployment.subject, 120)} at ${time(deployment.occurred_at)}`);
-  const question = open.rows[0];
-  if (question) lines.push(...callsOfQuestion(question.options));
-  for (const action of actions.rows) {
+  lines.push(`Reported by ${inert(source, 40)} ${seen.count} time(s) since ${time(openedAt)}${seen.last ? `, last at ${time(seen.last)}` : ''}`);
+  for (const deployment of deployments) lines.push(`Deployed shortly before: ${inert(deployment.subject, 120)} at ${time(deployment.occurredAt)}`);
+  if (openOptions) lines.push(...callsOfQuestion(openOptions));
+  for (const action of actions) {
     const output = inert(action.result?.output ?? action.error ?? '', 200);
-    lines.push(`Ran ${describeCall({ tool: action.tool, arguments: action.arguments ?? {} })} at ${time(action.started_at)}: ${action.status}${output ? ` — ${output}` : ''}`);
+    lines.push(`Ran ${describeCall({ tool: action.tool, arguments: action.arguments ?? {} })} at ${time(action.startedAt)}: ${action.status}${output ? ` — ${output}` : ''}`);
   }
   lines.push(...reasoning(analysis));
   const state = `${summary.status}${summary.flapping ? ', flapping' : ''}, ${summary.firing} firing`;

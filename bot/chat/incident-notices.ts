@@ -1,6 +1,7 @@
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
 import { inert } from '../../graphs/inert-text.ts';
 import type { Queryable } from '../db/pool.ts';
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
 import type { OutboxRepository } from '../db/repositories/outbox.ts';
 import { summarizeIncident } from './incident-summary.ts';
 import type { QuestionDesk } from './question-desk.ts';
@@ -28,7 +29,7 @@ export interface IncidentNoticesOptions {
 export function createIncidentNotices(options: IncidentNoticesOptions): IncidentDispatcher {
   async function notice(change: IncidentChange, title: string, body: string): Promise<void> {
     const digestMs = options.digestMs ?? 0;
-    const critical = digestMs > 0 && (await options.db.query("SELECT 1 FROM incidents WHERE id = $1 AND labels->>'severity' IN ('critical', 'page')", [change.incidentId])).rows.length > 0;
+    const critical = digestMs > 0 && (await createIncidentRepository(options.db).isCritical(change.incidentId));
     if (digestMs > 0 && !critical) {
       // Aligned slots, so that every low-priority notice of the same half hour leaves together.
       const notBefore = new Date(Math.ceil(Date.now() / digestMs) * digestMs);

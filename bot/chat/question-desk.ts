@@ -1,4 +1,4 @@
-import { inert } from '../../graphs/inert-text.ts';
+import { answered, questionExpired } from '../../graphs/reply-messages.ts';
 import { describeAnswer, questionMessage, type Answer, type Question, type QuestionRequest } from '../../graphs/questions.ts';
 import { actionDigest } from '../../graphs/tool-call.ts';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
@@ -102,7 +102,8 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
           outcome: describeAnswer(answer),
           details: { questionId, kind: question.kind, ...(actorName !== actor ? { name: actorName } : {}), ...(digest ? { actionDigest: digest } : {}) },
         });
-        await followUpEverywhere(client, question, `✔ ${questionSubject(question)}: ${describeAnswer(answer)}`, `Answered by ${inert(actorName, 80)} via ${channel}`);
+        const ack = answered(question, answer, actorName, channel);
+        await followUpEverywhere(client, question, ack.title, ack.body);
         return { outcome: 'decided' };
       });
       options.wake?.();
@@ -132,7 +133,10 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
       for (const row of expired) {
         await inTransaction(pool, async (client) => {
           const question = await createQuestionRepository(client).get(row.questionId, true);
-          if (question) await followUpEverywhere(client, question, `⌛ ${questionSubject(question)} expired`, 'Nobody answered in time; nothing was run.');
+          if (question) {
+            const expired = questionExpired(question);
+            await followUpEverywhere(client, question, expired.title, expired.body);
+          }
         });
       }
       if (expired.length > 0) options.wake?.();
@@ -145,8 +149,3 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
 }
 
 export type QuestionDesk = ReturnType<typeof createQuestionDesk>;
-
-/** How a question is named in acknowledgements: its incident (`#12`), else its title. */
-export function questionSubject(question: Pick<Question, 'incidentId' | 'title'>): string {
-  return question.incidentId !== undefined ? `#${question.incidentId}` : `“${inert(question.title, 80)}”`;
-}

@@ -7,6 +7,8 @@ export type PoolClient = pg.PoolClient;
 /** What repositories need: a pool or a client inside a transaction both satisfy it. */
 export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A named (prepared) statement, for the hottest paths. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
 }
 
 /**

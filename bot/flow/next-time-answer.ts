@@ -33,7 +33,7 @@ export function createNextTimeAnswers(options: { pool: Pool; runbooks: RunbookSt
         const radius = radiusOf(runbook, solution, options.blastRadius ?? {});
         const when = mayRunAlone(options.autonomyMode, radius)
           ? 'next time, and tell you afterwards'
-          : `once AUTONOMY_MODE lets ${radius} fixes run alone (it is ${options.autonomyMode}: see the README's autonomy modes); until then it asks`;
+          : `once AUTONOMY_MODE lets ${radius} fixes run alone (it is ${options.autonomyMode}: see the autonomy modes in docs/incident-flow.md); until then it asks`;
         // Promoted, it still asks wherever an alert could aim it: say so now, not at the next alert.
         const unpinned = unpinnedLabels(runbook, solution);
         const caveat = unpinned.length > 0 ? ` It will still ask each time, though: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.` : '';

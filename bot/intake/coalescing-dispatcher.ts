@@ -1,6 +1,7 @@
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
 import type { Logger } from '../logging/index.ts';
 import { createPeriodicTask } from '../tasks/periodic-task.ts';
 
@@ -25,10 +26,11 @@ export interface CoalescingOptions {
 export function createCoalescingDispatcher(options: CoalescingOptions): IncidentDispatcher & { flushDue(): Promise<number>; start(): void; stop(): Promise<void> } {
   const now = options.now ?? (() => new Date());
   const windowKey = (incidentId: number) => `update-window:${incidentId}`;
+  const incidents = createIncidentRepository(options.db);
 
   async function forward(change: IncidentChange): Promise<void> {
     await options.inner.dispatch(change);
-    await options.db.query('UPDATE incidents SET last_update_at = now() WHERE id = $1', [change.incidentId]);
+    await incidents.markUpdateSent(change.incidentId);
   }
 
   async function dispatch(change: IncidentChange): Promise<void> {
@@ -61,22 +63,15 @@ export function createCoalescingDispatcher(options: CoalescingOptions): Incident
   }
 
   async function mergedUpdate(incidentId: number, about: Pick<IncidentChange, 'title' | 'source' | 'externalKey'>): Promise<IncidentChange | undefined> {
-    const result = await options.db.query<{ fingerprint: string; firing: string; truncated: number; flapping: boolean }>(
-      `SELECT a.fingerprint, (SELECT count(*) FROM alerts f WHERE f.incident_id = i.id AND f.status = 'firing') AS firing,
-              i.truncated_alerts AS truncated, i.flapping
-       FROM incidents i JOIN alerts a ON a.incident_id = i.id
-       WHERE i.id = $1 AND i.closed_at IS NULL AND a.status = 'firing' AND a.first_seen > COALESCE(i.last_update_at, i.opened_at)`,
-      [incidentId],
-    );
-    const first = result.rows[0];
+    const first = await incidents.alertsSinceLastUpdate(incidentId);
     if (!first) return undefined; // resolved meanwhile, or nothing new after all
     return {
       kind: 'alerts_added',
       incidentId,
       ...about,
-      addedAlerts: result.rows.map((row) => row.fingerprint),
+      addedAlerts: first.added,
       resolvedAlerts: [],
-      firingAlerts: Number(first.firing),
+      firingAlerts: first.firing,
       truncatedAlerts: first.truncated,
       flapping: first.flapping,
       withdrawnQuestions: [],

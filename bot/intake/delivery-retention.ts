@@ -1,5 +1,7 @@
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
+import { createDeliveryRepository } from '../db/repositories/deliveries.ts';
+import { createPullRequestRepository } from '../db/repositories/pull-requests.ts';
 import type { Logger } from '../logging/index.ts';
 import { createPeriodicTask } from '../tasks/periodic-task.ts';
 
@@ -12,11 +14,10 @@ export function createDeliveryRetention(options: { db: Queryable; coordination: 
     const lock = await options.coordination.acquireLock('delivery-retention', 10 * 60_000);
     if (!lock) return 0;
     try {
-      const result = await options.db.query('DELETE FROM deliveries WHERE received_at < now() - make_interval(days => $1)', [options.days]);
-      if (result.rowCount) options.logger.info({ deleted: result.rowCount, days: options.days }, 'old deliveries deleted');
-      // Check states arrive for every commit of a followed repository; only recent ones are ever shown.
-      await options.db.query('DELETE FROM commit_checks WHERE updated_at < now() - make_interval(days => $1)', [options.days]);
-      return result.rowCount ?? 0;
+      const deleted = await createDeliveryRepository(options.db).deleteOlderThan(options.days);
+      if (deleted > 0) options.logger.info({ deleted, days: options.days }, 'old deliveries deleted');
+      await createPullRequestRepository(options.db).deleteChecksOlderThan(options.days);
+      return deleted;
     } finally {
       await lock.release();
     }

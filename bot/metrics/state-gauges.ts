@@ -1,16 +1,23 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Queryable } from '../db/pool.ts';
+import { createActionRepository } from '../db/repositories/actions.ts';
+import { createAlertRepository } from '../db/repositories/alerts.ts';
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
+import { createOutboxRepository } from '../db/repositories/outbox.ts';
 import type { Metrics } from './create-metrics.ts';
 
 /** Gauges read from the database at scrape time, so every replica reports the same truth. */
 export function registerStateGauges(metrics: Metrics, db: Queryable): void {
+  const incidents = createIncidentRepository(db);
+  const alerts = createAlertRepository(db);
+  const outbox = createOutboxRepository(db);
+  const actions = createActionRepository(db);
   new Gauge({
     name: 'steward_open_incidents',
     help: 'Incidents not yet closed',
     registers: [metrics.registry],
     async collect() {
-      const result = await db.query<{ count: string }>('SELECT count(*) FROM incidents WHERE closed_at IS NULL');
-      this.set(Number(result.rows[0]!.count));
+      this.set(await incidents.countLive());
     },
   });
   new Gauge({
@@ -18,10 +25,7 @@ export function registerStateGauges(metrics: Metrics, db: Queryable): void {
     help: 'Firing alerts of open incidents',
     registers: [metrics.registry],
     async collect() {
-      const result = await db.query<{ count: string }>(
-        "SELECT count(*) FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE a.status = 'firing' AND i.closed_at IS NULL",
-      );
-      this.set(Number(result.rows[0]!.count));
+      this.set(await alerts.firingLiveCount());
     },
   });
   new Gauge({
@@ -31,8 +35,7 @@ export function registerStateGauges(metrics: Metrics, db: Queryable): void {
     registers: [metrics.registry],
     async collect() {
       this.reset();
-      const result = await db.query<{ channel: string; n: string }>("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel");
-      for (const row of result.rows) this.set({ channel: row.channel }, Number(row.n));
+      for (const [channel, waiting] of Object.entries(await outbox.backlog())) this.set({ channel }, waiting);
     },
   });
   // The incident flow's tool actions, from the actions table (the claim rows): by tool, how each ended,
@@ -43,11 +46,9 @@ export function registerStateGauges(metrics: Metrics, db: Queryable): void {
     labelNames: ['tool', 'outcome', 'trigger'],
     registers: [metrics.registry],
     async collect() {
-      const result = await db.query<{ tool: string; status: string; trigger: string; n: string }>(
-        "SELECT tool, status, trigger, count(*) AS n FROM actions WHERE status <> 'started' GROUP BY tool, status, trigger",
-      );
+      const finished = await actions.finishedCounts();
       this.reset();
-      for (const row of result.rows) this.inc({ tool: row.tool, outcome: row.status, trigger: row.trigger }, Number(row.n));
+      for (const row of finished) this.inc({ tool: row.tool, outcome: row.status, trigger: row.trigger }, row.count);
     },
   });
   new Gauge({
@@ -55,8 +56,7 @@ export function registerStateGauges(metrics: Metrics, db: Queryable): void {
     help: 'Tool actions started and not finished',
     registers: [metrics.registry],
     async collect() {
-      const result = await db.query<{ count: string }>("SELECT count(*) FROM actions WHERE status = 'started'");
-      this.set(Number(result.rows[0]!.count));
+      this.set(await actions.startedCount());
     },
   });
 }

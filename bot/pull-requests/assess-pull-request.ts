@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { shortPackageName, type Assessment } from '../../graphs/pull-request/pull-request-messages.ts';
 import type { Queryable } from '../db/pool.ts';
+import { createIncidentRepository } from '../db/repositories/incidents.ts';
+import { createPullRequestRepository, type PullRequestRow } from '../db/repositories/pull-requests.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
-import type { PullRequestRow } from './pull-request-store.ts';
 
 const answerSchema = z.object({
   summary: z.string().min(1),
@@ -50,22 +51,12 @@ export async function assessPullRequest(deps: { db: Queryable; llm: LlmGateway }
 /** Incidents of the last 30 days whose title or labels name the service. */
 async function recentIncidents(db: Queryable, service: string): Promise<Assessment['facts']['recentIncidents']> {
   if (service.length < 3) return [];
-  const pattern = `%${service.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-  const result = await db.query<{ id: string; title: string; opened_at: Date }>(
-    `SELECT id, title, opened_at FROM incidents
-     WHERE opened_at > now() - interval '30 days' AND (title ILIKE $1 OR labels::text ILIKE $1)
-     ORDER BY opened_at DESC LIMIT 10`,
-    [pattern],
-  );
-  return result.rows.map((row) => ({ id: Number(row.id), title: row.title, openedAt: row.opened_at.toISOString() }));
+  const rows = await createIncidentRepository(db).mentioning(service, 30);
+  return rows.map((row) => ({ id: Number(row.id), title: row.title, openedAt: row.opened_at.toISOString() }));
 }
 
 /** The merged PR that brought the version now being replaced, when Steward saw it. */
 async function currentSince(db: Queryable, repo: string, packageName: string, version: string): Promise<{ at: string; pullRequest: number } | undefined> {
-  const result = await db.query<{ number: number; merged_at: Date }>(
-    "SELECT number, merged_at FROM pull_requests WHERE repo = $1 AND state = 'merged' AND merged_at IS NOT NULL AND updates @> $2::jsonb ORDER BY merged_at DESC LIMIT 1",
-    [repo, JSON.stringify([{ package: packageName, to: version }])],
-  );
-  const row = result.rows[0];
+  const row = await createPullRequestRepository(db).lastMergedBringing(repo, packageName, version);
   return row ? { at: row.merged_at.toISOString(), pullRequest: row.number } : undefined;
 }

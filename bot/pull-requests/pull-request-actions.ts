@@ -5,7 +5,7 @@ import type { Queryable } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import type { Logger } from '../logging/index.ts';
 import type { GitHubApi } from './github-api.ts';
-import { actionableStages, createPullRequestStore, type PullRequestRow } from './pull-request-store.ts';
+import { actionableStages, createPullRequestRepository, type PullRequestRow } from '../db/repositories/pull-requests.ts';
 
 export interface Notice {
   title: string;
@@ -34,7 +34,7 @@ export interface PullRequestActionsDeps {
  * concurrent answers acts), and everything said back names the PR, what happened and why.
  */
 export function createPullRequestActions(deps: PullRequestActionsDeps) {
-  const store = createPullRequestStore(deps.db);
+  const store = createPullRequestRepository(deps.db);
   const audit = createAuditLog(deps.db);
   const label = (pr: PullRequestRow) => `PR #${pr.number} ${headline(pr)}`;
 

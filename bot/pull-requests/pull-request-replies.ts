@@ -8,7 +8,7 @@ import type { QuestionDesk } from '../chat/question-desk.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { GitHubApi } from './github-api.ts';
 import type { Actor, Notice, PullRequestActions } from './pull-request-actions.ts';
-import { createPullRequestStore, type PullRequestRow } from './pull-request-store.ts';
+import { createPullRequestRepository, type PullRequestRow } from '../db/repositories/pull-requests.ts';
 
 type PullRequestCommand = Extract<Reply, { kind: 'pull-request' }>;
 
@@ -29,7 +29,7 @@ export interface PullRequestRepliesDeps {
  * the PR directly.
  */
 export function createPullRequestReplies(deps: PullRequestRepliesDeps) {
-  const store = createPullRequestStore(deps.db);
+  const store = createPullRequestRepository(deps.db);
 
   async function find(number: number): Promise<{ pr: PullRequestRow } | { problem: Notice }> {
     const rows = await store.byNumber(number);

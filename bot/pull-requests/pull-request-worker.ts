@@ -3,12 +3,13 @@ import type { QuestionRequest } from '../../graphs/questions.ts';
 import type { QuestionDesk } from '../chat/question-desk.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Pool } from '../db/pool.ts';
+import { createPullRequestRepository, type PullRequestRow } from '../db/repositories/pull-requests.ts';
+import { createQuestionRepository } from '../db/repositories/questions.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import type { ToolCallResult } from '../mcp/mcp-hub.ts';
 import { assessPullRequest } from './assess-pull-request.ts';
 import type { Notice } from './pull-request-actions.ts';
-import { createPullRequestStore, type PullRequestRow } from './pull-request-store.ts';
 import type { RolloutConfig } from './rollout-config.ts';
 import { readRollout, rolloutTarget } from './rollout-probe.ts';
 
@@ -31,7 +32,6 @@ export interface PullRequestWorkerDeps {
 }
 
 const MAX_IN_DIGEST = 15;
-const STALE_CLAIM = "interval '10 minutes'";
 
 /**
  * Everything that happens to a Renovate PR after intake stored it, done from the database so that a
@@ -40,82 +40,63 @@ const STALE_CLAIM = "interval '10 minutes'";
  * deployment. One replica at a time works (a coordination lock); each step is a guarded UPDATE.
  */
 export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
-  const store = createPullRequestStore(deps.pool);
+  const store = createPullRequestRepository(deps.pool);
+  const questions = createQuestionRepository(deps.pool);
   const now = deps.now ?? (() => new Date());
-  const { pool } = deps;
 
   /** Questions none of whose PRs are still waiting for it: merged or closed on GitHub, changed, or all answered by number. */
   async function withdrawStale(): Promise<void> {
-    const stale = await pool.query<{ id: string; prs: { number: number; stage: string; closed_by: string | null; title: string; updates: PullRequestRow['updates'] }[] }>(
-      `SELECT q.id, json_agg(json_build_object('number', p.number, 'stage', p.stage, 'closed_by', p.closed_by, 'title', p.title, 'updates', p.updates) ORDER BY p.number) AS prs
-       FROM questions q JOIN pull_requests p ON p.question_id = q.id
-       WHERE q.status = 'open' AND q.kind IN ('pull-request', 'pull-request-digest')
-       GROUP BY q.id HAVING bool_and(p.stage <> 'asked')`,
-    );
-    for (const row of stale.rows) {
-      const withdrawn = await pool.query("UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE id = $1 AND status = 'open' RETURNING id", [row.id]);
-      if (withdrawn.rowCount !== 1) continue;
+    for (const row of await store.questionsNoLongerWaiting()) {
+      if (!(await questions.withdraw(Number(row.id)))) continue;
       const lines = row.prs.map((pr) => `PR #${pr.number} ${headline(pr)}: ${stageWords(pr.stage, pr.closed_by)}`);
       await deps.desk.announceWithdrawn([Number(row.id)], '✔ No longer needs an answer', lines.join('\n'));
     }
   }
 
   async function assessNew(): Promise<void> {
-    const claimed = await pool.query<PullRequestRow>(
-      `UPDATE pull_requests SET stage = 'assessing', stage_changed_at = now()
-       WHERE id IN (SELECT id FROM pull_requests
-                    WHERE state = 'open' AND NOT draft AND (stage = 'new' OR (stage = 'assessing' AND stage_changed_at < now() - ${STALE_CLAIM}))
-                    ORDER BY id LIMIT 10 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-    );
-    for (const pr of claimed.rows) {
-      const assessment = await assessPullRequest({ db: pool, llm: deps.llm }, pr);
+    for (const pr of await store.claimForAssessment()) {
+      const assessment = await assessPullRequest({ db: deps.pool, llm: deps.llm }, pr);
       await store.claim(pr.id, ['assessing'], 'assessed', { assessment: JSON.stringify(assessment) });
     }
   }
 
   /** A merge that never finished (the process died mid-call): GitHub's closed webhook says if it happened. */
   async function releaseStaleMerges(): Promise<void> {
-    await pool.query(`UPDATE pull_requests SET stage = 'asked', stage_changed_at = now() WHERE stage = 'merging' AND state = 'open' AND stage_changed_at < now() - ${STALE_CLAIM}`);
+    await store.releaseStaleMerges();
   }
 
   /** A PR question nobody answered in time: asked again a day later, not nagged about every tick. */
   async function deferExpired(): Promise<void> {
-    await pool.query(
-      `UPDATE pull_requests p SET stage = 'deferred', deferred_until = $1, stage_changed_at = now()
-       FROM questions q WHERE q.id = p.question_id AND q.status = 'expired' AND p.stage = 'asked' AND p.state = 'open'`,
-      [new Date(now().getTime() + DEFAULT_PR_DEFER_MS)],
-    );
+    await store.deferExpiredQuestions(new Date(now().getTime() + DEFAULT_PR_DEFER_MS));
   }
 
   async function wakeDeferred(): Promise<void> {
-    await pool.query("UPDATE pull_requests SET stage = 'assessed', stage_changed_at = now(), deferred_until = NULL WHERE stage = 'deferred' AND state = 'open' AND deferred_until <= $1", [now()]);
+    await store.wakeDeferred(now());
   }
 
   /** Asks when the digest rule allows; otherwise returns how long until it may. */
   async function askReady(): Promise<number | undefined> {
-    const ready = (await pool.query<PullRequestRow>("SELECT * FROM pull_requests WHERE stage = 'assessed' AND state = 'open' AND NOT draft ORDER BY stage_changed_at, number")).rows;
+    const ready = await store.readyToAsk();
     if (ready.length === 0) return undefined;
-    const busy = await pool.query("SELECT 1 FROM pull_requests WHERE stage IN ('new', 'assessing') AND state = 'open' AND NOT draft LIMIT 1");
+    const busy = await store.anyBeingAssessed();
     const at = now().getTime();
     const oldest = ready[0]!.stage_changed_at.getTime();
     const newest = ready[ready.length - 1]!.stage_changed_at.getTime();
-    const quiet = at - newest >= deps.digestQuietMs && busy.rowCount === 0;
+    const quiet = at - newest >= deps.digestQuietMs && !busy;
     if (!quiet && at - oldest < deps.digestWindowMs) return Math.max(100, Math.min(newest + deps.digestQuietMs, oldest + deps.digestWindowMs) - at);
 
     const batch = ready.slice(0, MAX_IN_DIGEST).sort((a, b) => a.number - b.number);
     const views = await Promise.all(batch.map((pr) => store.view(pr)));
     const request: QuestionRequest = batch.length === 1 ? pullRequestQuestion(views[0]!, deps.mergeMethod, now()) : pullRequestDigest(views);
     const questionId = await deps.desk.ask(request);
-    await pool.query("UPDATE pull_requests SET stage = 'asked', question_id = $2, stage_changed_at = now() WHERE id = ANY($1::bigint[]) AND stage = 'assessed'", [batch.map((pr) => pr.id), questionId]);
+    await store.markAsked(batch.map((pr) => pr.id), questionId);
     deps.logger.info({ questionId, pullRequests: batch.map((pr) => `${pr.repo}#${pr.number}`) }, batch.length === 1 ? 'pull request asked' : 'pull request digest asked');
     return ready.length > batch.length ? 0 : undefined;
   }
 
   /** Claims a waiting PR's outcome once (GitHub's status and the tool may both tell) and says it. */
   async function settleDeployment(pr: PullRequestRow, outcome: 'deployed' | 'failed', environment: string, description: string | null): Promise<void> {
-    const claimed = await pool.query("UPDATE pull_requests SET deploy_state = $2, deploy_note = $3 WHERE id = $1 AND deploy_state = 'waiting' RETURNING id", [pr.id, outcome, `${environment}: ${description ?? outcome}`]);
-    if (claimed.rowCount !== 1) return;
+    if (!(await store.settleDeployment(pr.id, outcome, `${environment}: ${description ?? outcome}`))) return;
     if (outcome === 'deployed') {
       await deps.say(deployedNotice(pr, environment, description));
     } else {
@@ -126,15 +107,7 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
 
   /** Merged PRs meet their deployment status (by the merged commit). */
   async function followDeploymentStatuses(): Promise<void> {
-    const deployed = await pool.query<PullRequestRow & { deployment: { state: string; environment: string; description: string | null } }>(
-      `SELECT p.*, e.payload AS deployment FROM pull_requests p
-       JOIN LATERAL (SELECT payload FROM events e
-                     WHERE e.source = 'github' AND e.kind = 'deployment-status' AND e.subject = p.repo AND e.payload->>'sha' = p.merge_commit_sha
-                       AND e.payload->>'state' IN ('success', 'failure', 'error')
-                     ORDER BY e.id DESC LIMIT 1) e ON true
-       WHERE p.deploy_state = 'waiting'`,
-    );
-    for (const pr of deployed.rows) {
+    for (const pr of await store.waitingWithDeploymentStatus()) {
       const { state, environment, description } = pr.deployment;
       await settleDeployment(pr, state === 'success' ? 'deployed' : 'failed', environment, description);
     }
@@ -147,7 +120,7 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
   async function followRollouts(): Promise<number | undefined> {
     if (!deps.rollout) return undefined;
     const { config } = deps.rollout;
-    const waiting = (await pool.query<PullRequestRow>("SELECT * FROM pull_requests WHERE deploy_state = 'waiting' AND merged_at IS NOT NULL ORDER BY merged_at")).rows.flatMap((pr) => {
+    const waiting = (await store.waitingForDeployment()).flatMap((pr) => {
       const target = rolloutTarget(config, pr);
       return target ? [{ pr, target }] : [];
     });
@@ -158,7 +131,7 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
     for (const { pr, target } of waiting) {
       const seen = readRollout(await deps.rollout.call(config.tool, target.arguments), { sha: pr.merge_commit_sha, at: pr.merged_at! });
       if (seen.verdict === 'pending') {
-        await pool.query("UPDATE pull_requests SET deploy_note = $2 WHERE id = $1 AND deploy_state = 'waiting'", [pr.id, `${target.app}: ${seen.detail}`]);
+        await store.noteDeployment(pr.id, `${target.app}: ${seen.detail}`);
       } else {
         await settleDeployment(pr, seen.verdict, target.app, seen.detail);
       }
@@ -168,12 +141,9 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
 
   /** None within the wait: no longer followed; one the tool was watching is reported with what was last seen. */
   async function stopFollowingLate(): Promise<void> {
-    const late = await pool.query<PullRequestRow & { deploy_note: string | null }>(
-      "UPDATE pull_requests SET deploy_state = 'untracked' WHERE deploy_state = 'waiting' AND merged_at < $1 RETURNING *",
-      [new Date(now().getTime() - deps.deployWaitMs)],
-    );
+    const late = await store.stopFollowingMergedBefore(new Date(now().getTime() - deps.deployWaitMs));
     if (!deps.rollout) return;
-    for (const pr of late.rows) {
+    for (const pr of late) {
       if (!rolloutTarget(deps.rollout.config, pr)) continue;
       await deps.say({ title: `⏳ ${headline(pr)} not seen deployed`, body: `PR #${pr.number} was merged ${Math.round(deps.deployWaitMs / 60_000)} min ago and is not live yet. Last seen: ${pr.deploy_note ?? 'nothing'}. Steward no longer follows it.` });
     }

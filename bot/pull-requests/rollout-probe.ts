@@ -1,7 +1,7 @@
 import { shortPackageName } from '../../graphs/pull-request/pull-request-messages.ts';
 import type { ToolCallResult } from '../mcp/mcp-hub.ts';
 import type { RolloutConfig } from './rollout-config.ts';
-import type { PullRequestRow } from './pull-request-store.ts';
+import type { PullRequestRow } from '../db/repositories/pull-requests.ts';
 
 export type RolloutVerdict = { verdict: 'deployed' | 'failed' | 'pending'; detail: string };
 

@@ -5,6 +5,7 @@ import type { ChatCommands } from '../chat/chat-commands.ts';
 import type { Config, StructuredConfig } from '../config/index.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Pool } from '../db/pool.ts';
+import { createDecisionRepository } from '../db/repositories/decisions.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import { createGitHubApi } from '../pull-requests/github-api.ts';
@@ -70,10 +71,11 @@ export function startPullRequests(deps: PullRequestDeps) {
     { everyMs: deps.tickMs ?? 15_000, onError: (error) => logger.error({ err: error }, 'pull request work failed') },
   );
   const actions = createPullRequestActions({ db: deps.pool, github: api, mergeMethod: github.mergeMethod, say, logger });
+  const decisions = createDecisionRepository(deps.pool);
   const listener: DecisionListener = {
     async onDecision(decision: Decision) {
-      const row = await deps.pool.query<{ actor_name: string | null }>('SELECT actor_name FROM decisions WHERE question_id = $1', [decision.questionId]);
-      await actions.onDecision(decision, row.rows[0]?.actor_name ?? decision.actor);
+      const recorded = await decisions.forQuestion(decision.questionId);
+      await actions.onDecision(decision, recorded?.actorName ?? decision.actor);
       task.wake();
     },
   };

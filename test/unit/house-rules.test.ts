@@ -24,4 +24,13 @@ describe('house rules the linter cannot see', () => {
     const durationUnits = sources().filter(({ file, text }) => file !== 'graphs/durations.ts' && /\((?:ms\|)?s\|m\|h\|d|\[smhdw\]|\[mhdw\]|\bwk\b.*\bweeks?\b/.test(text));
     expect(durationUnits.map(({ file }) => file)).toEqual([]);
   });
+
+  it('keeps every table statement in bot/db/repositories/, one module per table or aggregate', () => {
+    // Outside the repositories only the plumbing may speak SQL: migrations, the health probe, the
+    // coordination store's own tables, the embedded server's setup, and transaction control.
+    const plumbing = new Set(['bot/db/migrate.ts', 'bot/db/embedded-postgres.ts', 'bot/coordination/postgres.ts']);
+    const statement = /\b(?:SELECT\s+(?!1['`])[\w*(]|INSERT\s+INTO\b|UPDATE\s+\w+\s+(?:\w+\s+)?SET\b|DELETE\s+FROM\b)/;
+    const offenders = sources().filter(({ file, text }) => !file.startsWith('bot/db/repositories/') && !plumbing.has(file) && statement.test(text));
+    expect(offenders.map(({ file }) => file)).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { AlertState } from '../../../webhooks/intake-event.ts';
 import type { Queryable } from '../pool.ts';
 
 /** An alert of an incident, as messages and models see it. */
@@ -14,10 +15,56 @@ const toAlert = (row: Row): AlertRow => ({ alertname: row.alertname, status: row
 
 /**
  * The `alerts` table: each alert of an incident, by fingerprint, firing or resolved. Intake writes it
- * (bot/intake/store-alert-group.ts); these are the reads the rest of Steward makes.
+ * (bot/intake/store-alert-group.ts, inside its transaction); the rest of Steward reads it.
  */
 export function createAlertRepository(db: Queryable) {
   return {
+    /** Every alert of a notification in one statement (a storm of 1,000 alerts is one round trip). */
+    async upsertMany(incidentId: number, alerts: readonly AlertState[]): Promise<void> {
+      const rows = alerts.map((alert) => ({
+        fingerprint: alert.fingerprint,
+        alertname: alert.alertname,
+        status: alert.status,
+        labels: alert.labels,
+        annotations: alert.annotations,
+        starts_at: alert.startsAt?.toISOString() ?? null,
+        ends_at: alert.endsAt?.toISOString() ?? null,
+        generator_url: alert.generatorUrl,
+      }));
+      await db.query(
+        `INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels, annotations, starts_at, ends_at, generator_url, resolved_at)
+         SELECT $1, a.fingerprint, a.alertname, a.status, a.labels, a.annotations, a.starts_at, a.ends_at, a.generator_url,
+                CASE WHEN a.status = 'resolved' THEN now() END
+         FROM jsonb_to_recordset($2::jsonb) AS a(fingerprint text, alertname text, status text, labels jsonb, annotations jsonb,
+                                                 starts_at timestamptz, ends_at timestamptz, generator_url text)
+         ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
+           status = EXCLUDED.status, labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
+           starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url,
+           last_seen = now(),
+           resolved_at = CASE WHEN EXCLUDED.status = 'resolved' THEN COALESCE(alerts.resolved_at, now()) END`,
+        [incidentId, JSON.stringify(rows)],
+      );
+    },
+
+    /** Fingerprints of the incident's alerts firing now. */
+    async firingFingerprints(incidentId: number): Promise<string[]> {
+      return (await db.query<{ fingerprint: string }>("SELECT fingerprint FROM alerts WHERE incident_id = $1 AND status = 'firing'", [incidentId])).rows.map((row) => row.fingerprint);
+    },
+
+    /** Resolves every firing alert of the incident not in `listed`; returns their fingerprints. */
+    async resolveAllBut(incidentId: number, listed: readonly string[]): Promise<string[]> {
+      const result = await db.query<{ fingerprint: string }>(
+        `UPDATE alerts SET status = 'resolved', resolved_at = now()
+         WHERE incident_id = $1 AND status = 'firing' AND NOT (fingerprint = ANY($2::text[])) RETURNING fingerprint`,
+        [incidentId, listed],
+      );
+      return result.rows.map((row) => row.fingerprint);
+    },
+
+    async firingCount(incidentId: number): Promise<number> {
+      return Number((await db.query<{ firing: string }>("SELECT count(*) AS firing FROM alerts WHERE incident_id = $1 AND status = 'firing'", [incidentId])).rows[0]!.firing);
+    },
+
     /** The firing alerts, oldest first, at most `limit`, and how many fire in all. */
     async firing(incidentId: number, limit: number): Promise<{ alerts: AlertRow[]; total: number }> {
       const result = await db.query<Row & { total: string }>(

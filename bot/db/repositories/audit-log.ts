@@ -56,6 +56,12 @@ export function createAuditLog(db: Queryable) {
       );
       return result.rows.map((row) => ({ ...row, id: Number(row.id) }));
     },
+
+    /** How many entries of each of `actions` were written in [from, to). */
+    async countsBetween(actions: readonly string[], from: Date, to: Date): Promise<Record<string, number>> {
+      const result = await db.query<{ action: string; n: number }>('SELECT action, count(*)::int AS n FROM audit_log WHERE action = ANY($1::text[]) AND at >= $2 AND at < $3 GROUP BY action', [actions, from, to]);
+      return Object.fromEntries(actions.map((action) => [action, result.rows.find((row) => row.action === action)?.n ?? 0]));
+    },
   };
 }
 

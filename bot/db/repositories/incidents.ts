@@ -209,6 +209,49 @@ export function createIncidentRepository(db: Queryable) {
     },
 
     /** A report's figures for incidents opened in [from, to): how many, how many were acted on, how many dismissed, per day. */
+    /** Incidents of the last `days` days whose title or labels name `word` (matched literally), newest first. */
+    async mentioning(word: string, days: number): Promise<{ id: string; title: string; opened_at: Date }[]> {
+      const pattern = `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const result = await db.query<{ id: string; title: string; opened_at: Date }>(
+        `SELECT id, title, opened_at FROM incidents
+         WHERE opened_at > now() - make_interval(days => $2) AND (title ILIKE $1 OR labels::text ILIKE $1)
+         ORDER BY opened_at DESC LIMIT 10`,
+        [pattern, days],
+      );
+      return result.rows;
+    },
+
+    /** Labelled critical (or page): such an incident's notices skip the digest. */
+    async isCritical(id: number): Promise<boolean> {
+      return (await db.query("SELECT 1 FROM incidents WHERE id = $1 AND labels->>'severity' IN ('critical', 'page')", [id])).rows.length > 0;
+    },
+
+    /** When the human was last told about alerts joining it: later alerts are the next update's. */
+    async markUpdateSent(id: number): Promise<void> {
+      await db.query('UPDATE incidents SET last_update_at = now() WHERE id = $1', [id]);
+    },
+
+    /** Alerts of a live incident firing since its last update, with its counts; undefined when there are none. */
+    async alertsSinceLastUpdate(id: number): Promise<{ added: string[]; firing: number; truncated: number; flapping: boolean } | undefined> {
+      const result = await db.query<{ fingerprint: string; firing: string; truncated: number; flapping: boolean }>(
+        `SELECT a.fingerprint, (SELECT count(*) FROM alerts f WHERE f.incident_id = i.id AND f.status = 'firing') AS firing,
+                i.truncated_alerts AS truncated, i.flapping
+         FROM incidents i JOIN alerts a ON a.incident_id = i.id
+         WHERE i.id = $1 AND i.closed_at IS NULL AND a.status = 'firing' AND a.first_seen > COALESCE(i.last_update_at, i.opened_at)`,
+        [id],
+      );
+      const first = result.rows[0];
+      return first ? { added: result.rows.map((row) => row.fingerprint), firing: Number(first.firing), truncated: first.truncated, flapping: first.flapping } : undefined;
+    },
+
+    /**
+     * Serializes deliveries of one alert group until the caller's transaction ends, so a notification
+     * delivered twice at once (or by two replicas) makes one incident and one set of changes.
+     */
+    async lockGroupForTransaction(source: IncidentSource, externalKey: string): Promise<void> {
+      await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`incident:${source}:${externalKey}`]);
+    },
+
     async between(from: Date, to: Date): Promise<{ detected: number; acted: number; dismissed: number; perDay: { day: string; count: number }[] }> {
       const totals = await db.query<{ detected: number; acted: number; dismissed: number }>(
         `SELECT count(*)::int AS detected,

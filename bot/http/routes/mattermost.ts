@@ -2,7 +2,7 @@ import formBody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import type { OutgoingFollowUp } from '../../../graphs/chat-port.ts';
 import { renderMessage } from '../../../graphs/render-message.ts';
-import { describeAnswer, questionMessage, type Question } from '../../../graphs/questions.ts';
+import { questionMessage, type Question } from '../../../graphs/questions.ts';
 import { verifyAction } from '../../../notifiers/mattermost/action-signature.ts';
 import { decodeActionRequest, decodeSlashCommand, slashToken } from '../../../notifiers/mattermost/decode-callbacks.ts';
 import { constantTimeEqual } from '../../../webhooks/authorization.ts';
@@ -10,7 +10,8 @@ import { findUnstorableText } from '../../../webhooks/storable-text.ts';
 import type { AnswerQuestion } from '../../chat/answer-question.ts';
 import type { ApproverCheck } from '../../chat/approvers.ts';
 import type { InboundRouter } from '../../chat/inbound-router.ts';
-import { questionSubject, type QuestionDesk } from '../../chat/question-desk.ts';
+import type { QuestionDesk } from '../../chat/question-desk.ts';
+import { answered, clickNotUsed, youChose } from '../../../graphs/reply-messages.ts';
 import { statusReport } from '../../chat/status-report.ts';
 import { helpText, parseReply } from '../../commands/index.ts';
 import type { Queryable } from '../../db/pool.ts';
@@ -75,17 +76,14 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       switch (outcome.outcome) {
         case 'not an approver':
           await deps.audit.record({ actor: who, channel: platform, action: 'button', subject: `question:${checked.question}`, outcome: 'refused: not an approver' });
-          return { ephemeral_text: 'Only the approvers the owner listed can answer.' };
+          return { ephemeral_text: clickNotUsed.notAnApprover };
         case 'decided':
-          return { update: redraw(outcome.question, `✔ ${questionSubject(outcome.question)}: ${describeAnswer(outcome.answer)}`, `Answered by ${who} via ${platform}`), ephemeral_text: `You chose ${describeAnswer(outcome.answer)} for ${questionSubject(outcome.question)}.` };
+          return { update: redraw(outcome.question, answered(outcome.question, outcome.answer, who, platform)), ephemeral_text: youChose(outcome.question, outcome.answer) };
         case 'already answered':
-          return {
-            update: redraw(outcome.question, `✔ ${questionSubject(outcome.question)}: ${describeAnswer(outcome.answer)}`, `Answered by ${outcome.actorName} via ${outcome.channel}`),
-            ephemeral_text: `Already answered by ${outcome.actorName} via ${outcome.channel}; your click was not used.`,
-          };
+          return { update: redraw(outcome.question, answered(outcome.question, outcome.answer, outcome.actorName, outcome.channel)), ephemeral_text: clickNotUsed.alreadyAnswered(outcome) };
         case 'closed':
-          if (!outcome.question) return { ephemeral_text: 'That question no longer exists.' };
-          return { update: redraw(outcome.question, `This question was ${outcome.status}.`, ''), ephemeral_text: `This question was ${outcome.status}.` };
+          if (!outcome.question) return { ephemeral_text: clickNotUsed.gone };
+          return { update: redraw(outcome.question, { title: clickNotUsed.closed(outcome.status), body: '' }), ephemeral_text: clickNotUsed.closed(outcome.status) };
         case 'not taken':
           return { ephemeral_text: outcome.problem };
         default:
@@ -132,7 +130,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
 }
 
 /** The question as it was asked, without its buttons, and under it what became of it (as its follow-up says everywhere). */
-function redraw(question: Question, title: string, body: string) {
+function redraw(question: Question, { title, body }: { title: string; body: string }) {
   const followUp: OutgoingFollowUp = { kind: 'follow-up', questionId: String(question.id), original: questionMessage(question), title, body };
   return { message: `${renderMessage(questionMessage(question), 'markdown')}\n\n---\n${renderMessage(followUp, 'markdown')}`, props: {} };
 }
