@@ -3,8 +3,9 @@ import { pino } from 'pino';
 import type { Config, Env } from '../config/index.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { unpinnedLabels } from '../../runbooks/pinned-labels.ts';
-import { createRunbookGit } from '../runbooks/runbook-git.ts';
+import { createRunbookGit, type RunbookGit } from '../runbooks/runbook-git.ts';
 import { createRunbookStore, type RunbookStore } from '../runbooks/runbook-store.ts';
+import { createSharedRunbookStore } from '../runbooks/shared-runbook-store.ts';
 import { createRuntimeLogging } from '../runtime/runtime-logging.ts';
 import { applyPromotion, commandActor, promotionRequest } from './runbook-promotion.ts';
 
@@ -13,7 +14,7 @@ type Write = (text: string) => void;
 /**
  * `steward runbooks list | show <id> | validate | promote <id> [solution] | demote <id>`: the runbook
  * folder as Steward sees it, and the owner's hand on promotion. Only promote and demote open the
- * database, for the audit log. Returns the exit code.
+ * database: levels live there (docs/runbook-state.md), and the change is audited. Returns the exit code.
  */
 export async function runbooksCommand(config: Config, env: Env, verb: string, args: string[], out: Write = (text) => process.stdout.write(text)): Promise<number> {
   const logger = pino({ level: 'silent' });
@@ -45,30 +46,37 @@ export async function runbooksCommand(config: Config, env: Env, verb: string, ar
     }
     case 'promote':
     case 'demote':
-      return promoteOrDemote(config, env, store, verb, args, out);
+      return promoteOrDemote(config, env, gitops, verb, args, out);
     default:
       out(`unknown verb ${verb}: use list, show, validate, promote or demote\n`);
       return 2;
   }
 }
 
-async function promoteOrDemote(config: Config, env: Env, store: RunbookStore, verb: 'promote' | 'demote', args: string[], out: Write): Promise<number> {
-  const runbook = store.get(args[0] ?? '');
-  if (!runbook) return missing(args[0], out);
-  const request = promotionRequest(runbook, verb, args[1]);
-  if (request.kind !== 'change') {
-    out(request.message);
-    return request.kind === 'unchanged' ? 0 : 1;
-  }
+/**
+ * Through the database, where the service keeps runbook levels (docs/runbook-state.md): the change
+ * reaches every replica, and this folder's file is written from it.
+ */
+async function promoteOrDemote(config: Config, env: Env, gitops: RunbookGit | undefined, verb: 'promote' | 'demote', args: string[], out: Write): Promise<number> {
   const { logger, redactor } = createRuntimeLogging({ ...config, logLevel: 'warn' }, env);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, redactor });
+  const store = createSharedRunbookStore({ dir: config.runbookDir, pool: database.pool, logger, ...(gitops ? { changed: gitops.commit } : {}) });
   try {
+    await store.load();
+    const runbook = store.get(args[0] ?? '');
+    if (!runbook) return missing(args[0], out);
+    const request = promotionRequest(runbook, verb, args[1]);
+    if (request.kind !== 'change') {
+      out(request.message);
+      return request.kind === 'unchanged' ? 0 : 1;
+    }
     return await applyPromotion(request, { pool: database.pool, store, autonomyMode: config.autonomyMode, actor: commandActor(), out });
   } catch (error) {
     const missingTable = (error as { code?: string }).code === '42P01';
     process.stderr.write(`steward runbooks ${verb}: ${missingTable ? 'this database has no audit log yet (start Steward once, or run `steward migrate`); nothing changed' : `${(error as Error).message}; nothing changed`}\n`);
     return 1;
   } finally {
+    await store.close();
     await database.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
   }

@@ -99,6 +99,7 @@ function toConfig(input: EnvInput): Config {
     stewardConfigPath: input.STEWARD_CONFIG ? path.resolve(input.STEWARD_CONFIG) : undefined,
     runbookDir: path.resolve(input.RUNBOOK_DIR ?? path.join(dataDir, 'runbooks')),
     runbookGit: input.RUNBOOK_GIT,
+    runbookSyncMs: input.RUNBOOK_SYNC_INTERVAL,
     publicUrl: input.PUBLIC_URL,
     httpBodyLimit: input.HTTP_BODY_LIMIT,
     alertmanager: {
@@ -147,6 +148,7 @@ function toConfig(input: EnvInput): Config {
     flapWindowMs: input.FLAP_WINDOW,
     incidentUpdateIntervalMs: input.INCIDENT_UPDATE_INTERVAL,
     verifyWindowMs: input.VERIFY_WINDOW,
+    checkpointRetentionMs: input.CHECKPOINT_RETENTION,
     approvalTtlMs: input.APPROVAL_TTL,
     ignoreDays: input.IGNORE_DAYS,
     noticeDigestMs: input.NOTICE_DIGEST,

@@ -25,6 +25,8 @@ export interface Config {
   readonly runbookDir: string;
   /** Each runbook change is a git commit in RUNBOOK_DIR, pushed when a remote is configured. */
   readonly runbookGit: boolean;
+  /** How often a replica reads the runbook changes other replicas made, and imports edited files. */
+  readonly runbookSyncMs: number;
   readonly publicUrl: string | undefined;
   readonly httpBodyLimit: number;
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
@@ -55,6 +57,8 @@ export interface Config {
   readonly incidentUpdateIntervalMs: number;
   /** After a fix runs, how long its alerts have to resolve for it to count as working. */
   readonly verifyWindowMs: number;
+  /** The LangGraph checkpoints of an incident closed this long ago are deleted (the incident and its audit stay). */
+  readonly checkpointRetentionMs: number;
   /** A question nobody answers in this time expires; nothing runs. */
   readonly approvalTtlMs: number;
   /** "No, expected" keeps the same alert quiet for this many days. */

@@ -1,23 +1,36 @@
-import { randomBytes } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Document, isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { Document } from 'yaml';
 import { matchRunbooks, type AlertIdentity } from '../../runbooks/match-runbooks.ts';
 import { recordOutcome } from '../../runbooks/learning.ts';
 import { runbookSchema, type AutomationLevel, type Runbook } from '../../runbooks/runbook-schema.ts';
 import type { Logger } from '../logging/index.ts';
+import { readRunbookFolder, setBeside, writeAtomically, type RunbookProblem } from './runbook-folder.ts';
 
-export interface RunbookProblem {
-  file: string;
-  line: number | undefined;
-  message: string;
-}
+export type { RunbookProblem };
 
 interface Loaded {
   file: string;
   document: Document;
   runbook: Runbook;
+}
+
+/** What the flows, the CLI and the reports use of the runbooks, whichever store holds them. */
+export interface RunbookStore {
+  load(): Promise<void>;
+  list(): Runbook[];
+  get(id: string): Runbook | undefined;
+  fileOf(id: string): string | undefined;
+  problems(): RunbookProblem[];
+  match(alert: AlertIdentity): Runbook[];
+  /** Follows changes made elsewhere: the folder (this store) or other replicas (the shared store). */
+  watch(): void;
+  /** Counts a choice of `solutionId` and whether it worked; returns the updated runbook. */
+  recordOutcome(runbookId: string, solutionId: string, succeeded: boolean, at?: Date): Promise<Runbook | undefined>;
+  setAutomationLevel(runbookId: string, level: AutomationLevel, solutionId?: string): Promise<Runbook | undefined>;
+  create(runbook: Runbook, comment: string): Promise<Runbook>;
+  close(): void | Promise<void>;
 }
 
 /**
@@ -26,56 +39,18 @@ interface Loaded {
  * `yaml` Document API (comments and order stay) to a temporary file that is then renamed, so a reader
  * never sees half a runbook.
  */
-export function createRunbookStore(options: { dir: string; logger: Logger; /** Called after each write, with what changed (GitOps). */ changed?: (file: string, message: string) => Promise<void> }) {
+export function createRunbookStore(options: { dir: string; logger: Logger; /** Called after each write, with what changed (GitOps). */ changed?: (file: string, message: string) => Promise<void> }): RunbookStore {
   let loaded = new Map<string, Loaded>();
   let problems: RunbookProblem[] = [];
   let watcher: FSWatcher | undefined;
   let reloadTimer: NodeJS.Timeout | undefined;
 
   async function load(): Promise<void> {
-    await mkdir(options.dir, { recursive: true });
-    const files = (await readdir(options.dir)).filter((name) => /\.ya?ml$/.test(name)).sort();
-    const next = new Map<string, Loaded>();
-    const found: RunbookProblem[] = [];
-    for (const name of files) {
-      const file = path.join(options.dir, name);
-      const lines = new LineCounter();
-      let document: Document;
-      try {
-        document = parseDocument(await readFile(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
-      } catch (error) {
-        found.push({ file, line: undefined, message: (error as Error).message });
-        continue;
-      }
-      if (document.errors.length > 0) {
-        const first = document.errors[0]!;
-        found.push({ file, line: lines.linePos(first.pos[0]).line, message: first.message.split('\n')[0]! });
-        continue;
-      }
-      const parsed = runbookSchema.safeParse(document.toJS());
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const node = document.getIn(issue.path as (string | number)[], true) as Node | undefined;
-        const offset = node?.range?.[0] ?? (document.contents)?.range?.[0];
-        found.push({ file, line: offset === undefined ? undefined : lines.linePos(offset).line, message: `${issue.path.join('.') || '(top level)'}: ${issue.message}` });
-        continue;
-      }
-      if (next.has(parsed.data.id)) {
-        found.push({ file, line: undefined, message: `id ${parsed.data.id} is also used by ${next.get(parsed.data.id)!.file}` });
-        continue;
-      }
-      next.set(parsed.data.id, { file, document, runbook: parsed.data });
-    }
-    loaded = next;
-    problems = found;
-    for (const problem of found) options.logger.warn(problem, 'runbook skipped');
-    options.logger.info({ runbooks: next.size, skipped: found.length, dir: options.dir }, 'runbooks loaded');
-  }
-
-  async function writeAtomically(file: string, text: string): Promise<void> {
-    const temporary = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, file);
+    const read = await readRunbookFolder(options.dir);
+    loaded = new Map(read.files.map((entry) => [entry.runbook.id, { file: entry.file, document: entry.document, runbook: entry.runbook }]));
+    problems = read.problems;
+    for (const problem of problems) options.logger.warn(problem, 'runbook skipped');
+    options.logger.info({ runbooks: loaded.size, skipped: problems.length, dir: options.dir }, 'runbooks loaded');
   }
 
   async function save(entry: Loaded, message: string): Promise<void> {
@@ -112,6 +87,7 @@ export function createRunbookStore(options: { dir: string; logger: Logger; /** C
 
     /** Counts a choice of `solutionId` and whether it worked; returns the updated runbook. */
     async recordOutcome(runbookId: string, solutionId: string, succeeded: boolean, at = new Date()): Promise<Runbook | undefined> {
+      // Read-modify-write of this process's copy: fine for one process; replicas use the shared store.
       const entry = loaded.get(runbookId);
       const index = entry?.runbook.solutions.findIndex((solution) => solution.id === solutionId) ?? -1;
       if (!entry || index < 0) return undefined;
@@ -162,17 +138,4 @@ export function createRunbookStore(options: { dir: string; logger: Logger; /** C
       watcher?.close();
     },
   };
-}
-
-export type RunbookStore = ReturnType<typeof createRunbookStore>;
-
-/** Sets `key`, placing it right after `after` when it is new (where a reader looks for it), not at the end. */
-function setBeside(document: Document, after: string, key: string, value: string): void {
-  const map = document.contents;
-  const index = isMap(map) ? map.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === after) : -1;
-  if (document.has(key) || index < 0 || !isMap(map)) {
-    document.set(key, value);
-    return;
-  }
-  map.items.splice(index + 1, 0, document.createPair(key, value) as (typeof map.items)[number]);
 }

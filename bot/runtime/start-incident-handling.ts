@@ -3,6 +3,7 @@ import type { DecisionListener } from '../../graphs/questions.ts';
 import type { Config, StructuredConfig } from '../config/index.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Pool } from '../db/pool.ts';
+import { createCheckpointRetention } from '../flow/checkpoint-retention.ts';
 import { createFlowDispatcher } from '../flow/flow-dispatcher.ts';
 import { createFlowPorts } from '../flow/flow-ports.ts';
 import { createIncidentFlow } from '../flow/incident-flow.ts';
@@ -12,7 +13,8 @@ import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
 import { createRunbookGit } from '../runbooks/runbook-git.ts';
-import { createRunbookStore, type RunbookStore } from '../runbooks/runbook-store.ts';
+import type { RunbookStore } from '../runbooks/runbook-store.ts';
+import { createSharedRunbookStore } from '../runbooks/shared-runbook-store.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { Chat } from './start-chat.ts';
 
@@ -49,11 +51,12 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   const { mcp } = deps;
   const runbookLogger = logger.child({ component: 'runbooks' });
   const runbookGit = config.runbookGit ? createRunbookGit({ dir: config.runbookDir, logger: runbookLogger }) : undefined;
-  const runbooks = createRunbookStore({ dir: config.runbookDir, logger: runbookLogger, ...(runbookGit ? { changed: runbookGit.commit } : {}) });
+  // Shared through the database: statistics and levels are the same on every replica (docs/runbook-state.md).
+  const runbooks = createSharedRunbookStore({ dir: config.runbookDir, pool: deps.pool, logger: runbookLogger, syncMs: config.runbookSyncMs, ...(runbookGit ? { changed: runbookGit.commit } : {}) });
   await runbookGit?.ensure();
   await runbooks.load();
   runbooks.watch();
-  shutdown.add('runbooks', () => Promise.resolve(runbooks.close()));
+  shutdown.add('runbooks', async () => runbooks.close());
 
   const flowLogger = logger.child({ component: 'flow' });
   const { policy } = deps;
@@ -84,6 +87,9 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   await flow.recover();
   flow.startPolling();
   shutdown.add('incident flow', () => flow.stop());
+  const retention = createCheckpointRetention({ db: deps.pool, coordination: deps.coordination, logger: flowLogger, retentionMs: config.checkpointRetentionMs });
+  retention.start();
+  shutdown.add('checkpoint retention', () => retention.stop());
 
   return {
     dispatcher: createFlowDispatcher(flow, deps.notices),

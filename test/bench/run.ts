@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../../bot/db/embedded-postgres.ts';
 import { processesMentioning } from '../helpers/service-process.ts';
 import { ingestBenchmark } from './ingest.ts';
+import { retentionBenchmark } from './retention.ts';
 import { stormBenchmark } from './storm.ts';
 
 /**
@@ -42,6 +43,21 @@ const scenarios: Record<string, (adminUrl: string) => Promise<void>> = {
       'Steward RSS peak in the storm (MB)': { value: Math.round(figures.rssPeakMb), target: '< 200' },
       'bare Node + Fastify + pg RSS (MB)': { value: Math.round(figures.bareRssMb), target: 'reference' },
       ...(figures.postgresRssMb !== undefined ? { 'embedded PostgreSQL RSS, all processes (MB)': { value: Math.round(figures.postgresRssMb), target: 'separate' } } : {}),
+    });
+  },
+  async retention(adminUrl) {
+    const f = await retentionBenchmark(adminUrl);
+    const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+    console.log(`\nretention: ${f.incidents} closed incidents over 30 days, CHECKPOINT_RETENTION=7d; ${f.withinRetention} closed within it keep their checkpoints`);
+    console.table({
+      'checkpoints of one incident (bytes)': { value: f.checkpointBytesPerIncident },
+      'one closed incident after retention (bytes)': { value: f.keptBytesPerIncident },
+      'database before retention (MB)': { value: mb(f.databaseBytesBefore) },
+      'database after retention + VACUUM (MB)': { value: mb(f.databaseBytesAfter) },
+      'database after VACUUM FULL of the checkpoint tables (MB)': { value: mb(f.databaseBytesAfterVacuumFull) },
+      'checkpoint tables before (MB)': { value: mb(f.checkpointTableBytesBefore) },
+      'checkpoint tables after, compacted (MB)': { value: mb(f.checkpointTableBytesAfter) },
+      'retention run (ms)': { value: Math.round(f.purgeMs) },
     });
   },
 };

@@ -15,7 +15,7 @@ const allVersions = allMigrations.map((name) => Number(name.slice(0, 3)));
 
 const expectedTables = [
   'actions', 'agent_approvals', 'alerts', 'audit_log', 'commit_checks', 'coord_counters', 'coord_keys', 'coord_queue', 'decisions', 'deliveries',
-  'events', 'inbound_messages', 'incident_members', 'incidents', 'llm_usage', 'outbox', 'pull_requests', 'questions', 'scheduled_jobs', 'scheduled_runs', 'schema_migrations', 'suppressions', 'undelivered_changes',
+  'events', 'inbound_messages', 'incident_members', 'incidents', 'llm_usage', 'outbox', 'pull_requests', 'questions', 'runbook_revisions', 'runbook_solutions', 'runbooks', 'scheduled_jobs', 'scheduled_runs', 'schema_migrations', 'suppressions', 'undelivered_changes',
 ];
 
 for (const backend of databaseBackends()) {

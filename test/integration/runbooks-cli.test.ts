@@ -104,6 +104,9 @@ describe('steward runbooks', { timeout: 120_000 }, () => {
     const before = (await audited()).length;
     expect((await inProcess('promote', 'pod-crash-loop')).code).toBe(0);
     expect(file('pod-crash-loop')).toContain('promoted_solution: restart_pod');
+    // In the database, where every replica reads levels from (docs/runbook-state.md).
+    const stored = await database.pool.query('SELECT automation_level, promoted_solution FROM runbooks WHERE id = $1', ['pod-crash-loop']);
+    expect(stored.rows[0]).toEqual({ automation_level: 'auto_notify', promoted_solution: 'restart_pod' });
     expect(await inProcess('promote', 'pod-crash-loop')).toEqual({ code: 0, out: 'pod-crash-loop: already auto_notify with restart_pod; nothing changed\n' });
     expect(await inProcess('promote', 'nas-disk-filling-up')).toMatchObject({
       code: 1,

@@ -151,7 +151,7 @@ describe('deploy/kubernetes (kustomize for K3s)', () => {
       });
 
       it('lists only files that exist, and every document is valid against the Kubernetes schema', () => {
-        expect(manifests.length).toBeGreaterThanOrEqual(7);
+        expect(manifests.length).toBeGreaterThanOrEqual(6);
         for (const manifest of [...manifests, secret]) {
           const Model = models[`${manifest.apiVersion}/${manifest.kind}`];
           expect(Model, `${manifest.apiVersion} ${manifest.kind} is not a kind this test knows`).toBeDefined();
@@ -164,7 +164,7 @@ describe('deploy/kubernetes (kustomize for K3s)', () => {
         expect(() => new Service({ ...find('Service', 'steward')!, spec: { ports: [{ name: 'http' }] } } as never).validate()).toThrow(/port/);
       });
 
-      it('wires every reference: ConfigMaps and their keys, the Secret and its keys, the claim, the Service and any disruption budget', () => {
+      it('wires every reference: ConfigMaps and their keys, the Secret and its keys, any claim, the Service and any disruption budget', () => {
         const data = find('ConfigMap', 'steward-config')!.data as Record<string, string>;
         expect(container.envFrom).toEqual([{ configMapRef: { name: 'steward-config' } }, { secretRef: { name: secret.metadata.name } }]);
         for (const source of container.envFrom) {
@@ -214,28 +214,26 @@ describe('deploy/kubernetes (kustomize for K3s)', () => {
     });
   }
 
-  it('binds on stock K3s by default: one replica on a ReadWriteOnce claim of the default StorageClass (local-path), replaced, not rolled', () => {
+  it('needs no volume claim: one replica on stock K3s, the runbook folder a per-pod mirror of the database, rolled with one always up', () => {
     const manifests = build(root);
-    const deployment = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec as { replicas: number; strategy: { type: string } };
-    const claim = manifests.find((manifest) => manifest.kind === 'PersistentVolumeClaim')!.spec as { accessModes: string[]; storageClassName?: string };
+    const deployment = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec as { replicas: number; strategy: unknown; template: { spec: { volumes: { name: string; emptyDir?: unknown; persistentVolumeClaim?: unknown }[] } } };
     expect(deployment.replicas).toBe(1);
-    // Rolling would start the new pod before the old one lets go of a volume only one node may attach.
-    expect(deployment.strategy).toEqual({ type: 'Recreate' });
-    expect(claim.accessModes).toEqual(['ReadWriteOnce']);
-    expect(claim).not.toHaveProperty('storageClassName');
+    // Nothing ties the pod to a node: the new pod starts before the old one goes.
+    expect(deployment.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    expect(manifests.some((manifest) => manifest.kind === 'PersistentVolumeClaim')).toBe(false);
+    expect(deployment.template.spec.volumes.find((volume) => volume.name === 'runbooks')).toMatchObject({ emptyDir: { sizeLimit: '64Mi' } });
+    expect(deployment.template.spec.volumes.some((volume) => volume.persistentVolumeClaim)).toBe(false);
     expect(manifests.some((manifest) => manifest.kind === 'PodDisruptionBudget')).toBe(false);
   });
 
-  it('runs two replicas only on a ReadWriteMany claim, rolling with one always up', () => {
+  it('runs two replicas without a ReadWriteMany volume (runbook state is in PostgreSQL), rolling with one always up', () => {
     const manifests = build(overlays['two-replicas']);
-    const deployment = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec as { replicas: number; strategy: unknown };
-    const claim = manifests.find((manifest) => manifest.kind === 'PersistentVolumeClaim')!.spec as { accessModes: string[]; storageClassName?: string; resources: unknown };
+    const deployment = manifests.find((manifest) => manifest.kind === 'Deployment')!.spec as { replicas: number; strategy: unknown; template: { spec: { volumes: { persistentVolumeClaim?: unknown }[] } } };
     expect(deployment.replicas).toBe(2);
     expect(deployment.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
-    expect(claim.accessModes).toEqual(['ReadWriteMany']);
-    expect(claim.storageClassName).not.toBe('local-path');
-    expect(claim.storageClassName).toBeTruthy();
-    expect(claim.resources).toEqual({ requests: { storage: '256Mi' } });
+    expect(manifests.some((manifest) => manifest.kind === 'PersistentVolumeClaim')).toBe(false);
+    expect(deployment.template.spec.volumes.some((volume) => volume.persistentVolumeClaim)).toBe(false);
+    expect(JSON.stringify(manifests)).not.toContain('ReadWriteMany');
   });
 
   it('fails on a reference that does not resolve', () => {
@@ -297,6 +295,6 @@ describe('deploy/kubernetes (kustomize for K3s)', () => {
 
   it('says in its README what stock K3s gets and what two replicas need', () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    for (const phrase of ['local-path', 'ReadWriteOnce', 'ReadWriteMany', 'two-replicas', 'kubectl apply -k deploy/kubernetes']) expect(readme, phrase).toContain(phrase);
+    for (const phrase of ['local-path', 'emptyDir', 'No ReadWriteMany volume', 'RUNBOOK_SYNC_INTERVAL', 'two-replicas', 'kubectl apply -k deploy/kubernetes', 'docs/runbook-state.md']) expect(readme, phrase).toContain(phrase);
   });
 });

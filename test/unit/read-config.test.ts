@@ -31,6 +31,7 @@ describe('readConfig', () => {
       deliveryRetentionDays: 30,
       flapWindowMs: 30 * 60_000,
       incidentUpdateIntervalMs: 60_000,
+      checkpointRetentionMs: 7 * 86_400_000,
     });
   });
 
