@@ -1,5 +1,22 @@
-import { DEFAULT_PR_DEFER_MS, DIGEST_OPTIONS, headline, PR_OPTIONS } from '../../graphs/pull-request/pull-request-messages.ts';
 import { formatDuration } from '../../graphs/durations.ts';
+import { DEFAULT_PR_DEFER_MS, DIGEST_OPTIONS, PR_OPTIONS } from '../../graphs/pull-request/pull-request-messages.ts';
+import {
+  customNotForPullRequests,
+  deferred,
+  ignoring,
+  mergeRefused,
+  merged as mergedNotice,
+  noGitHubToken,
+  notClosed,
+  nothingToDo,
+  notMergeable,
+  notReverted,
+  readinessUnknown,
+  rejected,
+  rejectionComment,
+  revertOpened,
+  type Notice,
+} from '../../graphs/pull-request/pull-request-notices.ts';
 import type { Decision } from '../../graphs/questions.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
@@ -7,10 +24,7 @@ import type { Logger } from '../logging/index.ts';
 import type { GitHubApi } from './github-api.ts';
 import { actionableStages, createPullRequestRepository, type PullRequestRow } from '../db/repositories/pull-requests.ts';
 
-export interface Notice {
-  title: string;
-  body: string;
-}
+export type { Notice } from '../../graphs/pull-request/pull-request-notices.ts';
 
 export interface Actor {
   /** The platform's id of who decided (for the audit log). */
@@ -36,42 +50,28 @@ export interface PullRequestActionsDeps {
 export function createPullRequestActions(deps: PullRequestActionsDeps) {
   const store = createPullRequestRepository(deps.db);
   const audit = createAuditLog(deps.db);
-  const label = (pr: PullRequestRow) => `PR #${pr.number} ${headline(pr)}`;
 
   async function record(actor: Actor, action: string, pr: PullRequestRow, outcome: string, details: Record<string, unknown> = {}): Promise<void> {
     await audit.record({ actor: actor.id, channel: actor.channel, action, subject: `pull-request:${pr.repo}#${pr.number}`, outcome, details: { name: actor.name, ...details } });
   }
 
-  /** Why a PR cannot be acted on any more, in words. */
-  function whyNot(pr: PullRequestRow): string {
-    switch (pr.stage) {
-      case 'merging':
-        return `${label(pr)} is being merged right now.`;
-      case 'merged':
-        return `${label(pr)} is already merged${pr.decided_by ? ` (approved by ${pr.decided_by})` : pr.closed_by ? ` (by ${pr.closed_by} on GitHub)` : ''}.`;
-      case 'rejected':
-        return `${label(pr)} was rejected${pr.decided_by ? ` by ${pr.decided_by}` : ''} and is closed.`;
-      default:
-        return `${label(pr)} is closed on GitHub${pr.closed_by ? ` (by ${pr.closed_by})` : ''}.`;
-    }
-  }
-
-  function noGitHub(pr: PullRequestRow, what: string): Notice {
-    return { title: `⛔ ${label(pr)} not ${what}`, body: 'GITHUB_TOKEN is not set, so Steward cannot change pull requests. Set it to a token allowed to merge and close PRs.' };
+  /** Why a PR the owner answered about cannot be acted on any more: as it is now. */
+  async function sayNothingToDo(pr: PullRequestRow): Promise<void> {
+    await deps.say(nothingToDo((await store.byId(pr.id)) ?? pr));
   }
 
   async function merge(pr: PullRequestRow, actor: Actor): Promise<void> {
-    if (!deps.github) return deps.say(noGitHub(pr, 'merged'));
+    if (!deps.github) return deps.say(noGitHubToken(pr, 'merged'));
     const claimed = await store.claim(pr.id, actionableStages, 'merging', { decided_by: actor.name });
-    if (!claimed) return deps.say({ title: `${label(pr)}: nothing to do`, body: whyNot((await store.byId(pr.id)) ?? pr) });
-    const back = async (title: string, body: string, outcome: string) => {
+    if (!claimed) return sayNothingToDo(pr);
+    const back = async (notice: Notice, outcome: string) => {
       await store.claim(pr.id, ['merging'], 'asked');
       await record(actor, 'pull-request.merge', claimed, outcome);
-      await deps.say({ title, body });
+      await deps.say(notice);
     };
 
     const readiness = await deps.github.readiness(claimed.repo, claimed.number);
-    if (!readiness.ok) return back(`⚠️ ${label(claimed)} not merged`, `GitHub could not be asked whether it may be merged (${readiness.message}). Nothing changed; reply "approve PR ${claimed.number}" to try again.`, `refused: ${readiness.message}`);
+    if (!readiness.ok) return back(readinessUnknown(claimed, readiness.message), `refused: ${readiness.message}`);
     const ready = readiness.value;
     const problems: string[] = [];
     if (ready.state !== 'open') problems.push('it is no longer open on GitHub');
@@ -81,58 +81,58 @@ export function createPullRequestActions(deps: PullRequestActionsDeps) {
     else if (ready.mergeableState === 'blocked') problems.push('branch protection blocks it (a required review or check is missing)');
     if (ready.headSha !== claimed.head_sha) problems.push('it changed since it was shown here (new commits); look again first');
     if (problems.length > 0) {
-      return back(`⛔ ${label(claimed)} not merged`, `${problems.map((problem) => `• ${problem}`).join('\n')}\nReply "approve PR ${claimed.number}" once that is fixed, or "details PR ${claimed.number}".`, `refused: ${problems.join('; ')}`);
+      return back(notMergeable(claimed, problems), `refused: ${problems.join('; ')}`);
     }
 
     const merged = await deps.github.merge(claimed.repo, claimed.number, claimed.head_sha, deps.mergeMethod);
-    if (!merged.ok) return back(`⛔ ${label(claimed)} not merged`, `GitHub refused the merge${merged.status ? ` (${merged.status})` : ''}: ${merged.message}`, `refused by GitHub: ${merged.message}`);
+    if (!merged.ok) return back(mergeRefused(claimed, merged.status, merged.message), `refused by GitHub: ${merged.message}`);
     await store.claim(pr.id, ['merging'], 'merged', { state: 'merged', merge_commit_sha: merged.value.sha, merged_at: new Date(), deploy_state: 'waiting' });
     await record(actor, 'pull-request.merge', claimed, 'merged', { sha: merged.value.sha, method: deps.mergeMethod });
-    await deps.say({ title: `🔀 Merged ${label(claimed)}`, body: `${deps.mergeMethod} by ${actor.name} via ${actor.channel}. Waiting for its deployment.` });
+    await deps.say(mergedNotice(claimed, deps.mergeMethod, actor));
   }
 
   async function reject(pr: PullRequestRow, actor: Actor): Promise<void> {
-    if (!deps.github) return deps.say(noGitHub(pr, 'rejected'));
+    if (!deps.github) return deps.say(noGitHubToken(pr, 'rejected'));
     const claimed = await store.claim(pr.id, actionableStages, 'merging', { decided_by: actor.name });
-    if (!claimed) return deps.say({ title: `${label(pr)}: nothing to do`, body: whyNot((await store.byId(pr.id)) ?? pr) });
-    const commented = await deps.github.comment(claimed.repo, claimed.number, `Rejected from chat by ${actor.name} (via ${actor.channel}, through Steward).`);
+    if (!claimed) return sayNothingToDo(pr);
+    const commented = await deps.github.comment(claimed.repo, claimed.number, rejectionComment(actor));
     const closed = commented.ok ? await deps.github.close(claimed.repo, claimed.number) : commented;
     if (!closed.ok) {
       await store.claim(pr.id, ['merging'], 'asked');
       await record(actor, 'pull-request.reject', claimed, `failed: ${closed.message}`);
-      return deps.say({ title: `⚠️ ${label(claimed)} not closed`, body: `GitHub refused${closed.status ? ` (${closed.status})` : ''}: ${closed.message}` });
+      return deps.say(notClosed(claimed, closed.status, closed.message));
     }
     await store.claim(pr.id, ['merging'], 'rejected', { state: 'closed', closed_by: actor.name, closed_at: new Date() });
     await record(actor, 'pull-request.reject', claimed, 'closed');
-    await deps.say({ title: `🚫 Rejected ${label(claimed)}`, body: `Closed on GitHub with a comment, by ${actor.name} via ${actor.channel}.` });
+    await deps.say(rejected(claimed, actor));
   }
 
   async function defer(pr: PullRequestRow, ms: number, actor: Actor): Promise<void> {
     const until = new Date(Date.now() + ms);
     const claimed = await store.claim(pr.id, actionableStages, 'deferred', { deferred_until: until, decided_by: actor.name });
-    if (!claimed) return deps.say({ title: `${label(pr)}: nothing to do`, body: whyNot((await store.byId(pr.id)) ?? pr) });
+    if (!claimed) return sayNothingToDo(pr);
     await record(actor, 'pull-request.defer', claimed, `deferred ${formatDuration(ms)}`, { until: until.toISOString() });
-    await deps.say({ title: `⏸ Deferred ${label(claimed)}`, body: `Asking again in ${formatDuration(ms)} (${until.toISOString().slice(0, 16).replace('T', ' ')} UTC).` });
+    await deps.say(deferred(claimed, ms, until));
   }
 
   async function ignore(pr: PullRequestRow, actor: Actor): Promise<void> {
     const claimed = await store.claim(pr.id, actionableStages, 'ignored', { decided_by: actor.name });
     if (!claimed) return;
     await record(actor, 'pull-request.ignore', claimed, 'ignored');
-    await deps.say({ title: `🔕 Ignoring ${label(claimed)}`, body: `Not asked about again until Renovate updates it. "approve PR ${claimed.number}" still merges it.` });
+    await deps.say(ignoring(claimed));
   }
 
   async function revert(pr: PullRequestRow, actor: Actor): Promise<void> {
-    if (!deps.github) return deps.say(noGitHub(pr, 'reverted'));
-    if (!pr.node_id) return deps.say({ title: `⚠️ ${label(pr)} not reverted`, body: 'GitHub did not give this PR a node id, which a revert needs.' });
+    if (!deps.github) return deps.say(noGitHubToken(pr, 'reverted'));
+    if (!pr.node_id) return deps.say(notReverted(pr, 'no node id'));
     const reverted = await deps.github.revert(pr.node_id);
     if (!reverted.ok) {
       await record(actor, 'pull-request.revert', pr, `failed: ${reverted.message}`);
-      return deps.say({ title: `⚠️ ${label(pr)} not reverted`, body: `GitHub refused${reverted.status ? ` (${reverted.status})` : ''}: ${reverted.message}` });
+      return deps.say(notReverted(pr, reverted.status === undefined ? { message: reverted.message } : { status: reverted.status, message: reverted.message }));
     }
     await store.update(pr.id, { deploy_state: 'reverted', deploy_note: `revert PR #${reverted.value.number}` });
     await record(actor, 'pull-request.revert', pr, 'revert opened', { revert: reverted.value.number });
-    await deps.say({ title: `↩️ Revert of ${label(pr)} opened`, body: `PR #${reverted.value.number}: ${reverted.value.url}\nIt is a normal PR: merge it on GitHub (or it is asked about here if it is Renovate's).` });
+    await deps.say(revertOpened(pr, reverted.value));
   }
 
   return {
@@ -153,7 +153,7 @@ export function createPullRequestActions(deps: PullRequestActionsDeps) {
       }
       const asked = prs.filter((pr) => pr.stage === 'asked');
       if (answer.kind === 'custom') {
-        await deps.say({ title: 'Not for pull requests', body: '"custom:" plans are for incidents. Reply approve, defer or reject for a PR.' });
+        await deps.say(customNotForPullRequests);
         return;
       }
       const single = decision.questionKind === 'pull-request';

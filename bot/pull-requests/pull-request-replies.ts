@@ -1,5 +1,5 @@
-import { inert, quotedLines } from '../../graphs/inert-text.ts';
-import { headline, PR_OPTIONS } from '../../graphs/pull-request/pull-request-messages.ts';
+import { PR_OPTIONS } from '../../graphs/pull-request/pull-request-messages.ts';
+import { ambiguousPullRequest, digestDetails, noSuchPullRequest, pullRequestDetails } from '../../graphs/pull-request/pull-request-notices.ts';
 import type { Question } from '../../graphs/questions.ts';
 import type { Reply, ReplyContext } from '../../graphs/replies.ts';
 import type { AnsweringReply } from '../chat/answer-for.ts';
@@ -11,9 +11,6 @@ import type { Actor, Notice, PullRequestActions } from './pull-request-actions.t
 import { createPullRequestRepository, type PullRequestRow } from '../db/repositories/pull-requests.ts';
 
 type PullRequestCommand = Extract<Reply, { kind: 'pull-request' }>;
-
-const NOTES_IN_CHAT = 3_000;
-const NOTE_LINES = 40;
 
 export interface PullRequestRepliesDeps {
   db: Queryable;
@@ -33,28 +30,16 @@ export function createPullRequestReplies(deps: PullRequestRepliesDeps) {
 
   async function find(number: number): Promise<{ pr: PullRequestRow } | { problem: Notice }> {
     const rows = await store.byNumber(number);
-    if (rows.length === 0) return { problem: { title: `No PR #${number}`, body: `Steward has not seen a Renovate pull request #${number}. Reply "status" to see what is pending.` } };
+    if (rows.length === 0) return { problem: noSuchPullRequest(number) };
     const open = rows.filter((row) => row.state === 'open');
-    if (open.length > 1) return { problem: { title: `PR #${number} is ambiguous`, body: `Open in ${open.map((row) => row.repo).join(' and ')}; answer it on its question instead (quote or thread under it).` } };
+    if (open.length > 1) return { problem: ambiguousPullRequest(number, open.map((row) => row.repo)) };
     return { pr: rows[0]! };
   }
 
   async function details(pr: PullRequestRow): Promise<Notice> {
-    // Everything here but the numbers is the PR's, GitHub's or the model's text: inert, one line each,
-    // and the release notes quoted line by line, so none of it can look like an option.
-    const lines = [`${inert(pr.repo, 100)} · ${inert(pr.update_type ?? 'update', 20)} · ${pr.stage} · ${inert(pr.url, 200)}`];
-    for (const update of pr.updates) lines.push(`• ${inert(update.package, 100)}: ${inert(update.from || '?', 40)} → ${inert(update.to, 40)}${update.depType ? ` (${inert(update.depType, 40)})` : ''}`);
     const checks = await store.checks(pr.repo, pr.head_sha);
-    if (checks) lines.push(`Checks: ${checks.passed} passed${checks.failing.length ? `, failing: ${inert(checks.failing.join(', '), 200)}` : ''}${checks.pending ? `, ${checks.pending} running` : ''}`);
-    if (deps.github) {
-      const files = await deps.github.files(pr.repo, pr.number);
-      if (files.ok) lines.push(`Files changed (${files.value.length}):`, ...files.value.slice(0, 20).map((file) => `  ${inert(file.name, 160)} +${file.additions} −${file.deletions}`));
-      else lines.push(`Files changed: GitHub did not answer (${inert(files.message, 200)}).`);
-    }
-    if (pr.assessment?.summary) lines.push(`🤖 ${inert(pr.assessment.summary, 400)}`);
-    const notes = pr.release_notes.trim();
-    lines.push('', notes ? `Release notes:\n${quotedLines(notes.slice(0, NOTES_IN_CHAT), NOTE_LINES)}${notes.length > NOTES_IN_CHAT ? '\n…(more in the PR)' : ''}` : 'No release notes in the PR.');
-    return { title: `📦 PR #${pr.number}: ${headline(pr)}`, body: lines.join('\n') };
+    const files = deps.github ? await deps.github.files(pr.repo, pr.number) : undefined;
+    return pullRequestDetails(pr, checks, files);
   }
 
   /** The command as an answer to the PR's own question. */
@@ -96,10 +81,7 @@ export function createPullRequestReplies(deps: PullRequestRepliesDeps) {
     async detailsFor(question: Question): Promise<Notice> {
       const prs = await store.forQuestion(question.id);
       if (prs.length === 1) return details(prs[0]!);
-      return {
-        title: question.title,
-        body: `${prs.map((pr) => `PR #${pr.number} ${headline(pr)} (${pr.stage})`).join('\n')}\n\nReply "details PR ${prs[0]?.number ?? 47}" for one of them.`,
-      };
+      return digestDetails(question.title, prs);
     },
   };
 }

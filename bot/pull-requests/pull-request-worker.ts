@@ -1,3 +1,4 @@
+import { notSeenDeployed } from '../../graphs/pull-request/pull-request-notices.ts';
 import { DEFAULT_PR_DEFER_MS, deployedNotice, deployFailedQuestion, headline, pullRequestDigest, pullRequestQuestion } from '../../graphs/pull-request/pull-request-messages.ts';
 import type { QuestionRequest } from '../../graphs/questions.ts';
 import type { QuestionDesk } from '../chat/question-desk.ts';
@@ -145,7 +146,7 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
     if (!deps.rollout) return;
     for (const pr of late) {
       if (!rolloutTarget(deps.rollout.config, pr)) continue;
-      await deps.say({ title: `⏳ ${headline(pr)} not seen deployed`, body: `PR #${pr.number} was merged ${Math.round(deps.deployWaitMs / 60_000)} min ago and is not live yet. Last seen: ${pr.deploy_note ?? 'nothing'}. Steward no longer follows it.` });
+      await deps.say(notSeenDeployed(pr, deps.deployWaitMs, pr.deploy_note));
     }
   }
 
