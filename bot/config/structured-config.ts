@@ -15,6 +15,7 @@ export const structuredConfigSchema = z
     policy: z.record(z.string(), z.unknown()).optional(),
     routing: z.record(z.string(), z.unknown()).optional(),
     renovate: z.record(z.string(), z.unknown()).optional(),
+    investigation: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

@@ -29,6 +29,8 @@ export interface Config {
   readonly httpBodyLimit: number;
   readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
   readonly coroot: { readonly token?: string };
+  /** Where investigations read metrics (PROMETHEUS_URL), with bearer or basic authentication; unset: no metrics. */
+  readonly prometheus: { readonly baseUrl: string; readonly bearerToken?: string; readonly basic?: { readonly username: string; readonly password: string } } | undefined;
   /** Renovate pull requests: the webhook's secret, the API token that merges, and which PRs are followed. */
   readonly github: GitHubConfig;
   readonly deliveryRetentionDays: number;

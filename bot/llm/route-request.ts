@@ -1,7 +1,7 @@
 import type { SensitiveKind } from './sensitive-data.ts';
 
 /** What a request is for: it decides the model, as the seed design does. */
-export const purposes = ['triage', 'solution', 'code', 'critical-code', 'architecture', 'reasoning'] as const;
+export const purposes = ['triage', 'investigation', 'deep-analysis', 'solution', 'code', 'critical-code', 'architecture', 'reasoning'] as const;
 export type Purpose = (typeof purposes)[number];
 
 /** The model groups Steward names; LiteLLM maps each to a provider model. */
@@ -31,7 +31,7 @@ export interface PrivacyPolicy {
 }
 
 export const defaultRouting: RoutingTable = {
-  byPurpose: { triage: 'gemini-flash', solution: 'gemini-pro', code: 'gemini-pro', 'critical-code': 'claude-sonnet', architecture: 'claude-opus', reasoning: 'gemini-thinking' },
+  byPurpose: { triage: 'gemini-flash', investigation: 'gemini-flash', 'deep-analysis': 'claude-sonnet', solution: 'gemini-pro', code: 'gemini-pro', 'critical-code': 'claude-sonnet', architecture: 'claude-opus', reasoning: 'gemini-thinking' },
   models: { 'gemini-flash': 'gemini-flash', 'gemini-pro': 'gemini-pro', 'gemini-thinking': 'gemini-thinking', 'claude-sonnet': 'claude-sonnet', 'claude-opus': 'claude-opus', local: 'local' },
   sensitiveNames: [],
   privacy: { secrets: 'local', privateAddresses: 'mask' },

@@ -8,6 +8,8 @@ import { createFlowPorts } from '../flow/flow-ports.ts';
 import { createIncidentFlow } from '../flow/incident-flow.ts';
 import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
 import type { Policy } from '../flow/policy-config.ts';
+import { readInvestigationConfig } from '../investigation/investigation-config.ts';
+import { createPrometheusClient } from '../investigation/prometheus-client.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
@@ -56,6 +58,8 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   shutdown.add('runbooks', () => Promise.resolve(runbooks.close()));
 
   const flowLogger = logger.child({ component: 'flow' });
+  const budget = readInvestigationConfig(deps.structured.investigation);
+  const prometheus = config.prometheus ? createPrometheusClient(config.prometheus) : undefined;
   const { policy } = deps;
   const flow = createIncidentFlow({
     pool: deps.pool,
@@ -77,6 +81,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
       ignoreMs: config.ignoreDays * 86_400_000,
       runbooks,
       autonomyMode: config.autonomyMode,
+      investigation: { budget, ...(prometheus ? { prometheus } : {}) },
       logger: flowLogger,
     }),
   });
