@@ -92,6 +92,10 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
   const offerTools = tools.offered.length > 0 && callsLeft() > 0 && remaining() > 0;
   if (!offerTools && seen.size === 0 && !request.question) return { evidence: gathered, relevant: [], calls, notes };
 
+  /** Calls still running: at the deadline each is recorded as unanswered, and its late answer dropped. */
+  const inFlight = new Map<string, string>();
+  const unanswered = (key: string, what: string): Evidence => ({ key, source: 'tool', what, quote: 'no answer within the time limit', text: 'no answer within the time limit', ok: false, at: new Date().toISOString() });
+
   async function callTool(name: string, args: Record<string, unknown>): Promise<string> {
     const key = toolCallKey(name, args);
     const before = seen.get(key);
@@ -101,9 +105,12 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     calls += 1;
     const what = `${name} ${stableJson(args)}`;
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(1, remaining())).unref());
+    inFlight.set(key, what);
     const result = await Promise.race([tools.call(name, args), timer]);
+    inFlight.delete(key);
+    if (seen.has(key)) return 'The tool did not answer within the investigation’s time limit.';
     if (result === 'timeout') {
-      keep({ key, source: 'tool', what, quote: 'no answer within the time limit', text: 'no answer within the time limit', ok: false, at: new Date().toISOString() });
+      keep(unanswered(key, what));
       return 'The tool did not answer within the investigation’s time limit.';
     }
     const text = keptText(describeReadOnlyResult(result), budget.maxResultChars);
@@ -130,6 +137,8 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
   if (answer === 'timeout') {
     // The model's conversation may still end in the background; no tool runs for it after the deadline.
     asking.catch(() => undefined);
+    for (const [key, what] of inFlight) keep(unanswered(key, what));
+    inFlight.clear();
     notes.push(`The investigation's time limit (${Math.round(budget.timeLimitMs / 1000)} s) ran out before the model answered: the findings are what was gathered.`);
     deps.logger.warn({ incidentId: request.incidentId, calls }, 'investigation ran out of time');
     return { evidence: gathered, relevant: [], calls, notes };
