@@ -31,6 +31,8 @@ export interface InvestigationRequest {
   earlier: readonly Evidence[];
   /** A critical incident or a fix that did not work: the deeper (Claude) model, while its quota lasts. */
   deep: boolean;
+  /** A runbook knows this incident: metrics and history are gathered, no model is asked. */
+  known?: boolean;
   /** The owner's own words, for a request made in chat ("check why sonarr is slow"). */
   question?: string;
 }
@@ -87,6 +89,7 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     if (history) keep(history);
   }
 
+  if (request.known) return { evidence: gathered, relevant: [], calls, notes };
   const tools = deps.tools();
   const callsLeft = () => budget.maxToolCalls - calls;
   const offerTools = tools.offered.length > 0 && callsLeft() > 0 && remaining() > 0;

@@ -282,8 +282,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('snooze', snooze)
     .addEdge(START, 'assess')
     .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : 'investigate'), ['investigate', 'execute', END])
-    // The first time, "Is this a problem?" (unless the autonomy mode skips it); after that, the options.
-    .addConditionalEdges('investigate', (state: State) => (state.problemQuestion === undefined && state.askProblem !== false ? 'post_problem' : 'research'), ['post_problem', 'research'])
+    // The first time, "Is this a problem?" (unless the autonomy mode skips it); after a choice or a fix, the options.
+    .addConditionalEdges('investigate', (state: State) => (state.problemQuestion === undefined && state.askProblem !== false && state.chosen === undefined ? 'post_problem' : 'research'), ['post_problem', 'research'])
     .addEdge('post_problem', 'await_problem')
     .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'make_plan', END])
     .addConditionalEdges('make_plan', (state: State) => (state.plan ? 'post_plan' : backToOptions(state)), ['post_plan', 'post_options', 'research'])

@@ -36,6 +36,8 @@ export function researchPorts(context: PortContext): Pick<IncidentFlowPorts, 'tr
           earlier: before.evidence,
           // Deep analysis for a critical incident or a fix that did not work (claude-sonnet while its quota lasts).
           deep: request.deep || incident.severity === 'critical',
+          // A known problem needs no model to look at it (its runbook answers), only the facts.
+          known: (await context.knownOptions(snapshot.id)) !== undefined,
         },
       );
       if (result.evidence.length > 0 || result.diagnosis) await context.remember(snapshot.id, { investigation: withResult(before, result) });
