@@ -8,6 +8,7 @@ import { firstLine, keptText, toolCallKey, stableJson, type Evidence } from './e
 import { gatherSeries, queriesOfAlerts } from './gather-metrics.ts';
 import type { InvestigationBudget } from './investigation-config.ts';
 import type { PrometheusClient } from './prometheus-client.ts';
+import { PROMETHEUS_TOOL, prometheusToolQuery } from './prometheus-tool.ts';
 
 export interface InvestigatorDeps {
   budget: InvestigationBudget;
@@ -20,8 +21,9 @@ export interface InvestigatorDeps {
 }
 
 export interface InvestigationRequest {
-  incidentId: number;
-  /** The incident as a model may see it (data). */
+  /** Unset for a request made in chat, which is about no incident. */
+  incidentId?: number;
+  /** The incident (or the request) as a model may see it (data). */
   facts: unknown;
   labels: Record<string, string>;
   application?: string;
@@ -85,14 +87,15 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     }
   }
   if (request.application && !seen.has(`coroot:${request.application}`)) {
-    const history = await applicationHistory(deps.db, { incidentId: request.incidentId, application: request.application, since: new Date(Date.now() - budget.historyWindowMs), maxChars: budget.maxResultChars });
+    const history = await applicationHistory(deps.db, { incidentId: request.incidentId ?? 0, application: request.application, since: new Date(Date.now() - budget.historyWindowMs), maxChars: budget.maxResultChars });
     if (history) keep(history);
   }
 
   if (request.known) return { evidence: gathered, relevant: [], calls, notes };
   const tools = deps.tools();
+  const offered = [...tools.offered, ...(deps.prometheus ? [PROMETHEUS_TOOL] : [])];
   const callsLeft = () => budget.maxToolCalls - calls;
-  const offerTools = tools.offered.length > 0 && callsLeft() > 0 && remaining() > 0;
+  const offerTools = offered.length > 0 && callsLeft() > 0 && remaining() > 0;
   if (!offerTools && seen.size === 0 && !request.question) return { evidence: gathered, relevant: [], calls, notes };
 
   /** Calls still running: at the deadline each is recorded as unanswered, and its late answer dropped. */
@@ -100,6 +103,7 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
   const unanswered = (key: string, what: string): Evidence => ({ key, source: 'tool', what, quote: 'no answer within the time limit', text: 'no answer within the time limit', ok: false, at: new Date().toISOString() });
 
   async function callTool(name: string, args: Record<string, unknown>): Promise<string> {
+    if (name === PROMETHEUS_TOOL.name && deps.prometheus) return queryPrometheus(deps.prometheus, args);
     const key = toolCallKey(name, args);
     const before = seen.get(key);
     if (before) return `Already gathered (not run again): ${before.text}`;
@@ -121,10 +125,24 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     return text;
   }
 
+  /** The model's own PromQL: the same summary, the same budget, never the same query twice. */
+  async function queryPrometheus(prometheus: PrometheusClient, args: Record<string, unknown>): Promise<string> {
+    const query = prometheusToolQuery(args);
+    if (!query) return `Refused: ${PROMETHEUS_TOOL.name}: the arguments must be {"query": "<PromQL>"}.`;
+    const before = seen.get(`prometheus:${query}`);
+    if (before) return `Already gathered (not run again): ${before.text}`;
+    if (callsLeft() <= 0) return `Refused: the investigation's budget of ${budget.maxToolCalls} calls is used up.`;
+    if (remaining() <= 0) return 'Refused: the investigation ran out of time.';
+    calls += 1;
+    const evidence = await gatherSeries(prometheus, query, { end: new Date(), ms: budget.metricsWindowMs }, remaining(), budget.maxResultChars);
+    keep(evidence);
+    return evidence.text;
+  }
+
   const evidenceForModel = () => [...seen.values()].map((evidence) => ({ id: evidence.key, source: evidence.source, what: evidence.what, result: evidence.text }));
   const asking = deps.llm.ask({
     purpose: request.deep ? 'deep-analysis' : 'investigation',
-    incidentId: request.incidentId,
+    ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}),
     instructions: [
       'You investigate an incident in a homelab for its owner before they are asked what to do. You may only look: every tool offered is read-only.',
       offerTools ? `Call the tools that would show the cause (at most ${callsLeft()} calls in all; a call already made is not run again).` : 'No more calls can be made: answer from the evidence given.',
@@ -133,7 +151,7 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     data: { incident: request.facts, evidence: evidenceForModel(), ...(request.question ? { ownerAsks: request.question } : {}) },
     task: request.question ? `The owner asks: see ownerAsks in the data. What does the evidence show?` : 'What does the evidence show about this incident?',
     schema: answerSchema,
-    ...(offerTools ? { tools: { offered: tools.offered, call: callTool, maxRounds: callsLeft() } } : {}),
+    ...(offerTools ? { tools: { offered, call: callTool, maxRounds: callsLeft() } } : {}),
   });
   const outOfTime = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(1, remaining())).unref());
   const answer = await Promise.race([asking, outOfTime]);

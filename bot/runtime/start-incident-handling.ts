@@ -9,7 +9,9 @@ import { createIncidentFlow } from '../flow/incident-flow.ts';
 import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
 import type { Policy } from '../flow/policy-config.ts';
 import { readInvestigationConfig } from '../investigation/investigation-config.ts';
+import { answerOwnerRequest } from '../investigation/owner-request.ts';
 import { createPrometheusClient } from '../investigation/prometheus-client.ts';
+import { readOnlyTools } from '../mcp/read-only-tools.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
@@ -41,7 +43,9 @@ export interface IncidentHandlingDeps {
  * its timers, and where answers go (the flow; "Next time?" to the runbooks). Returns the dispatcher
  * intake hands changes to and the listener decisions go to.
  */
-export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise<{ dispatcher: IncidentDispatcher; listener: DecisionListener; runbooks: RunbookStore }> {
+export async function startIncidentHandling(
+  deps: IncidentHandlingDeps,
+): Promise<{ dispatcher: IncidentDispatcher; listener: DecisionListener; runbooks: RunbookStore; request?: (text: string) => Promise<{ title: string; body: string }> }> {
   const { config, chat, logger, shutdown } = deps;
   const say = async (notice: { title: string; body: string }, incidentId?: number) => {
     await chat.outbox.enqueue({ channels: chat.channels, message: { kind: 'notice', ...notice }, ...(incidentId !== undefined ? { incidentId } : {}) });
@@ -90,9 +94,19 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   flow.startPolling();
   shutdown.add('incident flow', () => flow.stop());
 
+  // A request typed in chat with no question open: the same read-only investigation, about no incident.
+  const investigator = {
+    budget,
+    db: deps.pool,
+    llm: deps.llm,
+    tools: () => readOnlyTools(['*'], mcp.tools(), policy, (name: string, args: Record<string, unknown>) => mcp.call(name, args)),
+    ...(prometheus ? { prometheus } : {}),
+    logger: logger.child({ component: 'investigation' }),
+  };
   return {
     dispatcher: createFlowDispatcher(flow, deps.notices),
     runbooks,
+    ...(budget.enabled ? { request: (text: string) => answerOwnerRequest(investigator, text) } : {}),
     listener: { onDecision: (decision) => (decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision)) },
   };
 }

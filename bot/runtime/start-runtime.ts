@@ -118,6 +118,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
         await keep.undelivered?.record(change, error);
       },
     });
+    if (incidents.request) commands.request = incidents.request;
     const pullRequests = startPullRequests({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
     // Built before chat receives anything; each person's decision is timed (approval latency) on its way.
     const decisions: DecisionListener = timeDecisions(options.listener ?? routeDecisions({ pullRequestKinds: pullRequestQuestionKinds, pullRequests: pullRequests.listener, incidents: incidents.listener }), { db: database.pool, metrics, logger });

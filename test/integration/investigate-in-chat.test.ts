@@ -73,7 +73,37 @@ describe('investigating an incident in chat', () => {
 
   const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> }) : []);
 
+  it('answers a request typed with no question open with the findings of a read-only look, in that chat', async () => {
+    litellm.script('gemini-flash', { toolCalls: [{ name: 'prometheus_query_range', arguments: { query: 'rate(sonarr_http_request_duration_seconds_sum[5m])' } }, { name: 'list_pods', arguments: { namespace: 'apps' } }] }, {});
+    shell.type('check why sonarr is slow');
+    await until('the findings', () => shell.printed().includes('🔎 You asked'), 20_000);
+    await until('the findings body', () => shell.printed().includes('🤖 sonarr slowed down'), 20_000);
+    const answer = shell.printed();
+    expect(answer).toContain('🔎 You asked: “check why sonarr is slow”');
+    expect(answer).toContain('• Prometheus rate(sonarr_http_request_duration_seconds_sum[5m]): “{instance="sonarr:8989", job="sonarr"}: 0.4 → 3.1 (min 0.4, max 3.1, rising)”');
+    expect(answer).toContain('• tool list_pods {"namespace":"apps"}: “namespace apps”');
+    expect(answer).not.toContain("I didn't understand");
+    // The model was shown only read-only tools, Prometheus among them, and the owner's words as data.
+    const request = litellm.received.at(-1)!;
+    expect(request.tools!.map((tool) => tool.function.name).sort()).toEqual(['list_pods', 'prometheus_query_range']);
+    expect(request.messages[1]!.content).toContain('"ownerAsks": "check why sonarr is slow"');
+    expect(mcpCalls().map((call) => call.tool)).toEqual(['list_pods']);
+
+    // `custom:` with nothing open is a request too; a short remark is not.
+    shell.clear();
+    shell.type('custom: look at the radarr logs please');
+    await until('the second findings', () => shell.printed().includes('🔎 You asked: “look at the radarr logs please”'), 20_000);
+    shell.clear();
+    shell.type('stauts');
+    await until('the help', () => shell.printed().includes("I didn't understand that"), 20_000);
+    const actions = await runtime.database.pool.query('SELECT count(*)::int AS n FROM actions');
+    expect(actions.rows[0]).toEqual({ n: 0 });
+  });
+
   it('asks with findings, grounds the options in them, and gathers anew on Investigate without repeating a call', async () => {
+    const mcpBefore = mcpCalls().length;
+    const promBefore = prometheus.received.length;
+    shell.clear();
     // Triage, then the investigation: it lists the media pods, then answers.
     litellm.script('gemini-flash', {}, { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }] }, {});
     const alert = {
@@ -107,8 +137,8 @@ describe('investigating an incident in chat', () => {
     expect(question).toContain('🤖 sonarr slowed down as its latency rose; radarr-0 crash-loops beside it.');
     // The findings come before the question, and the rule's threshold was left out of the query.
     expect(question.indexOf('🔎 Findings')).toBeLessThan(question.indexOf('Is this a problem?'));
-    expect(prometheus.received.map((received) => received.query)).toEqual(['rate(sonarr_http_request_duration_seconds_sum[5m])']);
-    expect(mcpCalls().map((call) => call.arguments)).toEqual([{ namespace: 'media' }]);
+    expect(prometheus.received.slice(promBefore).map((received) => received.query)).toEqual(['rate(sonarr_http_request_duration_seconds_sum[5m])']);
+    expect(mcpCalls().slice(mcpBefore).map((call) => call.arguments)).toEqual([{ namespace: 'media' }]);
 
     shell.clear();
     shell.type('1');
@@ -128,14 +158,15 @@ describe('investigating an incident in chat', () => {
     const again = shell.printed();
     expect(again).toContain('🔎 Findings\n• tool list_pods {"namespace":"downloads"}: “namespace downloads”');
     expect(again.indexOf('🔎 Findings')).toBeLessThan(again.indexOf('1. restart_pod'));
-    expect(mcpCalls().map((call) => call.arguments)).toEqual([{ namespace: 'media' }, { namespace: 'downloads' }]);
-    expect(prometheus.received).toHaveLength(1);
+    expect(mcpCalls().slice(mcpBefore).map((call) => call.arguments)).toEqual([{ namespace: 'media' }, { namespace: 'downloads' }]);
+    expect(prometheus.received).toHaveLength(promBefore + 1);
 
     shell.clear();
     shell.type('details');
     await until('the details', () => shell.printed().includes('🔎 Evidence'), 20_000);
     const details = shell.printed();
     expect(details).toContain('🔎 Evidence (3 read-only call(s) in all):');
+    expect(details).not.toContain('namespace apps');
     expect(details).toContain('• prometheus rate(sonarr_http_request_duration_seconds_sum[5m])');
     expect(details).toContain('│ radarr-0 0/1 CrashLoopBackOff 14 3d');
     expect(details).toContain('• tool list_pods {"namespace":"downloads"}');

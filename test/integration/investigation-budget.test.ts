@@ -114,7 +114,7 @@ describe('an investigation within its budget', () => {
     // Only read-only tools were offered, on the investigation's model; the summary, not the points, went as data.
     const [first] = litellm.received;
     expect(first!.model).toBe('gemini-flash');
-    expect(first!.tools!.map((tool) => tool.function.name).sort()).toEqual(['list_pods', 'slow_tool']);
+    expect(first!.tools!.map((tool) => tool.function.name).sort()).toEqual(['list_pods', 'prometheus_query_range', 'slow_tool']);
     expect(first!.messages[1]!.content).toContain('node_load1{instance=\\"nas:9100\\"}: 0.5 → 3.6 (min 0.4, max 3.6, rising)');
     expect(first!.messages[1]!.content).not.toContain('1.5');
     expect(result).toMatchObject({ diagnosis: 'Load on the NAS rose after sonarr 4.0.1 was deployed.', relevant: ['coroot:sonarr', 'prometheus:node_load1'], calls: 3, notes: [] });
