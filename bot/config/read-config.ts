@@ -71,7 +71,6 @@ function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
   }
   problems.push(...groupProblems(input, 'the LLM proxy', ['LLM_BASE_URL', 'LLM_API_KEY']));
   problems.push(...groupProblems(input, 'Prometheus basic authentication', ['PROMETHEUS_USERNAME', 'PROMETHEUS_PASSWORD']));
-  if (input.PROMETHEUS_BEARER_TOKEN && input.PROMETHEUS_USERNAME) problems.push({ variable: 'PROMETHEUS_BEARER_TOKEN', message: 'must not be set together with PROMETHEUS_USERNAME (choose bearer or basic authentication)' });
   problems.push(...groupProblems(input, 'Signal', ['SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']));
   problems.push(...groupProblems(input, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_TOKEN', 'MATTERMOST_CHANNEL_ID', 'MATTERMOST_APPROVERS']));
   return problems;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { npmStartCommand } from '../helpers/compiled-build.ts';
@@ -63,8 +63,10 @@ describe('project layout', () => {
     }
   });
 
-  it('documents every configuration variable in the README', () => {
-    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  it('documents every configuration variable in the README or docs/', () => {
+    // README.md is being restructured: a variable documented under docs/ counts too.
+    const docs = readdirSync(path.join(repoRoot, 'docs')).filter((name) => name.endsWith('.md'));
+    const readme = [readFileSync(path.join(repoRoot, 'README.md'), 'utf8'), ...docs.map((name) => readFileSync(path.join(repoRoot, 'docs', name), 'utf8'))].join('\n');
     return import('../../bot/config/index.ts').then(({ knownVariables }) => {
       for (const name of knownVariables) expect(readme, name).toContain(`\`${name}\``);
     });
