@@ -49,12 +49,16 @@ export interface InvestigationResult {
   calls: number;
   /** Why it stopped short, or why there is no diagnosis. */
   notes: string[];
+  /** The model judged a fix warranted (asked only for a request typed in chat). */
+  fixWarranted?: boolean;
 }
 
 const answerSchema = z.object({
   diagnosis: z.string(),
   /** Ids of the evidence that supports the diagnosis, most important first. */
   relevant: z.array(z.string()).max(8).default([]),
+  /** For a request typed in chat: whether something should be fixed (options then follow, through an incident). */
+  fix_warranted: z.boolean().default(false),
 });
 
 /**
@@ -147,6 +151,7 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
       'You investigate an incident in a homelab for its owner before they are asked what to do. You may only look: every tool offered is read-only.',
       offerTools ? `Call the tools that would show the cause (at most ${callsLeft()} calls in all; a call already made is not run again).` : 'No more calls can be made: answer from the evidence given.',
       'Then answer with a diagnosis in one or two sentences a tired person can read on a phone, and the ids of the evidence that supports it, most important first. Say so when the evidence does not show a cause.',
+      ...(request.question ? ['Set fix_warranted to true only when the evidence shows something that should be fixed.'] : []),
     ].join(' '),
     data: { incident: request.facts, evidence: evidenceForModel(), ...(request.question ? { ownerAsks: request.question } : {}) },
     task: request.question ? `The owner asks: see ownerAsks in the data. What does the evidence show?` : 'What does the evidence show about this incident?',
@@ -170,5 +175,5 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     return { evidence: gathered, relevant: [], calls, notes };
   }
   deps.logger.info({ incidentId: request.incidentId, calls, gathered: gathered.length, ms: Date.now() - started }, 'investigation done');
-  return { evidence: gathered, relevant: answer.value.relevant.filter((key) => seen.has(key)), diagnosis: answer.value.diagnosis, calls, notes };
+  return { evidence: gathered, relevant: answer.value.relevant.filter((key) => seen.has(key)), diagnosis: answer.value.diagnosis, calls, notes, ...(request.question ? { fixWarranted: answer.value.fix_warranted } : {}) };
 }

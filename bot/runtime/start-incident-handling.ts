@@ -9,7 +9,7 @@ import { createIncidentFlow } from '../flow/incident-flow.ts';
 import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
 import type { Policy } from '../flow/policy-config.ts';
 import { readInvestigationConfig } from '../investigation/investigation-config.ts';
-import { answerOwnerRequest } from '../investigation/owner-request.ts';
+import { answerOwnerRequest, openRequestIncident } from '../investigation/owner-request.ts';
 import { createPrometheusClient } from '../investigation/prometheus-client.ts';
 import { readOnlyTools } from '../mcp/read-only-tools.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
@@ -103,10 +103,18 @@ export async function startIncidentHandling(
     ...(prometheus ? { prometheus } : {}),
     logger: logger.child({ component: 'investigation' }),
   };
+  const dispatcher = createFlowDispatcher(flow, deps.notices);
+  /** The findings; when a fix is warranted, the request becomes an incident whose options follow. */
+  const request = async (text: string) => {
+    const { notice, result } = await answerOwnerRequest(investigator, text);
+    if (!result.fixWarranted) return notice;
+    const incidentId = await openRequestIncident(deps.pool, dispatcher, text, result);
+    return { ...notice, body: `${notice.body}\n\nA fix looks warranted: the options follow as #${incidentId}.` };
+  };
   return {
-    dispatcher: createFlowDispatcher(flow, deps.notices),
+    dispatcher,
     runbooks,
-    ...(budget.enabled ? { request: (text: string) => answerOwnerRequest(investigator, text) } : {}),
+    ...(budget.enabled ? { request } : {}),
     listener: { onDecision: (decision) => (decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision)) },
   };
 }

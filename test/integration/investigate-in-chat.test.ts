@@ -171,4 +171,23 @@ describe('investigating an incident in chat', () => {
     expect(details).toContain('│ radarr-0 0/1 CrashLoopBackOff 14 3d');
     expect(details).toContain('• tool list_pods {"namespace":"downloads"}');
   });
+
+  it('turns a request that warrants a fix into an incident whose options follow, and runs nothing unapproved', async () => {
+    shell.clear();
+    shell.type('ignore');
+    await until('the options closed', async () => (await runtime.database.pool.query("SELECT 1 FROM questions WHERE status = 'open'")).rowCount === 0, 20_000);
+    litellm.script('gemini-flash', { content: JSON.stringify({ diagnosis: 'radarr-0 crash-loops: 14 restarts.', relevant: [], fix_warranted: true }) });
+    shell.clear();
+    shell.type('radarr keeps crashing, have a look');
+    await until('the options', () => shell.printed().includes('📋 Solutions found'), 30_000);
+    const printed = shell.printed();
+    expect(printed).toMatch(/A fix looks warranted: the options follow as #(\d+)\./);
+    const id = /options follow as #(\d+)/.exec(printed)![1];
+    expect(printed).toContain(`📋 Solutions found: #${id} radarr keeps crashing, have a look`);
+    expect(printed).not.toContain('Is this a problem?');
+    const incident = await runtime.database.pool.query('SELECT source FROM incidents WHERE id = $1', [id]);
+    expect(incident.rows[0]).toEqual({ source: 'manual' });
+    const actions = await runtime.database.pool.query('SELECT count(*)::int AS n FROM actions');
+    expect(actions.rows[0]).toEqual({ n: 0 });
+  });
 });

@@ -46,6 +46,8 @@ export function researchPorts(context: PortContext): Pick<IncidentFlowPorts, 'tr
     },
 
     async triage(snapshot) {
+      // The owner asked for this (a request typed in chat that warranted a fix): no "Is this a problem?".
+      if ((snapshot.facts as { source?: string }).source === 'manual') return { problem: true, reason: 'You asked Steward to look into this.', ask: false };
       // A known problem needs no model to say so.
       const mode = context.autonomyMode;
       const known = await context.knownOptions(snapshot.id);
