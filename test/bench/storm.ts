@@ -86,7 +86,9 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
   const signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-storm-'));
   const callLog = path.join(dir, 'mcp-calls.jsonl');
-  writeFileSync(path.join(dir, 'steward.yaml'), mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }).join('\n'));
+  // BENCH_INVESTIGATION=off measures the same storm without evidence before asking, for comparison.
+  const investigation = process.env.BENCH_INVESTIGATION === 'off' ? ['investigation:', '  enabled: false'] : [];
+  writeFileSync(path.join(dir, 'steward.yaml'), [...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }), ...investigation].join('\n'));
   const port = await findFreePort();
   // Steward runs exactly as `npm start` runs it (the same Node flags and environment as the Dockerfile).
   const start = buildForStart();
