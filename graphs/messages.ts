@@ -1,4 +1,5 @@
 import type { ChatOption, OutgoingNotice } from './chat-port.ts';
+import { findingsSection, type Findings } from './findings.ts';
 import { inert } from './inert-text.ts';
 import type { QuestionRequest } from './questions.ts';
 import { describeCall, describeCalls, type ToolCall } from './tool-call.ts';
@@ -21,10 +22,13 @@ export interface IncidentRef {
 const name = (incident: IncidentRef) => `#${incident.id} ${inert(incident.title, 120)}`;
 
 /** "🔔 Issue detected … Is this a problem? [Yes] [No, expected] [Snooze 1h]" */
-export function issueDetected(incident: IncidentRef & { alertLines: string[]; flapping: boolean; verdict?: string }): QuestionRequest {
+export function issueDetected(incident: IncidentRef & { alertLines: string[]; flapping: boolean; verdict?: string; findings?: Findings }): QuestionRequest {
   const lines = [...incident.alertLines];
   if (incident.flapping) lines.push('⚠️ Flapping: it fired again soon after it resolved.');
   if (incident.verdict) lines.push('', `🤖 ${inert(incident.verdict, 400)}`);
+  // Evidence before asking: what the investigation found comes before the question.
+  const found = findingsSection(incident.findings);
+  if (found) lines.push('', found);
   return {
     incidentId: incident.id,
     kind: 'problem',
@@ -53,6 +57,8 @@ export interface SolutionsContext {
   notes?: readonly string[];
   /** What the alerts say, when there is no diagnosis. */
   alertLines?: readonly string[];
+  /** What an investigation found since the last question (shown once, before the options). */
+  findings?: Findings;
 }
 
 /** "📋 Solutions found" with numbered options, each showing the calls it runs, ending "Reply: 1, 2, 3, ignore, or custom: …" */
@@ -62,7 +68,8 @@ export function solutionsFound(incident: IncidentRef & SolutionsContext, solutio
   // The verdict and the diagnosis may say the same thing (a known problem): it is said once.
   const verdict = incident.verdict && incident.verdict !== incident.diagnosis ? incident.verdict : undefined;
   const said = [verdict ? `🤖 ${inert(verdict, 400)}` : undefined, incident.diagnosis ? `🤖 ${inert(incident.diagnosis, 600)}` : undefined].filter((part): part is string => Boolean(part));
-  const body = [...(said.length > 0 ? said : [(incident.alertLines ?? []).join('\n')]), ...(incident.notes ?? [])].filter(Boolean).join('\n\n');
+  const found = findingsSection(incident.findings);
+  const body = [...(found ? [found] : []), ...(said.length > 0 ? said : [(incident.alertLines ?? []).join('\n')]), ...(incident.notes ?? [])].filter(Boolean).join('\n\n');
   return {
     incidentId: incident.id,
     kind: 'solution',

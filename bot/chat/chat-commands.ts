@@ -26,4 +26,6 @@ export interface ChatCommands {
   pullRequest?(reply: Extract<Reply, { kind: 'pull-request' }>, context: ReplyContext, answer: AnswerQuestion): Promise<Report | undefined>;
   /** `details` on a pull-request question. */
   pullRequestDetails?(question: Question): Promise<Report>;
+  /** A free-form request with no question open: a read-only investigation, answered with its findings. Unset: chat answers with help. */
+  request?(text: string): Promise<Report>;
 }

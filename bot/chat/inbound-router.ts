@@ -1,6 +1,6 @@
 import { findUnstorableText, storableText } from '../../webhooks/storable-text.ts';
 import type { InboundReply } from '../../graphs/chat-port.ts';
-import type { ReplyHandler } from '../../graphs/replies.ts';
+import type { ReplyContext, ReplyHandler } from '../../graphs/replies.ts';
 import { createApproverCheck } from './approvers.ts';
 import { helpText, parseReply, type Reply } from '../commands/index.ts';
 import type { Coordination } from '../coordination/index.ts';
@@ -21,6 +21,8 @@ export interface InboundRouterDeps {
   /** Who may answer, per platform: numbers, account UUIDs, user ids or usernames. */
   approvers: Readonly<Record<string, readonly string[]>>;
   handler: ReplyHandler;
+  /** Text that is no command, with no question open: a request to look into (bot/chat/free-form-request.ts); false when it is not one. */
+  request?: (text: string, context: ReplyContext) => Promise<boolean>;
   /** Called after something was queued, so the outbox sends it now rather than at the next poll. */
   wake?: () => void;
 }
@@ -64,11 +66,7 @@ export function createInboundRouter(deps: InboundRouterDeps) {
 
       const parsed = toReply(reply);
       if (!parsed) return 'ignored';
-      if (parsed.kind === 'unknown' || parsed.kind === 'help') {
-        await answer(reply, parsed.kind === 'help' ? 'Steward help' : "🤔 I didn't understand that", helpText());
-        return 'help';
-      }
-      await deps.handler.handle(parsed, {
+      const context: ReplyContext = {
         platform: reply.platform,
         conversation: reply.conversation,
         sender: reply.sender,
@@ -76,7 +74,13 @@ export function createInboundRouter(deps: InboundRouterDeps) {
         ...(reply.senderName ? { senderName: reply.senderName } : {}),
         reaction: reply.reaction === true,
         ...(reply.inReplyTo ? { inReplyTo: reply.inReplyTo } : {}),
-      });
+      };
+      if (parsed.kind === 'unknown' && !context.reaction && deps.request && (await deps.request(reply.text, context))) return 'handled';
+      if (parsed.kind === 'unknown' || parsed.kind === 'help') {
+        await answer(reply, parsed.kind === 'help' ? 'Steward help' : "🤔 I didn't understand that", helpText());
+        return 'help';
+      }
+      await deps.handler.handle(parsed, context);
       return 'handled';
     },
   };

@@ -1,5 +1,5 @@
 import type { ChatOption } from '../../graphs/chat-port.ts';
-import { inert } from '../../graphs/inert-text.ts';
+import { inert, quotedLines } from '../../graphs/inert-text.ts';
 import { actionDigest, describeCall, type ToolCall } from '../../graphs/tool-call.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createActionRepository } from '../db/repositories/actions.ts';
@@ -62,6 +62,7 @@ interface Analysis {
   diagnosis?: string;
   dropped?: { tool: string; reason: string }[];
   plan?: { instruction: string; summary?: string; refused?: string };
+  investigation?: { evidence?: { source: string; what: string; text: string; ok: boolean; at: string }[]; diagnosis?: string; calls?: number };
 }
 
 function reasoning(analysis: Analysis): string[] {
@@ -74,5 +75,19 @@ function reasoning(analysis: Analysis): string[] {
   if (diagnosis) lines.push(`🤖 Diagnosis: ${inert(diagnosis, 400)}`);
   for (const proposal of dropped ?? []) lines.push(`🚫 Not offered: ${inert(proposal.tool, 80)} (${inert(proposal.reason, 200)})`);
   if (plan) lines.push(`📝 custom: “${inert(plan.instruction, 200)}” → ${plan.refused ? `no plan: ${inert(plan.refused, 200)}` : inert(plan.summary, 200)}`);
+  lines.push(...evidenceLines(analysis.investigation));
+  return lines;
+}
+
+/** Every piece of evidence the investigations gathered, each result quoted line by line. */
+function evidenceLines(investigation: Analysis['investigation']): string[] {
+  const evidence = investigation?.evidence ?? [];
+  if (evidence.length === 0) return [];
+  const lines = ['', `🔎 Evidence (${investigation?.calls ?? 0} read-only call(s) in all):`];
+  for (const item of evidence) {
+    lines.push(`${item.ok ? '•' : '✗'} ${inert(item.source, 20)} ${inert(item.what, 200)} at ${inert(item.at.slice(0, 16).replace('T', ' '), 20)} UTC:`);
+    lines.push(quotedLines(item.text, 12, 200));
+  }
+  if (investigation?.diagnosis) lines.push(`🤖 Investigation: ${inert(investigation.diagnosis, 400)}`);
   return lines;
 }

@@ -4,6 +4,7 @@ import type { Queryable } from '../db/pool.ts';
 import type { OutboxRepository } from '../db/repositories/outbox.ts';
 import { isAnswer, type AnsweringReply } from './answer-for.ts';
 import { answerNotice, type AnswerQuestion } from './answer-question.ts';
+import { createFreeFormRequests } from './free-form-request.ts';
 import { incidentDetails } from './incident-details.ts';
 import type { QuestionDesk } from './question-desk.ts';
 import type { ChatCommands } from './chat-commands.ts';
@@ -28,12 +29,14 @@ export interface ReplyDeskOptions {
  * database, and every problem (no open question, which incident?, an option that does not exist,
  * answered already) is explained in the same conversation.
  */
-export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
+export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler & { request: ReturnType<typeof createFreeFormRequests> } {
   /** Answers in the same conversation; a notice about an incident is kept as one of its messages, so quoting it names the incident. */
   async function say(context: ReplyContext, title: string, body: string, image?: ChatImage, incidentId?: number): Promise<void> {
     await options.outbox.enqueue({ channels: [context.platform], conversation: context.conversation, message: { kind: 'notice', title, body, ...(image ? { image } : {}) }, ...(incidentId !== undefined ? { incidentId } : {}) });
     options.wake?.();
   }
+
+  const request = createFreeFormRequests({ desk: options.desk, ...(options.commands ? { commands: options.commands } : {}), say: (context, title, body) => say(context, title, body) });
 
   async function answer(reply: AnsweringReply, context: ReplyContext): Promise<void> {
     const outcome = await options.answer({
@@ -47,6 +50,8 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
     });
     // A reaction that cannot approve is not worth a message; a typed answer is.
     if (context.reaction && outcome.outcome === 'not taken') return;
+    // `custom:` with nothing open is a request: Steward looks into it (read-only) instead of refusing.
+    if (reply.kind === 'custom' && outcome.outcome === 'nothing open' && outcome.incidentId === undefined && (await request(reply.instruction, context))) return;
     const notice = answerNotice(outcome, reply);
     // An answer about a question is kept as one of its incident's messages, so quoting it names the incident.
     if (notice) await say(context, notice.title, notice.body, undefined, 'question' in outcome ? outcome.question?.incidentId : undefined);
@@ -73,6 +78,7 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler {
   }
 
   return {
+    request,
     async handle(reply, context) {
       if (isAnswer(reply)) return answer(reply, context);
       switch (reply.kind) {

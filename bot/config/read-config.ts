@@ -70,6 +70,7 @@ function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
     if (!input.ALERTMANAGER_TOKEN && !input.ALERTMANAGER_USER) problems.push({ variable: 'ALERTMANAGER_TOKEN', message: `(or ALERTMANAGER_USER/ALERTMANAGER_PASSWORD) ${why}` });
   }
   problems.push(...groupProblems(input, 'the LLM proxy', ['LLM_BASE_URL', 'LLM_API_KEY']));
+  problems.push(...groupProblems(input, 'Prometheus basic authentication', ['PROMETHEUS_USERNAME', 'PROMETHEUS_PASSWORD']));
   problems.push(...groupProblems(input, 'Signal', ['SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']));
   problems.push(...groupProblems(input, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_TOKEN', 'MATTERMOST_CHANNEL_ID', 'MATTERMOST_APPROVERS']));
   return problems;
@@ -110,6 +111,13 @@ function toConfig(input: EnvInput): Config {
     grafana: { token: input.GRAFANA_TOKEN },
     uptimeKuma: { token: input.UPTIME_KUMA_TOKEN },
     mcpServerToken: input.MCP_SERVER_TOKEN,
+    prometheus: input.PROMETHEUS_URL
+      ? {
+          baseUrl: input.PROMETHEUS_URL,
+          ...(input.PROMETHEUS_BEARER_TOKEN ? { bearerToken: input.PROMETHEUS_BEARER_TOKEN } : {}),
+          ...(input.PROMETHEUS_USERNAME && input.PROMETHEUS_PASSWORD ? { basic: { username: input.PROMETHEUS_USERNAME, password: input.PROMETHEUS_PASSWORD } } : {}),
+        }
+      : undefined,
     github: {
       webhookSecret: input.GITHUB_WEBHOOK_SECRET,
       token: input.GITHUB_TOKEN,

@@ -16,6 +16,7 @@ export const structuredConfigSchema = z
     routing: z.record(z.string(), z.unknown()).optional(),
     renovate: z.record(z.string(), z.unknown()).optional(),
     webhooks: z.record(z.string(), z.unknown()).optional(),
+    investigation: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

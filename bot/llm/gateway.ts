@@ -197,7 +197,8 @@ export function createLlmGateway(options: LlmGatewayOptions) {
       // Once a tool result moved a conversation to the local model, no cloud model is asked again.
       const moved = { toLocal: false };
       for (const alias of route.chain) {
-        if (moved.toLocal && isCloud(alias)) continue;
+        // After a move to the local model, neither a cloud model nor the local one again (the fallback) is asked.
+        if (moved.toLocal) continue;
         if (!(await options.quota.reserve(alias))) {
           attempts.push({ alias, failure: { kind: 'quota_exhausted', message: `${alias} has used its call quota` } });
           continue;

@@ -1,7 +1,7 @@
 import type { SensitiveKind } from './sensitive-data.ts';
 
 /** What a request is for: it decides the model, as the seed design does. */
-export const purposes = ['triage', 'solution', 'code', 'critical-code', 'architecture', 'reasoning'] as const;
+export const purposes = ['triage', 'investigation', 'deep-analysis', 'solution', 'code', 'critical-code', 'architecture', 'reasoning'] as const;
 export type Purpose = (typeof purposes)[number];
 
 /** The model groups Steward names; LiteLLM maps each to a provider model. */
@@ -17,6 +17,8 @@ export interface RoutingTable {
   sensitiveNames: readonly string[];
   /** What happens to a request that holds sensitive data (`routing.secrets`, `routing.private_addresses`). */
   privacy: PrivacyPolicy;
+  /** When every cloud model in the chain fails (offline, out of quota), the local model answers (`routing.fallback_to_local`). */
+  fallbackToLocal: boolean;
 }
 
 /**
@@ -31,10 +33,11 @@ export interface PrivacyPolicy {
 }
 
 export const defaultRouting: RoutingTable = {
-  byPurpose: { triage: 'gemini-flash', solution: 'gemini-pro', code: 'gemini-pro', 'critical-code': 'claude-sonnet', architecture: 'claude-opus', reasoning: 'gemini-thinking' },
+  byPurpose: { triage: 'gemini-flash', investigation: 'gemini-flash', 'deep-analysis': 'claude-sonnet', solution: 'gemini-pro', code: 'gemini-pro', 'critical-code': 'claude-sonnet', architecture: 'claude-opus', reasoning: 'gemini-thinking' },
   models: { 'gemini-flash': 'gemini-flash', 'gemini-pro': 'gemini-pro', 'gemini-thinking': 'gemini-thinking', 'claude-sonnet': 'claude-sonnet', 'claude-opus': 'claude-opus', local: 'local' },
   sensitiveNames: [],
   privacy: { secrets: 'local', privateAddresses: 'mask' },
+  fallbackToLocal: true,
 };
 
 /** When Claude is out of quota or a model fails, the request falls down this chain. */
@@ -69,7 +72,7 @@ export type Route =
  * 2. what the privacy policy keeps local goes to `local` only (by default: secrets and personal data,
  *    not private addresses, which are masked);
  * 3. otherwise the purpose picks the alias, an exhausted Claude is skipped, and failures fall down
- *    gemini-thinking → gemini-pro → gemini-flash.
+ *    gemini-thinking → gemini-pro → gemini-flash, then to `local` unless `fallbackToLocal` is off.
  */
 export function routeRequest(input: RouteInput, table: RoutingTable = defaultRouting): Route {
   if (input.runbookMatched) return { kind: 'runbook' };
@@ -78,7 +81,9 @@ export function routeRequest(input: RouteInput, table: RoutingTable = defaultRou
   if (keepsLocal(sensitive, table.privacy)) return { kind: 'llm', chain: ['local'], sensitive };
   const first = input.forced ?? table.byPurpose[input.purpose];
   if (first === 'local') return { kind: 'llm', chain: ['local'], sensitive };
-  return { kind: 'llm', chain: withFallbacks(first, input.exhausted), sensitive };
+  const chain = withFallbacks(first, input.exhausted);
+  // A homelab whose internet is down still gets an answer: the local model, last.
+  return { kind: 'llm', chain: table.fallbackToLocal && !input.exhausted.has('local') ? [...chain, 'local'] : chain, sensitive };
 }
 
 function withFallbacks(first: AliasName, exhausted: ReadonlySet<AliasName>): AliasName[] {

@@ -17,6 +17,8 @@ const routingSchema = z
     secrets: z.enum(['local', 'scrub']).optional(),
     /** Private addresses and internal host names alone: `mask` sends placeholders, `local` keeps the request local. */
     private_addresses: z.enum(['mask', 'local']).optional(),
+    /** When the cloud models fail, ask the local one last (default true). */
+    fallback_to_local: z.boolean().optional(),
   })
   .strict();
 
@@ -37,6 +39,7 @@ export function readRoutingConfig(section: unknown): LlmRouting {
       models: { ...defaultRouting.models, ...routing.models },
       sensitiveNames: routing.sensitiveNames ?? [],
       privacy: { secrets: routing.secrets ?? defaultRouting.privacy.secrets, privateAddresses: routing.private_addresses ?? defaultRouting.privacy.privateAddresses },
+      fallbackToLocal: routing.fallback_to_local ?? defaultRouting.fallbackToLocal,
     },
     quotas: { ...defaultQuotas, ...routing.quotas },
   };

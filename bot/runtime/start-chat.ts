@@ -85,6 +85,15 @@ export function createChat(deps: ChatDeps): Chat {
     wake,
     start(receiving) {
       const answer = createAnswerQuestion({ desk, isApprover, decisions: receiving.decisions });
+      const handler = createReplyDesk({
+        db: deps.pool,
+        desk,
+        outbox,
+        answer,
+        ...(receiving.commands ? { commands: receiving.commands } : {}),
+        wake,
+        unavailable: { 'pull-request': 'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.', weekly: 'The weekly report is not available in this version of Steward yet.' },
+      });
       const router = createInboundRouter({
         db: deps.pool,
         outbox,
@@ -92,15 +101,8 @@ export function createChat(deps: ChatDeps): Chat {
         audit,
         logger: deps.logger,
         approvers,
-        handler: createReplyDesk({
-          db: deps.pool,
-          desk,
-          outbox,
-          answer,
-          ...(receiving.commands ? { commands: receiving.commands } : {}),
-          wake,
-          unavailable: { 'pull-request': 'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.', weekly: 'The weekly report is not available in this version of Steward yet.' },
-        }),
+        handler,
+        request: handler.request,
         wake,
       });
       deps.logger.info({ channels }, channels.includes('shell') ? 'no chat platform configured: using the terminal' : 'chat channels configured');

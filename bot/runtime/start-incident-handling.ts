@@ -9,6 +9,10 @@ import { createFlowPorts } from '../flow/flow-ports.ts';
 import { createIncidentFlow } from '../flow/incident-flow.ts';
 import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
 import type { Policy } from '../flow/policy-config.ts';
+import { readInvestigationConfig } from '../investigation/investigation-config.ts';
+import { answerOwnerRequest, openRequestIncident } from '../investigation/owner-request.ts';
+import { createPrometheusClient } from '../investigation/prometheus-client.ts';
+import { readOnlyTools } from '../mcp/read-only-tools.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import type { McpHub } from '../mcp/mcp-hub.ts';
@@ -41,7 +45,9 @@ export interface IncidentHandlingDeps {
  * its timers, and where answers go (the flow; "Next time?" to the runbooks). Returns the dispatcher
  * intake hands changes to and the listener decisions go to.
  */
-export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise<{ dispatcher: IncidentDispatcher; listener: DecisionListener; runbooks: RunbookStore }> {
+export async function startIncidentHandling(
+  deps: IncidentHandlingDeps,
+): Promise<{ dispatcher: IncidentDispatcher; listener: DecisionListener; runbooks: RunbookStore; request?: (text: string) => Promise<{ title: string; body: string }> }> {
   const { config, chat, logger, shutdown } = deps;
   const say = async (notice: { title: string; body: string }, incidentId?: number) => {
     await chat.outbox.enqueue({ channels: chat.channels, message: { kind: 'notice', ...notice }, ...(incidentId !== undefined ? { incidentId } : {}) });
@@ -59,6 +65,8 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   shutdown.add('runbooks', async () => runbooks.close());
 
   const flowLogger = logger.child({ component: 'flow' });
+  const budget = readInvestigationConfig(deps.structured.investigation);
+  const prometheus = config.prometheus ? createPrometheusClient(config.prometheus) : undefined;
   const { policy } = deps;
   const flow = createIncidentFlow({
     pool: deps.pool,
@@ -80,6 +88,7 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
       ignoreMs: config.ignoreDays * 86_400_000,
       runbooks,
       autonomyMode: config.autonomyMode,
+      investigation: { budget, ...(prometheus ? { prometheus } : {}) },
       logger: flowLogger,
     }),
   });
@@ -91,9 +100,27 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   retention.start();
   shutdown.add('checkpoint retention', () => retention.stop());
 
+  // A request typed in chat with no question open: the same read-only investigation, about no incident.
+  const investigator = {
+    budget,
+    db: deps.pool,
+    llm: deps.llm,
+    tools: () => readOnlyTools(['*'], mcp.tools(), policy, (name: string, args: Record<string, unknown>) => mcp.call(name, args)),
+    ...(prometheus ? { prometheus } : {}),
+    logger: logger.child({ component: 'investigation' }),
+  };
+  const dispatcher = createFlowDispatcher(flow, deps.notices);
+  /** The findings; when a fix is warranted, the request becomes an incident whose options follow. */
+  const request = async (text: string) => {
+    const { notice, result } = await answerOwnerRequest(investigator, text);
+    if (!result.fixWarranted) return notice;
+    const incidentId = await openRequestIncident(deps.pool, dispatcher, text, result);
+    return { ...notice, body: `${notice.body}\n\nA fix looks warranted: the options follow as #${incidentId}.` };
+  };
   return {
-    dispatcher: createFlowDispatcher(flow, deps.notices),
+    dispatcher,
     runbooks,
+    ...(budget.enabled ? { request } : {}),
     listener: { onDecision: (decision) => (decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision)) },
   };
 }

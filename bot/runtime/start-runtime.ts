@@ -123,6 +123,7 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
         await keep.undelivered?.record(change, error);
       },
     });
+    if (incidents.request) commands.request = incidents.request;
     const pullRequests = startPullRequests({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
     // Steward as an MCP server (MCP_SERVER_TOKEN): agents' approvals are questions on the same desk.
     const mcpServer = createMcpServerPart({ config, pool: database.pool, chat, policy, logger, status: () => commands.status(), runbooks: () => incidents.runbooks.list() });

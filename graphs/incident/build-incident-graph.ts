@@ -1,4 +1,5 @@
 import { Annotation, END, START, StateGraph, interrupt, type BaseCheckpointSaver } from '@langchain/langgraph';
+import type { Findings } from '../findings.ts';
 import { actionNotDone, actionRan, fixComplete, issueDetected, nextTime, noPlan, notFixed, planProposed, solutionsFound } from '../messages.ts';
 import { describeAnswer, type Answer } from '../questions.ts';
 import { describeCalls } from '../tool-call.ts';
@@ -25,6 +26,9 @@ export const IncidentState = Annotation.Root({
   diagnosis: Annotation<string>(),
   /** Steward's own remarks for the options question: no model, options not offered and why. */
   notes: Annotation<string[] | undefined>(),
+  /** What the last investigation found, and whether a question has shown it yet. */
+  findings: Annotation<Findings | undefined>(),
+  findingsFresh: Annotation<boolean | undefined>(),
   /** Why a promoted runbook that matched did not run on its own (said with the options). */
   autoDeclined: Annotation<string | undefined>(),
   options: Annotation<FlowOption[]>(),
@@ -71,6 +75,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     options: [],
     diagnosis: '',
     notes: undefined,
+    findings: undefined,
+    findingsFresh: undefined,
     autoDeclined: undefined,
     round: 0,
     choiceQuestion: undefined,
@@ -96,10 +102,26 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     return { ...freshRun, verdict: triage.degraded ? undefined : triage.reason, askProblem: triage.ask, before: snapshot.alertLines.join('\n'), autoDeclined: auto?.asks };
   };
 
+  /**
+   * Evidence before asking: read-only tools, metrics and history, within the budget, in a node of its
+   * own (its calls must not re-run when a question's interrupt resumes). After a fix that did not
+   * work it looks deeper.
+   */
+  const investigateNode = async (state: State): Promise<Update> => {
+    if (!ports.investigate) return {};
+    const snapshot = await snapshotOf(state);
+    const deep = state.verified === false || state.execution?.status === 'failed';
+    const findings = await ports.investigate(snapshot, { deep });
+    return findings ? { findings, findingsFresh: true } : { findingsFresh: false };
+  };
+
+  /** Findings go on the first question after the investigation, once. */
+  const freshFindings = (state: State) => (state.findingsFresh ? { findings: state.findings } : {});
+
   const postProblem = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
-    const question = issueDetected({ id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, flapping: snapshot.flapping, ...(state.verdict ? { verdict: state.verdict } : {}) });
-    return { problemQuestion: await ports.ask({ ...question, askKey: `problem:${state.run}` }) };
+    const question = issueDetected({ id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, flapping: snapshot.flapping, ...(state.verdict ? { verdict: state.verdict } : {}), ...freshFindings(state) });
+    return { findingsFresh: false, problemQuestion: await ports.ask({ ...question, askKey: `problem:${state.run}` }) };
   };
 
   const awaitAnswer = (field: 'problemQuestion' | 'choiceQuestion' | 'planQuestion') => (state: State): Update => {
@@ -142,7 +164,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     // Nobody was asked whether it is a problem: the options say why Steward thinks it is one.
     const why = state.askProblem === false && state.verdict && !state.options.some((option) => option.runbook) ? state.verdict : undefined;
     const question = solutionsFound(
-      { id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}), ...(why ? { verdict: why } : {}), notes: state.notes ?? [] },
+      { id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}), ...(why ? { verdict: why } : {}), notes: state.notes ?? [], ...freshFindings(state) },
       state.options.map((option) => {
         const calls = callsOf(option);
         return {
@@ -157,7 +179,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       }),
       state.options[0] && callsOf(state.options[0]).length > 0 ? 1 : undefined,
     );
-    return { round, answer: undefined, choiceQuestion: await ports.ask({ ...question, askKey: `options:${state.run}:${round}` }) };
+    return { round, answer: undefined, findingsFresh: false, choiceQuestion: await ports.ask({ ...question, askKey: `options:${state.run}:${round}` }) };
   };
 
   const choose = (state: State): Update => {
@@ -247,6 +269,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('post_plan', postPlan)
     .addNode('await_plan', awaitAnswer('planQuestion'))
     .addNode('approve_plan', (state: State): Update => ({ chosen: state.plan, choiceQuestion: state.planQuestion }))
+    .addNode('investigate', investigateNode)
     .addNode('research', research)
     .addNode('post_options', postOptions)
     .addNode('await_choice', awaitAnswer('choiceQuestion'))
@@ -258,7 +281,9 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('dismiss', dismiss)
     .addNode('snooze', snooze)
     .addEdge(START, 'assess')
-    .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : state.askProblem === false ? 'research' : 'post_problem'), ['post_problem', 'research', 'execute', END])
+    .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : 'investigate'), ['investigate', 'execute', END])
+    // The first time, "Is this a problem?" (unless the autonomy mode skips it); after a choice or a fix, the options.
+    .addConditionalEdges('investigate', (state: State) => (state.problemQuestion === undefined && state.askProblem !== false && state.chosen === undefined ? 'post_problem' : 'research'), ['post_problem', 'research'])
     .addEdge('post_problem', 'await_problem')
     .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'make_plan', END])
     .addConditionalEdges('make_plan', (state: State) => (state.plan ? 'post_plan' : backToOptions(state)), ['post_plan', 'post_options', 'research'])
@@ -277,13 +302,13 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       if (!option) return 'post_options';
       if (option.generic === 'ignore') return 'dismiss';
       if (option.generic === 'snooze') return 'snooze';
-      if (option.generic === 'investigate') return 'research';
+      if (option.generic === 'investigate') return 'investigate';
       return 'execute';
-    }, ['post_options', 'dismiss', 'snooze', 'research', 'execute'])
+    }, ['post_options', 'dismiss', 'snooze', 'investigate', 'execute'])
     .addConditionalEdges('execute', (state: State) => (state.execution?.status === 'succeeded' ? 'await_verification' : backToOptions(state)), ['await_verification', 'post_options', 'research'])
     .addEdge('await_verification', 'report')
     // An automatic fix that worked needs no "Next time?": it already runs on its own.
-    .addConditionalEdges('report', (state: State) => (state.outcome === 'fixed' ? (state.auto ? END : 'learn') : 'research'), ['learn', 'research', END])
+    .addConditionalEdges('report', (state: State) => (state.outcome === 'fixed' ? (state.auto ? END : 'learn') : 'investigate'), ['learn', 'investigate', END])
     .addEdge('learn', END)
     .addEdge('dismiss', END)
     .addEdge('snooze', END);

@@ -1,4 +1,5 @@
 import type { LabelSource, OutgoingNotice } from '../chat-port.ts';
+import type { Findings } from '../findings.ts';
 import type { QuestionRequest } from '../questions.ts';
 import type { ToolCall } from '../tool-call.ts';
 
@@ -59,6 +60,12 @@ export interface IncidentFlowPorts {
   suppressed(snapshot: IncidentSnapshot): Promise<void>;
   /** The first look; `ask` says whether the human is asked "Is this a problem?" (the autonomy mode decides). */
   triage(snapshot: IncidentSnapshot): Promise<{ problem?: boolean; reason: string; degraded?: string; ask: boolean }>;
+  /**
+   * Gathers evidence (read-only tools, metrics, history) within the configured budget, never repeating
+   * a call made before for the incident; `deep` after a fix that did not work. Undefined: nothing to show.
+   * Optional: without it the flow asks from the alert alone.
+   */
+  investigate?(snapshot: IncidentSnapshot, request: { deep: boolean }): Promise<Findings | undefined>;
   /** Options to put to the owner; `notes` are Steward's own remarks (options not offered and why). */
   propose(snapshot: IncidentSnapshot): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string; notes?: string[] }>;
   /** Turns the owner's `custom:` instruction into a plan of allowed tool calls, shown before anything runs. */

@@ -31,7 +31,9 @@ const scenarios: Record<string, (adminUrl: string) => Promise<void>> = {
     const p99 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
     console.log(`\nstorm: ${figures.alerts} alerts in 10 groups over ${figures.webhookPosts} webhook posts, zero-latency LLM, Signal and MCP fakes`);
     console.table({
-      'LLM calls': { value: figures.llmCalls, target: '≤ 10' },
+      'LLM calls': { value: figures.llmCalls, target: '≤ 10 triage' },
+      '…of which investigation': { value: figures.investigationCalls, target: '' },
+      'read-only MCP calls of the investigations': { value: figures.investigationToolCalls, target: '' },
       'chat messages': { value: figures.messages, target: '≤ 10' },
       'webhook → first message (ms)': { value: Math.round(figures.firstMessageMs), target: '< 1000' },
       'one alert, quiet Steward: webhook → message (ms)': { value: Math.round(figures.calmFirstMessageMs), target: '' },

@@ -26,6 +26,10 @@ export interface StormFigures {
   alerts: number;
   webhookPosts: number;
   llmCalls: number;
+  /** Of those, the investigations' (evidence before asking: read-only tools chosen by the model). */
+  investigationCalls: number;
+  /** Read-only MCP calls the investigations made during the storm. */
+  investigationToolCalls: number;
   messages: number;
   firstMessageMs: number;
   /** One alert on a quiet Steward, before the storm: the same path without contention. */
@@ -78,11 +82,13 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
  */
 export async function stormBenchmark(adminUrl: string, postgresPids: () => number[]): Promise<StormFigures> {
   const databaseUrl = await freshDatabase(adminUrl, 'storm_bench');
-  const litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: answer });
+  const litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro', 'claude-sonnet'], defaultContent: answer });
   const signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-storm-'));
   const callLog = path.join(dir, 'mcp-calls.jsonl');
-  writeFileSync(path.join(dir, 'steward.yaml'), mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }).join('\n'));
+  // BENCH_INVESTIGATION=off measures the same storm without evidence before asking, for comparison.
+  const investigation = process.env.BENCH_INVESTIGATION === 'off' ? ['investigation:', '  enabled: false'] : [];
+  writeFileSync(path.join(dir, 'steward.yaml'), [...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }), ...investigation].join('\n'));
   const port = await findFreePort();
   // Steward runs exactly as `npm start` runs it (the same Node flags and environment as the Dockerfile).
   const start = buildForStart();
@@ -155,6 +161,8 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     clearInterval(sampler);
     const llmCalls = litellm.received.length - callsBefore;
+    const investigationCalls = litellm.received.slice(callsBefore).filter((request) => JSON.stringify(request.responseFormat ?? {}).includes('relevant')).length;
+    const investigationToolCalls = existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter((line) => line.includes('"list_pods"')).length : 0;
     const messages = signal.sent.length - sentBefore;
 
     // Reply latency needs more samples than the storm's 10 incidents for a p99 that is not just the
@@ -185,6 +193,8 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
       alerts: GROUPS * ALERTS_PER_GROUP,
       webhookPosts: posts.length,
       llmCalls,
+      investigationCalls,
+      investigationToolCalls,
       messages,
       firstMessageMs,
       calmFirstMessageMs,

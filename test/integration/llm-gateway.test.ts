@@ -89,10 +89,18 @@ describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
   });
 
   it('moves down the chain on a 5xx and on a time-out, and says so when the whole chain is down', async () => {
-    litellm.script('gemini-thinking', { status: 503, body: { error: { message: 'litellm.ServiceUnavailableError: upstream down', type: 'None', param: 'None', code: '503' } } });
-    litellm.script('gemini-pro', { delayMs: 1_500 });
-    litellm.script('gemini-flash', { status: 500, body: { error: { message: 'boom', type: 'None', param: 'None', code: '500' } } });
-    const answer = await gateway().ask({ ...triage, purpose: 'reasoning' });
+    const cloudDown = () => {
+      litellm.script('gemini-thinking', { status: 503, body: { error: { message: 'litellm.ServiceUnavailableError: upstream down', type: 'None', param: 'None', code: '503' } } });
+      litellm.script('gemini-pro', { delayMs: 1_500 });
+      litellm.script('gemini-flash', { status: 500, body: { error: { message: 'boom', type: 'None', param: 'None', code: '500' } } });
+    };
+    // By default a homelab offline still gets an answer: the local model, last.
+    cloudDown();
+    ollama.script('llama3.2', { content: 'local answer' });
+    expect(await gateway().ask({ ...triage, purpose: 'reasoning' })).toMatchObject({ ok: true, alias: 'local', text: 'local answer', attempts: [{ alias: 'gemini-thinking' }, { alias: 'gemini-pro' }, { alias: 'gemini-flash' }] });
+    await database.pool.query('DELETE FROM llm_usage');
+    cloudDown();
+    const answer = await gateway({ routing: { ...defaultRouting, models: { ...defaultRouting.models, local: 'llama3.2' }, fallbackToLocal: false } }).ask({ ...triage, purpose: 'reasoning' });
     expect(answer).toEqual({
       ok: false,
       reason: 'unavailable',
@@ -165,7 +173,8 @@ describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
     expect(await triageIncident(gateway(), { incident: { alertname: 'KubePodCrashLooping' } })).toEqual({ ok: true, alias: 'gemini-flash', triage: { problem: true, severity: 'critical', reason: 'radarr restarts every 3 minutes', confidence: 0.9 } });
     expect(await triageIncident(gateway(), { incident: {}, runbookMatched: true })).toEqual({ ok: false, degraded: 'a runbook covers this incident' });
     litellm.script('gemini-flash', { status: 503, body: { error: { message: 'down', type: 'None', param: 'None', code: '503' } } });
-    expect(await triageIncident(gateway(), { incident: { alertname: 'DiskFull' } })).toEqual({ ok: false, degraded: 'LLM unavailable' });
+    const cloudOnly = gateway({ routing: { ...defaultRouting, fallbackToLocal: false } });
+    expect(await triageIncident(cloudOnly, { incident: { alertname: 'DiskFull' } })).toEqual({ ok: false, degraded: 'LLM unavailable' });
   });
 
   describe('a tool result that turns out sensitive, inside the function-calling loop', () => {
@@ -222,7 +231,8 @@ describe('the LLM gateway against loopback LiteLLM and Ollama', () => {
   });
 
   it(`lets no secret of the ${corpus.length}-string corpus reach a cloud model`, async () => {
-    const g = gateway();
+    // Without the local fallback: a cloud call that times out under load must not count as routed local.
+    const g = gateway({ routing: { ...defaultRouting, models: { ...defaultRouting.models, local: 'llama3.2' }, sensitiveNames: corpusNames, fallbackToLocal: false } });
     for (const entry of corpus) await g.ask({ ...triage, data: entry.text });
     const cloudText = litellm.received.map((request) => request.messages.map((message) => message.content).join('\n')).join('\n');
     const leaked = corpus.flatMap((entry) => entry.secrets).filter((secret) => cloudText.includes(secret));

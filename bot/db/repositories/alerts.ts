@@ -109,6 +109,16 @@ export function createAlertRepository(db: Queryable) {
       return result.rows.map((row) => ({ alertname: row.alertname, labels: { ...row.labels, ...row.common } }));
     },
 
+    /** The distinct links back to the rules that fired (Prometheus's graph page carries the expression). */
+    async generatorUrls(incidentId: number, limit: number): Promise<string[]> {
+      const result = await db.query<{ generator_url: string }>(
+        `SELECT generator_url FROM alerts WHERE incident_id = $1 AND generator_url IS NOT NULL
+         GROUP BY generator_url ORDER BY bool_or(status = 'firing') DESC, min(id) LIMIT $2`,
+        [incidentId, limit],
+      );
+      return result.rows.map((row) => row.generator_url);
+    },
+
     /** Alerts firing in live incidents, for /metrics. */
     async firingLiveCount(): Promise<number> {
       const result = await db.query<{ count: string }>("SELECT count(*) FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE a.status = 'firing' AND i.closed_at IS NULL");

@@ -185,6 +185,17 @@ export function createIncidentRepository(db: Queryable) {
       await db.query('UPDATE incidents SET analysis = analysis || $2 WHERE id = $1', [id, analysis]);
     },
 
+    /** Other Coroot incidents of an application opened since `since`, newest first: its recent history. */
+    async corootOfApplication(application: string, since: Date, exceptId: number, limit: number): Promise<{ id: number; title: string; openedAt: Date; closeReason: string | null }[]> {
+      const result = await db.query<{ id: string; title: string; opened_at: Date; close_reason: string | null }>(
+        `SELECT id, title, opened_at, close_reason FROM incidents
+         WHERE source = 'coroot' AND labels->>'application' = $1 AND opened_at >= $2 AND id <> $3
+         ORDER BY opened_at DESC LIMIT $4`,
+        [application, since, exceptId, limit],
+      );
+      return result.rows.map((row) => ({ id: Number(row.id), title: row.title, openedAt: row.opened_at, closeReason: row.close_reason }));
+    },
+
     /** A fix ran: its verification window is open (unless the incident closed meanwhile). */
     async markVerifying(id: number): Promise<void> {
       await db.query("UPDATE incidents SET status = 'verifying', updated_at = now() WHERE id = $1 AND closed_at IS NULL", [id]);

@@ -11,6 +11,8 @@ import { createIncidentRepository } from '../../db/repositories/incidents.ts';
 import type { OutboxRepository } from '../../db/repositories/outbox.ts';
 import { createOptionFilter } from '../../llm/admissible-options.ts';
 import type { LlmGateway } from '../../llm/gateway.ts';
+import type { InvestigationBudget } from '../../investigation/investigation-config.ts';
+import type { PrometheusClient } from '../../investigation/prometheus-client.ts';
 import type { Logger } from '../../logging/index.ts';
 import type { McpHub } from '../../mcp/mcp-hub.ts';
 import { incidentIdentity, incidentTargets } from '../../runbooks/incident-identity.ts';
@@ -26,7 +28,9 @@ export interface FlowPortsOptions {
   llm: LlmGateway;
   mcp: Pick<McpHub, 'tools' | 'call'>;
   /** Redlines, and each tool's blast radius (what promotion and the autonomy modes weigh). */
-  policy: ToolPolicy & { blastRadius?: Readonly<Record<string, string>> };
+  policy: ToolPolicy & { blastRadius?: Readonly<Record<string, string>>; readOnly?: readonly string[] };
+  /** Evidence before asking (bot/investigation/): its budget, and Prometheus when PROMETHEUS_URL is set. Absent: no investigation. */
+  investigation?: { budget: InvestigationBudget; prometheus?: PrometheusClient };
   coordination: Coordination;
   verifyWindowMs: number;
   /** After "No, expected" or "ignore", the same alert is not asked about for this long. */
