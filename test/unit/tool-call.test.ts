@@ -18,7 +18,8 @@ function readBack(text: string): ToolCall {
     // A quoted key ends at its closing quote; a bare key at the first `=`.
     const keyEnd = pair.startsWith('"') ? endOfJsonString(pair) + 1 : pair.indexOf('=');
     const key = value(pair.slice(0, keyEnd));
-    args[String(key)] = value(pair.slice(keyEnd + 1));
+    // defineProperty, not assignment: a key named `__proto__` is a key like any other here.
+    Object.defineProperty(args, String(key), { value: value(pair.slice(keyEnd + 1)), enumerable: true, writable: true, configurable: true });
   }
   return { tool: String(value(tool!)), arguments: args };
 }

@@ -41,7 +41,7 @@ export function problemQuestionCases(start: Start): void {
       const question = await flow.waitingQuestion();
       expect(world.questions.map((asked) => asked.kind)).toEqual(['solution']);
       expect(question.body).toContain('🤖 Disk full on postgres-0.');
-      expect(flow.path).toEqual(['assess', 'research', 'post_options']);
+      expect(flow.path).toEqual(['assess', 'investigate', 'research', 'post_options']);
     });
   });
 
