@@ -9,7 +9,11 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: globals.node,
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bot/cli/*.mjs', 'scripts/*.mjs', '.dependency-cruiser.cjs'] } },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', 'bot/cli/*.mjs', 'scripts/*.mjs', '.dependency-cruiser.cjs'],
+        },
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -17,13 +21,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Only bot/config reads the environment: take values from Config.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only bot/config reads the environment: take values from Config.',
+        },
       ],
     },
   },
   {
     // The entry points hand process.env to readConfig; tests set up their own environments.
-    files: ['bot/main.ts', 'bot/demo/main.ts', 'bot/demo/lab/main.ts', 'bot/cli/steward.mjs', 'test/**', 'vitest.config.ts'],
+    files: [
+      'bot/main.ts',
+      'bot/demo/main.ts',
+      'bot/demo/lab/main.ts',
+      'bot/cli/steward.mjs',
+      'test/**',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -27,7 +27,9 @@ export function agentApprovalQuestion(request: AgentApprovalRequest): QuestionRe
   const body = [
     `Agent: “${inert(request.agent, 60)}” (the name its MCP client gave; Steward does not run the action)`,
     `Action: ${inert(request.action, 600)}`,
-    ...(request.details && Object.keys(request.details).length > 0 ? ['Details:', quotedLines(detailLines(request.details), 20, 200)] : []),
+    ...(request.details && Object.keys(request.details).length > 0
+      ? ['Details:', quotedLines(detailLines(request.details), 20, 200)]
+      : []),
     'The options below are the agent’s words.',
   ].join('\n');
   const first = request.options[0]?.trim().toLowerCase();
@@ -65,7 +67,10 @@ export function redlineInAction(action: string, policy: ToolPolicy): string | un
   // A pair with an allowed word in it is that allowed word's business: `format_report weekly` stays allowed.
   const terms = [
     ...words.map((word) => ({ term: word, allowed: allowed(word) })),
-    ...words.slice(1).map((word, index) => ({ term: `${words[index]}_${word}`, allowed: allowed(words[index]!) || allowed(word) || allowed(`${words[index]}_${word}`) })),
+    ...words.slice(1).map((word, index) => ({
+      term: `${words[index]}_${word}`,
+      allowed: allowed(words[index]!) || allowed(word) || allowed(`${words[index]}_${word}`),
+    })),
   ];
   for (const { term, allowed: isAllowed } of terms) {
     if (matchesToolGlob(policy.redlines, term)) return term;

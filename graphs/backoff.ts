@@ -5,7 +5,10 @@
  * chat platform, reconnects after an outage), so that they do not come back in step; a single task's
  * own retries (an MCP server's restart) need none. Pure when `random` is given.
  */
-export function backoffDelay(attempt: number, options: { baseMs: number; maxMs: number; jitter?: number; random?: () => number }): number {
+export function backoffDelay(
+  attempt: number,
+  options: { baseMs: number; maxMs: number; jitter?: number; random?: () => number },
+): number {
   const exponent = Math.min(Math.max(attempt, 0), 30); // 2^30 × any base is past every maxMs in use
   const delay = Math.min(options.maxMs, options.baseMs * 2 ** exponent);
   const jitter = options.jitter ?? 0;

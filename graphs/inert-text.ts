@@ -16,7 +16,12 @@ export function inert(text: unknown, max = 200): string {
     .replace(/@(?=[\p{L}\p{N}_])/gu, '＠')
     .replace(/<!/g, '‹!');
   const characters = [...flat];
-  return characters.length > max ? `${characters.slice(0, max - 1).join('').trimEnd()}…` : flat;
+  return characters.length > max
+    ? `${characters
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`
+    : flat;
 }
 
 /**

@@ -22,7 +22,9 @@ export interface IncidentRef {
 const name = (incident: IncidentRef) => `#${incident.id} ${inert(incident.title, 120)}`;
 
 /** "🔔 Issue detected … Is this a problem? [Yes] [No, expected] [Snooze 1h]" */
-export function issueDetected(incident: IncidentRef & { alertLines: string[]; flapping: boolean; verdict?: string; findings?: Findings }): QuestionRequest {
+export function issueDetected(
+  incident: IncidentRef & { alertLines: string[]; flapping: boolean; verdict?: string; findings?: Findings },
+): QuestionRequest {
   const lines = [...incident.alertLines];
   if (incident.flapping) lines.push('⚠️ Flapping: it fired again soon after it resolved.');
   if (incident.verdict) lines.push('', `🤖 ${inert(incident.verdict, 400)}`);
@@ -62,14 +64,27 @@ export interface SolutionsContext {
 }
 
 /** "📋 Solutions found" with numbered options, each showing the calls it runs, ending "Reply: 1, 2, 3, ignore, or custom: …" */
-export function solutionsFound(incident: IncidentRef & SolutionsContext, solutions: readonly SolutionOption[], defaultOption?: number): QuestionRequest {
+export function solutionsFound(
+  incident: IncidentRef & SolutionsContext,
+  solutions: readonly SolutionOption[],
+  defaultOption?: number,
+): QuestionRequest {
   const options = solutions.map((solution, index) => ({ ...solution, number: index + 1 }));
   const numbers = options.map((option) => option.number).join(', ');
   // The verdict and the diagnosis may say the same thing (a known problem): it is said once.
   const verdict = incident.verdict && incident.verdict !== incident.diagnosis ? incident.verdict : undefined;
-  const said = [verdict ? `🤖 ${inert(verdict, 400)}` : undefined, incident.diagnosis ? `🤖 ${inert(incident.diagnosis, 600)}` : undefined].filter((part): part is string => Boolean(part));
+  const said = [
+    verdict ? `🤖 ${inert(verdict, 400)}` : undefined,
+    incident.diagnosis ? `🤖 ${inert(incident.diagnosis, 600)}` : undefined,
+  ].filter((part): part is string => Boolean(part));
   const found = findingsSection(incident.findings);
-  const body = [...(found ? [found] : []), ...(said.length > 0 ? said : [(incident.alertLines ?? []).join('\n')]), ...(incident.notes ?? [])].filter(Boolean).join('\n\n');
+  const body = [
+    ...(found ? [found] : []),
+    ...(said.length > 0 ? said : [(incident.alertLines ?? []).join('\n')]),
+    ...(incident.notes ?? []),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   return {
     incidentId: incident.id,
     kind: 'solution',
@@ -82,14 +97,26 @@ export function solutionsFound(incident: IncidentRef & SolutionsContext, solutio
 }
 
 /** "📝 Plan" for a `custom:` instruction: the tool calls in order; nothing runs before `approve`. */
-export function planProposed(incident: IncidentRef, plan: { instruction: string; summary: string; steps: readonly (ToolCall & { why: string })[] }): QuestionRequest {
-  const steps = plan.steps.map((step, index) => `Step ${index + 1}: ${describeCall(step)}\n   🤖 why: ${inert(step.why, 200)}`);
+export function planProposed(
+  incident: IncidentRef,
+  plan: { instruction: string; summary: string; steps: readonly (ToolCall & { why: string })[] },
+): QuestionRequest {
+  const steps = plan.steps.map(
+    (step, index) => `Step ${index + 1}: ${describeCall(step)}\n   🤖 why: ${inert(step.why, 200)}`,
+  );
   const calls = plan.steps.map((step) => ({ tool: step.tool, arguments: step.arguments }));
   return {
     incidentId: incident.id,
     kind: 'plan',
     title: `📝 Plan for ${name(incident)}`,
-    body: [`You asked: “${inert(plan.instruction, 300)}”`, `🤖 The model's plan: “${inert(plan.summary, 200)}”`, '', ...steps, '', 'Nothing runs until you approve.'].join('\n'),
+    body: [
+      `You asked: “${inert(plan.instruction, 300)}”`,
+      `🤖 The model's plan: “${inert(plan.summary, 200)}”`,
+      '',
+      ...steps,
+      '',
+      'Nothing runs until you approve.',
+    ].join('\n'),
     options: [
       { number: 1, label: plan.summary, labelSource: { kind: 'model' }, calls },
       { number: 2, label: 'Back to the options' },
@@ -100,11 +127,19 @@ export function planProposed(incident: IncidentRef, plan: { instruction: string;
 }
 
 /** "✅ Complete" with what ran, how long the fix took to show, and before/after. */
-export function fixComplete(incident: IncidentRef, fix: { action: string; tookMs: number; before: string; after: string }): OutgoingNotice {
+export function fixComplete(
+  incident: IncidentRef,
+  fix: { action: string; tookMs: number; before: string; after: string },
+): OutgoingNotice {
   return {
     kind: 'notice',
     title: `✅ Complete: ${name(incident)}`,
-    body: [`Ran: ${fix.action}`, `Resolved ${formatSeconds(fix.tookMs)} after the fix.`, `Before: ${fix.before}`, `After: ${fix.after}`].join('\n'),
+    body: [
+      `Ran: ${fix.action}`,
+      `Resolved ${formatSeconds(fix.tookMs)} after the fix.`,
+      `Before: ${fix.before}`,
+      `After: ${fix.after}`,
+    ].join('\n'),
   };
 }
 
@@ -126,23 +161,41 @@ export function nextTime(incident: { id: number }, what: string): QuestionReques
 }
 
 /** "⚙️ #12: ran restart_pod · name=…": what ran, its output (outside text), and that verification follows. */
-export function actionRan(incidentId: number, calls: readonly ToolCall[], output: string, runbook?: string): OutgoingNotice {
+export function actionRan(
+  incidentId: number,
+  calls: readonly ToolCall[],
+  output: string,
+  runbook?: string,
+): OutgoingNotice {
   return {
     kind: 'notice',
     title: `⚙️ #${incidentId}: ran ${calls.length > 1 ? `${calls.length} steps` : calls[0] ? inert(calls[0].tool, 80) : 'the fix'}${runbook ? ` on its own (runbook ${inert(runbook, 60)})` : ''}`,
-    body: [`Ran: ${describeCalls(calls)}`, `Output: ${inert(output, 300) || '(none)'}`, 'Watching whether the alerts resolve.'].join('\n'),
+    body: [
+      `Ran: ${describeCalls(calls)}`,
+      `Output: ${inert(output, 300) || '(none)'}`,
+      'Watching whether the alerts resolve.',
+    ].join('\n'),
   };
 }
 
 /** "❌ #12: restart_pod failed | was not run | was interrupted", and why. */
-export function actionNotDone(incidentId: number, calls: readonly ToolCall[], outcome: 'failed' | 'refused' | 'interrupted', why: string): OutgoingNotice {
+export function actionNotDone(
+  incidentId: number,
+  calls: readonly ToolCall[],
+  outcome: 'failed' | 'refused' | 'interrupted',
+  why: string,
+): OutgoingNotice {
   const what = calls.length > 1 ? `the plan of ${calls.length} steps` : calls[0] ? inert(calls[0].tool, 80) : 'the fix';
   const verb = outcome === 'failed' ? 'failed' : outcome === 'refused' ? 'was not run' : 'was interrupted';
   const reason =
     outcome === 'interrupted'
       ? `Steward stopped while ${what} was running: it may or may not have run, so it is not run again. Check, then choose again.`
       : inert(why, 400);
-  return { kind: 'notice', title: `❌ #${incidentId}: ${what} ${verb}`, body: calls.length > 0 ? `${reason}\nCall: ${describeCalls(calls)}` : reason };
+  return {
+    kind: 'notice',
+    title: `❌ #${incidentId}: ${what} ${verb}`,
+    body: calls.length > 0 ? `${reason}\nCall: ${describeCalls(calls)}` : reason,
+  };
 }
 
 /** "❌ Not fixed": the fix ran but the alerts stayed; the next options follow. */
@@ -156,7 +209,11 @@ export function notFixed(incident: IncidentRef, calls: readonly ToolCall[]): Out
 
 /** "❌ #12: no plan for “…”": a `custom:` instruction that did not become a plan. */
 export function noPlan(incidentId: number, instruction: string, reason: string): OutgoingNotice {
-  return { kind: 'notice', title: `❌ #${incidentId}: no plan for “${inert(instruction, 120)}”`, body: `${inert(reason, 400)}. Nothing was run; the options follow.` };
+  return {
+    kind: 'notice',
+    title: `❌ #${incidentId}: no plan for “${inert(instruction, 120)}”`,
+    body: `${inert(reason, 400)}. Nothing was run; the options follow.`,
+  };
 }
 
 /** "⬇️ Runbook … asks again": an automatic fix did not work. */
@@ -172,12 +229,23 @@ export function runbookDemoted(runbookId: string, calls: readonly ToolCall[]): O
  * "⬆️ Runbook … is promoted": when it will run alone (now, or once the autonomy mode lets fixes of its
  * radius), and that it still asks wherever its arguments use labels its trigger does not pin.
  */
-export function runbookPromoted(runbook: { id: string; radius: string }, autonomy: { mode: string; runsAlone: boolean }, unpinned: readonly string[]): OutgoingNotice {
+export function runbookPromoted(
+  runbook: { id: string; radius: string },
+  autonomy: { mode: string; runsAlone: boolean },
+  unpinned: readonly string[],
+): OutgoingNotice {
   const when = autonomy.runsAlone
     ? 'next time, and tell you afterwards'
     : `once AUTONOMY_MODE lets ${runbook.radius} fixes run alone (it is ${autonomy.mode}: see the autonomy modes in docs/incident-flow.md); until then it asks`;
-  const caveat = unpinned.length > 0 ? ` It will still ask each time, though: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.` : '';
-  return { kind: 'notice', title: `⬆️ Runbook ${inert(runbook.id, 60)} is promoted`, body: `It will run on its own ${when}. If it ever fails, it goes back to asking.${caveat}` };
+  const caveat =
+    unpinned.length > 0
+      ? ` It will still ask each time, though: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.`
+      : '';
+  return {
+    kind: 'notice',
+    title: `⬆️ Runbook ${inert(runbook.id, 60)} is promoted`,
+    body: `It will run on its own ${when}. If it ever fails, it goes back to asking.${caveat}`,
+  };
 }
 
 /** The title of the question a promoted runbook answers itself: recorded, never sent. */
@@ -187,7 +255,15 @@ export function autoRunTitle(runbookId: string): string {
 
 /** "🎓 … has worked 5 of 5 times": a runbook fix meets its promotion criteria. */
 export function promotionSuggested(
-  runbook: { id: string; description: string; successes: number; chosen: number; radius: string; risk: string; reversible: boolean },
+  runbook: {
+    id: string;
+    description: string;
+    successes: number;
+    chosen: number;
+    radius: string;
+    risk: string;
+    reversible: boolean;
+  },
   when: string,
   caveat?: string,
 ): OutgoingNotice {

@@ -8,7 +8,13 @@ import { inert, quotedLines } from './inert-text.ts';
  */
 
 /** "⚠️ Signal is not delivering", told through the other channels. */
-export function channelNotDelivering(channel: { channel: string; waiting: number; oldest: Date | null; failed: number; lastError: string | null }): OutgoingNotice {
+export function channelNotDelivering(channel: {
+  channel: string;
+  waiting: number;
+  oldest: Date | null;
+  failed: number;
+  lastError: string | null;
+}): OutgoingNotice {
   const since = channel.oldest ? ` since ${channel.oldest.toISOString().slice(11, 16)} UTC` : '';
   return {
     kind: 'notice',
@@ -24,7 +30,12 @@ export function channelNotDelivering(channel: { channel: string; waiting: number
 }
 
 /** An expensive model has used much of its quota; what happens when it runs out. */
-export function quotaRunningLow(warning: { alias: string; used: number; limit: number; period: 'day' | 'week' }): OutgoingNotice {
+export function quotaRunningLow(warning: {
+  alias: string;
+  used: number;
+  limit: number;
+  period: 'day' | 'week';
+}): OutgoingNotice {
   const share = Math.round((warning.used / warning.limit) * 100);
   const period = warning.period === 'day' ? 'today' : 'this week';
   return {
@@ -36,7 +47,11 @@ export function quotaRunningLow(warning: { alias: string; used: number; limit: n
 
 /** A scheduled job that failed: it is not retried until its next time. The error may quote outside text. */
 export function scheduleFailed(jobId: string, error: string): OutgoingNotice {
-  return { kind: 'notice', title: `⚠️ ${jobId} failed`, body: `${inert(error, 300)}. It is not retried now; it runs again at its next time.` };
+  return {
+    kind: 'notice',
+    title: `⚠️ ${jobId} failed`,
+    body: `${inert(error, 300)}. It is not retried now; it runs again at its next time.`,
+  };
 }
 
 /** A scheduled query's answer: a model's text (which may quote what a tool read), quoted line by line. */

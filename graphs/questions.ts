@@ -63,6 +63,15 @@ export function describeAnswer(answer: Answer): string {
 }
 
 /** The question as a chat message: what every channel is sent, and what an edit redraws. */
-export function questionMessage(question: Pick<Question, 'id' | 'title' | 'body' | 'options' | 'replyHint'>): OutgoingQuestion {
-  return { kind: 'question', questionId: String(question.id), title: question.title, body: question.body, options: question.options, replyHint: question.replyHint };
+export function questionMessage(
+  question: Pick<Question, 'id' | 'title' | 'body' | 'options' | 'replyHint'>,
+): OutgoingQuestion {
+  return {
+    kind: 'question',
+    questionId: String(question.id),
+    title: question.title,
+    body: question.body,
+    options: question.options,
+    replyHint: question.replyHint,
+  };
 }

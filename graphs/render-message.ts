@@ -48,7 +48,10 @@ function optionLines(option: ChatOption, text: (value: string) => string, bold: 
   const label = inert(option.label, 160);
   if (!option.calls || option.calls.length === 0) return [`${number} ${text(`${label}${factText}`)}`];
   const [first, ...rest] = option.calls;
-  const lines = [`${number} ${text(describeCall(first!))}`, ...rest.map((call) => `   ${text(`then ${describeCall(call)}`)}`)];
+  const lines = [
+    `${number} ${text(describeCall(first!))}`,
+    ...rest.map((call) => `   ${text(`then ${describeCall(call)}`)}`),
+  ];
   lines.push(`   ${text(`${whose(option)}“${label}”${factText}`)}`);
   return lines;
 }

@@ -13,8 +13,16 @@ export function questionSubject(question: Pick<Question, 'incidentId' | 'title'>
 }
 
 /** "✔ #12: 1. Yes — Answered by Ana via signal", on the question wherever it was asked. */
-export function answered(question: Pick<Question, 'incidentId' | 'title'>, answer: Answer, actorName: string, channel: string): { title: string; body: string } {
-  return { title: `✔ ${questionSubject(question)}: ${describeAnswer(answer)}`, body: `Answered by ${inert(actorName, 80)} via ${channel}` };
+export function answered(
+  question: Pick<Question, 'incidentId' | 'title'>,
+  answer: Answer,
+  actorName: string,
+  channel: string,
+): { title: string; body: string } {
+  return {
+    title: `✔ ${questionSubject(question)}: ${describeAnswer(answer)}`,
+    body: `Answered by ${inert(actorName, 80)} via ${channel}`,
+  };
 }
 
 /** Mattermost's private line to the one who clicked. */
@@ -25,29 +33,54 @@ export function youChose(question: Pick<Question, 'incidentId' | 'title'>, answe
 export function nothingToAnswer(incidentId: number | undefined): { title: string; body: string } {
   return {
     title: 'Nothing to answer',
-    body: incidentId !== undefined ? `#${incidentId} has nothing open; nothing was done.` : 'There is no open question. Reply "status" to see what is going on.',
+    body:
+      incidentId !== undefined
+        ? `#${incidentId} has nothing open; nothing was done.`
+        : 'There is no open question. Reply "status" to see what is going on.',
   };
 }
 
 /** A reply that could mean more than one open question: nothing is done, and the way to say which is shown. */
-export function whichIncident(open: readonly { incidentId: number | undefined; title: string }[], example: string | undefined): { title: string; body: string } {
-  const listed = open.map((question) => (question.incidentId !== undefined ? `#${question.incidentId} ${inert(question.title, 80)}` : `“${inert(question.title, 80)}” (quote it)`));
+export function whichIncident(
+  open: readonly { incidentId: number | undefined; title: string }[],
+  example: string | undefined,
+): { title: string; body: string } {
+  const listed = open.map((question) =>
+    question.incidentId !== undefined
+      ? `#${question.incidentId} ${inert(question.title, 80)}`
+      : `“${inert(question.title, 80)}” (quote it)`,
+  );
   return {
     title: 'Which incident?',
     body: `${open.length} questions are open: ${listed.join('; ')}.\n${example ? `Reply "${example}" or quote its question.` : 'Quote the question you mean.'} Nothing was done.`,
   };
 }
 
-export function answerNotTaken(question: Pick<Question, 'incidentId' | 'title'>, problem: string): { title: string; body: string } {
+export function answerNotTaken(
+  question: Pick<Question, 'incidentId' | 'title'>,
+  problem: string,
+): { title: string; body: string } {
   return { title: `${questionSubject(question)}: not taken`, body: problem };
 }
 
-export function alreadyAnswered(question: Pick<Question, 'incidentId' | 'title'>, first: { actorName: string; answer: Answer; channel: string }): { title: string; body: string } {
-  return { title: `${questionSubject(question)} was already answered`, body: `${inert(first.actorName, 80)} chose ${describeAnswer(first.answer)} via ${first.channel}; your answer was not used.` };
+export function alreadyAnswered(
+  question: Pick<Question, 'incidentId' | 'title'>,
+  first: { actorName: string; answer: Answer; channel: string },
+): { title: string; body: string } {
+  return {
+    title: `${questionSubject(question)} was already answered`,
+    body: `${inert(first.actorName, 80)} chose ${describeAnswer(first.answer)} via ${first.channel}; your answer was not used.`,
+  };
 }
 
-export function noLongerNeedsAnswer(question: Pick<Question, 'incidentId' | 'title'> | undefined, status: string): { title: string; body: string } {
-  return { title: `${question ? questionSubject(question) : 'That question'} no longer needs an answer`, body: `The question was ${status}; your answer was not used.` };
+export function noLongerNeedsAnswer(
+  question: Pick<Question, 'incidentId' | 'title'> | undefined,
+  status: string,
+): { title: string; body: string } {
+  return {
+    title: `${question ? questionSubject(question) : 'That question'} no longer needs an answer`,
+    body: `The question was ${status}; your answer was not used.`,
+  };
 }
 
 /** Followed up on a question nobody answered in time. */
@@ -58,7 +91,8 @@ export function questionExpired(question: Pick<Question, 'incidentId' | 'title'>
 /** Mattermost's private lines to someone whose click was not used. */
 export const clickNotUsed = {
   notAnApprover: 'Only the approvers the owner listed can answer.',
-  alreadyAnswered: (first: { actorName: string; channel: string }) => `Already answered by ${inert(first.actorName, 80)} via ${first.channel}; your click was not used.`,
+  alreadyAnswered: (first: { actorName: string; channel: string }) =>
+    `Already answered by ${inert(first.actorName, 80)} via ${first.channel}; your click was not used.`,
   closed: (status: string) => `This question was ${status}.`,
   gone: 'That question no longer exists.',
 };

@@ -37,17 +37,26 @@ export function statusMessage(facts: StatusFacts, now: Date): { title: string; b
   }
   if (facts.snoozed && facts.snoozed.length > 0) {
     lines.push(`Snoozed (${facts.snoozed.length}):`);
-    for (const item of facts.snoozed) lines.push(`• #${item.member} wakes in ${age(item.dueAt.getTime() - now.getTime())} (${item.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`);
+    for (const item of facts.snoozed)
+      lines.push(
+        `• #${item.member} wakes in ${age(item.dueAt.getTime() - now.getTime())} (${item.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+      );
   }
   if (running.length > 0) {
     lines.push(`Running actions (${running.length}):`);
-    for (const action of running) lines.push(`• ${action.tool}${action.incidentId ? ` for #${action.incidentId}` : ''}, started ${age(now.getTime() - action.startedAt.getTime())} ago`);
+    for (const action of running)
+      lines.push(
+        `• ${action.tool}${action.incidentId ? ` for #${action.incidentId}` : ''}, started ${age(now.getTime() - action.startedAt.getTime())} ago`,
+      );
   }
   for (const channel of outbox) {
-    lines.push(`Outbox ${channel.channel}: ${channel.pending} waiting${channel.failed > 0 ? `, ${channel.failed} failed today` : ''}`);
+    lines.push(
+      `Outbox ${channel.channel}: ${channel.pending} waiting${channel.failed > 0 ? `, ${channel.failed} failed today` : ''}`,
+    );
   }
   if (facts.mcp) lines.push(...mcpLines(facts.mcp, now));
-  for (const use of facts.quota ?? []) lines.push(`LLM ${use.alias}: ${use.day}/${use.limit.daily} today, ${use.week}/${use.limit.weekly} this week`);
+  for (const use of facts.quota ?? [])
+    lines.push(`LLM ${use.alias}: ${use.day}/${use.limit.daily} today, ${use.week}/${use.limit.weekly} this week`);
   if (facts.autonomyMode) lines.push(`Autonomy mode: ${facts.autonomyMode}`);
   return { title: '📊 Status', body: lines.join('\n') };
 }
@@ -60,7 +69,8 @@ function mcpLines(servers: readonly McpServerState[], now: Date): string[] {
     ...servers.map((server) => {
       const tools = `${server.tools} tool${server.tools === 1 ? '' : 's'}`;
       if (server.state === 'up') return `• ${server.name}: up, ${tools}`;
-      if (server.state === 'connecting') return `• ${server.name}: starting (${age(now.getTime() - server.since.getTime())})`;
+      if (server.state === 'connecting')
+        return `• ${server.name}: starting (${age(now.getTime() - server.since.getTime())})`;
       return `• ${server.name}: down for ${age(now.getTime() - server.since.getTime())}, retrying${server.lastError ? ` (${inert(server.lastError, 120)})` : ''}`;
     }),
   ];

@@ -27,7 +27,15 @@ export interface ToolPolicy {
  * Names redlined unless `policy.allow` names them: tools whose names say they destroy. A glob
  * matches a tool's full name (`server.tool`) or its bare name.
  */
-export const DEFAULT_REDLINES: readonly string[] = ['delete_*', '*_delete', 'drop_*', 'wipe*', 'format*', 'rm*', 'destroy*'];
+export const DEFAULT_REDLINES: readonly string[] = [
+  'delete_*',
+  '*_delete',
+  'drop_*',
+  'wipe*',
+  'format*',
+  'rm*',
+  'destroy*',
+];
 
 /**
  * Whether a tool may never be offered, listed to a model or run: the owner redlined it, or it is
@@ -46,7 +54,13 @@ const patterns = new Map<string, RegExp>();
 function globPattern(glob: string): RegExp {
   let pattern = patterns.get(glob);
   if (!pattern) {
-    pattern = new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+    pattern = new RegExp(
+      `^${glob
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'i',
+    );
     patterns.set(glob, pattern);
   }
   return pattern;

@@ -18,7 +18,10 @@ export type BlastRadius = (typeof blastRadii)[number];
  *
  * A `cluster`-wide fix never runs alone in any mode.
  */
-const modes: Record<AutonomyMode, { runsUpTo: BlastRadius | undefined; suggestsUpTo: BlastRadius | undefined; asksAlways: boolean }> = {
+const modes: Record<
+  AutonomyMode,
+  { runsUpTo: BlastRadius | undefined; suggestsUpTo: BlastRadius | undefined; asksAlways: boolean }
+> = {
   verbose: { runsUpTo: undefined, suggestsUpTo: undefined, asksAlways: true },
   learning: { runsUpTo: undefined, suggestsUpTo: 'namespace', asksAlways: false },
   selective: { runsUpTo: 'namespace', suggestsUpTo: 'namespace', asksAlways: false },
@@ -31,7 +34,9 @@ export const CONFIDENT_TRIAGE = 0.8;
 /** How much a solution can break: the owner's policy for its tool first, else what the runbook declares. */
 export function radiusOf(runbook: Runbook, solution: Solution, policy: Readonly<Record<string, string>>): BlastRadius {
   const fromPolicy = policy[solution.action] ?? policy[solution.action.split('.').at(-1)!];
-  return (blastRadii as readonly string[]).includes(fromPolicy ?? '') ? (fromPolicy as BlastRadius) : runbook.promotion_criteria.blast_radius;
+  return (blastRadii as readonly string[]).includes(fromPolicy ?? '')
+    ? (fromPolicy as BlastRadius)
+    : runbook.promotion_criteria.blast_radius;
 }
 
 function within(radius: BlastRadius, limit: BlastRadius | undefined): boolean {
@@ -54,7 +59,11 @@ export function isStandardChange(solution: Solution, radius: BlastRadius): boole
 }
 
 /** How loudly a promoted runbook runs: `selective` always tells at once; `mature` is silent for standard changes and `auto_silent` runbooks. */
-export function loudness(mode: AutonomyMode, level: Runbook['automation_level'], standard: boolean): 'auto_notify' | 'auto_silent' {
+export function loudness(
+  mode: AutonomyMode,
+  level: Runbook['automation_level'],
+  standard: boolean,
+): 'auto_notify' | 'auto_silent' {
   if (mode === 'mature' && (level === 'auto_silent' || standard)) return 'auto_silent';
   return 'auto_notify';
 }
@@ -64,7 +73,10 @@ export function loudness(mode: AutonomyMode, level: Runbook['automation_level'],
  * other modes skip it for a known pattern (a runbook matches) and for a new one that triage is
  * confident is a problem, and still ask when triage doubts, failed, or says it is not a problem.
  */
-export function asksWhetherProblem(mode: AutonomyMode, evidence: { known: boolean; problem?: boolean; confidence?: number }): boolean {
+export function asksWhetherProblem(
+  mode: AutonomyMode,
+  evidence: { known: boolean; problem?: boolean; confidence?: number },
+): boolean {
   if (modes[mode].asksAlways) return true;
   if (evidence.known) return false;
   return !(evidence.problem === true && (evidence.confidence ?? 0) >= CONFIDENT_TRIAGE);

@@ -17,5 +17,9 @@ export function recordOutcome(solution: Solution, succeeded: boolean, at: Date):
 /** Whether a solution has earned the offer to run on its own: enough approvals, a good enough record. */
 export function promotionDue(runbook: Runbook, solution: Solution): boolean {
   const criteria = runbook.promotion_criteria;
-  return runbook.automation_level === 'ask_human' && solution.human_selected >= criteria.min_approvals && solution.success_rate >= criteria.min_success_rate;
+  return (
+    runbook.automation_level === 'ask_human' &&
+    solution.human_selected >= criteria.min_approvals &&
+    solution.success_rate >= criteria.min_success_rate
+  );
 }

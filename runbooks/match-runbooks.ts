@@ -14,7 +14,10 @@ export function matchRunbooks(runbooks: readonly Runbook[], alert: AlertIdentity
   const matching = runbooks.filter(
     (runbook) =>
       runbook.trigger.alertname === alert.alertname &&
-      Object.entries(runbook.trigger.labels).every(([label, pattern]) => alert.labels[label] !== undefined && new RegExp(`^(?:${pattern})$`).test(alert.labels[label])),
+      Object.entries(runbook.trigger.labels).every(
+        ([label, pattern]) =>
+          alert.labels[label] !== undefined && new RegExp(`^(?:${pattern})$`).test(alert.labels[label]),
+      ),
   );
   const specificity = (runbook: Runbook) => Object.keys(runbook.trigger.labels).length;
   const best = Math.max(...matching.map(specificity));

@@ -21,11 +21,18 @@ export function runbookFromFix(
   const stable = stableLabels(alert.common).labels;
   delete stable.alertname;
   const scope = stable.namespace ?? stable.job ?? stable.service ?? Object.values(stable)[0];
-  const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 48) || 'fix';
+  const slug = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 48) || 'fix';
   const day = now.toISOString().slice(0, 10);
   const args = templateArgs(action.arguments, alert.labels);
   const trigger = Object.fromEntries(Object.entries(stable).map(([name, value]) => [name, escapeRegExp(value)]));
-  for (const name of templateLabels(args)) if (trigger[name] === undefined && alert.labels[name] !== undefined) trigger[name] = familyPattern(alert.labels[name]);
+  for (const name of templateLabels(args))
+    if (trigger[name] === undefined && alert.labels[name] !== undefined)
+      trigger[name] = familyPattern(alert.labels[name]);
   return {
     id: slug(`${alert.alertname}${scope ? `-${scope}` : ''}`),
     created: day,

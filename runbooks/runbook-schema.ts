@@ -28,7 +28,9 @@ export const solutionSchema = z
 export const runbookSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'must be lower-case letters, digits or -' }),
-    created: z.union([z.string(), z.date()]).transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value)),
+    created: z
+      .union([z.string(), z.date()])
+      .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value)),
     trigger: z
       .object({
         alertname: z.string().min(1),
@@ -44,20 +46,35 @@ export const runbookSchema = z
     /** The solution the owner promoted (`steward runbooks promote <id> <solution>`): the one that runs alone. Unset: the best success rate. */
     promoted_solution: z.string().optional(),
     promotion_criteria: z
-      .object({ min_approvals: count.default(5), min_success_rate: z.number().min(0).max(1).default(0.95), blast_radius: z.enum(blastRadii).default('single_pod') })
+      .object({
+        min_approvals: count.default(5),
+        min_success_rate: z.number().min(0).max(1).default(0.95),
+        blast_radius: z.enum(blastRadii).default('single_pod'),
+      })
       .strict()
       .prefault({}),
   })
   .strict()
   .superRefine((runbook, context) => {
-    if (runbook.promoted_solution !== undefined && !runbook.solutions.some((solution) => solution.id === runbook.promoted_solution)) {
-      context.addIssue({ code: 'custom', path: ['promoted_solution'], message: `must be the id of one of its solutions (${runbook.solutions.map((solution) => solution.id).join(', ')})` });
+    if (
+      runbook.promoted_solution !== undefined &&
+      !runbook.solutions.some((solution) => solution.id === runbook.promoted_solution)
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['promoted_solution'],
+        message: `must be the id of one of its solutions (${runbook.solutions.map((solution) => solution.id).join(', ')})`,
+      });
     }
     for (const [label, pattern] of Object.entries(runbook.trigger.labels)) {
       try {
         new RegExp(`^(?:${pattern})$`);
       } catch {
-        context.addIssue({ code: 'custom', path: ['trigger', 'labels', label], message: 'is not a valid regular expression' });
+        context.addIssue({
+          code: 'custom',
+          path: ['trigger', 'labels', label],
+          message: 'is not a valid regular expression',
+        });
       }
     }
   });

@@ -25,12 +25,21 @@ export function successRate(counters: Pick<SolutionCounters, 'successes' | 'fail
 }
 
 export function countersOf(solution: Solution): SolutionCounters {
-  return { human_selected: solution.human_selected, successes: solution.successes, failures: solution.failures, last_used: solution.last_used };
+  return {
+    human_selected: solution.human_selected,
+    successes: solution.successes,
+    failures: solution.failures,
+    last_used: solution.last_used,
+  };
 }
 
 /** The runbook with the shared level and counters in place of what its file said. Pure. */
 export function withState(runbook: Runbook, state: RunbookState): Runbook {
-  const shared: Runbook = { ...runbook, automation_level: state.automation_level, promoted_solution: state.promoted_solution };
+  const shared: Runbook = {
+    ...runbook,
+    automation_level: state.automation_level,
+    promoted_solution: state.promoted_solution,
+  };
   // Absent, not undefined: the runbook compares equal to one parsed from a file without the key.
   if (state.promoted_solution === undefined) delete shared.promoted_solution;
   return {
@@ -38,7 +47,14 @@ export function withState(runbook: Runbook, state: RunbookState): Runbook {
     solutions: runbook.solutions.map((solution) => {
       const counters = state.counters.get(solution.id);
       if (!counters) return solution;
-      const updated: Solution = { ...solution, human_selected: counters.human_selected, successes: counters.successes, failures: counters.failures, success_rate: successRate(counters), last_used: counters.last_used };
+      const updated: Solution = {
+        ...solution,
+        human_selected: counters.human_selected,
+        successes: counters.successes,
+        failures: counters.failures,
+        success_rate: successRate(counters),
+        last_used: counters.last_used,
+      };
       if (counters.last_used === undefined) delete updated.last_used;
       return updated;
     }),
@@ -60,7 +76,10 @@ export function definitionDigest(runbook: Runbook): string {
  * definition and level), `stale` (a definition the database had before: this folder is behind, the
  * file is rewritten) or `edited` (by hand: imported, definition and level; counters stay the database's).
  */
-export function fileStanding(fileDigest: string, database: { digest: string; revisions: ReadonlySet<string> } | undefined): 'new' | 'current' | 'stale' | 'edited' {
+export function fileStanding(
+  fileDigest: string,
+  database: { digest: string; revisions: ReadonlySet<string> } | undefined,
+): 'new' | 'current' | 'stale' | 'edited' {
   if (!database) return 'new';
   if (fileDigest === database.digest) return 'current';
   return database.revisions.has(fileDigest) ? 'stale' : 'edited';

@@ -7,7 +7,10 @@ export type RenderedArgs = { ok: true; args: Record<string, unknown> } | { ok: f
  * Fills `{{labels.name}}` in a runbook's arguments from the alert's labels. A label the alert does not
  * have makes the whole call unusable (never a literal `{{labels.pod}}` sent to a tool). Pure.
  */
-export function renderArgs(args: Readonly<Record<string, unknown>>, labels: Readonly<Record<string, string>>): RenderedArgs {
+export function renderArgs(
+  args: Readonly<Record<string, unknown>>,
+  labels: Readonly<Record<string, string>>,
+): RenderedArgs {
   const missing = new Set<string>();
   const render = (value: unknown): unknown => {
     if (typeof value === 'string') {
@@ -18,7 +21,8 @@ export function renderArgs(args: Readonly<Record<string, unknown>>, labels: Read
       });
     }
     if (Array.isArray(value)) return value.map(render);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, render(inner)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, render(inner)]));
     return value;
   };
   const rendered = render(args) as Record<string, unknown>;
@@ -41,13 +45,18 @@ export function templateLabels(args: Readonly<Record<string, unknown>>): string[
  * The reverse, for a new runbook learned from a fix: an argument equal to a label's value becomes
  * `{{labels.name}}`, so the runbook fits the next pod of the same kind. Pure.
  */
-export function templateArgs(args: Readonly<Record<string, unknown>>, labels: Readonly<Record<string, string>>): Record<string, unknown> {
+export function templateArgs(
+  args: Readonly<Record<string, unknown>>,
+  labels: Readonly<Record<string, string>>,
+): Record<string, unknown> {
   const byValue = new Map<string, string>();
-  for (const [name, value] of Object.entries(labels)) if (value.length >= 2 && !byValue.has(value)) byValue.set(value, name);
+  for (const [name, value] of Object.entries(labels))
+    if (value.length >= 2 && !byValue.has(value)) byValue.set(value, name);
   const template = (value: unknown): unknown => {
     if (typeof value === 'string' && byValue.has(value)) return `{{labels.${byValue.get(value)}}}`;
     if (Array.isArray(value)) return value.map(template);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, template(inner)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, template(inner)]));
     return value;
   };
   return template(args) as Record<string, unknown>;

@@ -11,7 +11,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const FILES = { changelog: 'CHANGELOG.md', dockerfile: 'Dockerfile', kustomization: 'deploy/kubernetes/base/kustomization.yaml' };
+const FILES = {
+  changelog: 'CHANGELOG.md',
+  dockerfile: 'Dockerfile',
+  kustomization: 'deploy/kubernetes/base/kustomization.yaml',
+};
 const SECTION = /^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?[ \t]*$/gm;
 
 /**
@@ -20,7 +24,12 @@ const SECTION = /^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?[ \t]*$/gm;
  * @returns {{ name: string; date: string | undefined; heading: number; body: number; end: number }[]}
  */
 function sections(text) {
-  const found = [...text.matchAll(SECTION)].map((match) => ({ name: match[1] ?? '', date: match[2], heading: match.index, body: match.index + match[0].length }));
+  const found = [...text.matchAll(SECTION)].map((match) => ({
+    name: match[1] ?? '',
+    date: match[2],
+    heading: match.index,
+    body: match.index + match[0].length,
+  }));
   return found.map((section, index) => ({ ...section, end: found[index + 1]?.heading ?? text.length }));
 }
 
@@ -49,7 +58,8 @@ export function cutRelease(changelog, version, date) {
   const all = sections(changelog);
   const unreleased = all.find((section) => section.name === 'Unreleased');
   if (!unreleased) return new Error('CHANGELOG.md has no "## [Unreleased]" section');
-  if (all.some((section) => section.name === version)) return new Error(`CHANGELOG.md already has a section for ${version}`);
+  if (all.some((section) => section.name === version))
+    return new Error(`CHANGELOG.md already has a section for ${version}`);
   const entries = changelog.slice(unreleased.body, unreleased.end).trim();
   if (!entries) return new Error('CHANGELOG.md has nothing under Unreleased to release');
   return `${changelog.slice(0, unreleased.body)}\n\n## [${version}] - ${date}\n\n${entries}\n\n${changelog.slice(unreleased.end).replace(/^\n+/, '')}`;
@@ -61,7 +71,10 @@ export function cutRelease(changelog, version, date) {
  * @param {string} kustomization
  */
 export function imageVersions(dockerfile, kustomization) {
-  return { dockerfile: /^ARG VERSION=(\S+)$/m.exec(dockerfile)?.[1], kubernetes: /^ {4}newTag: "?([^"\s]+)"?$/m.exec(kustomization)?.[1] };
+  return {
+    dockerfile: /^ARG VERSION=(\S+)$/m.exec(dockerfile)?.[1],
+    kubernetes: /^ {4}newTag: "?([^"\s]+)"?$/m.exec(kustomization)?.[1],
+  };
 }
 
 /**
@@ -70,7 +83,10 @@ export function imageVersions(dockerfile, kustomization) {
  * @param {string} version
  */
 export function setImageVersion(dockerfile, kustomization, version) {
-  return { dockerfile: dockerfile.replace(/^ARG VERSION=\S+$/m, `ARG VERSION=${version}`), kustomization: kustomization.replace(/^( {4}newTag: )"?[^"\s]+"?$/m, `$1"${version}"`) };
+  return {
+    dockerfile: dockerfile.replace(/^ARG VERSION=\S+$/m, `ARG VERSION=${version}`),
+    kustomization: kustomization.replace(/^( {4}newTag: )"?[^"\s]+"?$/m, `$1"${version}"`),
+  };
 }
 
 /** @param {string[]} args */
@@ -82,12 +98,15 @@ function main([command, argument]) {
   const version = /^ {2}"version": "([^"]+)"/m.exec(read('package.json'))?.[1] ?? '(none)';
   if (command === 'notes') {
     const problems = [];
-    if (argument !== `v${version}`) problems.push(`the tag ${argument ?? '(none)'} is not v${version}, package.json's version`);
+    if (argument !== `v${version}`)
+      problems.push(`the tag ${argument ?? '(none)'} is not v${version}, package.json's version`);
     const notes = releaseNotes(read(FILES.changelog), version);
     if (notes instanceof Error) problems.push(notes.message);
     const images = imageVersions(read(FILES.dockerfile), read(FILES.kustomization));
-    if (images.dockerfile !== version) problems.push(`the Dockerfile's ARG VERSION is ${images.dockerfile}, not ${version}`);
-    if (images.kubernetes !== version) problems.push(`${FILES.kustomization} pulls ${images.kubernetes}, not ${version}`);
+    if (images.dockerfile !== version)
+      problems.push(`the Dockerfile's ARG VERSION is ${images.dockerfile}, not ${version}`);
+    if (images.kubernetes !== version)
+      problems.push(`${FILES.kustomization} pulls ${images.kubernetes}, not ${version}`);
     if (problems.length > 0) throw new Error(problems.join('\n'));
     process.stdout.write(`${notes}\n`);
     return;
@@ -99,7 +118,8 @@ function main([command, argument]) {
     writeFileSync(path.join(root, FILES.changelog), cut);
     writeFileSync(path.join(root, FILES.dockerfile), images.dockerfile);
     writeFileSync(path.join(root, FILES.kustomization), images.kustomization);
-    if (argument === '--git-add') execFileSync('git', ['add', ...Object.values(FILES)], { cwd: root, stdio: 'inherit' });
+    if (argument === '--git-add')
+      execFileSync('git', ['add', ...Object.values(FILES)], { cwd: root, stdio: 'inherit' });
     process.stdout.write(`CHANGELOG.md, the Dockerfile and the Kubernetes image now say ${version}\n`);
     return;
   }

@@ -32,7 +32,9 @@ export function checkAuthorization(header: string | undefined, credentials: Cred
 }
 
 export function hasCredentials(credentials: Credentials): boolean {
-  return credentials.bearer !== undefined || credentials.basic !== undefined || credentials.signatureSecret !== undefined;
+  return (
+    credentials.bearer !== undefined || credentials.basic !== undefined || credentials.signatureSecret !== undefined
+  );
 }
 
 export function constantTimeEqual(given: string, expected: string): boolean {

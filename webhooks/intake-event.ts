@@ -76,4 +76,5 @@ export interface CommitCheckEvent {
 export type IntakeEvent = AlertGroupEvent | ContextEvent | PullRequestEvent | CommitCheckEvent;
 
 /** `ignored`: a delivery understood and deliberately not acted on (a ping, an event we do not follow). */
-export type ParseResult = { ok: true; events: IntakeEvent[]; ignored?: string } | { ok: false; field: string; message: string };
+export type ParseResult =
+  { ok: true; events: IntakeEvent[]; ignored?: string } | { ok: false; field: string; message: string };

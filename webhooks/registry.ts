@@ -16,5 +16,12 @@ export interface WebhookSourceOptions {
 
 /** Every folder under webhooks/ is listed here; test/unit/webhook-registry.test.ts checks it. */
 export function createWebhookSources(options: WebhookSourceOptions = {}): readonly WebhookSource[] {
-  return [alertmanagerSource, corootSource, githubSource, grafanaSource, uptimeKumaSource, createGenericSource(options.generic ?? {})];
+  return [
+    alertmanagerSource,
+    corootSource,
+    githubSource,
+    grafanaSource,
+    uptimeKumaSource,
+    createGenericSource(options.generic ?? {}),
+  ];
 }

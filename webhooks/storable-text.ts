@@ -28,7 +28,8 @@ export function findUnstorableText(value: unknown, path: (string | number)[] = [
       for (let i = current.length - 1; i >= 0; i--) pending.push({ value: current[i], key: i, parent: visit });
     } else {
       const entries = Object.entries(current);
-      for (let i = entries.length - 1; i >= 0; i--) pending.push({ value: entries[i]![1], key: entries[i]![0], parent: visit });
+      for (let i = entries.length - 1; i >= 0; i--)
+        pending.push({ value: entries[i]![1], key: entries[i]![0], parent: visit });
     }
   }
   return undefined;

@@ -4,13 +4,20 @@ import { describeCalls } from '../../graphs/tool-call.ts';
 
 export type AnswerCheck = { ok: true; answer: Answer } | { ok: false; problem: string };
 
-export type AnsweringReply = Extract<Reply, { kind: 'choose' | 'approve' | 'ignore' | 'snooze' | 'custom' | 'autonomy' }>;
+export type AnsweringReply = Extract<
+  Reply,
+  { kind: 'choose' | 'approve' | 'ignore' | 'snooze' | 'custom' | 'autonomy' }
+>;
 
 /**
  * What a reply means for one question, or why it cannot answer it. Pure. `approve` (and a 👍
  * reaction) only stands for the question's default option; a number must be one of its options.
  */
-export function answerFor(reply: AnsweringReply, question: Pick<Question, 'options' | 'defaultOption'>, viaReaction = false): AnswerCheck {
+export function answerFor(
+  reply: AnsweringReply,
+  question: Pick<Question, 'options' | 'defaultOption'>,
+  viaReaction = false,
+): AnswerCheck {
   const range = question.options.length > 0 ? `1–${question.options.length}` : 'none';
   const option = (number: number): AnswerCheck => {
     const chosen = question.options.find((candidate) => candidate.number === number);
@@ -27,11 +34,18 @@ export function answerFor(reply: AnsweringReply, question: Pick<Question, 'optio
       if (question.defaultOption !== undefined) return option(question.defaultOption);
       return {
         ok: false,
-        problem: viaReaction ? '👍 only approves a question with one default action; reply with the number of an option.' : `Approve which one? Reply with the number of an option (${range}).`,
+        problem: viaReaction
+          ? '👍 only approves a question with one default action; reply with the number of an option.'
+          : `Approve which one? Reply with the number of an option (${range}).`,
       };
     case 'autonomy': {
       const chosen = question.options.find((candidate) => candidate.label.toLowerCase().startsWith(reply.answer));
-      return chosen ? option(chosen.number) : { ok: false, problem: `"${reply.answer}" is an answer to "Next time?" questions; this one asks for ${range}.` };
+      return chosen
+        ? option(chosen.number)
+        : {
+            ok: false,
+            problem: `"${reply.answer}" is an answer to "Next time?" questions; this one asks for ${range}.`,
+          };
     }
     case 'ignore':
       return { ok: true, answer: { kind: 'ignore' } };

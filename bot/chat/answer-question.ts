@@ -1,5 +1,11 @@
 import { type Answer, type DecisionListener, type Question } from '../../graphs/questions.ts';
-import { alreadyAnswered, answerNotTaken, noLongerNeedsAnswer, nothingToAnswer, whichIncident } from '../../graphs/reply-messages.ts';
+import {
+  alreadyAnswered,
+  answerNotTaken,
+  noLongerNeedsAnswer,
+  nothingToAnswer,
+  whichIncident,
+} from '../../graphs/reply-messages.ts';
 import type { Reply } from '../../graphs/replies.ts';
 import { answerFor, type AnsweringReply } from './answer-for.ts';
 import type { ApproverCheck } from './approvers.ts';
@@ -38,24 +44,52 @@ export type AnswerQuestion = (input: AnswerInput) => Promise<AnswerOutcome>;
  * answer wins; the decision records a digest of the calls the chosen option showed) → the decision
  * router. The router is given when this is built, before any channel receives anything.
  */
-export function createAnswerQuestion(deps: { desk: QuestionDesk; isApprover: ApproverCheck; decisions: DecisionListener }): AnswerQuestion {
+export function createAnswerQuestion(deps: {
+  desk: QuestionDesk;
+  isApprover: ApproverCheck;
+  decisions: DecisionListener;
+}): AnswerQuestion {
   return async (input) => {
-    if (!deps.isApprover(input.platform, [input.sender, ...(input.senderAliases ?? [])])) return { outcome: 'not an approver' };
+    if (!deps.isApprover(input.platform, [input.sender, ...(input.senderAliases ?? [])]))
+      return { outcome: 'not an approver' };
     let question: Question | undefined;
     if ('questionId' in input.target) {
       question = await deps.desk.get(input.target.questionId);
       if (!question) return { outcome: 'closed', question: undefined, status: 'withdrawn' };
     } else {
       const bound = await deps.desk.bind({ platform: input.platform, ...input.target });
-      if (bound.kind !== 'question') return bound.kind === 'ambiguous' ? { outcome: 'ambiguous', open: bound.open } : { outcome: 'nothing open', ...(bound.incidentId !== undefined ? { incidentId: bound.incidentId } : {}) };
+      if (bound.kind !== 'question')
+        return bound.kind === 'ambiguous'
+          ? { outcome: 'ambiguous', open: bound.open }
+          : { outcome: 'nothing open', ...(bound.incidentId !== undefined ? { incidentId: bound.incidentId } : {}) };
       question = bound.question;
     }
     const checked = answerFor(input.reply, question, input.reaction === true);
     if (!checked.ok) return { outcome: 'not taken', question, problem: checked.problem };
-    const result = await deps.desk.decide(question.id, checked.answer, input.sender, input.platform, input.senderName ?? input.sender);
-    if (result.outcome === 'already answered') return { outcome: 'already answered', question, actorName: result.actorName, channel: result.channel, answer: result.answer };
+    const result = await deps.desk.decide(
+      question.id,
+      checked.answer,
+      input.sender,
+      input.platform,
+      input.senderName ?? input.sender,
+    );
+    if (result.outcome === 'already answered')
+      return {
+        outcome: 'already answered',
+        question,
+        actorName: result.actorName,
+        channel: result.channel,
+        answer: result.answer,
+      };
     if (result.outcome === 'closed') return { outcome: 'closed', question, status: result.status };
-    await deps.decisions.onDecision({ questionId: question.id, incidentId: question.incidentId, questionKind: question.kind, answer: checked.answer, actor: input.sender, channel: input.platform });
+    await deps.decisions.onDecision({
+      questionId: question.id,
+      incidentId: question.incidentId,
+      questionKind: question.kind,
+      answer: checked.answer,
+      actor: input.sender,
+      channel: input.platform,
+    });
     return { outcome: 'decided', question, answer: checked.answer };
   };
 }

@@ -3,7 +3,9 @@
  * without case or a leading @; the person at Steward's own terminal (the shell) owns the machine.
  */
 export function createApproverCheck(approvers: Readonly<Record<string, readonly string[]>>) {
-  const allowed = new Map(Object.entries(approvers).map(([platform, ids]) => [platform, new Set(ids.map(normalizeId))]));
+  const allowed = new Map(
+    Object.entries(approvers).map(([platform, ids]) => [platform, new Set(ids.map(normalizeId))]),
+  );
   return (platform: string, identities: readonly string[]): boolean => {
     if (platform === 'shell') return true;
     const ids = allowed.get(platform);

@@ -23,7 +23,11 @@ export interface ChatCommands {
    * `approve PR 47` and its kin; unset without the GitHub webhook. A PR with its own open question is
    * answered through `answer`, the one answer path. Returns what to answer, if anything.
    */
-  pullRequest?(reply: Extract<Reply, { kind: 'pull-request' }>, context: ReplyContext, answer: AnswerQuestion): Promise<Report | undefined>;
+  pullRequest?(
+    reply: Extract<Reply, { kind: 'pull-request' }>,
+    context: ReplyContext,
+    answer: AnswerQuestion,
+  ): Promise<Report | undefined>;
   /** `details` on a pull-request question. */
   pullRequestDetails?(question: Question): Promise<Report>;
   /** A free-form request with no question open: a read-only investigation, answered with its findings. Unset: chat answers with help. */

@@ -7,11 +7,19 @@ import type { DecisionListener } from '../../graphs/questions.ts';
  * sends "Next time?" answers to the runbooks). Built before chat receives anything, from listeners
  * that already exist.
  */
-export function routeDecisions(routes: { pullRequestKinds: ReadonlySet<string>; pullRequests: DecisionListener; incidents: DecisionListener; approvals?: DecisionListener }): DecisionListener {
+export function routeDecisions(routes: {
+  pullRequestKinds: ReadonlySet<string>;
+  pullRequests: DecisionListener;
+  incidents: DecisionListener;
+  approvals?: DecisionListener;
+}): DecisionListener {
   return {
     onDecision: (decision) => {
-      if (decision.questionKind === AGENT_APPROVAL_KIND) return routes.approvals?.onDecision(decision) ?? Promise.resolve();
-      return (routes.pullRequestKinds.has(decision.questionKind) ? routes.pullRequests : routes.incidents).onDecision(decision);
+      if (decision.questionKind === AGENT_APPROVAL_KIND)
+        return routes.approvals?.onDecision(decision) ?? Promise.resolve();
+      return (routes.pullRequestKinds.has(decision.questionKind) ? routes.pullRequests : routes.incidents).onDecision(
+        decision,
+      );
     },
   };
 }

@@ -11,12 +11,19 @@ const MIN_WORDS = 3;
  * Returns false when it is not such a request (a question is open or quoted, too few words, or the
  * runtime offers no investigation), so that the caller answers as before.
  */
-export function createFreeFormRequests(deps: { desk: Pick<QuestionDesk, 'bind'>; commands?: ChatCommands; say(context: ReplyContext, title: string, body: string): Promise<void> }) {
+export function createFreeFormRequests(deps: {
+  desk: Pick<QuestionDesk, 'bind'>;
+  commands?: ChatCommands;
+  say(context: ReplyContext, title: string, body: string): Promise<void>;
+}) {
   return async function request(text: string, context: ReplyContext): Promise<boolean> {
     const commands = deps.commands;
     if (!commands?.request) return false;
     if ((text.match(/[\p{L}\p{N}]+/gu) ?? []).length < MIN_WORDS) return false;
-    const bound = await deps.desk.bind({ platform: context.platform, ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}) });
+    const bound = await deps.desk.bind({
+      platform: context.platform,
+      ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}),
+    });
     if (bound.kind !== 'nothing open' || bound.incidentId !== undefined) return false;
     const answer = await commands.request(text);
     await deps.say(context, answer.title, answer.body);

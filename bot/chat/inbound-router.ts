@@ -43,7 +43,11 @@ export function createInboundRouter(deps: InboundRouterDeps) {
   const isApprover = (reply: InboundReply) => approves(reply.platform, [reply.sender, ...(reply.senderAliases ?? [])]);
 
   async function answer(reply: InboundReply, title: string, body: string): Promise<void> {
-    await deps.outbox.enqueue({ channels: [reply.platform], conversation: reply.conversation, message: { kind: 'notice', title, body } });
+    await deps.outbox.enqueue({
+      channels: [reply.platform],
+      conversation: reply.conversation,
+      message: { kind: 'notice', title, body },
+    });
     deps.wake?.();
   }
 
@@ -52,15 +56,34 @@ export function createInboundRouter(deps: InboundRouterDeps) {
       // Chat text goes into decisions and the audit log: what PostgreSQL cannot store would lose the
       // message (a NUL in a `custom:` instruction). It is replaced, never stored half.
       const reply = storableReply(received);
-      if (reply !== received) deps.logger.warn({ platform: reply.platform }, 'chat message held characters that cannot be stored; replaced with U+FFFD');
+      if (reply !== received)
+        deps.logger.warn(
+          { platform: reply.platform },
+          'chat message held characters that cannot be stored; replaced with U+FFFD',
+        );
       if (!(await inbound.firstSighting(reply.platform, reply.externalId))) return 'duplicate';
 
       if (!isApprover(reply)) {
         // Only the length: a stranger's text is not ours to keep.
-        await deps.audit.record({ actor: reply.sender, channel: reply.platform, action: 'reply', subject: reply.conversation, outcome: 'refused: not an approver', details: { length: reply.text.length } });
-        deps.logger.warn({ platform: reply.platform, sender: reply.sender }, 'reply from someone who is not an approver refused');
-        if (!(await deps.coordination.claimOnce(`refused:${reply.platform}:${reply.sender}`, REFUSAL_QUIET_MS))) return 'refused again';
-        await answer(reply, '⛔ Not an approver', 'Steward only takes answers from the people its owner listed as approvers.');
+        await deps.audit.record({
+          actor: reply.sender,
+          channel: reply.platform,
+          action: 'reply',
+          subject: reply.conversation,
+          outcome: 'refused: not an approver',
+          details: { length: reply.text.length },
+        });
+        deps.logger.warn(
+          { platform: reply.platform, sender: reply.sender },
+          'reply from someone who is not an approver refused',
+        );
+        if (!(await deps.coordination.claimOnce(`refused:${reply.platform}:${reply.sender}`, REFUSAL_QUIET_MS)))
+          return 'refused again';
+        await answer(
+          reply,
+          '⛔ Not an approver',
+          'Steward only takes answers from the people its owner listed as approvers.',
+        );
         return 'refused';
       }
 
@@ -75,7 +98,8 @@ export function createInboundRouter(deps: InboundRouterDeps) {
         reaction: reply.reaction === true,
         ...(reply.inReplyTo ? { inReplyTo: reply.inReplyTo } : {}),
       };
-      if (parsed.kind === 'unknown' && !context.reaction && deps.request && (await deps.request(reply.text, context))) return 'handled';
+      if (parsed.kind === 'unknown' && !context.reaction && deps.request && (await deps.request(reply.text, context)))
+        return 'handled';
       if (parsed.kind === 'unknown' || parsed.kind === 'help') {
         await answer(reply, parsed.kind === 'help' ? 'Steward help' : "🤔 I didn't understand that", helpText());
         return 'help';

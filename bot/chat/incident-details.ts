@@ -16,7 +16,10 @@ import { summarizeIncident } from './incident-summary.ts';
  * would run, in full, and what ran for it with its arguments and the tool's output. Text from outside
  * is shown as data: one line per item, capped, unable to start a line of its own.
  */
-export async function incidentDetails(db: Queryable, incidentId: number): Promise<{ title: string; body: string } | undefined> {
+export async function incidentDetails(
+  db: Queryable,
+  incidentId: number,
+): Promise<{ title: string; body: string } | undefined> {
   const summary = await summarizeIncident(db, incidentId, 50);
   if (!summary) return undefined;
   const incident = (await createIncidentRepository(db).get(incidentId))!;
@@ -29,15 +32,22 @@ export async function incidentDetails(db: Queryable, incidentId: number): Promis
 
   const time = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const lines = [...summary.lines];
-  const shared = Object.entries(labels).map(([name, value]) => `${name}=${value}`).join(', ');
+  const shared = Object.entries(labels)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
   if (shared) lines.push('', `Labels: ${inert(shared, 600)}`);
   for (const [name, value] of Object.entries(annotations)) lines.push(`${inert(name, 60)}: ${inert(value, 300)}`);
-  lines.push(`Reported by ${inert(source, 40)} ${seen.count} time(s) since ${time(openedAt)}${seen.last ? `, last at ${time(seen.last)}` : ''}`);
-  for (const deployment of deployments) lines.push(`Deployed shortly before: ${inert(deployment.subject, 120)} at ${time(deployment.occurredAt)}`);
+  lines.push(
+    `Reported by ${inert(source, 40)} ${seen.count} time(s) since ${time(openedAt)}${seen.last ? `, last at ${time(seen.last)}` : ''}`,
+  );
+  for (const deployment of deployments)
+    lines.push(`Deployed shortly before: ${inert(deployment.subject, 120)} at ${time(deployment.occurredAt)}`);
   if (openOptions) lines.push(...callsOfQuestion(openOptions));
   for (const action of actions) {
     const output = inert(action.result?.output ?? action.error ?? '', 200);
-    lines.push(`Ran ${describeCall({ tool: action.tool, arguments: action.arguments ?? {} })} at ${time(action.startedAt)}: ${action.status}${output ? ` — ${output}` : ''}`);
+    lines.push(
+      `Ran ${describeCall({ tool: action.tool, arguments: action.arguments ?? {} })} at ${time(action.startedAt)}: ${action.status}${output ? ` — ${output}` : ''}`,
+    );
   }
   lines.push(...reasoning(analysis));
   const state = `${summary.status}${summary.flapping ? ', flapping' : ''}, ${summary.firing} firing`;
@@ -46,7 +56,9 @@ export async function incidentDetails(db: Queryable, incidentId: number): Promis
 
 /** Every call each option of the open question would run, in full, with the digest a decision records. */
 function callsOfQuestion(options: readonly ChatOption[]): string[] {
-  const withCalls = options.filter((option): option is ChatOption & { calls: ToolCall[] } => (option.calls?.length ?? 0) > 0);
+  const withCalls = options.filter(
+    (option): option is ChatOption & { calls: ToolCall[] } => (option.calls?.length ?? 0) > 0,
+  );
   if (withCalls.length === 0) return [];
   const lines = ['', 'What each option runs:'];
   for (const option of withCalls) {
@@ -62,7 +74,11 @@ interface Analysis {
   diagnosis?: string;
   dropped?: { tool: string; reason: string }[];
   plan?: { instruction: string; summary?: string; refused?: string };
-  investigation?: { evidence?: { source: string; what: string; text: string; ok: boolean; at: string }[]; diagnosis?: string; calls?: number };
+  investigation?: {
+    evidence?: { source: string; what: string; text: string; ok: boolean; at: string }[];
+    diagnosis?: string;
+    calls?: number;
+  };
 }
 
 function reasoning(analysis: Analysis): string[] {
@@ -70,11 +86,18 @@ function reasoning(analysis: Analysis): string[] {
   const { triage, diagnosis, dropped, plan } = analysis;
   if (triage) {
     const confidence = Math.round(triage.confidence * 100);
-    lines.push('', `🤖 Triage${triage.model ? ` (${inert(triage.model, 40)})` : ''}: ${triage.problem ? 'a problem' : 'probably not a problem'}, ${inert(triage.severity, 20)}, ${confidence}% sure. ${inert(triage.reason, 400)}`);
+    lines.push(
+      '',
+      `🤖 Triage${triage.model ? ` (${inert(triage.model, 40)})` : ''}: ${triage.problem ? 'a problem' : 'probably not a problem'}, ${inert(triage.severity, 20)}, ${confidence}% sure. ${inert(triage.reason, 400)}`,
+    );
   }
   if (diagnosis) lines.push(`🤖 Diagnosis: ${inert(diagnosis, 400)}`);
-  for (const proposal of dropped ?? []) lines.push(`🚫 Not offered: ${inert(proposal.tool, 80)} (${inert(proposal.reason, 200)})`);
-  if (plan) lines.push(`📝 custom: “${inert(plan.instruction, 200)}” → ${plan.refused ? `no plan: ${inert(plan.refused, 200)}` : inert(plan.summary, 200)}`);
+  for (const proposal of dropped ?? [])
+    lines.push(`🚫 Not offered: ${inert(proposal.tool, 80)} (${inert(proposal.reason, 200)})`);
+  if (plan)
+    lines.push(
+      `📝 custom: “${inert(plan.instruction, 200)}” → ${plan.refused ? `no plan: ${inert(plan.refused, 200)}` : inert(plan.summary, 200)}`,
+    );
   lines.push(...evidenceLines(analysis.investigation));
   return lines;
 }
@@ -85,7 +108,9 @@ function evidenceLines(investigation: Analysis['investigation']): string[] {
   if (evidence.length === 0) return [];
   const lines = ['', `🔎 Evidence (${investigation?.calls ?? 0} read-only call(s) in all):`];
   for (const item of evidence) {
-    lines.push(`${item.ok ? '•' : '✗'} ${inert(item.source, 20)} ${inert(item.what, 200)} at ${inert(item.at.slice(0, 16).replace('T', ' '), 20)} UTC:`);
+    lines.push(
+      `${item.ok ? '•' : '✗'} ${inert(item.source, 20)} ${inert(item.what, 200)} at ${inert(item.at.slice(0, 16).replace('T', ' '), 20)} UTC:`,
+    );
     lines.push(quotedLines(item.text, 12, 200));
   }
   if (investigation?.diagnosis) lines.push(`🤖 Investigation: ${inert(investigation.diagnosis, 400)}`);

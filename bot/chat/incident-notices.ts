@@ -33,10 +33,19 @@ export function createIncidentNotices(options: IncidentNoticesOptions): Incident
     if (digestMs > 0 && !critical) {
       // Aligned slots, so that every low-priority notice of the same half hour leaves together.
       const notBefore = new Date(Math.ceil(Date.now() / digestMs) * digestMs);
-      await options.outbox.enqueue({ channels: options.channels, message: { kind: 'notice', title, body, digest: true }, incidentId: change.incidentId, notBefore });
+      await options.outbox.enqueue({
+        channels: options.channels,
+        message: { kind: 'notice', title, body, digest: true },
+        incidentId: change.incidentId,
+        notBefore,
+      });
       return;
     }
-    await options.outbox.enqueue({ channels: options.channels, message: { kind: 'notice', title, body }, incidentId: change.incidentId });
+    await options.outbox.enqueue({
+      channels: options.channels,
+      message: { kind: 'notice', title, body },
+      incidentId: change.incidentId,
+    });
     options.wake?.();
   }
 
@@ -49,14 +58,26 @@ export function createIncidentNotices(options: IncidentNoticesOptions): Incident
         case 'alerts_added': {
           const summary = await summarizeIncident(options.db, change.incidentId);
           if (!summary) return;
-          await notice(change, `🔔 #${change.incidentId} ${inert(change.title, 120)}: ${change.addedAlerts.length} more alert${change.addedAlerts.length === 1 ? '' : 's'}`, `${change.firingAlerts} firing now.\n${summary.lines.join('\n')}`);
+          await notice(
+            change,
+            `🔔 #${change.incidentId} ${inert(change.title, 120)}: ${change.addedAlerts.length} more alert${change.addedAlerts.length === 1 ? '' : 's'}`,
+            `${change.firingAlerts} firing now.\n${summary.lines.join('\n')}`,
+          );
           return;
         }
         case 'resolved':
           if (change.withdrawnQuestions.length > 0) {
-            await options.desk.announceWithdrawn(change.withdrawnQuestions, `✅ #${change.incidentId} resolved on its own`, 'Every alert resolved before anyone answered; nothing was run.');
+            await options.desk.announceWithdrawn(
+              change.withdrawnQuestions,
+              `✅ #${change.incidentId} resolved on its own`,
+              'Every alert resolved before anyone answered; nothing was run.',
+            );
           } else {
-            await notice(change, `✅ #${change.incidentId} resolved: ${inert(change.title, 120)}`, 'Every alert in it has resolved.');
+            await notice(
+              change,
+              `✅ #${change.incidentId} resolved: ${inert(change.title, 120)}`,
+              'Every alert in it has resolved.',
+            );
           }
           return;
         case 'alerts_resolved':

@@ -17,7 +17,11 @@ export interface IncidentSummary {
  * What a human needs to judge an incident at a glance, from the database: its firing alerts with the
  * labels that tell them apart and their summary. Text from alerts is shown as data, never obeyed.
  */
-export async function summarizeIncident(db: Queryable, incidentId: number, limit = 10): Promise<IncidentSummary | undefined> {
+export async function summarizeIncident(
+  db: Queryable,
+  incidentId: number,
+  limit = 10,
+): Promise<IncidentSummary | undefined> {
   const incident = await createIncidentRepository(db).get(incidentId);
   if (!incident) return undefined;
   const { alerts, total: firing } = await createAlertRepository(db).firing(incidentId, limit);
@@ -31,6 +35,7 @@ export async function summarizeIncident(db: Queryable, incidentId: number, limit
     return `• ${inert(alert.alertname, 80)}${where ? ` on ${inert(where, 80)}` : ''}${severity}${summary ? `: ${inert(summary, 200).replace(/\.$/, '')}` : ''}${since}`;
   });
   if (firing > lines.length) lines.push(`…and ${firing - lines.length} more`);
-  if (incident.truncatedAlerts > 0) lines.push(`(${incident.truncatedAlerts} more alerts were left out by Alertmanager's max_alerts)`);
+  if (incident.truncatedAlerts > 0)
+    lines.push(`(${incident.truncatedAlerts} more alerts were left out by Alertmanager's max_alerts)`);
   return { id: incidentId, title: incident.title, status: incident.status, flapping: incident.flapping, lines, firing };
 }

@@ -1,5 +1,11 @@
 import { answered, questionExpired } from '../../graphs/reply-messages.ts';
-import { describeAnswer, questionMessage, type Answer, type Question, type QuestionRequest } from '../../graphs/questions.ts';
+import {
+  describeAnswer,
+  questionMessage,
+  type Answer,
+  type Question,
+  type QuestionRequest,
+} from '../../graphs/questions.ts';
 import { actionDigest } from '../../graphs/tool-call.ts';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
@@ -36,7 +42,12 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
   const binding = createReplyBinding(pool, (id) => questions.get(id));
 
   /** Follows a question up on every channel it went to; copies not yet sent are cancelled instead. */
-  async function followUpEverywhere(client: PoolClient, question: Question, title: string, body: string): Promise<void> {
+  async function followUpEverywhere(
+    client: PoolClient,
+    question: Question,
+    title: string,
+    body: string,
+  ): Promise<void> {
     const outbox = createOutboxRepository(client);
     await outbox.cancelUnsentQuestion(question.id);
     await outbox.enqueue({
@@ -54,7 +65,10 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
      * `ttlMs` overrides the desk's time to answer for this question; `alsoStore` writes the asker's own
      * row in the same transaction, so that the question never goes out without it.
      */
-    async ask(request: QuestionRequest, extra: { ttlMs?: number; alsoStore?: (client: PoolClient, questionId: number) => Promise<void> } = {}): Promise<number> {
+    async ask(
+      request: QuestionRequest,
+      extra: { ttlMs?: number; alsoStore?: (client: PoolClient, questionId: number) => Promise<void> } = {},
+    ): Promise<number> {
       const id = await inTransaction(pool, async (client) => {
         const inTx = createQuestionRepository(client);
         const questionId = await inTx.insertAsked(request, extra.ttlMs ?? options.ttlMs ?? DAY_MS);
@@ -83,7 +97,13 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
      * Records the answer if it is the first for an open question, audits it, and follows the question
      * up everywhere. A later answer learns who answered first; nothing else changes.
      */
-    async decide(questionId: number, answer: Answer, actor: string, channel: string, actorName = actor): Promise<DecideResult> {
+    async decide(
+      questionId: number,
+      answer: Answer,
+      actor: string,
+      channel: string,
+      actorName = actor,
+    ): Promise<DecideResult> {
       const result = await inTransaction(pool, async (client): Promise<DecideResult> => {
         const inTx = createQuestionRepository(client);
         const decisions = createDecisionRepository(client);
@@ -92,10 +112,19 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
         if (question.status !== 'open') {
           const first = await decisions.forQuestion(questionId);
           if (!first) return { outcome: 'closed', status: question.status };
-          return { outcome: 'already answered', actor: first.actor, actorName: first.actorName, channel: first.channel, answer: first.answer };
+          return {
+            outcome: 'already answered',
+            actor: first.actor,
+            actorName: first.actorName,
+            channel: first.channel,
+            answer: first.answer,
+          };
         }
         // What the chosen option showed, digested: the runner runs nothing else for this decision.
-        const shown = answer.kind === 'option' ? question.options.find((option) => option.number === answer.option)?.calls : undefined;
+        const shown =
+          answer.kind === 'option'
+            ? question.options.find((option) => option.number === answer.option)?.calls
+            : undefined;
         const digest = shown && shown.length > 0 ? actionDigest(shown) : null;
         await decisions.record({ questionId, answer, actor, actorName, channel, actionDigest: digest });
         await inTx.markAnswered(questionId);
@@ -105,7 +134,12 @@ export function createQuestionDesk(options: QuestionDeskOptions) {
           action: 'question.answer',
           subject: question.incidentId !== undefined ? `incident:${question.incidentId}` : `question:${questionId}`,
           outcome: describeAnswer(answer),
-          details: { questionId, kind: question.kind, ...(actorName !== actor ? { name: actorName } : {}), ...(digest ? { actionDigest: digest } : {}) },
+          details: {
+            questionId,
+            kind: question.kind,
+            ...(actorName !== actor ? { name: actorName } : {}),
+            ...(digest ? { actionDigest: digest } : {}),
+          },
         });
         const ack = answered(question, answer, actorName, channel);
         await followUpEverywhere(client, question, ack.title, ack.body);

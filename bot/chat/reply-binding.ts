@@ -43,7 +43,10 @@ export function createReplyBinding(db: Queryable, load: (id: number) => Promise<
   async function byIncidents(incidentIds: readonly number[]): Promise<Binding> {
     const open = await questions.latestOpenOfIncidents(incidentIds);
     if (open.length === 1) return { kind: 'question', question: (await load(open[0]!))! };
-    if (open.length === 0) return incidentIds.length === 1 ? { kind: 'nothing open', incidentId: incidentIds[0]! } : { kind: 'nothing open' };
+    if (open.length === 0)
+      return incidentIds.length === 1
+        ? { kind: 'nothing open', incidentId: incidentIds[0]! }
+        : { kind: 'nothing open' };
     return { kind: 'ambiguous', open: await questions.summaries(open) };
   }
 

@@ -29,14 +29,31 @@ export interface ReplyDeskOptions {
  * database, and every problem (no open question, which incident?, an option that does not exist,
  * answered already) is explained in the same conversation.
  */
-export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler & { request: ReturnType<typeof createFreeFormRequests> } {
+export function createReplyDesk(
+  options: ReplyDeskOptions,
+): ReplyHandler & { request: ReturnType<typeof createFreeFormRequests> } {
   /** Answers in the same conversation; a notice about an incident is kept as one of its messages, so quoting it names the incident. */
-  async function say(context: ReplyContext, title: string, body: string, image?: ChatImage, incidentId?: number): Promise<void> {
-    await options.outbox.enqueue({ channels: [context.platform], conversation: context.conversation, message: { kind: 'notice', title, body, ...(image ? { image } : {}) }, ...(incidentId !== undefined ? { incidentId } : {}) });
+  async function say(
+    context: ReplyContext,
+    title: string,
+    body: string,
+    image?: ChatImage,
+    incidentId?: number,
+  ): Promise<void> {
+    await options.outbox.enqueue({
+      channels: [context.platform],
+      conversation: context.conversation,
+      message: { kind: 'notice', title, body, ...(image ? { image } : {}) },
+      ...(incidentId !== undefined ? { incidentId } : {}),
+    });
     options.wake?.();
   }
 
-  const request = createFreeFormRequests({ desk: options.desk, ...(options.commands ? { commands: options.commands } : {}), say: (context, title, body) => say(context, title, body) });
+  const request = createFreeFormRequests({
+    desk: options.desk,
+    ...(options.commands ? { commands: options.commands } : {}),
+    say: (context, title, body) => say(context, title, body),
+  });
 
   async function answer(reply: AnsweringReply, context: ReplyContext): Promise<void> {
     const outcome = await options.answer({
@@ -44,21 +61,43 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler & { req
       sender: context.sender,
       ...(context.senderAliases ? { senderAliases: context.senderAliases } : {}),
       ...(context.senderName ? { senderName: context.senderName } : {}),
-      target: { ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}), ...(reply.incident !== undefined ? { incident: reply.incident } : {}) },
+      target: {
+        ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}),
+        ...(reply.incident !== undefined ? { incident: reply.incident } : {}),
+      },
       reply,
       reaction: context.reaction,
     });
     // A reaction that cannot approve is not worth a message; a typed answer is.
     if (context.reaction && outcome.outcome === 'not taken') return;
     // `custom:` with nothing open is a request: Steward looks into it (read-only) instead of refusing.
-    if (reply.kind === 'custom' && outcome.outcome === 'nothing open' && outcome.incidentId === undefined && (await request(reply.instruction, context))) return;
+    if (
+      reply.kind === 'custom' &&
+      outcome.outcome === 'nothing open' &&
+      outcome.incidentId === undefined &&
+      (await request(reply.instruction, context))
+    )
+      return;
     const notice = answerNotice(outcome, reply);
     // An answer about a question is kept as one of its incident's messages, so quoting it names the incident.
-    if (notice) await say(context, notice.title, notice.body, undefined, 'question' in outcome ? outcome.question?.incidentId : undefined);
+    if (notice)
+      await say(
+        context,
+        notice.title,
+        notice.body,
+        undefined,
+        'question' in outcome ? outcome.question?.incidentId : undefined,
+      );
   }
 
   async function details(incident: number | undefined, context: ReplyContext): Promise<void> {
-    const bound = incident === undefined ? await options.desk.bind({ platform: context.platform, ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}) }) : undefined;
+    const bound =
+      incident === undefined
+        ? await options.desk.bind({
+            platform: context.platform,
+            ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}),
+          })
+        : undefined;
     if (bound?.kind === 'ambiguous') {
       const notice = answerNotice({ outcome: 'ambiguous', open: bound.open }, { kind: 'details' });
       return say(context, notice!.title, notice!.body);
@@ -68,10 +107,15 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler & { req
       const report = await options.commands.pullRequestDetails(question);
       return say(context, report.title, report.body);
     }
-    const incidentId = incident ?? question?.incidentId ?? (bound?.kind === 'nothing open' ? bound.incidentId : undefined);
+    const incidentId =
+      incident ?? question?.incidentId ?? (bound?.kind === 'nothing open' ? bound.incidentId : undefined);
     const details = incidentId === undefined ? undefined : await incidentDetails(options.db, incidentId);
     if (!details) {
-      await say(context, 'No details', incident !== undefined ? `There is no incident #${incident}.` : 'There is no open question to give details of.');
+      await say(
+        context,
+        'No details',
+        incident !== undefined ? `There is no incident #${incident}.` : 'There is no open question to give details of.',
+      );
       return;
     }
     await say(context, details.title, details.body, undefined, incidentId);
@@ -93,9 +137,18 @@ export function createReplyDesk(options: ReplyDeskOptions): ReplyHandler & { req
             const report = await options.commands.weekly();
             return say(context, report.title, report.body, report.image);
           }
-          return say(context, 'Not available', options.unavailable?.weekly ?? 'This command is not available in this version of Steward.');
+          return say(
+            context,
+            'Not available',
+            options.unavailable?.weekly ?? 'This command is not available in this version of Steward.',
+          );
         case 'pull-request': {
-          if (!options.commands?.pullRequest) return say(context, 'Not available', options.unavailable?.[reply.kind] ?? 'This command is not available in this version of Steward.');
+          if (!options.commands?.pullRequest)
+            return say(
+              context,
+              'Not available',
+              options.unavailable?.[reply.kind] ?? 'This command is not available in this version of Steward.',
+            );
           const answer = await options.commands.pullRequest(reply, context, options.answer);
           return answer ? say(context, answer.title, answer.body) : undefined;
         }

@@ -12,7 +12,11 @@ export type StatusExtras = Pick<StatusFacts, 'snoozed' | 'quota' | 'autonomyMode
  * `status`: what waits for the human and what is stuck. Read-only and cheap, so it can be asked any
  * time from any channel.
  */
-export async function statusReport(db: Queryable, extras: StatusExtras = {}, now = new Date()): Promise<{ title: string; body: string }> {
+export async function statusReport(
+  db: Queryable,
+  extras: StatusExtras = {},
+  now = new Date(),
+): Promise<{ title: string; body: string }> {
   const questions = await createQuestionRepository(db).oldestOpen(20);
   const counts = await createIncidentRepository(db).liveCounts();
   const running = await createActionRepository(db).running();

@@ -50,7 +50,13 @@ export function auditFilter(options: AuditOptions, now = new Date()): { filter: 
 export function formatAudit(records: readonly AuditRecord[]): string {
   if (records.length === 0) return 'no audit entries match\n';
   const lines = records.map((record) =>
-    [record.at.toISOString().replace('T', ' ').slice(0, 19), `${record.actor} (${record.channel})`, record.action, record.subject ?? '-', record.outcome].join('  '),
+    [
+      record.at.toISOString().replace('T', ' ').slice(0, 19),
+      `${record.actor} (${record.channel})`,
+      record.action,
+      record.subject ?? '-',
+      record.outcome,
+    ].join('  '),
   );
   return `${lines.join('\n')}\n`;
 }
@@ -66,11 +72,17 @@ export async function auditCommand(config: Config, env: Env, options: AuditOptio
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, redactor });
   try {
     const records = await createAuditLog(database.pool).list(parsed.filter);
-    process.stdout.write(options.json ? `${records.map((record) => JSON.stringify(record)).join('\n')}${records.length > 0 ? '\n' : ''}` : formatAudit(records));
+    process.stdout.write(
+      options.json
+        ? `${records.map((record) => JSON.stringify(record)).join('\n')}${records.length > 0 ? '\n' : ''}`
+        : formatAudit(records),
+    );
     return 0;
   } catch (error) {
     const missing = (error as { code?: string }).code === '42P01';
-    process.stderr.write(`steward audit: ${missing ? 'this database has no audit log yet (start Steward once, or run `steward migrate`)' : (error as Error).message}\n`);
+    process.stderr.write(
+      `steward audit: ${missing ? 'this database has no audit log yet (start Steward once, or run `steward migrate`)' : (error as Error).message}\n`,
+    );
     return 1;
   } finally {
     await database.close();

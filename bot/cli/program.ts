@@ -30,7 +30,9 @@ export async function runCli(argv: string[], env: Env): Promise<void> {
     .argument('<verb>', 'list | show <id> | validate | promote <id> [solution] | demote <id>')
     .argument('[args...]')
     .action(async (verb: string, args: string[]) => {
-      process.exitCode = await (await import('./runbooks-command.ts')).runbooksCommand(loadConfig(env), env, verb, args);
+      process.exitCode = await (
+        await import('./runbooks-command.ts')
+      ).runbooksCommand(loadConfig(env), env, verb, args);
     });
 
   program

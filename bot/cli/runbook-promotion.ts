@@ -18,16 +18,27 @@ export type PromotionRequest =
  * none given the owner must say which, so that what runs is what they chose (not whichever has the
  * best rate that day).
  */
-export function promotionRequest(runbook: Runbook, verb: 'promote' | 'demote', solution: string | undefined): PromotionRequest {
+export function promotionRequest(
+  runbook: Runbook,
+  verb: 'promote' | 'demote',
+  solution: string | undefined,
+): PromotionRequest {
   const ids = runbook.solutions.map((candidate) => candidate.id);
   if (verb === 'demote') {
     return runbook.automation_level === 'ask_human'
       ? { kind: 'unchanged', message: `${runbook.id}: already ask_human; nothing changed\n` }
       : { kind: 'change', runbook, level: 'ask_human', solution: undefined };
   }
-  if (solution !== undefined && !ids.includes(solution)) return { kind: 'refused', message: `runbook ${runbook.id} has no solution ${solution} (it has ${ids.join(', ')})\n` };
+  if (solution !== undefined && !ids.includes(solution))
+    return {
+      kind: 'refused',
+      message: `runbook ${runbook.id} has no solution ${solution} (it has ${ids.join(', ')})\n`,
+    };
   if (solution === undefined && ids.length > 1) {
-    return { kind: 'refused', message: `runbook ${runbook.id} has ${ids.length} solutions: say which one runs on its own, e.g. steward runbooks promote ${runbook.id} ${ids[0]} (it has ${ids.join(', ')})\n` };
+    return {
+      kind: 'refused',
+      message: `runbook ${runbook.id} has ${ids.length} solutions: say which one runs on its own, e.g. steward runbooks promote ${runbook.id} ${ids[0]} (it has ${ids.join(', ')})\n`,
+    };
   }
   const chosen = solution ?? ids[0]!;
   if (runbook.automation_level === 'auto_notify' && runbook.promoted_solution === chosen) {
@@ -66,19 +77,28 @@ export async function applyPromotion(
       action: level === 'ask_human' ? 'runbook.demote' : 'runbook.promote',
       subject: `runbook:${runbook.id}`,
       outcome: level,
-      details: { ...(solution ? { solution } : {}), previous: runbook.automation_level, ...(runbook.promoted_solution ? { previousSolution: runbook.promoted_solution } : {}) },
+      details: {
+        ...(solution ? { solution } : {}),
+        previous: runbook.automation_level,
+        ...(runbook.promoted_solution ? { previousSolution: runbook.promoted_solution } : {}),
+      },
     });
     await deps.store.setAutomationLevel(runbook.id, level, solution);
     written = true;
     await client.query('COMMIT');
     client.release();
   } catch (error) {
-    const broken = await client.query('ROLLBACK').then(() => false, () => true);
+    const broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
     client.release(broken);
     if (written) await restore(deps.store, runbook);
     throw error;
   }
-  deps.out(`${runbook.id}: automation_level ${level}${solution ? ` (${solution} runs on its own${stillAsks(deps.autonomyMode)})` : ''}\n`);
+  deps.out(
+    `${runbook.id}: automation_level ${level}${solution ? ` (${solution} runs on its own${stillAsks(deps.autonomyMode)})` : ''}\n`,
+  );
   return 0;
 }
 
@@ -86,10 +106,13 @@ export async function applyPromotion(
 async function restore(store: RunbookStore, runbook: Runbook): Promise<void> {
   // ask_human first clears promoted_solution, for a runbook that had none.
   if (runbook.promoted_solution === undefined) await store.setAutomationLevel(runbook.id, 'ask_human');
-  if (runbook.automation_level !== 'ask_human') await store.setAutomationLevel(runbook.id, runbook.automation_level, runbook.promoted_solution);
+  if (runbook.automation_level !== 'ask_human')
+    await store.setAutomationLevel(runbook.id, runbook.automation_level, runbook.promoted_solution);
 }
 
 /** `verbose` and `learning` run nothing alone, whatever is promoted: say so rather than let it surprise. */
 function stillAsks(mode: AutonomyMode): string {
-  return mode === 'verbose' || mode === 'learning' ? ` once AUTONOMY_MODE allows it; it is ${mode}, so Steward still asks` : ' where AUTONOMY_MODE allows its blast radius';
+  return mode === 'verbose' || mode === 'learning'
+    ? ` once AUTONOMY_MODE allows it; it is ${mode}, so Steward still asks`
+    : ' where AUTONOMY_MODE allows its blast radius';
 }

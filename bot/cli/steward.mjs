@@ -8,5 +8,7 @@ const fromSources = existsSync(new URL('./program.ts', import.meta.url));
 if (fromSources) (await import('tsx/esm/api')).register();
 const { runCli } = fromSources
   ? await import('./program.ts')
-  : /** @type {typeof import('./program.ts')} */ (await import(new URL('../../dist/bot/cli/program.js', import.meta.url).href));
+  : /** @type {typeof import('./program.ts')} */ (
+      await import(new URL('../../dist/bot/cli/program.js', import.meta.url).href)
+    );
 await runCli(process.argv, process.env);

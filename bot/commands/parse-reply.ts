@@ -29,7 +29,8 @@ export function parseReply(raw: string): Reply {
     incident = Number(target[2]);
   }
   const reply = parseCommand(text);
-  if (incident === undefined || reply.kind === 'unknown') return reply.kind === 'unknown' ? { kind: 'unknown', text: original } : reply;
+  if (incident === undefined || reply.kind === 'unknown')
+    return reply.kind === 'unknown' ? { kind: 'unknown', text: original } : reply;
   if (reply.kind === 'status' || reply.kind === 'weekly' || reply.kind === 'help' || reply.kind === 'pull-request') {
     return { kind: 'unknown', text: original };
   }
@@ -58,11 +59,24 @@ function parseCommand(text: string): Reply {
     return ms === undefined ? { kind: 'unknown', text } : { kind: 'snooze', durationMs: ms };
   }
 
-  const pr = /^(approve|merge|reject|close|defer|details|detail|info)\s+(?:pr|pull request)\s*#?(\d{1,7})(?:\s+(?:for\s+)?(.+))?$/.exec(text);
+  const pr =
+    /^(approve|merge|reject|close|defer|details|detail|info)\s+(?:pr|pull request)\s*#?(\d{1,7})(?:\s+(?:for\s+)?(.+))?$/.exec(
+      text,
+    );
   if (pr) {
-    const action = pr[1] === 'merge' ? 'approve' : pr[1] === 'close' ? 'reject' : pr[1] === 'detail' || pr[1] === 'info' ? 'details' : (pr[1] as 'approve' | 'reject' | 'defer' | 'details');
+    const action =
+      pr[1] === 'merge'
+        ? 'approve'
+        : pr[1] === 'close'
+          ? 'reject'
+          : pr[1] === 'detail' || pr[1] === 'info'
+            ? 'details'
+            : (pr[1] as 'approve' | 'reject' | 'defer' | 'details');
     const pullRequest = Number(pr[2]);
-    if (pr[3] === undefined) return action === 'defer' ? { kind: 'pull-request', action, pullRequest, deferMs: DEFAULT_DEFER_MS } : { kind: 'pull-request', action, pullRequest };
+    if (pr[3] === undefined)
+      return action === 'defer'
+        ? { kind: 'pull-request', action, pullRequest, deferMs: DEFAULT_DEFER_MS }
+        : { kind: 'pull-request', action, pullRequest };
     const ms = action === 'defer' ? parseDelay(pr[3]) : undefined;
     return ms === undefined ? { kind: 'unknown', text } : { kind: 'pull-request', action, pullRequest, deferMs: ms };
   }

@@ -39,7 +39,9 @@ const port = z.coerce
 /** A duration such as `30s` (graphs/durations.ts rules: ms, s, m, h, d, w); shared with STEWARD_CONFIG sections. */
 export const durationSchema = z
   .string()
-  .refine((value) => parseDuration(value) !== undefined, { message: 'must be a duration such as 30s, 15m, 2h, 7d or 2w' })
+  .refine((value) => parseDuration(value) !== undefined, {
+    message: 'must be a duration such as 30s, 15m, 2h, 7d or 2w',
+  })
   .transform((value) => parseDuration(value)!);
 
 const duration = durationSchema;
@@ -50,14 +52,18 @@ const secretToken = z.string().min(16, { message: 'must be at least 16 character
 function commaList(item: RegExp, message: string) {
   return z
     .string()
-    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .refine((items) => items.length > 0 && items.every((part) => item.test(part)), { message });
 }
 
 const e164 = /^\+[1-9]\d{5,14}$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const signalGroup = /^group\.[A-Za-z0-9+/=_-]+$/;
-
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const logFormats = ['json', 'pretty'] as const;
@@ -86,7 +92,19 @@ export const envSchema = z.object({
     30,
   ),
   COALESCE_LABELS: withDefault(
-    z.string().transform((value) => (value.trim() === 'none' ? [] : value.split(',').map((part) => part.trim()).filter(Boolean))).refine((names) => names.every((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)), { message: 'must be label names separated by commas, or none' }),
+    z
+      .string()
+      .transform((value) =>
+        value.trim() === 'none'
+          ? []
+          : value
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean),
+      )
+      .refine((names) => names.every((name) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)), {
+        message: 'must be label names separated by commas, or none',
+      }),
     'service',
   ),
   FLAP_WINDOW: withDefault(duration, '30m'),
@@ -95,41 +113,74 @@ export const envSchema = z.object({
   CHECKPOINT_RETENTION: withDefault(duration, '7d'),
   APPROVAL_TTL: withDefault(duration, '24h'),
   RUNBOOK_SYNC_INTERVAL: withDefault(duration, '5s'),
-  RUNBOOK_GIT: withDefault(z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true'), 'false'),
-  AUTONOMY_MODE: withDefault(z.enum(autonomyModes, { message: `must be one of ${autonomyModes.join(', ')}` }), 'verbose'),
-  IGNORE_DAYS: withDefault(z.coerce.number({ message: 'must be a whole number of days' }).int().min(0, { message: 'must be 0 or more' }), 7),
+  RUNBOOK_GIT: withDefault(
+    z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true'),
+    'false',
+  ),
+  AUTONOMY_MODE: withDefault(
+    z.enum(autonomyModes, { message: `must be one of ${autonomyModes.join(', ')}` }),
+    'verbose',
+  ),
+  IGNORE_DAYS: withDefault(
+    z.coerce.number({ message: 'must be a whole number of days' }).int().min(0, { message: 'must be 0 or more' }),
+    7,
+  ),
   NOTICE_DIGEST: withDefault(duration, '30m'),
   WEEKLY_REPORT_CRON: withDefault(z.string().min(1), '0 9 * * 1'),
   DAILY_SUMMARY_CRON: withDefault(z.string().min(1), '0 9 * * *'),
   TZ: optional(z.string().min(1)),
   SIGNAL_API_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://signal-cli-rest-api:8080')),
-  SIGNAL_NUMBER: optional(z.string().regex(e164, { message: 'must be the bot account number in E.164 form, such as +4915112345678' })),
+  SIGNAL_NUMBER: optional(
+    z.string().regex(e164, { message: 'must be the bot account number in E.164 form, such as +4915112345678' }),
+  ),
   SIGNAL_RECIPIENTS: optional(
-    commaList(new RegExp(`${e164.source}|${signalGroup.source}`), 'must be E.164 numbers separated by commas, or one group.<id>').refine(
-      (items) => !items.some((item) => signalGroup.test(item)) || items.length === 1,
-      { message: 'must be one group.<id> alone, not mixed with numbers' },
+    commaList(
+      new RegExp(`${e164.source}|${signalGroup.source}`),
+      'must be E.164 numbers separated by commas, or one group.<id>',
+    ).refine((items) => !items.some((item) => signalGroup.test(item)) || items.length === 1, {
+      message: 'must be one group.<id> alone, not mixed with numbers',
+    }),
+  ),
+  SIGNAL_APPROVERS: optional(
+    commaList(
+      new RegExp(`${e164.source}|${uuid.source}`),
+      'must be E.164 numbers or Signal account UUIDs separated by commas',
     ),
   ),
-  SIGNAL_APPROVERS: optional(commaList(new RegExp(`${e164.source}|${uuid.source}`), 'must be E.164 numbers or Signal account UUIDs separated by commas')),
   MATTERMOST_URL: optional(urlWithProtocols(['http:', 'https:'], 'https://chat.example.net')),
   MATTERMOST_TOKEN: optional(z.string().min(8, { message: 'must be the bot account access token' })),
-  MATTERMOST_CHANNEL_ID: optional(z.string().regex(/^[a-z0-9]{26}$/, { message: 'must be a 26-character channel id (channel menu → View Info)' })),
+  MATTERMOST_CHANNEL_ID: optional(
+    z.string().regex(/^[a-z0-9]{26}$/, { message: 'must be a 26-character channel id (channel menu → View Info)' }),
+  ),
   MATTERMOST_APPROVERS: optional(commaList(/^@?[\w.-]+$/, 'must be user ids or usernames separated by commas')),
   MATTERMOST_SLASH_TOKEN: optional(z.string().min(8, { message: "must be the slash command's token" })),
   MATTERMOST_ACTION_SECRET: optional(secretToken),
   GITHUB_WEBHOOK_SECRET: optional(secretToken),
   MCP_SERVER_TOKEN: optional(secretToken),
-  GITHUB_TOKEN: optional(z.string().min(20, { message: 'must be a GitHub token allowed to merge, comment on and close pull requests' })),
-  GITHUB_API_URL: withDefault(urlWithProtocols(['http:', 'https:'], 'https://api.github.com'), 'https://api.github.com'),
+  GITHUB_TOKEN: optional(
+    z.string().min(20, { message: 'must be a GitHub token allowed to merge, comment on and close pull requests' }),
+  ),
+  GITHUB_API_URL: withDefault(
+    urlWithProtocols(['http:', 'https:'], 'https://api.github.com'),
+    'https://api.github.com',
+  ),
   GITHUB_REPOS: optional(commaList(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name repositories separated by commas')),
-  GITHUB_MERGE_METHOD: withDefault(z.enum(['merge', 'squash', 'rebase'], { message: 'must be merge, squash or rebase' }), 'squash'),
-  RENOVATE_AUTHORS: withDefault(commaList(/^[\w.[\]-]+$/, 'must be GitHub logins separated by commas, such as renovate[bot]'), 'renovate[bot]'),
+  GITHUB_MERGE_METHOD: withDefault(
+    z.enum(['merge', 'squash', 'rebase'], { message: 'must be merge, squash or rebase' }),
+    'squash',
+  ),
+  RENOVATE_AUTHORS: withDefault(
+    commaList(/^[\w.[\]-]+$/, 'must be GitHub logins separated by commas, such as renovate[bot]'),
+    'renovate[bot]',
+  ),
   RENOVATE_BRANCH_PREFIX: withDefault(z.string().min(1), 'renovate/'),
   RENOVATE_DIGEST_QUIET: withDefault(duration, '5m'),
   RENOVATE_DIGEST_WINDOW: withDefault(duration, '1h'),
   RENOVATE_DEPLOY_WAIT: withDefault(duration, '2h'),
   PROMETHEUS_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://prometheus:9090')),
-  PROMETHEUS_BEARER_TOKEN: optional(z.string().min(8, { message: 'must be the bearer token Prometheus (or its proxy) expects' })),
+  PROMETHEUS_BEARER_TOKEN: optional(
+    z.string().min(8, { message: 'must be the bearer token Prometheus (or its proxy) expects' }),
+  ),
   PROMETHEUS_USERNAME: optional(z.string().min(1)),
   PROMETHEUS_PASSWORD: optional(z.string().min(1)),
   LLM_BASE_URL: optional(urlWithProtocols(['http:', 'https:'], 'http://litellm:4000')),
@@ -138,7 +189,10 @@ export const envSchema = z.object({
   LLM_TIMEOUT: withDefault(duration, '60s'),
   LLM_LOCAL_TIMEOUT: withDefault(duration, '180s'),
   HTTP_BODY_LIMIT: withDefault(
-    z.coerce.number({ message: 'must be a number of bytes' }).int().min(1024, { message: 'must be at least 1024 bytes' }),
+    z.coerce
+      .number({ message: 'must be a number of bytes' })
+      .int()
+      .min(1024, { message: 'must be at least 1024 bytes' }),
     1_048_576,
   ),
 });

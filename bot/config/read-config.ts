@@ -62,17 +62,32 @@ function crossFieldProblems(input: EnvInput, env: Env): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (Boolean(input.ALERTMANAGER_USER) !== Boolean(input.ALERTMANAGER_PASSWORD)) {
     const missing = input.ALERTMANAGER_USER ? 'ALERTMANAGER_PASSWORD' : 'ALERTMANAGER_USER';
-    problems.push({ variable: missing, message: 'must be set together with its pair (Basic authentication needs both)' });
+    problems.push({
+      variable: missing,
+      message: 'must be set together with its pair (Basic authentication needs both)',
+    });
   }
   const hostChosen = env.HOST !== undefined && env.HOST !== '';
   if (hostChosen && !isLoopbackHost(input.HOST)) {
     const why = `is required when HOST is ${input.HOST} (not loopback): without it the webhook would accept anyone on the network`;
-    if (!input.ALERTMANAGER_TOKEN && !input.ALERTMANAGER_USER) problems.push({ variable: 'ALERTMANAGER_TOKEN', message: `(or ALERTMANAGER_USER/ALERTMANAGER_PASSWORD) ${why}` });
+    if (!input.ALERTMANAGER_TOKEN && !input.ALERTMANAGER_USER)
+      problems.push({ variable: 'ALERTMANAGER_TOKEN', message: `(or ALERTMANAGER_USER/ALERTMANAGER_PASSWORD) ${why}` });
   }
   problems.push(...groupProblems(input, 'the LLM proxy', ['LLM_BASE_URL', 'LLM_API_KEY']));
-  problems.push(...groupProblems(input, 'Prometheus basic authentication', ['PROMETHEUS_USERNAME', 'PROMETHEUS_PASSWORD']));
-  problems.push(...groupProblems(input, 'Signal', ['SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']));
-  problems.push(...groupProblems(input, 'Mattermost', ['MATTERMOST_URL', 'MATTERMOST_TOKEN', 'MATTERMOST_CHANNEL_ID', 'MATTERMOST_APPROVERS']));
+  problems.push(
+    ...groupProblems(input, 'Prometheus basic authentication', ['PROMETHEUS_USERNAME', 'PROMETHEUS_PASSWORD']),
+  );
+  problems.push(
+    ...groupProblems(input, 'Signal', ['SIGNAL_API_URL', 'SIGNAL_NUMBER', 'SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']),
+  );
+  problems.push(
+    ...groupProblems(input, 'Mattermost', [
+      'MATTERMOST_URL',
+      'MATTERMOST_TOKEN',
+      'MATTERMOST_CHANNEL_ID',
+      'MATTERMOST_APPROVERS',
+    ]),
+  );
   return problems;
 }
 
@@ -82,7 +97,10 @@ function groupProblems(input: EnvInput, platform: string, names: (keyof EnvInput
   if (set.length === 0 || set.length === names.length) return [];
   return names
     .filter((name) => input[name] === undefined)
-    .map((variable) => ({ variable, message: `is required to use ${platform} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)` }));
+    .map((variable) => ({
+      variable,
+      message: `is required to use ${platform} (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set)`,
+    }));
 }
 
 function toConfig(input: EnvInput): Config {
@@ -105,7 +123,10 @@ function toConfig(input: EnvInput): Config {
     httpBodyLimit: input.HTTP_BODY_LIMIT,
     alertmanager: {
       token: input.ALERTMANAGER_TOKEN,
-      basic: input.ALERTMANAGER_USER && input.ALERTMANAGER_PASSWORD ? { user: input.ALERTMANAGER_USER, password: input.ALERTMANAGER_PASSWORD } : undefined,
+      basic:
+        input.ALERTMANAGER_USER && input.ALERTMANAGER_PASSWORD
+          ? { user: input.ALERTMANAGER_USER, password: input.ALERTMANAGER_PASSWORD }
+          : undefined,
     },
     coroot: { token: input.COROOT_TOKEN },
     grafana: { token: input.GRAFANA_TOKEN },
@@ -115,7 +136,9 @@ function toConfig(input: EnvInput): Config {
       ? {
           baseUrl: input.PROMETHEUS_URL,
           ...(input.PROMETHEUS_BEARER_TOKEN ? { bearerToken: input.PROMETHEUS_BEARER_TOKEN } : {}),
-          ...(input.PROMETHEUS_USERNAME && input.PROMETHEUS_PASSWORD ? { basic: { username: input.PROMETHEUS_USERNAME, password: input.PROMETHEUS_PASSWORD } } : {}),
+          ...(input.PROMETHEUS_USERNAME && input.PROMETHEUS_PASSWORD
+            ? { basic: { username: input.PROMETHEUS_USERNAME, password: input.PROMETHEUS_PASSWORD } }
+            : {}),
         }
       : undefined,
     github: {
@@ -133,14 +156,22 @@ function toConfig(input: EnvInput): Config {
     deliveryRetentionDays: input.DELIVERY_RETENTION_DAYS,
     coalesceLabels: input.COALESCE_LABELS,
     llm: {
-      proxy: input.LLM_BASE_URL && input.LLM_API_KEY ? { baseUrl: input.LLM_BASE_URL, apiKey: input.LLM_API_KEY } : undefined,
+      proxy:
+        input.LLM_BASE_URL && input.LLM_API_KEY
+          ? { baseUrl: input.LLM_BASE_URL, apiKey: input.LLM_API_KEY }
+          : undefined,
       ollamaBaseUrl: input.OLLAMA_BASE_URL,
       timeoutMs: input.LLM_TIMEOUT,
       localTimeoutMs: input.LLM_LOCAL_TIMEOUT,
     },
     signal:
       input.SIGNAL_API_URL && input.SIGNAL_NUMBER && input.SIGNAL_RECIPIENTS && input.SIGNAL_APPROVERS
-        ? { apiUrl: input.SIGNAL_API_URL, number: input.SIGNAL_NUMBER, recipients: input.SIGNAL_RECIPIENTS, approvers: input.SIGNAL_APPROVERS }
+        ? {
+            apiUrl: input.SIGNAL_API_URL,
+            number: input.SIGNAL_NUMBER,
+            recipients: input.SIGNAL_RECIPIENTS,
+            approvers: input.SIGNAL_APPROVERS,
+          }
         : undefined,
     mattermost:
       input.MATTERMOST_URL && input.MATTERMOST_TOKEN && input.MATTERMOST_CHANNEL_ID && input.MATTERMOST_APPROVERS
@@ -150,7 +181,9 @@ function toConfig(input: EnvInput): Config {
             channelId: input.MATTERMOST_CHANNEL_ID,
             approvers: input.MATTERMOST_APPROVERS,
             slashToken: input.MATTERMOST_SLASH_TOKEN,
-            actionSecret: input.MATTERMOST_ACTION_SECRET ?? createHmac('sha256', input.MATTERMOST_TOKEN).update('steward mattermost actions').digest('base64url'),
+            actionSecret:
+              input.MATTERMOST_ACTION_SECRET ??
+              createHmac('sha256', input.MATTERMOST_TOKEN).update('steward mattermost actions').digest('base64url'),
           }
         : undefined,
     flapWindowMs: input.FLAP_WINDOW,

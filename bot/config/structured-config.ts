@@ -39,7 +39,9 @@ export function parseStructuredConfig(text: string, source: string): StructuredC
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
     const line = first.linePos?.[0]?.line ?? '?';
-    throw new ConfigError([{ variable: 'STEWARD_CONFIG', message: `${source}:${line}: ${first.message.split('\n')[0]}` }]);
+    throw new ConfigError([
+      { variable: 'STEWARD_CONFIG', message: `${source}:${line}: ${first.message.split('\n')[0]}` },
+    ]);
   }
   const parsed = structuredConfigSchema.safeParse(document.toJS() ?? {});
   if (!parsed.success) {

@@ -29,14 +29,23 @@ export interface Config {
   readonly runbookSyncMs: number;
   readonly publicUrl: string | undefined;
   readonly httpBodyLimit: number;
-  readonly alertmanager: { readonly token?: string; readonly basic?: { readonly user: string; readonly password: string } };
+  readonly alertmanager: {
+    readonly token?: string;
+    readonly basic?: { readonly user: string; readonly password: string };
+  };
   readonly coroot: { readonly token?: string };
   readonly grafana: { readonly token?: string };
   readonly uptimeKuma: { readonly token?: string };
   /** MCP_SERVER_TOKEN: the bearer token agents use at /mcp; unset, Steward is no MCP server. */
   readonly mcpServerToken?: string;
   /** Where investigations read metrics (PROMETHEUS_URL), with bearer or basic authentication; unset: no metrics. */
-  readonly prometheus: { readonly baseUrl: string; readonly bearerToken?: string; readonly basic?: { readonly username: string; readonly password: string } } | undefined;
+  readonly prometheus:
+    | {
+        readonly baseUrl: string;
+        readonly bearerToken?: string;
+        readonly basic?: { readonly username: string; readonly password: string };
+      }
+    | undefined;
   /** Renovate pull requests: the webhook's secret, the API token that merges, and which PRs are followed. */
   readonly github: GitHubConfig;
   readonly deliveryRetentionDays: number;

@@ -17,7 +17,10 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     return createPostgresCoordination(options.pool);
   }
   const url = new URL(options.redisUrl);
-  options.logger.info({ backend: 'redis', location: `${url.hostname}:${url.port || '6379'}${url.pathname}` }, 'coordination on Redis');
+  options.logger.info(
+    { backend: 'redis', location: `${url.hostname}:${url.port || '6379'}${url.pathname}` },
+    'coordination on Redis',
+  );
   let lastErrorLog = 0;
   return createRedisCoordination({
     url: options.redisUrl,

@@ -82,7 +82,14 @@ export function createRedisCoordination(options: RedisCoordinationOptions): Coor
     },
 
     async takeDue(queue, now, limit = 100) {
-      const flat = (await redis.eval(TAKE_DUE, 2, queueKey(queue), payloadKey(queue), now.getTime(), limit)) as string[];
+      const flat = (await redis.eval(
+        TAKE_DUE,
+        2,
+        queueKey(queue),
+        payloadKey(queue),
+        now.getTime(),
+        limit,
+      )) as string[];
       return toItems(flat);
     },
 

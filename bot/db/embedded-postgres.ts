@@ -6,7 +6,13 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logging/index.ts';
 import { findFreePort } from './free-port.ts';
-import { locateBinaries, postgresAccount, reachableBinaries, type PostgresBinaries, type RunAs } from './postgres-binaries.ts';
+import {
+  locateBinaries,
+  postgresAccount,
+  reachableBinaries,
+  type PostgresBinaries,
+  type RunAs,
+} from './postgres-binaries.ts';
 
 /**
  * Steward's own PostgreSQL for the no-configuration default: real server binaries from the npm
@@ -59,14 +65,31 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     await ensureDatabase(credentials, running.port);
     if (await isOwnerAlive(ownerFile)) {
       log.info({ port: running.port }, 'joined embedded PostgreSQL started by another Steward process');
-      return { url: urlFor(running.port), port: running.port, password: credentials.password, mode: 'joined', stop: () => Promise.resolve() };
+      return {
+        url: urlFor(running.port),
+        port: running.port,
+        password: credentials.password,
+        mode: 'joined',
+        stop: () => Promise.resolve(),
+      };
     }
     log.warn({ port: running.port, pid: running.pid }, 'adopted embedded PostgreSQL left running by a stopped process');
     return own(running, 'adopted');
   }
 
   const port = await findFreePort();
-  await runAs(account, binaries.pgCtl, ['start', '-D', clusterDir, '-w', '-t', '60', '-l', path.join(clusterDir, 'server.log'), '-o', `-p ${port}`]);
+  await runAs(account, binaries.pgCtl, [
+    'start',
+    '-D',
+    clusterDir,
+    '-w',
+    '-t',
+    '60',
+    '-l',
+    path.join(clusterDir, 'server.log'),
+    '-o',
+    `-p ${port}`,
+  ]);
   const started = await readRunningServer(clusterDir);
   if (!started) throw new Error(`embedded PostgreSQL did not start; see ${path.join(clusterDir, 'server.log')}`);
   await ensureDatabase(credentials, started.port);
@@ -92,7 +115,12 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   }
 }
 
-async function initCluster(binaries: PostgresBinaries, clusterDir: string, credentialsFile: string, account: RunAs | undefined): Promise<void> {
+async function initCluster(
+  binaries: PostgresBinaries,
+  clusterDir: string,
+  credentialsFile: string,
+  account: RunAs | undefined,
+): Promise<void> {
   const password = randomBytes(24).toString('base64url');
   await rm(clusterDir, { recursive: true, force: true });
   await mkdir(clusterDir, { mode: 0o700 });
@@ -115,7 +143,10 @@ async function initCluster(binaries: PostgresBinaries, clusterDir: string, crede
     await rm(passwordFile, { force: true });
   }
   // Loopback TCP only: no Unix socket (its path would depend on the binaries' build), no remote access.
-  await appendFile(path.join(clusterDir, 'postgresql.conf'), "\n# Steward\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n");
+  await appendFile(
+    path.join(clusterDir, 'postgresql.conf'),
+    "\n# Steward\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\n",
+  );
   await writeFile(credentialsFile, JSON.stringify({ user: USER, password } satisfies Credentials), { mode: 0o600 });
 }
 
@@ -133,7 +164,10 @@ function runAs(account: RunAs | undefined, file: string, args: string[]): Promis
     child.once('error', reject);
     child.once('close', (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`${path.basename(file)} exited with ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`));
+      else
+        reject(
+          new Error(`${path.basename(file)} exited with ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`),
+        );
     });
   });
 }
@@ -212,7 +246,13 @@ async function stopByPid(pid: number, clusterDir: string): Promise<boolean> {
 async function ensureDatabase(credentials: Credentials, port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: credentials.user, password: credentials.password, database: 'postgres' });
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: credentials.user,
+      password: credentials.password,
+      database: 'postgres',
+    });
     try {
       await client.connect();
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);

@@ -29,7 +29,11 @@ interface MigrationFile {
  * Applies pending migrations and LangGraph's checkpoint tables, once, even when several processes
  * start together: everything runs under a session advisory lock that the others wait for.
  */
-export async function runMigrations(pool: Pool, logger: Logger, directory = defaultMigrationsDir): Promise<MigrationResult> {
+export async function runMigrations(
+  pool: Pool,
+  logger: Logger,
+  directory = defaultMigrationsDir,
+): Promise<MigrationResult> {
   const files = await readMigrationFiles(directory);
   const lockClient = await pool.connect();
   try {
@@ -37,14 +41,19 @@ export async function runMigrations(pool: Pool, logger: Logger, directory = defa
     await lockClient.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = await lockClient.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
+    const done = await lockClient.query<{ version: number; checksum: string }>(
+      'SELECT version, checksum FROM schema_migrations',
+    );
     const appliedChecksums = new Map(done.rows.map((row) => [row.version, row.checksum]));
     const applied: string[] = [];
     for (const file of files) {
       const known = appliedChecksums.get(file.version);
       if (known !== undefined) {
         if (known !== file.checksum) {
-          throw new StewardError('migration_failed', `migration ${file.name} was changed after it was applied; add a new migration instead`);
+          throw new StewardError(
+            'migration_failed',
+            `migration ${file.name} was changed after it was applied; add a new migration instead`,
+          );
         }
         continue;
       }
@@ -65,7 +74,11 @@ async function applyOne(client: PoolClient, file: MigrationFile): Promise<void> 
   try {
     await client.query('BEGIN');
     await client.query(file.sql);
-    await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [file.version, file.name, file.checksum]);
+    await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+      file.version,
+      file.name,
+      file.checksum,
+    ]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -84,6 +97,7 @@ async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
     files.push({ version: Number(match[1]), name, sql, checksum: createHash('sha256').update(sql).digest('hex') });
   }
   const versions = new Set(files.map((file) => file.version));
-  if (versions.size !== files.length) throw new StewardError('migration_failed', 'two migration files share a version number');
+  if (versions.size !== files.length)
+    throw new StewardError('migration_failed', 'two migration files share a version number');
   return files;
 }

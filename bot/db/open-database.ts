@@ -30,7 +30,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     url = embedded.url;
   }
   const pool = createPool({ connectionString: url, logger });
-  const intakePool = createPool({ connectionString: url, logger, max: INTAKE_CONNECTIONS, applicationName: 'steward-intake' });
+  const intakePool = createPool({
+    connectionString: url,
+    logger,
+    max: INTAKE_CONNECTIONS,
+    applicationName: 'steward-intake',
+  });
   const backend = embedded ? 'embedded' : 'external';
   const location = describeConnection(url);
   logger.info({ backend, location }, 'database configured');

@@ -29,7 +29,9 @@ export async function locateBinaries(): Promise<PostgresBinaries> {
   try {
     exported = (await import(name)) as { initdb: string; pg_ctl: string };
   } catch {
-    throw new Error(`no embedded PostgreSQL for ${platform}-${process.arch} (${name} is not installed); set DATABASE_URL`);
+    throw new Error(
+      `no embedded PostgreSQL for ${platform}-${process.arch} (${name} is not installed); set DATABASE_URL`,
+    );
   }
   const packageJson = path.resolve(path.dirname(exported.pg_ctl), '..', '..', 'package.json');
   const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
@@ -59,7 +61,11 @@ async function lookupAccount(name: string): Promise<RunAs> {
  * the binaries are copied once into the data directory; a data directory that is not reachable is a
  * clear start-up error.
  */
-export async function reachableBinaries(binaries: PostgresBinaries, dataDir: string, account: RunAs | undefined): Promise<PostgresBinaries> {
+export async function reachableBinaries(
+  binaries: PostgresBinaries,
+  dataDir: string,
+  account: RunAs | undefined,
+): Promise<PostgresBinaries> {
   if (!account) return binaries;
   const problem = await firstUnreachable(dataDir, account);
   if (problem) {
@@ -109,4 +115,3 @@ async function exists(file: string): Promise<boolean> {
     return false;
   }
 }
-

@@ -26,6 +26,7 @@ export function isStoreUnavailable(error: unknown): boolean {
 
 /** Wraps store outages as a typed 503; anything else is rethrown unchanged. */
 export function toStoreError(error: unknown): unknown {
-  if (isStoreUnavailable(error)) return new StewardError('store_unavailable', 'storage is unavailable, retry later', { cause: error });
+  if (isStoreUnavailable(error))
+    return new StewardError('store_unavailable', 'storage is unavailable, retry later', { cause: error });
   return error;
 }

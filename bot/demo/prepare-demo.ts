@@ -12,7 +12,10 @@ export const DEMO_RUNBOOK = 'runbooks/examples/demo-pod-memory-leak.yaml';
  * lets it run alone when the leak comes back). What the caller set wins, except STEWARD_CONFIG.
  * Writes only the runbook copy, and only when it is missing, so what the demo learned stays.
  */
-export function prepareDemo(env: Readonly<Record<string, string | undefined>>, root: string): Record<string, string | undefined> {
+export function prepareDemo(
+  env: Readonly<Record<string, string | undefined>>,
+  root: string,
+): Record<string, string | undefined> {
   const dataDir = path.resolve(root, env.DATA_DIR ?? path.join('data', 'demo'));
   const runbookDir = path.resolve(root, env.RUNBOOK_DIR ?? path.join(dataDir, 'runbooks'));
   mkdirSync(runbookDir, { recursive: true });

@@ -9,14 +9,21 @@ import { createDecisionRepository } from '../db/repositories/decisions.ts';
  * calls about to run. Anything else (a state that changed, an option that showed no call, a decision
  * recorded without a digest) is refused with the reason, and nothing runs.
  */
-export async function checkApprovedCalls(db: Queryable, questionId: number, calls: readonly ToolCall[]): Promise<{ ok: true; digest: string } | { ok: false; reason: string }> {
+export async function checkApprovedCalls(
+  db: Queryable,
+  questionId: number,
+  calls: readonly ToolCall[],
+): Promise<{ ok: true; digest: string } | { ok: false; reason: string }> {
   const decision = await createDecisionRepository(db).withShownOptions(questionId);
   if (!decision) return { ok: false, reason: 'nobody approved it' };
   const { answer } = decision;
   if (answer.kind !== 'option') return { ok: false, reason: 'the answer chose no option' };
   const shown = decision.options.find((option) => option.number === answer.option)?.calls ?? [];
-  if (shown.length === 0 || !decision.actionDigest) return { ok: false, reason: 'the approved option showed no call to run' };
-  if (actionDigest(shown) !== decision.actionDigest) return { ok: false, reason: 'the approved question no longer holds what was approved' };
-  if (actionDigest(calls) !== decision.actionDigest) return { ok: false, reason: 'it is not what the approved option showed' };
+  if (shown.length === 0 || !decision.actionDigest)
+    return { ok: false, reason: 'the approved option showed no call to run' };
+  if (actionDigest(shown) !== decision.actionDigest)
+    return { ok: false, reason: 'the approved question no longer holds what was approved' };
+  if (actionDigest(calls) !== decision.actionDigest)
+    return { ok: false, reason: 'it is not what the approved option showed' };
   return { ok: true, digest: decision.actionDigest };
 }

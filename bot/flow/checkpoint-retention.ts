@@ -14,7 +14,14 @@ const BATCH = 200;
  * replica at a time, at start and hourly). A closed incident's run is over: nothing resumes it, and
  * what it did is kept in the incident, decisions, actions and audit tables, which stay.
  */
-export function createCheckpointRetention(options: { db: Queryable; coordination: Coordination; logger: Logger; retentionMs: number; everyMs?: number; now?: () => Date }) {
+export function createCheckpointRetention(options: {
+  db: Queryable;
+  coordination: Coordination;
+  logger: Logger;
+  retentionMs: number;
+  everyMs?: number;
+  now?: () => Date;
+}) {
   const checkpoints = createCheckpointRepository(options.db, checkpointSchema);
 
   async function purge(): Promise<number> {
@@ -29,7 +36,11 @@ export function createCheckpointRetention(options: { db: Queryable; coordination
         if (deleted < BATCH) break;
         await lock.extend(10 * 60_000);
       }
-      if (total > 0) options.logger.info({ incidents: total, retentionMs: options.retentionMs }, 'checkpoints of closed incidents deleted');
+      if (total > 0)
+        options.logger.info(
+          { incidents: total, retentionMs: options.retentionMs },
+          'checkpoints of closed incidents deleted',
+        );
       return total;
     } finally {
       await lock.release();

@@ -6,7 +6,10 @@ import type { IncidentFlow } from './incident-flow.ts';
  * question), verification (its "✅ Complete") and withdrawn questions; notices say the rest (new
  * alerts joining, "resolved on its own", a resolution no run was waiting for).
  */
-export function createFlowDispatcher(flow: Pick<IncidentFlow, 'take'>, notices: IncidentDispatcher): IncidentDispatcher {
+export function createFlowDispatcher(
+  flow: Pick<IncidentFlow, 'take'>,
+  notices: IncidentDispatcher,
+): IncidentDispatcher {
   return {
     async dispatch(change: IncidentChange) {
       if (change.kind === 'opened' || change.kind === 'reopened') {

@@ -36,9 +36,25 @@ export interface IncidentFlowOptions {
  * interrupt it was meant for, by id (a late or duplicate answer never lands on a later question).
  * The first answer to a question is decided by the decisions claim row before it gets here.
  */
-export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispatcher & DecisionListener & { start(incidentId: number): Promise<void>; recover(): Promise<number>; runState(incidentId: number): Promise<{ next: string[]; outcome: string | undefined; run: number | undefined }>; pollDue(): Promise<void>; startPolling(): void; stop(): Promise<void>; idle(): Promise<void>; take(change: IncidentChange): Promise<boolean> } {
-  const graph = buildIncidentGraph(options.ports, new PostgresSaver(options.pool, undefined, { schema: checkpointSchema }));
-  const config = (incidentId: number) => ({ configurable: { thread_id: String(incidentId) }, durability: 'sync' as const });
+export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispatcher &
+  DecisionListener & {
+    start(incidentId: number): Promise<void>;
+    recover(): Promise<number>;
+    runState(incidentId: number): Promise<{ next: string[]; outcome: string | undefined; run: number | undefined }>;
+    pollDue(): Promise<void>;
+    startPolling(): void;
+    stop(): Promise<void>;
+    idle(): Promise<void>;
+    take(change: IncidentChange): Promise<boolean>;
+  } {
+  const graph = buildIncidentGraph(
+    options.ports,
+    new PostgresSaver(options.pool, undefined, { schema: checkpointSchema }),
+  );
+  const config = (incidentId: number) => ({
+    configurable: { thread_id: String(incidentId) },
+    durability: 'sync' as const,
+  });
 
   /** The last step of each incident queued in this process: it resolves when that step is done. */
   const localTails = new Map<number, Promise<void>>();
@@ -91,11 +107,16 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
    * Whether a run is under way. Not `next` alone: LangGraph leaves a step that finished and saved its
    * writes out of `next` until the following checkpoint, and a crash can fall in between.
    */
-  const underWay = (state: { next: readonly string[]; tasks: readonly unknown[] }) => state.next.length > 0 || state.tasks.length > 0;
+  const underWay = (state: { next: readonly string[]; tasks: readonly unknown[] }) =>
+    state.next.length > 0 || state.tasks.length > 0;
 
   async function pendingInterrupts(incidentId: number): Promise<{ id: string; value: Pending }[]> {
     const state = await graph.getState(config(incidentId));
-    return state.tasks.flatMap((task) => task.interrupts).filter((item): item is { id: string; value: Pending } => typeof item.id === 'string' && item.value !== undefined);
+    return state.tasks
+      .flatMap((task) => task.interrupts)
+      .filter(
+        (item): item is { id: string; value: Pending } => typeof item.id === 'string' && item.value !== undefined,
+      );
   }
 
   /** Starts a run unless one is waiting already (Alertmanager HA sends twins; a reopen starts the next run). */
@@ -120,11 +141,16 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     return true;
   }
 
-  async function resume(incidentId: number, value: ResumeValue, matches: (pending: Pending) => boolean): Promise<boolean> {
+  async function resume(
+    incidentId: number,
+    value: ResumeValue,
+    matches: (pending: Pending) => boolean,
+  ): Promise<boolean> {
     return withLock(incidentId, async () => {
       let pending = (await pendingInterrupts(incidentId)).find((item) => matches(item.value));
       // The question may have gone out just before a crash, with the wait not yet recorded.
-      if (!pending && (await driveOn(incidentId))) pending = (await pendingInterrupts(incidentId)).find((item) => matches(item.value));
+      if (!pending && (await driveOn(incidentId)))
+        pending = (await pendingInterrupts(incidentId)).find((item) => matches(item.value));
       if (!pending) return false;
       await graph.invoke(new Command({ resume: { [pending.id]: value } }), config(incidentId));
       return true;
@@ -169,12 +195,23 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
         const decision = await createDecisionRepository(options.pool).forQuestion(questionId);
         if (!decision) continue;
         await guarded('recover answer', incidentId, async () => {
-          if (await resume(incidentId, { questionId, answer: decision.answer, actor: decision.actor }, (item) => item.kind === 'answer' && item.questionId === questionId)) driven += 1;
+          if (
+            await resume(
+              incidentId,
+              { questionId, answer: decision.answer, actor: decision.actor },
+              (item) => item.kind === 'answer' && item.questionId === questionId,
+            )
+          )
+            driven += 1;
         });
       }
     }
     if (driven > 0) options.logger.warn({ runs: driven }, 'runs that stopped in a crash were driven on');
-    if (unstarted > 0) options.logger.warn({ incidents: unstarted }, 'incidents stored just before a crash, never asked about, start now');
+    if (unstarted > 0)
+      options.logger.warn(
+        { incidents: unstarted },
+        'incidents stored just before a crash, never asked about, start now',
+      );
     return driven;
   }
 
@@ -182,12 +219,20 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     const now = new Date();
     for (const item of await options.coordination.takeDue(VERIFY_QUEUE, now)) {
       const incidentId = Number(item.member);
-      await guarded('verification window ended', incidentId, () => resume(incidentId, { resolved: false }, (pending) => pending.kind === 'verification'));
+      await guarded('verification window ended', incidentId, () =>
+        resume(incidentId, { resolved: false }, (pending) => pending.kind === 'verification'),
+      );
     }
     for (const expired of await options.expireQuestions()) {
       if (expired.incidentId === undefined) continue;
       const incidentId = expired.incidentId;
-      await guarded('question expired', incidentId, () => resume(incidentId, { withdrawn: 'expired' }, (pending) => pending.kind === 'answer' && pending.questionId === expired.questionId));
+      await guarded('question expired', incidentId, () =>
+        resume(
+          incidentId,
+          { withdrawn: 'expired' },
+          (pending) => pending.kind === 'answer' && pending.questionId === expired.questionId,
+        ),
+      );
     }
     for (const item of await options.coordination.takeDue(SNOOZE_QUEUE, now)) {
       const incidentId = Number(item.member);
@@ -222,19 +267,30 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     await options.coordination.cancel(SNOOZE_QUEUE, String(change.incidentId));
     const withdrawn = new Set(change.withdrawnQuestions);
     await guarded('resolved', change.incidentId, async () => {
-      if (withdrawn.size > 0) taken = await resume(change.incidentId, { withdrawn: 'resolved' }, (pending) => pending.kind === 'answer' && withdrawn.has(pending.questionId));
-      if (!taken) taken = await resume(change.incidentId, { resolved: true }, (pending) => pending.kind === 'verification');
+      if (withdrawn.size > 0)
+        taken = await resume(
+          change.incidentId,
+          { withdrawn: 'resolved' },
+          (pending) => pending.kind === 'answer' && withdrawn.has(pending.questionId),
+        );
+      if (!taken)
+        taken = await resume(change.incidentId, { resolved: true }, (pending) => pending.kind === 'verification');
     });
     return taken;
   }
 
-  const poller = createPeriodicTask(pollDue, { everyMs: options.pollMs ?? 1_000, onError: (error) => options.logger.warn({ err: error }, 'incident flow timers failed; retrying') });
+  const poller = createPeriodicTask(pollDue, {
+    everyMs: options.pollMs ?? 1_000,
+    onError: (error) => options.logger.warn({ err: error }, 'incident flow timers failed; retrying'),
+  });
 
   return {
     start,
     recover,
     /** Where a run stands: the nodes it waits at, and its outcome once it has one (status, tests). */
-    async runState(incidentId: number): Promise<{ next: string[]; outcome: string | undefined; run: number | undefined }> {
+    async runState(
+      incidentId: number,
+    ): Promise<{ next: string[]; outcome: string | undefined; run: number | undefined }> {
       const state = await graph.getState(config(incidentId));
       const values = state.values as { outcome?: string; run?: number };
       return { next: [...state.next], outcome: values.outcome, run: values.run };
@@ -263,8 +319,16 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
       if (decision.incidentId === undefined) return Promise.resolve();
       const incidentId = decision.incidentId;
       background('resume', incidentId, async () => {
-        const resumed = await resume(incidentId, { questionId: decision.questionId, answer: decision.answer, actor: decision.actor }, (pending) => pending.kind === 'answer' && pending.questionId === decision.questionId);
-        if (!resumed) options.logger.info({ incidentId, questionId: decision.questionId }, 'decision recorded; no run was waiting for it');
+        const resumed = await resume(
+          incidentId,
+          { questionId: decision.questionId, answer: decision.answer, actor: decision.actor },
+          (pending) => pending.kind === 'answer' && pending.questionId === decision.questionId,
+        );
+        if (!resumed)
+          options.logger.info(
+            { incidentId, questionId: decision.questionId },
+            'decision recorded; no run was waiting for it',
+          );
       });
       return Promise.resolve();
     },

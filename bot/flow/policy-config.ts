@@ -19,6 +19,17 @@ export type Policy = ToolPolicy & { allow: string[]; blastRadius: Record<string,
 
 export function readPolicy(section: unknown): Policy {
   const parsed = policySchema.safeParse(section ?? {});
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: 'STEWARD_CONFIG', message: `policy.${issue.path.join('.')}: ${issue.message}` })));
-  return { redlines: parsed.data.redlines, allow: parsed.data.allow, blastRadius: parsed.data.blast_radius, readOnly: parsed.data.read_only };
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: 'STEWARD_CONFIG',
+        message: `policy.${issue.path.join('.')}: ${issue.message}`,
+      })),
+    );
+  return {
+    redlines: parsed.data.redlines,
+    allow: parsed.data.allow,
+    blastRadius: parsed.data.blast_radius,
+    readOnly: parsed.data.read_only,
+  };
 }

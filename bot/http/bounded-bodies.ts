@@ -1,7 +1,14 @@
 import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { StewardError } from '../errors.ts';
-import { createFormShapeScanner, createJsonShapeScanner, describeViolation, type BodyShapeLimits, type ShapeScanner, type ShapeViolation } from './body-shape.ts';
+import {
+  createFormShapeScanner,
+  createJsonShapeScanner,
+  describeViolation,
+  type BodyShapeLimits,
+  type ShapeScanner,
+  type ShapeViolation,
+} from './body-shape.ts';
 
 /** The limits every route's body is read under (see body-shape.ts for why these numbers). */
 export const bodyShapeLimits: Readonly<BodyShapeLimits> = Object.freeze({ depth: 64, elements: 50_000, keys: 1_000 });
@@ -12,7 +19,11 @@ export const bodyShapeLimits: Readonly<BodyShapeLimits> = Object.freeze({ depth:
  * plugin's, like the Mattermost form parser). A body over a limit is answered 400 there and then: it is
  * never parsed, walked or stored. Installed on the root instance, so routes registered anywhere inherit it.
  */
-export function installBodyShapeLimits(app: FastifyInstance, limits: BodyShapeLimits, onRefused: (request: FastifyRequest, violation: ShapeViolation) => void): void {
+export function installBodyShapeLimits(
+  app: FastifyInstance,
+  limits: BodyShapeLimits,
+  onRefused: (request: FastifyRequest, violation: ShapeViolation) => void,
+): void {
   app.addHook('preParsing', (request, _reply, payload, done) => {
     const scanner = scannerFor(request.headers['content-type'], limits);
     if (!scanner) {

@@ -42,13 +42,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installErrorHandler(app);
   const refusals = createRefusedRequests({ metrics: deps.metrics });
   // Before any route: every body on every route, whoever registers it, is read under these limits.
-  installBodyShapeLimits(app, bodyShapeLimits, (request, violation) => refusals.refuse(request, shapeReasons[violation]));
+  installBodyShapeLimits(app, bodyShapeLimits, (request, violation) =>
+    refusals.refuse(request, shapeReasons[violation]),
+  );
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     deps.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     deps.metrics.httpDuration.observe({ method: request.method, route }, seconds);
-    request.log.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request handled');
+    request.log.debug(
+      { method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime },
+      'request handled',
+    );
   });
 
   registerHealthRoutes(app, deps);
@@ -59,8 +64,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerMattermostRoutes(app, mattermost);
   }
   if (deps.mcpServer) registerMcpServerRoute(app, { ...deps.mcpServer, refusals });
-  if (deps.webhooks) registerWebhookRoutes(app, { ...deps.webhooks, metrics: deps.metrics, logger: deps.logger, refusals });
+  if (deps.webhooks)
+    registerWebhookRoutes(app, { ...deps.webhooks, metrics: deps.metrics, logger: deps.logger, refusals });
   return app;
 }
 
-const shapeReasons = { depth: 'body_too_deep', elements: 'body_too_many_elements', keys: 'body_too_many_keys' } as const satisfies Record<string, RefusalReason>;
+const shapeReasons = {
+  depth: 'body_too_deep',
+  elements: 'body_too_many_elements',
+  keys: 'body_too_many_keys',
+} as const satisfies Record<string, RefusalReason>;

@@ -16,7 +16,11 @@ interface ErrorBody {
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const body = (code: string, message: string): ErrorBody => ({ error: code, message, requestId: String(request.id) });
+    const body = (code: string, message: string): ErrorBody => ({
+      error: code,
+      message,
+      requestId: String(request.id),
+    });
 
     if (isStewardError(error)) {
       if (error.httpStatus >= 500) request.log.error({ err: error }, 'request failed');

@@ -73,7 +73,13 @@ export function createRefusedRequests(options: RefusedRequestsOptions): RefusedR
         return;
       }
       window.logged += 1;
-      const line = { route, reason, remote: capped(request.socket.remoteAddress ?? ''), ...cappedDetails(details), ...(window.left > 0 ? { notLogged: window.left } : {}) };
+      const line = {
+        route,
+        reason,
+        remote: capped(request.socket.remoteAddress ?? ''),
+        ...cappedDetails(details),
+        ...(window.left > 0 ? { notLogged: window.left } : {}),
+      };
       window.left = 0;
       // The request's own logger: the line carries its request id, and every secret is masked as in any other.
       request.log.warn(line, 'request refused');

@@ -23,7 +23,9 @@ export interface CoalescingOptions {
  * one update when the window ends. The window and the pending update live in the coordination store,
  * so replicas share them and a restart keeps them.
  */
-export function createCoalescingDispatcher(options: CoalescingOptions): IncidentDispatcher & { flushDue(): Promise<number>; start(): void; stop(): Promise<void> } {
+export function createCoalescingDispatcher(
+  options: CoalescingOptions,
+): IncidentDispatcher & { flushDue(): Promise<number>; start(): void; stop(): Promise<void> } {
   const now = options.now ?? (() => new Date());
   const windowKey = (incidentId: number) => `update-window:${incidentId}`;
   const incidents = createIncidentRepository(options.db);
@@ -36,7 +38,8 @@ export function createCoalescingDispatcher(options: CoalescingOptions): Incident
   async function dispatch(change: IncidentChange): Promise<void> {
     if (change.kind !== 'alerts_added') {
       // Opening an incident tells the human about every alert in it: that opens a window too.
-      if (change.kind === 'opened' || change.kind === 'reopened') await options.coordination.claimOnce(windowKey(change.incidentId), options.intervalMs);
+      if (change.kind === 'opened' || change.kind === 'reopened')
+        await options.coordination.claimOnce(windowKey(change.incidentId), options.intervalMs);
       await forward(change);
       return;
     }
@@ -44,7 +47,12 @@ export function createCoalescingDispatcher(options: CoalescingOptions): Incident
       await forward(change);
       return;
     }
-    await options.coordination.schedule(QUEUE, String(change.incidentId), new Date(now().getTime() + options.intervalMs), { title: change.title, source: change.source, externalKey: change.externalKey });
+    await options.coordination.schedule(
+      QUEUE,
+      String(change.incidentId),
+      new Date(now().getTime() + options.intervalMs),
+      { title: change.title, source: change.source, externalKey: change.externalKey },
+    );
   }
 
   /** Sends the merged update of every incident whose window has ended; returns how many were sent. */
@@ -53,7 +61,10 @@ export function createCoalescingDispatcher(options: CoalescingOptions): Incident
     let sent = 0;
     for (const item of due) {
       const incidentId = Number(item.member);
-      const merged = await mergedUpdate(incidentId, item.payload as Pick<IncidentChange, 'title' | 'source' | 'externalKey'>);
+      const merged = await mergedUpdate(
+        incidentId,
+        item.payload as Pick<IncidentChange, 'title' | 'source' | 'externalKey'>,
+      );
       if (!merged) continue;
       await options.coordination.claimOnce(windowKey(incidentId), options.intervalMs);
       await forward(merged);
@@ -62,7 +73,10 @@ export function createCoalescingDispatcher(options: CoalescingOptions): Incident
     return sent;
   }
 
-  async function mergedUpdate(incidentId: number, about: Pick<IncidentChange, 'title' | 'source' | 'externalKey'>): Promise<IncidentChange | undefined> {
+  async function mergedUpdate(
+    incidentId: number,
+    about: Pick<IncidentChange, 'title' | 'source' | 'externalKey'>,
+  ): Promise<IncidentChange | undefined> {
     const first = await incidents.alertsSinceLastUpdate(incidentId);
     if (!first) return undefined; // resolved meanwhile, or nothing new after all
     return {

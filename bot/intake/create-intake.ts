@@ -58,8 +58,16 @@ export function createIntake(deps: IntakeDeps) {
    * delivery and touches the incident when its alert states are unchanged; it stores nothing
    * otherwise, and the full transaction runs instead.
    */
-  async function storeRepeat(delivery: Delivery, body: string, event: AlertGroupEvent): Promise<IntakeResult | undefined> {
-    const deliveryId = await createDeliveryRepository(deps.pool).storeRepeat({ source: delivery.source, remoteAddress: delivery.remoteAddress, headers: delivery.headers, body }, event.groupKey, alertStateDigest(event));
+  async function storeRepeat(
+    delivery: Delivery,
+    body: string,
+    event: AlertGroupEvent,
+  ): Promise<IntakeResult | undefined> {
+    const deliveryId = await createDeliveryRepository(deps.pool).storeRepeat(
+      { source: delivery.source, remoteAddress: delivery.remoteAddress, headers: delivery.headers, body },
+      event.groupKey,
+      alertStateDigest(event),
+    );
     return deliveryId === undefined ? undefined : { deliveryId, changes: [], outcome: 'repeat' };
   }
 
@@ -74,8 +82,20 @@ export function createIntake(deps: IntakeDeps) {
       const pullRequests = createPullRequestRepository(client);
       const dedupKey = delivery.dedupKey ?? null;
       const bodyDigest = delivery.bodyDigest ?? null;
-      const deliveryId = await deliveries.insert({ source: delivery.source, remoteAddress: delivery.remoteAddress, headers: delivery.headers, body, dedupKey, bodyDigest });
-      if (deliveryId === undefined) return { deliveryId: await deliveries.earlier(delivery.source, dedupKey, bodyDigest), changes: [], outcome: 'duplicate' };
+      const deliveryId = await deliveries.insert({
+        source: delivery.source,
+        remoteAddress: delivery.remoteAddress,
+        headers: delivery.headers,
+        body,
+        dedupKey,
+        bodyDigest,
+      });
+      if (deliveryId === undefined)
+        return {
+          deliveryId: await deliveries.earlier(delivery.source, dedupKey, bodyDigest),
+          changes: [],
+          outcome: 'duplicate',
+        };
       const changes: IncidentChange[] = [];
       const outcomes: string[] = delivery.ignored ? [`ignored: ${delivery.ignored}`] : [];
       for (const event of events) {
@@ -89,7 +109,10 @@ export function createIntake(deps: IntakeDeps) {
         if (skipped) outcomes.push(`ignored: ${skipped}`);
         else if (event.kind === 'pull-request') outcomes.push(await pullRequests.storeFromGitHub(event));
         else if (event.kind === 'commit-check') outcomes.push(await pullRequests.storeCheck(event));
-        else outcomes.push((await storeContextEvent(client, event)) ? `${event.eventKind} stored` : `${event.eventKind} duplicate`);
+        else
+          outcomes.push(
+            (await storeContextEvent(client, event)) ? `${event.eventKind} stored` : `${event.eventKind} duplicate`,
+          );
       }
       const outcome = outcomes.join(', ') || 'nothing to store';
       await deliveries.settle(deliveryId, changes[0]?.incidentId ?? null, outcome);
@@ -103,11 +126,14 @@ export function createIntake(deps: IntakeDeps) {
       const body = JSON.stringify(delivery.body);
       let stored: IntakeResult;
       try {
-        stored = (only?.kind === 'alert-group' ? await storeRepeat(delivery, body, only) : undefined) ?? (await storeInTransaction(delivery, body, events));
+        stored =
+          (only?.kind === 'alert-group' ? await storeRepeat(delivery, body, only) : undefined) ??
+          (await storeInTransaction(delivery, body, events));
       } catch (error) {
         throw asIntakeError(error);
       }
-      if (stored.outcome !== 'duplicate' && events.some((event) => event.source === 'github')) deps.onRepositoryChange?.();
+      if (stored.outcome !== 'duplicate' && events.some((event) => event.source === 'github'))
+        deps.onRepositoryChange?.();
 
       for (const change of stored.changes) {
         try {
@@ -115,8 +141,18 @@ export function createIntake(deps: IntakeDeps) {
         } catch (error) {
           // Stored is stored: answering 5xx now would only make the sender repeat a delivery we have.
           // The change is kept and handed over once the dispatcher works again.
-          deps.logger.error({ err: error, incidentId: change.incidentId, change: change.kind }, 'dispatch failed; kept for a retry');
-          await deps.onDispatchFailure?.(change, error).catch((failure: unknown) => deps.logger.error({ err: failure, incidentId: change.incidentId }, 'could not keep the change for a retry'));
+          deps.logger.error(
+            { err: error, incidentId: change.incidentId, change: change.kind },
+            'dispatch failed; kept for a retry',
+          );
+          await deps
+            .onDispatchFailure?.(change, error)
+            .catch((failure: unknown) =>
+              deps.logger.error(
+                { err: failure, incidentId: change.incidentId },
+                'could not keep the change for a retry',
+              ),
+            );
         }
       }
       return stored;
@@ -130,7 +166,9 @@ export type Intake = ReturnType<typeof createIntake>;
 function asIntakeError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   if (code === '22P05' || code === '22021') {
-    return new StewardError('bad_request', 'body contains characters that cannot be stored (NUL or invalid Unicode)', { cause: error });
+    return new StewardError('bad_request', 'body contains characters that cannot be stored (NUL or invalid Unicode)', {
+      cause: error,
+    });
   }
   return toStoreError(error);
 }

@@ -8,8 +8,13 @@ import { createPeriodicTask } from '../tasks/periodic-task.ts';
 const HOUR_MS = 3_600_000;
 
 /** Deletes raw deliveries (and commit check states) older than the retention; one replica at a time, hourly and at start. */
-export function createDeliveryRetention(options: { db: Queryable; coordination: Coordination; logger: Logger; days: number; everyMs?: number }) {
-
+export function createDeliveryRetention(options: {
+  db: Queryable;
+  coordination: Coordination;
+  logger: Logger;
+  days: number;
+  everyMs?: number;
+}) {
   async function purge(): Promise<number> {
     const lock = await options.coordination.acquireLock('delivery-retention', 10 * 60_000);
     if (!lock) return 0;

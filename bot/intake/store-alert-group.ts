@@ -13,7 +13,12 @@ import { createQuestionRepository } from '../db/repositories/questions.ts';
  * Deliveries of the same group are serialized by a transaction-scoped advisory lock, so a notification
  * delivered twice at once (or by two replicas) makes one incident and one set of changes.
  */
-export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent, flapWindowMs: number, coalesceLabels: readonly string[] = []): Promise<IncidentChange[]> {
+export async function storeAlertGroup(
+  client: PoolClient,
+  event: AlertGroupEvent,
+  flapWindowMs: number,
+  coalesceLabels: readonly string[] = [],
+): Promise<IncidentChange[]> {
   const incidents = createIncidentRepository(client);
   const alertRows = createAlertRepository(client);
   const members = createIncidentMemberRepository(client);
@@ -64,11 +69,20 @@ export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent
   // The notification is the whole group unless the sender truncated it: an alert it no longer lists
   // has ended (e.g. a resolved notice that was never delivered). Only this group's own alerts: a
   // coalesced incident's other sources end theirs themselves.
-  const vanished = event.truncatedAlerts === 0 ? await alertRows.resolveAllBut(incidentId, alerts.map((alert) => alert.fingerprint), member) : [];
+  const vanished =
+    event.truncatedAlerts === 0
+      ? await alertRows.resolveAllBut(
+          incidentId,
+          alerts.map((alert) => alert.fingerprint),
+          member,
+        )
+      : [];
 
   const added = firing.filter((alert) => !wasFiring.has(alert.fingerprint)).map((alert) => alert.fingerprint);
   const resolved = [
-    ...alerts.filter((alert) => alert.status === 'resolved' && wasFiring.has(alert.fingerprint)).map((alert) => alert.fingerprint),
+    ...alerts
+      .filter((alert) => alert.status === 'resolved' && wasFiring.has(alert.fingerprint))
+      .map((alert) => alert.fingerprint),
     ...vanished,
   ];
   const firingAlerts = await alertRows.firingCount(incidentId);
@@ -76,15 +90,16 @@ export async function storeAlertGroup(client: PoolClient, event: AlertGroupEvent
   const changed = opening !== undefined || added.length > 0 || resolved.length > 0;
   // A member's notification does not describe the incident: its title, labels and repeat digest stay the opener's.
   if (member) await members.recordSeen(incidentId, changed);
-  else await incidents.recordSeen(incidentId, {
-    changed,
-    truncatedAlerts: event.truncatedAlerts,
-    title: event.title,
-    severity: event.severity,
-    labels: event.labels,
-    annotations: event.annotations,
-    stateDigest: alertStateDigest(event),
-  });
+  else
+    await incidents.recordSeen(incidentId, {
+      changed,
+      truncatedAlerts: event.truncatedAlerts,
+      title: event.title,
+      severity: event.severity,
+      labels: event.labels,
+      annotations: event.annotations,
+      stateDigest: alertStateDigest(event),
+    });
   let withdrawn: number[] = [];
   if (firingAlerts === 0) {
     await incidents.resolve(incidentId);
@@ -120,7 +135,9 @@ export function alertStateDigest(event: AlertGroupEvent): string {
   const states = uniqueByFingerprint(event.alerts)
     .map((alert) => `${alert.fingerprint}=${alert.status}`)
     .sort();
-  return createHash('sha256').update(`${event.truncatedAlerts}|${states.join(',')}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${event.truncatedAlerts}|${states.join(',')}`)
+    .digest('base64url');
 }
 
 /** A payload listing one fingerprint twice would make the upsert touch a row twice; the last wins. */

@@ -4,5 +4,11 @@ import { createEventRepository } from '../db/repositories/events.ts';
 
 /** Stores a context event once per dedup key; true when it was new. */
 export function storeContextEvent(db: Queryable, event: ContextEvent): Promise<boolean> {
-  return createEventRepository(db).insertOnce({ source: event.source, kind: event.eventKind, subject: event.subject, payload: event.payload, dedupKey: event.dedupKey });
+  return createEventRepository(db).insertOnce({
+    source: event.source,
+    kind: event.eventKind,
+    subject: event.subject,
+    payload: event.payload,
+    dedupKey: event.dedupKey,
+  });
 }

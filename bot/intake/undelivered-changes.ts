@@ -15,7 +15,12 @@ const MAX_BACKOFF_MS = 60_000;
  * one lets it go when the claim runs out. Handing an `opened` twice is harmless: the flow does not
  * start a second run while one is waiting.
  */
-export function createUndeliveredChanges(options: { db: Queryable; dispatcher: IncidentDispatcher; logger: Logger; everyMs?: number }) {
+export function createUndeliveredChanges(options: {
+  db: Queryable;
+  dispatcher: IncidentDispatcher;
+  logger: Logger;
+  everyMs?: number;
+}) {
   const changes = createUndeliveredChangeRepository(options.db);
 
   async function record(change: IncidentChange, error: unknown): Promise<void> {
@@ -31,16 +36,25 @@ export function createUndeliveredChanges(options: { db: Queryable; dispatcher: I
         await options.dispatcher.dispatch(row.change);
         await changes.delivered(row.id);
         delivered += 1;
-        options.logger.info({ incidentId: row.change.incidentId, change: row.change.kind, attempts: row.attempts }, 'stored change handed over after an earlier failure');
+        options.logger.info(
+          { incidentId: row.change.incidentId, change: row.change.kind, attempts: row.attempts },
+          'stored change handed over after an earlier failure',
+        );
       } catch (error) {
         const backoff = backoffDelay(row.attempts, { baseMs: 1_000, maxMs: MAX_BACKOFF_MS });
         await changes.failedAgain(row.id, (error as Error).message, backoff);
-        options.logger.warn({ err: error, incidentId: row.change.incidentId, attempts: row.attempts + 1 }, 'stored change still cannot be handed over; retrying');
+        options.logger.warn(
+          { err: error, incidentId: row.change.incidentId, attempts: row.attempts + 1 },
+          'stored change still cannot be handed over; retrying',
+        );
       }
     }
     return delivered;
   }
 
-  const task = createPeriodicTask(retryDue, { everyMs: options.everyMs ?? 2_000, onError: (error) => options.logger.warn({ err: error }, 'retrying undelivered changes failed') });
+  const task = createPeriodicTask(retryDue, {
+    everyMs: options.everyMs ?? 2_000,
+    onError: (error) => options.logger.warn({ err: error }, 'retrying undelivered changes failed'),
+  });
   return { record, retryDue, start: task.start, stop: task.stop };
 }

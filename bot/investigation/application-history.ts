@@ -12,9 +12,17 @@ export function applicationOf(labels: Record<string, string>): string | undefine
  * What happened to the same application lately, from what intake stored: Coroot deployments (the
  * `events` table) and Coroot's other incidents of it. A database read, not a call: it costs no budget.
  */
-export async function applicationHistory(db: Queryable, request: { incidentId: number; application: string; since: Date; maxChars: number }): Promise<Evidence | undefined> {
+export async function applicationHistory(
+  db: Queryable,
+  request: { incidentId: number; application: string; since: Date; maxChars: number },
+): Promise<Evidence | undefined> {
   const events = await createContextEventRepository(db).ofSubject(request.application, request.since, 10);
-  const incidents = await createIncidentRepository(db).corootOfApplication(request.application, request.since, request.incidentId, 5);
+  const incidents = await createIncidentRepository(db).corootOfApplication(
+    request.application,
+    request.since,
+    request.incidentId,
+    5,
+  );
   if (events.length === 0 && incidents.length === 0) return undefined;
   const time = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   const lines = [
@@ -25,7 +33,10 @@ export async function applicationHistory(db: Queryable, request: { incidentId: n
       const summary = typeof payload.summary === 'string' && payload.summary ? `: ${payload.summary}` : '';
       return `${event.kind} of ${event.subject}${version}${status} at ${time(event.occurredAt)}${summary}`;
     }),
-    ...incidents.map((incident) => `incident #${incident.id} ${incident.title} at ${time(incident.openedAt)}${incident.closeReason ? ` (${incident.closeReason})` : ''}`),
+    ...incidents.map(
+      (incident) =>
+        `incident #${incident.id} ${incident.title} at ${time(incident.openedAt)}${incident.closeReason ? ` (${incident.closeReason})` : ''}`,
+    ),
   ];
   return {
     key: `coroot:${request.application}`,

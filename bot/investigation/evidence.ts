@@ -54,5 +54,10 @@ export function keptText(text: string, max: number): string {
 
 /** The first line that says something, for a finding's quote. */
 export function firstLine(text: string): string {
-  return text.split(/\r?\n/).map((line) => line.trim()).find((line) => line.length > 0 && !/^[[{\]}]+,?$/.test(line)) ?? text.trim();
+  return (
+    text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .find((line) => line.length > 0 && !/^[[{\]}]+,?$/.test(line)) ?? text.trim()
+  );
 }

@@ -11,16 +11,26 @@ const MAX_SERIES = 5;
  * without its threshold, once each.
  */
 export function queriesOfAlerts(generatorUrls: readonly string[]): string[] {
-  const queries = generatorUrls.map(alertExpression).filter((expr): expr is string => expr !== undefined).map(seriesOfExpression);
+  const queries = generatorUrls
+    .map(alertExpression)
+    .filter((expr): expr is string => expr !== undefined)
+    .map(seriesOfExpression);
   return [...new Set(queries)];
 }
 
 /** One query over the window, summarised per series (first, min, max, last, trend), never dumped. */
-export async function gatherSeries(prometheus: PrometheusClient, query: string, window: { end: Date; ms: number }, timeoutMs: number, maxChars: number): Promise<Evidence> {
+export async function gatherSeries(
+  prometheus: PrometheusClient,
+  query: string,
+  window: { end: Date; ms: number },
+  timeoutMs: number,
+  maxChars: number,
+): Promise<Evidence> {
   const at = new Date().toISOString();
   const key = `prometheus:${query}`;
   const result = await prometheus.queryRange(query, window, timeoutMs);
-  if (!result.ok) return { key, source: 'prometheus', what: query, quote: result.error, text: result.error, ok: false, at };
+  if (!result.ok)
+    return { key, source: 'prometheus', what: query, quote: result.error, text: result.error, ok: false, at };
   const summaries = result.series.map(summarizeSeries).filter((summary) => summary !== undefined);
   if (summaries.length === 0) {
     const none = `no data over the last ${Math.round(window.ms / 60_000)} minutes`;
@@ -30,5 +40,13 @@ export async function gatherSeries(prometheus: PrometheusClient, query: string, 
   const shown = summaries.slice(0, MAX_SERIES).map(describeSummary);
   const more = summaries.length > MAX_SERIES ? ` (+${summaries.length - MAX_SERIES} more series)` : '';
   const text = keptText([...shown, ...(more ? [more.trim()] : [])].join('\n'), maxChars);
-  return { key, source: 'prometheus', what: query, quote: keptText(`${shown[0]}${more}`, maxChars), text, ok: true, at };
+  return {
+    key,
+    source: 'prometheus',
+    what: query,
+    quote: keptText(`${shown[0]}${more}`, maxChars),
+    text,
+    ok: true,
+    at,
+  };
 }

@@ -87,11 +87,24 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
       if (seen.has(`prometheus:${query}`)) continue;
       if (calls >= budget.maxToolCalls || remaining() <= 0) break;
       calls += 1;
-      keep(await gatherSeries(deps.prometheus, query, { end: new Date(), ms: budget.metricsWindowMs }, remaining(), budget.maxResultChars));
+      keep(
+        await gatherSeries(
+          deps.prometheus,
+          query,
+          { end: new Date(), ms: budget.metricsWindowMs },
+          remaining(),
+          budget.maxResultChars,
+        ),
+      );
     }
   }
   if (request.application && !seen.has(`coroot:${request.application}`)) {
-    const history = await applicationHistory(deps.db, { incidentId: request.incidentId ?? 0, application: request.application, since: new Date(Date.now() - budget.historyWindowMs), maxChars: budget.maxResultChars });
+    const history = await applicationHistory(deps.db, {
+      incidentId: request.incidentId ?? 0,
+      application: request.application,
+      since: new Date(Date.now() - budget.historyWindowMs),
+      maxChars: budget.maxResultChars,
+    });
     if (history) keep(history);
   }
 
@@ -104,7 +117,15 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
 
   /** Calls still running: at the deadline each is recorded as unanswered, and its late answer dropped. */
   const inFlight = new Map<string, string>();
-  const unanswered = (key: string, what: string): Evidence => ({ key, source: 'tool', what, quote: 'no answer within the time limit', text: 'no answer within the time limit', ok: false, at: new Date().toISOString() });
+  const unanswered = (key: string, what: string): Evidence => ({
+    key,
+    source: 'tool',
+    what,
+    quote: 'no answer within the time limit',
+    text: 'no answer within the time limit',
+    ok: false,
+    at: new Date().toISOString(),
+  });
 
   async function callTool(name: string, args: Record<string, unknown>): Promise<string> {
     if (name === PROMETHEUS_TOOL.name && deps.prometheus) return queryPrometheus(deps.prometheus, args);
@@ -115,7 +136,9 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     if (remaining() <= 0) return 'Refused: the investigation ran out of time.';
     calls += 1;
     const what = `${name} ${stableJson(args)}`;
-    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(1, remaining())).unref());
+    const timer = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), Math.max(1, remaining())).unref(),
+    );
     inFlight.set(key, what);
     const result = await Promise.race([tools.call(name, args), timer]);
     inFlight.delete(key);
@@ -125,7 +148,15 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
       return 'The tool did not answer within the investigation’s time limit.';
     }
     const text = keptText(describeReadOnlyResult(result), budget.maxResultChars);
-    keep({ key, source: 'tool', what, quote: keptText(firstLine(text), 300), text, ok: result.status === 'ran', at: new Date().toISOString() });
+    keep({
+      key,
+      source: 'tool',
+      what,
+      quote: keptText(firstLine(text), 300),
+      text,
+      ok: result.status === 'ran',
+      at: new Date().toISOString(),
+    });
     return text;
   }
 
@@ -138,42 +169,83 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     if (callsLeft() <= 0) return `Refused: the investigation's budget of ${budget.maxToolCalls} calls is used up.`;
     if (remaining() <= 0) return 'Refused: the investigation ran out of time.';
     calls += 1;
-    const evidence = await gatherSeries(prometheus, query, { end: new Date(), ms: budget.metricsWindowMs }, remaining(), budget.maxResultChars);
+    const evidence = await gatherSeries(
+      prometheus,
+      query,
+      { end: new Date(), ms: budget.metricsWindowMs },
+      remaining(),
+      budget.maxResultChars,
+    );
     keep(evidence);
     return evidence.text;
   }
 
-  const evidenceForModel = () => [...seen.values()].map((evidence) => ({ id: evidence.key, source: evidence.source, what: evidence.what, result: evidence.text }));
+  const evidenceForModel = () =>
+    [...seen.values()].map((evidence) => ({
+      id: evidence.key,
+      source: evidence.source,
+      what: evidence.what,
+      result: evidence.text,
+    }));
   const asking = deps.llm.ask({
     purpose: request.deep ? 'deep-analysis' : 'investigation',
     ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}),
     instructions: [
       'You investigate an incident in a homelab for its owner before they are asked what to do. You may only look: every tool offered is read-only.',
-      offerTools ? `Call the tools that would show the cause (at most ${callsLeft()} calls in all; a call already made is not run again).` : 'No more calls can be made: answer from the evidence given.',
+      offerTools
+        ? `Call the tools that would show the cause (at most ${callsLeft()} calls in all; a call already made is not run again).`
+        : 'No more calls can be made: answer from the evidence given.',
       'Then answer with a diagnosis in one or two sentences a tired person can read on a phone, and the ids of the evidence that supports it, most important first. Say so when the evidence does not show a cause.',
-      ...(request.question ? ['Set fix_warranted to true only when the evidence shows something that should be fixed.'] : []),
+      ...(request.question
+        ? ['Set fix_warranted to true only when the evidence shows something that should be fixed.']
+        : []),
     ].join(' '),
-    data: { incident: request.facts, evidence: evidenceForModel(), ...(request.question ? { ownerAsks: request.question } : {}) },
-    task: request.question ? `The owner asks: see ownerAsks in the data. What does the evidence show?` : 'What does the evidence show about this incident?',
+    data: {
+      incident: request.facts,
+      evidence: evidenceForModel(),
+      ...(request.question ? { ownerAsks: request.question } : {}),
+    },
+    task: request.question
+      ? `The owner asks: see ownerAsks in the data. What does the evidence show?`
+      : 'What does the evidence show about this incident?',
     schema: answerSchema,
     ...(offerTools ? { tools: { offered, call: callTool, maxRounds: callsLeft() } } : {}),
   });
-  const outOfTime = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(1, remaining())).unref());
+  const outOfTime = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), Math.max(1, remaining())).unref(),
+  );
   const answer = await Promise.race([asking, outOfTime]);
   if (answer === 'timeout') {
     // The model's conversation may still end in the background; no tool runs for it after the deadline.
     asking.catch(() => undefined);
     for (const [key, what] of inFlight) keep(unanswered(key, what));
     inFlight.clear();
-    notes.push(`The investigation's time limit (${Math.round(budget.timeLimitMs / 1000)} s) ran out before the model answered: the findings are what was gathered.`);
+    notes.push(
+      `The investigation's time limit (${Math.round(budget.timeLimitMs / 1000)} s) ran out before the model answered: the findings are what was gathered.`,
+    );
     deps.logger.warn({ incidentId: request.incidentId, calls }, 'investigation ran out of time');
     return { evidence: gathered, relevant: [], calls, notes };
   }
-  if (calls >= budget.maxToolCalls && offerTools) notes.push(`The investigation used its budget of ${budget.maxToolCalls} calls.`);
+  if (calls >= budget.maxToolCalls && offerTools)
+    notes.push(`The investigation used its budget of ${budget.maxToolCalls} calls.`);
   if (!answer.ok) {
-    notes.push(answer.reason === 'invalid_answer' ? 'The model’s diagnosis could not be used: the findings are what was gathered.' : 'No model was available for a diagnosis: the findings are what was gathered.');
+    notes.push(
+      answer.reason === 'invalid_answer'
+        ? 'The model’s diagnosis could not be used: the findings are what was gathered.'
+        : 'No model was available for a diagnosis: the findings are what was gathered.',
+    );
     return { evidence: gathered, relevant: [], calls, notes };
   }
-  deps.logger.info({ incidentId: request.incidentId, calls, gathered: gathered.length, ms: Date.now() - started }, 'investigation done');
-  return { evidence: gathered, relevant: answer.value.relevant.filter((key) => seen.has(key)), diagnosis: answer.value.diagnosis, calls, notes, ...(request.question ? { fixWarranted: answer.value.fix_warranted } : {}) };
+  deps.logger.info(
+    { incidentId: request.incidentId, calls, gathered: gathered.length, ms: Date.now() - started },
+    'investigation done',
+  );
+  return {
+    evidence: gathered,
+    relevant: answer.value.relevant.filter((key) => seen.has(key)),
+    diagnosis: answer.value.diagnosis,
+    calls,
+    notes,
+    ...(request.question ? { fixWarranted: answer.value.fix_warranted } : {}),
+  };
 }

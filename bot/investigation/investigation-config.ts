@@ -31,7 +31,12 @@ export interface InvestigationBudget {
 export function readInvestigationConfig(section: unknown): InvestigationBudget {
   const parsed = investigationSchema.safeParse(section ?? {});
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: 'STEWARD_CONFIG', message: `investigation.${issue.path.join('.')}: ${issue.message}` })));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: 'STEWARD_CONFIG',
+        message: `investigation.${issue.path.join('.')}: ${issue.message}`,
+      })),
+    );
   }
   const value = parsed.data;
   return Object.freeze({

@@ -12,8 +12,18 @@ import { findingsOf, withResult } from './stored-evidence.ts';
  * investigation of it, within the same budget as an incident's, answered with its findings. Nothing
  * it runs changes anything; a fix is only ever offered through an incident's question.
  */
-export async function answerOwnerRequest(deps: InvestigatorDeps, text: string): Promise<{ notice: OutgoingNotice; result: InvestigationResult }> {
-  const result = await investigate(deps, { facts: { request: text }, labels: {}, generatorUrls: [], earlier: [], deep: false, question: text });
+export async function answerOwnerRequest(
+  deps: InvestigatorDeps,
+  text: string,
+): Promise<{ notice: OutgoingNotice; result: InvestigationResult }> {
+  const result = await investigate(deps, {
+    facts: { request: text },
+    labels: {},
+    generatorUrls: [],
+    earlier: [],
+    deep: false,
+    question: text,
+  });
   const findings = findingsOf({ evidence: [], calls: 0 }, result) ?? { evidence: [], relevant: [] };
   return { notice: requestFindings(text, findings), result };
 }
@@ -23,14 +33,31 @@ export async function answerOwnerRequest(deps: InvestigatorDeps, text: string): 
  * `manual`) carrying what was gathered, and the incident flow offers options for it: the usual
  * question, the usual approval. The same words asked again while it is open find the same incident.
  */
-export async function openRequestIncident(db: Queryable, dispatcher: IncidentDispatcher, text: string, result: InvestigationResult): Promise<number> {
+export async function openRequestIncident(
+  db: Queryable,
+  dispatcher: IncidentDispatcher,
+  text: string,
+  result: InvestigationResult,
+): Promise<number> {
   const incidents = createIncidentRepository(db);
   const externalKey = `request:${createHash('sha256').update(text.trim().toLowerCase()).digest('hex').slice(0, 16)}`;
   const title = text.trim().slice(0, 200);
   const { incident, created } = await incidents.openOrGet({ source: 'manual', externalKey, title });
   if (created) {
     await incidents.mergeAnalysis(incident.id, { investigation: withResult({ evidence: [], calls: 0 }, result) });
-    await dispatcher.dispatch({ kind: 'opened', incidentId: incident.id, source: 'manual', externalKey, title, addedAlerts: [], resolvedAlerts: [], firingAlerts: 0, truncatedAlerts: 0, flapping: false, withdrawnQuestions: [] });
+    await dispatcher.dispatch({
+      kind: 'opened',
+      incidentId: incident.id,
+      source: 'manual',
+      externalKey,
+      title,
+      addedAlerts: [],
+      resolvedAlerts: [],
+      firingAlerts: 0,
+      truncatedAlerts: 0,
+      flapping: false,
+      withdrawnQuestions: [],
+    });
   }
   return incident.id;
 }

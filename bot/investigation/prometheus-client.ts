@@ -21,7 +21,8 @@ export function createPrometheusClient(options: PrometheusOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.bearerToken) headers.authorization = `Bearer ${options.bearerToken}`;
-  else if (options.basic) headers.authorization = `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`;
+  else if (options.basic)
+    headers.authorization = `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`;
 
   return {
     async queryRange(query: string, window: { end: Date; ms: number }, timeoutMs: number): Promise<RangeResult> {
@@ -34,9 +35,16 @@ export function createPrometheusClient(options: PrometheusOptions) {
         response = await fetch(url, { headers, signal: AbortSignal.timeout(Math.max(1, timeoutMs)) });
       } catch (error) {
         const name = (error as Error).name;
-        return { ok: false, error: name === 'TimeoutError' || name === 'AbortError' ? 'Prometheus did not answer in time' : `Prometheus unreachable (${(error as Error).message})` };
+        return {
+          ok: false,
+          error:
+            name === 'TimeoutError' || name === 'AbortError'
+              ? 'Prometheus did not answer in time'
+              : `Prometheus unreachable (${(error as Error).message})`,
+        };
       }
-      if (response.status === 401 || response.status === 403) return { ok: false, error: `Prometheus refused the credentials (HTTP ${response.status})` };
+      if (response.status === 401 || response.status === 403)
+        return { ok: false, error: `Prometheus refused the credentials (HTTP ${response.status})` };
       let body: unknown;
       try {
         body = await response.json();
@@ -44,8 +52,13 @@ export function createPrometheusClient(options: PrometheusOptions) {
         return { ok: false, error: `Prometheus answered HTTP ${response.status} without JSON` };
       }
       const parsed = rangeAnswerSchema.safeParse(body);
-      if (!parsed.success) return { ok: false, error: `Prometheus answered HTTP ${response.status} in an unexpected shape` };
-      if (parsed.data.status === 'error') return { ok: false, error: `Prometheus: ${parsed.data.errorType ?? 'error'}: ${parsed.data.error ?? ''}`.trim() };
+      if (!parsed.success)
+        return { ok: false, error: `Prometheus answered HTTP ${response.status} in an unexpected shape` };
+      if (parsed.data.status === 'error')
+        return {
+          ok: false,
+          error: `Prometheus: ${parsed.data.errorType ?? 'error'}: ${parsed.data.error ?? ''}`.trim(),
+        };
       return { ok: true, series: parsed.data.data.result };
     },
   };

@@ -10,7 +10,9 @@ export const rangeAnswerSchema = z.discriminatedUnion('status', [
     status: z.literal('success'),
     data: z.object({
       resultType: z.literal('matrix'),
-      result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(z.tuple([z.number(), z.string()])) })),
+      result: z.array(
+        z.object({ metric: z.record(z.string(), z.string()), values: z.array(z.tuple([z.number(), z.string()])) }),
+      ),
     }),
   }),
   z.object({ status: z.literal('error'), errorType: z.string().optional(), error: z.string().optional() }),

@@ -15,13 +15,21 @@ export interface StoredInvestigation {
 
 export function storedInvestigation(analysis: Record<string, unknown>): StoredInvestigation {
   const stored = analysis.investigation as Partial<StoredInvestigation> | undefined;
-  return { evidence: Array.isArray(stored?.evidence) ? stored.evidence : [], calls: typeof stored?.calls === 'number' ? stored.calls : 0, ...(typeof stored?.diagnosis === 'string' ? { diagnosis: stored.diagnosis } : {}) };
+  return {
+    evidence: Array.isArray(stored?.evidence) ? stored.evidence : [],
+    calls: typeof stored?.calls === 'number' ? stored.calls : 0,
+    ...(typeof stored?.diagnosis === 'string' ? { diagnosis: stored.diagnosis } : {}),
+  };
 }
 
 /** The record after one more investigation: earlier evidence kept, the new added. */
 export function withResult(before: StoredInvestigation, result: InvestigationResult): StoredInvestigation {
   const diagnosis = result.diagnosis ?? before.diagnosis;
-  return { evidence: [...before.evidence, ...result.evidence].slice(-KEPT), calls: before.calls + result.calls, ...(diagnosis ? { diagnosis } : {}) };
+  return {
+    evidence: [...before.evidence, ...result.evidence].slice(-KEPT),
+    calls: before.calls + result.calls,
+    ...(diagnosis ? { diagnosis } : {}),
+  };
 }
 
 /**
@@ -30,14 +38,25 @@ export function withResult(before: StoredInvestigation, result: InvestigationRes
  */
 export function findingsOf(before: StoredInvestigation, result: InvestigationResult): Findings | undefined {
   const relevantEarlier = before.evidence.filter((evidence) => result.relevant.includes(evidence.key));
-  const evidence = [...result.evidence, ...relevantEarlier].map(({ key, source, what, quote, ok }) => ({ key, source, what, quote, ok }));
+  const evidence = [...result.evidence, ...relevantEarlier].map(({ key, source, what, quote, ok }) => ({
+    key,
+    source,
+    what,
+    quote,
+    ok,
+  }));
   const notes = [...result.notes];
-  if (result.evidence.length === 0 && before.evidence.length > 0) notes.push('Nothing new was gathered: calls made before for this incident are not repeated ("details" shows all evidence).');
+  if (result.evidence.length === 0 && before.evidence.length > 0)
+    notes.push(
+      'Nothing new was gathered: calls made before for this incident are not repeated ("details" shows all evidence).',
+    );
   if (evidence.length === 0 && !result.diagnosis && notes.length === 0) return undefined;
   return { evidence, relevant: result.relevant, ...(result.diagnosis ? { diagnosis: result.diagnosis } : {}), notes };
 }
 
 /** The evidence as the proposal and plan models see it (data). */
 export function evidenceFacts(stored: StoredInvestigation): { source: string; what: string; result: string }[] {
-  return stored.evidence.filter((evidence) => evidence.ok).map((evidence) => ({ source: evidence.source, what: evidence.what, result: evidence.text }));
+  return stored.evidence
+    .filter((evidence) => evidence.ok)
+    .map((evidence) => ({ source: evidence.source, what: evidence.what, result: evidence.text }));
 }

@@ -44,16 +44,25 @@ function validatorFor(tool: ToolDescription): ValidateFunction | Error {
  */
 export function createOptionFilter(tools: readonly ToolDescription[], policy: ToolPolicy) {
   // A call may name a tool by its listed name or as `server.tool` (a runbook's form), as the hub resolves it.
-  const byName = new Map(tools.flatMap((tool) => [[tool.name, tool] as const, ...(tool.qualifiedName ? [[tool.qualifiedName, tool] as const] : [])]));
+  const byName = new Map(
+    tools.flatMap((tool) => [
+      [tool.name, tool] as const,
+      ...(tool.qualifiedName ? [[tool.qualifiedName, tool] as const] : []),
+    ]),
+  );
 
   /** Why a tool call may not be offered or run, or undefined when it may. */
   function problemWith(call: Pick<ProposedAction, 'tool' | 'arguments'>): string | undefined {
     const tool = byName.get(call.tool);
     if (!tool) return 'no such tool';
-    if (isRedlined(tool, policy)) return tool.destructiveHint === true && !matchesToolGlob(policy.redlines, call.tool) ? 'destructive (the server says so) and not allowed by policy' : 'forbidden by policy';
+    if (isRedlined(tool, policy))
+      return tool.destructiveHint === true && !matchesToolGlob(policy.redlines, call.tool)
+        ? 'destructive (the server says so) and not allowed by policy'
+        : 'forbidden by policy';
     const validate = validatorFor(tool);
     if (validate instanceof Error) return `the tool's input schema cannot be used: ${validate.message}`;
-    if (!validate(call.arguments)) return `arguments do not match the tool's schema: ${ajv.errorsText(validate.errors)}`;
+    if (!validate(call.arguments))
+      return `arguments do not match the tool's schema: ${ajv.errorsText(validate.errors)}`;
     return undefined;
   }
 

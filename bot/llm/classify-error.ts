@@ -14,14 +14,20 @@ const budgetText = /Budget has been exceeded|ExceededBudget|exceeded budget|cros
  * its type or message, never by its status: LiteLLM has answered 400, 401 and 429 for it over time.
  */
 export function classifyLlmError(error: unknown): LlmFailure {
-  if (error instanceof APIConnectionTimeoutError) return { kind: 'timeout', message: 'the model did not answer in time' };
-  if (error instanceof APIConnectionError) return { kind: 'unavailable', message: `cannot reach the model: ${error.message}` };
-  if (!(error instanceof APIError)) return { kind: 'unavailable', message: error instanceof Error ? error.message : String(error) };
+  if (error instanceof APIConnectionTimeoutError)
+    return { kind: 'timeout', message: 'the model did not answer in time' };
+  if (error instanceof APIConnectionError)
+    return { kind: 'unavailable', message: `cannot reach the model: ${error.message}` };
+  if (!(error instanceof APIError))
+    return { kind: 'unavailable', message: error instanceof Error ? error.message : String(error) };
   const body = (error.error ?? {}) as { message?: unknown; type?: unknown; detail?: unknown };
-  const message = typeof body.message === 'string' ? body.message : typeof body.detail === 'string' ? body.detail : error.message;
+  const message =
+    typeof body.message === 'string' ? body.message : typeof body.detail === 'string' ? body.detail : error.message;
   if (body.type === 'budget_exceeded' || budgetText.test(message)) return { kind: 'budget_exceeded', message };
-  if (error.status === 429) return { kind: 'rate_limited', message, retryAfterMs: retryAfter(error.headers as Headers | undefined) };
-  if (error.status === undefined || error.status >= 500 || error.status === 408) return { kind: 'unavailable', message };
+  if (error.status === 429)
+    return { kind: 'rate_limited', message, retryAfterMs: retryAfter(error.headers as Headers | undefined) };
+  if (error.status === undefined || error.status >= 500 || error.status === 408)
+    return { kind: 'unavailable', message };
   return { kind: 'refused', message };
 }
 

@@ -27,7 +27,14 @@ export function createConversation(scrubber: Scrubber, first: readonly Message[]
     let hidden = { ...message, content } as Message;
     if (message.role === 'assistant' && message.tool_calls) {
       const toolCalls = await Promise.all(
-        message.tool_calls.map(async (toolCall) => (toolCall.type === 'function' ? { ...toolCall, function: { ...toolCall.function, arguments: await scrubber.scrub(toolCall.function.arguments) } } : toolCall)),
+        message.tool_calls.map(async (toolCall) =>
+          toolCall.type === 'function'
+            ? {
+                ...toolCall,
+                function: { ...toolCall.function, arguments: await scrubber.scrub(toolCall.function.arguments) },
+              }
+            : toolCall,
+        ),
       );
       hidden = { ...message, content: message.content ?? null, tool_calls: toolCalls };
     }
@@ -47,11 +54,18 @@ export function createConversation(scrubber: Scrubber, first: readonly Message[]
 }
 
 /** The offered tools as OpenAI functions; for a cloud model descriptions and schema texts are scrubbed too. */
-export async function toolFunctions(offered: readonly ToolDescription[], hide: (text: string) => Promise<string>): Promise<OpenAI.ChatCompletionTool[]> {
+export async function toolFunctions(
+  offered: readonly ToolDescription[],
+  hide: (text: string) => Promise<string>,
+): Promise<OpenAI.ChatCompletionTool[]> {
   return Promise.all(
     offered.map(async (tool) => ({
       type: 'function' as const,
-      function: { name: functionName(tool.name), description: await hide(tool.description ?? ''), parameters: (await hideJson(tool.inputSchema, hide)) as Record<string, unknown> },
+      function: {
+        name: functionName(tool.name),
+        description: await hide(tool.description ?? ''),
+        parameters: (await hideJson(tool.inputSchema, hide)) as Record<string, unknown>,
+      },
     })),
   );
 }
@@ -75,7 +89,9 @@ async function hideStrings(value: unknown, hide: (text: string) => Promise<strin
   if (typeof value === 'string') return hide(value);
   if (Array.isArray(value)) return Promise.all(value.map((item) => hideStrings(item, hide)));
   if (typeof value === 'object' && value !== null) {
-    const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await hideStrings(item, hide)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([key, item]) => [key, await hideStrings(item, hide)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;

@@ -6,7 +6,15 @@ import type { Metrics } from '../metrics/create-metrics.ts';
 import { classifyLlmError, type LlmFailure } from './classify-error.ts';
 import { createConversation, functionName, toolFunctions } from './conversation.ts';
 import type { Quota } from './quota.ts';
-import { defaultRouting, isCloud, keepsLocal, routeRequest, type AliasName, type Purpose, type RoutingTable } from './route-request.ts';
+import {
+  defaultRouting,
+  isCloud,
+  keepsLocal,
+  routeRequest,
+  type AliasName,
+  type Purpose,
+  type RoutingTable,
+} from './route-request.ts';
 import { createScrubber, type Scrubber } from './scrubber.ts';
 import { createSensitiveDetector } from './sensitive-detector.ts';
 import type { LlmUsageLog } from '../db/repositories/llm-usage.ts';
@@ -32,7 +40,11 @@ export interface LlmRequest<T> {
    * Tools the model may call to gather facts before it answers (a scheduled query's read-only MCP
    * tools). `call` decides what really runs; its result goes back to the model as data.
    */
-  tools?: { offered: readonly ToolDescription[]; call(name: string, args: Record<string, unknown>): Promise<string>; maxRounds?: number };
+  tools?: {
+    offered: readonly ToolDescription[];
+    call(name: string, args: Record<string, unknown>): Promise<string>;
+    maxRounds?: number;
+  };
 }
 
 export interface Attempt {
@@ -89,9 +101,21 @@ type Conversation = ReturnType<typeof createConversation>;
 export function createLlmGateway(options: LlmGatewayOptions) {
   const routing = options.routing ?? defaultRouting;
   const detector = createSensitiveDetector(routing.sensitiveNames);
-  const proxy = options.proxy ? new OpenAI({ baseURL: options.proxy.baseUrl, apiKey: options.proxy.apiKey, maxRetries: 0, timeout: options.timeoutMs ?? 60_000 }) : undefined;
+  const proxy = options.proxy
+    ? new OpenAI({
+        baseURL: options.proxy.baseUrl,
+        apiKey: options.proxy.apiKey,
+        maxRetries: 0,
+        timeout: options.timeoutMs ?? 60_000,
+      })
+    : undefined;
   const ollama = options.ollama
-    ? new OpenAI({ baseURL: `${options.ollama.baseUrl.replace(/\/$/, '')}/v1`, apiKey: 'ollama', maxRetries: 0, timeout: options.localTimeoutMs ?? 180_000 })
+    ? new OpenAI({
+        baseURL: `${options.ollama.baseUrl.replace(/\/$/, '')}/v1`,
+        apiKey: 'ollama',
+        maxRetries: 0,
+        timeout: options.localTimeoutMs ?? 180_000,
+      })
     : undefined;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 2_000;
 
@@ -100,30 +124,61 @@ export function createLlmGateway(options: LlmGatewayOptions) {
     return proxy;
   }
 
-  async function call(alias: AliasName, messages: OpenAI.ChatCompletionMessageParam[], request: LlmRequest<unknown>, tooling: { tools?: OpenAI.ChatCompletionTool[]; last?: boolean } = {}) {
+  async function call(
+    alias: AliasName,
+    messages: OpenAI.ChatCompletionMessageParam[],
+    request: LlmRequest<unknown>,
+    tooling: { tools?: OpenAI.ChatCompletionTool[]; last?: boolean } = {},
+  ) {
     const client = clientFor(alias);
     if (!client) throw Object.assign(new Error(`no endpoint configured for ${alias}`), { unconfigured: true });
     const started = performance.now();
     // Not `strict`: OpenAI's strict mode refuses open objects (tool arguments are one) and Gemini's
     // translation of it varies; the answer is checked against the zod schema here either way.
     const responseFormat = request.schema
-      ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'answer', strict: false, schema: z.toJSONSchema(request.schema, { io: 'input' }) as Record<string, unknown> } } }
+      ? {
+          response_format: {
+            type: 'json_schema' as const,
+            json_schema: {
+              name: 'answer',
+              strict: false,
+              schema: z.toJSONSchema(request.schema, { io: 'input' }) as Record<string, unknown>,
+            },
+          },
+        }
       : {};
     // On the last round the tools stay listed (the conversation refers to them) but may not be called.
-    const tools = tooling.tools && tooling.tools.length > 0 ? { tools: tooling.tools, tool_choice: tooling.last ? ('none' as const) : ('auto' as const) } : {};
-    const { data, response } = await client.chat.completions.create({ model: routing.models[alias], messages, temperature: 0.2, ...responseFormat, ...tools }).withResponse();
+    const tools =
+      tooling.tools && tooling.tools.length > 0
+        ? { tools: tooling.tools, tool_choice: tooling.last ? ('none' as const) : ('auto' as const) }
+        : {};
+    const { data, response } = await client.chat.completions
+      .create({ model: routing.models[alias], messages, temperature: 0.2, ...responseFormat, ...tools })
+      .withResponse();
     const latencyMs = performance.now() - started;
     const model = response.headers.get('x-litellm-model-group') ?? data.model ?? routing.models[alias];
     const cost = Number(response.headers.get('x-litellm-response-cost') ?? 0) || 0;
     const promptTokens = data.usage?.prompt_tokens ?? 0;
     const completionTokens = data.usage?.completion_tokens ?? 0;
-    await options.usage.record({ purpose: request.purpose, alias, model, promptTokens, completionTokens, costUsd: cost, latencyMs, outcome: 'ok', ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}) });
+    await options.usage.record({
+      purpose: request.purpose,
+      alias,
+      model,
+      promptTokens,
+      completionTokens,
+      costUsd: cost,
+      latencyMs,
+      outcome: 'ok',
+      ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}),
+    });
     options.metrics.llmCalls.inc({ alias, outcome: 'ok' });
     options.metrics.llmTokens.inc({ alias, model, kind: 'prompt' }, promptTokens);
     options.metrics.llmTokens.inc({ alias, model, kind: 'completion' }, completionTokens);
     if (cost > 0) options.metrics.llmCost.inc({ alias, model }, cost);
     const message = data.choices[0]?.message;
-    const toolCalls = (message?.tool_calls ?? []).flatMap((toolCall) => (toolCall.type === 'function' ? [toolCall] : []));
+    const toolCalls = (message?.tool_calls ?? []).flatMap((toolCall) =>
+      toolCall.type === 'function' ? [toolCall] : [],
+    );
     return { model, text: message?.content ?? '', toolCalls };
   }
 
@@ -133,7 +188,13 @@ export function createLlmGateway(options: LlmGatewayOptions) {
    * scrubbed secret. A result that holds what the policy keeps local moves the rest of the
    * conversation to the local model; otherwise a cloud model sees it scrubbed like the rest.
    */
-  async function callWithTools(start: AliasName, conversation: Conversation, request: LlmRequest<unknown>, scrubber: Scrubber, moved: { toLocal: boolean }) {
+  async function callWithTools(
+    start: AliasName,
+    conversation: Conversation,
+    request: LlmRequest<unknown>,
+    scrubber: Scrubber,
+    moved: { toLocal: boolean },
+  ) {
     const offered = request.tools!;
     const byFunction = new Map(offered.offered.map((tool) => [functionName(tool.name), tool.name]));
     const local = await toolFunctions(offered.offered, (text) => Promise.resolve(text));
@@ -141,18 +202,34 @@ export function createLlmGateway(options: LlmGatewayOptions) {
     const rounds = offered.maxRounds ?? DEFAULT_TOOL_ROUNDS;
     let alias = start;
     for (let round = 0; ; round += 1) {
-      const answer = await call(alias, await conversation.view(alias), request, { tools: isCloud(alias) ? cloud : local, last: round >= rounds });
+      const answer = await call(alias, await conversation.view(alias), request, {
+        tools: isCloud(alias) ? cloud : local,
+        last: round >= rounds,
+      });
       if (answer.toolCalls.length === 0 || round >= rounds) return { ...answer, alias };
-      const toolCalls = answer.toolCalls.map((toolCall) => ({ ...toolCall, function: { ...toolCall.function, arguments: scrubber.unmask(toolCall.function.arguments || '{}') } }));
-      conversation.push({ role: 'assistant', content: answer.text ? scrubber.unmask(answer.text) : null, tool_calls: toolCalls });
+      const toolCalls = answer.toolCalls.map((toolCall) => ({
+        ...toolCall,
+        function: { ...toolCall.function, arguments: scrubber.unmask(toolCall.function.arguments || '{}') },
+      }));
+      conversation.push({
+        role: 'assistant',
+        content: answer.text ? scrubber.unmask(answer.text) : null,
+        tool_calls: toolCalls,
+      });
       for (const toolCall of toolCalls) {
         const name = byFunction.get(toolCall.function.name) ?? toolCall.function.name;
         let result: string;
         try {
           const args = JSON.parse(toolCall.function.arguments) as unknown;
-          result = typeof args === 'object' && args !== null && !Array.isArray(args) ? await offered.call(name, args as Record<string, unknown>) : 'Refused: the arguments must be a JSON object.';
+          result =
+            typeof args === 'object' && args !== null && !Array.isArray(args)
+              ? await offered.call(name, args as Record<string, unknown>)
+              : 'Refused: the arguments must be a JSON object.';
         } catch (error) {
-          result = error instanceof SyntaxError ? 'Refused: the arguments are not valid JSON.' : `The tool failed: ${(error as Error).message}`;
+          result =
+            error instanceof SyntaxError
+              ? 'Refused: the arguments are not valid JSON.'
+              : `The tool failed: ${(error as Error).message}`;
         }
         options.logger.info({ alias, tool: name, round }, 'model called a tool');
         const content = `<data>\n${result.slice(0, TOOL_RESULT_LIMIT)}\n</data>`;
@@ -160,19 +237,41 @@ export function createLlmGateway(options: LlmGatewayOptions) {
         if (isCloud(alias)) {
           const found = await detector.kinds(content);
           if (keepsLocal(found, routing.privacy)) {
-            options.logger.warn({ from: alias, tool: name, found }, 'a tool result holds sensitive data; the rest of the conversation goes to the local model');
+            options.logger.warn(
+              { from: alias, tool: name, found },
+              'a tool result holds sensitive data; the rest of the conversation goes to the local model',
+            );
             alias = 'local';
             moved.toLocal = true;
-            if (!(await options.quota.reserve('local'))) throw Object.assign(new Error('local has used its call quota'), { unconfigured: true });
+            if (!(await options.quota.reserve('local')))
+              throw Object.assign(new Error('local has used its call quota'), { unconfigured: true });
           }
         }
       }
     }
   }
 
-  async function recordFailure(alias: AliasName, request: LlmRequest<unknown>, failure: LlmFailure, latencyMs: number): Promise<void> {
-    const outcome = failure.kind === 'budget_exceeded' || failure.kind === 'rate_limited' || failure.kind === 'timeout' ? failure.kind : 'error';
-    await options.usage.record({ purpose: request.purpose, alias, promptTokens: 0, completionTokens: 0, costUsd: 0, latencyMs, outcome, error: failure.message, ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}) });
+  async function recordFailure(
+    alias: AliasName,
+    request: LlmRequest<unknown>,
+    failure: LlmFailure,
+    latencyMs: number,
+  ): Promise<void> {
+    const outcome =
+      failure.kind === 'budget_exceeded' || failure.kind === 'rate_limited' || failure.kind === 'timeout'
+        ? failure.kind
+        : 'error';
+    await options.usage.record({
+      purpose: request.purpose,
+      alias,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+      latencyMs,
+      outcome,
+      error: failure.message,
+      ...(request.incidentId !== undefined ? { incidentId: request.incidentId } : {}),
+    });
     options.metrics.llmCalls.inc({ alias, outcome });
   }
 
@@ -181,14 +280,23 @@ export function createLlmGateway(options: LlmGatewayOptions) {
     quotaUsage: () => options.quota.usage(),
 
     async ask<T = string>(request: LlmRequest<T>): Promise<LlmAnswer<T>> {
-      const dataBlock = request.data === undefined ? '' : `<data>\n${typeof request.data === 'string' ? request.data : JSON.stringify(request.data, null, 2)}\n</data>\n\n`;
+      const dataBlock =
+        request.data === undefined
+          ? ''
+          : `<data>\n${typeof request.data === 'string' ? request.data : JSON.stringify(request.data, null, 2)}\n</data>\n\n`;
       const system = `${request.instructions}\n\n${DATA_RULE}`;
       const user = `${dataBlock}${request.task}`;
       // Route after gathering: everything the request will carry is checked before a model is chosen,
       // the tools' descriptions and schemas included.
       const gathered = [system, user, ...(request.tools ? [JSON.stringify(request.tools.offered)] : [])].join('\n');
       const route = routeRequest(
-        { purpose: request.purpose, found: await detector.kinds(gathered), runbookMatched: request.runbookMatched ?? false, exhausted: await options.quota.exhausted(), ...(request.forced ? { forced: request.forced } : {}) },
+        {
+          purpose: request.purpose,
+          found: await detector.kinds(gathered),
+          runbookMatched: request.runbookMatched ?? false,
+          exhausted: await options.quota.exhausted(),
+          ...(request.forced ? { forced: request.forced } : {}),
+        },
         routing,
       );
       if (route.kind === 'runbook') return { ok: false, reason: 'runbook', attempts: [] };
@@ -215,37 +323,92 @@ export function createLlmGateway(options: LlmGatewayOptions) {
           const started = performance.now();
           let answeredBy: AliasName = alias;
           try {
-            const answer = request.tools ? await callWithTools(alias, conversation, request, scrubber, moved) : { ...(await call(alias, await conversation.view(alias), request)), alias };
+            const answer = request.tools
+              ? await callWithTools(alias, conversation, request, scrubber, moved)
+              : { ...(await call(alias, await conversation.view(alias), request)), alias };
             answeredBy = answer.alias;
-            const reply = (text: string) => ({ text: scrubber.unmask(text), ...(scrubber.restore(text) !== scrubber.unmask(text) ? { ownerText: scrubber.restore(text) } : {}) });
+            const reply = (text: string) => ({
+              text: scrubber.unmask(text),
+              ...(scrubber.restore(text) !== scrubber.unmask(text) ? { ownerText: scrubber.restore(text) } : {}),
+            });
             if (!request.schema) {
               const { text, ownerText } = reply(answer.text);
-              return { ok: true, alias: answeredBy, model: answer.model, value: text as T, text, ...(ownerText ? { ownerText } : {}), attempts };
+              return {
+                ok: true,
+                alias: answeredBy,
+                model: answer.model,
+                value: text as T,
+                text,
+                ...(ownerText ? { ownerText } : {}),
+                attempts,
+              };
             }
             const checked = parseAnswer(request.schema, scrubber.unmask(answer.text));
-            if (checked.ok) return { ok: true, alias: answeredBy, model: answer.model, value: checked.value, ...reply(answer.text), attempts };
+            if (checked.ok)
+              return {
+                ok: true,
+                alias: answeredBy,
+                model: answer.model,
+                value: checked.value,
+                ...reply(answer.text),
+                attempts,
+              };
             // One repair attempt on the same model, then the degraded path.
-            const repaired = await call(answeredBy, [...(await conversation.view(answeredBy)), { role: 'assistant', content: answer.text }, { role: 'user', content: `That answer does not match the required JSON schema (${checked.problem}). Answer again with JSON only.` }], request);
+            const repaired = await call(
+              answeredBy,
+              [
+                ...(await conversation.view(answeredBy)),
+                { role: 'assistant', content: answer.text },
+                {
+                  role: 'user',
+                  content: `That answer does not match the required JSON schema (${checked.problem}). Answer again with JSON only.`,
+                },
+              ],
+              request,
+            );
             const again = parseAnswer(request.schema, scrubber.unmask(repaired.text));
-            if (again.ok) return { ok: true, alias: answeredBy, model: repaired.model, value: again.value, ...reply(repaired.text), attempts };
+            if (again.ok)
+              return {
+                ok: true,
+                alias: answeredBy,
+                model: repaired.model,
+                value: again.value,
+                ...reply(repaired.text),
+                attempts,
+              };
             attempts.push({ alias: answeredBy, failure: { kind: 'invalid_answer', message: again.problem } });
-            options.logger.warn({ alias: answeredBy, problem: again.problem }, 'model answer did not match its schema after one repair');
+            options.logger.warn(
+              { alias: answeredBy, problem: again.problem },
+              'model answer did not match its schema after one repair',
+            );
             return { ok: false, reason: 'invalid_answer', attempts };
           } catch (error) {
             const failedAlias = moved.toLocal ? 'local' : answeredBy;
             if ((error as { unconfigured?: boolean }).unconfigured) {
-              attempts.push({ alias: failedAlias, failure: { kind: 'unavailable', message: (error as Error).message } });
+              attempts.push({
+                alias: failedAlias,
+                failure: { kind: 'unavailable', message: (error as Error).message },
+              });
               break;
             }
             const failure = classifyLlmError(error);
             await recordFailure(failedAlias, request, failure, performance.now() - started);
-            if (!moved.toLocal && failure.kind === 'rate_limited' && !retried && failure.retryAfterMs !== undefined && failure.retryAfterMs <= maxRetryAfterMs) {
+            if (
+              !moved.toLocal &&
+              failure.kind === 'rate_limited' &&
+              !retried &&
+              failure.retryAfterMs !== undefined &&
+              failure.retryAfterMs <= maxRetryAfterMs
+            ) {
               retried = true;
               await new Promise((resolve) => setTimeout(resolve, failure.retryAfterMs));
               continue;
             }
             attempts.push({ alias: failedAlias, failure });
-            options.logger.warn({ alias: failedAlias, failure: failure.kind, message: failure.message }, 'model call failed; trying the next in the chain');
+            options.logger.warn(
+              { alias: failedAlias, failure: failure.kind, message: failure.message },
+              'model call failed; trying the next in the chain',
+            );
             break;
           }
         }

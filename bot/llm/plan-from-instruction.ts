@@ -45,9 +45,14 @@ export async function planFromInstruction(
     task: `The owner's instruction: ${JSON.stringify(request.instruction)}\n\nTools (name, description, input schema):\n${toolsForModel(request.tools)}\n\nAnswer with a one-line summary and the steps.`,
     schema: planSchema,
   });
-  if (!answer.ok) return { ok: false, reason: answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available' };
+  if (!answer.ok)
+    return {
+      ok: false,
+      reason: answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available',
+    };
   const { summary, steps } = answer.value;
-  if (steps.length === 0) return { ok: false, reason: summary || 'the model found no way to do it with the tools available' };
+  if (steps.length === 0)
+    return { ok: false, reason: summary || 'the model found no way to do it with the tools available' };
   for (const [index, step] of steps.entries()) {
     const problem = filter.problemWith(step);
     if (problem) return { ok: false, reason: `step ${index + 1} (${step.tool}) cannot run: ${problem}` };

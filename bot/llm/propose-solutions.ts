@@ -61,8 +61,17 @@ export async function proposeSolutions(
   });
   if (!answer.ok) {
     const why = answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available';
-    return { diagnosis: '', options: genericOptions, degraded: `LLM unavailable (${why}): only the safe options are offered.`, dropped: [] };
+    return {
+      diagnosis: '',
+      options: genericOptions,
+      degraded: `LLM unavailable (${why}): only the safe options are offered.`,
+      dropped: [],
+    };
   }
   const { kept, dropped } = filter.filter(answer.value.options);
-  return { diagnosis: answer.value.diagnosis, options: [...kept.map((action) => ({ kind: 'action' as const, action })), ...genericOptions], dropped };
+  return {
+    diagnosis: answer.value.diagnosis,
+    options: [...kept.map((action) => ({ kind: 'action' as const, action })), ...genericOptions],
+    dropped,
+  };
 }

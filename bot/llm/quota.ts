@@ -41,7 +41,9 @@ export function createQuota(options: QuotaOptions) {
   function keys(alias: AliasName) {
     const today = now();
     const day = today.toISOString().slice(0, 10);
-    const monday = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - ((today.getUTCDay() + 6) % 7)));
+    const monday = new Date(
+      Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - ((today.getUTCDay() + 6) % 7)),
+    );
     const week = monday.toISOString().slice(0, 10);
     return { day: `llm-quota:${alias}:day:${day}`, week: `llm-quota:${alias}:week:${week}` };
   }
@@ -54,7 +56,10 @@ export function createQuota(options: QuotaOptions) {
       const out = new Set<AliasName>();
       for (const [alias, limit] of Object.entries(limits) as [AliasName, AliasQuota][]) {
         const key = keys(alias);
-        const [day, week] = await Promise.all([options.coordination.readCounter(key.day), options.coordination.readCounter(key.week)]);
+        const [day, week] = await Promise.all([
+          options.coordination.readCounter(key.day),
+          options.coordination.readCounter(key.week),
+        ]);
         if (day >= limit.daily || week >= limit.weekly) out.add(alias);
       }
       return out;
@@ -68,8 +73,14 @@ export function createQuota(options: QuotaOptions) {
       const day = await options.coordination.increment(key.day, 2 * DAY_MS);
       const week = await options.coordination.increment(key.week, 8 * DAY_MS);
       if (day > limit.daily || week > limit.weekly) return false;
-      for (const [period, used, max, periodKey] of [['day', day, limit.daily, key.day], ['week', week, limit.weekly, key.week]] as const) {
-        if (used >= Math.ceil(max * limit.warnAt) && (await options.coordination.claimOnce(`warned:${periodKey}`, period === 'day' ? 2 * DAY_MS : 8 * DAY_MS))) {
+      for (const [period, used, max, periodKey] of [
+        ['day', day, limit.daily, key.day],
+        ['week', week, limit.weekly, key.week],
+      ] as const) {
+        if (
+          used >= Math.ceil(max * limit.warnAt) &&
+          (await options.coordination.claimOnce(`warned:${periodKey}`, period === 'day' ? 2 * DAY_MS : 8 * DAY_MS))
+        ) {
           await options.onWarning({ alias, period, used, limit: max });
         }
       }
@@ -81,7 +92,12 @@ export function createQuota(options: QuotaOptions) {
       const rows = [];
       for (const [alias, limit] of Object.entries(limits) as [AliasName, AliasQuota][]) {
         const key = keys(alias);
-        rows.push({ alias, day: await options.coordination.readCounter(key.day), week: await options.coordination.readCounter(key.week), limit });
+        rows.push({
+          alias,
+          day: await options.coordination.readCounter(key.day),
+          week: await options.coordination.readCounter(key.week),
+          limit,
+        });
       }
       return rows;
     },

@@ -1,11 +1,27 @@
 import type { SensitiveKind } from './sensitive-data.ts';
 
 /** What a request is for: it decides the model, as the seed design does. */
-export const purposes = ['triage', 'investigation', 'deep-analysis', 'solution', 'code', 'critical-code', 'architecture', 'reasoning'] as const;
+export const purposes = [
+  'triage',
+  'investigation',
+  'deep-analysis',
+  'solution',
+  'code',
+  'critical-code',
+  'architecture',
+  'reasoning',
+] as const;
 export type Purpose = (typeof purposes)[number];
 
 /** The model groups Steward names; LiteLLM maps each to a provider model. */
-export const aliasNames = ['gemini-flash', 'gemini-pro', 'gemini-thinking', 'claude-sonnet', 'claude-opus', 'local'] as const;
+export const aliasNames = [
+  'gemini-flash',
+  'gemini-pro',
+  'gemini-thinking',
+  'claude-sonnet',
+  'claude-opus',
+  'local',
+] as const;
 export type AliasName = (typeof aliasNames)[number];
 
 export interface RoutingTable {
@@ -33,8 +49,24 @@ export interface PrivacyPolicy {
 }
 
 export const defaultRouting: RoutingTable = {
-  byPurpose: { triage: 'gemini-flash', investigation: 'gemini-flash', 'deep-analysis': 'claude-sonnet', solution: 'gemini-pro', code: 'gemini-pro', 'critical-code': 'claude-sonnet', architecture: 'claude-opus', reasoning: 'gemini-thinking' },
-  models: { 'gemini-flash': 'gemini-flash', 'gemini-pro': 'gemini-pro', 'gemini-thinking': 'gemini-thinking', 'claude-sonnet': 'claude-sonnet', 'claude-opus': 'claude-opus', local: 'local' },
+  byPurpose: {
+    triage: 'gemini-flash',
+    investigation: 'gemini-flash',
+    'deep-analysis': 'claude-sonnet',
+    solution: 'gemini-pro',
+    code: 'gemini-pro',
+    'critical-code': 'claude-sonnet',
+    architecture: 'claude-opus',
+    reasoning: 'gemini-thinking',
+  },
+  models: {
+    'gemini-flash': 'gemini-flash',
+    'gemini-pro': 'gemini-pro',
+    'gemini-thinking': 'gemini-thinking',
+    'claude-sonnet': 'claude-sonnet',
+    'claude-opus': 'claude-opus',
+    local: 'local',
+  },
   sensitiveNames: [],
   privacy: { secrets: 'local', privateAddresses: 'mask' },
   fallbackToLocal: true,
@@ -83,7 +115,11 @@ export function routeRequest(input: RouteInput, table: RoutingTable = defaultRou
   if (first === 'local') return { kind: 'llm', chain: ['local'], sensitive };
   const chain = withFallbacks(first, input.exhausted);
   // A homelab whose internet is down still gets an answer: the local model, last.
-  return { kind: 'llm', chain: table.fallbackToLocal && !input.exhausted.has('local') ? [...chain, 'local'] : chain, sensitive };
+  return {
+    kind: 'llm',
+    chain: table.fallbackToLocal && !input.exhausted.has('local') ? [...chain, 'local'] : chain,
+    sensitive,
+  };
 }
 
 function withFallbacks(first: AliasName, exhausted: ReadonlySet<AliasName>): AliasName[] {

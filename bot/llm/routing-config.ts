@@ -4,7 +4,9 @@ import { defaultQuotas, type AliasQuota } from './quota.ts';
 import { aliasNames, defaultRouting, purposes, type AliasName, type RoutingTable } from './route-request.ts';
 
 const alias = z.enum(aliasNames);
-const quota = z.object({ daily: z.number().int().min(0), weekly: z.number().int().min(0), warnAt: z.number().gt(0).max(1) }).strict();
+const quota = z
+  .object({ daily: z.number().int().min(0), weekly: z.number().int().min(0), warnAt: z.number().gt(0).max(1) })
+  .strict();
 
 /** The `routing` section of STEWARD_CONFIG (see steward.example.yaml). Every key is optional. */
 const routingSchema = z
@@ -30,7 +32,12 @@ export interface LlmRouting {
 export function readRoutingConfig(section: unknown): LlmRouting {
   const parsed = routingSchema.safeParse(section ?? {});
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: 'STEWARD_CONFIG', message: `routing.${issue.path.join('.')}: ${issue.message}` })));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: 'STEWARD_CONFIG',
+        message: `routing.${issue.path.join('.')}: ${issue.message}`,
+      })),
+    );
   }
   const routing = parsed.data;
   return {
@@ -38,7 +45,10 @@ export function readRoutingConfig(section: unknown): LlmRouting {
       byPurpose: { ...defaultRouting.byPurpose, ...routing.purposes },
       models: { ...defaultRouting.models, ...routing.models },
       sensitiveNames: routing.sensitiveNames ?? [],
-      privacy: { secrets: routing.secrets ?? defaultRouting.privacy.secrets, privateAddresses: routing.private_addresses ?? defaultRouting.privacy.privateAddresses },
+      privacy: {
+        secrets: routing.secrets ?? defaultRouting.privacy.secrets,
+        privateAddresses: routing.private_addresses ?? defaultRouting.privacy.privateAddresses,
+      },
       fallbackToLocal: routing.fallback_to_local ?? defaultRouting.fallbackToLocal,
     },
     quotas: { ...defaultQuotas, ...routing.quotas },

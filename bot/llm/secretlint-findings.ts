@@ -15,13 +15,26 @@ export function createSecretlint() {
   let loaded: Promise<(text: string) => Promise<Found[]>> | undefined;
 
   async function load(): Promise<(text: string) => Promise<Found[]>> {
-    const [{ lintSource }, { rules }] = await Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]);
+    const [{ lintSource }, { rules }] = await Promise.all([
+      import('@secretlint/core'),
+      import('@secretlint/secretlint-rule-preset-recommend'),
+    ]);
     const config = {
-      rules: rules.filter((rule) => rule.meta.id !== '@secretlint/secretlint-rule-filter-comments').map((rule) => ({ id: rule.meta.id, rule })),
+      rules: rules
+        .filter((rule) => rule.meta.id !== '@secretlint/secretlint-rule-filter-comments')
+        .map((rule) => ({ id: rule.meta.id, rule })),
     };
     return async (text) => {
-      const result = await lintSource({ source: { content: text, filePath: 'request.txt', ext: '.txt', contentType: 'text' }, options: { config, noPhysicFilePath: true } });
-      return result.messages.map((message) => ({ kind: 'secret', label: 'SECRET', start: message.range[0], end: message.range[1] }));
+      const result = await lintSource({
+        source: { content: text, filePath: 'request.txt', ext: '.txt', contentType: 'text' },
+        options: { config, noPhysicFilePath: true },
+      });
+      return result.messages.map((message) => ({
+        kind: 'secret',
+        label: 'SECRET',
+        start: message.range[0],
+        end: message.range[1],
+      }));
     };
   }
 

@@ -1,4 +1,14 @@
-import { base64Candidate, entropyRule, notASecret, patternRules, publicBlock, referenceName, type Label, type PatternRule, type SensitiveKind } from './secret-rules.ts';
+import {
+  base64Candidate,
+  entropyRule,
+  notASecret,
+  patternRules,
+  publicBlock,
+  referenceName,
+  type Label,
+  type PatternRule,
+  type SensitiveKind,
+} from './secret-rules.ts';
 
 export type { Label, SensitiveKind } from './secret-rules.ts';
 
@@ -40,7 +50,8 @@ export function mergeFindings(text: string, findings: readonly Omit<Finding, 'va
     const last = merged.at(-1);
     if (last && finding.start < last.end) {
       last.end = Math.max(last.end, finding.end);
-      if (precedence.indexOf(finding.kind) < precedence.indexOf(last.kind)) Object.assign(last, { kind: finding.kind, label: finding.label });
+      if (precedence.indexOf(finding.kind) < precedence.indexOf(last.kind))
+        Object.assign(last, { kind: finding.kind, label: finding.label });
       continue;
     }
     merged.push({ ...finding });
@@ -85,7 +96,12 @@ function nameFindings(text: string, names: readonly string[]): Omit<Finding, 'va
   if (cleaned.length === 0) return [];
   const alternatives = cleaned.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'giu');
-  return [...text.matchAll(pattern)].map((match) => ({ kind: 'name' as const, label: 'NAME' as const, start: match.index, end: match.index + match[0].length }));
+  return [...text.matchAll(pattern)].map((match) => ({
+    kind: 'name' as const,
+    label: 'NAME' as const,
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
 }
 
 /** Base64 that decodes to text holding a secret is itself the secret (a Kubernetes Secret's `tls.key`, `.dockerconfigjson`). */
@@ -119,7 +135,9 @@ export function decodeText(candidate: string): string | undefined {
  * made mostly of words (paths, product names).
  */
 function entropyFindings(text: string, already: readonly Omit<Finding, 'value'>[]): Omit<Finding, 'value'>[] {
-  const publicSpans = [...text.matchAll(publicBlock)].map((match) => [match.index, match.index + match[0].length] as const);
+  const publicSpans = [...text.matchAll(publicBlock)].map(
+    (match) => [match.index, match.index + match[0].length] as const,
+  );
   const found: Omit<Finding, 'value'>[] = [];
   for (const match of text.matchAll(entropyRule.token)) {
     const token = match[0];
@@ -131,8 +149,14 @@ function entropyFindings(text: string, already: readonly Omit<Finding, 'value'>[
     if (publicSpans.some(([from, to]) => from <= start && to >= end)) continue;
     // What precedes the token, and its own path up to the last slash (`/.well-known/acme-challenge/…`).
     const before = text.slice(Math.max(0, start - 40), start);
-    if (entropyRule.exemptPrefix.test(token) || entropyRule.exemptAfter.test(before) || entropyRule.exemptAfter.test(before + token.slice(0, token.lastIndexOf('/') + 1))) continue;
-    if (caseShare(token, /[a-z]/g) < entropyRule.minCaseShare || caseShare(token, /[A-Z]/g) < entropyRule.minCaseShare) continue;
+    if (
+      entropyRule.exemptPrefix.test(token) ||
+      entropyRule.exemptAfter.test(before) ||
+      entropyRule.exemptAfter.test(before + token.slice(0, token.lastIndexOf('/') + 1))
+    )
+      continue;
+    if (caseShare(token, /[a-z]/g) < entropyRule.minCaseShare || caseShare(token, /[A-Z]/g) < entropyRule.minCaseShare)
+      continue;
     if (mostlyWords(token) || decodeText(token) !== undefined) continue;
     const bits = shannonBits(token);
     if (bits < entropyRule.minBits || bits / Math.log2(Math.min(token.length, 64)) < entropyRule.minShare) continue;

@@ -12,7 +12,10 @@ export function createSensitiveDetector(names: readonly string[] = []) {
       const own = findSensitive(text, names);
       // Where a library finding wraps a secret of Steward's own, the narrower span is kept: a whole
       // connection URL would hide its host, which the model may see.
-      const library = (await secretlint.find(text)).filter((wide) => !own.some((narrow) => narrow.kind === 'secret' && wide.start <= narrow.start && wide.end >= narrow.end));
+      const library = (await secretlint.find(text)).filter(
+        (wide) =>
+          !own.some((narrow) => narrow.kind === 'secret' && wide.start <= narrow.start && wide.end >= narrow.end),
+      );
       return library.length === 0 ? own : mergeFindings(text, [...own, ...library]);
     },
     async kinds(text: string): Promise<SensitiveKind[]> {

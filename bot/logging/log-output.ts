@@ -15,7 +15,11 @@ export interface LogOutput {
  * terminal, logs print there for people, above its prompt; else JSON on standard output, for a
  * collector. LOG_FORMAT overrides the format wherever the lines go. Pure.
  */
-export function chooseLogOutput(input: { format: LogFormat | undefined; file: string | undefined; terminal: boolean }): LogOutput {
+export function chooseLogOutput(input: {
+  format: LogFormat | undefined;
+  file: string | undefined;
+  terminal: boolean;
+}): LogOutput {
   if (input.file) return { format: input.format ?? 'json', to: 'file' };
   if (input.terminal) return { format: input.format ?? 'pretty', to: 'terminal' };
   return { format: input.format ?? 'json', to: 'stdout' };
@@ -26,8 +30,16 @@ export function chooseLogOutput(input: { format: LogFormat | undefined; file: st
  * the fields every line has left out. Formatting here, in the main thread, keeps lines in order with
  * chat messages printed to the same terminal.
  */
-export function prettyLines(target: { write(text: string): unknown; flush?(callback: (error?: Error) => void): void }, options: { colorize: boolean }): DestinationStream & { flush(callback: (error?: Error) => void): void } {
-  const prettify = prettyFactory({ colorize: options.colorize, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', singleLine: true });
+export function prettyLines(
+  target: { write(text: string): unknown; flush?(callback: (error?: Error) => void): void },
+  options: { colorize: boolean },
+): DestinationStream & { flush(callback: (error?: Error) => void): void } {
+  const prettify = prettyFactory({
+    colorize: options.colorize,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,service',
+    singleLine: true,
+  });
   return {
     write: (line: string) => void target.write(prettify(line)),
     // pino's flush before exit reaches the buffered stream underneath.

@@ -1,4 +1,9 @@
-import { AGENT_APPROVAL_KIND, agentApprovalQuestion, redlineInAction, type AgentApprovalRequest } from '../../graphs/agent-approval.ts';
+import {
+  AGENT_APPROVAL_KIND,
+  agentApprovalQuestion,
+  redlineInAction,
+  type AgentApprovalRequest,
+} from '../../graphs/agent-approval.ts';
 import { inert } from '../../graphs/inert-text.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
 import type { ToolPolicy } from '../../graphs/tool-catalog.ts';
@@ -21,7 +26,10 @@ export interface AgentApprovalsDeps {
   maxOpen?: number;
 }
 
-export type ApprovalRequestResult = { outcome: 'asked'; id: number } | { outcome: 'refused'; redline: string } | { outcome: 'too many open'; open: number };
+export type ApprovalRequestResult =
+  | { outcome: 'asked'; id: number }
+  | { outcome: 'refused'; redline: string }
+  | { outcome: 'too many open'; open: number };
 
 export interface WaitOptions {
   /** Ends the wait early (the agent cancelled, or Steward is shutting down); the question stays open. */
@@ -72,20 +80,44 @@ export function createAgentApprovals(deps: AgentApprovalsDeps) {
       const shown = { title: inert(request.title, 200), action: inert(request.action, 600) };
       const redline = redlineInAction(request.action, deps.policy);
       if (redline) {
-        await audit.record({ actor, channel: 'mcp', action: 'approval.refused', outcome: 'redlined', details: { ...shown, redline } });
+        await audit.record({
+          actor,
+          channel: 'mcp',
+          action: 'approval.refused',
+          outcome: 'redlined',
+          details: { ...shown, redline },
+        });
         return { outcome: 'refused', redline };
       }
       const open = await approvals.openCount();
       if (open >= (deps.maxOpen ?? 20)) {
-        await audit.record({ actor, channel: 'mcp', action: 'approval.refused', outcome: 'too many open', details: { ...shown, open } });
+        await audit.record({
+          actor,
+          channel: 'mcp',
+          action: 'approval.refused',
+          outcome: 'too many open',
+          details: { ...shown, open },
+        });
         return { outcome: 'too many open', open };
       }
       const ttlMs = request.ttlMs ?? deps.defaultTtlMs;
       const id = await deps.desk.ask(agentApprovalQuestion(request), {
         ttlMs,
         alsoStore: async (client, questionId) => {
-          await createAgentApprovalRepository(client).insert({ questionId, agent: request.agent, action: request.action, details: request.details });
-          await createAuditLog(client).record({ actor, channel: 'mcp', action: 'approval.request', subject: `question:${questionId}`, outcome: 'asked', details: { ...shown, ttlMs } });
+          await createAgentApprovalRepository(client).insert({
+            questionId,
+            agent: request.agent,
+            action: request.action,
+            details: request.details,
+          });
+          await createAuditLog(client).record({
+            actor,
+            channel: 'mcp',
+            action: 'approval.request',
+            subject: `question:${questionId}`,
+            outcome: 'asked',
+            details: { ...shown, ttlMs },
+          });
         },
       });
       return { outcome: 'asked', id };
@@ -111,7 +143,8 @@ export function createAgentApprovals(deps: AgentApprovalsDeps) {
     /** Told of every decision (the decision router); wakes the calls here that wait for it. */
     listener: {
       onDecision(decision) {
-        if (decision.questionKind === AGENT_APPROVAL_KIND) for (const wake of [...(waiters.get(decision.questionId) ?? [])]) wake();
+        if (decision.questionKind === AGENT_APPROVAL_KIND)
+          for (const wake of [...(waiters.get(decision.questionId) ?? [])]) wake();
         return Promise.resolve();
       },
     } satisfies DecisionListener,

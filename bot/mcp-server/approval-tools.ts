@@ -12,7 +12,10 @@ const MAX_DETAILS_CHARS = 8_000;
 const outcomeShape = {
   id: z.number().int().describe('The approval id, for get_approval'),
   status: z.enum(['approved', 'rejected', 'expired', 'pending']),
-  choice: z.string().nullable().describe('The option the owner chose (its label), or their other answer; null until decided'),
+  choice: z
+    .string()
+    .nullable()
+    .describe('The option the owner chose (its label), or their other answer; null until decided'),
   by: z.string().nullable().describe('Who decided, as their chat platform names them'),
   at: z.string().nullable().describe('When it was decided or expired (ISO 8601)'),
 };
@@ -28,7 +31,10 @@ export interface ApprovalSession {
 }
 
 function result(outcome: ApprovalOutcome) {
-  return { content: [{ type: 'text' as const, text: `${describeOutcome(outcome)}\n${JSON.stringify(outcome)}` }], structuredContent: { ...outcome } };
+  return {
+    content: [{ type: 'text' as const, text: `${describeOutcome(outcome)}\n${JSON.stringify(outcome)}` }],
+    structuredContent: { ...outcome },
+  };
 }
 
 function refusal(text: string) {
@@ -48,9 +54,20 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
       inputSchema: {
         title: z.string().min(1).max(200).describe('What you want to do, in a few words'),
         action: z.string().min(1).max(2000).describe('The exact command or call you will run if approved'),
-        details: z.record(z.string(), z.unknown()).optional().describe('Evidence and context, shown to the owner as data'),
-        options: z.array(z.string().min(1).max(80)).min(2).max(9).optional().describe('The answers to offer, in order (default ["Approve", "Reject"])'),
-        ttl: z.string().optional().describe('How long to wait for an answer, e.g. "10m" (default: Steward’s APPROVAL_TTL)'),
+        details: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe('Evidence and context, shown to the owner as data'),
+        options: z
+          .array(z.string().min(1).max(80))
+          .min(2)
+          .max(9)
+          .optional()
+          .describe('The answers to offer, in order (default ["Approve", "Reject"])'),
+        ttl: z
+          .string()
+          .optional()
+          .describe('How long to wait for an answer, e.g. "10m" (default: Steward’s APPROVAL_TTL)'),
         wait: z.boolean().optional().describe('Wait for the decision (default true)'),
       },
       outputSchema: outcomeShape,
@@ -58,23 +75,50 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
     },
     async (args, extra) => {
       const options = args.options ?? [...DEFAULT_APPROVAL_OPTIONS];
-      if (new Set(options.map((option) => option.trim().toLowerCase())).size !== options.length) return refusal('options must differ from each other.');
+      if (new Set(options.map((option) => option.trim().toLowerCase())).size !== options.length)
+        return refusal('options must differ from each other.');
       const ttlMs = args.ttl === undefined ? undefined : parseDuration(args.ttl);
-      if (args.ttl !== undefined && (ttlMs === undefined || ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS)) return refusal('ttl must be a duration from 1s to 7d, such as 30s, 10m or 2h.');
-      if (args.details !== undefined && JSON.stringify(args.details).length > MAX_DETAILS_CHARS) return refusal(`details must be at most ${MAX_DETAILS_CHARS} characters as JSON.`);
+      if (args.ttl !== undefined && (ttlMs === undefined || ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS))
+        return refusal('ttl must be a duration from 1s to 7d, such as 30s, 10m or 2h.');
+      if (args.details !== undefined && JSON.stringify(args.details).length > MAX_DETAILS_CHARS)
+        return refusal(`details must be at most ${MAX_DETAILS_CHARS} characters as JSON.`);
 
-      const asked = await approvals.request({ agent: session.clientName(), title: args.title, action: args.action, details: args.details, options, ttlMs });
-      if (asked.outcome === 'refused') return refusal(`Refused without asking: the action runs into the redline “${asked.redline}”. Steward never asks its owner about redlined actions.`);
-      if (asked.outcome === 'too many open') return refusal(`Not asked: ${asked.open} approvals already wait for the owner. Wait for one of them (get_approval) and ask again.`);
+      const asked = await approvals.request({
+        agent: session.clientName(),
+        title: args.title,
+        action: args.action,
+        details: args.details,
+        options,
+        ttlMs,
+      });
+      if (asked.outcome === 'refused')
+        return refusal(
+          `Refused without asking: the action runs into the redline “${asked.redline}”. Steward never asks its owner about redlined actions.`,
+        );
+      if (asked.outcome === 'too many open')
+        return refusal(
+          `Not asked: ${asked.open} approvals already wait for the owner. Wait for one of them (get_approval) and ask again.`,
+        );
       if (args.wait === false) return result((await approvals.get(asked.id))!);
 
       const token = extra._meta?.progressToken;
       const progress = async (waitedMs: number) => {
         if (token === undefined) return;
-        await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: waitedMs / 1000, message: `Approval ${asked.id}: waiting for the owner` } });
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: {
+            progressToken: token,
+            progress: waitedMs / 1000,
+            message: `Approval ${asked.id}: waiting for the owner`,
+          },
+        });
       };
       await progress(0);
-      const outcome = await approvals.waitFor(asked.id, { signal: AbortSignal.any([extra.signal, session.closing]), onWaiting: progress, everyMs: session.progressEveryMs });
+      const outcome = await approvals.waitFor(asked.id, {
+        signal: AbortSignal.any([extra.signal, session.closing]),
+        onWaiting: progress,
+        everyMs: session.progressEveryMs,
+      });
       return result(outcome!);
     },
   );
@@ -83,7 +127,8 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
     'get_approval',
     {
       title: 'Look up an approval',
-      description: 'The state of an approval request_approval made: pending, approved, rejected or expired, with the choice, who decided and when.',
+      description:
+        'The state of an approval request_approval made: pending, approved, rejected or expired, with the choice, who decided and when.',
       inputSchema: { id: z.number().int().positive().describe('The id request_approval returned') },
       outputSchema: outcomeShape,
       annotations: { readOnlyHint: true, openWorldHint: false },

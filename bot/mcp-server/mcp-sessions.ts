@@ -41,19 +41,27 @@ export function createMcpSessions(options: McpSessionsOptions) {
   const idleMs = options.idleMs ?? 3_600_000;
 
   function jsonRpcError(res: ServerResponse, status: number, message: string): void {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+    res
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
   }
 
   async function closeSession(id: string): Promise<void> {
     const session = sessions.get(id);
     sessions.delete(id);
-    await session?.server.close().catch((error: unknown) => options.logger.debug({ err: error }, 'MCP session close failed'));
+    await session?.server
+      .close()
+      .catch((error: unknown) => options.logger.debug({ err: error }, 'MCP session close failed'));
   }
 
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [id, session] of sessions) if (session.active === 0 && now - session.lastUsed > idleMs) void closeSession(id);
-  }, Math.min(idleMs, 60_000));
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, session] of sessions)
+        if (session.active === 0 && now - session.lastUsed > idleMs) void closeSession(id);
+    },
+    Math.min(idleMs, 60_000),
+  );
   sweep.unref();
 
   async function open(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {

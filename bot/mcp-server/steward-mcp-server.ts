@@ -16,7 +16,11 @@ const version = packageVersion();
 export function createStewardMcpServer(deps: StewardMcpServerDeps, closing: AbortSignal): McpServer {
   const server = new McpServer(
     { name: 'steward', version },
-    { capabilities: { tools: {} }, instructions: 'Ask Steward’s owner before a risky step: request_approval, then proceed only when its status is "approved".' },
+    {
+      capabilities: { tools: {} },
+      instructions:
+        'Ask Steward’s owner before a risky step: request_approval, then proceed only when its status is "approved".',
+    },
   );
   registerApprovalTools(server, deps.approvals, {
     // What the client called itself when it connected: shown to the owner, never trusted further.

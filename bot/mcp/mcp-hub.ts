@@ -42,7 +42,13 @@ const STDERR_GRACE_MS = 1_000;
 interface Connection {
   config: McpServerConfig;
   client?: Client;
-  tools: { name: string; description?: string; inputSchema: Record<string, unknown>; readOnlyHint?: boolean; destructiveHint?: boolean }[];
+  tools: {
+    name: string;
+    description?: string;
+    inputSchema: Record<string, unknown>;
+    readOnlyHint?: boolean;
+    destructiveHint?: boolean;
+  }[];
   failures: number;
   timer?: NodeJS.Timeout;
   closing?: boolean;
@@ -71,7 +77,10 @@ export interface McpHubOptions {
 /** Resolves once `stream` has ended, or after `ms`. */
 async function endOf(stream: Stream | undefined, ms: number): Promise<void> {
   if (!stream || (stream as { readableEnded?: boolean }).readableEnded) return;
-  await Promise.race([once(stream, 'end').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+  await Promise.race([
+    once(stream, 'end').catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, ms).unref()),
+  ]);
 }
 
 /**
@@ -82,17 +91,18 @@ async function endOf(stream: Stream | undefined, ms: number): Promise<void> {
  * the failure (its last 4 KiB, masked), and each line at debug level.
  */
 export function createMcpHub(options: McpHubOptions) {
-  const connections = options.servers.map(
-    (config): Connection => ({
-      config,
-      tools: [],
-      failures: 0,
-      state: 'connecting',
-      since: new Date(),
-      disconnects: 0,
-      stderr: createStderrTail({ limit: STDERR_LIMIT, secrets: Object.values('command' in config ? config.env : config.headers) }),
+  const connections = options.servers.map((config): Connection => ({
+    config,
+    tools: [],
+    failures: 0,
+    state: 'connecting',
+    since: new Date(),
+    disconnects: 0,
+    stderr: createStderrTail({
+      limit: STDERR_LIMIT,
+      secrets: Object.values('command' in config ? config.env : config.headers),
     }),
-  );
+  }));
   const baseDelay = options.reconnectMs ?? 1_000;
   let stopped = false;
 
@@ -105,13 +115,20 @@ export function createMcpHub(options: McpHubOptions) {
   function transportFor(connection: Connection): Transport {
     const { config } = connection;
     if ('command' in config) {
-      const transport = new StdioClientTransport({ command: config.command, args: config.args, env: { ...getDefaultEnvironment(), ...config.env }, ...(config.cwd ? { cwd: config.cwd } : {}), stderr: 'pipe' });
+      const transport = new StdioClientTransport({
+        command: config.command,
+        args: config.args,
+        env: { ...getDefaultEnvironment(), ...config.env },
+        ...(config.cwd ? { cwd: config.cwd } : {}),
+        stderr: 'pipe',
+      });
       // Read it, or a chatty server blocks once the pipe is full; keep the end of it for the log.
       connection.stderr.reset();
       const stream = transport.stderr ?? undefined;
       connection.stderrStream = stream;
       stream?.on('data', (chunk: Buffer) => {
-        for (const line of connection.stderr.append(chunk.toString())) options.logger.debug({ server: config.name, line }, 'MCP server stderr');
+        for (const line of connection.stderr.append(chunk.toString()))
+          options.logger.debug({ server: config.name, line }, 'MCP server stderr');
       });
       return transport;
     }
@@ -155,12 +172,17 @@ export function createMcpHub(options: McpHubOptions) {
         ...(tool.description ? { description: tool.description } : {}),
         inputSchema: tool.inputSchema,
         ...(tool.annotations?.readOnlyHint !== undefined ? { readOnlyHint: tool.annotations.readOnlyHint } : {}),
-        ...(tool.annotations?.destructiveHint !== undefined ? { destructiveHint: tool.annotations.destructiveHint } : {}),
+        ...(tool.annotations?.destructiveHint !== undefined
+          ? { destructiveHint: tool.annotations.destructiveHint }
+          : {}),
       }));
       enter(connection, 'up');
       if (connection.failures > 0) options.onStatus?.(connection.config.name, 'up', `${listed.length} tools`);
       connection.failures = 0;
-      options.logger.info({ server: connection.config.name, tools: listed.map((tool) => tool.name) }, 'MCP server connected');
+      options.logger.info(
+        { server: connection.config.name, tools: listed.map((tool) => tool.name) },
+        'MCP server connected',
+      );
     } catch (error) {
       // A server that hung during the handshake must not live on beside the next attempt.
       await client.close().catch(() => undefined);
@@ -183,7 +205,10 @@ export function createMcpHub(options: McpHubOptions) {
     } catch (error) {
       const first = connection.failures === 0;
       enter(connection, 'down', (error as Error).message);
-      await logFailure(connection, 'MCP server not reachable; retrying', { err: error, attempt: connection.failures + 1 });
+      await logFailure(connection, 'MCP server not reachable; retrying', {
+        err: error,
+        attempt: connection.failures + 1,
+      });
       if (first) options.onStatus?.(connection.config.name, 'down', (error as Error).message);
       schedule(connection);
     }
@@ -192,32 +217,52 @@ export function createMcpHub(options: McpHubOptions) {
   /** Every tool under its public name: bare when unique, `server.tool` otherwise. */
   function catalog(): (ToolDescription & { server: string; tool: string })[] {
     const counts = new Map<string, number>();
-    for (const connection of connections) for (const tool of connection.tools) counts.set(tool.name, (counts.get(tool.name) ?? 0) + 1);
+    for (const connection of connections)
+      for (const tool of connection.tools) counts.set(tool.name, (counts.get(tool.name) ?? 0) + 1);
     return connections.flatMap((connection) =>
-      connection.tools.map((tool) => ({ ...tool, name: counts.get(tool.name)! > 1 ? `${connection.config.name}.${tool.name}` : tool.name, server: connection.config.name, tool: tool.name })),
+      connection.tools.map((tool) => ({
+        ...tool,
+        name: counts.get(tool.name)! > 1 ? `${connection.config.name}.${tool.name}` : tool.name,
+        server: connection.config.name,
+        tool: tool.name,
+      })),
     );
   }
 
   function resolve(name: string): { connection: Connection; tool: string } | undefined {
-    const entry = catalog().find((candidate) => candidate.name === name || `${candidate.server}.${candidate.tool}` === name);
+    const entry = catalog().find(
+      (candidate) => candidate.name === name || `${candidate.server}.${candidate.tool}` === name,
+    );
     if (!entry) return undefined;
     return { connection: connections.find((connection) => connection.config.name === entry.server)!, tool: entry.tool };
   }
 
-  async function callOn(target: { connection: Connection; tool: string }, name: string, args: Record<string, unknown>): Promise<ToolCallResult> {
+  async function callOn(
+    target: { connection: Connection; tool: string },
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<ToolCallResult> {
     const client = target.connection.client;
-    if (!client) return { ok: false, kind: 'unavailable', error: `MCP server ${target.connection.config.name} is not connected` };
+    if (!client)
+      return { ok: false, kind: 'unavailable', error: `MCP server ${target.connection.config.name} is not connected` };
     try {
-      const result = await client.callTool({ name: target.tool, arguments: args }, undefined, { timeout: target.connection.config.timeoutMs ?? options.timeoutMs ?? 60_000 });
+      const result = await client.callTool({ name: target.tool, arguments: args }, undefined, {
+        timeout: target.connection.config.timeoutMs ?? options.timeoutMs ?? 60_000,
+      });
       const text = ((result.content ?? []) as { type: string; text?: string }[])
         .map((part) => (part.type === 'text' ? (part.text ?? '') : `[${part.type}]`))
         .join('\n');
       if (result.isError) return { ok: false, kind: 'tool', error: text || 'the tool reported an error' };
-      return { ok: true, text, ...(result.structuredContent !== undefined ? { structured: result.structuredContent } : {}) };
+      return {
+        ok: true,
+        text,
+        ...(result.structuredContent !== undefined ? { structured: result.structuredContent } : {}),
+      };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === -32001) return { ok: false, kind: 'timeout', error: `${name} did not answer in time` };
-      if (code === -32000 || !target.connection.client) return { ok: false, kind: 'unavailable', error: `the MCP server went away during ${name}` };
+      if (code === -32000 || !target.connection.client)
+        return { ok: false, kind: 'unavailable', error: `the MCP server went away during ${name}` };
       return { ok: false, kind: 'protocol', error: (error as Error).message };
     }
   }
@@ -257,7 +302,12 @@ export function createMcpHub(options: McpHubOptions) {
       if (!target) return { ok: false, kind: 'unavailable', error: `no connected MCP server has the tool ${name}` };
       const started = performance.now();
       const result = await callOn(target, name, args);
-      options.onCall?.({ server: target.connection.config.name, tool: target.tool, outcome: result.ok ? 'ok' : result.kind, seconds: (performance.now() - started) / 1000 });
+      options.onCall?.({
+        server: target.connection.config.name,
+        tool: target.tool,
+        outcome: result.ok ? 'ok' : result.kind,
+        seconds: (performance.now() - started) / 1000,
+      });
       return result;
     },
 

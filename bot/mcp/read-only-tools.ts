@@ -8,7 +8,10 @@ export interface ReadOnlyToolPolicy extends ToolPolicy {
 }
 
 /** What a read-only call came to: ran (its text), refused before running, or failed in the tool. */
-export type ReadOnlyCallResult = { status: 'ran'; text: string } | { status: 'refused'; reason: string } | { status: 'failed'; kind: string; error: string };
+export type ReadOnlyCallResult =
+  | { status: 'ran'; text: string }
+  | { status: 'refused'; reason: string }
+  | { status: 'failed'; kind: string; error: string };
 
 export interface ReadOnlyTools {
   offered: ToolDescription[];
@@ -24,13 +27,19 @@ export interface ReadOnlyTools {
  * and that no redline forbids. Whatever the model asks for, only these run, and only with arguments
  * valid against the tool's own schema. Scheduled queries and investigations both use it.
  */
-export function readOnlyTools(wanted: readonly string[], available: readonly ToolDescription[], policy: ReadOnlyToolPolicy, run: (name: string, args: Record<string, unknown>) => Promise<ToolCallResult>): ReadOnlyTools {
+export function readOnlyTools(
+  wanted: readonly string[],
+  available: readonly ToolDescription[],
+  policy: ReadOnlyToolPolicy,
+  run: (name: string, args: Record<string, unknown>) => Promise<ToolCallResult>,
+): ReadOnlyTools {
   const offered: ToolDescription[] = [];
   const withheld: { name: string; reason: string }[] = [];
   for (const tool of available) {
     if (!matchesToolGlob(wanted, tool.name)) continue;
     if (isRedlined(tool, policy)) withheld.push({ name: tool.name, reason: 'forbidden by policy' });
-    else if (tool.readOnlyHint !== true && !matchesToolGlob(policy.readOnly, tool.name)) withheld.push({ name: tool.name, reason: 'not read-only (neither readOnlyHint nor policy.read_only)' });
+    else if (tool.readOnlyHint !== true && !matchesToolGlob(policy.readOnly, tool.name))
+      withheld.push({ name: tool.name, reason: 'not read-only (neither readOnlyHint nor policy.read_only)' });
     else offered.push(tool);
   }
   const filter = createOptionFilter(offered, policy);
@@ -39,9 +48,15 @@ export function readOnlyTools(wanted: readonly string[], available: readonly Too
     withheld,
     async call(name, args) {
       const problem = filter.problemWith({ tool: name, arguments: args });
-      if (problem) return { status: 'refused', reason: `${name}: ${problem === 'no such tool' ? 'not one of the read-only tools offered' : problem}` };
+      if (problem)
+        return {
+          status: 'refused',
+          reason: `${name}: ${problem === 'no such tool' ? 'not one of the read-only tools offered' : problem}`,
+        };
       const result = await run(name, args);
-      return result.ok ? { status: 'ran', text: result.text } : { status: 'failed', kind: result.kind, error: result.error };
+      return result.ok
+        ? { status: 'ran', text: result.text }
+        : { status: 'failed', kind: result.kind, error: result.error };
     },
   };
 }
@@ -49,5 +64,7 @@ export function readOnlyTools(wanted: readonly string[], available: readonly Too
 /** A call's result as a model reads it. */
 export function describeReadOnlyResult(result: ReadOnlyCallResult): string {
   if (result.status === 'ran') return result.text;
-  return result.status === 'refused' ? `Refused: ${result.reason}.` : `The tool failed (${result.kind}): ${result.error}`;
+  return result.status === 'refused'
+    ? `Refused: ${result.reason}.`
+    : `The tool failed (${result.kind}): ${result.error}`;
 }

@@ -27,7 +27,10 @@ export function createStderrTail(options: { limit: number; secrets: readonly str
       text = (text + chunk).slice(-options.limit);
       const lines = (partial + chunk).split('\n');
       partial = lines.pop()!.slice(-options.limit);
-      return lines.map((line) => line.trimEnd()).filter(Boolean).map(mask);
+      return lines
+        .map((line) => line.trimEnd())
+        .filter(Boolean)
+        .map(mask);
     },
     /** What was kept, masked; empty when the server said nothing. */
     text: () => mask(text.trim()),

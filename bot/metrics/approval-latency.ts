@@ -9,7 +9,10 @@ import type { Metrics } from './create-metrics.ts';
  * `steward_approval_latency_seconds`, then hands it on. Steward's own decisions (a promoted runbook)
  * are not counted, and a failed measurement never stands in the decision's way.
  */
-export function timeDecisions(listener: DecisionListener, deps: { db: Queryable; metrics: Pick<Metrics, 'approvalLatency'>; logger: Logger }): DecisionListener {
+export function timeDecisions(
+  listener: DecisionListener,
+  deps: { db: Queryable; metrics: Pick<Metrics, 'approvalLatency'>; logger: Logger },
+): DecisionListener {
   const decisions = createDecisionRepository(deps.db);
   return {
     async onDecision(decision) {

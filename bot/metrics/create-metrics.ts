@@ -61,18 +61,49 @@ export function createMetrics() {
   });
 
   const outboxLabels = { labelNames: ['channel'] as const, registers: [registry] };
-  const outboxSent = new Counter({ name: 'steward_outbox_sent_total', help: 'Chat messages delivered, by channel', ...outboxLabels });
-  const outboxRetries = new Counter({ name: 'steward_outbox_retries_total', help: 'Chat message sends that failed and will be retried', ...outboxLabels });
-  const outboxFailures = new Counter({ name: 'steward_outbox_failures_total', help: 'Chat messages given up on, by channel', ...outboxLabels });
+  const outboxSent = new Counter({
+    name: 'steward_outbox_sent_total',
+    help: 'Chat messages delivered, by channel',
+    ...outboxLabels,
+  });
+  const outboxRetries = new Counter({
+    name: 'steward_outbox_retries_total',
+    help: 'Chat message sends that failed and will be retried',
+    ...outboxLabels,
+  });
+  const outboxFailures = new Counter({
+    name: 'steward_outbox_failures_total',
+    help: 'Chat messages given up on, by channel',
+    ...outboxLabels,
+  });
 
-  const llmCalls = new Counter({ name: 'steward_llm_calls_total', help: 'Model calls by alias and outcome', labelNames: ['alias', 'outcome'] as const, registers: [registry] });
-  const llmTokens = new Counter({ name: 'steward_llm_tokens_total', help: 'Tokens by alias, model and kind (prompt, completion)', labelNames: ['alias', 'model', 'kind'] as const, registers: [registry] });
-  const llmCost = new Counter({ name: 'steward_llm_cost_usd_total', help: 'Cost in USD as the proxy reports it, by alias and model', labelNames: ['alias', 'model'] as const, registers: [registry] });
+  const llmCalls = new Counter({
+    name: 'steward_llm_calls_total',
+    help: 'Model calls by alias and outcome',
+    labelNames: ['alias', 'outcome'] as const,
+    registers: [registry],
+  });
+  const llmTokens = new Counter({
+    name: 'steward_llm_tokens_total',
+    help: 'Tokens by alias, model and kind (prompt, completion)',
+    labelNames: ['alias', 'model', 'kind'] as const,
+    registers: [registry],
+  });
+  const llmCost = new Counter({
+    name: 'steward_llm_cost_usd_total',
+    help: 'Cost in USD as the proxy reports it, by alias and model',
+    labelNames: ['alias', 'model'] as const,
+    registers: [registry],
+  });
 
   // Operator visibility: the build, MCP tool calls, and how long the owner takes to answer. Gauges read
   // at scrape time (MCP server health, actions from the database) are in mcp-gauges.ts and state-gauges.ts.
-  new Gauge({ name: 'steward_build_info', help: 'Always 1; the labels say which Steward and which Node.js run', labelNames: ['version', 'node_version'] as const, registers: [registry] })
-    .set({ version: stewardVersion(), node_version: process.version }, 1);
+  new Gauge({
+    name: 'steward_build_info',
+    help: 'Always 1; the labels say which Steward and which Node.js run',
+    labelNames: ['version', 'node_version'] as const,
+    registers: [registry],
+  }).set({ version: stewardVersion(), node_version: process.version }, 1);
   const mcpToolCalls = new Counter({
     name: 'steward_mcp_tool_calls_total',
     help: 'MCP tool calls, by server, tool and outcome (ok, tool, timeout, unavailable, protocol)',

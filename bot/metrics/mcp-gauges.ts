@@ -11,7 +11,8 @@ export function registerMcpGauges(metrics: Metrics, servers: () => readonly McpS
     registers: [metrics.registry],
     collect() {
       this.reset();
-      for (const server of servers()) this.set({ server: server.name, transport: server.transport }, server.state === 'up' ? 1 : 0);
+      for (const server of servers())
+        this.set({ server: server.name, transport: server.transport }, server.state === 'up' ? 1 : 0);
     },
   });
   new Gauge({

@@ -29,7 +29,9 @@ export function coalesce(due: readonly OutboxMessage[], coalesces: (channel: str
       // A picture belongs to its own message.
       !item.message.image &&
       !last.message.image &&
-      (coalesces(item.channel) || (item.message.digest === true && last.items.every((each) => each.message.kind === 'notice' && each.message.digest === true))) &&
+      (coalesces(item.channel) ||
+        (item.message.digest === true &&
+          last.items.every((each) => each.message.kind === 'notice' && each.message.digest === true))) &&
       head.channel === item.channel &&
       head.conversation === item.conversation &&
       length(last.message) + length(item.message) <= MERGED_LIMIT;
@@ -41,7 +43,9 @@ export function coalesce(due: readonly OutboxMessage[], coalesces: (channel: str
     last.items.push(item);
     last.message = {
       kind: 'notice',
-      title: notices.every((notice) => notice.digest) ? `🗞 Digest: ${notices.length} low-priority updates` : `${notices.length} updates`,
+      title: notices.every((notice) => notice.digest)
+        ? `🗞 Digest: ${notices.length} low-priority updates`
+        : `${notices.length} updates`,
       body: notices.map((notice) => (notice.body ? `${notice.title}\n${notice.body}` : notice.title)).join('\n\n'),
     };
   }

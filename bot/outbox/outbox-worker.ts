@@ -47,7 +47,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       await pace(notifier, item);
       let sent: SentMessage | undefined;
       try {
-        sent = batch.message.kind === 'follow-up' ? await followUp(notifier, item, batch.message) : await notifier.send(batch.message, item.conversation);
+        sent =
+          batch.message.kind === 'follow-up'
+            ? await followUp(notifier, item, batch.message)
+            : await notifier.send(batch.message, item.conversation);
       } finally {
         lastSendAt.set(paceKey(item), Date.now());
       }
@@ -56,7 +59,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         await options.outbox.markSent(each.id, sent.platformRef, sent.partRefs);
         options.metrics.outboxSent.inc({ channel: each.channel });
       }
-      if (batch.items.length > 1) options.logger.info({ channel: item.channel, messages: batch.items.length }, 'queued updates sent as one message');
+      if (batch.items.length > 1)
+        options.logger.info(
+          { channel: item.channel, messages: batch.items.length },
+          'queued updates sent as one message',
+        );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const retryable = !(error instanceof ChatSendError) || error.retryable;
@@ -64,14 +71,26 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       if (!retryable || attempts >= maxAttempts) {
         for (const each of batch.items) await options.outbox.markFailed(each.id, reason);
         options.metrics.outboxFailures.inc({ channel: item.channel }, batch.items.length);
-        options.logger.error({ outboxIds: batch.items.map((each) => each.id), channel: item.channel, attempts, err: error }, 'chat message could not be delivered');
+        options.logger.error(
+          { outboxIds: batch.items.map((each) => each.id), channel: item.channel, attempts, err: error },
+          'chat message could not be delivered',
+        );
         return;
       }
       const backoff = backoffDelay(attempts - 1, { baseMs: baseDelayMs, maxMs: maxDelayMs, jitter: 0.2, random });
       const delay = Math.max(backoff, error instanceof ChatSendError ? (error.retryAfterMs ?? 0) : 0);
       for (const each of batch.items) await options.outbox.retryLater(each.id, delay, reason);
       options.metrics.outboxRetries.inc({ channel: item.channel }, batch.items.length);
-      options.logger.warn({ outboxIds: batch.items.map((each) => each.id), channel: item.channel, attempts, retryInMs: Math.round(delay), reason }, 'chat message will be retried');
+      options.logger.warn(
+        {
+          outboxIds: batch.items.map((each) => each.id),
+          channel: item.channel,
+          attempts,
+          retryInMs: Math.round(delay),
+          reason,
+        },
+        'chat message will be retried',
+      );
     }
   }
 
@@ -92,7 +111,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
    * A follow-up goes where its question went. While that copy is still queued the follow-up waits;
    * a channel that never got the question (it was answered first elsewhere) gets no follow-up.
    */
-  async function followUp(notifier: ChatNotifier, item: OutboxMessage, message: OutgoingFollowUp): Promise<SentMessage | undefined> {
+  async function followUp(
+    notifier: ChatNotifier,
+    item: OutboxMessage,
+    message: OutgoingFollowUp,
+  ): Promise<SentMessage | undefined> {
     const copy = await options.outbox.questionCopy(Number(message.questionId), item.channel);
     if (copy.state === 'pending') {
       await options.outbox.retryLater(item.id, 2_000, 'waiting for the question to be sent first');
@@ -114,7 +137,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     for (;;) {
       const due = await options.outbox.claimDue(channels, BATCH, leaseMs);
       if (due.length === 0) return tried;
-      for (const batch of coalesce(due, (channel) => byPlatform.get(channel)?.pacing?.coalesce === true)) await deliver(batch);
+      for (const batch of coalesce(due, (channel) => byPlatform.get(channel)?.pacing?.coalesce === true))
+        await deliver(batch);
       tried += due.length;
       // A short batch was everything due: claiming again could only pick up what just failed and
       // is due again already (a short backoff), which the next pass will do.

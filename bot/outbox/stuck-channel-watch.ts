@@ -34,12 +34,18 @@ export function createStuckChannelWatch(options: StuckChannelWatchOptions) {
       if (!stuck && row.failed === 0) continue;
       const others = options.channels.filter((channel) => channel !== row.channel);
       if (others.length === 0) {
-        options.logger.error({ channel: row.channel, waiting: row.waiting, lastError: row.lastError }, 'the only chat channel is stuck');
+        options.logger.error(
+          { channel: row.channel, waiting: row.waiting, lastError: row.lastError },
+          'the only chat channel is stuck',
+        );
         continue;
       }
       if (!(await options.coordination.claimOnce(`stuck-channel:${row.channel}`, quietMs))) continue;
       await options.outbox.enqueue({ channels: others, message: channelNotDelivering(row) });
-      options.logger.warn({ channel: row.channel, waiting: row.waiting, failed: row.failed }, 'stuck chat channel reported through the others');
+      options.logger.warn(
+        { channel: row.channel, waiting: row.waiting, failed: row.failed },
+        'stuck chat channel reported through the others',
+      );
       reported.push(row.channel);
     }
     if (reported.length > 0) options.wake?.();

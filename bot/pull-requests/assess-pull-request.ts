@@ -21,7 +21,10 @@ const NOTES_FOR_MODEL = 6_000;
  * how long the current version has run) and the model's reading of the release notes. The PR text goes
  * as data; without a model the facts alone are shown.
  */
-export async function assessPullRequest(deps: { db: Queryable; llm: LlmGateway }, pr: PullRequestRow): Promise<Assessment> {
+export async function assessPullRequest(
+  deps: { db: Queryable; llm: LlmGateway },
+  pr: PullRequestRow,
+): Promise<Assessment> {
   const first = pr.updates[0];
   const service = shortPackageName(first?.package ?? pr.title).toLowerCase();
   const facts: Assessment['facts'] = { service, recentIncidents: await recentIncidents(deps.db, service) };
@@ -38,13 +41,20 @@ export async function assessPullRequest(deps: { db: Queryable; llm: LlmGateway }
       updateType: pr.update_type,
       updates: pr.updates,
       releaseNotes: pr.release_notes.slice(0, NOTES_FOR_MODEL),
-      recentIncidentsOfThisService: facts.recentIncidents.map((incident) => ({ title: incident.title, openedAt: incident.openedAt })),
+      recentIncidentsOfThisService: facts.recentIncidents.map((incident) => ({
+        title: incident.title,
+        openedAt: incident.openedAt,
+      })),
       currentVersionSince: facts.currentSince?.at ?? 'unknown',
     },
     task: 'Assess this update.',
     schema: answerSchema,
   });
-  if (!answer.ok) return { facts, degraded: answer.reason === 'invalid_answer' ? 'the model answer could not be used' : 'LLM unavailable' };
+  if (!answer.ok)
+    return {
+      facts,
+      degraded: answer.reason === 'invalid_answer' ? 'the model answer could not be used' : 'LLM unavailable',
+    };
   return { ...answer.value, model: answer.alias, facts };
 }
 
@@ -56,7 +66,12 @@ async function recentIncidents(db: Queryable, service: string): Promise<Assessme
 }
 
 /** The merged PR that brought the version now being replaced, when Steward saw it. */
-async function currentSince(db: Queryable, repo: string, packageName: string, version: string): Promise<{ at: string; pullRequest: number } | undefined> {
+async function currentSince(
+  db: Queryable,
+  repo: string,
+  packageName: string,
+  version: string,
+): Promise<{ at: string; pullRequest: number } | undefined> {
   const row = await createPullRequestRepository(db).lastMergedBringing(repo, packageName, version);
   return row ? { at: row.merged_at.toISOString(), pullRequest: row.number } : undefined;
 }

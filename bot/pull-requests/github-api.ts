@@ -41,7 +41,10 @@ export function createGitHubApi(options: GitHubApiOptions) {
   // Octokit is loaded on the first call, not at start-up: a Steward that sees no Renovate PR for days
   // should not keep it resident.
   let client: Promise<Octokit> | undefined;
-  const connect = () => (client ??= import('@octokit/rest').then(({ Octokit }) => new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'steward' })));
+  const connect = () =>
+    (client ??= import('@octokit/rest').then(
+      ({ Octokit }) => new Octokit({ auth: options.token, baseUrl: options.baseUrl, userAgent: 'steward' }),
+    ));
   const request = () => ({ signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
 
   async function attempt<T>(call: (octokit: Octokit) => Promise<T>): Promise<GitHubResult<T>> {
@@ -49,7 +52,8 @@ export function createGitHubApi(options: GitHubApiOptions) {
       return { ok: true, value: await call(await connect()) };
     } catch (error) {
       const status = (error as { status?: number }).status;
-      const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
+      const message =
+        (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;
       return { ok: false, status, message };
     }
   }
@@ -65,14 +69,24 @@ export function createGitHubApi(options: GitHubApiOptions) {
           await new Promise((resolve) => setTimeout(resolve, 1_000));
           pr = (await octokit.rest.pulls.get({ ...ref, pull_number: number, request: request() })).data;
         }
-        const runs = (await octokit.rest.checks.listForRef({ ...ref, ref: pr.head.sha, per_page: 100, request: request() })).data.check_runs;
-        const status = (await octokit.rest.repos.getCombinedStatusForRef({ ...ref, ref: pr.head.sha, per_page: 100, request: request() })).data;
+        const runs = (
+          await octokit.rest.checks.listForRef({ ...ref, ref: pr.head.sha, per_page: 100, request: request() })
+        ).data.check_runs;
+        const status = (
+          await octokit.rest.repos.getCombinedStatusForRef({
+            ...ref,
+            ref: pr.head.sha,
+            per_page: 100,
+            request: request(),
+          })
+        ).data;
         const failing: string[] = [];
         const pending: string[] = [];
         let passed = 0;
         for (const run of runs) {
           if (run.status !== 'completed') pending.push(run.name);
-          else if (run.conclusion === 'success' || run.conclusion === 'neutral' || run.conclusion === 'skipped') passed += 1;
+          else if (run.conclusion === 'success' || run.conclusion === 'neutral' || run.conclusion === 'skipped')
+            passed += 1;
           else failing.push(`${run.name} (${run.conclusion ?? 'failed'})`);
         }
         for (const context of status.statuses) {
@@ -80,26 +94,82 @@ export function createGitHubApi(options: GitHubApiOptions) {
           else if (context.state === 'pending') pending.push(context.context);
           else failing.push(`${context.context} (${context.state})`);
         }
-        return { state: pr.state, merged: pr.merged, mergeable: pr.mergeable, mergeableState: pr.mergeable_state, headSha: pr.head.sha, failing, pending, passed };
+        return {
+          state: pr.state,
+          merged: pr.merged,
+          mergeable: pr.mergeable,
+          mergeableState: pr.mergeable_state,
+          headSha: pr.head.sha,
+          failing,
+          pending,
+          passed,
+        };
       }),
 
     /** Merges only if the head is still `sha`: a PR that changed since the question needs a new look. */
     merge: (fullName: string, number: number, sha: string, method: 'merge' | 'squash' | 'rebase') =>
-      attempt(async (octokit) => (await octokit.rest.pulls.merge({ ...splitRepo(fullName), pull_number: number, sha, merge_method: method, request: request() })).data),
+      attempt(
+        async (octokit) =>
+          (
+            await octokit.rest.pulls.merge({
+              ...splitRepo(fullName),
+              pull_number: number,
+              sha,
+              merge_method: method,
+              request: request(),
+            })
+          ).data,
+      ),
 
     comment: (fullName: string, number: number, body: string) =>
-      attempt(async (octokit) => (await octokit.rest.issues.createComment({ ...splitRepo(fullName), issue_number: number, body, request: request() })).data),
+      attempt(
+        async (octokit) =>
+          (
+            await octokit.rest.issues.createComment({
+              ...splitRepo(fullName),
+              issue_number: number,
+              body,
+              request: request(),
+            })
+          ).data,
+      ),
 
     close: (fullName: string, number: number) =>
-      attempt(async (octokit) => (await octokit.rest.pulls.update({ ...splitRepo(fullName), pull_number: number, state: 'closed', request: request() })).data),
+      attempt(
+        async (octokit) =>
+          (
+            await octokit.rest.pulls.update({
+              ...splitRepo(fullName),
+              pull_number: number,
+              state: 'closed',
+              request: request(),
+            })
+          ).data,
+      ),
 
     files: (fullName: string, number: number) =>
-      attempt(async (octokit) => (await octokit.rest.pulls.listFiles({ ...splitRepo(fullName), pull_number: number, per_page: 50, request: request() })).data.map((file) => ({ name: file.filename, status: file.status, additions: file.additions, deletions: file.deletions }))),
+      attempt(async (octokit) =>
+        (
+          await octokit.rest.pulls.listFiles({
+            ...splitRepo(fullName),
+            pull_number: number,
+            per_page: 50,
+            request: request(),
+          })
+        ).data.map((file) => ({
+          name: file.filename,
+          status: file.status,
+          additions: file.additions,
+          deletions: file.deletions,
+        })),
+      ),
 
     /** GitHub's own "Revert" button: a new PR that undoes the merged one (GraphQL only). */
     revert: (nodeId: string) =>
       attempt(async (octokit) => {
-        const data = await octokit.graphql<{ revertPullRequest: { revertPullRequest: { number: number; url: string } } }>(
+        const data = await octokit.graphql<{
+          revertPullRequest: { revertPullRequest: { number: number; url: string } };
+        }>(
           'mutation($id: ID!) { revertPullRequest(input: { pullRequestId: $id }) { revertPullRequest { number url } } }',
           { id: nodeId, request: request() },
         );

@@ -22,7 +22,11 @@ import type { Queryable } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import type { Logger } from '../logging/index.ts';
 import type { GitHubApi } from './github-api.ts';
-import { actionableStages, createPullRequestRepository, type PullRequestRow } from '../db/repositories/pull-requests.ts';
+import {
+  actionableStages,
+  createPullRequestRepository,
+  type PullRequestRow,
+} from '../db/repositories/pull-requests.ts';
 
 export type { Notice } from '../../graphs/pull-request/pull-request-notices.ts';
 
@@ -51,8 +55,21 @@ export function createPullRequestActions(deps: PullRequestActionsDeps) {
   const store = createPullRequestRepository(deps.db);
   const audit = createAuditLog(deps.db);
 
-  async function record(actor: Actor, action: string, pr: PullRequestRow, outcome: string, details: Record<string, unknown> = {}): Promise<void> {
-    await audit.record({ actor: actor.id, channel: actor.channel, action, subject: `pull-request:${pr.repo}#${pr.number}`, outcome, details: { name: actor.name, ...details } });
+  async function record(
+    actor: Actor,
+    action: string,
+    pr: PullRequestRow,
+    outcome: string,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    await audit.record({
+      actor: actor.id,
+      channel: actor.channel,
+      action,
+      subject: `pull-request:${pr.repo}#${pr.number}`,
+      outcome,
+      details: { name: actor.name, ...details },
+    });
   }
 
   /** Why a PR the owner answered about cannot be acted on any more: as it is now. */
@@ -77,16 +94,25 @@ export function createPullRequestActions(deps: PullRequestActionsDeps) {
     if (ready.state !== 'open') problems.push('it is no longer open on GitHub');
     if (ready.failing.length > 0) problems.push(`checks failing: ${ready.failing.join(', ')}`);
     if (ready.pending.length > 0) problems.push(`checks still running: ${ready.pending.join(', ')}`);
-    if (ready.mergeable === false || ready.mergeableState === 'dirty') problems.push('it has merge conflicts (Renovate rebases it on its next run)');
-    else if (ready.mergeableState === 'blocked') problems.push('branch protection blocks it (a required review or check is missing)');
-    if (ready.headSha !== claimed.head_sha) problems.push('it changed since it was shown here (new commits); look again first');
+    if (ready.mergeable === false || ready.mergeableState === 'dirty')
+      problems.push('it has merge conflicts (Renovate rebases it on its next run)');
+    else if (ready.mergeableState === 'blocked')
+      problems.push('branch protection blocks it (a required review or check is missing)');
+    if (ready.headSha !== claimed.head_sha)
+      problems.push('it changed since it was shown here (new commits); look again first');
     if (problems.length > 0) {
       return back(notMergeable(claimed, problems), `refused: ${problems.join('; ')}`);
     }
 
     const merged = await deps.github.merge(claimed.repo, claimed.number, claimed.head_sha, deps.mergeMethod);
-    if (!merged.ok) return back(mergeRefused(claimed, merged.status, merged.message), `refused by GitHub: ${merged.message}`);
-    await store.claim(pr.id, ['merging'], 'merged', { state: 'merged', merge_commit_sha: merged.value.sha, merged_at: new Date(), deploy_state: 'waiting' });
+    if (!merged.ok)
+      return back(mergeRefused(claimed, merged.status, merged.message), `refused by GitHub: ${merged.message}`);
+    await store.claim(pr.id, ['merging'], 'merged', {
+      state: 'merged',
+      merge_commit_sha: merged.value.sha,
+      merged_at: new Date(),
+      deploy_state: 'waiting',
+    });
     await record(actor, 'pull-request.merge', claimed, 'merged', { sha: merged.value.sha, method: deps.mergeMethod });
     await deps.say(mergedNotice(claimed, deps.mergeMethod, actor));
   }
@@ -102,16 +128,25 @@ export function createPullRequestActions(deps: PullRequestActionsDeps) {
       await record(actor, 'pull-request.reject', claimed, `failed: ${closed.message}`);
       return deps.say(notClosed(claimed, closed.status, closed.message));
     }
-    await store.claim(pr.id, ['merging'], 'rejected', { state: 'closed', closed_by: actor.name, closed_at: new Date() });
+    await store.claim(pr.id, ['merging'], 'rejected', {
+      state: 'closed',
+      closed_by: actor.name,
+      closed_at: new Date(),
+    });
     await record(actor, 'pull-request.reject', claimed, 'closed');
     await deps.say(rejected(claimed, actor));
   }
 
   async function defer(pr: PullRequestRow, ms: number, actor: Actor): Promise<void> {
     const until = new Date(Date.now() + ms);
-    const claimed = await store.claim(pr.id, actionableStages, 'deferred', { deferred_until: until, decided_by: actor.name });
+    const claimed = await store.claim(pr.id, actionableStages, 'deferred', {
+      deferred_until: until,
+      decided_by: actor.name,
+    });
     if (!claimed) return sayNothingToDo(pr);
-    await record(actor, 'pull-request.defer', claimed, `deferred ${formatDuration(ms)}`, { until: until.toISOString() });
+    await record(actor, 'pull-request.defer', claimed, `deferred ${formatDuration(ms)}`, {
+      until: until.toISOString(),
+    });
     await deps.say(deferred(claimed, ms, until));
   }
 
@@ -128,7 +163,14 @@ export function createPullRequestActions(deps: PullRequestActionsDeps) {
     const reverted = await deps.github.revert(pr.node_id);
     if (!reverted.ok) {
       await record(actor, 'pull-request.revert', pr, `failed: ${reverted.message}`);
-      return deps.say(notReverted(pr, reverted.status === undefined ? { message: reverted.message } : { status: reverted.status, message: reverted.message }));
+      return deps.say(
+        notReverted(
+          pr,
+          reverted.status === undefined
+            ? { message: reverted.message }
+            : { status: reverted.status, message: reverted.message },
+        ),
+      );
     }
     await store.update(pr.id, { deploy_state: 'reverted', deploy_note: `revert PR #${reverted.value.number}` });
     await record(actor, 'pull-request.revert', pr, 'revert opened', { revert: reverted.value.number });
@@ -160,8 +202,10 @@ export function createPullRequestActions(deps: PullRequestActionsDeps) {
       for (const pr of asked) {
         if (answer.kind === 'ignore') await ignore(pr, actor);
         else if (answer.kind === 'snooze') await defer(pr, answer.durationMs, actor);
-        else if (single ? answer.option === PR_OPTIONS.merge : answer.option === DIGEST_OPTIONS.mergeAll) await merge(pr, actor);
-        else if (single ? answer.option === PR_OPTIONS.defer : answer.option === DIGEST_OPTIONS.deferAll) await defer(pr, DEFAULT_PR_DEFER_MS, actor);
+        else if (single ? answer.option === PR_OPTIONS.merge : answer.option === DIGEST_OPTIONS.mergeAll)
+          await merge(pr, actor);
+        else if (single ? answer.option === PR_OPTIONS.defer : answer.option === DIGEST_OPTIONS.deferAll)
+          await defer(pr, DEFAULT_PR_DEFER_MS, actor);
         else if (single && answer.option === PR_OPTIONS.reject) await reject(pr, actor);
       }
     },

@@ -1,5 +1,10 @@
 import { PR_OPTIONS } from '../../graphs/pull-request/pull-request-messages.ts';
-import { ambiguousPullRequest, digestDetails, noSuchPullRequest, pullRequestDetails } from '../../graphs/pull-request/pull-request-notices.ts';
+import {
+  ambiguousPullRequest,
+  digestDetails,
+  noSuchPullRequest,
+  pullRequestDetails,
+} from '../../graphs/pull-request/pull-request-notices.ts';
 import type { Question } from '../../graphs/questions.ts';
 import type { Reply, ReplyContext } from '../../graphs/replies.ts';
 import type { AnsweringReply } from '../chat/answer-for.ts';
@@ -32,7 +37,13 @@ export function createPullRequestReplies(deps: PullRequestRepliesDeps) {
     const rows = await store.byNumber(number);
     if (rows.length === 0) return { problem: noSuchPullRequest(number) };
     const open = rows.filter((row) => row.state === 'open');
-    if (open.length > 1) return { problem: ambiguousPullRequest(number, open.map((row) => row.repo)) };
+    if (open.length > 1)
+      return {
+        problem: ambiguousPullRequest(
+          number,
+          open.map((row) => row.repo),
+        ),
+      };
     return { pr: rows[0]! };
   }
 
@@ -51,13 +62,21 @@ export function createPullRequestReplies(deps: PullRequestRepliesDeps) {
 
   return {
     /** `answer` is the one answer path: a PR with an open question of its own is answered there. */
-    async command(command: PullRequestCommand, context: ReplyContext, answer: AnswerQuestion): Promise<Notice | undefined> {
+    async command(
+      command: PullRequestCommand,
+      context: ReplyContext,
+      answer: AnswerQuestion,
+    ): Promise<Notice | undefined> {
       const found = await find(command.pullRequest);
       if ('problem' in found) return found.problem;
       const { pr } = found;
       if (command.action === 'details') return details(pr);
 
-      const actor: Actor = { id: context.sender, name: context.senderName ?? context.sender, channel: context.platform };
+      const actor: Actor = {
+        id: context.sender,
+        name: context.senderName ?? context.sender,
+        channel: context.platform,
+      };
       const question = pr.question_id ? await deps.desk.get(Number(pr.question_id)) : undefined;
       if (question && question.status === 'open' && question.kind === 'pull-request') {
         const outcome = await answer({
@@ -69,7 +88,12 @@ export function createPullRequestReplies(deps: PullRequestRepliesDeps) {
           reply: replyFor(command),
         });
         if (outcome.outcome === 'decided') return undefined;
-        if (outcome.outcome !== 'already answered' && outcome.outcome !== 'closed') return answerNotice(outcome, { kind: 'pull-request', action: command.action, pullRequest: command.pullRequest });
+        if (outcome.outcome !== 'already answered' && outcome.outcome !== 'closed')
+          return answerNotice(outcome, {
+            kind: 'pull-request',
+            action: command.action,
+            pullRequest: command.pullRequest,
+          });
       }
       if (command.action === 'approve') await deps.actions.merge(pr, actor);
       else if (command.action === 'reject') await deps.actions.reject(pr, actor);

@@ -1,5 +1,12 @@
 import { notSeenDeployed } from '../../graphs/pull-request/pull-request-notices.ts';
-import { DEFAULT_PR_DEFER_MS, deployedNotice, deployFailedQuestion, headline, pullRequestDigest, pullRequestQuestion } from '../../graphs/pull-request/pull-request-messages.ts';
+import {
+  DEFAULT_PR_DEFER_MS,
+  deployedNotice,
+  deployFailedQuestion,
+  headline,
+  pullRequestDigest,
+  pullRequestQuestion,
+} from '../../graphs/pull-request/pull-request-messages.ts';
 import type { QuestionRequest } from '../../graphs/questions.ts';
 import type { QuestionDesk } from '../chat/question-desk.ts';
 import type { Coordination } from '../coordination/index.ts';
@@ -84,19 +91,32 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
     const oldest = ready[0]!.stage_changed_at.getTime();
     const newest = ready[ready.length - 1]!.stage_changed_at.getTime();
     const quiet = at - newest >= deps.digestQuietMs && !busy;
-    if (!quiet && at - oldest < deps.digestWindowMs) return Math.max(100, Math.min(newest + deps.digestQuietMs, oldest + deps.digestWindowMs) - at);
+    if (!quiet && at - oldest < deps.digestWindowMs)
+      return Math.max(100, Math.min(newest + deps.digestQuietMs, oldest + deps.digestWindowMs) - at);
 
     const batch = ready.slice(0, MAX_IN_DIGEST).sort((a, b) => a.number - b.number);
     const views = await Promise.all(batch.map((pr) => store.view(pr)));
-    const request: QuestionRequest = batch.length === 1 ? pullRequestQuestion(views[0]!, deps.mergeMethod, now()) : pullRequestDigest(views);
+    const request: QuestionRequest =
+      batch.length === 1 ? pullRequestQuestion(views[0]!, deps.mergeMethod, now()) : pullRequestDigest(views);
     const questionId = await deps.desk.ask(request);
-    await store.markAsked(batch.map((pr) => pr.id), questionId);
-    deps.logger.info({ questionId, pullRequests: batch.map((pr) => `${pr.repo}#${pr.number}`) }, batch.length === 1 ? 'pull request asked' : 'pull request digest asked');
+    await store.markAsked(
+      batch.map((pr) => pr.id),
+      questionId,
+    );
+    deps.logger.info(
+      { questionId, pullRequests: batch.map((pr) => `${pr.repo}#${pr.number}`) },
+      batch.length === 1 ? 'pull request asked' : 'pull request digest asked',
+    );
     return ready.length > batch.length ? 0 : undefined;
   }
 
   /** Claims a waiting PR's outcome once (GitHub's status and the tool may both tell) and says it. */
-  async function settleDeployment(pr: PullRequestRow, outcome: 'deployed' | 'failed', environment: string, description: string | null): Promise<void> {
+  async function settleDeployment(
+    pr: PullRequestRow,
+    outcome: 'deployed' | 'failed',
+    environment: string,
+    description: string | null,
+  ): Promise<void> {
     if (!(await store.settleDeployment(pr.id, outcome, `${environment}: ${description ?? outcome}`))) return;
     if (outcome === 'deployed') {
       await deps.say(deployedNotice(pr, environment, description));
@@ -130,7 +150,10 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
     if (sinceLast < config.every) return config.every - sinceLast;
     probedAt = now().getTime();
     for (const { pr, target } of waiting) {
-      const seen = readRollout(await deps.rollout.call(config.tool, target.arguments), { sha: pr.merge_commit_sha, at: pr.merged_at! });
+      const seen = readRollout(await deps.rollout.call(config.tool, target.arguments), {
+        sha: pr.merge_commit_sha,
+        at: pr.merged_at!,
+      });
       if (seen.verdict === 'pending') {
         await store.noteDeployment(pr.id, `${target.app}: ${seen.detail}`);
       } else {

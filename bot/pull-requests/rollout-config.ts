@@ -22,6 +22,12 @@ export type RolloutConfig = z.infer<typeof rolloutSchema>;
 /** The `renovate` section of STEWARD_CONFIG: how merged Renovate PRs are followed besides GitHub's deployment statuses. */
 export function readRenovateConfig(section: unknown): { rollout?: RolloutConfig } {
   const parsed = renovateSchema.safeParse(section ?? {});
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => ({ variable: 'STEWARD_CONFIG', message: `renovate.${issue.path.join('.')}: ${issue.message}` })));
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: 'STEWARD_CONFIG',
+        message: `renovate.${issue.path.join('.')}: ${issue.message}`,
+      })),
+    );
   return parsed.data.rollout ? { rollout: parsed.data.rollout } : {};
 }

@@ -34,7 +34,11 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   const actions = await createActionRepository(db).between(from, to);
   const decisions = await createDecisionRepository(db).between(from, to);
   const found = await createIncidentRepository(db).between(from, to);
-  const audited = await createAuditLog(db).countsBetween(['incident.suppressed', 'runbook.promote', 'runbook.demote'], from, to);
+  const audited = await createAuditLog(db).countsBetween(
+    ['incident.suppressed', 'runbook.promote', 'runbook.demote'],
+    from,
+    to,
+  );
   const preferences = await createSuppressionRepository(db).commonestBetween(from, to, 3);
   const spend = await createLlmUsageLog(db).spendBetween(from, to);
   const pending = await createQuestionRepository(db).openCount();
@@ -44,10 +48,32 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   const certificates = await createAlertRepository(db).expiringCertificates(to, 5);
 
   const message = activityMessage(
-    { from, to, actions, decisions, found, audited, preferences, spend, pending, prs, certificates, runbooks: { created: inputs.runbooks.createdBetween(from, to), total: inputs.runbooks.total }, ...(inputs.quota ? { quota: inputs.quota } : {}), ...(inputs.snoozed ? { snoozed: inputs.snoozed } : {}), autonomyMode: inputs.autonomyMode },
+    {
+      from,
+      to,
+      actions,
+      decisions,
+      found,
+      audited,
+      preferences,
+      spend,
+      pending,
+      prs,
+      certificates,
+      runbooks: { created: inputs.runbooks.createdBetween(from, to), total: inputs.runbooks.total },
+      ...(inputs.quota ? { quota: inputs.quota } : {}),
+      ...(inputs.snoozed ? { snoozed: inputs.snoozed } : {}),
+      autonomyMode: inputs.autonomyMode,
+    },
     kind,
   );
   const { chart } = message;
   // The chart goes as a picture where the platform takes one; the text line stays for the others.
-  return { title: message.title, body: message.body, ...(chart ? { image: await incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) } : {}) };
+  return {
+    title: message.title,
+    body: message.body,
+    ...(chart
+      ? { image: await incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) }
+      : {}),
+  };
 }

@@ -26,7 +26,9 @@ export function incidentChartSvg(days: readonly DayCount[], title: string): stri
     const centre = x + barWidth / 2;
     const date = new Date(`${day.day}T00:00:00Z`);
     return [
-      height > 0 ? `<rect x="${x.toFixed(1)}" y="${TOP + plot - height}" width="${barWidth.toFixed(1)}" height="${height}" rx="3" fill="${BAR_COLOUR}"/>` : '',
+      height > 0
+        ? `<rect x="${x.toFixed(1)}" y="${TOP + plot - height}" width="${barWidth.toFixed(1)}" height="${height}" rx="3" fill="${BAR_COLOUR}"/>`
+        : '',
       `<text x="${centre.toFixed(1)}" y="${TOP + plot - height - 6}" font-size="13" text-anchor="middle" fill="#111827">${day.count}</text>`,
       `<text x="${centre.toFixed(1)}" y="${HEIGHT - BOTTOM + 18}" font-size="12" text-anchor="middle" fill="#374151">${weekdays[date.getUTCDay()]}</text>`,
       `<text x="${centre.toFixed(1)}" y="${HEIGHT - BOTTOM + 34}" font-size="11" text-anchor="middle" fill="#6b7280">${day.day.slice(5)}</text>`,
@@ -49,8 +51,16 @@ export function incidentChartSvg(days: readonly DayCount[], title: string): stri
  */
 export async function incidentChartPng(days: readonly DayCount[], title: string): Promise<ChatImage> {
   const { Resvg } = await import('@resvg/resvg-js');
-  const rendered = new Resvg(incidentChartSvg(days, title), { font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render();
-  return { filename: 'incidents-per-day.png', contentType: 'image/png', base64: rendered.asPng().toString('base64'), alt: `${title}: ${days.map((day) => `${day.day} ${day.count}`).join(', ')}` };
+  const rendered = new Resvg(incidentChartSvg(days, title), {
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    background: '#ffffff',
+  }).render();
+  return {
+    filename: 'incidents-per-day.png',
+    contentType: 'image/png',
+    base64: rendered.asPng().toString('base64'),
+    alt: `${title}: ${days.map((day) => `${day.day} ${day.count}`).join(', ')}`,
+  };
 }
 
 function escapeXml(text: string): string {

@@ -7,7 +7,10 @@ import type { AlertIdentity } from '../../runbooks/match-runbooks.ts';
  * incident's common labels). Learning writes a runbook from it and matching reads one with it, so
  * both must use this one lookup.
  */
-export async function incidentIdentity(db: Queryable, incidentId: number): Promise<(AlertIdentity & { common: Record<string, string> }) | undefined> {
+export async function incidentIdentity(
+  db: Queryable,
+  incidentId: number,
+): Promise<(AlertIdentity & { common: Record<string, string> }) | undefined> {
   const row = await createAlertRepository(db).identity(incidentId);
   if (!row) return undefined;
   const labels = { ...(row.alertLabels ?? {}), ...row.common };

@@ -71,7 +71,11 @@ export function parseRunbook(file: string, text: string): RunbookFile | RunbookP
     const issue = parsed.error.issues[0]!;
     const node = document.getIn(issue.path as (string | number)[], true) as Node | undefined;
     const offset = node?.range?.[0] ?? document.contents?.range?.[0];
-    return { file, line: offset === undefined ? undefined : lines.linePos(offset).line, message: `${issue.path.join('.') || '(top level)'}: ${issue.message}` };
+    return {
+      file,
+      line: offset === undefined ? undefined : lines.linePos(offset).line,
+      message: `${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+    };
   }
   return { file, text, document, runbook: parsed.data };
 }

@@ -38,7 +38,10 @@ export function createRunbookGit(options: { dir: string; logger: Logger }) {
     try {
       await repo().push(remotes[0]!.name, status.current ?? 'HEAD', ['--set-upstream']);
     } catch (error) {
-      options.logger.warn({ err: error, remote: remotes[0]!.name }, 'pushing the runbook change failed; the next change pushes again');
+      options.logger.warn(
+        { err: error, remote: remotes[0]!.name },
+        'pushing the runbook change failed; the next change pushes again',
+      );
     }
   }
 
@@ -48,7 +51,9 @@ export function createRunbookGit(options: { dir: string; logger: Logger }) {
     /** Serialised: two writes never interleave their git commands. */
     commit: (file: string, message: string): Promise<void> => {
       const next = queue.then(() => commit(file, message));
-      queue = next.catch((error: unknown) => options.logger.error({ err: error, file }, 'committing the runbook change failed'));
+      queue = next.catch((error: unknown) =>
+        options.logger.error({ err: error, file }, 'committing the runbook change failed'),
+      );
       return next;
     },
   };

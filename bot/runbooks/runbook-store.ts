@@ -39,7 +39,14 @@ export interface RunbookStore {
  * `yaml` Document API (comments and order stay) to a temporary file that is then renamed, so a reader
  * never sees half a runbook.
  */
-export function createRunbookStore(options: { dir: string; logger: Logger; /** Called after each write, with what changed (GitOps). */ changed?: (file: string, message: string) => Promise<void> }): RunbookStore {
+export function createRunbookStore(options: {
+  dir: string;
+  logger: Logger;
+  /** Called after each write, with what changed (GitOps). */ changed?: (
+    file: string,
+    message: string,
+  ) => Promise<void>;
+}): RunbookStore {
   let loaded = new Map<string, Loaded>();
   let problems: RunbookProblem[] = [];
   let watcher: FSWatcher | undefined;
@@ -47,7 +54,12 @@ export function createRunbookStore(options: { dir: string; logger: Logger; /** C
 
   async function load(): Promise<void> {
     const read = await readRunbookFolder(options.dir);
-    loaded = new Map(read.files.map((entry) => [entry.runbook.id, { file: entry.file, document: entry.document, runbook: entry.runbook }]));
+    loaded = new Map(
+      read.files.map((entry) => [
+        entry.runbook.id,
+        { file: entry.file, document: entry.document, runbook: entry.runbook },
+      ]),
+    );
     problems = read.problems;
     for (const problem of problems) options.logger.warn(problem, 'runbook skipped');
     options.logger.info({ runbooks: loaded.size, skipped: problems.length, dir: options.dir }, 'runbooks loaded');
@@ -74,26 +86,43 @@ export function createRunbookStore(options: { dir: string; logger: Logger; /** C
     get: (id: string): Runbook | undefined => loaded.get(id)?.runbook,
     fileOf: (id: string): string | undefined => loaded.get(id)?.file,
     problems: (): RunbookProblem[] => problems,
-    match: (alert: AlertIdentity): Runbook[] => matchRunbooks([...loaded.values()].map((entry) => entry.runbook), alert),
+    match: (alert: AlertIdentity): Runbook[] =>
+      matchRunbooks(
+        [...loaded.values()].map((entry) => entry.runbook),
+        alert,
+      ),
 
     /** Reloads (debounced) whenever a file in the folder changes, is added or removed. */
     watch(): void {
       watcher = watch(options.dir, () => {
         clearTimeout(reloadTimer);
-        reloadTimer = setTimeout(() => void load().catch((error: unknown) => options.logger.error({ err: error }, 'reloading runbooks failed')), 200);
+        reloadTimer = setTimeout(
+          () =>
+            void load().catch((error: unknown) => options.logger.error({ err: error }, 'reloading runbooks failed')),
+          200,
+        );
       });
       watcher.on('error', (error) => options.logger.warn({ err: error }, 'watching the runbook folder failed'));
     },
 
     /** Counts a choice of `solutionId` and whether it worked; returns the updated runbook. */
-    async recordOutcome(runbookId: string, solutionId: string, succeeded: boolean, at = new Date()): Promise<Runbook | undefined> {
+    async recordOutcome(
+      runbookId: string,
+      solutionId: string,
+      succeeded: boolean,
+      at = new Date(),
+    ): Promise<Runbook | undefined> {
       // Read-modify-write of this process's copy: fine for one process; replicas use the shared store.
       const entry = loaded.get(runbookId);
       const index = entry?.runbook.solutions.findIndex((solution) => solution.id === solutionId) ?? -1;
       if (!entry || index < 0) return undefined;
       const updated = recordOutcome(entry.runbook.solutions[index]!, succeeded, at);
-      for (const field of ['human_selected', 'successes', 'failures', 'success_rate', 'last_used'] as const) entry.document.setIn(['solutions', index, field], updated[field]);
-      await save(entry, `runbook(${runbookId}): ${solutionId} chosen, ${succeeded ? 'success' : 'failure'} ${updated.successes}/${updated.human_selected}`);
+      for (const field of ['human_selected', 'successes', 'failures', 'success_rate', 'last_used'] as const)
+        entry.document.setIn(['solutions', index, field], updated[field]);
+      await save(
+        entry,
+        `runbook(${runbookId}): ${solutionId} chosen, ${succeeded ? 'success' : 'failure'} ${updated.successes}/${updated.human_selected}`,
+      );
       return loaded.get(runbookId)!.runbook;
     },
 
@@ -101,7 +130,11 @@ export function createRunbookStore(options: { dir: string; logger: Logger; /** C
      * `ask_human` also forgets which solution was promoted; a level past it with `solutionId` names
      * the solution that runs alone (`promoted_solution`), without one it keeps what the file says.
      */
-    async setAutomationLevel(runbookId: string, level: AutomationLevel, solutionId?: string): Promise<Runbook | undefined> {
+    async setAutomationLevel(
+      runbookId: string,
+      level: AutomationLevel,
+      solutionId?: string,
+    ): Promise<Runbook | undefined> {
       const entry = loaded.get(runbookId);
       if (!entry) return undefined;
       const previous = entry.document.clone();
@@ -109,7 +142,10 @@ export function createRunbookStore(options: { dir: string; logger: Logger; /** C
       if (level === 'ask_human') entry.document.delete('promoted_solution');
       else if (solutionId !== undefined) setBeside(entry.document, 'automation_level', 'promoted_solution', solutionId);
       try {
-        await save(entry, `runbook(${runbookId}): automation_level ${level}${level !== 'ask_human' && solutionId ? ` (${solutionId})` : ''}`);
+        await save(
+          entry,
+          `runbook(${runbookId}): automation_level ${level}${level !== 'ask_human' && solutionId ? ` (${solutionId})` : ''}`,
+        );
       } catch (error) {
         // Refused (an unknown solution) or not written: the runbook in memory stays as the file has it.
         entry.document = previous;

@@ -5,10 +5,21 @@ import { matchRunbooks, type AlertIdentity } from '../../runbooks/match-runbooks
 import { runbookSchema, type AutomationLevel, type Runbook } from '../../runbooks/runbook-schema.ts';
 import { countersOf, definitionDigest, fileStanding, withState } from '../../runbooks/runbook-state.ts';
 import type { Pool } from '../db/pool.ts';
-import { createRunbookStateRepository, type RunbookDefinition, type RunbookRow } from '../db/repositories/runbook-state.ts';
+import {
+  createRunbookStateRepository,
+  type RunbookDefinition,
+  type RunbookRow,
+} from '../db/repositories/runbook-state.ts';
 import type { Logger } from '../logging/index.ts';
 import { createPeriodicTask } from '../tasks/periodic-task.ts';
-import { parseRunbook, readRunbookFolder, setBeside, writeAtomically, type RunbookFile, type RunbookProblem } from './runbook-folder.ts';
+import {
+  parseRunbook,
+  readRunbookFolder,
+  setBeside,
+  writeAtomically,
+  type RunbookFile,
+  type RunbookProblem,
+} from './runbook-folder.ts';
 import type { RunbookStore } from './runbook-store.ts';
 
 interface Loaded {
@@ -26,7 +37,16 @@ const counterFields = ['human_selected', 'successes', 'failures', 'success_rate'
  * replicas' changes by reading the rows changed since the last it saw, every `syncMs`: no shared
  * volume, no `fs.watch`.
  */
-export function createSharedRunbookStore(options: { dir: string; pool: Pool; logger: Logger; syncMs?: number; /** Called after each change this replica makes (GitOps). */ changed?: (file: string, message: string) => Promise<void> }): RunbookStore {
+export function createSharedRunbookStore(options: {
+  dir: string;
+  pool: Pool;
+  logger: Logger;
+  syncMs?: number;
+  /** Called after each change this replica makes (GitOps). */ changed?: (
+    file: string,
+    message: string,
+  ) => Promise<void>;
+}): RunbookStore {
   const state = createRunbookStateRepository(options.pool);
   const rows = new Map<string, RunbookRow>();
   let seen = 0;
@@ -48,13 +68,16 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
     const parsed = parseRunbook(row.id, row.document) as RunbookFile;
     const runbook = withState(parsed.runbook, row);
     const document = parsed.document;
-    if (parsed.runbook.automation_level !== runbook.automation_level) document.set('automation_level', runbook.automation_level);
+    if (parsed.runbook.automation_level !== runbook.automation_level)
+      document.set('automation_level', runbook.automation_level);
     if (runbook.promoted_solution === undefined) document.delete('promoted_solution');
-    else if (parsed.runbook.promoted_solution !== runbook.promoted_solution) setBeside(document, 'automation_level', 'promoted_solution', runbook.promoted_solution);
+    else if (parsed.runbook.promoted_solution !== runbook.promoted_solution)
+      setBeside(document, 'automation_level', 'promoted_solution', runbook.promoted_solution);
     runbook.solutions.forEach((solution, index) => {
       for (const field of counterFields) {
         // Only what differs from the stored text: a file nobody used stays as its author wrote it.
-        if (solution[field] !== undefined && solution[field] !== parsed.runbook.solutions[index]![field]) document.setIn(['solutions', index, field], solution[field]);
+        if (solution[field] !== undefined && solution[field] !== parsed.runbook.solutions[index]![field])
+          document.setIn(['solutions', index, field], solution[field]);
       }
     });
     return { runbook, text: document.toString() };
@@ -88,11 +111,18 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
   async function importFile(entry: RunbookFile): Promise<void> {
     const row = rows.get(entry.runbook.id);
     const digest = definitionDigest(entry.runbook);
-    const standing = fileStanding(digest, row && { digest: row.digest, revisions: row.digest === digest ? new Set() : await state.revisions(row.id) });
+    const standing = fileStanding(
+      digest,
+      row && { digest: row.digest, revisions: row.digest === digest ? new Set() : await state.revisions(row.id) },
+    );
     let imported = false;
     if (standing === 'new') imported = await state.insert(definitionFrom(entry));
     else if (standing === 'edited') imported = await state.importEdit(definitionFrom(entry), row!.digest);
-    else if (standing === 'current' && isDeepStrictEqual(withState(entry.runbook, row!), entry.runbook) && entry.text !== compose(row!).text) {
+    else if (
+      standing === 'current' &&
+      isDeepStrictEqual(withState(entry.runbook, row!), entry.runbook) &&
+      entry.text !== compose(row!).text
+    ) {
       // Same definition, level and counters: only comments or layout changed. Keep the person's text.
       imported = await state.importEdit(definitionFrom(entry), row!.digest);
     }
@@ -100,11 +130,19 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
     const now = await refresh(entry.runbook.id);
     if (!imported) {
       // (Unless that other replica imported this very edit, from a folder both share.)
-      if (standing === 'edited' && now?.digest !== digest) options.logger.warn({ file: entry.file, runbook: entry.runbook.id }, 'runbook edit not imported: the runbook changed in the database meanwhile; the file is rewritten, edit it again');
+      if (standing === 'edited' && now?.digest !== digest)
+        options.logger.warn(
+          { file: entry.file, runbook: entry.runbook.id },
+          'runbook edit not imported: the runbook changed in the database meanwhile; the file is rewritten, edit it again',
+        );
       return;
     }
     options.logger.info({ file: entry.file, runbook: entry.runbook.id, standing }, 'runbook imported from its file');
-    if (standing !== 'current') await announce(entry.file, `runbook(${entry.runbook.id}): ${standing === 'new' ? 'added' : 'edited'} by hand, imported`);
+    if (standing !== 'current')
+      await announce(
+        entry.file,
+        `runbook(${entry.runbook.id}): ${standing === 'new' ? 'added' : 'edited'} by hand, imported`,
+      );
   }
 
   /** Database first, then the folder: imports what people changed, writes what the database changed. */
@@ -116,7 +154,9 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
       if (written.get(entry.file) !== entry.text) await importFile(entry);
     }
     const invalid = new Set(read.problems.map((problem) => problem.file));
-    for (const problem of read.problems) if (!problems.some((known) => known.file === problem.file && known.message === problem.message)) options.logger.warn(problem, 'runbook skipped');
+    for (const problem of read.problems)
+      if (!problems.some((known) => known.file === problem.file && known.message === problem.message))
+        options.logger.warn(problem, 'runbook skipped');
     problems = read.problems;
     const next = new Map<string, Loaded>();
     for (const row of rows.values()) {
@@ -166,7 +206,11 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
     get: (id) => loaded.get(id)?.runbook,
     fileOf: (id) => loaded.get(id)?.file,
     problems: () => problems,
-    match: (alert: AlertIdentity) => matchRunbooks([...loaded.values()].map((entry) => entry.runbook), alert),
+    match: (alert: AlertIdentity) =>
+      matchRunbooks(
+        [...loaded.values()].map((entry) => entry.runbook),
+        alert,
+      ),
     watch: () => poller.start(),
 
     recordOutcome: (runbookId: string, solutionId: string, succeeded: boolean, at = new Date()) =>
@@ -176,7 +220,10 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
         if (!row) return undefined;
         rows.set(row.id, row);
         const counters = row.counters.get(solutionId)!;
-        return publish(row, `runbook(${runbookId}): ${solutionId} chosen, ${succeeded ? 'success' : 'failure'} ${counters.successes}/${counters.human_selected}`);
+        return publish(
+          row,
+          `runbook(${runbookId}): ${solutionId} chosen, ${succeeded ? 'success' : 'failure'} ${counters.successes}/${counters.human_selected}`,
+        );
       }),
 
     /**
@@ -192,7 +239,10 @@ export function createSharedRunbookStore(options: { dir: string; pool: Pool; log
         const row = await state.setLevel(runbookId, level, promoted, definitionDigest(candidate));
         if (!row) return undefined;
         rows.set(row.id, row);
-        return publish(row, `runbook(${runbookId}): automation_level ${level}${level !== 'ask_human' && solutionId ? ` (${solutionId})` : ''}`);
+        return publish(
+          row,
+          `runbook(${runbookId}): automation_level ${level}${level !== 'ask_human' && solutionId ? ` (${solutionId})` : ''}`,
+        );
       }),
 
     /** Stores a new runbook learned from a fix; its id gets a number when taken, on any replica. */

@@ -30,10 +30,16 @@ export async function runService(env: Env, options: ServiceOptions = {}): Promis
 
   // The shell channel's terminal; the logs print above its prompt when they go there too.
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  const terminal: ChatTerminal = { input: process.stdin, output: process.stdout, interactive, screen: createTerminalScreen(process.stdout) };
+  const terminal: ChatTerminal = {
+    input: process.stdin,
+    output: process.stdout,
+    interactive,
+    screen: createTerminalScreen(process.stdout),
+  };
   const logging = createRuntimeLogging(config, env, undefined, interactive ? terminal.screen : undefined);
   const { logger } = logging;
-  if (logging.output.to === 'file') process.stderr.write(`steward: logging to ${config.logFile} (${logging.output.format})\n`);
+  if (logging.output.to === 'file')
+    process.stderr.write(`steward: logging to ${config.logFile} (${logging.output.format})\n`);
   let runtime;
   try {
     runtime = await startRuntime(config, logging, { env, terminal });
@@ -74,7 +80,12 @@ export async function runService(env: Env, options: ServiceOptions = {}): Promis
     return;
   }
   logger.info(
-    { port: config.port, host: config.host, database: runtime.database.backend, coordination: runtime.coordination.backend },
+    {
+      port: config.port,
+      host: config.host,
+      database: runtime.database.backend,
+      coordination: runtime.coordination.backend,
+    },
     'steward listening',
   );
 }

@@ -70,12 +70,26 @@ export function createChat(deps: ChatDeps): Chat {
   const channels = notifiers.map((notifier) => notifier.platform);
   const outbox = createOutboxRepository(deps.pool);
   const audit = createAuditLog(deps.pool);
-  const worker = createOutboxWorker({ outbox, notifiers, logger: deps.logger.child({ component: 'outbox' }), metrics: deps.metrics });
+  const worker = createOutboxWorker({
+    outbox,
+    notifiers,
+    logger: deps.logger.child({ component: 'outbox' }),
+    metrics: deps.metrics,
+  });
   const wake = worker.wake;
   const desk = createQuestionDesk({ pool: deps.pool, channels, wake, ttlMs: deps.config.approvalTtlMs });
-  const approvers = { signal: deps.config.signal?.approvers ?? [], mattermost: deps.config.mattermost?.approvers ?? [] };
+  const approvers = {
+    signal: deps.config.signal?.approvers ?? [],
+    mattermost: deps.config.mattermost?.approvers ?? [],
+  };
   const isApprover = createApproverCheck(approvers);
-  const watch = createStuckChannelWatch({ outbox, coordination: deps.coordination, logger: deps.logger, channels, wake });
+  const watch = createStuckChannelWatch({
+    outbox,
+    coordination: deps.coordination,
+    logger: deps.logger,
+    channels,
+    wake,
+  });
 
   return {
     channels,
@@ -92,7 +106,11 @@ export function createChat(deps: ChatDeps): Chat {
         answer,
         ...(receiving.commands ? { commands: receiving.commands } : {}),
         wake,
-        unavailable: { 'pull-request': 'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.', weekly: 'The weekly report is not available in this version of Steward yet.' },
+        unavailable: {
+          'pull-request':
+            'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.',
+          weekly: 'The weekly report is not available in this version of Steward yet.',
+        },
       });
       const router = createInboundRouter({
         db: deps.pool,
@@ -105,7 +123,10 @@ export function createChat(deps: ChatDeps): Chat {
         request: handler.request,
         wake,
       });
-      deps.logger.info({ channels }, channels.includes('shell') ? 'no chat platform configured: using the terminal' : 'chat channels configured');
+      deps.logger.info(
+        { channels },
+        channels.includes('shell') ? 'no chat platform configured: using the terminal' : 'chat channels configured',
+      );
       worker.start();
       deps.shutdown.add('outbox', () => worker.stop());
       watch.start();
@@ -127,10 +148,18 @@ function buildNotifiers(deps: ChatDeps): ChatNotifier[] {
   const notifiers: ChatNotifier[] = [];
   const logTo = (platform: string) => {
     const logger = deps.logger.child({ platform });
-    return (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => logger[level](details ?? {}, message);
+    return (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) =>
+      logger[level](details ?? {}, message);
   };
   if (signal) {
-    notifiers.push(notifierRegistry.signal({ apiUrl: signal.apiUrl, number: signal.number, recipients: signal.recipients, log: logTo('signal') }));
+    notifiers.push(
+      notifierRegistry.signal({
+        apiUrl: signal.apiUrl,
+        number: signal.number,
+        recipients: signal.recipients,
+        log: logTo('signal'),
+      }),
+    );
   }
   if (mattermost) {
     notifiers.push(
@@ -146,7 +175,12 @@ function buildNotifiers(deps: ChatDeps): ChatNotifier[] {
   }
   if (notifiers.length === 0) {
     const shellLog = deps.logger.child({ platform: 'shell' });
-    notifiers.push(notifierRegistry.shell({ ...deps.terminal, log: (text) => shellLog.info({ message: text }, 'chat message (no terminal attached)') }));
+    notifiers.push(
+      notifierRegistry.shell({
+        ...deps.terminal,
+        log: (text) => shellLog.info({ message: text }, 'chat message (no terminal attached)'),
+      }),
+    );
   }
   return notifiers;
 }
@@ -163,7 +197,10 @@ function startReceiving(notifier: ChatNotifier, router: InboundRouter, logger: L
       .catch((error: unknown) => {
         if (cancelled) return;
         const delay = backoffDelay(failures, { baseMs: 1_000, maxMs: 60_000 });
-        logger.warn({ platform: notifier.platform, err: error, retryInMs: delay }, 'chat platform not reachable; retrying');
+        logger.warn(
+          { platform: notifier.platform, err: error, retryInMs: delay },
+          'chat platform not reachable; retrying',
+        );
         timer = setTimeout(() => attempt(failures + 1), delay);
         timer.unref();
       });

@@ -45,20 +45,35 @@ export interface IncidentHandlingDeps {
  * its timers, and where answers go (the flow; "Next time?" to the runbooks). Returns the dispatcher
  * intake hands changes to and the listener decisions go to.
  */
-export async function startIncidentHandling(
-  deps: IncidentHandlingDeps,
-): Promise<{ dispatcher: IncidentDispatcher; listener: DecisionListener; runbooks: RunbookStore; request?: (text: string) => Promise<{ title: string; body: string }> }> {
+export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise<{
+  dispatcher: IncidentDispatcher;
+  listener: DecisionListener;
+  runbooks: RunbookStore;
+  request?: (text: string) => Promise<{ title: string; body: string }>;
+}> {
   const { config, chat, logger, shutdown } = deps;
   const say = async (notice: { title: string; body: string }, incidentId?: number) => {
-    await chat.outbox.enqueue({ channels: chat.channels, message: { kind: 'notice', ...notice }, ...(incidentId !== undefined ? { incidentId } : {}) });
+    await chat.outbox.enqueue({
+      channels: chat.channels,
+      message: { kind: 'notice', ...notice },
+      ...(incidentId !== undefined ? { incidentId } : {}),
+    });
     chat.wake();
   };
 
   const { mcp } = deps;
   const runbookLogger = logger.child({ component: 'runbooks' });
-  const runbookGit = config.runbookGit ? createRunbookGit({ dir: config.runbookDir, logger: runbookLogger }) : undefined;
+  const runbookGit = config.runbookGit
+    ? createRunbookGit({ dir: config.runbookDir, logger: runbookLogger })
+    : undefined;
   // Shared through the database: statistics and levels are the same on every replica (docs/runbook-state.md).
-  const runbooks = createSharedRunbookStore({ dir: config.runbookDir, pool: deps.pool, logger: runbookLogger, syncMs: config.runbookSyncMs, ...(runbookGit ? { changed: runbookGit.commit } : {}) });
+  const runbooks = createSharedRunbookStore({
+    dir: config.runbookDir,
+    pool: deps.pool,
+    logger: runbookLogger,
+    syncMs: config.runbookSyncMs,
+    ...(runbookGit ? { changed: runbookGit.commit } : {}),
+  });
   await runbookGit?.ensure();
   await runbooks.load();
   runbooks.watch();
@@ -92,11 +107,22 @@ export async function startIncidentHandling(
       logger: flowLogger,
     }),
   });
-  const nextTime = createNextTimeAnswers({ pool: deps.pool, runbooks, autonomyMode: config.autonomyMode, blastRadius: policy.blastRadius, notify: (incidentId, notice) => say(notice, incidentId) });
+  const nextTime = createNextTimeAnswers({
+    pool: deps.pool,
+    runbooks,
+    autonomyMode: config.autonomyMode,
+    blastRadius: policy.blastRadius,
+    notify: (incidentId, notice) => say(notice, incidentId),
+  });
   await flow.recover();
   flow.startPolling();
   shutdown.add('incident flow', () => flow.stop());
-  const retention = createCheckpointRetention({ db: deps.pool, coordination: deps.coordination, logger: flowLogger, retentionMs: config.checkpointRetentionMs });
+  const retention = createCheckpointRetention({
+    db: deps.pool,
+    coordination: deps.coordination,
+    logger: flowLogger,
+    retentionMs: config.checkpointRetentionMs,
+  });
   retention.start();
   shutdown.add('checkpoint retention', () => retention.stop());
 
@@ -105,7 +131,8 @@ export async function startIncidentHandling(
     budget,
     db: deps.pool,
     llm: deps.llm,
-    tools: () => readOnlyTools(['*'], mcp.tools(), policy, (name: string, args: Record<string, unknown>) => mcp.call(name, args)),
+    tools: () =>
+      readOnlyTools(['*'], mcp.tools(), policy, (name: string, args: Record<string, unknown>) => mcp.call(name, args)),
     ...(prometheus ? { prometheus } : {}),
     logger: logger.child({ component: 'investigation' }),
   };
@@ -121,6 +148,9 @@ export async function startIncidentHandling(
     dispatcher,
     runbooks,
     ...(budget.enabled ? { request } : {}),
-    listener: { onDecision: (decision) => (decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision)) },
+    listener: {
+      onDecision: (decision) =>
+        decision.questionKind === 'autonomy' ? nextTime.onDecision(decision) : flow.onDecision(decision),
+    },
   };
 }

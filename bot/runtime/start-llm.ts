@@ -15,7 +15,11 @@ import type { Chat } from './start-chat.ts';
  * for the local alias (OLLAMA_BASE_URL), the `routing` section of STEWARD_CONFIG, and the quota whose
  * warnings go to every chat channel.
  */
-export function createLlm(config: Config, structured: StructuredConfig, deps: { pool: Pool; coordination: Coordination; logger: Logger; metrics: Metrics; chat: Chat }): LlmGateway {
+export function createLlm(
+  config: Config,
+  structured: StructuredConfig,
+  deps: { pool: Pool; coordination: Coordination; logger: Logger; metrics: Metrics; chat: Chat },
+): LlmGateway {
   const routing = readRoutingConfig(structured.routing);
   const quota = createQuota({
     coordination: deps.coordination,
@@ -26,8 +30,17 @@ export function createLlm(config: Config, structured: StructuredConfig, deps: { 
     },
   });
   deps.logger.info(
-    { proxy: config.llm.proxy ? new URL(config.llm.proxy.baseUrl).host : 'none', local: config.llm.ollamaBaseUrl ? new URL(config.llm.ollamaBaseUrl).host : config.llm.proxy ? 'through the proxy' : 'none' },
-    config.llm.proxy || config.llm.ollamaBaseUrl ? 'LLM gateway configured' : 'no LLM configured: runbooks and generic options only',
+    {
+      proxy: config.llm.proxy ? new URL(config.llm.proxy.baseUrl).host : 'none',
+      local: config.llm.ollamaBaseUrl
+        ? new URL(config.llm.ollamaBaseUrl).host
+        : config.llm.proxy
+          ? 'through the proxy'
+          : 'none',
+    },
+    config.llm.proxy || config.llm.ollamaBaseUrl
+      ? 'LLM gateway configured'
+      : 'no LLM configured: runbooks and generic options only',
   );
   return createLlmGateway({
     ...(config.llm.proxy ? { proxy: config.llm.proxy } : {}),

@@ -23,12 +23,20 @@ export interface McpServerPartDeps {
  * decisions come back through the decision router) and the sessions behind `/mcp`. Unset, nothing
  * is built and the route does not exist.
  */
-export function createMcpServerPart(deps: McpServerPartDeps): { approvals: AgentApprovals; route: { token: string; sessions: McpSessions } } | undefined {
+export function createMcpServerPart(
+  deps: McpServerPartDeps,
+): { approvals: AgentApprovals; route: { token: string; sessions: McpSessions } } | undefined {
   const token = deps.config.mcpServerToken;
   if (!token) return undefined;
-  const approvals = createAgentApprovals({ pool: deps.pool, desk: deps.chat.desk, policy: { redlines: deps.policy.redlines, allow: deps.policy.allow }, defaultTtlMs: deps.config.approvalTtlMs });
+  const approvals = createAgentApprovals({
+    pool: deps.pool,
+    desk: deps.chat.desk,
+    policy: { redlines: deps.policy.redlines, allow: deps.policy.allow },
+    defaultTtlMs: deps.config.approvalTtlMs,
+  });
   const sessions = createMcpSessions({
-    createServer: (closing) => createStewardMcpServer({ approvals, db: deps.pool, status: deps.status, runbooks: deps.runbooks }, closing),
+    createServer: (closing) =>
+      createStewardMcpServer({ approvals, db: deps.pool, status: deps.status, runbooks: deps.runbooks }, closing),
     logger: deps.logger.child({ component: 'mcp-server' }),
   });
   deps.logger.info({ path: '/mcp' }, 'MCP server enabled');

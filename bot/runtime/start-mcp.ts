@@ -37,7 +37,14 @@ export async function startMcp(deps: McpDeps): Promise<McpHub> {
     logger: logger.child({ component: 'mcp' }),
     onStatus: (server, status, detail) =>
       void chat.outbox
-        .enqueue({ channels: chat.channels, message: { kind: 'notice', title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`, body: detail } })
+        .enqueue({
+          channels: chat.channels,
+          message: {
+            kind: 'notice',
+            title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`,
+            body: detail,
+          },
+        })
         .then(() => chat.wake())
         .catch((error: unknown) => logger.warn({ err: error }, 'could not queue the MCP status notice')),
   });

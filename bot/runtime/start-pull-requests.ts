@@ -45,7 +45,8 @@ export function startPullRequests(deps: PullRequestDeps) {
   const logger = deps.logger.child({ component: 'pull-requests' });
   const { rollout } = readRenovateConfig(deps.structured.renovate);
   const api = github.token ? createGitHubApi({ baseUrl: github.apiUrl, token: github.token }) : undefined;
-  if (!api) logger.info({}, 'GITHUB_TOKEN is not set: Renovate PRs are announced, but approve, reject and revert cannot act');
+  if (!api)
+    logger.info({}, 'GITHUB_TOKEN is not set: Renovate PRs are announced, but approve, reject and revert cannot act');
   const say = async (notice: Notice) => {
     await deps.chat.outbox.enqueue({ channels: deps.chat.channels, message: { kind: 'notice', ...notice } });
     deps.chat.wake();
@@ -70,7 +71,13 @@ export function startPullRequests(deps: PullRequestDeps) {
     },
     { everyMs: deps.tickMs ?? 15_000, onError: (error) => logger.error({ err: error }, 'pull request work failed') },
   );
-  const actions = createPullRequestActions({ db: deps.pool, github: api, mergeMethod: github.mergeMethod, say, logger });
+  const actions = createPullRequestActions({
+    db: deps.pool,
+    github: api,
+    mergeMethod: github.mergeMethod,
+    say,
+    logger,
+  });
   const decisions = createDecisionRepository(deps.pool);
   const listener: DecisionListener = {
     async onDecision(decision: Decision) {
@@ -97,8 +104,12 @@ export function startPullRequests(deps: PullRequestDeps) {
     wake: task.wake,
     skipRepositoryEvent: (event: Exclude<IntakeEvent, { kind: 'alert-group' }>): string | undefined => {
       const repo = event.kind === 'context' ? event.subject : event.repo;
-      if (github.repos && !github.repos.some((followed) => followed.toLowerCase() === repo.toLowerCase())) return `${repo} is not in GITHUB_REPOS`;
-      if (event.kind === 'pull-request' && !isRenovatePullRequest(event, { authors: github.renovateAuthors, branchPrefix: github.renovateBranchPrefix })) {
+      if (github.repos && !github.repos.some((followed) => followed.toLowerCase() === repo.toLowerCase()))
+        return `${repo} is not in GITHUB_REPOS`;
+      if (
+        event.kind === 'pull-request' &&
+        !isRenovatePullRequest(event, { authors: github.renovateAuthors, branchPrefix: github.renovateBranchPrefix })
+      ) {
         return `not a Renovate pull request (author ${event.author}, branch ${event.headRef})`;
       }
       return undefined;

@@ -61,7 +61,11 @@ export interface RuntimeOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export async function startRuntime(config: Config, { logger, redactor }: RuntimeLogging, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: Config,
+  { logger, redactor }: RuntimeLogging,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const shutdown = createShutdown(logger);
   // Secret values in it (DATABASE_URL …) are masked by the redactor like everywhere else.
   logger.debug({ config }, 'effective configuration');
@@ -94,15 +98,31 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       logger,
       metrics,
       shutdown,
-      terminal: options.terminal ?? { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) },
+      terminal: options.terminal ?? {
+        input: process.stdin,
+        output: process.stdout,
+        interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      },
     });
     const llm = createLlm(config, structured, { pool: database.pool, coordination, logger, metrics, chat });
-    const notices = createIncidentNotices({ db: database.pool, desk: chat.desk, outbox: chat.outbox, channels: chat.channels, wake: chat.wake, digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs });
+    const notices = createIncidentNotices({
+      db: database.pool,
+      desk: chat.desk,
+      outbox: chat.outbox,
+      channels: chat.channels,
+      wake: chat.wake,
+      digestMs: config.autonomyMode === 'verbose' ? 0 : config.noticeDigestMs,
+    });
     const mcp = await startMcp({ structured, env: options.env ?? {}, logger, chat, shutdown, metrics });
     // The pull-request and schedule parts add their commands below, before chat starts receiving.
     const commands: ChatCommands = {
       status: async () =>
-        statusReport(database.pool, { snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20), quota: await llm.quotaUsage(), autonomyMode: config.autonomyMode, mcp: mcp.servers() }),
+        statusReport(database.pool, {
+          snoozed: await coordination.listScheduled(SNOOZE_QUEUE, 20),
+          quota: await llm.quotaUsage(),
+          autonomyMode: config.autonomyMode,
+          mcp: mcp.servers(),
+        }),
     };
     const policy = readPolicy(structured.policy);
     // Opened incidents whose run could not start are kept like undelivered changes (created below).
@@ -124,15 +144,53 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
       },
     });
     if (incidents.request) commands.request = incidents.request;
-    const pullRequests = startPullRequests({ config, structured, mcp, pool: database.pool, coordination, logger, chat, llm, shutdown, commands });
+    const pullRequests = startPullRequests({
+      config,
+      structured,
+      mcp,
+      pool: database.pool,
+      coordination,
+      logger,
+      chat,
+      llm,
+      shutdown,
+      commands,
+    });
     // Steward as an MCP server (MCP_SERVER_TOKEN): agents' approvals are questions on the same desk.
-    const mcpServer = createMcpServerPart({ config, pool: database.pool, chat, policy, logger, status: () => commands.status(), runbooks: () => incidents.runbooks.list() });
+    const mcpServer = createMcpServerPart({
+      config,
+      pool: database.pool,
+      chat,
+      policy,
+      logger,
+      status: () => commands.status(),
+      runbooks: () => incidents.runbooks.list(),
+    });
     // Built before chat receives anything; each person's decision is timed (approval latency) on its way.
     const decisions: DecisionListener = timeDecisions(
-      options.listener ?? routeDecisions({ pullRequestKinds: pullRequestQuestionKinds, pullRequests: pullRequests.listener, incidents: incidents.listener, ...(mcpServer ? { approvals: mcpServer.approvals.listener } : {}) }),
+      options.listener ??
+        routeDecisions({
+          pullRequestKinds: pullRequestQuestionKinds,
+          pullRequests: pullRequests.listener,
+          incidents: incidents.listener,
+          ...(mcpServer ? { approvals: mcpServer.approvals.listener } : {}),
+        }),
       { db: database.pool, metrics, logger },
     );
-    startSchedules({ config, structured, pool: database.pool, coordination, logger, chat, llm, runbooks: incidents.runbooks, shutdown, commands, mcp, policy });
+    startSchedules({
+      config,
+      structured,
+      pool: database.pool,
+      coordination,
+      logger,
+      chat,
+      llm,
+      runbooks: incidents.runbooks,
+      shutdown,
+      commands,
+      mcp,
+      policy,
+    });
     const logged = createLoggingDispatcher(logger, metrics);
     const dispatcher = createCoalescingDispatcher({
       inner: {
@@ -148,10 +206,19 @@ export async function startRuntime(config: Config, { logger, redactor }: Runtime
     });
     dispatcher.start();
     shutdown.add('incident updates', () => dispatcher.stop());
-    const retention = createDeliveryRetention({ db: database.pool, coordination, logger, days: config.deliveryRetentionDays });
+    const retention = createDeliveryRetention({
+      db: database.pool,
+      coordination,
+      logger,
+      days: config.deliveryRetentionDays,
+    });
     retention.start();
     shutdown.add('delivery retention', () => retention.stop());
-    const undelivered = createUndeliveredChanges({ db: database.pool, dispatcher, logger: logger.child({ component: 'intake' }) });
+    const undelivered = createUndeliveredChanges({
+      db: database.pool,
+      dispatcher,
+      logger: logger.child({ component: 'intake' }),
+    });
     keep.undelivered = undelivered;
     undelivered.start();
     shutdown.add('undelivered changes', () => undelivered.stop());

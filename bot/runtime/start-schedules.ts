@@ -40,7 +40,10 @@ export interface ScheduleDeps {
 export function startSchedules(deps: ScheduleDeps) {
   const { config, chat } = deps;
   const problems: ConfigProblem[] = [];
-  for (const [variable, cron] of [['WEEKLY_REPORT_CRON', config.weeklyReportCron], ['DAILY_SUMMARY_CRON', config.dailySummaryCron]] as const) {
+  for (const [variable, cron] of [
+    ['WEEKLY_REPORT_CRON', config.weeklyReportCron],
+    ['DAILY_SUMMARY_CRON', config.dailySummaryCron],
+  ] as const) {
     const problem = cronProblem(cron, config.timezone);
     if (problem) problems.push({ variable, message: problem });
   }
@@ -50,13 +53,23 @@ export function startSchedules(deps: ScheduleDeps) {
   const reportInputs = async () => ({
     runbooks: {
       total: deps.runbooks.list().length,
-      createdBetween: (from: Date, to: Date) => deps.runbooks.list().filter((runbook) => runbook.created >= from.toISOString().slice(0, 10) && runbook.created < to.toISOString().slice(0, 10)).length,
+      createdBetween: (from: Date, to: Date) =>
+        deps.runbooks
+          .list()
+          .filter(
+            (runbook) =>
+              runbook.created >= from.toISOString().slice(0, 10) && runbook.created < to.toISOString().slice(0, 10),
+          ).length,
     },
     quota: await deps.llm.quotaUsage(),
     snoozed: await deps.coordination.listScheduled(SNOOZE_QUEUE, 50),
     autonomyMode: config.autonomyMode,
   });
-  const post = async (notice: { kind: 'notice'; title: string; body: string }, key: string, channels: readonly string[] = chat.channels) => {
+  const post = async (
+    notice: { kind: 'notice'; title: string; body: string },
+    key: string,
+    channels: readonly string[] = chat.channels,
+  ) => {
     await chat.outbox.enqueue({ channels, message: notice, dedupKey: key });
     chat.wake();
   };
@@ -65,15 +78,33 @@ export function startSchedules(deps: ScheduleDeps) {
   // The tools are looked up at each run: MCP servers connect (and reconnect) after the start.
   const toolsFor = (query: { id: string; tools: readonly string[] }) => {
     const tools = queryTools(query.tools, deps.mcp.tools(), deps.policy, (name, args) => deps.mcp.call(name, args));
-    if (tools.withheld.length > 0) logger.warn({ schedule: query.id, withheld: tools.withheld }, 'scheduled query names tools it may not use');
-    if (tools.offered.length === 0) logger.warn({ schedule: query.id, wanted: query.tools }, 'none of the scheduled query’s tools is available and read-only; it runs without tools');
+    if (tools.withheld.length > 0)
+      logger.warn({ schedule: query.id, withheld: tools.withheld }, 'scheduled query names tools it may not use');
+    if (tools.offered.length === 0)
+      logger.warn(
+        { schedule: query.id, wanted: query.tools },
+        'none of the scheduled query’s tools is available and read-only; it runs without tools',
+      );
     return tools;
   };
   const scheduler = createScheduler({
     pool: deps.pool,
     timezone: config.timezone,
     logger,
-    jobs: scheduledJobs({ pool: deps.pool, llm: deps.llm, post, channels: chat.channels, reportInputs, autonomyMode: config.autonomyMode, weeklyCron: config.weeklyReportCron, dailyCron: config.dailySummaryCron, toolsFor }, queries),
+    jobs: scheduledJobs(
+      {
+        pool: deps.pool,
+        llm: deps.llm,
+        post,
+        channels: chat.channels,
+        reportInputs,
+        autonomyMode: config.autonomyMode,
+        weeklyCron: config.weeklyReportCron,
+        dailyCron: config.dailySummaryCron,
+        toolsFor,
+      },
+      queries,
+    ),
     async onFailure(job, slot, error) {
       await post(scheduleFailed(job.id, error.message), `schedule-failed:${job.id}:${slot.toISOString()}`);
     },
@@ -81,7 +112,10 @@ export function startSchedules(deps: ScheduleDeps) {
 
   deps.commands.weekly = async () => {
     const to = new Date();
-    return activityReport({ db: deps.pool, from: new Date(to.getTime() - 7 * 86_400_000), to, ...(await reportInputs()) }, 'weekly');
+    return activityReport(
+      { db: deps.pool, from: new Date(to.getTime() - 7 * 86_400_000), to, ...(await reportInputs()) },
+      'weekly',
+    );
   };
 
   const task = createPeriodicTask(
@@ -95,6 +129,9 @@ export function startSchedules(deps: ScheduleDeps) {
   );
   task.start();
   deps.shutdown.add('schedules', () => task.stop());
-  logger.info({ jobs: scheduler.nextRuns().map((run) => `${run.job} next ${run.at?.toISOString() ?? 'never'}`) }, 'schedules started');
+  logger.info(
+    { jobs: scheduler.nextRuns().map((run) => `${run.job} next ${run.at?.toISOString() ?? 'never'}`) },
+    'schedules started',
+  );
   return scheduler;
 }

@@ -15,7 +15,16 @@ export interface QueryTools {
  * The tools a scheduled query may use: the read-only tools (bot/mcp/read-only-tools.ts) its `tools`
  * names. The model reads each result, a refusal or a failure as text.
  */
-export function queryTools(wanted: readonly string[], available: readonly ToolDescription[], policy: QueryToolPolicy, run: (name: string, args: Record<string, unknown>) => Promise<ToolCallResult>): QueryTools {
+export function queryTools(
+  wanted: readonly string[],
+  available: readonly ToolDescription[],
+  policy: QueryToolPolicy,
+  run: (name: string, args: Record<string, unknown>) => Promise<ToolCallResult>,
+): QueryTools {
   const tools = readOnlyTools(wanted, available, policy, run);
-  return { offered: tools.offered, withheld: tools.withheld, call: async (name, args) => describeReadOnlyResult(await tools.call(name, args)) };
+  return {
+    offered: tools.offered,
+    withheld: tools.withheld,
+    call: async (name, args) => describeReadOnlyResult(await tools.call(name, args)),
+  };
 }

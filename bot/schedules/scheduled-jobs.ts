@@ -55,11 +55,19 @@ export function scheduledJobs(deps: JobDeps, queries: readonly ScheduledQuery[])
           data: { asOf: slot.toISOString(), schedule: query.id },
           task: query.prompt,
         });
-        if (!answer.ok) throw new Error(answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available');
-        const channels = query.delivery === 'all' ? deps.channels : deps.channels.filter((channel) => channel === query.delivery);
+        if (!answer.ok)
+          throw new Error(
+            answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available',
+          );
+        const channels =
+          query.delivery === 'all' ? deps.channels : deps.channels.filter((channel) => channel === query.delivery);
         // The owner's own chat is the one place a scrubbed value may be put back. The answer is a model's
         // text (and may quote what a tool read): quoted line by line, so none of it starts a line.
-        await deps.post(scheduledAnswer(query.id, answer.ownerText ?? answer.text), `schedule:${query.id}:${slot.toISOString()}`, channels.length > 0 ? channels : deps.channels);
+        await deps.post(
+          scheduledAnswer(query.id, answer.ownerText ?? answer.text),
+          `schedule:${query.id}:${slot.toISOString()}`,
+          channels.length > 0 ? channels : deps.channels,
+        );
       },
     });
   }

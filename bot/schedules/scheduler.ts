@@ -28,7 +28,12 @@ export interface SchedulerOptions {
  */
 export function createScheduler(options: SchedulerOptions) {
   const now = options.now ?? (() => new Date());
-  const crons = new Map(options.jobs.map((job) => [job.id, new Cron(job.cron, { paused: true, ...(options.timezone ? { timezone: options.timezone } : {}) })]));
+  const crons = new Map(
+    options.jobs.map((job) => [
+      job.id,
+      new Cron(job.cron, { paused: true, ...(options.timezone ? { timezone: options.timezone } : {}) }),
+    ]),
+  );
 
   const runs = createScheduledRunRepository(options.pool);
 

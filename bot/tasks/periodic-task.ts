@@ -5,7 +5,10 @@
  * the outbox's last claim), and work may ask for its own next run (`wakeIn` from inside `work`).
  * `stop()` waits for a run in progress. Timers do not keep the process alive.
  */
-export function createPeriodicTask(work: () => Promise<unknown>, options: { everyMs: number; onError: (error: unknown) => void; runAtStart?: boolean }) {
+export function createPeriodicTask(
+  work: () => Promise<unknown>,
+  options: { everyMs: number; onError: (error: unknown) => void; runAtStart?: boolean },
+) {
   let timer: NodeJS.Timeout | undefined;
   /** When the pending timer fires. */
   let dueAt = Number.POSITIVE_INFINITY;

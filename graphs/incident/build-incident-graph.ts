@@ -1,6 +1,16 @@
 import { Annotation, END, START, StateGraph, interrupt, type BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Findings } from '../findings.ts';
-import { actionNotDone, actionRan, fixComplete, issueDetected, nextTime, noPlan, notFixed, planProposed, solutionsFound } from '../messages.ts';
+import {
+  actionNotDone,
+  actionRan,
+  fixComplete,
+  issueDetected,
+  nextTime,
+  noPlan,
+  notFixed,
+  planProposed,
+  solutionsFound,
+} from '../messages.ts';
 import { describeAnswer, type Answer } from '../questions.ts';
 import { describeCalls } from '../tool-call.ts';
 import { callsOf, type ExecutionResult, type FlowOption, type IncidentFlowPorts } from './ports.ts';
@@ -9,7 +19,8 @@ import { callsOf, type ExecutionResult, type FlowOption, type IncidentFlowPorts 
 export type Pending = { kind: 'answer'; questionId: number } | { kind: 'verification' };
 
 /** What a resume brings: an answer to the pending question, its withdrawal, or the verification's end. */
-export type ResumeValue = { questionId: number; answer: Answer; actor: string } | { withdrawn: 'resolved' | 'expired' } | { resolved: boolean };
+export type ResumeValue =
+  { questionId: number; answer: Answer; actor: string } | { withdrawn: 'resolved' | 'expired' } | { resolved: boolean };
 
 const HOUR = 3_600_000;
 
@@ -44,7 +55,9 @@ export const IncidentState = Annotation.Root({
   before: Annotation<string>(),
   /** Set when a promoted runbook ran without asking: how loudly. */
   auto: Annotation<'auto_notify' | 'auto_silent' | undefined>(),
-  outcome: Annotation<'fixed' | 'dismissed' | 'snoozed' | 'resolved on its own' | 'expired' | 'suppressed' | undefined>(),
+  outcome: Annotation<
+    'fixed' | 'dismissed' | 'snoozed' | 'resolved on its own' | 'expired' | 'suppressed' | undefined
+  >(),
 });
 
 type State = typeof IncidentState.State;
@@ -97,9 +110,23 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       return { ...freshRun, outcome: 'suppressed' };
     }
     const auto = await ports.autoFix(snapshot, state.run);
-    if (auto && 'option' in auto) return { ...freshRun, before: snapshot.alertLines.join('\n'), options: [auto.option], chosen: auto.option, choiceQuestion: auto.questionId, auto: auto.level };
+    if (auto && 'option' in auto)
+      return {
+        ...freshRun,
+        before: snapshot.alertLines.join('\n'),
+        options: [auto.option],
+        chosen: auto.option,
+        choiceQuestion: auto.questionId,
+        auto: auto.level,
+      };
     const triage = await ports.triage(snapshot);
-    return { ...freshRun, verdict: triage.degraded ? undefined : triage.reason, askProblem: triage.ask, before: snapshot.alertLines.join('\n'), autoDeclined: auto?.asks };
+    return {
+      ...freshRun,
+      verdict: triage.degraded ? undefined : triage.reason,
+      askProblem: triage.ask,
+      before: snapshot.alertLines.join('\n'),
+      autoDeclined: auto?.asks,
+    };
   };
 
   /**
@@ -120,23 +147,36 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
 
   const postProblem = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
-    const question = issueDetected({ id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, flapping: snapshot.flapping, ...(state.verdict ? { verdict: state.verdict } : {}), ...freshFindings(state) });
+    const question = issueDetected({
+      id: snapshot.id,
+      title: snapshot.title,
+      alertLines: snapshot.alertLines,
+      flapping: snapshot.flapping,
+      ...(state.verdict ? { verdict: state.verdict } : {}),
+      ...freshFindings(state),
+    });
     return { findingsFresh: false, problemQuestion: await ports.ask({ ...question, askKey: `problem:${state.run}` }) };
   };
 
-  const awaitAnswer = (field: 'problemQuestion' | 'choiceQuestion' | 'planQuestion') => (state: State): Update => {
-    const value = interrupt<Pending, ResumeValue>({ kind: 'answer', questionId: state[field]! });
-    if ('withdrawn' in value) return { outcome: value.withdrawn === 'expired' ? 'expired' : 'resolved on its own' };
-    if (!('answer' in value)) return {};
-    return { answer: { ...value.answer, actor: value.actor } };
-  };
+  const awaitAnswer =
+    (field: 'problemQuestion' | 'choiceQuestion' | 'planQuestion') =>
+    (state: State): Update => {
+      const value = interrupt<Pending, ResumeValue>({ kind: 'answer', questionId: state[field]! });
+      if ('withdrawn' in value) return { outcome: value.withdrawn === 'expired' ? 'expired' : 'resolved on its own' };
+      if (!('answer' in value)) return {};
+      return { answer: { ...value.answer, actor: value.actor } };
+    };
 
   const research = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
     const proposal = await ports.propose(snapshot);
     const tried = state.chosen && callsOf(state.chosen).length > 0 ? JSON.stringify(callsOf(state.chosen)) : undefined;
-    const options = proposal.options.filter((option) => callsOf(option).length === 0 || JSON.stringify(callsOf(option)) !== tried);
-    const notes = [state.autoDeclined, ...(proposal.notes ?? []), proposal.degraded].filter((note): note is string => Boolean(note));
+    const options = proposal.options.filter(
+      (option) => callsOf(option).length === 0 || JSON.stringify(callsOf(option)) !== tried,
+    );
+    const notes = [state.autoDeclined, ...(proposal.notes ?? []), proposal.degraded].filter((note): note is string =>
+      Boolean(note),
+    );
     return { options, diagnosis: proposal.diagnosis, notes, auto: undefined };
   };
 
@@ -146,7 +186,11 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const snapshot = await snapshotOf(state);
     const planned = await ports.plan(snapshot, instruction);
     if (planned.ok) return { plan: planned.option, instruction };
-    await ports.notify(state.incidentId, noPlan(state.incidentId, instruction, planned.reason), `plan-refused:${state.run}:${state.round ?? 0}`);
+    await ports.notify(
+      state.incidentId,
+      noPlan(state.incidentId, instruction, planned.reason),
+      `plan-refused:${state.run}:${state.round ?? 0}`,
+    );
     return { plan: undefined, instruction: undefined };
   };
 
@@ -154,17 +198,36 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     const snapshot = await snapshotOf(state);
     const round = (state.round ?? 0) + 1;
     const plan = state.plan!;
-    const question = planProposed({ id: snapshot.id, title: snapshot.title }, { instruction: state.instruction ?? '', summary: plan.label, steps: plan.steps ?? [] });
-    return { round, answer: undefined, instruction: undefined, planQuestion: await ports.ask({ ...question, askKey: `plan:${state.run}:${round}` }) };
+    const question = planProposed(
+      { id: snapshot.id, title: snapshot.title },
+      { instruction: state.instruction ?? '', summary: plan.label, steps: plan.steps ?? [] },
+    );
+    return {
+      round,
+      answer: undefined,
+      instruction: undefined,
+      planQuestion: await ports.ask({ ...question, askKey: `plan:${state.run}:${round}` }),
+    };
   };
 
   const postOptions = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
     const round = (state.round ?? 0) + 1;
     // Nobody was asked whether it is a problem: the options say why Steward thinks it is one.
-    const why = state.askProblem === false && state.verdict && !state.options.some((option) => option.runbook) ? state.verdict : undefined;
+    const why =
+      state.askProblem === false && state.verdict && !state.options.some((option) => option.runbook)
+        ? state.verdict
+        : undefined;
     const question = solutionsFound(
-      { id: snapshot.id, title: snapshot.title, alertLines: snapshot.alertLines, ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}), ...(why ? { verdict: why } : {}), notes: state.notes ?? [], ...freshFindings(state) },
+      {
+        id: snapshot.id,
+        title: snapshot.title,
+        alertLines: snapshot.alertLines,
+        ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}),
+        ...(why ? { verdict: why } : {}),
+        notes: state.notes ?? [],
+        ...freshFindings(state),
+      },
       state.options.map((option) => {
         const calls = callsOf(option);
         return {
@@ -179,7 +242,12 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       }),
       state.options[0] && callsOf(state.options[0]).length > 0 ? 1 : undefined,
     );
-    return { round, answer: undefined, findingsFresh: false, choiceQuestion: await ports.ask({ ...question, askKey: `options:${state.run}:${round}` }) };
+    return {
+      round,
+      answer: undefined,
+      findingsFresh: false,
+      choiceQuestion: await ports.ask({ ...question, askKey: `options:${state.run}:${round}` }),
+    };
   };
 
   const choose = (state: State): Update => {
@@ -196,7 +264,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     if (result.status === 'succeeded') {
       await ports.startVerification(state.incidentId);
       const runbook = state.auto && option.runbook ? option.runbook.id : undefined;
-      if (state.auto !== 'auto_silent') await ports.notify(state.incidentId, actionRan(state.incidentId, calls, result.output, runbook), key);
+      if (state.auto !== 'auto_silent')
+        await ports.notify(state.incidentId, actionRan(state.incidentId, calls, result.output, runbook), key);
       return { execution: result, executedAt: new Date().toISOString(), verified: undefined };
     }
     const why = result.status === 'refused' ? result.reason : result.status === 'failed' ? result.error : '';
@@ -218,10 +287,26 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     if (!state.verified && state.auto && state.chosen) await ports.demote(state.incidentId, state.chosen);
     if (state.verified) {
       const tookMs = state.executedAt ? Date.now() - Date.parse(state.executedAt) : 0;
-      await ports.notify(state.incidentId, fixComplete({ id: snapshot.id, title: snapshot.title }, { action: describeCalls(calls), tookMs, before: state.before || 'alerts firing', after: 'every alert resolved' }), `report:${state.choiceQuestion}`);
+      await ports.notify(
+        state.incidentId,
+        fixComplete(
+          { id: snapshot.id, title: snapshot.title },
+          {
+            action: describeCalls(calls),
+            tookMs,
+            before: state.before || 'alerts firing',
+            after: 'every alert resolved',
+          },
+        ),
+        `report:${state.choiceQuestion}`,
+      );
       return { outcome: 'fixed' };
     }
-    await ports.notify(state.incidentId, notFixed({ id: snapshot.id, title: snapshot.title }, calls), `report:${state.choiceQuestion}`);
+    await ports.notify(
+      state.incidentId,
+      notFixed({ id: snapshot.id, title: snapshot.title }, calls),
+      `report:${state.choiceQuestion}`,
+    );
     return {};
   };
 
@@ -281,34 +366,77 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('dismiss', dismiss)
     .addNode('snooze', snooze)
     .addEdge(START, 'assess')
-    .addConditionalEdges('assess', (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : 'investigate'), ['investigate', 'execute', END])
+    .addConditionalEdges(
+      'assess',
+      (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : 'investigate'),
+      ['investigate', 'execute', END],
+    )
     // The first time, "Is this a problem?" (unless the autonomy mode skips it); after a choice or a fix, the options.
-    .addConditionalEdges('investigate', (state: State) => (state.problemQuestion === undefined && state.askProblem !== false && state.chosen === undefined ? 'post_problem' : 'research'), ['post_problem', 'research'])
+    .addConditionalEdges(
+      'investigate',
+      (state: State) =>
+        state.problemQuestion === undefined && state.askProblem !== false && state.chosen === undefined
+          ? 'post_problem'
+          : 'research',
+      ['post_problem', 'research'],
+    )
     .addEdge('post_problem', 'await_problem')
-    .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), ['research', 'dismiss', 'snooze', 'make_plan', END])
-    .addConditionalEdges('make_plan', (state: State) => (state.plan ? 'post_plan' : backToOptions(state)), ['post_plan', 'post_options', 'research'])
+    .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), [
+      'research',
+      'dismiss',
+      'snooze',
+      'make_plan',
+      END,
+    ])
+    .addConditionalEdges('make_plan', (state: State) => (state.plan ? 'post_plan' : backToOptions(state)), [
+      'post_plan',
+      'post_options',
+      'research',
+    ])
     .addEdge('post_plan', 'await_plan')
-    .addConditionalEdges('await_plan', (state: State) => {
-      if (state.outcome || !state.answer) return END;
-      if (state.answer.kind === 'option') return state.answer.option === 1 ? 'approve_plan' : backToOptions(state);
-      return afterAnswer(state, 'execute');
-    }, ['approve_plan', 'post_options', 'research', 'dismiss', 'snooze', 'make_plan', END])
+    .addConditionalEdges(
+      'await_plan',
+      (state: State) => {
+        if (state.outcome || !state.answer) return END;
+        if (state.answer.kind === 'option') return state.answer.option === 1 ? 'approve_plan' : backToOptions(state);
+        return afterAnswer(state, 'execute');
+      },
+      ['approve_plan', 'post_options', 'research', 'dismiss', 'snooze', 'make_plan', END],
+    )
     .addEdge('approve_plan', 'execute')
     .addEdge('research', 'post_options')
     .addEdge('post_options', 'await_choice')
-    .addConditionalEdges('await_choice', (state: State) => afterAnswer(state, 'execute'), ['choose', 'dismiss', 'snooze', 'make_plan', END])
-    .addConditionalEdges('choose', (state: State) => {
-      const option = state.chosen;
-      if (!option) return 'post_options';
-      if (option.generic === 'ignore') return 'dismiss';
-      if (option.generic === 'snooze') return 'snooze';
-      if (option.generic === 'investigate') return 'investigate';
-      return 'execute';
-    }, ['post_options', 'dismiss', 'snooze', 'investigate', 'execute'])
-    .addConditionalEdges('execute', (state: State) => (state.execution?.status === 'succeeded' ? 'await_verification' : backToOptions(state)), ['await_verification', 'post_options', 'research'])
+    .addConditionalEdges('await_choice', (state: State) => afterAnswer(state, 'execute'), [
+      'choose',
+      'dismiss',
+      'snooze',
+      'make_plan',
+      END,
+    ])
+    .addConditionalEdges(
+      'choose',
+      (state: State) => {
+        const option = state.chosen;
+        if (!option) return 'post_options';
+        if (option.generic === 'ignore') return 'dismiss';
+        if (option.generic === 'snooze') return 'snooze';
+        if (option.generic === 'investigate') return 'investigate';
+        return 'execute';
+      },
+      ['post_options', 'dismiss', 'snooze', 'investigate', 'execute'],
+    )
+    .addConditionalEdges(
+      'execute',
+      (state: State) => (state.execution?.status === 'succeeded' ? 'await_verification' : backToOptions(state)),
+      ['await_verification', 'post_options', 'research'],
+    )
     .addEdge('await_verification', 'report')
     // An automatic fix that worked needs no "Next time?": it already runs on its own.
-    .addConditionalEdges('report', (state: State) => (state.outcome === 'fixed' ? (state.auto ? END : 'learn') : 'investigate'), ['learn', 'investigate', END])
+    .addConditionalEdges(
+      'report',
+      (state: State) => (state.outcome === 'fixed' ? (state.auto ? END : 'learn') : 'investigate'),
+      ['learn', 'investigate', END],
+    )
     .addEdge('learn', END)
     .addEdge('dismiss', END)
     .addEdge('snooze', END);

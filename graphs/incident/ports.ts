@@ -26,7 +26,8 @@ export interface FlowOption {
 
 /** The calls an option runs, in order: what its question shows and what the runner may run. */
 export function callsOf(option: Pick<FlowOption, 'action' | 'steps'>): ToolCall[] {
-  if (option.steps && option.steps.length > 0) return option.steps.map((step) => ({ tool: step.tool, arguments: step.arguments }));
+  if (option.steps && option.steps.length > 0)
+    return option.steps.map((step) => ({ tool: step.tool, arguments: step.arguments }));
   return option.action ? [{ tool: option.action.tool, arguments: option.action.arguments }] : [];
 }
 
@@ -67,9 +68,14 @@ export interface IncidentFlowPorts {
    */
   investigate?(snapshot: IncidentSnapshot, request: { deep: boolean }): Promise<Findings | undefined>;
   /** Options to put to the owner; `notes` are Steward's own remarks (options not offered and why). */
-  propose(snapshot: IncidentSnapshot): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string; notes?: string[] }>;
+  propose(
+    snapshot: IncidentSnapshot,
+  ): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string; notes?: string[] }>;
   /** Turns the owner's `custom:` instruction into a plan of allowed tool calls, shown before anything runs. */
-  plan(snapshot: IncidentSnapshot, instruction: string): Promise<{ ok: true; summary: string; option: FlowOption } | { ok: false; reason: string }>;
+  plan(
+    snapshot: IncidentSnapshot,
+    instruction: string,
+  ): Promise<{ ok: true; summary: string; option: FlowOption } | { ok: false; reason: string }>;
   /** Asks on every channel; the same `askKey` asks once. Returns the question id. */
   ask(question: QuestionRequest & { askKey: string }): Promise<number>;
   notify(incidentId: number, notice: OutgoingNotice, key: string): Promise<void>;
@@ -89,7 +95,12 @@ export interface IncidentFlowPorts {
    * A runbook fix that has earned the right to run without asking, under the current autonomy mode:
    * it comes with a question already decided by Steward (the claim and the audit trail of the choice).
    */
-  autoFix(snapshot: IncidentSnapshot, run: number): Promise<{ option: FlowOption; questionId: number; level: 'auto_notify' | 'auto_silent' } | { asks: string } | undefined>;
+  autoFix(
+    snapshot: IncidentSnapshot,
+    run: number,
+  ): Promise<
+    { option: FlowOption; questionId: number; level: 'auto_notify' | 'auto_silent' } | { asks: string } | undefined
+  >;
   /** An automatic fix that did not work goes back to asking, and chat is told. */
   demote(incidentId: number, option: FlowOption): Promise<void>;
   /** Closes the incident without a fix (the human said it is expected, or ignored it). */

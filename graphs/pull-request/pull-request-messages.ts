@@ -72,15 +72,25 @@ function assessmentLines(assessment: Assessment | undefined, now: Date): string[
   if (!assessment) return [];
   const lines: string[] = [];
   if (assessment.summary) lines.push(`What changed: ${inert(assessment.summary, 400)}`);
-  if (assessment.breaking && assessment.breaking.length > 0) lines.push(`⚠️ Breaking: ${inert(assessment.breaking.join('; '), 400)}`);
+  if (assessment.breaking && assessment.breaking.length > 0)
+    lines.push(`⚠️ Breaking: ${inert(assessment.breaking.join('; '), 400)}`);
   if (assessment.relevance) lines.push(`Here: ${inert(assessment.relevance, 300)}`);
   const { facts } = assessment;
   if (facts.recentIncidents.length > 0) {
     const last = facts.recentIncidents[0]!;
-    lines.push(`📊 ${facts.recentIncidents.length} recent incident${facts.recentIncidents.length === 1 ? '' : 's'} of ${inert(facts.service, 60)} in 30 days (last: #${last.id} ${inert(last.title, 80)}, ${age(last.openedAt, now)})`);
+    lines.push(
+      `📊 ${facts.recentIncidents.length} recent incident${facts.recentIncidents.length === 1 ? '' : 's'} of ${inert(facts.service, 60)} in 30 days (last: #${last.id} ${inert(last.title, 80)}, ${age(last.openedAt, now)})`,
+    );
   }
-  lines.push(facts.currentSince ? `Stable: the current version since PR #${facts.currentSince.pullRequest}, ${age(facts.currentSince.at, now).replace(' ago', '')}` : 'Stable: how long the current version has run is not known to Steward');
-  if (assessment.risk) lines.push(`🤖 ${assessment.risk} risk${assessment.recommendation ? `, suggests: ${assessment.recommendation}` : ''}${assessment.model ? ` (${inert(assessment.model, 40)})` : ''}`);
+  lines.push(
+    facts.currentSince
+      ? `Stable: the current version since PR #${facts.currentSince.pullRequest}, ${age(facts.currentSince.at, now).replace(' ago', '')}`
+      : 'Stable: how long the current version has run is not known to Steward',
+  );
+  if (assessment.risk)
+    lines.push(
+      `🤖 ${assessment.risk} risk${assessment.recommendation ? `, suggests: ${assessment.recommendation}` : ''}${assessment.model ? ` (${inert(assessment.model, 40)})` : ''}`,
+    );
   else if (assessment.degraded) lines.push(`🤖 No assessment: ${inert(assessment.degraded, 200)}`);
   return lines;
 }
@@ -91,9 +101,19 @@ export function pullRequestQuestion(pr: PullRequestView, mergeMethod: string, no
   return {
     kind: 'pull-request',
     title: `📦 Renovate PR #${pr.number}: ${headline(pr)}`,
-    body: [`${inert(pr.repo, 100)} · ${type}${checksLine(pr.checks)}`, ...assessmentLines(pr.assessment, now), inert(pr.url, 200)].join('\n'),
+    body: [
+      `${inert(pr.repo, 100)} · ${type}${checksLine(pr.checks)}`,
+      ...assessmentLines(pr.assessment, now),
+      inert(pr.url, 200),
+    ].join('\n'),
     options: [
-      { number: PR_OPTIONS.merge, label: 'Approve (merge)', impact: `${mergeMethod} into the base branch`, risk, reversible: true },
+      {
+        number: PR_OPTIONS.merge,
+        label: 'Approve (merge)',
+        impact: `${mergeMethod} into the base branch`,
+        risk,
+        reversible: true,
+      },
       { number: PR_OPTIONS.defer, label: 'Defer 1 day' },
       { number: PR_OPTIONS.reject, label: 'Reject (close the PR)' },
     ],
@@ -105,9 +125,17 @@ export function pullRequestQuestion(pr: PullRequestView, mergeMethod: string, no
 /** Several PRs at once: one message, each PR on its numbered line, and answers for all or by number. */
 export function pullRequestDigest(prs: readonly PullRequestView[]): QuestionRequest {
   const lines = prs.map((pr) => {
-    const notes = [pr.updateType ? inert(pr.updateType, 20) : undefined, pr.assessment?.risk ? `${pr.assessment.risk} risk` : undefined, pr.checks?.failing.length ? '❌ checks failing' : undefined].filter(Boolean).join(', ');
+    const notes = [
+      pr.updateType ? inert(pr.updateType, 20) : undefined,
+      pr.assessment?.risk ? `${pr.assessment.risk} risk` : undefined,
+      pr.checks?.failing.length ? '❌ checks failing' : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
     const summary = pr.assessment?.summary ? `\n   ${inert(pr.assessment.summary, 300)}` : '';
-    const breaking = pr.assessment?.breaking?.length ? `\n   ⚠️ Breaking: ${inert(pr.assessment.breaking.join('; '), 300)}` : '';
+    const breaking = pr.assessment?.breaking?.length
+      ? `\n   ⚠️ Breaking: ${inert(pr.assessment.breaking.join('; '), 300)}`
+      : '';
     const relevance = pr.assessment?.relevance ? `\n   Here: ${inert(pr.assessment.relevance, 300)}` : '';
     return `PR #${pr.number} ${headline(pr)}${notes ? ` (${notes})` : ''} · ${inert(pr.repo, 100)}${summary}${breaking}${relevance}`;
   });
@@ -117,7 +145,12 @@ export function pullRequestDigest(prs: readonly PullRequestView[]): QuestionRequ
     title: `📦 ${prs.length} Renovate PRs`,
     body: lines.join('\n'),
     options: [
-      { number: DIGEST_OPTIONS.mergeAll, label: `Approve all ${prs.length} (merge)`, risk: prs.some((pr) => pr.updateType === 'major' || pr.assessment?.risk === 'high') ? 'medium' : 'low', reversible: true },
+      {
+        number: DIGEST_OPTIONS.mergeAll,
+        label: `Approve all ${prs.length} (merge)`,
+        risk: prs.some((pr) => pr.updateType === 'major' || pr.assessment?.risk === 'high') ? 'medium' : 'low',
+        reversible: true,
+      },
       { number: DIGEST_OPTIONS.deferAll, label: 'Defer all 1 day' },
     ],
     replyHint: `Reply: approve PR ${example}, defer PR ${example} 2d, reject PR ${example}, details PR ${example}, or 1 / 2 for all`,
@@ -125,17 +158,35 @@ export function pullRequestDigest(prs: readonly PullRequestView[]): QuestionRequ
 }
 
 /** After a merge: deployed and healthy, or a failure with the revert option. */
-export function deployedNotice(pr: { number: number; title: string; updates: PullRequestView['updates'] }, environment: string, description: string | null): OutgoingNotice {
-  return { kind: 'notice', title: `✅ ${headline(pr)} deployed`, body: `PR #${pr.number} is live in ${inert(environment, 60)}${description ? `: ${inert(description, 200)}` : ''}. Health checks passing.` };
+export function deployedNotice(
+  pr: { number: number; title: string; updates: PullRequestView['updates'] },
+  environment: string,
+  description: string | null,
+): OutgoingNotice {
+  return {
+    kind: 'notice',
+    title: `✅ ${headline(pr)} deployed`,
+    body: `PR #${pr.number} is live in ${inert(environment, 60)}${description ? `: ${inert(description, 200)}` : ''}. Health checks passing.`,
+  };
 }
 
-export function deployFailedQuestion(pr: { number: number; title: string; updates: PullRequestView['updates']; url: string }, environment: string, description: string | null): QuestionRequest {
+export function deployFailedQuestion(
+  pr: { number: number; title: string; updates: PullRequestView['updates']; url: string },
+  environment: string,
+  description: string | null,
+): QuestionRequest {
   return {
     kind: 'pull-request-deploy',
     title: `❌ Deploying ${headline(pr)} failed`,
     body: `PR #${pr.number} did not deploy to ${inert(environment, 60)}${description ? `: ${inert(description, 200)}` : ''}.\n${inert(pr.url, 200)}`,
     options: [
-      { number: 1, label: 'Revert (open a revert PR)', impact: 'a new pull request that undoes the merge', risk: 'low', reversible: true },
+      {
+        number: 1,
+        label: 'Revert (open a revert PR)',
+        impact: 'a new pull request that undoes the merge',
+        risk: 'low',
+        reversible: true,
+      },
       { number: 2, label: 'Leave it, I will look' },
     ],
     replyHint: 'Reply: 1 to revert, 2 to leave it',

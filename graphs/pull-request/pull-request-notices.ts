@@ -24,10 +24,13 @@ export function pullRequestLabel(pr: Named): string {
 }
 
 const who = (name: string) => inert(name, 80);
-const refusal = (status: number | undefined, message: string) => `GitHub refused${status ? ` (${status})` : ''}: ${inert(message, 300)}`;
+const refusal = (status: number | undefined, message: string) =>
+  `GitHub refused${status ? ` (${status})` : ''}: ${inert(message, 300)}`;
 
 /** Why a PR cannot be acted on any more, in words. */
-export function nothingToDo(pr: Named & { stage: string; decided_by: string | null; closed_by: string | null }): Notice {
+export function nothingToDo(
+  pr: Named & { stage: string; decided_by: string | null; closed_by: string | null },
+): Notice {
   const label = pullRequestLabel(pr);
   const why = (() => {
     switch (pr.stage) {
@@ -45,11 +48,17 @@ export function nothingToDo(pr: Named & { stage: string; decided_by: string | nu
 }
 
 export function noGitHubToken(pr: Named, what: 'merged' | 'rejected' | 'reverted'): Notice {
-  return { title: `⛔ ${pullRequestLabel(pr)} not ${what}`, body: 'GITHUB_TOKEN is not set, so Steward cannot change pull requests. Set it to a token allowed to merge and close PRs.' };
+  return {
+    title: `⛔ ${pullRequestLabel(pr)} not ${what}`,
+    body: 'GITHUB_TOKEN is not set, so Steward cannot change pull requests. Set it to a token allowed to merge and close PRs.',
+  };
 }
 
 export function readinessUnknown(pr: Named, message: string): Notice {
-  return { title: `⚠️ ${pullRequestLabel(pr)} not merged`, body: `GitHub could not be asked whether it may be merged (${inert(message, 300)}). Nothing changed; reply "approve PR ${pr.number}" to try again.` };
+  return {
+    title: `⚠️ ${pullRequestLabel(pr)} not merged`,
+    body: `GitHub could not be asked whether it may be merged (${inert(message, 300)}). Nothing changed; reply "approve PR ${pr.number}" to try again.`,
+  };
 }
 
 export function notMergeable(pr: Named, problems: readonly string[]): Notice {
@@ -60,11 +69,17 @@ export function notMergeable(pr: Named, problems: readonly string[]): Notice {
 }
 
 export function mergeRefused(pr: Named, status: number | undefined, message: string): Notice {
-  return { title: `⛔ ${pullRequestLabel(pr)} not merged`, body: `${refusal(status, message).replace('GitHub refused', 'GitHub refused the merge')}` };
+  return {
+    title: `⛔ ${pullRequestLabel(pr)} not merged`,
+    body: `${refusal(status, message).replace('GitHub refused', 'GitHub refused the merge')}`,
+  };
 }
 
 export function merged(pr: Named, method: string, actor: { name: string; channel: string }): Notice {
-  return { title: `🔀 Merged ${pullRequestLabel(pr)}`, body: `${method} by ${who(actor.name)} via ${actor.channel}. Waiting for its deployment.` };
+  return {
+    title: `🔀 Merged ${pullRequestLabel(pr)}`,
+    body: `${method} by ${who(actor.name)} via ${actor.channel}. Waiting for its deployment.`,
+  };
 }
 
 export function notClosed(pr: Named, status: number | undefined, message: string): Notice {
@@ -72,7 +87,10 @@ export function notClosed(pr: Named, status: number | undefined, message: string
 }
 
 export function rejected(pr: Named, actor: { name: string; channel: string }): Notice {
-  return { title: `🚫 Rejected ${pullRequestLabel(pr)}`, body: `Closed on GitHub with a comment, by ${who(actor.name)} via ${actor.channel}.` };
+  return {
+    title: `🚫 Rejected ${pullRequestLabel(pr)}`,
+    body: `Closed on GitHub with a comment, by ${who(actor.name)} via ${actor.channel}.`,
+  };
 }
 
 /** The comment left on GitHub when the owner rejects from chat. */
@@ -81,22 +99,40 @@ export function rejectionComment(actor: { name: string; channel: string }): stri
 }
 
 export function deferred(pr: Named, ms: number, until: Date): Notice {
-  return { title: `⏸ Deferred ${pullRequestLabel(pr)}`, body: `Asking again in ${formatDuration(ms)} (${until.toISOString().slice(0, 16).replace('T', ' ')} UTC).` };
+  return {
+    title: `⏸ Deferred ${pullRequestLabel(pr)}`,
+    body: `Asking again in ${formatDuration(ms)} (${until.toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
+  };
 }
 
 export function ignoring(pr: Named): Notice {
-  return { title: `🔕 Ignoring ${pullRequestLabel(pr)}`, body: `Not asked about again until Renovate updates it. "approve PR ${pr.number}" still merges it.` };
+  return {
+    title: `🔕 Ignoring ${pullRequestLabel(pr)}`,
+    body: `Not asked about again until Renovate updates it. "approve PR ${pr.number}" still merges it.`,
+  };
 }
 
 export function notReverted(pr: Named, why: { status?: number; message: string } | 'no node id'): Notice {
-  return { title: `⚠️ ${pullRequestLabel(pr)} not reverted`, body: why === 'no node id' ? 'GitHub did not give this PR a node id, which a revert needs.' : refusal(why.status, why.message) };
+  return {
+    title: `⚠️ ${pullRequestLabel(pr)} not reverted`,
+    body:
+      why === 'no node id'
+        ? 'GitHub did not give this PR a node id, which a revert needs.'
+        : refusal(why.status, why.message),
+  };
 }
 
 export function revertOpened(pr: Named, revert: { number: number; url: string }): Notice {
-  return { title: `↩️ Revert of ${pullRequestLabel(pr)} opened`, body: `PR #${revert.number}: ${inert(revert.url, 200)}\nIt is a normal PR: merge it on GitHub (or it is asked about here if it is Renovate's).` };
+  return {
+    title: `↩️ Revert of ${pullRequestLabel(pr)} opened`,
+    body: `PR #${revert.number}: ${inert(revert.url, 200)}\nIt is a normal PR: merge it on GitHub (or it is asked about here if it is Renovate's).`,
+  };
 }
 
-export const customNotForPullRequests: Notice = { title: 'Not for pull requests', body: '"custom:" plans are for incidents. Reply approve, defer or reject for a PR.' };
+export const customNotForPullRequests: Notice = {
+  title: 'Not for pull requests',
+  body: '"custom:" plans are for incidents. Reply approve, defer or reject for a PR.',
+};
 
 /** A merged PR the rollout tool was watching and that did not go live within the wait. */
 export function notSeenDeployed(pr: Named, waitedMs: number, lastSeen: string | null): Notice {
@@ -107,11 +143,17 @@ export function notSeenDeployed(pr: Named, waitedMs: number, lastSeen: string | 
 }
 
 export function noSuchPullRequest(number: number): Notice {
-  return { title: `No PR #${number}`, body: `Steward has not seen a Renovate pull request #${number}. Reply "status" to see what is pending.` };
+  return {
+    title: `No PR #${number}`,
+    body: `Steward has not seen a Renovate pull request #${number}. Reply "status" to see what is pending.`,
+  };
 }
 
 export function ambiguousPullRequest(number: number, repos: readonly string[]): Notice {
-  return { title: `PR #${number} is ambiguous`, body: `Open in ${repos.map((repo) => inert(repo, 100)).join(' and ')}; answer it on its question instead (quote or thread under it).` };
+  return {
+    title: `PR #${number} is ambiguous`,
+    body: `Open in ${repos.map((repo) => inert(repo, 100)).join(' and ')}; answer it on its question instead (quote or thread under it).`,
+  };
 }
 
 const NOTES_IN_CHAT = 3_000;
@@ -119,22 +161,52 @@ const NOTE_LINES = 40;
 
 /** `details PR 47`: everything but the numbers is the PR's, GitHub's or the model's text, so inert, and the release notes quoted line by line. */
 export function pullRequestDetails(
-  pr: Named & { repo: string; update_type: string | null; stage: string; url: string; release_notes: string; assessment: { summary?: string } | null },
+  pr: Named & {
+    repo: string;
+    update_type: string | null;
+    stage: string;
+    url: string;
+    release_notes: string;
+    assessment: { summary?: string } | null;
+  },
   checks: PullRequestView['checks'],
-  files: { ok: true; value: readonly { name: string; additions: number; deletions: number }[] } | { ok: false; message: string } | undefined,
+  files:
+    | { ok: true; value: readonly { name: string; additions: number; deletions: number }[] }
+    | { ok: false; message: string }
+    | undefined,
 ): Notice {
-  const lines = [`${inert(pr.repo, 100)} · ${inert(pr.update_type ?? 'update', 20)} · ${pr.stage} · ${inert(pr.url, 200)}`];
-  for (const update of pr.updates) lines.push(`• ${inert(update.package, 100)}: ${inert(update.from || '?', 40)} → ${inert(update.to, 40)}${update.depType ? ` (${inert(update.depType, 40)})` : ''}`);
-  if (checks) lines.push(`Checks: ${checks.passed} passed${checks.failing.length ? `, failing: ${inert(checks.failing.join(', '), 200)}` : ''}${checks.pending ? `, ${checks.pending} running` : ''}`);
-  if (files?.ok) lines.push(`Files changed (${files.value.length}):`, ...files.value.slice(0, 20).map((file) => `  ${inert(file.name, 160)} +${file.additions} −${file.deletions}`));
+  const lines = [
+    `${inert(pr.repo, 100)} · ${inert(pr.update_type ?? 'update', 20)} · ${pr.stage} · ${inert(pr.url, 200)}`,
+  ];
+  for (const update of pr.updates)
+    lines.push(
+      `• ${inert(update.package, 100)}: ${inert(update.from || '?', 40)} → ${inert(update.to, 40)}${update.depType ? ` (${inert(update.depType, 40)})` : ''}`,
+    );
+  if (checks)
+    lines.push(
+      `Checks: ${checks.passed} passed${checks.failing.length ? `, failing: ${inert(checks.failing.join(', '), 200)}` : ''}${checks.pending ? `, ${checks.pending} running` : ''}`,
+    );
+  if (files?.ok)
+    lines.push(
+      `Files changed (${files.value.length}):`,
+      ...files.value.slice(0, 20).map((file) => `  ${inert(file.name, 160)} +${file.additions} −${file.deletions}`),
+    );
   else if (files) lines.push(`Files changed: GitHub did not answer (${inert(files.message, 200)}).`);
   if (pr.assessment?.summary) lines.push(`🤖 ${inert(pr.assessment.summary, 400)}`);
   const notes = pr.release_notes.trim();
-  lines.push('', notes ? `Release notes:\n${quotedLines(notes.slice(0, NOTES_IN_CHAT), NOTE_LINES)}${notes.length > NOTES_IN_CHAT ? '\n…(more in the PR)' : ''}` : 'No release notes in the PR.');
+  lines.push(
+    '',
+    notes
+      ? `Release notes:\n${quotedLines(notes.slice(0, NOTES_IN_CHAT), NOTE_LINES)}${notes.length > NOTES_IN_CHAT ? '\n…(more in the PR)' : ''}`
+      : 'No release notes in the PR.',
+  );
   return { title: `📦 PR #${pr.number}: ${headline(pr)}`, body: lines.join('\n') };
 }
 
 /** `details` on a digest: its PRs, and how to ask for one. */
 export function digestDetails(title: string, prs: readonly (Named & { stage: string })[]): Notice {
-  return { title, body: `${prs.map((pr) => `PR #${pr.number} ${headline(pr)} (${pr.stage})`).join('\n')}\n\nReply "details PR ${prs[0]?.number ?? 47}" for one of them.` };
+  return {
+    title,
+    body: `${prs.map((pr) => `PR #${pr.number} ${headline(pr)} (${pr.stage})`).join('\n')}\n\nReply "details PR ${prs[0]?.number ?? 47}" for one of them.`,
+  };
 }

@@ -13,7 +13,8 @@ export interface ActionContext {
   signature: string;
 }
 
-export type ActionCheck = { ok: true; question: string; option: string } | { ok: false; reason: 'unsigned' | 'altered' | 'expired' };
+export type ActionCheck =
+  { ok: true; question: string; option: string } | { ok: false; reason: 'unsigned' | 'altered' | 'expired' };
 
 export function signAction(secret: string, question: string, option: string, expires: number): ActionContext {
   return { question, option, expires, signature: mac(secret, question, option, expires) };
@@ -22,7 +23,12 @@ export function signAction(secret: string, question: string, option: string, exp
 export function verifyAction(secret: string, context: unknown, now: number): ActionCheck {
   if (!context || typeof context !== 'object') return { ok: false, reason: 'unsigned' };
   const { question, option, expires, signature } = context as Partial<Record<keyof ActionContext, unknown>>;
-  if (typeof signature !== 'string' || typeof question !== 'string' || typeof option !== 'string' || typeof expires !== 'number') {
+  if (
+    typeof signature !== 'string' ||
+    typeof question !== 'string' ||
+    typeof option !== 'string' ||
+    typeof expires !== 'number'
+  ) {
     return { ok: false, reason: 'unsigned' };
   }
   const expected = Buffer.from(mac(secret, question, option, expires));
@@ -33,5 +39,7 @@ export function verifyAction(secret: string, context: unknown, now: number): Act
 }
 
 function mac(secret: string, question: string, option: string, expires: number): string {
-  return createHmac('sha256', secret).update(JSON.stringify([question, option, expires])).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(JSON.stringify([question, option, expires]))
+    .digest('base64url');
 }

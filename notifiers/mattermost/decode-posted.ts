@@ -2,7 +2,11 @@ import { z } from 'zod';
 import type { InboundReply } from '../../graphs/chat-port.ts';
 
 /** A websocket event; `data.post` of a `posted` event is a JSON string to parse again. */
-const eventSchema = z.looseObject({ event: z.string(), data: z.looseObject({}).optional(), seq: z.number().optional() });
+const eventSchema = z.looseObject({
+  event: z.string(),
+  data: z.looseObject({}).optional(),
+  seq: z.number().optional(),
+});
 const postedDataSchema = z.looseObject({ post: z.string(), sender_name: z.string().optional() });
 const postSchema = z.looseObject({
   id: z.string(),

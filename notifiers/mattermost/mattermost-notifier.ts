@@ -1,6 +1,14 @@
 import axios from 'axios';
 import WebSocket from 'ws';
-import { ChatSendError, type ChatImage, type ChatNotifier, type ChatOption, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
+import {
+  ChatSendError,
+  type ChatImage,
+  type ChatNotifier,
+  type ChatOption,
+  type InboundReply,
+  type OutgoingMessage,
+  type SentMessage,
+} from '../../graphs/chat-port.ts';
 import { inert } from '../../graphs/inert-text.ts';
 import { renderMessage, splitMessage } from '../../graphs/render-message.ts';
 import { backoffDelay } from '../../graphs/backoff.ts';
@@ -11,7 +19,11 @@ import { decodePostedEvent } from './decode-posted.ts';
 /** Mattermost's default MaxPostSize is 16,383 characters; stay well inside it. */
 const POST_LIMIT = 15_000;
 
-export type MattermostLog = (level: 'info' | 'warn' | 'error', message: string, details?: Record<string, unknown>) => void;
+export type MattermostLog = (
+  level: 'info' | 'warn' | 'error',
+  message: string,
+  details?: Record<string, unknown>,
+) => void;
 
 export interface MattermostNotifierOptions {
   /** e.g. https://chat.home.arpa */
@@ -36,7 +48,9 @@ export interface MattermostNotifierOptions {
  * Mattermost through its REST API v4 (posts, with buttons for questions) and its websocket (thread
  * and channel replies arrive as `posted` events, so text replies need no public URL).
  */
-export function createMattermostNotifier(options: MattermostNotifierOptions): ChatNotifier & { botUserId(): string | undefined } {
+export function createMattermostNotifier(
+  options: MattermostNotifierOptions,
+): ChatNotifier & { botUserId(): string | undefined } {
   const http = axios.create({
     baseURL: `${options.url.replace(/\/$/, '')}/api/v4`,
     timeout: 15_000,
@@ -63,7 +77,12 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
       integration: { url, context: signAction(options.actionSecret, message.questionId, option, expires) },
     });
     const actions = message.options.map((option) =>
-      action(`option${option.number}`, buttonName(option), String(option.number), option.risk === 'high' ? 'danger' : option.number === 1 ? 'primary' : 'default'),
+      action(
+        `option${option.number}`,
+        buttonName(option),
+        String(option.number),
+        option.risk === 'high' ? 'danger' : option.number === 1 ? 'primary' : 'default',
+      ),
     );
     actions.push(action('ignore', 'Ignore', 'ignore', 'default'));
     return { attachments: [{ fallback: message.replyHint, actions }] };
@@ -80,7 +99,10 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     const detail = (response.data as { message?: string } | undefined)?.message ?? `status ${response.status}`;
     if (response.status === 429) {
       const reset = Number(response.headers['x-ratelimit-reset']);
-      throw new ChatSendError(`Mattermost rate limit: ${detail}`, { retryable: true, retryAfterMs: reset > 0 ? reset * 1000 : 10_000 });
+      throw new ChatSendError(`Mattermost rate limit: ${detail}`, {
+        retryable: true,
+        retryAfterMs: reset > 0 ? reset * 1000 : 10_000,
+      });
     }
     throw new ChatSendError(`Mattermost refused the post: ${detail}`, { retryable: response.status >= 500 });
   }
@@ -99,7 +121,9 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     const id = (response.data as { file_infos?: { id?: unknown }[] } | undefined)?.file_infos?.[0]?.id;
     if (response.status === 201 && typeof id === 'string') return id;
     const detail = (response.data as { message?: string } | undefined)?.message ?? `status ${response.status}`;
-    throw new ChatSendError(`Mattermost refused the file: ${detail}`, { retryable: response.status >= 500 || response.status === 429 });
+    throw new ChatSendError(`Mattermost refused the file: ${detail}`, {
+      retryable: response.status >= 500 || response.status === 429,
+    });
   }
 
   /** Redraws a question with what became of it, and without its buttons. */
@@ -112,7 +136,9 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
     }
     if (response.status === 200) return true;
     if (response.status === 404 || response.status === 403) return false; // deleted, or not ours: post a reply instead
-    throw new ChatSendError(`Mattermost refused the edit: status ${response.status}`, { retryable: response.status >= 500 || response.status === 429 });
+    throw new ChatSendError(`Mattermost refused the edit: status ${response.status}`, {
+      retryable: response.status >= 500 || response.status === 429,
+    });
   }
 
   function connect(onReply: (reply: InboundReply) => Promise<void>, attempt: number, downSince?: number): void {
@@ -129,20 +155,30 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
       if (frame === undefined) return;
       if ((frame as { event?: unknown }).event === 'hello') {
         attempt = 0;
-        if (downSince !== undefined) options.log('warn', 'Mattermost websocket reconnected; replies posted meanwhile are not replayed', { downMs: now() - downSince });
+        if (downSince !== undefined)
+          options.log('warn', 'Mattermost websocket reconnected; replies posted meanwhile are not replayed', {
+            downMs: now() - downSince,
+          });
         downSince = undefined;
         return;
       }
       const decoded = decodePostedEvent(frame, botUserId ?? '', channels);
       if ('reply' in decoded) {
-        void onReply(decoded.reply).catch((error: unknown) => options.log('error', 'handling a Mattermost reply failed', { error: (error as Error).message }));
+        void onReply(decoded.reply).catch((error: unknown) =>
+          options.log('error', 'handling a Mattermost reply failed', { error: (error as Error).message }),
+        );
       }
     });
     ws.on('error', () => undefined);
     ws.on('close', () => {
       if (!running) return;
       const since = downSince ?? now();
-      const delay = backoffDelay(attempt, { baseMs: options.reconnectMs ?? 250, maxMs: options.maxReconnectMs ?? 10_000, jitter: 0.5, random });
+      const delay = backoffDelay(attempt, {
+        baseMs: options.reconnectMs ?? 250,
+        maxMs: options.maxReconnectMs ?? 10_000,
+        jitter: 0.5,
+        random,
+      });
       reconnectTimer = setTimeout(() => connect(onReply, attempt + 1, since), delay);
     });
   }
@@ -155,11 +191,20 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
       const parts = splitMessage(renderMessage(message, 'markdown'), POST_LIMIT);
       const ids: string[] = [];
       const channelId = conversation ?? options.channelId;
-      const image = message.kind === 'notice' && message.image ? await uploadImage(channelId, message.image) : undefined;
+      const image =
+        message.kind === 'notice' && message.image ? await uploadImage(channelId, message.image) : undefined;
       for (const [index, part] of parts.entries()) {
         // Buttons go on the last part, under the options they answer; later parts thread under the first.
         const props = index === parts.length - 1 ? buttons(message) : undefined;
-        ids.push(await createPost({ channel_id: channelId, message: part, ...(ids[0] ? { root_id: ids[0] } : {}), ...(props ? { props } : {}), ...(index === 0 && image ? { file_ids: [image] } : {}) }));
+        ids.push(
+          await createPost({
+            channel_id: channelId,
+            message: part,
+            ...(ids[0] ? { root_id: ids[0] } : {}),
+            ...(props ? { props } : {}),
+            ...(index === 0 && image ? { file_ids: [image] } : {}),
+          }),
+        );
       }
       return { platformRef: ids[0]!, partRefs: ids };
     },
@@ -168,9 +213,16 @@ export function createMattermostNotifier(options: MattermostNotifierOptions): Ch
       const outcome = renderMessage(message, 'markdown');
       const question = renderMessage(message.original, 'markdown');
       const single = splitMessage(question, POST_LIMIT).length === 1;
-      if (single && (await patchPost(target, `${question}\n\n---\n${outcome}`.slice(0, POST_LIMIT)))) return { platformRef: target };
+      if (single && (await patchPost(target, `${question}\n\n---\n${outcome}`.slice(0, POST_LIMIT))))
+        return { platformRef: target };
       // A question long enough to be split keeps its parts; the outcome goes in its thread.
-      return { platformRef: await createPost({ channel_id: conversation ?? options.channelId, message: outcome.slice(0, POST_LIMIT), root_id: target }) };
+      return {
+        platformRef: await createPost({
+          channel_id: conversation ?? options.channelId,
+          message: outcome.slice(0, POST_LIMIT),
+          root_id: target,
+        }),
+      };
     },
 
     async start(onReply) {

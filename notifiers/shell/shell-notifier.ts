@@ -1,5 +1,11 @@
 import { createInterface, type Interface } from 'node:readline';
-import type { ChatNotifier, InboundReply, OutgoingFollowUp, OutgoingMessage, SentMessage } from '../../graphs/chat-port.ts';
+import type {
+  ChatNotifier,
+  InboundReply,
+  OutgoingFollowUp,
+  OutgoingMessage,
+  SentMessage,
+} from '../../graphs/chat-port.ts';
 import { renderMessage } from '../../graphs/render-message.ts';
 import { createTerminalScreen, type TerminalScreen } from './terminal-screen.ts';
 
@@ -62,7 +68,13 @@ export function createShellNotifier(options: ShellNotifierOptions): ChatNotifier
           return;
         }
         received += 1;
-        void onReply({ platform: 'shell', conversation: 'terminal', sender: 'terminal', text, externalId: `shell-${startedAt}-${received}` })
+        void onReply({
+          platform: 'shell',
+          conversation: 'terminal',
+          sender: 'terminal',
+          text,
+          externalId: `shell-${startedAt}-${received}`,
+        })
           // The answer (printed with its own prompt) comes through the outbox; only a failure prompts here.
           .catch((error: unknown) => {
             options.log(`handling that reply failed: ${(error as Error).message}`);

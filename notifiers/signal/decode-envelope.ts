@@ -35,7 +35,14 @@ export function decodeEnvelope(frame: unknown, ownNumber: string): Decoded {
 
   if (data.reaction) {
     if (data.reaction.isRemove) return { ignored: 'reaction removed' };
-    return { reply: { ...base, text: data.reaction.emoji, reaction: true, inReplyTo: String(data.reaction.targetSentTimestamp) } };
+    return {
+      reply: {
+        ...base,
+        text: data.reaction.emoji,
+        reaction: true,
+        inReplyTo: String(data.reaction.targetSentTimestamp),
+      },
+    };
   }
   const text = data.message?.trim();
   if (!text) return { ignored: 'no text' };

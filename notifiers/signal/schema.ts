@@ -36,7 +36,11 @@ export type EnvelopeFrame = z.infer<typeof envelopeFrameSchema>;
 const sendResultObject = z.looseObject({
   timestamp: z.union([z.string(), z.number()]),
   errors: z
-    .looseObject({ recipients: z.array(z.looseObject({ number: z.string().optional(), uuid: z.string().optional(), reason: z.string() })).optional() })
+    .looseObject({
+      recipients: z
+        .array(z.looseObject({ number: z.string().optional(), uuid: z.string().optional(), reason: z.string() }))
+        .optional(),
+    })
     .optional(),
 });
 export const sendResponseSchema = z.union([sendResultObject, z.array(sendResultObject).min(1)]);

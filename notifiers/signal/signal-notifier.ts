@@ -1,6 +1,13 @@
 import axios, { type AxiosInstance } from 'axios';
 import WebSocket from 'ws';
-import { ChatSendError, type ChatImage, type ChatNotifier, type InboundReply, type OutgoingMessage, type SentMessage } from '../../graphs/chat-port.ts';
+import {
+  ChatSendError,
+  type ChatImage,
+  type ChatNotifier,
+  type InboundReply,
+  type OutgoingMessage,
+  type SentMessage,
+} from '../../graphs/chat-port.ts';
 import { needsPlainSignalText, renderMessage, splitMessage } from '../../graphs/render-message.ts';
 import { backoffDelay } from '../../graphs/backoff.ts';
 import { parseJsonFrame } from '../websocket-frames.ts';
@@ -38,7 +45,11 @@ export interface SignalNotifierOptions {
  * normal mode `GET /v1/receive` is polled.
  */
 export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifier & { mode(): string | undefined } {
-  const http: AxiosInstance = axios.create({ baseURL: options.apiUrl, timeout: options.requestTimeoutMs ?? 15_000, validateStatus: () => true });
+  const http: AxiosInstance = axios.create({
+    baseURL: options.apiUrl,
+    timeout: options.requestTimeoutMs ?? 15_000,
+    validateStatus: () => true,
+  });
   const random = options.random ?? Math.random;
   const receivePath = `/v1/receive/${encodeURIComponent(options.number)}`;
   let mode: string | undefined;
@@ -52,30 +63,54 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
    * pair up: a message that holds one (a glob in a tool call) goes as plain text, so it reads as sent.
    */
   function textOf(message: OutgoingMessage): { text: string; mode: 'styled' | 'normal' } {
-    return needsPlainSignalText(message) ? { text: renderMessage(message, 'plain'), mode: 'normal' } : { text: renderMessage(message, 'signal-styled'), mode: 'styled' };
+    return needsPlainSignalText(message)
+      ? { text: renderMessage(message, 'plain'), mode: 'normal' }
+      : { text: renderMessage(message, 'signal-styled'), mode: 'styled' };
   }
 
-  async function postSend(text: string, mode: 'styled' | 'normal', recipients: readonly string[], quote?: { timestamp: number }, image?: ChatImage): Promise<string> {
+  async function postSend(
+    text: string,
+    mode: 'styled' | 'normal',
+    recipients: readonly string[],
+    quote?: { timestamp: number },
+    image?: ChatImage,
+  ): Promise<string> {
     let response;
     // A quote of our own message: the reader sees which question this follows up.
     const quoting = quote ? { quote_timestamp: quote.timestamp, quote_author: options.number } : {};
     // The data-URI form names the file, so the phone shows "incidents-per-day.png" rather than a blob.
-    const attachments = image ? { base64_attachments: [`data:${image.contentType};filename=${image.filename};base64,${image.base64}`] } : {};
+    const attachments = image
+      ? { base64_attachments: [`data:${image.contentType};filename=${image.filename};base64,${image.base64}`] }
+      : {};
     try {
-      response = await http.post('/v2/send', { number: options.number, recipients, message: text, text_mode: mode, ...quoting, ...attachments });
+      response = await http.post('/v2/send', {
+        number: options.number,
+        recipients,
+        message: text,
+        text_mode: mode,
+        ...quoting,
+        ...attachments,
+      });
     } catch (error) {
-      throw new ChatSendError(`signal-cli-rest-api unreachable: ${(error as Error).message}`, { retryable: true, cause: error });
+      throw new ChatSendError(`signal-cli-rest-api unreachable: ${(error as Error).message}`, {
+        retryable: true,
+        cause: error,
+      });
     }
     if (response.status === 429) {
       const body = response.data as { challenge_tokens?: unknown[] } | undefined;
       const challenge = Array.isArray(body?.challenge_tokens) && body.challenge_tokens.length > 0;
       const retryAfter = Number(response.headers['retry-after']) * 1000;
-      throw new ChatSendError(challenge ? 'Signal demands a rate-limit challenge (captcha) for this account' : 'Signal rate limit', {
-        retryable: true,
-        retryAfterMs: retryAfter > 0 ? retryAfter : challenge ? CHALLENGE_RETRY_MS : RATE_LIMIT_RETRY_MS,
-      });
+      throw new ChatSendError(
+        challenge ? 'Signal demands a rate-limit challenge (captcha) for this account' : 'Signal rate limit',
+        {
+          retryable: true,
+          retryAfterMs: retryAfter > 0 ? retryAfter : challenge ? CHALLENGE_RETRY_MS : RATE_LIMIT_RETRY_MS,
+        },
+      );
     }
-    if (response.status >= 500) throw new ChatSendError(`signal-cli-rest-api answered ${response.status}`, { retryable: true });
+    if (response.status >= 500)
+      throw new ChatSendError(`signal-cli-rest-api answered ${response.status}`, { retryable: true });
     if (response.status !== 200 && response.status !== 201) {
       const error = (response.data as { error?: string } | undefined)?.error ?? `status ${response.status}`;
       throw new ChatSendError(`signal-cli-rest-api refused the message: ${error}`, { retryable: false });
@@ -85,16 +120,22 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
 
   function timestampOf(data: unknown, recipientCount: number): string {
     const parsed = sendResponseSchema.safeParse(data);
-    if (!parsed.success) throw new ChatSendError('signal-cli-rest-api answered with an unknown shape', { retryable: false });
+    if (!parsed.success)
+      throw new ChatSendError('signal-cli-rest-api answered with an unknown shape', { retryable: false });
     const result = Array.isArray(parsed.data) ? parsed.data[0]! : parsed.data;
     const failed = result.errors?.recipients ?? [];
     if (failed.length > 0) {
       const reasons = failed.map((recipient) => recipient.reason);
       if (failed.length >= recipientCount) {
         const retryable = reasons.every((reason) => reason === 'RATE_LIMIT_FAILURE' || reason === 'NETWORK_FAILURE');
-        throw new ChatSendError(`Signal could not deliver to any recipient: ${reasons.join(', ')}`, { retryable, retryAfterMs: reasons.includes('RATE_LIMIT_FAILURE') ? RATE_LIMIT_RETRY_MS : undefined });
+        throw new ChatSendError(`Signal could not deliver to any recipient: ${reasons.join(', ')}`, {
+          retryable,
+          retryAfterMs: reasons.includes('RATE_LIMIT_FAILURE') ? RATE_LIMIT_RETRY_MS : undefined,
+        });
       }
-      options.log('warn', 'Signal could not deliver to some recipients', { failed: failed.map((recipient) => ({ reason: recipient.reason })) });
+      options.log('warn', 'Signal could not deliver to some recipients', {
+        failed: failed.map((recipient) => ({ reason: recipient.reason })),
+      });
     }
     return String(result.timestamp);
   }
@@ -106,7 +147,10 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
     socket = ws;
     ws.on('open', () => {
       attempt = 0;
-      if (downSince !== undefined) options.log('warn', 'Signal receive socket reconnected; messages sent meanwhile may be lost upstream', { downMs: Date.now() - downSince });
+      if (downSince !== undefined)
+        options.log('warn', 'Signal receive socket reconnected; messages sent meanwhile may be lost upstream', {
+          downMs: Date.now() - downSince,
+        });
       downSince = undefined;
     });
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
@@ -122,7 +166,12 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
     ws.on('close', () => {
       if (!running) return;
       const since = downSince ?? Date.now();
-      const delay = backoffDelay(attempt, { baseMs: options.reconnectMs ?? 250, maxMs: options.maxReconnectMs ?? 10_000, jitter: 0.5, random });
+      const delay = backoffDelay(attempt, {
+        baseMs: options.reconnectMs ?? 250,
+        maxMs: options.maxReconnectMs ?? 10_000,
+        jitter: 0.5,
+        random,
+      });
       reconnectTimer = setTimeout(() => connectSocket(onReply, attempt + 1, since), delay);
     });
   }
@@ -132,7 +181,8 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
     while (running) {
       try {
         const response = await http.get(receivePath, { params: { timeout: '1' }, timeout: 30_000 });
-        if (response.status !== 200 || !Array.isArray(response.data)) throw new Error(`receive answered ${response.status}`);
+        if (response.status !== 200 || !Array.isArray(response.data))
+          throw new Error(`receive answered ${response.status}`);
         failures = 0;
         for (const frame of response.data as unknown[]) deliver(frame, onReply);
       } catch (error) {
@@ -146,7 +196,9 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
   function deliver(frame: unknown, onReply: (reply: InboundReply) => Promise<void>): void {
     const decoded = decodeEnvelope(frame, options.number);
     if ('ignored' in decoded) return;
-    void onReply(decoded.reply).catch((error: unknown) => options.log('error', 'handling a Signal reply failed', { error: (error as Error).message }));
+    void onReply(decoded.reply).catch((error: unknown) =>
+      options.log('error', 'handling a Signal reply failed', { error: (error as Error).message }),
+    );
   }
 
   return {
@@ -161,7 +213,8 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
       // Parts go out in order; a quote of or reaction to any of them leads back to this message.
       const timestamps: string[] = [];
       const image = message.kind === 'notice' ? message.image : undefined;
-      for (const [index, part] of parts.entries()) timestamps.push(await postSend(part, mode, recipients, undefined, index === 0 ? image : undefined));
+      for (const [index, part] of parts.entries())
+        timestamps.push(await postSend(part, mode, recipients, undefined, index === 0 ? image : undefined));
       return { platformRef: timestamps[0]!, partRefs: timestamps };
     },
 
@@ -169,7 +222,14 @@ export function createSignalNotifier(options: SignalNotifierOptions): ChatNotifi
       const recipients = conversation ? [conversation] : options.recipients;
       const timestamp = Number(target);
       const { text, mode } = textOf(message);
-      return { platformRef: await postSend(text.slice(0, MESSAGE_LIMIT), mode, recipients, Number.isSafeInteger(timestamp) ? { timestamp } : undefined) };
+      return {
+        platformRef: await postSend(
+          text.slice(0, MESSAGE_LIMIT),
+          mode,
+          recipients,
+          Number.isSafeInteger(timestamp) ? { timestamp } : undefined,
+        ),
+      };
     },
 
     async start(onReply) {

@@ -27,7 +27,13 @@ async function startSteward(url: string) {
   await runMigrations(pool, logger);
   const coordination = createPostgresCoordination(pool);
   const metrics = createMetrics();
-  const dispatcher = createCoalescingDispatcher({ inner: createLoggingDispatcher(logger, metrics), coordination, db: pool, logger, intervalMs: 60_000 });
+  const dispatcher = createCoalescingDispatcher({
+    inner: createLoggingDispatcher(logger, metrics),
+    coordination,
+    db: pool,
+    logger,
+    intervalMs: 60_000,
+  });
   const app = buildApp({
     logger,
     database: { pool, backend: 'external' },
@@ -45,7 +51,9 @@ async function startSteward(url: string) {
 
 async function startBare(url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  await pool.query('CREATE TABLE IF NOT EXISTS groups (group_key text PRIMARY KEY, body jsonb NOT NULL, seen_at timestamptz NOT NULL DEFAULT now())');
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS groups (group_key text PRIMARY KEY, body jsonb NOT NULL, seen_at timestamptz NOT NULL DEFAULT now())',
+  );
   const app = Fastify();
   app.post('/webhooks/alertmanager', async (request) => {
     const body = request.body as { groupKey: string };
@@ -58,11 +66,11 @@ async function startBare(url: string) {
   return { app, close: async () => (await app.close(), await pool.end()) };
 }
 
-
 const [kind, databaseUrl] = process.argv.slice(2);
 // Only when run as a script: ingest.ts imports the token from here.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if ((kind !== 'steward' && kind !== 'bare') || !databaseUrl) throw new Error('usage: ingest-server.ts steward|bare <database url>');
+  if ((kind !== 'steward' && kind !== 'bare') || !databaseUrl)
+    throw new Error('usage: ingest-server.ts steward|bare <database url>');
   const server = kind === 'steward' ? await startSteward(databaseUrl) : await startBare(databaseUrl);
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`listening ${url}\n`);

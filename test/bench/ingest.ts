@@ -22,11 +22,17 @@ export interface RunFigures {
  * PostgreSQL upsert, in the same run, alternating rounds (single runs vary by ±12% on this machine).
  * Both see the same 2 KB real Alertmanager capture, spread over 100 groups.
  */
-export async function ingestBenchmark(adminUrl: string): Promise<{ steward: RunFigures; bare: RunFigures; ratio: number }> {
+export async function ingestBenchmark(
+  adminUrl: string,
+): Promise<{ steward: RunFigures; bare: RunFigures; ratio: number }> {
   const stewardDb = await freshDatabase(adminUrl, 'steward_bench');
   const bareDb = await freshDatabase(adminUrl, 'bare_bench');
-  const capture = JSON.parse(readFileSync(`${fixturesDir}alertmanager-real-capture.json`, 'utf8')) as { groupKey: string };
-  const bodies = Array.from({ length: GROUPS }, (_, i) => JSON.stringify({ ...capture, groupKey: `${capture.groupKey}/bench-${i}` }));
+  const capture = JSON.parse(readFileSync(`${fixturesDir}alertmanager-real-capture.json`, 'utf8')) as {
+    groupKey: string;
+  };
+  const bodies = Array.from({ length: GROUPS }, (_, i) =>
+    JSON.stringify({ ...capture, groupKey: `${capture.groupKey}/bench-${i}` }),
+  );
 
   // Each server runs in a process of its own, as in production; the load generator stays here, so it
   // never shares an event loop with what it measures.
@@ -45,7 +51,11 @@ export async function ingestBenchmark(adminUrl: string): Promise<{ steward: RunF
     }
     const stewardMedian = median(stewardRuns);
     const bareMedian = median(bareRuns);
-    return { steward: stewardMedian, bare: bareMedian, ratio: stewardMedian.requestsPerSecond / bareMedian.requestsPerSecond };
+    return {
+      steward: stewardMedian,
+      bare: bareMedian,
+      ratio: stewardMedian.requestsPerSecond / bareMedian.requestsPerSecond,
+    };
   } finally {
     await steward.close();
     await bare.close();
@@ -53,10 +63,17 @@ export async function ingestBenchmark(adminUrl: string): Promise<{ steward: RunF
 }
 
 /** Starts `ingest-server.ts` for one side and waits for the URL it prints. */
-async function startServerProcess(kind: 'steward' | 'bare', databaseUrl: string): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), kind, databaseUrl], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function startServerProcess(
+  kind: 'steward' | 'bare',
+  databaseUrl: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), kind, databaseUrl],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -90,7 +107,11 @@ async function load(url: string, bodies: string[], seconds: number): Promise<Run
       },
     ],
   });
-  return { requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return {
+    requestsPerSecond: result.requests.average,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+  };
 }
 
 function median(runs: RunFigures[]): RunFigures {

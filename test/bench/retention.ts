@@ -41,12 +41,21 @@ export async function retentionBenchmark(adminUrl: string): Promise<RetentionFig
     await writeCheckpoints(pool, [template]);
     const sample = await bytesOfIncident(pool, template);
     for (let n = 1; n < INCIDENTS; n += 8) {
-      await Promise.all(Array.from({ length: Math.min(8, INCIDENTS - n) }, (_, k) => insertIncident(pool, closedAt(n + k))));
+      await Promise.all(
+        Array.from({ length: Math.min(8, INCIDENTS - n) }, (_, k) => insertIncident(pool, closedAt(n + k))),
+      );
     }
-    const tables = { checkpoints: 'thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata', checkpoint_blobs: 'thread_id, checkpoint_ns, channel, version, type, blob', checkpoint_writes: 'thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob' };
+    const tables = {
+      checkpoints: 'thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata',
+      checkpoint_blobs: 'thread_id, checkpoint_ns, channel, version, type, blob',
+      checkpoint_writes: 'thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob',
+    };
     for (const [table, columns] of Object.entries(tables)) {
       const rest = columns.slice('thread_id, '.length);
-      await pool.query(`INSERT INTO "${checkpointSchema}".${table} (${columns}) SELECT i.id::text, ${rest} FROM "${checkpointSchema}".${table} t CROSS JOIN incidents i WHERE t.thread_id = $1 AND i.id <> $2`, [String(template), template]);
+      await pool.query(
+        `INSERT INTO "${checkpointSchema}".${table} (${columns}) SELECT i.id::text, ${rest} FROM "${checkpointSchema}".${table} t CROSS JOIN incidents i WHERE t.thread_id = $1 AND i.id <> $2`,
+        [String(template), template],
+      );
     }
     await pool.query('VACUUM ANALYZE');
     const sizes = async () => {
@@ -57,14 +66,22 @@ export async function retentionBenchmark(adminUrl: string): Promise<RetentionFig
       return { database: Number(result.rows[0]!.database), checkpoints: Number(result.rows[0]!.checkpoints) };
     };
     const before = await sizes();
-    const retention = createCheckpointRetention({ db: pool, coordination: createPostgresCoordination(pool), logger, retentionMs: RETENTION_DAYS * DAY, now: () => new Date(now) });
+    const retention = createCheckpointRetention({
+      db: pool,
+      coordination: createPostgresCoordination(pool),
+      logger,
+      retentionMs: RETENTION_DAYS * DAY,
+      now: () => new Date(now),
+    });
     const started = performance.now();
     const deleted = await retention.purge();
     const purgeMs = performance.now() - started;
     // Plain VACUUM (what autovacuum does) makes the space reusable, not smaller on disk; VACUUM FULL shows what is live.
     await pool.query('VACUUM ANALYZE');
     const after = await sizes();
-    await pool.query(`VACUUM FULL "${checkpointSchema}".checkpoints, "${checkpointSchema}".checkpoint_blobs, "${checkpointSchema}".checkpoint_writes`);
+    await pool.query(
+      `VACUUM FULL "${checkpointSchema}".checkpoints, "${checkpointSchema}".checkpoint_blobs, "${checkpointSchema}".checkpoint_writes`,
+    );
     const compacted = await sizes();
     const kept = await bytesOfIncident(pool, template);
     return {

@@ -47,7 +47,19 @@ const groupOf = (data: string) => /(?:storm|latency)-(\d+)/.exec(data)?.[0] ?? '
 
 const answer = modelScript({
   triage: (data) => ({ problem: true, severity: 'critical', reason: `${groupOf(data)} is down`, confidence: 0.9 }),
-  proposal: (data) => ({ diagnosis: 'pods crash', options: [{ label: `Restart ${groupOf(data)}-0`, tool: 'restart_pod', arguments: { name: `${groupOf(data)}-0`, namespace: 'bench' }, impact: 'one pod', risk: 'low', reversible: true }] }),
+  proposal: (data) => ({
+    diagnosis: 'pods crash',
+    options: [
+      {
+        label: `Restart ${groupOf(data)}-0`,
+        tool: 'restart_pod',
+        arguments: { name: `${groupOf(data)}-0`, namespace: 'bench' },
+        impact: 'one pod',
+        risk: 'low',
+        reversible: true,
+      },
+    ],
+  }),
 });
 
 /** Resident memory of a process, from /proc (MB). */
@@ -58,7 +70,14 @@ function rssMb(pid: number): number {
 
 /** A bare reference: Node with Fastify and pg loaded and listening, nothing else. */
 async function bareRss(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', "const f=require('fastify')();require('pg');f.get('/',()=>'ok');f.listen({port:0,host:'127.0.0.1'}).then(()=>console.log('up'))"], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const f=require('fastify')();require('pg');f.get('/',()=>'ok');f.listen({port:0,host:'127.0.0.1'}).then(()=>console.log('up'))",
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const mb = rssMb(child.pid!);
@@ -66,7 +85,12 @@ async function bareRss(): Promise<number> {
   return mb;
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 5): Promise<void> {
+async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 5,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`storm: no ${what} within ${timeoutMs} ms`);
@@ -82,29 +106,42 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
  */
 export async function stormBenchmark(adminUrl: string, postgresPids: () => number[]): Promise<StormFigures> {
   const databaseUrl = await freshDatabase(adminUrl, 'storm_bench');
-  const litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro', 'claude-sonnet'], defaultContent: answer });
+  const litellm = await startLlmProxyFake({
+    flavour: 'litellm',
+    apiKey: LLM_KEY,
+    models: ['gemini-flash', 'gemini-pro', 'claude-sonnet'],
+    defaultContent: answer,
+  });
   const signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-storm-'));
   const callLog = path.join(dir, 'mcp-calls.jsonl');
   // BENCH_INVESTIGATION=off measures the same storm without evidence before asking, for comparison.
   const investigation = process.env.BENCH_INVESTIGATION === 'off' ? ['investigation:', '  enabled: false'] : [];
-  writeFileSync(path.join(dir, 'steward.yaml'), [...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }), ...investigation].join('\n'));
+  writeFileSync(
+    path.join(dir, 'steward.yaml'),
+    [...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }), ...investigation].join('\n'),
+  );
   const port = await findFreePort();
   // Steward runs exactly as `npm start` runs it (the same Node flags and environment as the Dockerfile).
   const start = buildForStart();
-  const service = startService({
-    ...start.env,
-    DATABASE_URL: databaseUrl,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'info',
-    STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
-    RUNBOOK_DIR: path.join(dir, 'runbooks'),
-    ...llmEnv(litellm.url),
-    ...signalEnv(signal.url),
-    VERIFY_WINDOW: '10m',
-    ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `storm-${process.pid}:` } : {}),
-  }, start.args);
+  const service = startService(
+    {
+      ...start.env,
+      DATABASE_URL: databaseUrl,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
+      RUNBOOK_DIR: path.join(dir, 'runbooks'),
+      ...llmEnv(litellm.url),
+      ...signalEnv(signal.url),
+      VERIFY_WINDOW: '10m',
+      ...(process.env.BENCH_REDIS_URL
+        ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `storm-${process.pid}:` }
+        : {}),
+    },
+    start.args,
+  );
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {
     await service.waitForLog('steward listening', 60_000);
@@ -113,7 +150,12 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
     const pid = service.child.pid!;
     const rssIdleMb = rssMb(pid);
 
-    const base = fixture<{ alerts: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string }[] } & Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    const base = fixture<
+      { alerts: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string }[] } & Record<
+        string,
+        unknown
+      >
+    >('alertmanager-webhook-v4-firing-group-3-alerts.json');
     const template = base.alerts[0]!;
     const posts: string[] = [];
     for (let step = 1; step <= NOTIFICATIONS_PER_GROUP; step += 1) {
@@ -121,16 +163,48 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
         const alerts = Array.from({ length: (ALERTS_PER_GROUP / NOTIFICATIONS_PER_GROUP) * step }, (_, index) => ({
           ...template,
           status: 'firing',
-          labels: { ...template.labels, alertname: 'KubePodCrashLooping', namespace: 'bench', group: `storm-${group}`, pod: `storm-${group}-${index}` },
+          labels: {
+            ...template.labels,
+            alertname: 'KubePodCrashLooping',
+            namespace: 'bench',
+            group: `storm-${group}`,
+            pod: `storm-${group}-${index}`,
+          },
           fingerprint: `${group.toString(16).padStart(4, '0')}${index.toString(16).padStart(12, '0')}`,
         }));
-        posts.push(JSON.stringify({ ...base, groupKey: `{}:{group="storm-${group}"}`, truncatedAlerts: 0, groupLabels: { group: `storm-${group}` }, commonLabels: { alertname: 'KubePodCrashLooping', group: `storm-${group}` }, alerts }));
+        posts.push(
+          JSON.stringify({
+            ...base,
+            groupKey: `{}:{group="storm-${group}"}`,
+            truncatedAlerts: 0,
+            groupLabels: { group: `storm-${group}` },
+            commonLabels: { alertname: 'KubePodCrashLooping', group: `storm-${group}` },
+            alerts,
+          }),
+        );
       }
     }
     // One alert on a quiet Steward first: webhook to its question, without the storm's contention.
-    const calm = JSON.stringify({ ...base, groupKey: '{}:{group="calm"}', groupLabels: { group: 'calm' }, commonLabels: { alertname: 'KubePodCrashLooping', group: 'calm' }, alerts: [{ ...template, status: 'firing', labels: { ...template.labels, group: 'calm', pod: 'calm-0' }, fingerprint: 'ca1m00000000000' }] });
+    const calm = JSON.stringify({
+      ...base,
+      groupKey: '{}:{group="calm"}',
+      groupLabels: { group: 'calm' },
+      commonLabels: { alertname: 'KubePodCrashLooping', group: 'calm' },
+      alerts: [
+        {
+          ...template,
+          status: 'firing',
+          labels: { ...template.labels, group: 'calm', pod: 'calm-0' },
+          fingerprint: 'ca1m00000000000',
+        },
+      ],
+    });
     const calmStarted = performance.now();
-    await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: calm });
+    await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: calm,
+    });
     await until('the calm question', () => signal.sent.length > 0, 30_000, 1);
     const calmFirstMessageMs = signal.sentAt[0]! - (performance.timeOrigin + calmStarted);
     // Past Signal's 1/s pacing for the conversation, so the storm's first message is not held by it.
@@ -148,40 +222,97 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
       Array.from({ length: 10 }, async () => {
         while (next < posts.length) {
           const body = posts[next++]!;
-          const response = await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          const response = await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
           if (response.status !== 200) throw new Error(`storm: webhook answered ${response.status}`);
         }
       }),
     );
     await until('a first message', () => signal.sent.length > sentBefore, 30_000, 1);
     const firstMessageMs = signal.sentAt[sentBefore]! - (performance.timeOrigin + started);
-    await until('a question per group', () => signal.sent.slice(sentBefore).filter((sent) => String(sent.message).includes('Is this a problem?')).length >= GROUPS, 60_000, 20);
+    await until(
+      'a question per group',
+      () =>
+        signal.sent.slice(sentBefore).filter((sent) => String(sent.message).includes('Is this a problem?')).length >=
+        GROUPS,
+      60_000,
+      20,
+    );
     const allQuestionsMs = performance.now() - started;
     // Whatever else would come (a second question, more notices) has time to show up.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     clearInterval(sampler);
     const llmCalls = litellm.received.length - callsBefore;
-    const investigationCalls = litellm.received.slice(callsBefore).filter((request) => JSON.stringify(request.responseFormat ?? {}).includes('relevant')).length;
-    const investigationToolCalls = existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter((line) => line.includes('"list_pods"')).length : 0;
+    const investigationCalls = litellm.received
+      .slice(callsBefore)
+      .filter((request) => JSON.stringify(request.responseFormat ?? {}).includes('relevant')).length;
+    const investigationToolCalls = existsSync(callLog)
+      ? readFileSync(callLog, 'utf8')
+          .trim()
+          .split('\n')
+          .filter((line) => line.includes('"list_pods"')).length
+      : 0;
     const messages = signal.sent.length - sentBefore;
 
     // Reply latency needs more samples than the storm's 10 incidents for a p99 that is not just the
     // maximum: 90 more single-alert incidents, one after another.
     for (let extra = 0; extra < LATENCY_SAMPLES - GROUPS; extra += 1) {
-      const body = JSON.stringify({ ...base, groupKey: `{}:{group="latency-${extra}"}`, groupLabels: { group: `latency-${extra}` }, commonLabels: { alertname: 'KubePodCrashLooping', group: `latency-${extra}` }, alerts: [{ ...template, status: 'firing', labels: { ...template.labels, group: `latency-${extra}`, pod: `latency-${extra}-0` }, fingerprint: `1a7e${extra.toString(16).padStart(12, '0')}` }] });
-      const response = await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const body = JSON.stringify({
+        ...base,
+        groupKey: `{}:{group="latency-${extra}"}`,
+        groupLabels: { group: `latency-${extra}` },
+        commonLabels: { alertname: 'KubePodCrashLooping', group: `latency-${extra}` },
+        alerts: [
+          {
+            ...template,
+            status: 'firing',
+            labels: { ...template.labels, group: `latency-${extra}`, pod: `latency-${extra}-0` },
+            fingerprint: `1a7e${extra.toString(16).padStart(12, '0')}`,
+          },
+        ],
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/webhooks/alertmanager`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       if (response.status !== 200) throw new Error(`latency: webhook answered ${response.status}`);
     }
-    await until('every latency incident asked', async () => (await db.query("SELECT 1 FROM questions WHERE kind = 'problem' AND status = 'open'")).rowCount! >= LATENCY_SAMPLES, 120_000, 50);
+    await until(
+      'every latency incident asked',
+      async () =>
+        (await db.query("SELECT 1 FROM questions WHERE kind = 'problem' AND status = 'open'")).rowCount! >=
+        LATENCY_SAMPLES,
+      120_000,
+      50,
+    );
 
     // The owner answers each incident: "a problem" (1), then the first option (1); timed from the
     // second reply to the tool call the MCP server receives.
-    const incidents = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE external_key LIKE '%storm-%' OR external_key LIKE '%latency-%' ORDER BY id")).rows.map((row) => Number(row.id));
-    const calls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    const incidents = (
+      await db.query<{ id: string }>(
+        "SELECT id FROM incidents WHERE external_key LIKE '%storm-%' OR external_key LIKE '%latency-%' ORDER BY id",
+      )
+    ).rows.map((row) => Number(row.id));
+    const calls = () =>
+      existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).length : 0;
     const replyToToolMs: number[] = [];
     for (const incident of incidents) {
       signal.deliver(signalTextFrame(BOT, OWNER, `1 #${incident}`));
-      await until('the solutions question', async () => (await db.query("SELECT 1 FROM questions WHERE incident_id = $1 AND kind = 'solution' AND status = 'open'", [incident])).rowCount === 1, 30_000, 10);
+      await until(
+        'the solutions question',
+        async () =>
+          (
+            await db.query("SELECT 1 FROM questions WHERE incident_id = $1 AND kind = 'solution' AND status = 'open'", [
+              incident,
+            ])
+          ).rowCount === 1,
+        30_000,
+        10,
+      );
       const before = calls();
       const sent = performance.now();
       signal.deliver(signalTextFrame(BOT, OWNER, `1 #${incident}`));

@@ -69,7 +69,13 @@ export function notifierContract(name: string, setup: () => Promise<NotifierDriv
 
     it('follows up a question where it was sent, saying who answered', async () => {
       const sent = await driver.notifier.send(solutionsQuestion);
-      const followed = await driver.notifier.followUp(sent.platformRef, { kind: 'follow-up', questionId: solutionsQuestion.questionId, original: solutionsQuestion, title: '✔ Answered by alice via signal', body: '1. Increase memory 1GB → 2GB' });
+      const followed = await driver.notifier.followUp(sent.platformRef, {
+        kind: 'follow-up',
+        questionId: solutionsQuestion.questionId,
+        original: solutionsQuestion,
+        title: '✔ Answered by alice via signal',
+        body: '1. Increase memory 1GB → 2GB',
+      });
       expect(followed.platformRef).not.toBe('');
       const text = driver.sentTexts().join('\n');
       expect(text).toContain('Answered by alice via signal');

@@ -17,7 +17,12 @@ export interface ScriptedReply {
 export interface ReceivedRequest {
   model: string;
   /** `content` is '' where the request had null (an assistant turn that only called tools). */
-  messages: { role: string; content: string; tool_calls?: { id: string; function: { name: string; arguments: string } }[]; tool_call_id?: string }[];
+  messages: {
+    role: string;
+    content: string;
+    tool_calls?: { id: string; function: { name: string; arguments: string } }[];
+    tool_call_id?: string;
+  }[];
   tools?: { type: string; function: { name: string; description?: string; parameters?: unknown } }[];
   toolChoice?: unknown;
   responseFormat: unknown;
@@ -30,7 +35,12 @@ export interface ReceivedRequest {
  * (../shared/specs/ollama.md: no key, no cost headers, 404 `not_found_error` for a model not pulled).
  * Replies are scripted per model; unscripted calls answer `defaultContent`.
  */
-export async function startLlmProxyFake(options: { flavour: 'litellm' | 'ollama'; apiKey?: string; models: string[]; defaultContent?: (request: ReceivedRequest) => string }) {
+export async function startLlmProxyFake(options: {
+  flavour: 'litellm' | 'ollama';
+  apiKey?: string;
+  models: string[];
+  defaultContent?: (request: ReceivedRequest) => string;
+}) {
   const received: ReceivedRequest[] = [];
   const scripts = new Map<string, ScriptedReply[]>();
   let calls = 0;
@@ -45,12 +55,25 @@ export async function startLlmProxyFake(options: { flavour: 'litellm' | 'ollama'
       return send(404, { error: { message: 'Not Found', type: 'None', param: 'None', code: '404' } });
     }
     if (options.flavour === 'litellm' && request.headers.authorization !== `Bearer ${options.apiKey}`) {
-      return send(401, { error: { message: 'Authentication Error, Invalid proxy server token passed.', type: 'auth_error', param: 'None', code: '401' } });
+      return send(401, {
+        error: {
+          message: 'Authentication Error, Invalid proxy server token passed.',
+          type: 'auth_error',
+          param: 'None',
+          code: '401',
+        },
+      });
     }
     let raw = '';
     request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     request.on('end', () => {
-      const body = JSON.parse(raw) as { model: string; messages: (ReceivedRequest['messages'][number] & { content: string | null })[]; response_format?: unknown; tools?: ReceivedRequest['tools']; tool_choice?: unknown };
+      const body = JSON.parse(raw) as {
+        model: string;
+        messages: (ReceivedRequest['messages'][number] & { content: string | null })[];
+        response_format?: unknown;
+        tools?: ReceivedRequest['tools'];
+        tool_choice?: unknown;
+      };
       const entry: ReceivedRequest = {
         model: body.model,
         messages: body.messages.map((message) => ({ ...message, content: message.content ?? '' })),
@@ -61,8 +84,23 @@ export async function startLlmProxyFake(options: { flavour: 'litellm' | 'ollama'
       received.push(entry);
       calls += 1;
       if (!options.models.includes(body.model)) {
-        if (options.flavour === 'ollama') return send(404, { error: { message: `model "${body.model}" not found, try pulling it first`, type: 'not_found_error', param: null, code: null } });
-        return send(400, { error: { message: `Invalid model name passed in model=${body.model}. Call \`/v1/models\` to view available models for your key.`, type: 'None', param: 'None', code: '400' } });
+        if (options.flavour === 'ollama')
+          return send(404, {
+            error: {
+              message: `model "${body.model}" not found, try pulling it first`,
+              type: 'not_found_error',
+              param: null,
+              code: null,
+            },
+          });
+        return send(400, {
+          error: {
+            message: `Invalid model name passed in model=${body.model}. Call \`/v1/models\` to view available models for your key.`,
+            type: 'None',
+            param: 'None',
+            code: '400',
+          },
+        });
       }
       const script = scripts.get(body.model)?.shift() ?? {};
       const reply = () => {
@@ -70,7 +108,15 @@ export async function startLlmProxyFake(options: { flavour: 'litellm' | 'ollama'
         // A model told tool_choice "none" answers in words, whatever it was scripted to call.
         const toolCalls = script.toolCalls && body.tools && body.tool_choice !== 'none' ? script.toolCalls : undefined;
         const message = toolCalls
-          ? { role: 'assistant', content: null, tool_calls: toolCalls.map((toolCall, index) => ({ id: `call_${calls}_${index}`, type: 'function', function: { name: toolCall.name, arguments: JSON.stringify(toolCall.arguments) } })) }
+          ? {
+              role: 'assistant',
+              content: null,
+              tool_calls: toolCalls.map((toolCall, index) => ({
+                id: `call_${calls}_${index}`,
+                type: 'function',
+                function: { name: toolCall.name, arguments: JSON.stringify(toolCall.arguments) },
+              })),
+            }
           : { role: 'assistant', content: script.content ?? options.defaultContent?.(entry) ?? 'ok' };
         const completion = {
           id: `chatcmpl-${calls}`,
@@ -80,7 +126,15 @@ export async function startLlmProxyFake(options: { flavour: 'litellm' | 'ollama'
           choices: [{ index: 0, message, finish_reason: toolCalls ? 'tool_calls' : 'stop' }],
           usage: { prompt_tokens: 120 + calls, completion_tokens: 30, total_tokens: 150 + calls },
         };
-        const headers = options.flavour === 'litellm' ? { 'x-litellm-response-cost': '0.00042', 'x-litellm-model-group': body.model, 'x-litellm-call-id': `call-${calls}`, ...script.headers } : { ...script.headers };
+        const headers =
+          options.flavour === 'litellm'
+            ? {
+                'x-litellm-response-cost': '0.00042',
+                'x-litellm-model-group': body.model,
+                'x-litellm-call-id': `call-${calls}`,
+                ...script.headers,
+              }
+            : { ...script.headers };
         send(200, completion, headers);
       };
       if (script.delayMs) setTimeout(reply, script.delayMs);

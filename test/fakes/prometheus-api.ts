@@ -20,7 +20,8 @@ export async function startPrometheusFake(options: {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
-    if (url.pathname !== '/api/v1/query_range') return send(404, { status: 'error', errorType: 'not_found', error: 'not found' });
+    if (url.pathname !== '/api/v1/query_range')
+      return send(404, { status: 'error', errorType: 'not_found', error: 'not found' });
     if (options.authorization && request.headers.authorization !== options.authorization) {
       response.writeHead(401, { 'content-type': 'text/plain' });
       return response.end('Unauthorized\n');
@@ -33,7 +34,10 @@ export async function startPrometheusFake(options: {
     const answer = () => {
       const series = options.series(query);
       if (typeof series === 'string') return send(400, { status: 'error', errorType: 'bad_data', error: series });
-      const result = series.map((one) => ({ metric: one.metric, values: one.values.map((value, index) => [start + index * step, String(value)]) }));
+      const result = series.map((one) => ({
+        metric: one.metric,
+        values: one.values.map((value, index) => [start + index * step, String(value)]),
+      }));
       send(200, { status: 'success', data: { resultType: 'matrix', result } });
     };
     if (options.delayMs) setTimeout(answer, options.delayMs).unref();

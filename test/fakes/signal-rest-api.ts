@@ -15,7 +15,12 @@ export interface FakeSendResponse {
  * `GET /v1/receive/{number}`: a JSON array in normal mode, a websocket in json-rpc mode whose frames
  * are dropped when no socket is connected (as the real daemon drops them).
  */
-export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; number: string; responseShape?: 'object' | 'array'; port?: number }) {
+export async function startSignalFake(options: {
+  mode: 'json-rpc' | 'normal';
+  number: string;
+  responseShape?: 'object' | 'array';
+  port?: number;
+}) {
   const sent: Record<string, unknown>[] = [];
   const sentAt: number[] = [];
   const sentTimestamps: string[] = [];
@@ -33,10 +38,20 @@ export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; nu
       response.end(body === undefined ? '' : JSON.stringify(body));
     };
     if (request.method === 'GET' && url.pathname === '/v1/about') {
-      return reply(200, { versions: ['v1', 'v2'], build: 2, mode: options.mode, version: '0.100', capabilities: { 'v2/send': ['quotes', 'mentions'] } });
+      return reply(200, {
+        versions: ['v1', 'v2'],
+        build: 2,
+        mode: options.mode,
+        version: '0.100',
+        capabilities: { 'v2/send': ['quotes', 'mentions'] },
+      });
     }
     if (request.method === 'GET' && url.pathname === `/v1/receive/${encodeURIComponent(options.number)}`) {
-      if (options.mode === 'json-rpc') return reply(400, { error: 'websocket: the client is not using the websocket protocol: \'upgrade\' token not found in \'Connection\' header' });
+      if (options.mode === 'json-rpc')
+        return reply(400, {
+          error:
+            "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header",
+        });
       return reply(200, queued.splice(0));
     }
     if (request.method === 'POST' && url.pathname === '/v2/send') {
@@ -44,14 +59,22 @@ export async function startSignalFake(options: { mode: 'json-rpc' | 'normal'; nu
       request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       request.on('end', () => {
         const body = JSON.parse(raw) as Record<string, unknown>;
-        if (body.number !== options.number || !Array.isArray(body.recipients) || body.recipients.length === 0 || typeof body.message !== 'string') {
-          return reply(400, { error: 'Couldn\'t process request - invalid request' });
+        if (
+          body.number !== options.number ||
+          !Array.isArray(body.recipients) ||
+          body.recipients.length === 0 ||
+          typeof body.message !== 'string'
+        ) {
+          return reply(400, { error: "Couldn't process request - invalid request" });
         }
         // base64_attachments: raw base64 or data:<mime>[;filename=<f>];base64,<data> (the spec's send table).
         const attachments = body.base64_attachments ?? [];
         const attachment = /^(?:data:[\w.+-]+\/[\w.+-]+(?:;filename=[^;,]+)?;base64,)?[A-Za-z0-9+/]+={0,2}$/;
-        if (!Array.isArray(attachments) || attachments.some((entry) => typeof entry !== 'string' || !attachment.test(entry))) {
-          return reply(400, { error: 'Couldn\'t process request - invalid attachment' });
+        if (
+          !Array.isArray(attachments) ||
+          attachments.some((entry) => typeof entry !== 'string' || !attachment.test(entry))
+        ) {
+          return reply(400, { error: "Couldn't process request - invalid attachment" });
         }
         const next = scripted.shift();
         if (next) return reply(next.status, next.body, next.headers);

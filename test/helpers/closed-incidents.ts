@@ -22,13 +22,34 @@ const State = Annotation.Root({
   outcome: Annotation<string>,
 });
 
-const text = (bytes: number) => randomBytes(Math.ceil(bytes / 2)).toString('hex').slice(0, bytes);
+const text = (bytes: number) =>
+  randomBytes(Math.ceil(bytes / 2))
+    .toString('hex')
+    .slice(0, bytes);
 
 function standInGraph() {
   return new StateGraph(State)
-    .addNode('take_snapshot', (state) => ({ snapshot: JSON.stringify({ id: state.incidentId, labels: { alertname: 'PodMemoryNearLimit', namespace: 'media', pod: 'radarr-0' }, annotations: { summary: text(200), description: text(600) } }) }))
-    .addNode('run_triage', () => ({ triage: JSON.stringify({ problem: true, severity: 'warning', reason: text(300), confidence: 0.8 }) }))
-    .addNode('find_options', () => ({ evidence: [text(1_500), text(1_500)], options: JSON.stringify([{ label: 'Restart radarr-0', tool: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'media' }, impact: text(80) }]) }))
+    .addNode('take_snapshot', (state) => ({
+      snapshot: JSON.stringify({
+        id: state.incidentId,
+        labels: { alertname: 'PodMemoryNearLimit', namespace: 'media', pod: 'radarr-0' },
+        annotations: { summary: text(200), description: text(600) },
+      }),
+    }))
+    .addNode('run_triage', () => ({
+      triage: JSON.stringify({ problem: true, severity: 'warning', reason: text(300), confidence: 0.8 }),
+    }))
+    .addNode('find_options', () => ({
+      evidence: [text(1_500), text(1_500)],
+      options: JSON.stringify([
+        {
+          label: 'Restart radarr-0',
+          tool: 'restart_pod',
+          arguments: { name: 'radarr-0', namespace: 'media' },
+          impact: text(80),
+        },
+      ]),
+    }))
     .addNode('ask', () => ({ answer: String(interrupt({ kind: 'solution', options: 1 })) }))
     .addNode('act', () => ({ result: text(300) }))
     .addNode('verify', () => ({ evidence: [text(500)], outcome: 'resolved' }))
@@ -43,7 +64,9 @@ function standInGraph() {
 
 /** Runs the stand-in graph to its end for each incident, checkpointed in PostgreSQL (thread_id = incident id). */
 export async function writeCheckpoints(pool: Pool, incidentIds: readonly number[]): Promise<void> {
-  const graph = standInGraph().compile({ checkpointer: new PostgresSaver(pool, undefined, { schema: checkpointSchema }) });
+  const graph = standInGraph().compile({
+    checkpointer: new PostgresSaver(pool, undefined, { schema: checkpointSchema }),
+  });
   for (const id of incidentIds) {
     const config = { configurable: { thread_id: String(id) }, durability: 'sync' as const };
     await graph.invoke({ incidentId: id }, config);
@@ -56,18 +79,35 @@ export async function insertIncident(pool: Pool, closedAt: Date | undefined): Pr
   const incident = await pool.query<{ id: string }>(
     `INSERT INTO incidents (source, external_key, title, labels, status, closed_at, close_reason)
      VALUES ('alertmanager', $1, 'PodMemoryNearLimit radarr-0', '{"alertname":"PodMemoryNearLimit","namespace":"media"}', $2, $3, $4) RETURNING id`,
-    [`group-${randomBytes(6).toString('hex')}`, closedAt ? 'closed' : 'open', closedAt ?? null, closedAt ? 'resolved' : null],
+    [
+      `group-${randomBytes(6).toString('hex')}`,
+      closedAt ? 'closed' : 'open',
+      closedAt ?? null,
+      closedAt ? 'resolved' : null,
+    ],
   );
   const id = Number(incident.rows[0]!.id);
-  await pool.query("INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels) VALUES ($1, 'f1', 'PodMemoryNearLimit', 'resolved', '{\"pod\":\"radarr-0\"}')", [id]);
+  await pool.query(
+    "INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels) VALUES ($1, 'f1', 'PodMemoryNearLimit', 'resolved', '{\"pod\":\"radarr-0\"}')",
+    [id],
+  );
   const question = await pool.query<{ id: string }>(
     "INSERT INTO questions (incident_id, kind, prompt, options, status, title) VALUES ($1, 'solution', 'What should I do?', '[{\"number\":1,\"label\":\"Restart radarr-0\"}]', 'answered', 'radarr-0 leaks memory') RETURNING id",
     [id],
   );
   const questionId = Number(question.rows[0]!.id);
-  await pool.query("INSERT INTO decisions (question_id, answer, actor, channel) VALUES ($1, '{\"kind\":\"option\",\"option\":1}', '+4915100000001', 'signal')", [questionId]);
-  await pool.query("INSERT INTO actions (incident_id, question_id, tool, arguments, trigger, status) VALUES ($1, $2, 'restart_pod', '{\"name\":\"radarr-0\",\"namespace\":\"media\"}', 'approved', 'succeeded')", [id, questionId]);
-  await pool.query("INSERT INTO audit_log (actor, channel, action, subject, outcome) VALUES ('+4915100000001', 'signal', 'question.answer', $1, '1. Restart radarr-0'), ('steward', 'flow', 'action.run', $1, 'succeeded')", [`incident:${id}`]);
+  await pool.query(
+    'INSERT INTO decisions (question_id, answer, actor, channel) VALUES ($1, \'{"kind":"option","option":1}\', \'+4915100000001\', \'signal\')',
+    [questionId],
+  );
+  await pool.query(
+    'INSERT INTO actions (incident_id, question_id, tool, arguments, trigger, status) VALUES ($1, $2, \'restart_pod\', \'{"name":"radarr-0","namespace":"media"}\', \'approved\', \'succeeded\')',
+    [id, questionId],
+  );
+  await pool.query(
+    "INSERT INTO audit_log (actor, channel, action, subject, outcome) VALUES ('+4915100000001', 'signal', 'question.answer', $1, '1. Restart radarr-0'), ('steward', 'flow', 'action.run', $1, 'succeeded')",
+    [`incident:${id}`],
+  );
   return id;
 }
 

@@ -11,7 +11,9 @@ export interface StartCommand {
 }
 
 export function npmStartCommand(): StartCommand {
-  const start = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const start = (
+    JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
   const words = start.trim().split(/\s+/);
   const env: Record<string, string> = {};
   while (words[0] && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
@@ -32,7 +34,10 @@ function scratchFolder(): { dir: string; remove: () => void } {
 }
 
 function build(outDir: string): void {
-  execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), outDir], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build.mjs'), outDir], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }
 
 export interface CompiledStart extends StartCommand {
@@ -50,7 +55,11 @@ export function buildForStart(): CompiledStart {
   const start = npmStartCommand();
   const entry = start.args.at(-1)!;
   if (!entry.startsWith('dist/')) throw new Error(`npm start does not run the build in dist/: ${entry}`);
-  return { env: start.env, args: [...start.args.slice(0, -1), path.join(scratch.dir, entry.slice('dist/'.length))], remove: scratch.remove };
+  return {
+    env: start.env,
+    args: [...start.args.slice(0, -1), path.join(scratch.dir, entry.slice('dist/'.length))],
+    remove: scratch.remove,
+  };
 }
 
 /** The Docker image's layout: package.json, the build in dist/ and the `steward` command beside it, no sources. */

@@ -9,7 +9,9 @@ export function fixture<T = Record<string, unknown>>(name: string): T {
 }
 
 export function fixtureNames(prefix: string): string[] {
-  return readdirSync(fixturesDir).filter((name) => name.startsWith(prefix) && name.endsWith('.json')).sort();
+  return readdirSync(fixturesDir)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
+    .sort();
 }
 
 export interface RecordedDelivery {

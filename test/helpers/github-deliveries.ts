@@ -9,7 +9,8 @@ export function sign(secret: string, raw: string): string {
 /** A Renovate body in the current layout (config:recommended: Package | Change | Age | Confidence). */
 export function renovateBody(updates: { package: string; from: string; to: string }[], releaseNotes: string): string {
   const rows = updates.map(
-    (update) => `| [${update.package.replace(/^@/, '@&#8203;')}](https://example.org/${update.package}) | \`${update.from}\` → \`${update.to}\` | ![age](https://developer.mend.io/x) | ![confidence](https://developer.mend.io/y) |`,
+    (update) =>
+      `| [${update.package.replace(/^@/, '@&#8203;')}](https://example.org/${update.package}) | \`${update.from}\` → \`${update.to}\` | ![age](https://developer.mend.io/x) | ![confidence](https://developer.mend.io/y) |`,
   );
   return [
     'This PR contains the following updates:',

@@ -20,9 +20,13 @@ export default async function setup(project: TestProject) {
   const missing = ['TEST_DATABASE_URL', 'TEST_REDIS_URL'].filter((name) => !process.env[name]);
   if (missing.length > 0) {
     if (process.env.CI === 'true') {
-      throw new Error(`CI must run the server-backed tests, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
+      throw new Error(
+        `CI must run the server-backed tests, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
+      );
     }
-    console.warn(`[steward tests] skipping server-backed runs: ${missing.join(', ')} not set (embedded PostgreSQL runs still run)`);
+    console.warn(
+      `[steward tests] skipping server-backed runs: ${missing.join(', ')} not set (embedded PostgreSQL runs still run)`,
+    );
   }
 
   // PostgreSQL runs as the postgres user when tests run as root: the directory must be traversable.

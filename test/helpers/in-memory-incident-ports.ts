@@ -1,6 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ChatOption } from '../../graphs/chat-port.ts';
-import { callsOf, type ExecutionResult, type FlowOption, type IncidentFlowPorts, type IncidentSnapshot } from '../../graphs/incident/ports.ts';
+import {
+  callsOf,
+  type ExecutionResult,
+  type FlowOption,
+  type IncidentFlowPorts,
+  type IncidentSnapshot,
+} from '../../graphs/incident/ports.ts';
 import type { Answer, QuestionRequest } from '../../graphs/questions.ts';
 import type { ToolCall } from '../../graphs/tool-call.ts';
 
@@ -139,7 +145,8 @@ export function createInMemoryIncidentPorts(setup: InMemorySetup = {}): InMemory
     },
     notify(_incidentId, notice, key) {
       world.calls.push('notify');
-      if (!world.notices.some((posted) => posted.key === key)) world.notices.push({ key, title: notice.title, body: notice.body });
+      if (!world.notices.some((posted) => posted.key === key))
+        world.notices.push({ key, title: notice.title, body: notice.body });
       return Promise.resolve();
     },
     execute(_incidentId, questionId, option: FlowOption) {
@@ -173,7 +180,15 @@ export function createInMemoryIncidentPorts(setup: InMemorySetup = {}): InMemory
       const auto = setup.autoFix;
       if (!auto || !('option' in auto)) return Promise.resolve(auto);
       // Steward decides it like a person would: a question that shows the calls, answered with option 1.
-      const questionId = addQuestion({ incidentId: snapshot.id, kind: 'solution', title: 'runs on its own', body: '', replyHint: '', askKey: `auto:${run}`, options: [{ number: 1, label: auto.option.label, calls: callsOf(auto.option) }] });
+      const questionId = addQuestion({
+        incidentId: snapshot.id,
+        kind: 'solution',
+        title: 'runs on its own',
+        body: '',
+        replyHint: '',
+        askKey: `auto:${run}`,
+        options: [{ number: 1, label: auto.option.label, calls: callsOf(auto.option) }],
+      });
       world.decide(questionId, { kind: 'option', option: 1, label: auto.option.label });
       return Promise.resolve({ ...auto, questionId });
     },

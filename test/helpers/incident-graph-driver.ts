@@ -33,12 +33,15 @@ export function driveIncidentGraph(world: InMemoryIncidentPorts, routes?: Set<st
 
   async function interrupts(): Promise<Interrupt[]> {
     const state = await graph.getState(config);
-    return state.tasks.flatMap((task) => task.interrupts).filter((item): item is Interrupt => typeof item.id === 'string' && item.value !== undefined);
+    return state.tasks
+      .flatMap((task) => task.interrupts)
+      .filter((item): item is Interrupt => typeof item.id === 'string' && item.value !== undefined);
   }
 
   async function pending(): Promise<Interrupt> {
     const [waiting, ...more] = await interrupts();
-    if (!waiting || more.length > 0) throw new Error(`expected one pending interrupt, found ${more.length + (waiting ? 1 : 0)}`);
+    if (!waiting || more.length > 0)
+      throw new Error(`expected one pending interrupt, found ${more.length + (waiting ? 1 : 0)}`);
     return waiting;
   }
 

@@ -43,7 +43,10 @@ export interface IntakeApp {
 }
 
 /** The real HTTP app and intake on a real database, with a dispatcher that records what it got. */
-export async function buildIntakeApp(pool: Pool, options: { credentials?: Partial<Record<SourceName, Credentials>>; flapWindowMs?: number; logger?: Logger } = {}): Promise<IntakeApp> {
+export async function buildIntakeApp(
+  pool: Pool,
+  options: { credentials?: Partial<Record<SourceName, Credentials>>; flapWindowMs?: number; logger?: Logger } = {},
+): Promise<IntakeApp> {
   const changes: IncidentChange[] = [];
   const dispatcher: IncidentDispatcher = {
     dispatch(change) {
@@ -61,7 +64,13 @@ export async function buildIntakeApp(pool: Pool, options: { credentials?: Partia
     metrics,
     bodyLimit: 1_048_576,
     webhooks: {
-      intake: createIntake({ pool, dispatcher, logger: silentLogger(), flapWindowMs: options.flapWindowMs ?? 30 * 60_000, coalesceLabels: ['service'] }),
+      intake: createIntake({
+        pool,
+        dispatcher,
+        logger: silentLogger(),
+        flapWindowMs: options.flapWindowMs ?? 30 * 60_000,
+        coalesceLabels: ['service'],
+      }),
       sources: createWebhookSources({ generic: generic.mappings }),
       credentials: {
         alertmanager: options.credentials?.alertmanager ?? { bearer: TOKEN },

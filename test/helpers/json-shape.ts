@@ -32,5 +32,9 @@ export function shapeOf(value: unknown): JsonShape {
 /** The limits a value exceeds, if any. */
 export function exceededLimits(value: unknown, limits: BodyShapeLimits): ShapeViolation[] {
   const shape = shapeOf(value);
-  return [...(shape.depth > limits.depth ? ['depth' as const] : []), ...(shape.members > limits.elements ? ['elements' as const] : []), ...(shape.keys > limits.keys ? ['keys' as const] : [])];
+  return [
+    ...(shape.depth > limits.depth ? ['depth' as const] : []),
+    ...(shape.members > limits.elements ? ['elements' as const] : []),
+    ...(shape.keys > limits.keys ? ['keys' as const] : []),
+  ];
 }

@@ -5,6 +5,15 @@ export const mcpTestServer = fileURLToPath(new URL('../fakes/mcp-test-server.ts'
 
 /** The `mcp:` section of a STEWARD_CONFIG that starts the test server as `name`, with `env` as YAML flow text. */
 export function mcpTestServerSection(name: string, env: Record<string, string>): string[] {
-  const pairs = Object.entries(env).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(', ');
-  return ['mcp:', '  servers:', `    - name: ${name}`, `      command: ${process.execPath}`, `      args: ["--import", "tsx", ${JSON.stringify(mcpTestServer)}]`, `      env: { ${pairs} }`];
+  const pairs = Object.entries(env)
+    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+    .join(', ');
+  return [
+    'mcp:',
+    '  servers:',
+    `    - name: ${name}`,
+    `      command: ${process.execPath}`,
+    `      args: ["--import", "tsx", ${JSON.stringify(mcpTestServer)}]`,
+    `      env: { ${pairs} }`,
+  ];
 }

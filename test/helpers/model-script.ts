@@ -8,7 +8,11 @@ type Answer = object | ((data: string) => object);
  * scheduled query). Without `otherwise`, every request that is not a triage gets the proposal. An
  * answer may depend on the request's text (`data`: its messages, joined).
  */
-export function modelScript(script: { triage: Answer; proposal: Answer; otherwise?: string }): (request: ReceivedRequest) => string {
+export function modelScript(script: {
+  triage: Answer;
+  proposal: Answer;
+  otherwise?: string;
+}): (request: ReceivedRequest) => string {
   const give = (answer: Answer, data: string) => JSON.stringify(typeof answer === 'function' ? answer(data) : answer);
   return (request) => {
     const schema = JSON.stringify(request.responseFormat ?? {});

@@ -19,11 +19,20 @@ export interface TerminalProcess {
  * `script` allocates the terminal, so the program sees TTYs on stdin and stdout (raw mode, line
  * editing, Ctrl-C as a key) of `size`. Only `env` (plus PATH, HOME and TERM) is passed.
  */
-export function runInTerminal(command: string, env: Record<string, string>, size = { cols: 120, rows: 50 }): TerminalProcess {
+export function runInTerminal(
+  command: string,
+  env: Record<string, string>,
+  size = { cols: 120, rows: 50 },
+): TerminalProcess {
   const sized = `stty cols ${size.cols} rows ${size.rows}; exec ${command}`;
   const child = spawn('script', ['--quiet', '--flush', '--return', '--command', sized, '/dev/null'], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'xterm-256color', ...env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/root',
+      TERM: 'xterm-256color',
+      ...env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let text = '';

@@ -7,8 +7,11 @@ import { findFreePort } from '../../bot/db/free-port.ts';
 
 /** Debian's prometheus-alertmanager; .ci/run installs it. Outside CI a missing binary skips the tests that need it. */
 const binary = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/alertmanager'].find((file) => existsSync(file));
-if (!binary && process.env.CI === 'true') throw new Error('CI must run the real Alertmanager tests: install prometheus-alertmanager');
-export const alertmanagerSkipReason = binary ? undefined : 'prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)';
+if (!binary && process.env.CI === 'true')
+  throw new Error('CI must run the real Alertmanager tests: install prometheus-alertmanager');
+export const alertmanagerSkipReason = binary
+  ? undefined
+  : 'prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)';
 
 export interface PushedAlert {
   labels: Record<string, string>;
@@ -60,7 +63,12 @@ export async function startRealAlertmanager(options: { webhookUrl: string; token
   let output = '';
   const child = spawn(
     binary!,
-    [`--config.file=${path.join(workDir, 'alertmanager.yml')}`, `--storage.path=${path.join(workDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    [
+      `--config.file=${path.join(workDir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(workDir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -72,7 +80,11 @@ export async function startRealAlertmanager(options: { webhookUrl: string; token
     output: () => output,
     /** What Prometheus does: posts alerts (with `endsAt` to resolve them). */
     async push(alerts: PushedAlert[]): Promise<void> {
-      const response = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+      const response = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts),
+      });
       if (response.status !== 200) throw new Error(`Alertmanager refused the alerts (${response.status}): ${output}`);
     },
     async stop(): Promise<void> {

@@ -12,14 +12,18 @@ const pool = createPool({ connectionString: url, logger: silentLogger(), max: 4 
 const store = createSharedRunbookStore({ dir, pool, logger: silentLogger() });
 await store.load();
 
-type Message = { id: number; kind: 'record'; runbook: string; solution: string; outcomes: boolean[] } | { id: number; kind: 'sync' | 'close' } | { id: number; kind: 'get'; runbook: string };
+type Message =
+  | { id: number; kind: 'record'; runbook: string; solution: string; outcomes: boolean[] }
+  | { id: number; kind: 'sync' | 'close' }
+  | { id: number; kind: 'get'; runbook: string };
 
 process.on('message', (message: Message) => {
   void (async () => {
     try {
       if (message.kind === 'record') {
         for (const succeeded of message.outcomes) {
-          if (!(await store.recordOutcome(message.runbook, message.solution, succeeded))) throw new Error(`no runbook ${message.runbook}`);
+          if (!(await store.recordOutcome(message.runbook, message.solution, succeeded)))
+            throw new Error(`no runbook ${message.runbook}`);
         }
         process.send!({ id: message.id });
       } else if (message.kind === 'sync') {

@@ -15,7 +15,10 @@ export interface ServiceProcess {
 }
 
 /** Starts Steward as a real process (`node --import tsx bot/main.ts`) with only the given env. */
-export function startService(env: Record<string, string>, args: string[] = ['--import', 'tsx', 'bot/main.ts']): ServiceProcess {
+export function startService(
+  env: Record<string, string>,
+  args: string[] = ['--import', 'tsx', 'bot/main.ts'],
+): ServiceProcess {
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
@@ -42,7 +45,8 @@ export function startService(env: Record<string, string>, args: string[] = ['--i
       while (Date.now() < deadline) {
         const found = entries().find((entry) => entry.msg === message);
         if (found) return found;
-        if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}) before "${message}":\n${text}`);
+        if (child.exitCode !== null)
+          throw new Error(`service exited (${child.exitCode}) before "${message}":\n${text}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       throw new Error(`no "${message}" within ${timeoutMs} ms:\n${text}`);

@@ -13,10 +13,24 @@ export interface SignalSender {
  * timestamp of the message it quotes; `account` is the bot's number.
  */
 export function signalTextFrame(account: string, from: SignalSender, text: string, quote?: string) {
-  const base = fixture<{ account: string; envelope: Record<string, unknown> & { dataMessage: Record<string, unknown> } }>('signal-rest-jsonrpc-websocket-frame-direct-message.json');
+  const base = fixture<{
+    account: string;
+    envelope: Record<string, unknown> & { dataMessage: Record<string, unknown> };
+  }>('signal-rest-jsonrpc-websocket-frame-direct-message.json');
   clock += 1;
   base.account = account;
-  Object.assign(base.envelope, { source: from.number, sourceNumber: from.number, sourceUuid: from.uuid, sourceName: from.name ?? null, timestamp: clock });
-  base.envelope.dataMessage = { ...base.envelope.dataMessage, timestamp: clock, message: text, ...(quote ? { quote: { id: Number(quote), author: account, authorNumber: account, text: '' } } : {}) };
+  Object.assign(base.envelope, {
+    source: from.number,
+    sourceNumber: from.number,
+    sourceUuid: from.uuid,
+    sourceName: from.name ?? null,
+    timestamp: clock,
+  });
+  base.envelope.dataMessage = {
+    ...base.envelope.dataMessage,
+    timestamp: clock,
+    message: text,
+    ...(quote ? { quote: { id: Number(quote), author: account, authorNumber: account, text: '' } } : {}),
+  };
   return base;
 }

@@ -23,7 +23,16 @@ const modelAnswer = modelScript({
   triage: { problem: true, severity: 'critical', reason: 'sonarr-0 keeps crashing', confidence: 0.9 },
   proposal: {
     diagnosis: 'sonarr-0 crash-loops after an OOM kill.',
-    options: [{ label: 'Restart sonarr-0', tool: 'restart_pod', arguments: { name: 'sonarr-0', namespace: 'media' }, impact: '10s downtime', risk: 'low', reversible: true }],
+    options: [
+      {
+        label: 'Restart sonarr-0',
+        tool: 'restart_pod',
+        arguments: { name: 'sonarr-0', namespace: 'media' },
+        impact: '10s downtime',
+        risk: 'low',
+        reversible: true,
+      },
+    ],
   },
 });
 
@@ -34,98 +43,149 @@ const modelAnswer = modelScript({
  * that same Alertmanager → Alertmanager delivers the resolved webhook → "✅ Complete" on Signal →
  * "Next time?" → the runbook is written.
  */
-describe.skipIf(alertmanagerSkipReason !== undefined)(`a real Alertmanager to a verified fix over Signal${alertmanagerSkipReason ? ` (skipped: ${alertmanagerSkipReason})` : ''}`, () => {
-  let database: TestDatabase;
-  let litellm: LlmProxyFake;
-  let signal: SignalFake;
-  let alertmanager: RealAlertmanager;
-  let runtime: Runtime;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-am-fix-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
-  const runbookDir = path.join(dir, 'runbooks');
+describe.skipIf(alertmanagerSkipReason !== undefined)(
+  `a real Alertmanager to a verified fix over Signal${alertmanagerSkipReason ? ` (skipped: ${alertmanagerSkipReason})` : ''}`,
+  () => {
+    let database: TestDatabase;
+    let litellm: LlmProxyFake;
+    let signal: SignalFake;
+    let alertmanager: RealAlertmanager;
+    let runtime: Runtime;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-am-fix-'));
+    const callLog = path.join(dir, 'mcp-calls.jsonl');
+    const runbookDir = path.join(dir, 'runbooks');
 
-  beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    const port = await findFreePort();
-    alertmanager = await startRealAlertmanager({ webhookUrl: `http://127.0.0.1:${port}/webhooks/alertmanager`, token: AM_TOKEN, groupBy: ['alertname', 'namespace'] });
-    const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(
-      configFile,
-      mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}', ALERTMANAGER_URL: '${TEST_ALERTMANAGER_URL}' }).join('\n'),
-    );
-    const env = {
-      DATABASE_URL: database.url,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ALERTMANAGER_TOKEN: AM_TOKEN,
-      STEWARD_CONFIG: configFile,
-      RUNBOOK_DIR: runbookDir,
-      ...llmEnv(litellm.url),
-      ...signalEnv(signal.url),
-      VERIFY_WINDOW: '10m',
-      MCP_CALL_LOG: callLog,
-      TEST_ALERTMANAGER_URL: alertmanager.url,
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { env });
-    await runtime.app.listen({ host: '127.0.0.1', port });
-    await until('the Signal socket', () => signal.connections() === 1, 30_000);
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await alertmanager?.stop();
-    await signal?.close();
-    await litellm?.close();
-    await database?.drop();
-  });
-
-  const sentTexts = () => signal.sent.map((sent) => String(sent.message));
-  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; arguments: unknown }) : []);
-
-  it('goes from a fired alert to a verified fix and a runbook, answered from Signal', async () => {
-    await alertmanager.push([
-      {
-        labels: { alertname: 'KubePodCrashLooping', namespace: 'media', pod: 'sonarr-0', severity: 'critical' },
-        annotations: { summary: 'sonarr-0 is crash looping' },
-        startsAt: new Date(Date.now() - 60_000).toISOString(),
-      },
-    ]);
-    await until('the question on Signal', () => sentTexts().some((text) => text.includes('Is this a problem?')), 30_000);
-    expect(sentTexts().find((text) => text.includes('Is this a problem?'))).toContain('🤖 sonarr-0 keeps crashing');
-
-    signal.deliver(signalTextFrame(BOT, OWNER, '1'));
-    await until('the options on Signal', () => sentTexts().some((text) => text.includes('📋 Solutions found')), 30_000);
-    expect(sentTexts().find((text) => text.includes('📋 Solutions found'))).toContain('Restart sonarr-0');
-
-    signal.deliver(signalTextFrame(BOT, OWNER, '1'));
-    await until('the tool call', () => mcpCalls().length === 1, 30_000);
-    expect(mcpCalls()[0]).toMatchObject({ tool: 'restart_pod', arguments: { name: 'sonarr-0', namespace: 'media' } });
-
-    // The tool resolved the alert in Alertmanager; its resolved webhook ends the verification.
-    await until('✅ Complete on Signal', () => sentTexts().some((text) => text.includes('✅ Complete')), 30_000);
-    const complete = sentTexts().find((text) => text.includes('✅ Complete'))!;
-    expect(complete).toContain('Ran: restart_pod · name=sonarr-0 · namespace=media');
-    await until('Next time? on Signal', () => sentTexts().some((text) => text.includes('Reply: auto, ask or investigate')), 30_000);
-
-    const delivered = await runtime.database.pool.query<{ agent: string; status: string }>("SELECT headers->>'user-agent' AS agent, body->>'status' AS status FROM deliveries ORDER BY id");
-    expect(delivered.rows.map((row) => row.status)).toEqual(['firing', 'resolved']);
-    expect(delivered.rows.every((row) => row.agent.startsWith('Alertmanager/'))).toBe(true);
-    expect((await runtime.database.pool.query('SELECT tool, status, trigger FROM actions')).rows).toEqual([{ tool: 'restart_pod', status: 'succeeded', trigger: 'approved' }]);
-    const decided = await runtime.database.pool.query<{ actor: string; channel: string }>('SELECT actor, channel FROM decisions ORDER BY decided_at');
-    expect(decided.rows).toEqual([
-      { actor: OWNER.uuid, channel: 'signal' },
-      { actor: OWNER.uuid, channel: 'signal' },
-    ]);
-
-    await until('the runbook written', () => existsSync(runbookDir) && readdirSync(runbookDir).some((name) => name.endsWith('.yaml')), 30_000);
-    const file = readdirSync(runbookDir).find((name) => name.endsWith('.yaml'))!;
-    const runbook = parse(readFileSync(path.join(runbookDir, file), 'utf8')) as Record<string, unknown>;
-    expect(runbook).toMatchObject({
-      trigger: { alertname: 'KubePodCrashLooping', labels: { namespace: 'media', pod: 'sonarr-\\d+' } },
-      solutions: [{ action: 'restart_pod', args: { name: '{{labels.pod}}', namespace: '{{labels.namespace}}' }, human_selected: 1, successes: 1 }],
+    beforeAll(async () => {
+      database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
+      litellm = await startLlmProxyFake({
+        flavour: 'litellm',
+        apiKey: LLM_KEY,
+        models: ['gemini-flash', 'gemini-pro'],
+        defaultContent: modelAnswer,
+      });
+      signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
+      const port = await findFreePort();
+      alertmanager = await startRealAlertmanager({
+        webhookUrl: `http://127.0.0.1:${port}/webhooks/alertmanager`,
+        token: AM_TOKEN,
+        groupBy: ['alertname', 'namespace'],
+      });
+      const configFile = path.join(dir, 'steward.yaml');
+      writeFileSync(
+        configFile,
+        mcpTestServerSection('k8s', {
+          MCP_CALL_LOG: '${MCP_CALL_LOG}',
+          ALERTMANAGER_URL: '${TEST_ALERTMANAGER_URL}',
+        }).join('\n'),
+      );
+      const env = {
+        DATABASE_URL: database.url,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ALERTMANAGER_TOKEN: AM_TOKEN,
+        STEWARD_CONFIG: configFile,
+        RUNBOOK_DIR: runbookDir,
+        ...llmEnv(litellm.url),
+        ...signalEnv(signal.url),
+        VERIFY_WINDOW: '10m',
+        MCP_CALL_LOG: callLog,
+        TEST_ALERTMANAGER_URL: alertmanager.url,
+      };
+      const config = readConfig(env);
+      runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { env });
+      await runtime.app.listen({ host: '127.0.0.1', port });
+      await until('the Signal socket', () => signal.connections() === 1, 30_000);
     });
-    expect(mcpCalls()).toHaveLength(1);
-  });
-});
+    afterAll(async () => {
+      await runtime?.shutdown.run('test over');
+      await alertmanager?.stop();
+      await signal?.close();
+      await litellm?.close();
+      await database?.drop();
+    });
+
+    const sentTexts = () => signal.sent.map((sent) => String(sent.message));
+    const mcpCalls = () =>
+      existsSync(callLog)
+        ? readFileSync(callLog, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as { tool: string; arguments: unknown })
+        : [];
+
+    it('goes from a fired alert to a verified fix and a runbook, answered from Signal', async () => {
+      await alertmanager.push([
+        {
+          labels: { alertname: 'KubePodCrashLooping', namespace: 'media', pod: 'sonarr-0', severity: 'critical' },
+          annotations: { summary: 'sonarr-0 is crash looping' },
+          startsAt: new Date(Date.now() - 60_000).toISOString(),
+        },
+      ]);
+      await until(
+        'the question on Signal',
+        () => sentTexts().some((text) => text.includes('Is this a problem?')),
+        30_000,
+      );
+      expect(sentTexts().find((text) => text.includes('Is this a problem?'))).toContain('🤖 sonarr-0 keeps crashing');
+
+      signal.deliver(signalTextFrame(BOT, OWNER, '1'));
+      await until(
+        'the options on Signal',
+        () => sentTexts().some((text) => text.includes('📋 Solutions found')),
+        30_000,
+      );
+      expect(sentTexts().find((text) => text.includes('📋 Solutions found'))).toContain('Restart sonarr-0');
+
+      signal.deliver(signalTextFrame(BOT, OWNER, '1'));
+      await until('the tool call', () => mcpCalls().length === 1, 30_000);
+      expect(mcpCalls()[0]).toMatchObject({ tool: 'restart_pod', arguments: { name: 'sonarr-0', namespace: 'media' } });
+
+      // The tool resolved the alert in Alertmanager; its resolved webhook ends the verification.
+      await until('✅ Complete on Signal', () => sentTexts().some((text) => text.includes('✅ Complete')), 30_000);
+      const complete = sentTexts().find((text) => text.includes('✅ Complete'))!;
+      expect(complete).toContain('Ran: restart_pod · name=sonarr-0 · namespace=media');
+      await until(
+        'Next time? on Signal',
+        () => sentTexts().some((text) => text.includes('Reply: auto, ask or investigate')),
+        30_000,
+      );
+
+      const delivered = await runtime.database.pool.query<{ agent: string; status: string }>(
+        "SELECT headers->>'user-agent' AS agent, body->>'status' AS status FROM deliveries ORDER BY id",
+      );
+      expect(delivered.rows.map((row) => row.status)).toEqual(['firing', 'resolved']);
+      expect(delivered.rows.every((row) => row.agent.startsWith('Alertmanager/'))).toBe(true);
+      expect((await runtime.database.pool.query('SELECT tool, status, trigger FROM actions')).rows).toEqual([
+        { tool: 'restart_pod', status: 'succeeded', trigger: 'approved' },
+      ]);
+      const decided = await runtime.database.pool.query<{ actor: string; channel: string }>(
+        'SELECT actor, channel FROM decisions ORDER BY decided_at',
+      );
+      expect(decided.rows).toEqual([
+        { actor: OWNER.uuid, channel: 'signal' },
+        { actor: OWNER.uuid, channel: 'signal' },
+      ]);
+
+      await until(
+        'the runbook written',
+        () => existsSync(runbookDir) && readdirSync(runbookDir).some((name) => name.endsWith('.yaml')),
+        30_000,
+      );
+      const file = readdirSync(runbookDir).find((name) => name.endsWith('.yaml'))!;
+      const runbook = parse(readFileSync(path.join(runbookDir, file), 'utf8')) as Record<string, unknown>;
+      expect(runbook).toMatchObject({
+        trigger: { alertname: 'KubePodCrashLooping', labels: { namespace: 'media', pod: 'sonarr-\\d+' } },
+        solutions: [
+          {
+            action: 'restart_pod',
+            args: { name: '{{labels.pod}}', namespace: '{{labels.namespace}}' },
+            human_selected: 1,
+            successes: 1,
+          },
+        ],
+      });
+      expect(mcpCalls()).toHaveLength(1);
+    });
+  },
+);

@@ -19,30 +19,53 @@ describe('checkpoint retention', () => {
 
   it('deletes the checkpoints of incidents closed past the retention and keeps everything else', async () => {
     const now = new Date();
-    const old = [await insertIncident(database.pool, new Date(now.getTime() - 8 * DAY)), await insertIncident(database.pool, new Date(now.getTime() - 30 * DAY))];
+    const old = [
+      await insertIncident(database.pool, new Date(now.getTime() - 8 * DAY)),
+      await insertIncident(database.pool, new Date(now.getTime() - 30 * DAY)),
+    ];
     const recent = await insertIncident(database.pool, new Date(now.getTime() - 6 * DAY));
     const open = await insertIncident(database.pool, undefined);
     await writeCheckpoints(database.pool, [...old, recent, open]);
     const checkpoints = createCheckpointRepository(database.pool, checkpointSchema);
     // A thread that is no incident's (another graph's) is not touched either.
-    await database.pool.query(`INSERT INTO "${checkpointSchema}".checkpoints (thread_id, checkpoint_ns, checkpoint_id, checkpoint, metadata) VALUES ('report:weekly', '', 'c1', '{}', '{}')`);
+    await database.pool.query(
+      `INSERT INTO "${checkpointSchema}".checkpoints (thread_id, checkpoint_ns, checkpoint_id, checkpoint, metadata) VALUES ('report:weekly', '', 'c1', '{}', '{}')`,
+    );
 
     const before = await bytesOfIncident(database.pool, old[0]!);
     const tablesBefore = await checkpoints.totalBytes();
-    const retention = createCheckpointRetention({ db: database.pool, coordination: createPostgresCoordination(database.pool), logger: silentLogger(), retentionMs: 7 * DAY, now: () => now });
+    const retention = createCheckpointRetention({
+      db: database.pool,
+      coordination: createPostgresCoordination(database.pool),
+      logger: silentLogger(),
+      retentionMs: 7 * DAY,
+      now: () => now,
+    });
     expect(await retention.purge()).toBe(2);
 
     for (const id of old) expect(await checkpoints.has(id)).toBe(false);
     expect(await checkpoints.has(recent)).toBe(true);
     expect(await checkpoints.has(open)).toBe(true);
-    expect((await database.pool.query(`SELECT 1 FROM "${checkpointSchema}".checkpoints WHERE thread_id = 'report:weekly'`)).rowCount).toBe(1);
+    expect(
+      (await database.pool.query(`SELECT 1 FROM "${checkpointSchema}".checkpoints WHERE thread_id = 'report:weekly'`))
+        .rowCount,
+    ).toBe(1);
     for (const table of ['checkpoint_blobs', 'checkpoint_writes']) {
-      const left = await database.pool.query(`SELECT count(*)::int AS n FROM "${checkpointSchema}".${table} WHERE thread_id = ANY($1)`, [old.map(String)]);
+      const left = await database.pool.query(
+        `SELECT count(*)::int AS n FROM "${checkpointSchema}".${table} WHERE thread_id = ANY($1)`,
+        [old.map(String)],
+      );
       expect(left.rows[0].n, table).toBe(0);
     }
     // What the incident was, who decided, what ran and the audit trail all stay.
     for (const id of old) {
-      const kept = await database.pool.query<{ incidents: number; alerts: number; decisions: number; actions: number; audit: number }>(
+      const kept = await database.pool.query<{
+        incidents: number;
+        alerts: number;
+        decisions: number;
+        actions: number;
+        audit: number;
+      }>(
         `SELECT (SELECT count(*)::int FROM incidents WHERE id = $1) AS incidents, (SELECT count(*)::int FROM alerts WHERE incident_id = $1) AS alerts,
                 (SELECT count(*)::int FROM decisions d JOIN questions q ON q.id = d.question_id WHERE q.incident_id = $1) AS decisions,
                 (SELECT count(*)::int FROM actions WHERE incident_id = $1) AS actions, (SELECT count(*)::int FROM audit_log WHERE subject = 'incident:' || $1) AS audit`,
@@ -57,7 +80,9 @@ describe('checkpoint retention', () => {
     expect(after.kept).toBe(before.kept);
     // The figure BENCHMARKS.md records: what a closed incident costs once its checkpoints are gone.
     expect(after.kept).toBeLessThan(3_000);
-    console.log(`bytes per closed incident: ${before.kept + before.checkpoints} before retention (${before.checkpoints} of them checkpoints), ${after.kept} after; checkpoint tables ${tablesBefore} bytes before`);
+    console.log(
+      `bytes per closed incident: ${before.kept + before.checkpoints} before retention (${before.checkpoints} of them checkpoints), ${after.kept} after; checkpoint tables ${tablesBefore} bytes before`,
+    );
 
     // A second run finds nothing more to delete.
     expect(await retention.purge()).toBe(0);
@@ -68,7 +93,12 @@ describe('checkpoint retention', () => {
     const held = await coordination.acquireLock('checkpoint-retention', 60_000);
     const id = await insertIncident(database.pool, new Date(Date.now() - 30 * DAY));
     await writeCheckpoints(database.pool, [id]);
-    const retention = createCheckpointRetention({ db: database.pool, coordination, logger: silentLogger(), retentionMs: 7 * DAY });
+    const retention = createCheckpointRetention({
+      db: database.pool,
+      coordination,
+      logger: silentLogger(),
+      retentionMs: 7 * DAY,
+    });
     expect(await retention.purge()).toBe(0);
     expect(await createCheckpointRepository(database.pool, checkpointSchema).has(id)).toBe(true);
     await held!.release();

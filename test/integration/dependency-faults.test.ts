@@ -25,7 +25,25 @@ const modelAnswer = modelScript({
   triage: { problem: true, severity: 'critical', reason: 'pods keep crashing', confidence: 0.9 },
   proposal: (data) => ({
     diagnosis: 'crash-loop',
-    options: [data.includes('hang-') ? { label: 'Run the slow check', tool: 'slow_tool', arguments: { ms: 600_000 }, impact: 'none', risk: 'low', reversible: true } : { label: 'Restart the pod', tool: 'restart_pod', arguments: { name: 'p-0', namespace: 'x' }, impact: 'one pod', risk: 'low', reversible: true }],
+    options: [
+      data.includes('hang-')
+        ? {
+            label: 'Run the slow check',
+            tool: 'slow_tool',
+            arguments: { ms: 600_000 },
+            impact: 'none',
+            risk: 'low',
+            reversible: true,
+          }
+        : {
+            label: 'Restart the pod',
+            tool: 'restart_pod',
+            arguments: { name: 'p-0', namespace: 'x' },
+            impact: 'one pod',
+            risk: 'low',
+            reversible: true,
+          },
+    ],
   }),
 });
 
@@ -49,14 +67,26 @@ describe('dependencies going away mid-flow', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({
+      flavour: 'litellm',
+      apiKey: LLM_KEY,
+      models: ['gemini-flash', 'gemini-pro'],
+      defaultContent: modelAnswer,
+    });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     mattermost = await startMattermostFake({ token: MM_TOKEN });
     const link = async (url: string) => startTcpProxy({ host: '127.0.0.1', port: Number(new URL(url).port) });
-    [llmLink, signalLink, mattermostLink] = await Promise.all([link(litellm.url), link(signal.url), link(mattermost.url)]);
+    [llmLink, signalLink, mattermostLink] = await Promise.all([
+      link(litellm.url),
+      link(signal.url),
+      link(mattermost.url),
+    ]);
     const via = (proxy: { port: number }) => `http://127.0.0.1:${proxy.port}`;
     // A call to a tool is given up after 2 s: the hanging one must not hold the incident.
-    writeFileSync(path.join(dir, 'steward.yaml'), [...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }), '      timeoutMs: 2000'].join('\n'));
+    writeFileSync(
+      path.join(dir, 'steward.yaml'),
+      [...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }), '      timeoutMs: 2000'].join('\n'),
+    );
     const env = {
       DATABASE_URL: database.url,
       STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
@@ -92,18 +122,37 @@ describe('dependencies going away mid-flow', () => {
     const body = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
     body.groupKey = `{}:{group="${name}-${group}"}`;
     body.commonLabels = { ...(body.commonLabels as Record<string, string>), group: `${name}-${group}` };
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).statusCode).toBe(200);
-    return Number((await runtime.database.pool.query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [body.groupKey])).rows[0]!.id);
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).statusCode,
+    ).toBe(200);
+    return Number(
+      (
+        await runtime.database.pool.query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [
+          body.groupKey,
+        ])
+      ).rows[0]!.id,
+    );
   };
   const say = (text: string) => signal.deliver(signalTextFrame(BOT, OWNER, text));
-  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string }) : []);
+  const mcpCalls = () =>
+    existsSync(callLog)
+      ? readFileSync(callLog, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { tool: string })
+      : [];
 
   it('offers the safe options, and says why, when the LLM proxy goes away mid-flow; asks it again once back', async () => {
     const incident = await fire('llm');
     await until('the question', () => count(`Issue detected: #${incident}`) === 1, 20_000);
     llmLink.down();
     say(`1 #${incident}`);
-    await until('the options without a model', () => texts().some((text) => text.includes('Solutions found') && text.includes('LLM unavailable')), 30_000);
+    await until(
+      'the options without a model',
+      () => texts().some((text) => text.includes('Solutions found') && text.includes('LLM unavailable')),
+      30_000,
+    );
     const options = texts().find((text) => text.includes('Solutions found') && text.includes('LLM unavailable'))!;
     expect(options).toContain('Investigate: gather logs and metrics, change nothing');
     expect(options).not.toContain('Restart the pod');
@@ -120,33 +169,75 @@ describe('dependencies going away mid-flow', () => {
     signalLink.down();
     mattermostLink.down();
     const incident = await fire('chat');
-    await until('the question waiting in the outbox', async () => (await runtime.database.pool.query("SELECT 1 FROM outbox WHERE incident_id = $1 AND kind = 'question' AND status <> 'sent' AND attempts > 0", [incident])).rowCount === 2, 30_000);
+    await until(
+      'the question waiting in the outbox',
+      async () =>
+        (
+          await runtime.database.pool.query(
+            "SELECT 1 FROM outbox WHERE incident_id = $1 AND kind = 'question' AND status <> 'sent' AND attempts > 0",
+            [incident],
+          )
+        ).rowCount === 2,
+      30_000,
+    );
     expect(count(`Issue detected: #${incident}`)).toBe(0);
 
     signalLink.up();
     mattermostLink.up();
-    await until('the question on both', () => count(`Issue detected: #${incident}`) === 1 && mattermost.posts.some((post) => String(post.message).includes(`Issue detected: #${incident}`)), 60_000);
+    await until(
+      'the question on both',
+      () =>
+        count(`Issue detected: #${incident}`) === 1 &&
+        mattermost.posts.some((post) => String(post.message).includes(`Issue detected: #${incident}`)),
+      60_000,
+    );
     await until('both sockets back', () => signal.connections() === 1 && mattermost.connections() === 1, 30_000);
     // The owner's answer after the outage is heard and acted on.
     say(`1 #${incident}`);
-    await until('the options', () => texts().some((text) => text.includes('Solutions found') && text.includes(`#${incident}`)), 30_000);
+    await until(
+      'the options',
+      () => texts().some((text) => text.includes('Solutions found') && text.includes(`#${incident}`)),
+      30_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(count(`Issue detected: #${incident}`)).toBe(1);
-    expect(mattermost.posts.filter((post) => String(post.message).includes(`Issue detected: #${incident}`))).toHaveLength(1);
+    expect(
+      mattermost.posts.filter((post) => String(post.message).includes(`Issue detected: #${incident}`)),
+    ).toHaveLength(1);
   }, 120_000);
 
   it('gives up on a tool that hangs, says so, and keeps the other incidents going', async () => {
     const hanging = await fire('hang');
     await until('the question', () => count(`Issue detected: #${hanging}`) === 1, 20_000);
     say(`1 #${hanging}`);
-    await until('the options', () => texts().some((text) => text.includes('Solutions found') && text.includes('Run the slow check')), 30_000);
+    await until(
+      'the options',
+      () => texts().some((text) => text.includes('Solutions found') && text.includes('Run the slow check')),
+      30_000,
+    );
     say(`1 #${hanging}`);
     await until('the slow tool called', () => mcpCalls().some((call) => call.tool === 'slow_tool'), 20_000);
     // Meanwhile another incident is asked about as usual.
     const other = await fire('other');
     await until('the other question', () => count(`Issue detected: #${other}`) === 1, 20_000);
-    await until('the time-out recorded', async () => (await runtime.database.pool.query("SELECT 1 FROM actions WHERE incident_id = $1 AND status = 'failed' AND error LIKE 'timeout:%'", [hanging])).rowCount === 1, 20_000);
-    await until('the owner told', () => texts().some((text) => text.includes(`❌ #${hanging}: slow_tool failed`)), 20_000);
-    expect(texts().find((text) => text.includes(`❌ #${hanging}: slow_tool failed`))).toContain('slow_tool did not answer in time');
+    await until(
+      'the time-out recorded',
+      async () =>
+        (
+          await runtime.database.pool.query(
+            "SELECT 1 FROM actions WHERE incident_id = $1 AND status = 'failed' AND error LIKE 'timeout:%'",
+            [hanging],
+          )
+        ).rowCount === 1,
+      20_000,
+    );
+    await until(
+      'the owner told',
+      () => texts().some((text) => text.includes(`❌ #${hanging}: slow_tool failed`)),
+      20_000,
+    );
+    expect(texts().find((text) => text.includes(`❌ #${hanging}: slow_tool failed`))).toContain(
+      'slow_tool did not answer in time',
+    );
   }, 90_000);
 });

@@ -21,8 +21,21 @@ const SEED = Number(process.env.KILL_SEED ?? Date.now() % 1_000_000);
 function modelAnswer(request: ReceivedRequest): string {
   const data = request.messages.map((message) => message.content).join('\n');
   const trial = /trial-(\d+)/.exec(data)?.[1] ?? '0';
-  if (JSON.stringify(request.responseFormat ?? {}).includes('severity')) return JSON.stringify({ problem: true, severity: 'critical', reason: `trial ${trial} crashes`, confidence: 0.9 });
-  return JSON.stringify({ diagnosis: 'crash-loop', options: [{ label: `Restart trial-${trial}`, tool: 'restart_pod', arguments: { name: `trial-${trial}`, namespace: 'kill' }, impact: 'one pod', risk: 'low', reversible: true }] });
+  if (JSON.stringify(request.responseFormat ?? {}).includes('severity'))
+    return JSON.stringify({ problem: true, severity: 'critical', reason: `trial ${trial} crashes`, confidence: 0.9 });
+  return JSON.stringify({
+    diagnosis: 'crash-loop',
+    options: [
+      {
+        label: `Restart trial-${trial}`,
+        tool: 'restart_pod',
+        arguments: { name: `trial-${trial}`, namespace: 'kill' },
+        impact: 'one pod',
+        risk: 'low',
+        reversible: true,
+      },
+    ],
+  });
 }
 
 /** A small seeded generator (mulberry32): the same seed, the same kill points. */
@@ -59,7 +72,12 @@ describe('the incident flow under kill -9 at random points', () => {
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
     db = new pg.Pool({ connectionString: database.url, max: 2 });
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({
+      flavour: 'litellm',
+      apiKey: LLM_KEY,
+      models: ['gemini-flash', 'gemini-pro'],
+      defaultContent: modelAnswer,
+    });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     const configFile = path.join(dir, 'steward.yaml');
     // Each restart takes 400 ms: kills land inside executions too, not only between steps.
@@ -102,7 +120,11 @@ describe('the incident flow under kill -9 at random points', () => {
     const answered = new Map<string, number>();
     while (driving) {
       if (base && signal.connections() === 1) {
-        const open = await db.query<{ id: string; incident_id: string }>("SELECT id, incident_id FROM questions WHERE status = 'open' AND kind IN ('problem', 'solution')").catch(() => ({ rows: [] }));
+        const open = await db
+          .query<{ id: string; incident_id: string }>(
+            "SELECT id, incident_id FROM questions WHERE status = 'open' AND kind IN ('problem', 'solution')",
+          )
+          .catch(() => ({ rows: [] }));
         for (const question of open.rows) {
           const last = answered.get(question.id) ?? 0;
           if (Date.now() - last < 4_000) continue;
@@ -121,7 +143,11 @@ describe('the incident flow under kill -9 at random points', () => {
     body.groupKey = `{}:{trial="trial-${trial}"}`;
     body.commonLabels = { ...(body.commonLabels as Record<string, string>), trial: `trial-${trial}` };
     try {
-      const response = await fetch(`${base}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${base}/webhooks/alertmanager`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return response.status === 200;
     } catch {
       return false;
@@ -160,7 +186,12 @@ describe('the incident flow under kill -9 at random points', () => {
     // Every incident reaches its fix, however its flow was cut.
     await until(
       'every incident fixed',
-      async () => (await db.query<{ n: number }>("SELECT count(DISTINCT incident_id)::int AS n FROM actions WHERE status = 'succeeded'")).rows[0]!.n === TRIALS,
+      async () =>
+        (
+          await db.query<{ n: number }>(
+            "SELECT count(DISTINCT incident_id)::int AS n FROM actions WHERE status = 'succeeded'",
+          )
+        ).rows[0]!.n === TRIALS,
       120_000,
     ).catch(async (error: unknown) => {
       // What the stuck incidents look like, for the report of a failed run.
@@ -169,17 +200,36 @@ describe('the incident flow under kill -9 at random points', () => {
                 (SELECT json_agg(json_build_object('step', a.step, 'status', a.status) ORDER BY a.id) FROM actions a WHERE a.incident_id = i.id) AS actions
          FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM actions a WHERE a.incident_id = i.id AND a.status = 'succeeded')`,
       );
-      console.log(`flow-kill-random: stuck ${JSON.stringify(stuck.rows)}\n${service?.output().split('\n').filter((line) => /"level":(40|50)/.test(line)).slice(-20).join('\n')}`);
+      console.log(
+        `flow-kill-random: stuck ${JSON.stringify(stuck.rows)}\n${service
+          ?.output()
+          .split('\n')
+          .filter((line) => /"level":(40|50)/.test(line))
+          .slice(-20)
+          .join('\n')}`,
+      );
       throw error;
     });
     driving = false;
     await driver;
 
-    const statuses = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM actions GROUP BY status ORDER BY status');
-    console.log(`flow-kill-random: ${TRIALS} kills, notifications re-sent after a kill: ${resent}, actions by status: ${statuses.rows.map((row) => `${row.status} ${row.n}`).join(', ')}`);
-    const incidents = await db.query<{ id: string; external_key: string }>('SELECT id, external_key FROM incidents ORDER BY id');
+    const statuses = await db.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM actions GROUP BY status ORDER BY status',
+    );
+    console.log(
+      `flow-kill-random: ${TRIALS} kills, notifications re-sent after a kill: ${resent}, actions by status: ${statuses.rows.map((row) => `${row.status} ${row.n}`).join(', ')}`,
+    );
+    const incidents = await db.query<{ id: string; external_key: string }>(
+      'SELECT id, external_key FROM incidents ORDER BY id',
+    );
     expect(incidents.rows).toHaveLength(TRIALS);
-    const calls = existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; arguments: { name: string } }) : [];
+    const calls = existsSync(callLog)
+      ? readFileSync(callLog, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { tool: string; arguments: { name: string } })
+      : [];
     const rows = await db.query<{ trial: string; claimed: number; succeeded: number }>(
       `SELECT substring(i.external_key from 'trial-[0-9]+') AS trial, count(a.id)::int AS claimed, count(a.id) FILTER (WHERE a.status = 'succeeded')::int AS succeeded
        FROM incidents i LEFT JOIN actions a ON a.incident_id = i.id GROUP BY 1`,

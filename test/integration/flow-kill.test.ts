@@ -13,11 +13,23 @@ import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
 import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
 
-
 /** The model proposes a tool that takes two minutes, so that Steward can be killed in the middle of it. */
 function modelAnswer(request: ReceivedRequest): string {
-  if (JSON.stringify(request.responseFormat ?? {}).includes('severity')) return JSON.stringify({ problem: true, severity: 'warning', reason: 'radarr is slow', confidence: 0.7 });
-  return JSON.stringify({ diagnosis: 'radarr needs a long cleanup.', options: [{ label: 'Run the long cleanup', tool: 'slow_tool', arguments: { ms: 120_000 }, impact: 'none', risk: 'low', reversible: true }] });
+  if (JSON.stringify(request.responseFormat ?? {}).includes('severity'))
+    return JSON.stringify({ problem: true, severity: 'warning', reason: 'radarr is slow', confidence: 0.7 });
+  return JSON.stringify({
+    diagnosis: 'radarr needs a long cleanup.',
+    options: [
+      {
+        label: 'Run the long cleanup',
+        tool: 'slow_tool',
+        arguments: { ms: 120_000 },
+        impact: 'none',
+        risk: 'low',
+        reversible: true,
+      },
+    ],
+  });
 }
 
 /**
@@ -36,7 +48,12 @@ describe('the incident flow across kill -9', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({
+      flavour: 'litellm',
+      apiKey: LLM_KEY,
+      models: ['gemini-flash', 'gemini-pro'],
+      defaultContent: modelAnswer,
+    });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     const configFile = path.join(dir, 'steward.yaml');
     writeFileSync(configFile, mcpTestServerSection('lab', { MCP_CALL_LOG: callLog }).join('\n'));
@@ -77,7 +94,11 @@ describe('the incident flow across kill -9', () => {
   it('resumes with an answer given after a kill -9 and restart, and never reruns an action killed mid-way', async () => {
     const { url } = await start();
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
-    const posted = await fetch(`${url}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(firing) });
+    const posted = await fetch(`${url}/webhooks/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(firing),
+    });
     expect(posted.status).toBe(200);
     await until('the first question', () => sentStartingWith('**🔔 Issue detected').length === 1, 60_000);
     const problemRef = signalTimestampOf('**🔔 Issue detected');
@@ -86,25 +107,64 @@ describe('the incident flow across kill -9', () => {
     await killNow();
     await start();
     signal.deliver(signalTextFrame(BOT, OWNER, '1', problemRef));
-    await until('the options', () => sentStartingWith('**📋 Solutions found').length === 1, 90_000).catch(async (error: unknown) => {
-      // On a busy CI machine this is the slowest wait; say what the process was doing if it fails.
-      console.log(JSON.stringify(service!.entries().slice(-25).map((entry) => ({ t: entry.time, msg: entry.msg, c: entry.component, err: (entry.err as { message?: string } | undefined)?.message }))));
-      const pg = await import('pg');
-      const client = new pg.default.Client({ connectionString: database.url });
-      await client.connect();
-      console.log('QUESTIONS', JSON.stringify((await client.query('SELECT id, kind, status, interrupt_id FROM questions ORDER BY id')).rows));
-      console.log('CHECKPOINTS', JSON.stringify((await client.query("SELECT checkpoint_id, metadata->>'step' AS step, metadata->>'source' AS source, metadata->'writes' AS writes FROM langgraph.checkpoints ORDER BY checkpoint_id")).rows));
-      console.log('WRITES', JSON.stringify((await client.query('SELECT checkpoint_id, task_id, channel, idx FROM langgraph.checkpoint_writes ORDER BY checkpoint_id, idx')).rows));
-      await client.end();
-      throw error;
-    });
+    await until('the options', () => sentStartingWith('**📋 Solutions found').length === 1, 90_000).catch(
+      async (error: unknown) => {
+        // On a busy CI machine this is the slowest wait; say what the process was doing if it fails.
+        console.log(
+          JSON.stringify(
+            service!
+              .entries()
+              .slice(-25)
+              .map((entry) => ({
+                t: entry.time,
+                msg: entry.msg,
+                c: entry.component,
+                err: (entry.err as { message?: string } | undefined)?.message,
+              })),
+          ),
+        );
+        const pg = await import('pg');
+        const client = new pg.default.Client({ connectionString: database.url });
+        await client.connect();
+        console.log(
+          'QUESTIONS',
+          JSON.stringify((await client.query('SELECT id, kind, status, interrupt_id FROM questions ORDER BY id')).rows),
+        );
+        console.log(
+          'CHECKPOINTS',
+          JSON.stringify(
+            (
+              await client.query(
+                "SELECT checkpoint_id, metadata->>'step' AS step, metadata->>'source' AS source, metadata->'writes' AS writes FROM langgraph.checkpoints ORDER BY checkpoint_id",
+              )
+            ).rows,
+          ),
+        );
+        console.log(
+          'WRITES',
+          JSON.stringify(
+            (
+              await client.query(
+                'SELECT checkpoint_id, task_id, channel, idx FROM langgraph.checkpoint_writes ORDER BY checkpoint_id, idx',
+              )
+            ).rows,
+          ),
+        );
+        await client.end();
+        throw error;
+      },
+    );
 
     // The owner chooses the long action; Steward is killed while it runs.
     signal.deliver(signalTextFrame(BOT, OWNER, '1', signalTimestampOf('**📋 Solutions found')));
     await until('the action started', () => calls().length === 1, 60_000);
     await killNow();
     await start();
-    await until('the human asked again', () => signal.sent.some((body) => String(body.message).includes('was interrupted')), 90_000);
+    await until(
+      'the human asked again',
+      () => signal.sent.some((body) => String(body.message).includes('was interrupted')),
+      90_000,
+    );
     await until('new options', () => sentStartingWith('**📋 Solutions found').length === 2, 90_000);
     expect(calls()).toHaveLength(1);
     const actions = await queryActions();

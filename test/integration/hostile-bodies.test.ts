@@ -64,9 +64,14 @@ describe('hostile request bodies on the real HTTP server', () => {
     await database?.drop();
   });
 
-  const count = async (table: string) => Number((await runtime.database.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
+  const count = async (table: string) =>
+    Number((await runtime.database.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
   const post = async (path: string, body: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
     return { status: response.status, body: await response.text() };
   };
 
@@ -74,12 +79,42 @@ describe('hostile request bodies on the real HTTP server', () => {
   const routes = (value: string): { name: string; path: string; body: string; headers: Record<string, string> }[] => {
     const github = withField(fixture('github-pull_request-opened.octokit-example.json'), value);
     return [
-      { name: 'Alertmanager with its token', path: '/webhooks/alertmanager', body: withField(fixture('alertmanager-real-capture.json'), value), headers: { authorization: `Bearer ${AM_TOKEN}` } },
-      { name: 'Coroot with its token', path: '/webhooks/coroot', body: withField(fixture('coroot-webhook-alert.docs-sample.json'), value), headers: { authorization: `Bearer ${COROOT_TOKEN}` } },
-      { name: 'GitHub, signed', path: '/webhooks/github', body: github, headers: { 'x-github-event': 'pull_request', 'x-hub-signature-256': sign(GITHUB_SECRET, github) } },
-      { name: 'GitHub, unsigned', path: '/webhooks/github', body: github, headers: { 'x-github-event': 'pull_request' } },
-      { name: 'a Mattermost button (no credential but the body)', path: '/mattermost/actions', body: withField(fixture('mattermost-interactive-action-request.json'), value), headers: {} },
-      { name: 'the Mattermost slash command', path: '/mattermost/command', body: withField({ token: SLASH_TOKEN, text: 'status' }, value), headers: {} },
+      {
+        name: 'Alertmanager with its token',
+        path: '/webhooks/alertmanager',
+        body: withField(fixture('alertmanager-real-capture.json'), value),
+        headers: { authorization: `Bearer ${AM_TOKEN}` },
+      },
+      {
+        name: 'Coroot with its token',
+        path: '/webhooks/coroot',
+        body: withField(fixture('coroot-webhook-alert.docs-sample.json'), value),
+        headers: { authorization: `Bearer ${COROOT_TOKEN}` },
+      },
+      {
+        name: 'GitHub, signed',
+        path: '/webhooks/github',
+        body: github,
+        headers: { 'x-github-event': 'pull_request', 'x-hub-signature-256': sign(GITHUB_SECRET, github) },
+      },
+      {
+        name: 'GitHub, unsigned',
+        path: '/webhooks/github',
+        body: github,
+        headers: { 'x-github-event': 'pull_request' },
+      },
+      {
+        name: 'a Mattermost button (no credential but the body)',
+        path: '/mattermost/actions',
+        body: withField(fixture('mattermost-interactive-action-request.json'), value),
+        headers: {},
+      },
+      {
+        name: 'the Mattermost slash command',
+        path: '/mattermost/command',
+        body: withField({ token: SLASH_TOKEN, text: 'status' }, value),
+        headers: {},
+      },
     ];
   };
 
@@ -87,7 +122,7 @@ describe('hostile request bodies on the real HTTP server', () => {
     let key = 0;
     const distinctKeys = (perObject: number, bytes: number) => {
       const objects: string[] = [];
-      for (let length = 0; length < bytes; ) {
+      for (let length = 0; length < bytes;) {
         const object = `{${Array.from({ length: perObject }, () => `"k${key++}":1`).join(',')}}`;
         objects.push(object);
         length += object.length + 1;
@@ -107,46 +142,113 @@ describe('hostile request bodies on the real HTTP server', () => {
     const megabyte = 1_000_000;
     const hostile: Record<string, string> = {
       'deep: 500,000 levels': nested(megabyte / 2),
-      'wide: 500,000 zeros': `[${Array(megabyte / 2).fill('0').join(',')}]`,
-      'wide: 250,000 empty arrays': `[${Array(megabyte / 4).fill('[]').join(',')}]`,
+      'wide: 500,000 zeros': `[${Array(megabyte / 2)
+        .fill('0')
+        .join(',')}]`,
+      'wide: 250,000 empty arrays': `[${Array(megabyte / 4)
+        .fill('[]')
+        .join(',')}]`,
       'wide: one object of 80,000 keys': distinctKeys(80_000, 1),
       'wide: objects of 10 keys never repeated': distinctKeys(10, megabyte),
       'wide: a string of 1 MB less a little': JSON.stringify('x'.repeat(megabyte - 100)),
       // Just inside the limits, so parsed: the most a body can cost.
-      'at the limits: empty arrays': `[${Array(bodyShapeLimits.elements - 1).fill('[]').join(',')}]`,
+      'at the limits: empty arrays': `[${Array(bodyShapeLimits.elements - 1)
+        .fill('[]')
+        .join(',')}]`,
       'at the limits: objects of keys in every order': randomKeyObjects(bodyShapeLimits.elements, bodyShapeLimits.keys),
     };
     const legitimate = fixture<{ alerts: Record<string, unknown>[] }>('alertmanager-real-capture.json');
     const alert = legitimate.alerts[0]!;
-    const storm = { ...legitimate, groupKey: 'storm', alerts: Array.from({ length: 1_000 }, (_, index) => ({ ...alert, fingerprint: `f${index}`, labels: { ...(alert.labels as object), pod: `pod-${index}` } })) };
+    const storm = {
+      ...legitimate,
+      groupKey: 'storm',
+      alerts: Array.from({ length: 1_000 }, (_, index) => ({
+        ...alert,
+        fingerprint: `f${index}`,
+        labels: { ...(alert.labels as object), pod: `pod-${index}` },
+      })),
+    };
 
     const client = startClientProcess();
     const sends: { name: string; send: () => Promise<unknown> }[] = [];
-    const expectStatus = (status: number) => (response: { status: number; body: string }) => expect(response.status, response.body).toBe(status);
+    const expectStatus = (status: number) => (response: { status: number; body: string }) =>
+      expect(response.status, response.body).toBe(status);
     for (const [name, body] of Object.entries(hostile)) {
       await client.load(name, body);
-      const signed = { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-hub-signature-256': sign(GITHUB_SECRET, body) };
+      const signed = {
+        'content-type': 'application/json',
+        'x-github-event': 'pull_request',
+        'x-hub-signature-256': sign(GITHUB_SECRET, body),
+      };
       sends.push(
-        { name: `${name} → Alertmanager`, send: () => client.post(`${base}/webhooks/alertmanager`, name, { 'content-type': 'application/json', authorization: `Bearer ${AM_TOKEN}` }).then(expectStatus(400)) },
-        { name: `${name} → GitHub, signed`, send: () => client.post(`${base}/webhooks/github`, name, signed).then(expectStatus(400)) },
-        { name: `${name} → GitHub, unsigned`, send: () => client.post(`${base}/webhooks/github`, name, { ...signed, 'x-hub-signature-256': '' }).then((response) => expect([400, 401]).toContain(response.status)) },
-        { name: `${name} → Mattermost button`, send: () => client.post(`${base}/mattermost/actions`, name, { 'content-type': 'application/json' }).then(expectStatus(400)) },
+        {
+          name: `${name} → Alertmanager`,
+          send: () =>
+            client
+              .post(`${base}/webhooks/alertmanager`, name, {
+                'content-type': 'application/json',
+                authorization: `Bearer ${AM_TOKEN}`,
+              })
+              .then(expectStatus(400)),
+        },
+        {
+          name: `${name} → GitHub, signed`,
+          send: () => client.post(`${base}/webhooks/github`, name, signed).then(expectStatus(400)),
+        },
+        {
+          name: `${name} → GitHub, unsigned`,
+          send: () =>
+            client
+              .post(`${base}/webhooks/github`, name, { ...signed, 'x-hub-signature-256': '' })
+              .then((response) => expect([400, 401]).toContain(response.status)),
+        },
+        {
+          name: `${name} → Mattermost button`,
+          send: () =>
+            client
+              .post(`${base}/mattermost/actions`, name, { 'content-type': 'application/json' })
+              .then(expectStatus(400)),
+        },
       );
     }
     sends.push({
       name: 'ten deep bodies at once → Mattermost button',
-      send: () => Promise.all(Array.from({ length: 10 }, () => client.post(`${base}/mattermost/actions`, 'deep: 500,000 levels', { 'content-type': 'application/json' }).then(expectStatus(400)))),
+      send: () =>
+        Promise.all(
+          Array.from({ length: 10 }, () =>
+            client
+              .post(`${base}/mattermost/actions`, 'deep: 500,000 levels', { 'content-type': 'application/json' })
+              .then(expectStatus(400)),
+          ),
+        ),
     });
     await client.load('form', Array.from({ length: 100_000 }, (_, index) => `f${index}=1`).join('&'));
-    sends.push({ name: 'a form of 100,000 fields → Mattermost slash command', send: () => client.post(`${base}/mattermost/command`, 'form', { 'content-type': 'application/x-www-form-urlencoded' }).then(expectStatus(400)) });
+    sends.push({
+      name: 'a form of 100,000 fields → Mattermost slash command',
+      send: () =>
+        client
+          .post(`${base}/mattermost/command`, 'form', { 'content-type': 'application/x-www-form-urlencoded' })
+          .then(expectStatus(400)),
+    });
     await client.load('storm', JSON.stringify(storm));
-    sends.push({ name: 'a storm of 1,000 real alerts (938 kB) → Alertmanager', send: () => client.post(`${base}/webhooks/alertmanager`, 'storm', { 'content-type': 'application/json', authorization: `Bearer ${AM_TOKEN}` }).then(expectStatus(200)) });
+    sends.push({
+      name: 'a storm of 1,000 real alerts (938 kB) → Alertmanager',
+      send: () =>
+        client
+          .post(`${base}/webhooks/alertmanager`, 'storm', {
+            'content-type': 'application/json',
+            authorization: `Bearer ${AM_TOKEN}`,
+          })
+          .then(expectStatus(200)),
+    });
 
     // A service that has been running has taken ordinary deliveries before: its code is compiled (the
     // first parse of a schema is several times slower than the hundredth).
     for (let i = 0; i < 50; i++) {
       const group = { ...legitimate, groupKey: `warm-up-${i % 5}` };
-      const response = await post('/webhooks/alertmanager', JSON.stringify(group), { authorization: `Bearer ${AM_TOKEN}` });
+      const response = await post('/webhooks/alertmanager', JSON.stringify(group), {
+        authorization: `Bearer ${AM_TOKEN}`,
+      });
       expect(response.status, response.body).toBe(200);
     }
 
@@ -178,7 +280,10 @@ describe('hostile request bodies on the real HTTP server', () => {
       blocks.stop();
       await client.close();
     }
-    console.log('longest event-loop block per request, in CPU time and by the clock, best of up to three tries (ms):', worst);
+    console.log(
+      'longest event-loop block per request, in CPU time and by the clock, best of up to three tries (ms):',
+      worst,
+    );
     for (const [name, block] of Object.entries(worst)) expect(block.cpuMs, name).toBeLessThan(BLOCK_LIMIT_MS);
   });
 
@@ -199,8 +304,11 @@ describe('hostile request bodies on the real HTTP server', () => {
 
   it('takes a delivery nested exactly as deep as the limit', async () => {
     // The delivery itself is two levels deep where the extra field sits.
-    const response = await post('/webhooks/alertmanager', withField(fixture('alertmanager-real-capture.json'), nested(bodyShapeLimits.depth - 1)), { authorization: `Bearer ${AM_TOKEN}` });
+    const response = await post(
+      '/webhooks/alertmanager',
+      withField(fixture('alertmanager-real-capture.json'), nested(bodyShapeLimits.depth - 1)),
+      { authorization: `Bearer ${AM_TOKEN}` },
+    );
     expect(response.status, response.body).toBe(200);
   });
-
 });

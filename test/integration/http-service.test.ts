@@ -102,29 +102,63 @@ describe('HTTP service', () => {
 
   it('rejects a body over the 1 MiB limit with 413', async () => {
     const payload = JSON.stringify({ blob: 'x'.repeat(1_100_000) });
-    const response = await app.inject({ method: 'POST', url: '/test/echo', payload, headers: { 'content-type': 'application/json' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      payload,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(413);
     expect(response.json()).toMatchObject({ error: 'payload_too_large' });
   });
 
   it('rejects malformed JSON with 400 and a fixed message', async () => {
-    const response = await app.inject({ method: 'POST', url: '/test/echo', payload: '{"a":', headers: { 'content-type': 'application/json' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      payload: '{"a":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: 'bad_request', message: 'body is not valid JSON' });
   });
 
   it('bounds the body of any route, even one registered after the app was built: 400 before it is parsed', async () => {
     const deep = '['.repeat(bodyShapeLimits.depth + 1) + ']'.repeat(bodyShapeLimits.depth + 1);
-    const response = await app.inject({ method: 'POST', url: '/test/echo', payload: deep, headers: { 'content-type': 'application/json' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      payload: deep,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toMatchObject({ error: 'bad_request', message: `body nests deeper than ${bodyShapeLimits.depth} levels` });
+    expect(response.json()).toMatchObject({
+      error: 'bad_request',
+      message: `body nests deeper than ${bodyShapeLimits.depth} levels`,
+    });
     const atLimit = '['.repeat(bodyShapeLimits.depth) + ']'.repeat(bodyShapeLimits.depth);
-    expect((await app.inject({ method: 'POST', url: '/test/echo', payload: atLimit, headers: { 'content-type': 'application/json' } })).json()).toEqual({ received: 'object' });
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/test/echo',
+          payload: atLimit,
+          headers: { 'content-type': 'application/json' },
+        })
+      ).json(),
+    ).toEqual({ received: 'object' });
 
     const form = Array.from({ length: bodyShapeLimits.keys + 1 }, (_, index) => `f${index}=1`).join('&');
-    const formResponse = await app.inject({ method: 'POST', url: '/test/form', payload: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const formResponse = await app.inject({
+      method: 'POST',
+      url: '/test/form',
+      payload: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(formResponse.statusCode).toBe(400);
-    expect(formResponse.json()).toMatchObject({ message: `body has more than ${bodyShapeLimits.keys} distinct keys or form fields` });
+    expect(formResponse.json()).toMatchObject({
+      message: `body has more than ${bodyShapeLimits.keys} distinct keys or form fields`,
+    });
   });
 
   it('answers unknown routes with a JSON 404', async () => {
@@ -137,7 +171,10 @@ describe('HTTP service', () => {
 describe('readiness when a dependency is down', () => {
   it('answers 503 naming the database when PostgreSQL is unreachable', async () => {
     const closedPort = await findFreePort();
-    const pool = createPool({ connectionString: `postgres://steward@127.0.0.1:${closedPort}/steward`, logger: silentLogger() });
+    const pool = createPool({
+      connectionString: `postgres://steward@127.0.0.1:${closedPort}/steward`,
+      logger: silentLogger(),
+    });
     const database = await createMigratedDatabase(embedded.adminUrl!);
     const app = buildApp({
       logger: silentLogger(),
@@ -175,7 +212,10 @@ describe('readiness when a dependency is down', () => {
     try {
       const response = await app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toMatchObject({ down: ['coordination'], checks: { coordination: { ok: false, backend: 'redis' } } });
+      expect(response.json()).toMatchObject({
+        down: ['coordination'],
+        checks: { coordination: { ok: false, backend: 'redis' } },
+      });
     } finally {
       await app.close();
       await coordination.close();

@@ -18,12 +18,31 @@ const KEY = 'sk-litellm-virtual-key-0123456789';
 
 /** The models: triage says it is a problem; solutions propose restarting the first pod, and one forbidden tool. */
 const modelAnswer = modelScript({
-  triage: { problem: true, severity: 'critical', reason: 'payments-api keeps crashing; customers see errors', confidence: 0.9 },
+  triage: {
+    problem: true,
+    severity: 'critical',
+    reason: 'payments-api keeps crashing; customers see errors',
+    confidence: 0.9,
+  },
   proposal: {
     diagnosis: 'payments-api-7d9f8b6c5-2xkqp crash-loops after an OOM kill.',
     options: [
-      { label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: '10s downtime of one replica', risk: 'low', reversible: true },
-      { label: 'Delete the stuck volume', tool: 'delete_volume', arguments: { claim: 'payments-data' }, impact: 'data loss', risk: 'high', reversible: false },
+      {
+        label: 'Restart payments-api-7d9f8b6c5-2xkqp',
+        tool: 'restart_pod',
+        arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' },
+        impact: '10s downtime of one replica',
+        risk: 'low',
+        reversible: true,
+      },
+      {
+        label: 'Delete the stuck volume',
+        tool: 'delete_volume',
+        arguments: { claim: 'payments-data' },
+        impact: 'data loss',
+        risk: 'high',
+        reversible: false,
+      },
     ],
   },
 });
@@ -46,19 +65,33 @@ describe('the incident flow end to end', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({
+      flavour: 'litellm',
+      apiKey: KEY,
+      models: ['gemini-flash', 'gemini-pro'],
+      defaultContent: modelAnswer,
+    });
     const configFile = path.join(dir, 'steward.yaml');
     writeFileSync(
       configFile,
-      [
-        ...mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}' }),
-        'policy:',
-        '  redlines: ["delete_*"]',
-      ].join('\n'),
+      [...mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}' }), 'policy:', '  redlines: ["delete_*"]'].join(
+        '\n',
+      ),
     );
-    const env = { DATABASE_URL: database.url, STEWARD_CONFIG: configFile, RUNBOOK_DIR: runbookDir, LLM_BASE_URL: litellm.url, LLM_API_KEY: KEY, VERIFY_WINDOW: '10m', MCP_CALL_LOG: callLog };
+    const env = {
+      DATABASE_URL: database.url,
+      STEWARD_CONFIG: configFile,
+      RUNBOOK_DIR: runbookDir,
+      LLM_BASE_URL: litellm.url,
+      LLM_API_KEY: KEY,
+      VERIFY_WINDOW: '10m',
+      MCP_CALL_LOG: callLog,
+    };
     const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), { terminal: shell.terminal, env });
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), {
+      terminal: shell.terminal,
+      env,
+    });
     await runtime.app.ready();
   });
   afterAll(async () => {
@@ -67,11 +100,20 @@ describe('the incident flow end to end', () => {
     await database?.drop();
   });
 
-  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; arguments: unknown }) : []);
+  const mcpCalls = () =>
+    existsSync(callLog)
+      ? readFileSync(callLog, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { tool: string; arguments: unknown })
+      : [];
 
   it('goes from alert to verified fix, asking the human at each step', async () => {
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode).toBe(200);
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode,
+    ).toBe(200);
     await until('the first question', () => shell.printed().includes('Is this a problem?'), 15_000);
     expect(shell.printed()).toContain('🤖 payments-api keeps crashing; customers see errors');
     expect(litellm.received[0]!.model).toBe('gemini-flash');
@@ -80,17 +122,24 @@ describe('the incident flow end to end', () => {
     await until('the options', () => shell.printed().includes('📋 Solutions found'), 15_000);
     expect(litellm.received.at(-1)!.model).toBe('gemini-pro');
     // The option shows the exact call it runs; the model's words for it are marked as the model's.
-    expect(shell.printed()).toContain('1. restart_pod · name=payments-api-7d9f8b6c5-2xkqp · namespace=payments\n   🤖 the model calls it “Restart payments-api-7d9f8b6c5-2xkqp” (10s downtime of one replica, 🟢 low risk)');
+    expect(shell.printed()).toContain(
+      '1. restart_pod · name=payments-api-7d9f8b6c5-2xkqp · namespace=payments\n   🤖 the model calls it “Restart payments-api-7d9f8b6c5-2xkqp” (10s downtime of one replica, 🟢 low risk)',
+    );
     expect(shell.printed()).not.toContain('Delete the stuck volume');
     expect(shell.printed()).toContain('2. Investigate: gather logs and metrics, change nothing');
 
     shell.type('1');
     await until('the tool call', () => mcpCalls().length === 1, 15_000);
-    expect(mcpCalls()[0]).toMatchObject({ tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' } });
+    expect(mcpCalls()[0]).toMatchObject({
+      tool: 'restart_pod',
+      arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' },
+    });
     await until('the run reported', () => shell.printed().includes('ran restart_pod'), 15_000);
 
     const resolved = fixture<Record<string, unknown>>('alertmanager-webhook-v4-resolved.json');
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode).toBe(200);
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode,
+    ).toBe(200);
     await until('the report', () => shell.printed().includes('✅ Complete'), 15_000);
     expect(shell.printed()).toContain('Ran: restart_pod · name=payments-api-7d9f8b6c5-2xkqp · namespace=payments');
     await until('next time', () => shell.printed().includes('Reply: auto, ask or investigate'), 15_000);
@@ -99,19 +148,39 @@ describe('the incident flow end to end', () => {
     expect(actions.rows).toEqual([{ tool: 'restart_pod', status: 'succeeded', trigger: 'approved' }]);
     expect(mcpCalls()).toHaveLength(1);
     // The answers and the execution they led to are both in the audit trail (`steward audit`).
-    const audit = await runtime.database.pool.query("SELECT actor, channel, action, outcome FROM audit_log WHERE action IN ('question.answer', 'tool.run') ORDER BY id");
-    expect(audit.rows.at(-1)).toEqual({ actor: 'steward', channel: 'mcp', action: 'tool.run', outcome: 'succeeded: restart_pod' });
+    const audit = await runtime.database.pool.query(
+      "SELECT actor, channel, action, outcome FROM audit_log WHERE action IN ('question.answer', 'tool.run') ORDER BY id",
+    );
+    expect(audit.rows.at(-1)).toEqual({
+      actor: 'steward',
+      channel: 'mcp',
+      action: 'tool.run',
+      outcome: 'succeeded: restart_pod',
+    });
     expect(audit.rows.filter((row: { action: string }) => row.action === 'question.answer')).toHaveLength(2);
 
     // The approved, verified fix became a runbook, templated from the alert's labels, named by its
     // call (never by the model's label), its trigger pinning the pod family it may act on.
-    await until('the runbook written', () => existsSync(runbookDir) && readdirSync(runbookDir).some((name) => name.endsWith('.yaml')), 15_000);
+    await until(
+      'the runbook written',
+      () => existsSync(runbookDir) && readdirSync(runbookDir).some((name) => name.endsWith('.yaml')),
+      15_000,
+    );
     const file = readdirSync(runbookDir).find((name) => name.endsWith('.yaml'))!;
     expect(file).toBe('kubepodcrashlooping-payments.yaml');
     const runbook = parse(readFileSync(path.join(runbookDir, file), 'utf8')) as Record<string, unknown>;
     expect(runbook).toMatchObject({
       id: 'kubepodcrashlooping-payments',
-      trigger: { alertname: 'KubePodCrashLooping', labels: { cluster: 'prod-eu1', job: 'kube-state-metrics', namespace: 'payments', severity: 'critical', pod: 'payments-api-[a-z0-9]{5,10}-[a-z0-9]{5}' } },
+      trigger: {
+        alertname: 'KubePodCrashLooping',
+        labels: {
+          cluster: 'prod-eu1',
+          job: 'kube-state-metrics',
+          namespace: 'payments',
+          severity: 'critical',
+          pod: 'payments-api-[a-z0-9]{5,10}-[a-z0-9]{5}',
+        },
+      },
       solutions: [
         {
           id: 'restart_pod',
@@ -132,7 +201,9 @@ describe('the incident flow end to end', () => {
     const modelCalls = litellm.received.length;
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
     shell.clear();
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode).toBe(200);
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode,
+    ).toBe(200);
     await until('the question', () => shell.printed().includes('Is this a problem?'), 15_000);
     expect(shell.printed()).toContain('🤖 Known problem: runbook kubepodcrashlooping-payments.');
     // The last incident's "Next time?" is still open too: a bare `1` names neither, so nothing is decided.
@@ -159,16 +230,31 @@ describe('the incident flow end to end', () => {
       { tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-9mz4t', namespace: 'payments' } },
     ]);
     const resolved = fixture<Record<string, unknown>>('alertmanager-webhook-v4-resolved.json');
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode).toBe(200);
-    await until('the record updated', () => /human_selected: 2\n\s+successes: 2/.test(readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8')), 15_000);
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: resolved })).statusCode,
+    ).toBe(200);
+    await until(
+      'the record updated',
+      () =>
+        /human_selected: 2\n\s+successes: 2/.test(
+          readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8'),
+        ),
+      15_000,
+    );
     expect(shell.printed()).toContain('✅ Complete');
     expect(shell.printed()).not.toContain('resolved on its own');
 
     // "Next time: Auto" promotes the runbook, and says what that means in this autonomy mode.
     await until('next time asked', () => shell.printed().includes('Reply: auto, ask or investigate'), 15_000);
     shell.type(`auto #${id}`);
-    await until('the promotion said', () => shell.printed().includes('⬆️ Runbook kubepodcrashlooping-payments is promoted'), 15_000);
+    await until(
+      'the promotion said',
+      () => shell.printed().includes('⬆️ Runbook kubepodcrashlooping-payments is promoted'),
+      15_000,
+    );
     expect(shell.printed()).toContain('once AUTONOMY_MODE lets single_pod fixes run alone (it is verbose');
-    expect(readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8')).toContain('automation_level: auto_notify');
+    expect(readFileSync(path.join(runbookDir, 'kubepodcrashlooping-payments.yaml'), 'utf8')).toContain(
+      'automation_level: auto_notify',
+    );
   });
 });

@@ -28,7 +28,10 @@ describe('incident updates and delivery retention', () => {
   }
 
   async function addAlert(incidentId: number, fingerprint: string): Promise<void> {
-    await database.pool.query("INSERT INTO alerts (incident_id, fingerprint, alertname, status) VALUES ($1, $2, 'DiskFull', 'firing')", [incidentId, fingerprint]);
+    await database.pool.query(
+      "INSERT INTO alerts (incident_id, fingerprint, alertname, status) VALUES ($1, $2, 'DiskFull', 'firing')",
+      [incidentId, fingerprint],
+    );
   }
 
   /** The real coalescing dispatcher, in front of one that records what it is handed. */
@@ -46,7 +49,19 @@ describe('incident updates and delivery retention', () => {
   }
 
   function change(kind: IncidentChange['kind'], incidentId: number, addedAlerts: string[]): IncidentChange {
-    return { kind, incidentId, source: 'alertmanager', externalKey: 'k', title: 'DiskFull', addedAlerts, resolvedAlerts: [], firingAlerts: 0, truncatedAlerts: 0, flapping: false, withdrawnQuestions: [] };
+    return {
+      kind,
+      incidentId,
+      source: 'alertmanager',
+      externalKey: 'k',
+      title: 'DiskFull',
+      addedAlerts,
+      resolvedAlerts: [],
+      firingAlerts: 0,
+      truncatedAlerts: 0,
+      flapping: false,
+      withdrawnQuestions: [],
+    };
   }
 
   it('tells about new alerts at most once per interval, merging what came in between', async () => {
@@ -95,9 +110,16 @@ describe('incident updates and delivery retention', () => {
       `INSERT INTO deliveries (source, body, received_at) VALUES
          ('alertmanager', '{}', now() - interval '31 days'), ('alertmanager', '{}', now() - interval '29 days'), ('coroot', '{}', now())`,
     );
-    const retention = createDeliveryRetention({ db: database.pool, coordination: createPostgresCoordination(database.pool), logger: silentLogger(), days: 30 });
+    const retention = createDeliveryRetention({
+      db: database.pool,
+      coordination: createPostgresCoordination(database.pool),
+      logger: silentLogger(),
+      days: 30,
+    });
     expect(await retention.purge()).toBe(1);
-    const left = await database.pool.query("SELECT count(*)::int AS n FROM deliveries WHERE received_at < now() - interval '30 days'");
+    const left = await database.pool.query(
+      "SELECT count(*)::int AS n FROM deliveries WHERE received_at < now() - interval '30 days'",
+    );
     expect(left.rows[0]).toEqual({ n: 0 });
     expect(await retention.purge()).toBe(0);
   });

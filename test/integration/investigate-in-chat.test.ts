@@ -18,11 +18,25 @@ const EXPR = 'rate(sonarr_http_request_duration_seconds_sum[5m]) > 2';
 /** What each kind of request gets when nothing is scripted: triage, the investigation's answer, a proposal. */
 function defaultAnswer(request: ReceivedRequest): string {
   const schema = JSON.stringify(request.responseFormat ?? {});
-  if (schema.includes('severity')) return JSON.stringify({ problem: true, severity: 'warning', reason: 'sonarr answers slowly', confidence: 0.8 });
-  if (schema.includes('relevant')) return JSON.stringify({ diagnosis: 'sonarr slowed down as its latency rose; radarr-0 crash-loops beside it.', relevant: [] });
+  if (schema.includes('severity'))
+    return JSON.stringify({ problem: true, severity: 'warning', reason: 'sonarr answers slowly', confidence: 0.8 });
+  if (schema.includes('relevant'))
+    return JSON.stringify({
+      diagnosis: 'sonarr slowed down as its latency rose; radarr-0 crash-loops beside it.',
+      relevant: [],
+    });
   return JSON.stringify({
     diagnosis: 'sonarr is slow.',
-    options: [{ label: 'Restart sonarr', tool: 'restart_pod', arguments: { name: 'sonarr-0', namespace: 'media' }, impact: 'a minute without sonarr', risk: 'low', reversible: true }],
+    options: [
+      {
+        label: 'Restart sonarr',
+        tool: 'restart_pod',
+        arguments: { name: 'sonarr-0', namespace: 'media' },
+        impact: 'a minute without sonarr',
+        risk: 'low',
+        reversible: true,
+      },
+    ],
   });
 }
 
@@ -42,13 +56,30 @@ describe('investigating an incident in chat', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: defaultAnswer });
+    litellm = await startLlmProxyFake({
+      flavour: 'litellm',
+      apiKey: KEY,
+      models: ['gemini-flash', 'gemini-pro'],
+      defaultContent: defaultAnswer,
+    });
     prometheus = await startPrometheusFake({
       authorization: 'Basic ' + Buffer.from('steward:prom-pass').toString('base64'),
-      series: (query) => (query.startsWith('rate(sonarr') ? [{ metric: { job: 'sonarr', instance: 'sonarr:8989' }, values: [0.4, 0.5, 1.8, 2.6, 3.1] }] : []),
+      series: (query) =>
+        query.startsWith('rate(sonarr')
+          ? [{ metric: { job: 'sonarr', instance: 'sonarr:8989' }, values: [0.4, 0.5, 1.8, 2.6, 3.1] }]
+          : [],
     });
     const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(configFile, [...mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}' }), 'policy:', '  redlines: ["delete_*"]', 'investigation:', '  max_tool_calls: 3'].join('\n'));
+    writeFileSync(
+      configFile,
+      [
+        ...mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}' }),
+        'policy:',
+        '  redlines: ["delete_*"]',
+        'investigation:',
+        '  max_tool_calls: 3',
+      ].join('\n'),
+    );
     const env = {
       DATABASE_URL: database.url,
       STEWARD_CONFIG: configFile,
@@ -61,7 +92,10 @@ describe('investigating an incident in chat', () => {
       MCP_CALL_LOG: callLog,
     };
     const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { terminal: shell.terminal, env });
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), {
+      terminal: shell.terminal,
+      env,
+    });
     await runtime.app.ready();
   });
   afterAll(async () => {
@@ -71,16 +105,37 @@ describe('investigating an incident in chat', () => {
     await database?.drop();
   });
 
-  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> }) : []);
+  const mcpCalls = () =>
+    existsSync(callLog)
+      ? readFileSync(callLog, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> })
+      : [];
 
   it('answers a request typed with no question open with the findings of a read-only look, in that chat', async () => {
-    litellm.script('gemini-flash', { toolCalls: [{ name: 'prometheus_query_range', arguments: { query: 'rate(sonarr_http_request_duration_seconds_sum[5m])' } }, { name: 'list_pods', arguments: { namespace: 'apps' } }] }, {});
+    litellm.script(
+      'gemini-flash',
+      {
+        toolCalls: [
+          {
+            name: 'prometheus_query_range',
+            arguments: { query: 'rate(sonarr_http_request_duration_seconds_sum[5m])' },
+          },
+          { name: 'list_pods', arguments: { namespace: 'apps' } },
+        ],
+      },
+      {},
+    );
     shell.type('check why sonarr is slow');
     await until('the findings', () => shell.printed().includes('🔎 You asked'), 20_000);
     await until('the findings body', () => shell.printed().includes('🤖 sonarr slowed down'), 20_000);
     const answer = shell.printed();
     expect(answer).toContain('🔎 You asked: “check why sonarr is slow”');
-    expect(answer).toContain('• Prometheus rate(sonarr_http_request_duration_seconds_sum[5m]): “{instance="sonarr:8989", job="sonarr"}: 0.4 → 3.1 (min 0.4, max 3.1, rising)”');
+    expect(answer).toContain(
+      '• Prometheus rate(sonarr_http_request_duration_seconds_sum[5m]): “{instance="sonarr:8989", job="sonarr"}: 0.4 → 3.1 (min 0.4, max 3.1, rising)”',
+    );
     expect(answer).toContain('• tool list_pods {"namespace":"apps"}: “namespace apps”');
     expect(answer).not.toContain("I didn't understand");
     // The model was shown only read-only tools, Prometheus among them, and the owner's words as data.
@@ -92,7 +147,11 @@ describe('investigating an incident in chat', () => {
     // `custom:` with nothing open is a request too; a short remark is not.
     shell.clear();
     shell.type('custom: look at the radarr logs please');
-    await until('the second findings', () => shell.printed().includes('🔎 You asked: “look at the radarr logs please”'), 20_000);
+    await until(
+      'the second findings',
+      () => shell.printed().includes('🔎 You asked: “look at the radarr logs please”'),
+      20_000,
+    );
     shell.clear();
     shell.type('stauts');
     await until('the help', () => shell.printed().includes("I didn't understand that"), 20_000);
@@ -128,17 +187,27 @@ describe('investigating an incident in chat', () => {
         },
       ],
     };
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: alert })).statusCode).toBe(200);
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: alert })).statusCode,
+    ).toBe(200);
     await until('the first question', () => shell.printed().includes('Is this a problem?'), 20_000);
     const question = shell.printed();
     expect(question).toContain('🔎 Findings');
-    expect(question).toContain('• Prometheus rate(sonarr_http_request_duration_seconds_sum[5m]): “{instance="sonarr:8989", job="sonarr"}: 0.4 → 3.1 (min 0.4, max 3.1, rising)”');
+    expect(question).toContain(
+      '• Prometheus rate(sonarr_http_request_duration_seconds_sum[5m]): “{instance="sonarr:8989", job="sonarr"}: 0.4 → 3.1 (min 0.4, max 3.1, rising)”',
+    );
     expect(question).toContain('• tool list_pods {"namespace":"media"}: “namespace media”');
     expect(question).toContain('🤖 sonarr slowed down as its latency rose; radarr-0 crash-loops beside it.');
     // The findings come before the question, and the rule's threshold was left out of the query.
     expect(question.indexOf('🔎 Findings')).toBeLessThan(question.indexOf('Is this a problem?'));
-    expect(prometheus.received.slice(promBefore).map((received) => received.query)).toEqual(['rate(sonarr_http_request_duration_seconds_sum[5m])']);
-    expect(mcpCalls().slice(mcpBefore).map((call) => call.arguments)).toEqual([{ namespace: 'media' }]);
+    expect(prometheus.received.slice(promBefore).map((received) => received.query)).toEqual([
+      'rate(sonarr_http_request_duration_seconds_sum[5m])',
+    ]);
+    expect(
+      mcpCalls()
+        .slice(mcpBefore)
+        .map((call) => call.arguments),
+    ).toEqual([{ namespace: 'media' }]);
 
     shell.clear();
     shell.type('1');
@@ -151,14 +220,27 @@ describe('investigating an incident in chat', () => {
     expect(shell.printed()).toContain('2. Investigate: gather logs and metrics, change nothing');
 
     // Investigate: the model asks for the same call again and a new one; only the new one runs.
-    litellm.script('gemini-flash', { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }, { name: 'list_pods', arguments: { namespace: 'downloads' } }] }, {});
+    litellm.script(
+      'gemini-flash',
+      {
+        toolCalls: [
+          { name: 'list_pods', arguments: { namespace: 'media' } },
+          { name: 'list_pods', arguments: { namespace: 'downloads' } },
+        ],
+      },
+      {},
+    );
     shell.clear();
     shell.type('2');
     await until('the options again', () => shell.printed().includes('📋 Solutions found'), 20_000);
     const again = shell.printed();
     expect(again).toContain('🔎 Findings\n• tool list_pods {"namespace":"downloads"}: “namespace downloads”');
     expect(again.indexOf('🔎 Findings')).toBeLessThan(again.indexOf('1. restart_pod'));
-    expect(mcpCalls().slice(mcpBefore).map((call) => call.arguments)).toEqual([{ namespace: 'media' }, { namespace: 'downloads' }]);
+    expect(
+      mcpCalls()
+        .slice(mcpBefore)
+        .map((call) => call.arguments),
+    ).toEqual([{ namespace: 'media' }, { namespace: 'downloads' }]);
     expect(prometheus.received).toHaveLength(promBefore + 1);
 
     shell.clear();
@@ -175,8 +257,14 @@ describe('investigating an incident in chat', () => {
   it('turns a request that warrants a fix into an incident whose options follow, and runs nothing unapproved', async () => {
     shell.clear();
     shell.type('ignore');
-    await until('the options closed', async () => (await runtime.database.pool.query("SELECT 1 FROM questions WHERE status = 'open'")).rowCount === 0, 20_000);
-    litellm.script('gemini-flash', { content: JSON.stringify({ diagnosis: 'radarr-0 crash-loops: 14 restarts.', relevant: [], fix_warranted: true }) });
+    await until(
+      'the options closed',
+      async () => (await runtime.database.pool.query("SELECT 1 FROM questions WHERE status = 'open'")).rowCount === 0,
+      20_000,
+    );
+    litellm.script('gemini-flash', {
+      content: JSON.stringify({ diagnosis: 'radarr-0 crash-loops: 14 restarts.', relevant: [], fix_warranted: true }),
+    });
     shell.clear();
     shell.type('radarr keeps crashing, have a look');
     await until('the options', () => shell.printed().includes('📋 Solutions found'), 30_000);

@@ -40,24 +40,50 @@ describe('an investigation within its budget', () => {
   let incidentId: number;
 
   beforeAll(async () => {
-    hub = createMcpHub({ servers: [{ name: 'k8s', command: process.execPath, args: ['--import', 'tsx', mcpTestServer], env: { MCP_CALL_LOG: log } }], logger: silentLogger() });
+    hub = createMcpHub({
+      servers: [
+        {
+          name: 'k8s',
+          command: process.execPath,
+          args: ['--import', 'tsx', mcpTestServer],
+          env: { MCP_CALL_LOG: log },
+        },
+      ],
+      logger: silentLogger(),
+    });
     await hub.start();
     const { pool } = database;
-    incidentId = Number((await pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title, labels) VALUES ('alertmanager', 'g-load', 'HighLoad sonarr', '{\"application\":\"sonarr\"}') RETURNING id")).rows[0]!.id);
-    await pool.query("INSERT INTO alerts (incident_id, fingerprint, alertname, status, generator_url) VALUES ($1, 'f1', 'HighLoad', 'firing', $2)", [incidentId, GENERATOR]);
+    incidentId = Number(
+      (
+        await pool.query<{ id: string }>(
+          "INSERT INTO incidents (source, external_key, title, labels) VALUES ('alertmanager', 'g-load', 'HighLoad sonarr', '{\"application\":\"sonarr\"}') RETURNING id",
+        )
+      ).rows[0]!.id,
+    );
+    await pool.query(
+      "INSERT INTO alerts (incident_id, fingerprint, alertname, status, generator_url) VALUES ($1, 'f1', 'HighLoad', 'firing', $2)",
+      [incidentId, GENERATOR],
+    );
     await pool.query(
       `INSERT INTO events (source, kind, subject, occurred_at, payload) VALUES
          ('coroot', 'deployment', 'sonarr', now() - interval '2 hours', '{"version":"4.0.1","status":"Deployed","summary":"image bumped"}'),
          ('coroot', 'deployment', 'sonarr', now() - interval '30 hours', '{"version":"3.9.0","status":"Deployed"}'),
          ('coroot', 'deployment', 'radarr', now() - interval '1 hour', '{"version":"5.0.0","status":"Deployed"}')`,
     );
-    await pool.query("INSERT INTO incidents (source, external_key, title, labels, opened_at) VALUES ('coroot', 'incident:x', 'sonarr: CPU', '{\"application\":\"sonarr\"}', now() - interval '3 hours')");
+    await pool.query(
+      "INSERT INTO incidents (source, external_key, title, labels, opened_at) VALUES ('coroot', 'incident:x', 'sonarr: CPU', '{\"application\":\"sonarr\"}', now() - interval '3 hours')",
+    );
   });
   beforeEach(async () => {
     await litellm?.close();
     await prometheus?.close();
     litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: ['gemini-flash', 'claude-sonnet'] });
-    prometheus = await startPrometheusFake({ series: (query) => (query === 'node_load1' ? [{ metric: { __name__: 'node_load1', instance: 'nas:9100' }, values: [0.5, 0.4, 1.5, 3.2, 3.6] }] : []) });
+    prometheus = await startPrometheusFake({
+      series: (query) =>
+        query === 'node_load1'
+          ? [{ metric: { __name__: 'node_load1', instance: 'nas:9100' }, values: [0.5, 0.4, 1.5, 3.2, 3.6] }]
+          : [],
+    });
   });
   afterAll(async () => {
     await hub?.stop();
@@ -65,8 +91,18 @@ describe('an investigation within its budget', () => {
     await prometheus?.close();
   });
 
-  const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> }) : []);
-  const run = (budget: Record<string, unknown>, request: Partial<InvestigationRequest> = {}, prometheusUrl = prometheus.url) =>
+  const calls = () =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> })
+      : [];
+  const run = (
+    budget: Record<string, unknown>,
+    request: Partial<InvestigationRequest> = {},
+    prometheusUrl = prometheus.url,
+  ) =>
     investigate(
       {
         budget: readInvestigationConfig(budget),
@@ -74,7 +110,10 @@ describe('an investigation within its budget', () => {
         llm: createLlmGateway({
           proxy: { baseUrl: litellm.url, apiKey: KEY },
           routing: defaultRouting,
-          quota: createQuota({ coordination: createPostgresCoordination(database.pool), onWarning: () => Promise.resolve() }),
+          quota: createQuota({
+            coordination: createPostgresCoordination(database.pool),
+            onWarning: () => Promise.resolve(),
+          }),
           usage: createLlmUsageLog(database.pool),
           metrics: createMetrics(),
           logger: silentLogger(),
@@ -83,14 +122,32 @@ describe('an investigation within its budget', () => {
         prometheus: createPrometheusClient({ baseUrl: prometheusUrl, bearerToken: 'prometheus-token-123' }),
         logger: silentLogger(),
       },
-      { incidentId, facts: { title: 'HighLoad sonarr' }, labels: { application: 'sonarr' }, application: 'sonarr', generatorUrls: [GENERATOR], earlier: [], deep: false, ...request },
+      {
+        incidentId,
+        facts: { title: 'HighLoad sonarr' },
+        labels: { application: 'sonarr' },
+        application: 'sonarr',
+        generatorUrls: [GENERATOR],
+        earlier: [],
+        deep: false,
+        ...request,
+      },
     );
 
   it("gathers the alert's series as a summary, the application's recent deployments and the read-only tools the model chooses", async () => {
     litellm.script(
       'gemini-flash',
-      { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }, { name: 'restart_pod', arguments: { name: 'sonarr-0', namespace: 'media' } }] },
-      answer('Load on the NAS rose after sonarr 4.0.1 was deployed.', ['coroot:sonarr', 'prometheus:node_load1', 'made-up-id']),
+      {
+        toolCalls: [
+          { name: 'list_pods', arguments: { namespace: 'media' } },
+          { name: 'restart_pod', arguments: { name: 'sonarr-0', namespace: 'media' } },
+        ],
+      },
+      answer('Load on the NAS rose after sonarr 4.0.1 was deployed.', [
+        'coroot:sonarr',
+        'prometheus:node_load1',
+        'made-up-id',
+      ]),
     );
     const before = calls().length;
     const result = await run({});
@@ -100,34 +157,78 @@ describe('an investigation within its budget', () => {
     expect(prometheus.received[0]).toMatchObject({ query: 'node_load1', authorization: 'Bearer prometheus-token-123' });
     expect(prometheus.received[0]!.end - prometheus.received[0]!.start).toBe(3600);
     const [metric, history, pods, refused] = result.evidence;
-    expect(metric).toMatchObject({ source: 'prometheus', what: 'node_load1', ok: true, quote: 'node_load1{instance="nas:9100"}: 0.5 → 3.6 (min 0.4, max 3.6, rising)' });
+    expect(metric).toMatchObject({
+      source: 'prometheus',
+      what: 'node_load1',
+      ok: true,
+      quote: 'node_load1{instance="nas:9100"}: 0.5 → 3.6 (min 0.4, max 3.6, rising)',
+    });
     // Deployments of the same application in the last 24 h (not older, not another application), and its other Coroot incidents.
     expect(history).toMatchObject({ source: 'coroot', key: 'coroot:sonarr', ok: true });
-    expect(history!.text).toMatch(/^deployment of sonarr version 4\.0\.1 \(Deployed\) at .* UTC: image bumped\nincident #\d+ sonarr: CPU at /);
+    expect(history!.text).toMatch(
+      /^deployment of sonarr version 4\.0\.1 \(Deployed\) at .* UTC: image bumped\nincident #\d+ sonarr: CPU at /,
+    );
     expect(history!.text).not.toContain('3.9.0');
     expect(history!.text).not.toContain('radarr');
-    expect(pods).toMatchObject({ source: 'tool', what: 'list_pods {"namespace":"media"}', ok: true, quote: 'namespace media' });
+    expect(pods).toMatchObject({
+      source: 'tool',
+      what: 'list_pods {"namespace":"media"}',
+      ok: true,
+      quote: 'namespace media',
+    });
     expect(refused).toMatchObject({ source: 'tool', ok: false });
     expect(refused!.text).toBe('Refused: restart_pod: not one of the read-only tools offered.');
-    expect(calls().slice(before).map((call) => call.tool)).toEqual(['list_pods']);
+    expect(
+      calls()
+        .slice(before)
+        .map((call) => call.tool),
+    ).toEqual(['list_pods']);
 
     // Only read-only tools were offered, on the investigation's model; the summary, not the points, went as data.
     const [first] = litellm.received;
     expect(first!.model).toBe('gemini-flash');
-    expect(first!.tools!.map((tool) => tool.function.name).sort()).toEqual(['list_pods', 'prometheus_query_range', 'slow_tool']);
-    expect(first!.messages[1]!.content).toContain('node_load1{instance=\\"nas:9100\\"}: 0.5 → 3.6 (min 0.4, max 3.6, rising)');
+    expect(first!.tools!.map((tool) => tool.function.name).sort()).toEqual([
+      'list_pods',
+      'prometheus_query_range',
+      'slow_tool',
+    ]);
+    expect(first!.messages[1]!.content).toContain(
+      'node_load1{instance=\\"nas:9100\\"}: 0.5 → 3.6 (min 0.4, max 3.6, rising)',
+    );
     expect(first!.messages[1]!.content).not.toContain('1.5');
-    expect(result).toMatchObject({ diagnosis: 'Load on the NAS rose after sonarr 4.0.1 was deployed.', relevant: ['coroot:sonarr', 'prometheus:node_load1'], calls: 3, notes: [] });
+    expect(result).toMatchObject({
+      diagnosis: 'Load on the NAS rose after sonarr 4.0.1 was deployed.',
+      relevant: ['coroot:sonarr', 'prometheus:node_load1'],
+      calls: 3,
+      notes: [],
+    });
   });
 
   it('asked again, repeats none of the calls made before', async () => {
-    litellm.script('gemini-flash', { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }] }, answer('Same as before.'));
+    litellm.script(
+      'gemini-flash',
+      { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }] },
+      answer('Same as before.'),
+    );
     const first = await run({});
     const before = calls().length;
-    litellm.script('gemini-flash', { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }, { name: 'list_pods', arguments: { namespace: 'downloads' } }] }, answer('Downloads look fine.'));
+    litellm.script(
+      'gemini-flash',
+      {
+        toolCalls: [
+          { name: 'list_pods', arguments: { namespace: 'media' } },
+          { name: 'list_pods', arguments: { namespace: 'downloads' } },
+        ],
+      },
+      answer('Downloads look fine.'),
+    );
     const second = await run({}, { earlier: first.evidence });
     expect(prometheus.received).toHaveLength(1);
-    expect(calls().slice(before).map((call) => call.arguments)).toEqual([{ namespace: 'downloads' }]);
+    expect(
+      calls()
+        .slice(before)
+        .map((call) => call.arguments),
+    ).toEqual([{ namespace: 'downloads' }]);
     expect(second.evidence.map((evidence) => evidence.what)).toEqual(['list_pods {"namespace":"downloads"}']);
     const results = litellm.received.at(-1)!.messages.filter((message) => message.role === 'tool');
     expect(results[0]!.content).toMatch(/^<data>\nAlready gathered \(not run again\): namespace media/);
@@ -135,11 +236,24 @@ describe('an investigation within its budget', () => {
   });
 
   it('makes at most max_tool_calls calls, Prometheus queries included', async () => {
-    litellm.script('gemini-flash', { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'a' } }, { name: 'list_pods', arguments: { namespace: 'b' } }] }, answer('Out of calls.'));
+    litellm.script(
+      'gemini-flash',
+      {
+        toolCalls: [
+          { name: 'list_pods', arguments: { namespace: 'a' } },
+          { name: 'list_pods', arguments: { namespace: 'b' } },
+        ],
+      },
+      answer('Out of calls.'),
+    );
     const before = calls().length;
     const result = await run({ max_tool_calls: 2 });
     expect(prometheus.received).toHaveLength(1);
-    expect(calls().slice(before).map((call) => call.arguments)).toEqual([{ namespace: 'a' }]);
+    expect(
+      calls()
+        .slice(before)
+        .map((call) => call.arguments),
+    ).toEqual([{ namespace: 'a' }]);
     const results = litellm.received.at(-1)!.messages.filter((message) => message.role === 'tool');
     expect(results[1]!.content).toBe("<data>\nRefused: the investigation's budget of 2 calls is used up.\n</data>");
     // One round of tools was all the budget allowed: the next request could not call any.
@@ -162,13 +276,23 @@ describe('an investigation within its budget', () => {
       let started = Date.now();
       const result = await run({ time_limit: '1s' }, {}, slow.url);
       expect(Date.now() - started).toBeLessThan(3_000);
-      expect(result.evidence[0]).toMatchObject({ source: 'prometheus', ok: false, quote: 'Prometheus did not answer in time' });
+      expect(result.evidence[0]).toMatchObject({
+        source: 'prometheus',
+        ok: false,
+        quote: 'Prometheus did not answer in time',
+      });
 
-      litellm.script('gemini-flash', { toolCalls: [{ name: 'slow_tool', arguments: { ms: 5_000 } }] }, answer('never read'));
+      litellm.script(
+        'gemini-flash',
+        { toolCalls: [{ name: 'slow_tool', arguments: { ms: 5_000 } }] },
+        answer('never read'),
+      );
       started = Date.now();
       const cut = await run({ time_limit: '1500ms' }, { generatorUrls: [], application: 'nothing-here' });
       expect(Date.now() - started).toBeLessThan(3_000);
-      expect(cut.evidence).toMatchObject([{ source: 'tool', what: 'slow_tool {"ms":5000}', ok: false, quote: 'no answer within the time limit' }]);
+      expect(cut.evidence).toMatchObject([
+        { source: 'tool', what: 'slow_tool {"ms":5000}', ok: false, quote: 'no answer within the time limit' },
+      ]);
       expect(cut.notes[0]).toMatch(/time limit \(2 s\) ran out before the model answered|did not answer/);
       expect(cut.diagnosis).toBeUndefined();
     } finally {
@@ -177,7 +301,11 @@ describe('an investigation within its budget', () => {
   });
 
   it('keeps at most max_result_chars of each result, for the model and for the findings', async () => {
-    litellm.script('gemini-flash', { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'long' } }] }, answer('Capped.'));
+    litellm.script(
+      'gemini-flash',
+      { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'long' } }] },
+      answer('Capped.'),
+    );
     const result = await run({ max_result_chars: 100 }, { generatorUrls: [] });
     const pods = result.evidence.find((evidence) => evidence.source === 'tool')!;
     expect(pods.text).toHaveLength(100);

@@ -11,7 +11,22 @@ import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 const MM_TOKEN = 'mattermost-bot-token-0123456789';
 const SLASH_TOKEN = 'slash-command-token-0123456789';
 const CHANNEL = 'opschannelid00000000000000';
-const hostile = fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '💥', '', ' '.repeat(3), -1, 1e308, true, null, [], {}, [[[[[]]]]], 'x'.repeat(5_000));
+const hostile = fc.constantFrom(
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '💥',
+  '',
+  ' '.repeat(3),
+  -1,
+  1e308,
+  true,
+  null,
+  [],
+  {},
+  [[[[[]]]]],
+  'x'.repeat(5_000),
+);
 
 /**
  * Mattermost's callbacks under arbitrary input, on the real runtime: button clicks (JSON) and slash
@@ -26,7 +41,15 @@ describe('Mattermost routes under arbitrary input', () => {
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
     mattermost = await startMattermostFake({ token: MM_TOKEN });
-    const env = { DATABASE_URL: database.url, PUBLIC_URL: 'https://steward.home.arpa', MATTERMOST_URL: mattermost.url, MATTERMOST_TOKEN: MM_TOKEN, MATTERMOST_CHANNEL_ID: CHANNEL, MATTERMOST_APPROVERS: 'alice', MATTERMOST_SLASH_TOKEN: SLASH_TOKEN };
+    const env = {
+      DATABASE_URL: database.url,
+      PUBLIC_URL: 'https://steward.home.arpa',
+      MATTERMOST_URL: mattermost.url,
+      MATTERMOST_TOKEN: MM_TOKEN,
+      MATTERMOST_CHANNEL_ID: CHANNEL,
+      MATTERMOST_APPROVERS: 'alice',
+      MATTERMOST_SLASH_TOKEN: SLASH_TOKEN,
+    };
     const config = readConfig(env);
     runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream));
     await runtime.app.ready();
@@ -37,19 +60,32 @@ describe('Mattermost routes under arbitrary input', () => {
     await database?.drop();
   });
 
-  const decisions = async () => Number((await runtime.database.pool.query<{ n: string }>('SELECT count(*) AS n FROM decisions')).rows[0]!.n);
+  const decisions = async () =>
+    Number((await runtime.database.pool.query<{ n: string }>('SELECT count(*) AS n FROM decisions')).rows[0]!.n);
 
   it('/mattermost/actions: mutated real clicks and arbitrary JSON', async () => {
     const click = fixture<Record<string, unknown>>('mattermost-interactive-action-request.json');
     const body = fc.oneof(
-      fc.record({ key: fc.constantFrom(...Object.keys(click), 'context', 'user_name'), value: fc.oneof(hostile, fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' })) }).map(({ key, value }) => JSON.stringify({ ...click, [key]: value })),
+      fc
+        .record({
+          key: fc.constantFrom(...Object.keys(click), 'context', 'user_name'),
+          value: fc.oneof(hostile, fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' })),
+        })
+        .map(({ key, value }) => JSON.stringify({ ...click, [key]: value })),
       fc.json({ maxDepth: 4, stringUnit: 'binary' }),
       fc.string({ unit: 'binary', maxLength: 300 }),
     );
     await fc.assert(
       fc.asyncProperty(body, async (payload) => {
-        const response = await runtime.app.inject({ method: 'POST', url: '/mattermost/actions', payload, headers: { 'content-type': 'application/json' } });
-        expect([200, 400, 413], `${response.statusCode} ${response.body} for ${payload.slice(0, 200)}`).toContain(response.statusCode);
+        const response = await runtime.app.inject({
+          method: 'POST',
+          url: '/mattermost/actions',
+          payload,
+          headers: { 'content-type': 'application/json' },
+        });
+        expect([200, 400, 413], `${response.statusCode} ${response.body} for ${payload.slice(0, 200)}`).toContain(
+          response.statusCode,
+        );
       }),
       { numRuns: fuzzRuns(150) },
     );
@@ -57,14 +93,34 @@ describe('Mattermost routes under arbitrary input', () => {
   });
 
   it('/mattermost/command: arbitrary forms, with and without the token', async () => {
-    const field = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('\u0000', 'status', 'approve', '1', 'weekly', 'alice', ''));
-    const form = fc.record({ token: fc.oneof(fc.constant(SLASH_TOKEN), field), user_id: field, user_name: field, channel_id: field, text: field, command: fc.constant('/steward') }, { requiredKeys: [] });
+    const field = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.constantFrom('\u0000', 'status', 'approve', '1', 'weekly', 'alice', ''),
+    );
+    const form = fc.record(
+      {
+        token: fc.oneof(fc.constant(SLASH_TOKEN), field),
+        user_id: field,
+        user_name: field,
+        channel_id: field,
+        text: field,
+        command: fc.constant('/steward'),
+      },
+      { requiredKeys: [] },
+    );
     await fc.assert(
       fc.asyncProperty(form, async (values) => {
         const payload = new URLSearchParams(values as Record<string, string>).toString();
-        const response = await runtime.app.inject({ method: 'POST', url: '/mattermost/command', payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        const response = await runtime.app.inject({
+          method: 'POST',
+          url: '/mattermost/command',
+          payload,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
         const allowed = values.token === SLASH_TOKEN ? [200, 400] : [401];
-        expect(allowed, `${response.statusCode} ${response.body} for ${payload.slice(0, 200)}`).toContain(response.statusCode);
+        expect(allowed, `${response.statusCode} ${response.body} for ${payload.slice(0, 200)}`).toContain(
+          response.statusCode,
+        );
       }),
       { numRuns: fuzzRuns(150) },
     );

@@ -17,37 +17,101 @@ afterEach(async () => {
 });
 
 function stdio(name: string, log: string) {
-  return { name, command: process.execPath, args: ['--import', 'tsx', mcpTestServer], env: { MCP_CALL_LOG: log, MCP_SERVER_NAME: name } };
+  return {
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', mcpTestServer],
+    env: { MCP_CALL_LOG: log, MCP_SERVER_NAME: name },
+  };
 }
-const calls = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; arguments?: unknown; pid: number }) : []);
+const calls = (log: string) =>
+  existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { tool: string; arguments?: unknown; pid: number })
+    : [];
 
 describe('the MCP client against a real stdio MCP server', () => {
   it('lists the tools and makes the call the server receives, with a time-out and isError as failure', async () => {
     const log = path.join(dir, 'calls-1.jsonl');
     hub = createMcpHub({ servers: [stdio('k8s', log)], logger: silentLogger(), timeoutMs: 1_000 });
     await hub.start();
-    expect(hub.tools().map((tool) => tool.name).sort()).toEqual(['crash', 'failing_tool', 'get_application', 'list_pods', 'purge_namespace', 'restart_pod', 'scale_deployment', 'slow_tool']);
+    expect(
+      hub
+        .tools()
+        .map((tool) => tool.name)
+        .sort(),
+    ).toEqual([
+      'crash',
+      'failing_tool',
+      'get_application',
+      'list_pods',
+      'purge_namespace',
+      'restart_pod',
+      'scale_deployment',
+      'slow_tool',
+    ]);
     // The server's word that a tool destroys things is kept: policy redlines it unless allowed.
-    expect(hub.tools().filter((tool) => tool.destructiveHint === true).map((tool) => tool.name)).toEqual(['purge_namespace']);
+    expect(
+      hub
+        .tools()
+        .filter((tool) => tool.destructiveHint === true)
+        .map((tool) => tool.name),
+    ).toEqual(['purge_namespace']);
     // A runbook may name a unique tool as `server.tool`: the option filter takes that form as the hub does.
     const filter = createOptionFilter(hub.tools(), { redlines: [] });
-    expect(filter.problemWith({ tool: 'k8s.restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } })).toBeUndefined();
-    expect(filter.problemWith({ tool: 'nas.restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } })).toBe('no such tool');
+    expect(
+      filter.problemWith({ tool: 'k8s.restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } }),
+    ).toBeUndefined();
+    expect(filter.problemWith({ tool: 'nas.restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } })).toBe(
+      'no such tool',
+    );
     // MCP annotations come through: a server's read-only mark is what lets scheduled queries use a tool.
-    expect(hub.tools().filter((tool) => tool.readOnlyHint === true).map((tool) => tool.name)).toEqual(['list_pods']);
-    expect(hub.tools().find((tool) => tool.name === 'restart_pod')!.inputSchema).toMatchObject({ type: 'object', required: ['name', 'namespace'] });
+    expect(
+      hub
+        .tools()
+        .filter((tool) => tool.readOnlyHint === true)
+        .map((tool) => tool.name),
+    ).toEqual(['list_pods']);
+    expect(hub.tools().find((tool) => tool.name === 'restart_pod')!.inputSchema).toMatchObject({
+      type: 'object',
+      required: ['name', 'namespace'],
+    });
 
-    expect(await hub.call('restart_pod', { name: 'radarr-0', namespace: 'media' })).toEqual({ ok: true, text: 'pod "radarr-0" deleted in namespace "media"' });
+    expect(await hub.call('restart_pod', { name: 'radarr-0', namespace: 'media' })).toEqual({
+      ok: true,
+      text: 'pod "radarr-0" deleted in namespace "media"',
+    });
     expect(await hub.call('k8s.restart_pod', { name: 'sonarr-0', namespace: 'media' })).toMatchObject({ ok: true });
-    expect(calls(log).map((call) => call.arguments)).toEqual([{ name: 'radarr-0', namespace: 'media' }, { name: 'sonarr-0', namespace: 'media' }]);
+    expect(calls(log).map((call) => call.arguments)).toEqual([
+      { name: 'radarr-0', namespace: 'media' },
+      { name: 'sonarr-0', namespace: 'media' },
+    ]);
 
-    expect(await hub.call('failing_tool', { reason: 'pods "radarr-0" is forbidden' })).toEqual({ ok: false, kind: 'tool', error: 'Error from server (Forbidden): pods "radarr-0" is forbidden' });
-    expect(await hub.call('slow_tool', { ms: 3_000 })).toEqual({ ok: false, kind: 'timeout', error: 'slow_tool did not answer in time' });
-    expect(await hub.call('delete_volume', {})).toEqual({ ok: false, kind: 'unavailable', error: 'no connected MCP server has the tool delete_volume' });
+    expect(await hub.call('failing_tool', { reason: 'pods "radarr-0" is forbidden' })).toEqual({
+      ok: false,
+      kind: 'tool',
+      error: 'Error from server (Forbidden): pods "radarr-0" is forbidden',
+    });
+    expect(await hub.call('slow_tool', { ms: 3_000 })).toEqual({
+      ok: false,
+      kind: 'timeout',
+      error: 'slow_tool did not answer in time',
+    });
+    expect(await hub.call('delete_volume', {})).toEqual({
+      ok: false,
+      kind: 'unavailable',
+      error: 'no connected MCP server has the tool delete_volume',
+    });
   });
 
   it('names a tool by its server when two servers have it', async () => {
-    hub = createMcpHub({ servers: [stdio('k8s', path.join(dir, 'calls-2a.jsonl')), stdio('lab', path.join(dir, 'calls-2b.jsonl'))], logger: silentLogger() });
+    hub = createMcpHub({
+      servers: [stdio('k8s', path.join(dir, 'calls-2a.jsonl')), stdio('lab', path.join(dir, 'calls-2b.jsonl'))],
+      logger: silentLogger(),
+    });
     await hub.start();
     const names = hub.tools().map((tool) => tool.name);
     expect(names).toContain('k8s.restart_pod');
@@ -61,7 +125,12 @@ describe('the MCP client against a real stdio MCP server', () => {
   it('restarts a server that died, reports it, and lists its tools again', async () => {
     const log = path.join(dir, 'calls-3.jsonl');
     const status: string[] = [];
-    hub = createMcpHub({ servers: [stdio('k8s', log)], logger: silentLogger(), reconnectMs: 50, onStatus: (name, state) => status.push(`${name} ${state}`) });
+    hub = createMcpHub({
+      servers: [stdio('k8s', log)],
+      logger: silentLogger(),
+      reconnectMs: 50,
+      onStatus: (name, state) => status.push(`${name} ${state}`),
+    });
     await hub.start();
     expect(await hub.call('crash', {})).toMatchObject({ ok: false, kind: 'unavailable' });
     await until('the server restarted', () => hub!.tools().length === 8, 15_000);
@@ -74,7 +143,17 @@ describe('the MCP client against a real stdio MCP server', () => {
 
 describe('MCP configuration', () => {
   it('reads stdio and HTTP servers, taking ${VAR} from the environment', () => {
-    expect(readMcpConfig({ servers: [{ name: 'k8s', command: 'mcp-k8s', env: { KUBECONFIG: '${KUBECONFIG}' } }, { name: 'ha', url: 'http://ha.home.arpa:8123/mcp', headers: { authorization: 'Bearer ${HA_TOKEN}' } }] }, { KUBECONFIG: '/etc/kube', HA_TOKEN: 'abc' })).toEqual([
+    expect(
+      readMcpConfig(
+        {
+          servers: [
+            { name: 'k8s', command: 'mcp-k8s', env: { KUBECONFIG: '${KUBECONFIG}' } },
+            { name: 'ha', url: 'http://ha.home.arpa:8123/mcp', headers: { authorization: 'Bearer ${HA_TOKEN}' } },
+          ],
+        },
+        { KUBECONFIG: '/etc/kube', HA_TOKEN: 'abc' },
+      ),
+    ).toEqual([
       { name: 'k8s', command: 'mcp-k8s', args: [], env: { KUBECONFIG: '/etc/kube' } },
       { name: 'ha', url: 'http://ha.home.arpa:8123/mcp', headers: { authorization: 'Bearer abc' } },
     ]);
@@ -82,7 +161,22 @@ describe('MCP configuration', () => {
 
   it('names what is wrong', () => {
     expect(() => readMcpConfig({ servers: [{ name: 'k8s' }] }, {})).toThrow(/mcp\.servers\.0/);
-    expect(() => readMcpConfig({ servers: [{ name: 'a', command: 'x' }, { name: 'a', command: 'y' }] }, {})).toThrow(/"a" is used twice/);
-    expect(() => readMcpConfig({ servers: [{ name: 'ha', url: 'http://ha/mcp', headers: { authorization: 'Bearer ${HA_TOKEN}' } }] }, {})).toThrow(/\$\{HA_TOKEN\}, which is not set/);
+    expect(() =>
+      readMcpConfig(
+        {
+          servers: [
+            { name: 'a', command: 'x' },
+            { name: 'a', command: 'y' },
+          ],
+        },
+        {},
+      ),
+    ).toThrow(/"a" is used twice/);
+    expect(() =>
+      readMcpConfig(
+        { servers: [{ name: 'ha', url: 'http://ha/mcp', headers: { authorization: 'Bearer ${HA_TOKEN}' } }] },
+        {},
+      ),
+    ).toThrow(/\$\{HA_TOKEN\}, which is not set/);
   });
 });

@@ -45,37 +45,95 @@ describe.skipIf(!inspector)('Steward as an MCP server, to the MCP Inspector CLI'
     await database?.drop();
   });
 
-  const cli = (...args: string[]) => run(inspector!, ['--cli', url, '--transport', 'http', '--header', `Authorization: Bearer ${TOKEN}`, ...args], { timeout: 60_000 });
+  const cli = (...args: string[]) =>
+    run(inspector!, ['--cli', url, '--transport', 'http', '--header', `Authorization: Bearer ${TOKEN}`, ...args], {
+      timeout: 60_000,
+    });
 
   it('lists the tools', async () => {
     const { stdout } = await cli('--method', 'tools/list');
     const names = (JSON.parse(stdout) as { tools: { name: string }[] }).tools.map((tool) => tool.name);
-    expect(names.sort()).toEqual(['get_approval', 'get_incident', 'list_incidents', 'list_runbooks', 'request_approval', 'status']);
+    expect(names.sort()).toEqual([
+      'get_approval',
+      'get_incident',
+      'list_incidents',
+      'list_runbooks',
+      'request_approval',
+      'status',
+    ]);
   });
 
   it('waits in request_approval until the owner approves on Signal', async () => {
-    const call = cli('--method', 'tools/call', '--tool-name', 'request_approval', '--tool-arg', 'title=Renew the wildcard certificate', '--tool-arg', 'action=certbot renew --cert-name home.arpa');
-    await until('the question on Signal', () => signal.sent.some((sent) => String(sent.message).includes('Renew the wildcard certificate')), 30_000);
+    const call = cli(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'request_approval',
+      '--tool-arg',
+      'title=Renew the wildcard certificate',
+      '--tool-arg',
+      'action=certbot renew --cert-name home.arpa',
+    );
+    await until(
+      'the question on Signal',
+      () => signal.sent.some((sent) => String(sent.message).includes('Renew the wildcard certificate')),
+      30_000,
+    );
     const index = signal.sent.findIndex((sent) => String(sent.message).includes('Renew the wildcard certificate'));
     expect(String(signal.sent[index]!.message)).toContain('🤖 inspector-cli asks: Renew the wildcard certificate');
     signal.deliver(signalTextFrame(BOT, OWNER, '1', signal.sentTimestamps[index]));
     const { stdout } = await call;
-    expect((JSON.parse(stdout) as { structuredContent: unknown }).structuredContent).toMatchObject({ status: 'approved', choice: 'Approve', by: 'Alice Ops' });
+    expect((JSON.parse(stdout) as { structuredContent: unknown }).structuredContent).toMatchObject({
+      status: 'approved',
+      choice: 'Approve',
+      by: 'Alice Ops',
+    });
   });
 
   it.skipIf(!mcpRemote)('answers through mcp-remote, the stdio bridge local-only clients use', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-mcp-remote-'));
     try {
       const config = path.join(dir, 'mcp.json');
-      await writeFile(config, JSON.stringify({ mcpServers: { steward: { command: process.execPath, args: [mcpRemote!, url, '--allow-http', '--header', `Authorization:Bearer ${TOKEN}`] } } }));
-      const { stdout } = await run(inspector!, ['--cli', '--config', config, '--server', 'steward', '--method', 'tools/call', '--tool-name', 'status'], { timeout: 60_000, env: { ...process.env, MCP_REMOTE_CONFIG_DIR: dir } });
-      expect((JSON.parse(stdout) as { structuredContent: { body: string } }).structuredContent.body).toContain('Open incidents: 0');
+      await writeFile(
+        config,
+        JSON.stringify({
+          mcpServers: {
+            steward: {
+              command: process.execPath,
+              args: [mcpRemote!, url, '--allow-http', '--header', `Authorization:Bearer ${TOKEN}`],
+            },
+          },
+        }),
+      );
+      const { stdout } = await run(
+        inspector!,
+        ['--cli', '--config', config, '--server', 'steward', '--method', 'tools/call', '--tool-name', 'status'],
+        { timeout: 60_000, env: { ...process.env, MCP_REMOTE_CONFIG_DIR: dir } },
+      );
+      expect((JSON.parse(stdout) as { structuredContent: { body: string } }).structuredContent.body).toContain(
+        'Open incidents: 0',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
   it('is refused with a wrong token', async () => {
-    await expect(run(inspector!, ['--cli', url, '--transport', 'http', '--header', 'Authorization: Bearer wrong-token-0123456789', '--method', 'tools/list'], { timeout: 60_000 })).rejects.toThrow();
+    await expect(
+      run(
+        inspector!,
+        [
+          '--cli',
+          url,
+          '--transport',
+          'http',
+          '--header',
+          'Authorization: Bearer wrong-token-0123456789',
+          '--method',
+          'tools/list',
+        ],
+        { timeout: 60_000 },
+      ),
+    ).rejects.toThrow();
   });
 });

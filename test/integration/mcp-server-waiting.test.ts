@@ -42,30 +42,70 @@ describe('request_approval while it waits', () => {
 
   async function start(progressEveryMs: number, maxOpen?: number) {
     const desk = createQuestionDesk({ pool: database.pool, channels: ['shell'] });
-    const approvals = createAgentApprovals({ pool: database.pool, desk, policy: { redlines: [] }, defaultTtlMs: 60_000, pollMs: 50, ...(maxOpen !== undefined ? { maxOpen } : {}) });
+    const approvals = createAgentApprovals({
+      pool: database.pool,
+      desk,
+      policy: { redlines: [] },
+      defaultTtlMs: 60_000,
+      pollMs: 50,
+      ...(maxOpen !== undefined ? { maxOpen } : {}),
+    });
     const sessions = createMcpSessions({
-      createServer: (closing) => createStewardMcpServer({ approvals, db: database.pool, status: () => Promise.resolve({ title: 'Status', body: 'ok' }), runbooks: () => [], progressEveryMs }, closing),
+      createServer: (closing) =>
+        createStewardMcpServer(
+          {
+            approvals,
+            db: database.pool,
+            status: () => Promise.resolve({ title: 'Status', body: 'ok' }),
+            runbooks: () => [],
+            progressEveryMs,
+          },
+          closing,
+        ),
       logger: silentLogger(),
     });
-    app = buildApp({ logger: silentLogger(), database: { pool: database.pool, backend: 'external' }, coordination: createPostgresCoordination(database.pool), metrics: createMetrics(), bodyLimit: 1_048_576, mcpServer: { token: TOKEN, sessions } });
+    app = buildApp({
+      logger: silentLogger(),
+      database: { pool: database.pool, backend: 'external' },
+      coordination: createPostgresCoordination(database.pool),
+      metrics: createMetrics(),
+      bodyLimit: 1_048_576,
+      mcpServer: { token: TOKEN, sessions },
+    });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     client = new Client({ name: 'slow-agent', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', address), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('/mcp', address), {
+        requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } },
+      }),
+    );
     return { desk, sessions, client };
   }
 
   /** The open approval asked with this title (each test asks its own). */
   const openApproval = async (title: string) =>
-    (await database.pool.query<{ id: string }>("SELECT q.id FROM questions q JOIN agent_approvals a ON a.question_id = q.id WHERE q.status = 'open' AND q.title LIKE $1", [`%${title}`])).rows[0]?.id;
+    (
+      await database.pool.query<{ id: string }>(
+        "SELECT q.id FROM questions q JOIN agent_approvals a ON a.question_id = q.id WHERE q.status = 'open' AND q.title LIKE $1",
+        [`%${title}`],
+      )
+    ).rows[0]?.id;
 
   it('sends progress that keeps a short client timeout alive, and ends when another replica decides', async () => {
     const { desk, client } = await start(100);
     const progress: number[] = [];
-    const call = client.callTool({ name: 'request_approval', arguments: { title: 'Resize the volume', action: 'kubectl patch pvc data --patch size=20Gi' } }, undefined, {
-      timeout: 1_500,
-      resetTimeoutOnProgress: true,
-      onprogress: (update) => progress.push(update.progress),
-    });
+    const call = client.callTool(
+      {
+        name: 'request_approval',
+        arguments: { title: 'Resize the volume', action: 'kubectl patch pvc data --patch size=20Gi' },
+      },
+      undefined,
+      {
+        timeout: 1_500,
+        resetTimeoutOnProgress: true,
+        onprogress: (update) => progress.push(update.progress),
+      },
+    );
     await until('the question stored', async () => (await openApproval('Resize the volume')) !== undefined);
     // Longer than the client's timeout: only the progress notifications keep it waiting.
     await until('progress for over three seconds', () => (progress.at(-1) ?? 0) > 3, 15_000);
@@ -79,7 +119,14 @@ describe('request_approval while it waits', () => {
 
   it('answers a waiting call with "pending" when Steward shuts down, and closes', async () => {
     const { client, sessions } = await start(15_000);
-    const call = client.callTool({ name: 'request_approval', arguments: { title: 'Upgrade the cluster', action: 'talosctl upgrade-k8s --to 1.33.0' } }, undefined, { timeout: 30_000 });
+    const call = client.callTool(
+      {
+        name: 'request_approval',
+        arguments: { title: 'Upgrade the cluster', action: 'talosctl upgrade-k8s --to 1.33.0' },
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     await until('the question stored', async () => (await openApproval('Upgrade the cluster')) !== undefined);
     await app!.close();
     app = undefined;
@@ -88,12 +135,23 @@ describe('request_approval while it waits', () => {
   });
 
   it('refuses to ask when too many approvals already wait, so no agent can flood the owner’s chat', async () => {
-    const open = async () => (await database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM questions q JOIN agent_approvals a ON a.question_id = q.id WHERE q.status = 'open'")).rows[0]!.n;
+    const open = async () =>
+      (
+        await database.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM questions q JOIN agent_approvals a ON a.question_id = q.id WHERE q.status = 'open'",
+        )
+      ).rows[0]!.n;
     const { client } = await start(15_000, (await open()) + 1);
-    const first = await client.callTool({ name: 'request_approval', arguments: { title: 'Scale web to 3', action: 'kubectl scale deployment/web --replicas=3', wait: false } });
+    const first = await client.callTool({
+      name: 'request_approval',
+      arguments: { title: 'Scale web to 3', action: 'kubectl scale deployment/web --replicas=3', wait: false },
+    });
     expect(first.structuredContent).toMatchObject({ status: 'pending' });
     const before = await open();
-    const second = await client.callTool({ name: 'request_approval', arguments: { title: 'Scale api to 3', action: 'kubectl scale deployment/api --replicas=3', wait: false } });
+    const second = await client.callTool({
+      name: 'request_approval',
+      arguments: { title: 'Scale api to 3', action: 'kubectl scale deployment/api --replicas=3', wait: false },
+    });
     expect(second.isError).toBe(true);
     expect((second.content as { text: string }[])[0]!.text).toContain('approvals already wait for the owner');
     expect(await open()).toBe(before);
@@ -110,8 +168,19 @@ describe('request_approval while it waits', () => {
       runbooks: () => [],
     });
     expect(part).toBeUndefined();
-    app = buildApp({ logger: silentLogger(), database: { pool: database.pool, backend: 'external' }, coordination: createPostgresCoordination(database.pool), metrics: createMetrics(), bodyLimit: 1_048_576 });
-    const response = await app.inject({ method: 'POST', url: '/mcp', headers: { authorization: `Bearer ${TOKEN}` }, payload: { jsonrpc: '2.0', id: 1, method: 'initialize', params: {} } });
+    app = buildApp({
+      logger: silentLogger(),
+      database: { pool: database.pool, backend: 'external' },
+      coordination: createPostgresCoordination(database.pool),
+      metrics: createMetrics(),
+      bodyLimit: 1_048_576,
+    });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/mcp',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { jsonrpc: '2.0', id: 1, method: 'initialize', params: {} },
+    });
     expect(response.statusCode).toBe(404);
   });
 });

@@ -24,7 +24,12 @@ afterEach(async () => {
 function brokenServer(name: string, script: string) {
   return { name, command: process.execPath, args: ['-e', script], env: { K8S_TOKEN: TOKEN } };
 }
-const good = { name: 'k8s', command: process.execPath, args: ['--import', 'tsx', mcpTestServer], env: { MCP_CALL_LOG: path.join(dir, 'calls.jsonl'), MCP_SERVER_NAME: 'k8s' } };
+const good = {
+  name: 'k8s',
+  command: process.execPath,
+  args: ['--import', 'tsx', mcpTestServer],
+  env: { MCP_CALL_LOG: path.join(dir, 'calls.jsonl'), MCP_SERVER_NAME: 'k8s' },
+};
 
 describe('operator visibility of MCP servers', () => {
   const database = useMigratedDatabase();
@@ -47,7 +52,9 @@ describe('operator visibility of MCP servers', () => {
     await hub.start();
 
     // Before: only "MCP error -32000: Connection closed". Now the server's own words come with it.
-    const failure = logs.entries().find((entry) => entry.msg === 'MCP server not reachable; retrying' && entry.server === 'nas');
+    const failure = logs
+      .entries()
+      .find((entry) => entry.msg === 'MCP server not reachable; retrying' && entry.server === 'nas');
     expect(failure).toMatchObject({ level: 40, err: { message: expect.stringContaining('Connection closed') } });
     expect(failure!.stderr).toContain('Error: cannot load kubeconfig /etc/k8s/config: token [REDACTED] rejected');
     expect(failure!.stderr).toContain('hint: GITHUB_TOKEN=[REDACTED]');
@@ -56,10 +63,18 @@ describe('operator visibility of MCP servers', () => {
 
     expect(hub.servers()).toEqual([
       expect.objectContaining({ name: 'k8s', transport: 'stdio', state: 'up', tools: 8, disconnects: 0 }),
-      expect.objectContaining({ name: 'nas', transport: 'stdio', state: 'down', tools: 0, lastError: expect.stringContaining('Connection closed') }),
+      expect.objectContaining({
+        name: 'nas',
+        transport: 'stdio',
+        state: 'down',
+        tools: 0,
+        lastError: expect.stringContaining('Connection closed'),
+      }),
     ]);
     const status = await statusReport(database.pool, { mcp: hub.servers() });
-    expect(status.body).toContain('MCP servers (2):\n• k8s: up, 8 tools\n• nas: down for 0m, retrying (MCP error -32000: Connection closed)');
+    expect(status.body).toContain(
+      'MCP servers (2):\n• k8s: up, 8 tools\n• nas: down for 0m, retrying (MCP error -32000: Connection closed)',
+    );
 
     expect(await hub.call('restart_pod', { name: 'radarr-0', namespace: 'media' })).toMatchObject({ ok: true });
     expect(await hub.call('failing_tool', { reason: 'forbidden' })).toMatchObject({ ok: false, kind: 'tool' });
@@ -76,7 +91,11 @@ describe('operator visibility of MCP servers', () => {
   it('keeps only the end of a server’s stderr, however much it wrote', async () => {
     const logs = captureLogs();
     const script = `for (let i = 0; i < 2000; i++) process.stderr.write('noise line ' + i + ' ' + 'x'.repeat(80) + '\\n'); process.stderr.write('fatal: the last words\\n', () => process.exit(1))`;
-    hub = createMcpHub({ servers: [brokenServer('chatty', script)], logger: createLogger({ level: 'info', redactor: createSecretRedactor(), destination: logs.stream }), reconnectMs: 60_000 });
+    hub = createMcpHub({
+      servers: [brokenServer('chatty', script)],
+      logger: createLogger({ level: 'info', redactor: createSecretRedactor(), destination: logs.stream }),
+      reconnectMs: 60_000,
+    });
     await hub.start();
     const failure = logs.entries().find((entry) => entry.msg === 'MCP server not reachable; retrying');
     const stderr = failure!.stderr as string;

@@ -46,9 +46,18 @@ describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
         '      annotations: { summary: message }',
       ].join('\n'),
     );
-    const env = { DATABASE_URL: database.url, STEWARD_CONFIG: configFile, GRAFANA_TOKEN, UPTIME_KUMA_TOKEN, RUNBOOK_DIR: path.join(dir, 'runbooks') };
+    const env = {
+      DATABASE_URL: database.url,
+      STEWARD_CONFIG: configFile,
+      GRAFANA_TOKEN,
+      UPTIME_KUMA_TOKEN,
+      RUNBOOK_DIR: path.join(dir, 'runbooks'),
+    };
     const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), { terminal: shell.terminal, env });
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), {
+      terminal: shell.terminal,
+      env,
+    });
     await runtime.app.ready();
   });
   afterAll(async () => {
@@ -57,8 +66,20 @@ describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
   });
   beforeEach(() => shell.clear());
 
-  const post = (url: string, token: string, payload: unknown) => runtime.app.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${token}` } });
-  const liveIncidents = async (source: string) => (await runtime.database.pool.query<{ id: string; title: string }>('SELECT id, title FROM incidents WHERE source = $1 AND closed_at IS NULL', [source])).rows;
+  const post = (url: string, token: string, payload: unknown) =>
+    runtime.app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const liveIncidents = async (source: string) =>
+    (
+      await runtime.database.pool.query<{ id: string; title: string }>(
+        'SELECT id, title FROM incidents WHERE source = $1 AND closed_at IS NULL',
+        [source],
+      )
+    ).rows;
 
   async function closes(source: string): Promise<void> {
     await until(`the ${source} incident closed`, async () => (await liveIncidents(source)).length === 0, 15_000);
@@ -71,16 +92,30 @@ describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
     expect(shell.printed()).toMatch(/🔔 Issue detected: #\d+ High memory usage/);
     expect(await liveIncidents('grafana')).toHaveLength(1);
 
-    expect((await post('/webhooks/grafana', GRAFANA_TOKEN, fixture('grafana-webhook-resolved.derived-from-docs-sample.json'))).statusCode).toBe(200);
+    expect(
+      (
+        await post(
+          '/webhooks/grafana',
+          GRAFANA_TOKEN,
+          fixture('grafana-webhook-resolved.derived-from-docs-sample.json'),
+        )
+      ).statusCode,
+    ).toBe(200);
     await closes('grafana');
   });
 
   it('Uptime Kuma: a down beat asks about the monitor, the up beat closes it', async () => {
-    expect((await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-down.code-shape.json'))).statusCode).toBe(200);
+    expect(
+      (await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-down.code-shape.json')))
+        .statusCode,
+    ).toBe(200);
     await until('the question', () => shell.printed().includes('Is this a problem?'), 15_000);
     expect(shell.printed()).toMatch(/🔔 Issue detected: #\d+ Nextcloud is down/);
 
-    expect((await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-up.code-shape.json'))).statusCode).toBe(200);
+    expect(
+      (await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-up.code-shape.json')))
+        .statusCode,
+    ).toBe(200);
     await closes('uptime-kuma');
   });
 
@@ -89,7 +124,8 @@ describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
     expect((await post('/webhooks/generic/backup', BACKUP_TOKEN, report)).statusCode).toBe(200);
     await until('the question', () => shell.printed().includes('Is this a problem?'), 15_000);
     expect(shell.printed()).toMatch(/🔔 Issue detected: #\d+ Nightly backup of photos failed/);
-    const [incident] = (await runtime.database.pool.query("SELECT labels FROM incidents WHERE source = 'generic'")).rows as { labels: Record<string, string> }[];
+    const [incident] = (await runtime.database.pool.query("SELECT labels FROM incidents WHERE source = 'generic'"))
+      .rows as { labels: Record<string, string> }[];
     expect(incident!.labels).toEqual({ alertname: 'BackupFailed', host: 'nas' });
 
     expect((await post('/webhooks/generic/backup', BACKUP_TOKEN, { ...report, result: 'ok' })).statusCode).toBe(200);
@@ -98,23 +134,37 @@ describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
 
   it('one incident, one question, when Grafana and Uptime Kuma both alert about the same service', async () => {
     // Grafana's sample, its rule labelled with the service the Uptime Kuma monitor is tagged with.
-    const grafana = fixture<Record<string, unknown> & { commonLabels: Record<string, string>; alerts: { labels: Record<string, string> }[] }>('grafana-webhook-firing.docs-sample.json');
+    const grafana = fixture<
+      Record<string, unknown> & { commonLabels: Record<string, string>; alerts: { labels: Record<string, string> }[] }
+    >('grafana-webhook-firing.docs-sample.json');
     grafana.groupKey = '{}:{service="nextcloud"}';
     grafana.commonLabels.service = 'nextcloud';
     for (const alert of grafana.alerts) alert.labels.service = 'nextcloud';
     expect((await post('/webhooks/grafana', GRAFANA_TOKEN, grafana)).statusCode).toBe(200);
     await until('the question', () => shell.printed().includes('Is this a problem?'), 15_000);
-    expect((await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-down.code-shape.json'))).json()).toMatchObject({ outcome: 'alerts_added' });
+    expect(
+      (
+        await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-down.code-shape.json'))
+      ).json(),
+    ).toMatchObject({ outcome: 'alerts_added' });
 
-    const live = (await runtime.database.pool.query<{ source: string; firing: string }>(
-      "SELECT i.source, (SELECT count(*) FROM alerts a WHERE a.incident_id = i.id AND a.status = 'firing') AS firing FROM incidents i WHERE i.closed_at IS NULL",
-    )).rows;
+    const live = (
+      await runtime.database.pool.query<{ source: string; firing: string }>(
+        "SELECT i.source, (SELECT count(*) FROM alerts a WHERE a.incident_id = i.id AND a.status = 'firing') AS firing FROM incidents i WHERE i.closed_at IS NULL",
+      )
+    ).rows;
     expect(live).toEqual([{ source: 'grafana', firing: '3' }]);
     expect(shell.printed().split('Is this a problem?')).toHaveLength(2);
 
     // Each source resolves its own alerts; the incident closes when both have.
-    expect((await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-up.code-shape.json'))).json()).toMatchObject({ outcome: 'alerts_resolved' });
-    const resolved = fixture<Record<string, unknown> & { commonLabels: Record<string, string> }>('grafana-webhook-resolved.derived-from-docs-sample.json');
+    expect(
+      (
+        await post('/webhooks/uptime-kuma', UPTIME_KUMA_TOKEN, fixture('uptime-kuma-webhook-up.code-shape.json'))
+      ).json(),
+    ).toMatchObject({ outcome: 'alerts_resolved' });
+    const resolved = fixture<Record<string, unknown> & { commonLabels: Record<string, string> }>(
+      'grafana-webhook-resolved.derived-from-docs-sample.json',
+    );
     resolved.groupKey = grafana.groupKey;
     expect((await post('/webhooks/grafana', GRAFANA_TOKEN, resolved)).json()).toMatchObject({ outcome: 'resolved' });
     await closes('grafana');

@@ -13,17 +13,46 @@ describe('the low-priority notice digest', () => {
   const database = useMigratedDatabase();
 
   async function incident(severity: string): Promise<number> {
-    const row = await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title, labels) VALUES ('alertmanager', $1, 'DiskFull', $2) RETURNING id", [`k-${Math.random()}`, { alertname: 'DiskFull', severity }]);
+    const row = await database.pool.query<{ id: string }>(
+      "INSERT INTO incidents (source, external_key, title, labels) VALUES ('alertmanager', $1, 'DiskFull', $2) RETURNING id",
+      [`k-${Math.random()}`, { alertname: 'DiskFull', severity }],
+    );
     const id = Number(row.rows[0]!.id);
-    await database.pool.query("INSERT INTO alerts (incident_id, fingerprint, alertname, status) VALUES ($1, 'f', 'DiskFull', 'firing')", [id]);
+    await database.pool.query(
+      "INSERT INTO alerts (incident_id, fingerprint, alertname, status) VALUES ($1, 'f', 'DiskFull', 'firing')",
+      [id],
+    );
     return id;
   }
-  const added = (incidentId: number): IncidentChange => ({ kind: 'alerts_added', incidentId, source: 'alertmanager', externalKey: 'k', title: 'DiskFull', addedAlerts: ['f2'], resolvedAlerts: [], firingAlerts: 2, truncatedAlerts: 0, flapping: false, withdrawnQuestions: [] });
+  const added = (incidentId: number): IncidentChange => ({
+    kind: 'alerts_added',
+    incidentId,
+    source: 'alertmanager',
+    externalKey: 'k',
+    title: 'DiskFull',
+    addedAlerts: ['f2'],
+    resolvedAlerts: [],
+    firingAlerts: 2,
+    truncatedAlerts: 0,
+    flapping: false,
+    withdrawnQuestions: [],
+  });
   const queued = async (incidentId: number) =>
-    (await database.pool.query<{ due_in_ms: number; digest: boolean | null }>("SELECT (extract(epoch FROM next_attempt_at - now()) * 1000)::int AS due_in_ms, (payload->>'digest')::boolean AS digest FROM outbox WHERE incident_id = $1", [incidentId])).rows;
+    (
+      await database.pool.query<{ due_in_ms: number; digest: boolean | null }>(
+        "SELECT (extract(epoch FROM next_attempt_at - now()) * 1000)::int AS due_in_ms, (payload->>'digest')::boolean AS digest FROM outbox WHERE incident_id = $1",
+        [incidentId],
+      )
+    ).rows;
 
   function notices(digestMs: number) {
-    return createIncidentNotices({ db: database.pool, desk: createQuestionDesk({ pool: database.pool, channels: ['shell'] }), outbox: createOutboxRepository(database.pool), channels: ['shell'], digestMs });
+    return createIncidentNotices({
+      db: database.pool,
+      desk: createQuestionDesk({ pool: database.pool, channels: ['shell'] }),
+      outbox: createOutboxRepository(database.pool),
+      channels: ['shell'],
+      digestMs,
+    });
   }
 
   it('holds a warning incident\u2019s notices for the next slot, aligned so that they leave together', async () => {

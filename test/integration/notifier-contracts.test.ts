@@ -29,13 +29,20 @@ for (const mode of ['json-rpc', 'normal'] as const) {
     const owner = { number: '+4915112345678', uuid: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', name: 'Alice Ops' };
     const bot = { number: BOT, uuid: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' };
     return {
-      notifier: createSignalNotifier({ apiUrl: fake.url, number: BOT, recipients: ['+4915112345678'], log: () => undefined, reconnectMs: 20 }),
+      notifier: createSignalNotifier({
+        apiUrl: fake.url,
+        number: BOT,
+        recipients: ['+4915112345678'],
+        log: () => undefined,
+        reconnectMs: 20,
+      }),
       sentTexts: () => fake.sent.map((body) => body.message as string),
       userSays: (text, inReplyTo) => fake.deliver(signalTextFrame(BOT, owner, text, inReplyTo)),
       echoOwnMessage: (text) => fake.deliver(signalTextFrame(BOT, bot, text)),
       ready: async () => {
         const deadline = Date.now() + 5_000;
-        while (mode === 'json-rpc' && fake.connections() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        while (mode === 'json-rpc' && fake.connections() === 0 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 10));
       },
       close: () => fake.close(),
     };
@@ -47,10 +54,26 @@ notifierContract('mattermost', async () => {
   const fake = await startMattermostFake({ token });
   const channelId = 'opschannelid00000000000000';
   return {
-    notifier: createMattermostNotifier({ url: fake.url, token, channelId, publicUrl: 'https://steward.home.arpa', actionSecret: 'button-secret-0123456789', log: () => undefined, reconnectMs: 20 }),
+    notifier: createMattermostNotifier({
+      url: fake.url,
+      token,
+      channelId,
+      publicUrl: 'https://steward.home.arpa',
+      actionSecret: 'button-secret-0123456789',
+      log: () => undefined,
+      reconnectMs: 20,
+    }),
     sentTexts: () => fake.posts.map((post) => post.message as string),
-    userSays: (text, inReplyTo) => void fake.userPosts({ userId: 'owneruserid000000000000000', username: 'owner', channelId, message: text, rootId: inReplyTo }),
-    echoOwnMessage: (text) => void fake.userPosts({ userId: fake.botUserId, username: 'steward', channelId, message: text }),
+    userSays: (text, inReplyTo) =>
+      void fake.userPosts({
+        userId: 'owneruserid000000000000000',
+        username: 'owner',
+        channelId,
+        message: text,
+        rootId: inReplyTo,
+      }),
+    echoOwnMessage: (text) =>
+      void fake.userPosts({ userId: fake.botUserId, username: 'steward', channelId, message: text }),
     ready: async () => {
       const deadline = Date.now() + 5_000;
       while (fake.connections() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));

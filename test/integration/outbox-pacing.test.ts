@@ -55,7 +55,10 @@ describe('sending to Signal without tripping its rate limit', () => {
     try {
       fake.failNextSends({ status: 429, body: { error: 'Failed to send message: [429] Rate Limited' } });
       const worker = workerFor(fake.url, 0);
-      await outbox.enqueue({ channels: ['signal'], message: { kind: 'notice', title: '🔔 #4: 1 more alert', body: 'DiskFull on nas' } });
+      await outbox.enqueue({
+        channels: ['signal'],
+        message: { kind: 'notice', title: '🔔 #4: 1 more alert', body: 'DiskFull on nas' },
+      });
       await worker.drain();
       expect(fake.sent).toHaveLength(0);
       // Meanwhile two more updates are queued; the rate limit's wait is over.
@@ -63,8 +66,12 @@ describe('sending to Signal without tripping its rate limit', () => {
       await outbox.enqueue({ channels: ['signal'], message: { kind: 'notice', title: '✅ #4 resolved', body: '' } });
       await database.pool.query("UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending'");
       await worker.drain();
-      expect(fake.sent.map((body) => body.message)).toEqual(['**3 updates**\n\n🔔 #4: 1 more alert\nDiskFull on nas\n\n✅ #3 resolved\n\n✅ #4 resolved']);
-      const rows = await database.pool.query<{ status: string; platform_ref: string }>('SELECT status, platform_ref FROM outbox ORDER BY id');
+      expect(fake.sent.map((body) => body.message)).toEqual([
+        '**3 updates**\n\n🔔 #4: 1 more alert\nDiskFull on nas\n\n✅ #3 resolved\n\n✅ #4 resolved',
+      ]);
+      const rows = await database.pool.query<{ status: string; platform_ref: string }>(
+        'SELECT status, platform_ref FROM outbox ORDER BY id',
+      );
       expect(new Set(rows.rows.map((row) => `${row.status}:${row.platform_ref}`)).size).toBe(1);
     } finally {
       await fake.close();
@@ -76,11 +83,14 @@ describe('sending to Signal without tripping its rate limit', () => {
     await database.pool.query(
       "INSERT INTO outbox (channel, conversation, kind, payload, attempts, last_error, created_at) VALUES ('signal', 'default', 'notice', '{}', 5, 'Signal demands a rate-limit challenge (captcha) for this account', now() - interval '20 minutes')",
     );
-    const watch = (channels: string[]) => createStuckChannelWatch({ outbox, coordination, logger: silentLogger(), channels, stuckAfterMs: 10 * 60_000 });
+    const watch = (channels: string[]) =>
+      createStuckChannelWatch({ outbox, coordination, logger: silentLogger(), channels, stuckAfterMs: 10 * 60_000 });
     expect(await watch(['signal']).check()).toEqual([]); // nowhere else to say it: logged only
     expect(await watch(['signal', 'mattermost']).check()).toEqual(['signal']);
     expect(await watch(['signal', 'mattermost']).check()).toEqual([]);
-    const told = await database.pool.query<{ channel: string; payload: { title: string; body: string } }>("SELECT channel, payload FROM outbox WHERE channel = 'mattermost'");
+    const told = await database.pool.query<{ channel: string; payload: { title: string; body: string } }>(
+      "SELECT channel, payload FROM outbox WHERE channel = 'mattermost'",
+    );
     expect(told.rows).toHaveLength(1);
     expect(told.rows[0]!.payload.title).toBe('⚠️ Signal is not delivering');
     expect(told.rows[0]!.payload.body).toContain('1 message waiting since');

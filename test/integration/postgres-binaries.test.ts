@@ -31,8 +31,15 @@ describe('PostgreSQL binaries', () => {
       cleanup.push(privateDir);
       await chmod(privateDir, 0o700);
       const nativeDir = path.join(privateDir, 'native');
-      await cp(path.resolve(path.dirname(original.pgCtl), '..'), nativeDir, { recursive: true, verbatimSymlinks: true });
-      const hidden = { ...original, pgCtl: path.join(nativeDir, 'bin', 'pg_ctl'), initdb: path.join(nativeDir, 'bin', 'initdb') };
+      await cp(path.resolve(path.dirname(original.pgCtl), '..'), nativeDir, {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
+      const hidden = {
+        ...original,
+        pgCtl: path.join(nativeDir, 'bin', 'pg_ctl'),
+        initdb: path.join(nativeDir, 'bin', 'initdb'),
+      };
 
       const dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'steward-data-')), 'data');
       cleanup.push(path.dirname(dataDir));

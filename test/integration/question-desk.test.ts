@@ -25,14 +25,26 @@ describe('questions across chat channels', () => {
       ...extra,
     });
   const rows = async (questionId: number) =>
-    (await database.pool.query<{ id: string; channel: string; kind: string; status: string }>('SELECT id, channel, kind, status FROM outbox WHERE question_id = $1 ORDER BY id', [questionId])).rows;
+    (
+      await database.pool.query<{ id: string; channel: string; kind: string; status: string }>(
+        'SELECT id, channel, kind, status FROM outbox WHERE question_id = $1 ORDER BY id',
+        [questionId],
+      )
+    ).rows;
   /** The worker's part, without a platform: the copy on `channel` was sent and got `ref`. */
   const sent = async (questionId: number, channel: string, ref: string) => {
     const row = (await rows(questionId)).find((each) => each.channel === channel && each.kind === 'question')!;
     await outbox.markSent(Number(row.id), ref);
   };
   const newIncident = async (key: string) =>
-    Number((await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title) VALUES ('alertmanager', $1, 'HighMemory radarr') RETURNING id", [key])).rows[0]!.id);
+    Number(
+      (
+        await database.pool.query<{ id: string }>(
+          "INSERT INTO incidents (source, external_key, title) VALUES ('alertmanager', $1, 'HighMemory radarr') RETURNING id",
+          [key],
+        )
+      ).rows[0]!.id,
+    );
 
   beforeAll(() => {
     outbox = createOutboxRepository(database.pool);
@@ -45,8 +57,18 @@ describe('questions across chat channels', () => {
   it('asks on every channel once, however often the flow asks with the same key', async () => {
     const id = await ask({ askKey: 'interrupt-1' });
     expect(await ask({ askKey: 'interrupt-1' })).toBe(id);
-    expect((await rows(id)).map((row) => `${row.channel}:${row.kind}:${row.status}`)).toEqual(['signal:question:pending', 'mattermost:question:pending']);
-    expect(await desk.get(id)).toMatchObject({ id, incidentId: incident, kind: 'solution', status: 'open', defaultOption: 1, options: [{ number: 1 }, { number: 2 }] });
+    expect((await rows(id)).map((row) => `${row.channel}:${row.kind}:${row.status}`)).toEqual([
+      'signal:question:pending',
+      'mattermost:question:pending',
+    ]);
+    expect(await desk.get(id)).toMatchObject({
+      id,
+      incidentId: incident,
+      kind: 'solution',
+      status: 'open',
+      defaultOption: 1,
+      options: [{ number: 1 }, { number: 2 }],
+    });
   });
 
   it('binds a quote of any part of a question, a quote of any message of its incident, `#14`, or the only open question; anything else is ambiguous', async () => {
@@ -57,9 +79,17 @@ describe('questions across chat channels', () => {
     await outbox.markSent(Number(olderRow.id), '1787390201000', ['1787390201000', '1787390201001']);
     await sent(older, 'mattermost', 'olderpost00000000000000000');
     const otherIncident = await newIncident(`group-${Math.random()}`);
-    const newer = await desk.ask({ incidentId: otherIncident, kind: 'problem', title: '🔔 Issue detected', body: '', options: [{ number: 1, label: 'Yes' }], replyHint: '' });
+    const newer = await desk.ask({
+      incidentId: otherIncident,
+      kind: 'problem',
+      title: '🔔 Issue detected',
+      body: '',
+      options: [{ number: 1, label: 'Yes' }],
+      replyHint: '',
+    });
     await sent(newer, 'signal', '1787390209000');
-    const question = (binding: Awaited<ReturnType<QuestionDesk['bind']>>) => (binding.kind === 'question' ? binding.question.id : binding.kind);
+    const question = (binding: Awaited<ReturnType<QuestionDesk['bind']>>) =>
+      binding.kind === 'question' ? binding.question.id : binding.kind;
 
     expect(question(await desk.bind({ platform: 'signal', inReplyTo: '1787390201000' }))).toBe(older);
     expect(question(await desk.bind({ platform: 'signal', inReplyTo: '1787390201001' }))).toBe(older);
@@ -67,18 +97,34 @@ describe('questions across chat channels', () => {
     expect(question(await desk.bind({ platform: 'signal', incident }))).toBe(older);
 
     // A notice of an incident stands for the incident: its open question, or "nothing open".
-    const [notice] = await outbox.enqueue({ channels: ['signal'], message: { kind: 'notice', title: `❌ Not fixed: #${incident}`, body: '' }, incidentId: incident });
+    const [notice] = await outbox.enqueue({
+      channels: ['signal'],
+      message: { kind: 'notice', title: `❌ Not fixed: #${incident}`, body: '' },
+      incidentId: incident,
+    });
     await outbox.markSent(notice!, '1787390205000');
     expect(question(await desk.bind({ platform: 'signal', inReplyTo: '1787390205000' }))).toBe(older);
     const quiet = await newIncident(`group-${Math.random()}`);
-    const [quietNotice] = await outbox.enqueue({ channels: ['signal'], message: { kind: 'notice', title: `✅ #${quiet} resolved`, body: '' }, incidentId: quiet });
+    const [quietNotice] = await outbox.enqueue({
+      channels: ['signal'],
+      message: { kind: 'notice', title: `✅ #${quiet} resolved`, body: '' },
+      incidentId: quiet,
+    });
     await outbox.markSent(quietNotice!, '1787390206000');
-    expect(await desk.bind({ platform: 'signal', inReplyTo: '1787390206000' })).toEqual({ kind: 'nothing open', incidentId: quiet });
-    expect(await desk.bind({ platform: 'signal', incident: quiet })).toEqual({ kind: 'nothing open', incidentId: quiet });
+    expect(await desk.bind({ platform: 'signal', inReplyTo: '1787390206000' })).toEqual({
+      kind: 'nothing open',
+      incidentId: quiet,
+    });
+    expect(await desk.bind({ platform: 'signal', incident: quiet })).toEqual({
+      kind: 'nothing open',
+      incidentId: quiet,
+    });
 
     // Two open questions and a reply that names neither (or quotes something that is not Steward's): ambiguous.
     const ambiguous = await desk.bind({ platform: 'signal' });
-    expect(ambiguous.kind === 'ambiguous' && ambiguous.open.map((open) => open.incidentId).sort()).toEqual([incident, otherIncident].sort());
+    expect(ambiguous.kind === 'ambiguous' && ambiguous.open.map((open) => open.incidentId).sort()).toEqual(
+      [incident, otherIncident].sort(),
+    );
     expect((await desk.bind({ platform: 'signal', inReplyTo: '42' })).kind).toBe('ambiguous');
 
     // Once only one is open, a reply that names nothing binds to it.
@@ -98,7 +144,10 @@ describe('questions across chat channels', () => {
     const outcomes = [bySignal.outcome, byMattermost.outcome].sort();
     expect(outcomes).toEqual(['already answered', 'decided']);
     const loser = bySignal.outcome === 'decided' ? byMattermost : bySignal;
-    const winner = bySignal.outcome === 'decided' ? { actor: '+4915112345678', channel: 'signal' } : { actor: 'alice', channel: 'mattermost' };
+    const winner =
+      bySignal.outcome === 'decided'
+        ? { actor: '+4915112345678', channel: 'signal' }
+        : { actor: 'alice', channel: 'mattermost' };
     expect(loser).toMatchObject({ outcome: 'already answered', ...winner });
 
     const decisions = await database.pool.query('SELECT actor, channel FROM decisions WHERE question_id = $1', [id]);
@@ -106,18 +155,34 @@ describe('questions across chat channels', () => {
     expect((await desk.get(id))?.status).toBe('answered');
     const followUps = (await rows(id)).filter((row) => row.kind === 'follow-up');
     expect(followUps.map((row) => row.channel).sort()).toEqual(['mattermost', 'signal']);
-    const payload = await database.pool.query<{ payload: { title: string } }>("SELECT payload FROM outbox WHERE question_id = $1 AND kind = 'follow-up' LIMIT 1", [id]);
-    expect(payload.rows[0]!.payload.title).toBe(`✔ #${incident}: ${winner.channel === 'signal' ? '1. Increase memory 1GB → 2GB' : 'ignore'}`);
-    expect((payload.rows[0]!.payload as { body?: string }).body).toBe(`Answered by ${winner.actor} via ${winner.channel}`);
-    const audit = await database.pool.query("SELECT actor, channel, outcome FROM audit_log WHERE action = 'question.answer' AND details->>'questionId' = $1", [String(id)]);
+    const payload = await database.pool.query<{ payload: { title: string } }>(
+      "SELECT payload FROM outbox WHERE question_id = $1 AND kind = 'follow-up' LIMIT 1",
+      [id],
+    );
+    expect(payload.rows[0]!.payload.title).toBe(
+      `✔ #${incident}: ${winner.channel === 'signal' ? '1. Increase memory 1GB → 2GB' : 'ignore'}`,
+    );
+    expect((payload.rows[0]!.payload as { body?: string }).body).toBe(
+      `Answered by ${winner.actor} via ${winner.channel}`,
+    );
+    const audit = await database.pool.query(
+      "SELECT actor, channel, outcome FROM audit_log WHERE action = 'question.answer' AND details->>'questionId' = $1",
+      [String(id)],
+    );
     expect(audit.rows).toHaveLength(1);
   });
 
   it('does not send a question to a channel that had not got it yet once it is answered', async () => {
     const id = await ask();
     await sent(id, 'signal', '1787390203000');
-    expect(await desk.decide(id, { kind: 'option', option: 2, label: 'Restart radarr' }, '+4915112345678', 'signal')).toEqual({ outcome: 'decided' });
-    expect((await rows(id)).map((row) => `${row.channel}:${row.kind}:${row.status}`)).toEqual(['signal:question:sent', 'mattermost:question:cancelled', 'signal:follow-up:pending']);
+    expect(
+      await desk.decide(id, { kind: 'option', option: 2, label: 'Restart radarr' }, '+4915112345678', 'signal'),
+    ).toEqual({ outcome: 'decided' });
+    expect((await rows(id)).map((row) => `${row.channel}:${row.kind}:${row.status}`)).toEqual([
+      'signal:question:sent',
+      'mattermost:question:cancelled',
+      'signal:follow-up:pending',
+    ]);
   });
 
   it('tells a late answer that the question was withdrawn, and says so where it was asked', async () => {
@@ -125,7 +190,14 @@ describe('questions across chat channels', () => {
     await sent(id, 'mattermost', 'withdrawnpost0000000000000');
     await database.pool.query("UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE id = $1", [id]);
     await desk.announceWithdrawn([id], '✅ #1 resolved on its own', 'nothing was run');
-    expect(await desk.decide(id, { kind: 'ignore' }, 'alice', 'mattermost')).toEqual({ outcome: 'closed', status: 'withdrawn' });
-    expect((await rows(id)).map((row) => `${row.channel}:${row.kind}:${row.status}`)).toEqual(['signal:question:cancelled', 'mattermost:question:sent', 'mattermost:follow-up:pending']);
+    expect(await desk.decide(id, { kind: 'ignore' }, 'alice', 'mattermost')).toEqual({
+      outcome: 'closed',
+      status: 'withdrawn',
+    });
+    expect((await rows(id)).map((row) => `${row.channel}:${row.kind}:${row.status}`)).toEqual([
+      'signal:question:cancelled',
+      'mattermost:question:sent',
+      'mattermost:follow-up:pending',
+    ]);
   });
 });

@@ -46,7 +46,11 @@ describe('replies bind to the question they mean, on every channel, or to none',
     const config = readConfig(env);
     runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { env });
     await runtime.app.ready();
-    await until('Signal socket and Mattermost websocket', () => signal.connections() === 1 && mattermost.connections() === 1, 30_000);
+    await until(
+      'Signal socket and Mattermost websocket',
+      () => signal.connections() === 1 && mattermost.connections() === 1,
+      30_000,
+    );
   });
   afterAll(async () => {
     await runtime?.shutdown.run('test over');
@@ -60,33 +64,62 @@ describe('replies bind to the question they mean, on every channel, or to none',
 
   /** An alert group with `alerts` firing pods (long summaries make a long question); returns its incident. */
   async function fires(alerts: number, summary = 'memory use is high'): Promise<number> {
-    const body = fixture<Record<string, unknown> & { alerts: Record<string, unknown>[] }>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    const body = fixture<Record<string, unknown> & { alerts: Record<string, unknown>[] }>(
+      'alertmanager-webhook-v4-firing-group-3-alerts.json',
+    );
     group += 1;
     const groupKey = `{}:{test="bind-${group}"}`;
     const common = { alertname: 'HighMemory', severity: 'warning', namespace: `bind-${group}` };
-    Object.assign(body, { groupKey, groupLabels: { alertname: 'HighMemory' }, commonLabels: common, commonAnnotations: {} });
-    body.alerts = Array.from({ length: alerts }, (_, index) => ({ ...body.alerts[0]!, labels: { ...common, pod: `app-${index}` }, annotations: { summary: `${summary} ${index}` }, fingerprint: `fp-${group}-${index}` }));
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).statusCode).toBe(200);
-    return Number((await db().query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [groupKey])).rows[0]!.id);
+    Object.assign(body, {
+      groupKey,
+      groupLabels: { alertname: 'HighMemory' },
+      commonLabels: common,
+      commonAnnotations: {},
+    });
+    body.alerts = Array.from({ length: alerts }, (_, index) => ({
+      ...body.alerts[0]!,
+      labels: { ...common, pod: `app-${index}` },
+      annotations: { summary: `${summary} ${index}` },
+      fingerprint: `fp-${group}-${index}`,
+    }));
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).statusCode,
+    ).toBe(200);
+    return Number(
+      (await db().query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [groupKey])).rows[0]!.id,
+    );
   }
 
   /** The open question of an incident once sent on both channels. */
   async function asked(incident: number, kind: string): Promise<{ id: number; signalRef: string; postId: string }> {
     let rows: { id: string; channel: string; platform_ref: string }[] = [];
-    await until(`#${incident}'s ${kind} question sent on both`, async () => {
-      rows = (
-        await db().query<{ id: string; channel: string; platform_ref: string }>(
-          "SELECT q.id, o.channel, o.platform_ref FROM questions q JOIN outbox o ON o.question_id = q.id AND o.kind = 'question' WHERE q.incident_id = $1 AND q.kind = $2 AND q.status = 'open' AND o.status = 'sent'",
-          [incident, kind],
-        )
-      ).rows;
-      return rows.length === 2;
-    }, 30_000);
-    return { id: Number(rows[0]!.id), signalRef: rows.find((row) => row.channel === 'signal')!.platform_ref, postId: rows.find((row) => row.channel === 'mattermost')!.platform_ref };
+    await until(
+      `#${incident}'s ${kind} question sent on both`,
+      async () => {
+        rows = (
+          await db().query<{ id: string; channel: string; platform_ref: string }>(
+            "SELECT q.id, o.channel, o.platform_ref FROM questions q JOIN outbox o ON o.question_id = q.id AND o.kind = 'question' WHERE q.incident_id = $1 AND q.kind = $2 AND q.status = 'open' AND o.status = 'sent'",
+            [incident, kind],
+          )
+        ).rows;
+        return rows.length === 2;
+      },
+      30_000,
+    );
+    return {
+      id: Number(rows[0]!.id),
+      signalRef: rows.find((row) => row.channel === 'signal')!.platform_ref,
+      postId: rows.find((row) => row.channel === 'mattermost')!.platform_ref,
+    };
   }
 
   const decisions = async (incident: number) =>
-    (await db().query<{ kind: string; option: number | null; channel: string }>("SELECT q.kind, (d.answer->>'option')::int AS option, d.channel FROM decisions d JOIN questions q ON q.id = d.question_id WHERE q.incident_id = $1 ORDER BY d.decided_at", [incident])).rows;
+    (
+      await db().query<{ kind: string; option: number | null; channel: string }>(
+        "SELECT q.kind, (d.answer->>'option')::int AS option, d.channel FROM decisions d JOIN questions q ON q.id = d.question_id WHERE q.incident_id = $1 ORDER BY d.decided_at",
+        [incident],
+      )
+    ).rows;
 
   it('on Signal: a quote of part 2 of a split question answers it; a bare reply with two open decides nothing', async () => {
     const long = await fires(10, 'x'.repeat(190));
@@ -99,7 +132,11 @@ describe('replies bind to the question they mean, on every channel, or to none',
     const partTwo = signal.sentTimestamps[first + 1]!;
 
     signal.deliver(signalTextFrame(BOT, OWNER, '1'));
-    await until('"Which incident?"', () => signalTexts().some((text) => text.startsWith('**Which incident?**')), 30_000);
+    await until(
+      '"Which incident?"',
+      () => signalTexts().some((text) => text.startsWith('**Which incident?**')),
+      30_000,
+    );
     const which = signalTexts().find((text) => text.startsWith('**Which incident?**'))!;
     expect(which).toContain(`#${long} `);
     expect(which).toContain(`#${short} `);
@@ -112,8 +149,16 @@ describe('replies bind to the question they mean, on every channel, or to none',
     expect(await decisions(long)).toEqual([{ kind: 'problem', option: 1, channel: 'signal' }]);
     expect(await decisions(short)).toEqual([]);
     // The acknowledgement names the incident, on both channels.
-    await until('the acknowledgement on Signal', () => signalTexts().some((text) => text.startsWith(`**✔ #${long}: 1. Yes**`)), 30_000);
-    await until('the Mattermost question redrawn', () => mattermost.patches.some((patch) => patch.id === question.postId), 30_000);
+    await until(
+      'the acknowledgement on Signal',
+      () => signalTexts().some((text) => text.startsWith(`**✔ #${long}: 1. Yes**`)),
+      30_000,
+    );
+    await until(
+      'the Mattermost question redrawn',
+      () => mattermost.patches.some((patch) => patch.id === question.postId),
+      30_000,
+    );
     expect(mattermost.posts.find((post) => post.id === question.postId)!.message).toContain(`✔ #${long}: 1. Yes`);
 
     // `N #id` names the incident outright.
@@ -127,25 +172,52 @@ describe('replies bind to the question they mean, on every channel, or to none',
     const other = await fires(1);
     const problem = await asked(mine, 'problem');
     await asked(other, 'problem');
-    mattermost.userPosts({ userId: ALICE_ID, username: 'alice', channelId: CHANNEL, message: '1', rootId: problem.postId });
+    mattermost.userPosts({
+      userId: ALICE_ID,
+      username: 'alice',
+      channelId: CHANNEL,
+      message: '1',
+      rootId: problem.postId,
+    });
     // No model here: the options are the safe ones (Investigate, Snooze 1h, Ignore).
     await asked(mine, 'solution');
 
     // A notice of #mine: the details, posted in the channel.
     mattermost.userPosts({ userId: ALICE_ID, username: 'alice', channelId: CHANNEL, message: `details #${mine}` });
-    await until('the details post', () => mattermost.posts.some((post) => String(post.message).startsWith(`**🔎 #${mine} `)), 30_000);
+    await until(
+      'the details post',
+      () => mattermost.posts.some((post) => String(post.message).startsWith(`**🔎 #${mine} `)),
+      30_000,
+    );
     const notice = mattermost.posts.find((post) => String(post.message).startsWith(`**🔎 #${mine} `))!;
 
     // `2` in its thread answers #mine's open question (Snooze 1h), never #other's.
-    mattermost.userPosts({ userId: ALICE_ID, username: 'alice', channelId: CHANNEL, message: '2', rootId: String(notice.id) });
+    mattermost.userPosts({
+      userId: ALICE_ID,
+      username: 'alice',
+      channelId: CHANNEL,
+      message: '2',
+      rootId: String(notice.id),
+    });
     await until('#mine snoozed', async () => (await decisions(mine)).length === 2, 30_000);
     expect(await decisions(mine)).toEqual([
       { kind: 'problem', option: 1, channel: 'mattermost' },
       { kind: 'solution', option: 2, channel: 'mattermost' },
     ]);
     // The same thread again: #mine has nothing open now, and nothing happens to #other.
-    mattermost.userPosts({ userId: ALICE_ID, username: 'alice', channelId: CHANNEL, message: '1', rootId: String(notice.id) });
-    await until('nothing open said', () => mattermost.posts.some((post) => String(post.message).includes(`#${mine} has nothing open; nothing was done.`)), 30_000);
+    mattermost.userPosts({
+      userId: ALICE_ID,
+      username: 'alice',
+      channelId: CHANNEL,
+      message: '1',
+      rootId: String(notice.id),
+    });
+    await until(
+      'nothing open said',
+      () =>
+        mattermost.posts.some((post) => String(post.message).includes(`#${mine} has nothing open; nothing was done.`)),
+      30_000,
+    );
     expect(await decisions(other)).toEqual([]);
   });
 
@@ -159,10 +231,26 @@ describe('replies bind to the question they mean, on every channel, or to none',
         method: 'POST',
         url: '/mattermost/command',
         headers: { authorization: `Token ${SLASH_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ token: SLASH_TOKEN, channel_id: CHANNEL, user_id: ALICE_ID, user_name: 'alice', command: '/steward', text, trigger_id: `t-${Math.random()}` }).toString(),
+        payload: new URLSearchParams({
+          token: SLASH_TOKEN,
+          channel_id: CHANNEL,
+          user_id: ALICE_ID,
+          user_name: 'alice',
+          command: '/steward',
+          text,
+          trigger_id: `t-${Math.random()}`,
+        }).toString(),
       });
     expect((await command('1')).json()).toMatchObject({ response_type: 'ephemeral' });
-    await until('"Which incident?" in the channel', () => mattermost.posts.some((post) => String(post.message).startsWith('**Which incident?**') && String(post.message).includes(`#${second} `)), 30_000);
+    await until(
+      '"Which incident?" in the channel',
+      () =>
+        mattermost.posts.some(
+          (post) =>
+            String(post.message).startsWith('**Which incident?**') && String(post.message).includes(`#${second} `),
+        ),
+      30_000,
+    );
     expect(await decisions(first)).toEqual([]);
     expect(await decisions(second)).toEqual([]);
     await command(`3 #${first}`);

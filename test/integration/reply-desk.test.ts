@@ -24,11 +24,31 @@ describe('replies acted on: bound to their question, checked, decided, and expla
 
   const reply = (text: string, extra: Partial<InboundReply> = {}) => {
     message += 1;
-    return router.handle({ platform: 'signal', conversation: OWNER, sender: OWNER, senderName: 'Alice Ops', text, externalId: `m${message}`, ...extra });
+    return router.handle({
+      platform: 'signal',
+      conversation: OWNER,
+      sender: OWNER,
+      senderName: 'Alice Ops',
+      text,
+      externalId: `m${message}`,
+      ...extra,
+    });
   };
-  const said = async () => (await database.pool.query<{ payload: { title: string; body: string } }>("SELECT payload FROM outbox WHERE kind = 'notice' ORDER BY id")).rows.map((row) => `${row.payload.title} | ${row.payload.body}`);
+  const said = async () =>
+    (
+      await database.pool.query<{ payload: { title: string; body: string } }>(
+        "SELECT payload FROM outbox WHERE kind = 'notice' ORDER BY id",
+      )
+    ).rows.map((row) => `${row.payload.title} | ${row.payload.body}`);
   const incident = async (title: string) => {
-    const id = Number((await database.pool.query<{ id: string }>("INSERT INTO incidents (source, external_key, title) VALUES ('alertmanager', $1, $1) RETURNING id", [`${title}-${Math.random()}`])).rows[0]!.id);
+    const id = Number(
+      (
+        await database.pool.query<{ id: string }>(
+          "INSERT INTO incidents (source, external_key, title) VALUES ('alertmanager', $1, $1) RETURNING id",
+          [`${title}-${Math.random()}`],
+        )
+      ).rows[0]!.id,
+    );
     await database.pool.query(
       `INSERT INTO alerts (incident_id, fingerprint, alertname, status, labels, annotations, starts_at)
        VALUES ($1, 'f1', 'HighMemory', 'firing', '{"pod":"radarr-0","severity":"warning"}', '{"summary":"radarr-0 uses 95% of its memory limit"}', '2026-11-23T09:00:00Z')`,
@@ -38,8 +58,17 @@ describe('replies acted on: bound to their question, checked, decided, and expla
   };
   /** Asks, and marks the Signal copy sent as `ref`. */
   const ask = async (incidentId: number, ref: string, defaultOption?: number) => {
-    const id = await desk.ask(solutionsFound({ id: incidentId, title: 'HighMemory radarr', diagnosis: '95%' }, [{ label: 'Increase memory' }, { label: 'Restart radarr' }], defaultOption));
-    await database.pool.query("UPDATE outbox SET status = 'sent', platform_ref = $2 WHERE question_id = $1 AND kind = 'question'", [id, ref]);
+    const id = await desk.ask(
+      solutionsFound(
+        { id: incidentId, title: 'HighMemory radarr', diagnosis: '95%' },
+        [{ label: 'Increase memory' }, { label: 'Restart radarr' }],
+        defaultOption,
+      ),
+    );
+    await database.pool.query(
+      "UPDATE outbox SET status = 'sent', platform_ref = $2 WHERE question_id = $1 AND kind = 'question'",
+      [id, ref],
+    );
     return id;
   };
 
@@ -60,7 +89,11 @@ describe('replies acted on: bound to their question, checked, decided, and expla
         db: database.pool,
         desk,
         outbox,
-        answer: createAnswerQuestion({ desk, isApprover: createApproverCheck({ signal: [OWNER] }), decisions: { onDecision: (decision) => Promise.resolve(void decisions.push(decision)) } }),
+        answer: createAnswerQuestion({
+          desk,
+          isApprover: createApproverCheck({ signal: [OWNER] }),
+          decisions: { onDecision: (decision) => Promise.resolve(void decisions.push(decision)) },
+        }),
       }),
     });
   });
@@ -69,7 +102,16 @@ describe('replies acted on: bound to their question, checked, decided, and expla
     const id = await incident('a');
     const question = await ask(id, '1787390300000', 1);
     expect(await reply('👍', { reaction: true, inReplyTo: '1787390300000' })).toBe('handled');
-    expect(decisions).toEqual([{ questionId: question, incidentId: id, questionKind: 'solution', answer: { kind: 'option', option: 1, label: 'Increase memory' }, actor: OWNER, channel: 'signal' }]);
+    expect(decisions).toEqual([
+      {
+        questionId: question,
+        incidentId: id,
+        questionKind: 'solution',
+        answer: { kind: 'option', option: 1, label: 'Increase memory' },
+        actor: OWNER,
+        channel: 'signal',
+      },
+    ]);
   });
 
   it('lets a 👍 pass silently where there is no default action', async () => {
@@ -91,7 +133,10 @@ describe('replies acted on: bound to their question, checked, decided, and expla
   it('says when there is nothing to answer', async () => {
     await reply('1');
     await reply('2 #999');
-    expect(await said()).toEqual(['Nothing to answer | There is no open question. Reply "status" to see what is going on.', 'Nothing to answer | #999 has nothing open; nothing was done.']);
+    expect(await said()).toEqual([
+      'Nothing to answer | There is no open question. Reply "status" to see what is going on.',
+      'Nothing to answer | #999 has nothing open; nothing was done.',
+    ]);
   });
 
   it('decides nothing for an answer that names no incident while two wait, and takes `N #id` or a quote', async () => {
@@ -101,10 +146,17 @@ describe('replies acted on: bound to their question, checked, decided, and expla
     await ask(second, '1787390300004');
     await reply('2');
     expect(decisions).toEqual([]);
-    expect(await said()).toEqual([`Which incident? | 2 questions are open: #${first} 📋 Solutions found: #${first} HighMemory radarr; #${second} 📋 Solutions found: #${second} HighMemory radarr.\nReply "2 #${first}" or quote its question. Nothing was done.`]);
+    expect(await said()).toEqual([
+      `Which incident? | 2 questions are open: #${first} 📋 Solutions found: #${first} HighMemory radarr; #${second} 📋 Solutions found: #${second} HighMemory radarr.\nReply "2 #${first}" or quote its question. Nothing was done.`,
+    ]);
     await reply(`1 #${first}`);
     await reply('2', { inReplyTo: '1787390300004' });
-    expect(decisions.map((decision) => [decision.incidentId, decision.answer.kind === 'option' ? decision.answer.option : undefined])).toEqual([
+    expect(
+      decisions.map((decision) => [
+        decision.incidentId,
+        decision.answer.kind === 'option' ? decision.answer.option : undefined,
+      ]),
+    ).toEqual([
       [first, 1],
       [second, 2],
     ]);
@@ -117,11 +169,18 @@ describe('replies acted on: bound to their question, checked, decided, and expla
     const [details, ...more] = await said();
     expect(more).toEqual([]);
     expect(details).toContain(`🔎 #${id} `);
-    expect(details).toContain('(open, 1 firing) | • HighMemory on radarr-0 [warning]: radarr-0 uses 95% of its memory limit, since 2026-11-23 09:00 UTC');
+    expect(details).toContain(
+      '(open, 1 firing) | • HighMemory on radarr-0 [warning]: radarr-0 uses 95% of its memory limit, since 2026-11-23 09:00 UTC',
+    );
     expect(details).toMatch(/Reported by alertmanager 0 time\(s\) since \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
 
-    await database.pool.query("INSERT INTO events (source, kind, subject, occurred_at) VALUES ('coroot', 'deployment', 'radarr', now() - interval '10 minutes')");
-    await database.pool.query("INSERT INTO actions (incident_id, tool, trigger, status, result) VALUES ($1, 'restart_pod', 'approved', 'succeeded', '{\"output\": \"pod radarr-0 deleted\"}')", [id]);
+    await database.pool.query(
+      "INSERT INTO events (source, kind, subject, occurred_at) VALUES ('coroot', 'deployment', 'radarr', now() - interval '10 minutes')",
+    );
+    await database.pool.query(
+      "INSERT INTO actions (incident_id, tool, trigger, status, result) VALUES ($1, 'restart_pod', 'approved', 'succeeded', '{\"output\": \"pod radarr-0 deleted\"}')",
+      [id],
+    );
     await reply('details');
     const [, again] = await said();
     expect(again).toContain('Deployed shortly before: radarr at ');

@@ -35,7 +35,12 @@ describe('runbook files and the database', () => {
   function replica(syncMs?: number): { store: RunbookStore; dir: string } {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-runbook-import-'));
     dirs.push(dir);
-    const store = createSharedRunbookStore({ dir, pool: database.pool, logger: silentLogger(), ...(syncMs ? { syncMs } : {}) });
+    const store = createSharedRunbookStore({
+      dir,
+      pool: database.pool,
+      logger: silentLogger(),
+      ...(syncMs ? { syncMs } : {}),
+    });
     open.push(store);
     return { store, dir };
   }
@@ -50,7 +55,10 @@ describe('runbook files and the database', () => {
     b.store.watch();
     expect(onDisk(b.dir).solutions[0]!.successes).toBe(1);
 
-    const edited = readFileSync(fileIn(a.dir), 'utf8').replace('alertname: PodMemoryNearLimit', 'alertname: PodMemoryHigh');
+    const edited = readFileSync(fileIn(a.dir), 'utf8').replace(
+      'alertname: PodMemoryNearLimit',
+      'alertname: PodMemoryHigh',
+    );
     writeFileSync(fileIn(a.dir), edited);
     await a.store.load();
     expect(a.store.get(ID)!.trigger.alertname).toBe('PodMemoryHigh');
@@ -80,9 +88,17 @@ describe('runbook files and the database', () => {
     const b = replica();
     await b.store.load();
 
-    writeFileSync(fileIn(a.dir), readFileSync(fileIn(a.dir), 'utf8').replace('automation_level: ask_human', 'automation_level: auto_notify\npromoted_solution: restart_pod'));
+    writeFileSync(
+      fileIn(a.dir),
+      readFileSync(fileIn(a.dir), 'utf8').replace(
+        'automation_level: ask_human',
+        'automation_level: auto_notify\npromoted_solution: restart_pod',
+      ),
+    );
     await a.store.load();
-    const level = await database.pool.query('SELECT automation_level, promoted_solution FROM runbooks WHERE id = $1', [ID]);
+    const level = await database.pool.query('SELECT automation_level, promoted_solution FROM runbooks WHERE id = $1', [
+      ID,
+    ]);
     expect(level.rows[0]).toEqual({ automation_level: 'auto_notify', promoted_solution: 'restart_pod' });
 
     // A failure demotes it on the other replica; the first one's file follows and stays demoted.

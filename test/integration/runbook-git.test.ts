@@ -33,7 +33,11 @@ describe('GitOps write-back of runbooks (RUNBOOK_GIT)', () => {
     git(dir, 'remote', 'add', 'origin', remote);
     writeFileSync(path.join(dir, 'pod-crash-loop.yaml'), runbook);
 
-    const store = createRunbookStore({ dir, logger: silentLogger(), changed: createRunbookGit({ dir, logger: silentLogger() }).commit });
+    const store = createRunbookStore({
+      dir,
+      logger: silentLogger(),
+      changed: createRunbookGit({ dir, logger: silentLogger() }).commit,
+    });
     await store.load();
     await store.recordOutcome('pod-crash-loop', 'restart_pod', true);
     await store.recordOutcome('pod-crash-loop', 'restart_pod', true);
@@ -58,6 +62,9 @@ describe('GitOps write-back of runbooks (RUNBOOK_GIT)', () => {
     const store = createRunbookStore({ dir, logger: silentLogger(), changed: gitops.commit });
     await store.load();
     await store.recordOutcome('pod-crash-loop', 'restart_pod', false);
-    expect(git(dir, 'log', '--format=%s').split('\n')).toEqual(['runbook(pod-crash-loop): restart_pod chosen, failure 0/1', 'runbooks: the folder as Steward found it']);
+    expect(git(dir, 'log', '--format=%s').split('\n')).toEqual([
+      'runbook(pod-crash-loop): restart_pod chosen, failure 0/1',
+      'runbooks: the folder as Steward found it',
+    ]);
   });
 });

@@ -36,7 +36,9 @@ describe('runbook promotion from the command line', { timeout: 60_000 }, () => {
     rmSync(path.join(dir, 'pod-crash-loop.yaml'));
     mkdirSync(path.join(dir, 'pod-crash-loop.yaml', 'in-the-way'), { recursive: true });
     const request = change(promotionRequest(store.get('pod-crash-loop')!, 'promote', undefined));
-    await expect(applyPromotion(request, { pool: database.pool, store, autonomyMode: 'selective', actor: 'owner', out: () => {} })).rejects.toThrow();
+    await expect(
+      applyPromotion(request, { pool: database.pool, store, autonomyMode: 'selective', actor: 'owner', out: () => {} }),
+    ).rejects.toThrow();
     expect((await entries()).length).toBe(before);
     // What the store holds for the flow is what it held before.
     expect(store.get('pod-crash-loop')).toMatchObject({ automation_level: 'ask_human' });
@@ -54,7 +56,15 @@ describe('runbook promotion from the command line', { timeout: 60_000 }, () => {
     try {
       const before = file('disk-filling-up');
       const request = change(promotionRequest(store.get('nas-disk-filling-up')!, 'promote', 'expand_volume'));
-      await expect(applyPromotion(request, { pool: database.pool, store, autonomyMode: 'selective', actor: 'owner', out: () => {} })).rejects.toThrow(/refused at commit/);
+      await expect(
+        applyPromotion(request, {
+          pool: database.pool,
+          store,
+          autonomyMode: 'selective',
+          actor: 'owner',
+          out: () => {},
+        }),
+      ).rejects.toThrow(/refused at commit/);
       expect(file('disk-filling-up')).toBe(before);
       expect(store.get('nas-disk-filling-up')).toMatchObject({ automation_level: 'ask_human' });
       expect(await createAuditLog(database.pool).list({ subject: 'runbook:nas-disk-filling-up' })).toEqual([]);
@@ -65,7 +75,9 @@ describe('runbook promotion from the command line', { timeout: 60_000 }, () => {
 
   it('a refused solution leaves the runbook in memory as the file has it', async () => {
     const { store, file } = await examples();
-    await expect(store.setAutomationLevel('pod-crash-loop', 'auto_notify', 'reboot')).rejects.toThrow(/promoted_solution/);
+    await expect(store.setAutomationLevel('pod-crash-loop', 'auto_notify', 'reboot')).rejects.toThrow(
+      /promoted_solution/,
+    );
     expect(store.get('pod-crash-loop')).toMatchObject({ automation_level: 'ask_human' });
     await store.setAutomationLevel('pod-crash-loop', 'auto_notify', 'restart_pod');
     // Placed beside automation_level, and forgotten on demotion (the flow's demote does the same call).
@@ -77,7 +89,15 @@ describe('runbook promotion from the command line', { timeout: 60_000 }, () => {
   it('says which mode still asks', async () => {
     const { store } = await examples();
     const said: string[] = [];
-    await applyPromotion(change(promotionRequest(store.get('pod-crash-loop')!, 'promote', 'restart_pod')), { pool: database.pool, store, autonomyMode: 'mature', actor: 'owner', out: (text) => said.push(text) });
-    expect(said).toEqual(['pod-crash-loop: automation_level auto_notify (restart_pod runs on its own where AUTONOMY_MODE allows its blast radius)\n']);
+    await applyPromotion(change(promotionRequest(store.get('pod-crash-loop')!, 'promote', 'restart_pod')), {
+      pool: database.pool,
+      store,
+      autonomyMode: 'mature',
+      actor: 'owner',
+      out: (text) => said.push(text),
+    });
+    expect(said).toEqual([
+      'pod-crash-loop: automation_level auto_notify (restart_pod runs on its own where AUTONOMY_MODE allows its blast radius)\n',
+    ]);
   });
 });

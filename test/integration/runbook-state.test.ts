@@ -23,7 +23,11 @@ interface Replica {
 
 /** A replica in its own Node process (test/helpers/runbook-replica.ts), with its own runbook folder. */
 async function startReplica(url: string, dir: string): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/helpers/runbook-replica.ts'), url, dir], { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'test/helpers/runbook-replica.ts'), url, dir],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
   type Answer = { error?: string; runbook?: Runbook; file?: string };
   const waiting = new Map<number, (answer: Answer) => void>();
   let ready!: () => void;
@@ -59,11 +63,15 @@ describe('runbook statistics across three replica processes', () => {
   const dirs: string[] = [];
   afterAll(async () => {
     // A replica left running by a failed test is stopped before its folder goes.
-    await Promise.all(replicas.filter((replica) => replica.process.exitCode === null && replica.process.signalCode === null).map(async (replica) => {
-      const exited = once(replica.process, 'exit');
-      replica.process.kill();
-      await exited;
-    }));
+    await Promise.all(
+      replicas
+        .filter((replica) => replica.process.exitCode === null && replica.process.signalCode === null)
+        .map(async (replica) => {
+          const exited = once(replica.process, 'exit');
+          replica.process.kill();
+          await exited;
+        }),
+    );
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -73,23 +81,36 @@ describe('runbook statistics across three replica processes', () => {
     copyFileSync(example, path.join(dirs[0]!, 'demo-pod-memory-leak.yaml'));
     replicas.push(await startReplica(database.url, dirs[0]!));
     replicas.push(...(await Promise.all([startReplica(database.url, dirs[1]!), startReplica(database.url, dirs[2]!)])));
-    for (const replica of replicas) expect((await replica.ask({ kind: 'get', runbook: RUNBOOK })).runbook?.id).toBe(RUNBOOK);
+    for (const replica of replicas)
+      expect((await replica.ask({ kind: 'get', runbook: RUNBOOK })).runbook?.id).toBe(RUNBOOK);
 
     // Replica k fails every (k + 2)th outcome: the totals say whether every single one was counted.
     const outcomes = replicas.map((_, k) => Array.from({ length: PER_REPLICA }, (_, i) => i % (k + 2) !== 0));
-    const answers = await Promise.all(replicas.map((replica, k) => replica.ask({ kind: 'record', runbook: RUNBOOK, solution: SOLUTION, outcomes: outcomes[k] })));
+    const answers = await Promise.all(
+      replicas.map((replica, k) =>
+        replica.ask({ kind: 'record', runbook: RUNBOOK, solution: SOLUTION, outcomes: outcomes[k] }),
+      ),
+    );
     for (const answer of answers) expect(answer.error).toBeUndefined();
 
     const successes = outcomes.flat().filter(Boolean).length;
     const failures = outcomes.flat().length - successes;
-    const stored = await database.pool.query('SELECT human_selected, successes, failures FROM runbook_solutions WHERE runbook_id = $1 AND solution_id = $2', [RUNBOOK, SOLUTION]);
+    const stored = await database.pool.query(
+      'SELECT human_selected, successes, failures FROM runbook_solutions WHERE runbook_id = $1 AND solution_id = $2',
+      [RUNBOOK, SOLUTION],
+    );
     expect(stored.rows[0]).toEqual({ human_selected: 3 * PER_REPLICA, successes, failures });
     expect(successes).toBe(20 + 26 + 30);
 
     for (const replica of replicas) {
       expect((await replica.ask({ kind: 'sync' })).error).toBeUndefined();
       const { runbook, file } = await replica.ask({ kind: 'get', runbook: RUNBOOK });
-      expect(runbook!.solutions[0]).toMatchObject({ human_selected: 3 * PER_REPLICA, successes, failures, success_rate: Math.round((successes / (3 * PER_REPLICA)) * 1000) / 1000 });
+      expect(runbook!.solutions[0]).toMatchObject({
+        human_selected: 3 * PER_REPLICA,
+        successes,
+        failures,
+        success_rate: Math.round((successes / (3 * PER_REPLICA)) * 1000) / 1000,
+      });
       // Each replica's own file says the same, written from the database.
       expect(path.dirname(file!)).toBe(replica.dir);
       const written = parse(readFileSync(file!, 'utf8')) as Runbook;

@@ -45,14 +45,20 @@ describe('the runbook folder', () => {
     const dir = folder({
       'radarr.yaml': seed,
       'broken-yaml.yaml': 'id: x\ntrigger: [unclosed\n',
-      'wrong-field.yaml': seed.replace('id: radarr-memory-pressure-001', 'id: other').replace('risk: low', 'risk: tiny'),
+      'wrong-field.yaml': seed
+        .replace('id: radarr-memory-pressure-001', 'id: other')
+        .replace('risk: low', 'risk: tiny'),
       'notes.txt': 'not a runbook',
     });
     store = createRunbookStore({ dir, logger: silentLogger() });
     await store.load();
     expect(store.list().map((runbook) => runbook.id)).toEqual(['radarr-memory-pressure-001']);
     expect(store.problems()).toEqual([
-      { file: path.join(dir, 'broken-yaml.yaml'), line: 3, message: expect.stringContaining('must be sufficiently indented and end with a ]') },
+      {
+        file: path.join(dir, 'broken-yaml.yaml'),
+        line: 3,
+        message: expect.stringContaining('must be sufficiently indented and end with a ]'),
+      },
       { file: path.join(dir, 'wrong-field.yaml'), line: 13, message: expect.stringMatching(/^solutions\.0\.risk: /) },
     ]);
   });
@@ -61,8 +67,18 @@ describe('the runbook folder', () => {
     const dir = folder({ 'radarr.yaml': seed });
     store = createRunbookStore({ dir, logger: silentLogger() });
     await store.load();
-    const updated = await store.recordOutcome('radarr-memory-pressure-001', 'increase_memory', true, new Date('2026-11-23T09:00:00Z'));
-    expect(updated!.solutions[0]).toMatchObject({ human_selected: 5, successes: 5, success_rate: 1, last_used: '2026-11-23' });
+    const updated = await store.recordOutcome(
+      'radarr-memory-pressure-001',
+      'increase_memory',
+      true,
+      new Date('2026-11-23T09:00:00Z'),
+    );
+    expect(updated!.solutions[0]).toMatchObject({
+      human_selected: 5,
+      successes: 5,
+      success_rate: 1,
+      last_used: '2026-11-23',
+    });
     const text = readFileSync(path.join(dir, 'radarr.yaml'), 'utf8');
     expect(text).toContain('# Radarr leaks memory after large imports');
     expect(text).toContain('alertname: HighMemory # what matches an incoming alert');
@@ -82,6 +98,8 @@ describe('the runbook folder', () => {
     const base = store.get('radarr-memory-pressure-001')!;
     const created = await store.create({ ...base, id: 'radarr-memory-pressure-001' }, 'Learned from incident #7.');
     expect(created.id).toBe('radarr-memory-pressure-001-2');
-    expect(readFileSync(path.join(dir, 'radarr-memory-pressure-001-2.yaml'), 'utf8')).toMatch(/^# Learned from incident #7\.\n/);
+    expect(readFileSync(path.join(dir, 'radarr-memory-pressure-001-2.yaml'), 'utf8')).toMatch(
+      /^# Learned from incident #7\.\n/,
+    );
   });
 });

@@ -35,9 +35,19 @@ describe('scheduled queries with read-only MCP tools', () => {
   let posted: { notice: OutgoingNotice; key: string }[];
 
   beforeAll(async () => {
-    writeFileSync(path.join(dir, 'apps.json'), JSON.stringify({ 'media-sonarr': { health: 'Healthy', sync: 'Synced', revision: 'a'.repeat(40) } }));
+    writeFileSync(
+      path.join(dir, 'apps.json'),
+      JSON.stringify({ 'media-sonarr': { health: 'Healthy', sync: 'Synced', revision: 'a'.repeat(40) } }),
+    );
     hub = createMcpHub({
-      servers: [{ name: 'k8s', command: process.execPath, args: ['--import', 'tsx', mcpTestServer], env: { MCP_CALL_LOG: log, ARGOCD_APPS: path.join(dir, 'apps.json') } }],
+      servers: [
+        {
+          name: 'k8s',
+          command: process.execPath,
+          args: ['--import', 'tsx', mcpTestServer],
+          env: { MCP_CALL_LOG: log, ARGOCD_APPS: path.join(dir, 'apps.json') },
+        },
+      ],
       logger: silentLogger(),
     });
     await hub.start();
@@ -56,7 +66,10 @@ describe('scheduled queries with read-only MCP tools', () => {
     const gateway = createLlmGateway({
       proxy: { baseUrl: litellm.url, apiKey: KEY },
       routing: defaultRouting,
-      quota: createQuota({ coordination: createPostgresCoordination(database.pool), onWarning: () => Promise.resolve() }),
+      quota: createQuota({
+        coordination: createPostgresCoordination(database.pool),
+        onWarning: () => Promise.resolve(),
+      }),
       usage: createLlmUsageLog(database.pool),
       metrics: createMetrics(),
       logger: silentLogger(),
@@ -68,7 +81,8 @@ describe('scheduled queries with read-only MCP tools', () => {
         llm: gateway,
         post: (notice, key) => Promise.resolve(void posted.push({ notice, key })),
         channels: ['signal'],
-        reportInputs: () => Promise.resolve({ runbooks: { total: 0, createdBetween: () => 0 }, autonomyMode: 'learning' }),
+        reportInputs: () =>
+          Promise.resolve({ runbooks: { total: 0, createdBetween: () => 0 }, autonomyMode: 'learning' }),
         autonomyMode: 'learning',
         weeklyCron: '0 9 * * 1',
         dailyCron: '0 8 * * *',
@@ -78,16 +92,40 @@ describe('scheduled queries with read-only MCP tools', () => {
     );
     await jobs.find((job) => job.id === `schedule:${query!.id}`)!.run(new Date('2026-11-23T08:00:00Z'));
   };
-  const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> }) : []);
+  const calls = () =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> })
+      : [];
 
   it('offers only read-only tools, runs only those the model may call, and answers from what they returned', async () => {
     litellm.script(
       'gemini-pro',
-      { toolCalls: [{ name: 'get_application', arguments: { applicationName: 'media-sonarr' } }, { name: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } }] },
-      { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }, { name: 'get_application', arguments: { app: 'wrong argument' } }] },
-      { content: 'sonarr is Healthy and Synced; radarr-0 is in CrashLoopBackOff (14 restarts): look at its logs first.' },
+      {
+        toolCalls: [
+          { name: 'get_application', arguments: { applicationName: 'media-sonarr' } },
+          { name: 'restart_pod', arguments: { name: 'radarr-0', namespace: 'media' } },
+        ],
+      },
+      {
+        toolCalls: [
+          { name: 'list_pods', arguments: { namespace: 'media' } },
+          { name: 'get_application', arguments: { app: 'wrong argument' } },
+        ],
+      },
+      {
+        content: 'sonarr is Healthy and Synced; radarr-0 is in CrashLoopBackOff (14 restarts): look at its logs first.',
+      },
     );
-    await run({ id: 'media-health', schedule: '0 9 * * 1', prompt: 'Is the media stack healthy?', model: 'gemini-pro', tools: ['get_application', 'list_pods', 'restart_pod', 'scale_deployment'] });
+    await run({
+      id: 'media-health',
+      schedule: '0 9 * * 1',
+      prompt: 'Is the media stack healthy?',
+      model: 'gemini-pro',
+      tools: ['get_application', 'list_pods', 'restart_pod', 'scale_deployment'],
+    });
 
     // Offered: get_application (policy.read_only get_*) and list_pods (readOnlyHint). restart_pod is not
     // read-only and scale_deployment is redlined: neither is even shown.
@@ -107,14 +145,29 @@ describe('scheduled queries with read-only MCP tools', () => {
     expect(later[1]!.content).toMatch(/^<data>\nRefused: get_application: arguments do not match the tool's schema/);
 
     expect(calls().map((call) => call.tool)).toEqual(['get_application', 'list_pods']);
-    expect(posted).toEqual([{ notice: { kind: 'notice', title: '🗓 media-health', body: '│ sonarr is Healthy and Synced; radarr-0 is in CrashLoopBackOff (14 restarts): look at its logs first.' }, key: 'schedule:media-health:2026-11-23T08:00:00.000Z' }]);
+    expect(posted).toEqual([
+      {
+        notice: {
+          kind: 'notice',
+          title: '🗓 media-health',
+          body: '│ sonarr is Healthy and Synced; radarr-0 is in CrashLoopBackOff (14 restarts): look at its logs first.',
+        },
+        key: 'schedule:media-health:2026-11-23T08:00:00.000Z',
+      },
+    ]);
   });
 
   it('stops offering tools after four rounds and makes the model answer', async () => {
     const before = calls().length;
     const loop = { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }] };
     litellm.script('gemini-pro', loop, loop, loop, loop, { ...loop, content: 'Answer after the tools ran out.' });
-    await run({ id: 'looping', schedule: '0 9 * * 1', prompt: 'Keep looking', model: 'gemini-pro', tools: ['list_pods'] });
+    await run({
+      id: 'looping',
+      schedule: '0 9 * * 1',
+      prompt: 'Keep looking',
+      model: 'gemini-pro',
+      tools: ['list_pods'],
+    });
     expect(litellm.received.map((request) => request.toolChoice)).toEqual(['auto', 'auto', 'auto', 'auto', 'none']);
     expect(calls().length - before).toBe(4);
     expect(posted[0]!.notice.body).toBe('│ Answer after the tools ran out.');
@@ -122,7 +175,13 @@ describe('scheduled queries with read-only MCP tools', () => {
 
   it('asks without tools when the query names none, and names none it cannot use', async () => {
     await run({ id: 'plain', schedule: '0 9 * * 1', prompt: 'What is new in UniFi?', model: 'gemini-pro' });
-    await run({ id: 'nothing-usable', schedule: '0 9 * * 1', prompt: 'Scale things', model: 'gemini-pro', tools: ['scale_deployment', 'no_such_tool'] });
+    await run({
+      id: 'nothing-usable',
+      schedule: '0 9 * * 1',
+      prompt: 'Scale things',
+      model: 'gemini-pro',
+      tools: ['scale_deployment', 'no_such_tool'],
+    });
     expect(litellm.received.map((request) => request.tools)).toEqual([undefined, undefined]);
     expect(posted).toHaveLength(2);
   });

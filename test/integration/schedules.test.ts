@@ -20,7 +20,12 @@ describe('schedules and reports', () => {
   const database = useMigratedDatabase();
 
   /** A job that counts its runs, on a clock the test moves. */
-  function harness(id: string, cron: string, start: string, behaviour: (slot: Date) => Promise<void> = () => Promise.resolve()) {
+  function harness(
+    id: string,
+    cron: string,
+    start: string,
+    behaviour: (slot: Date) => Promise<void> = () => Promise.resolve(),
+  ) {
     let now = new Date(start);
     const runs: string[] = [];
     const failures: string[] = [];
@@ -33,7 +38,15 @@ describe('schedules and reports', () => {
       },
     };
     const replica = () =>
-      createScheduler({ pool: database.pool, jobs: [job], timezone: 'Europe/Berlin', logger: silentLogger(), now: () => now, onFailure: (failed, slot, error) => Promise.resolve(void failures.push(`${failed.id} ${slot.toISOString()} ${error.message}`)) });
+      createScheduler({
+        pool: database.pool,
+        jobs: [job],
+        timezone: 'Europe/Berlin',
+        logger: silentLogger(),
+        now: () => now,
+        onFailure: (failed, slot, error) =>
+          Promise.resolve(void failures.push(`${failed.id} ${slot.toISOString()} ${error.message}`)),
+      });
     return { runs, failures, replica, at: (iso: string) => (now = new Date(iso)) };
   }
 
@@ -62,14 +75,18 @@ describe('schedules and reports', () => {
 
   it('reports a failure once and does not retry it until the next slot', async () => {
     let fail = true;
-    const clock = harness('schedule:flaky', '0 * * * *', '2026-11-23T09:30:00Z', () => (fail ? Promise.reject(new Error('no model was available')) : Promise.resolve()));
+    const clock = harness('schedule:flaky', '0 * * * *', '2026-11-23T09:30:00Z', () =>
+      fail ? Promise.reject(new Error('no model was available')) : Promise.resolve(),
+    );
     const scheduler = clock.replica();
     await scheduler.tick();
     clock.at('2026-11-23T10:00:05Z');
     expect((await scheduler.tick()).map((run) => run.ok)).toEqual([false]);
     expect(await scheduler.tick()).toEqual([]);
     expect(clock.failures).toEqual(['schedule:flaky 2026-11-23T10:00:00.000Z no model was available']);
-    expect((await database.pool.query("SELECT status, error FROM scheduled_runs WHERE job = 'schedule:flaky'")).rows).toEqual([{ status: 'failed', error: 'no model was available' }]);
+    expect(
+      (await database.pool.query("SELECT status, error FROM scheduled_runs WHERE job = 'schedule:flaky'")).rows,
+    ).toEqual([{ status: 'failed', error: 'no model was available' }]);
     fail = false;
     clock.at('2026-11-23T11:00:05Z');
     expect((await scheduler.tick()).map((run) => run.ok)).toEqual([true]);
@@ -79,19 +96,35 @@ describe('schedules and reports', () => {
   it('sends a scheduled query\u2019s answer to its delivery channel, and names a bad entry', async () => {
     const posted: { notice: OutgoingNotice; key: string; channels: readonly string[] | undefined }[] = [];
     const asked: string[] = [];
-    const queries = readSchedules([{ id: 'security-review', schedule: '0 8 * * 6', prompt: 'Any CVEs in my stack this week?', delivery: 'mattermost', model: 'claude-sonnet' }]);
+    const queries = readSchedules([
+      {
+        id: 'security-review',
+        schedule: '0 8 * * 6',
+        prompt: 'Any CVEs in my stack this week?',
+        delivery: 'mattermost',
+        model: 'claude-sonnet',
+      },
+    ]);
     const jobs = scheduledJobs(
       {
         pool: database.pool,
         llm: {
           ask: (request) => {
             asked.push(`${request.forced} ${request.task}`);
-            return Promise.resolve({ ok: true, alias: 'claude-sonnet', model: 'claude-sonnet', value: 'Nothing critical.' as never, text: 'Nothing critical.', attempts: [] });
+            return Promise.resolve({
+              ok: true,
+              alias: 'claude-sonnet',
+              model: 'claude-sonnet',
+              value: 'Nothing critical.' as never,
+              text: 'Nothing critical.',
+              attempts: [],
+            });
           },
         },
         post: (notice, key, channels) => Promise.resolve(void posted.push({ notice, key, channels })),
         channels: ['signal', 'mattermost'],
-        reportInputs: () => Promise.resolve({ runbooks: { total: 0, createdBetween: () => 0 }, autonomyMode: 'learning' }),
+        reportInputs: () =>
+          Promise.resolve({ runbooks: { total: 0, createdBetween: () => 0 }, autonomyMode: 'learning' }),
         autonomyMode: 'learning',
         weeklyCron: '0 9 * * 1',
         dailyCron: '0 9 * * *',
@@ -101,10 +134,20 @@ describe('schedules and reports', () => {
     expect(jobs.map((job) => job.id)).toEqual(['weekly-report', 'schedule:security-review']); // no daily summary past verbose
     await jobs[1]!.run(new Date('2026-11-28T07:00:00Z'));
     expect(asked).toEqual(['claude-sonnet Any CVEs in my stack this week?']);
-    expect(posted).toEqual([{ notice: { kind: 'notice', title: '🗓 security-review', body: '│ Nothing critical.' }, key: 'schedule:security-review:2026-11-28T07:00:00.000Z', channels: ['mattermost'] }]);
+    expect(posted).toEqual([
+      {
+        notice: { kind: 'notice', title: '🗓 security-review', body: '│ Nothing critical.' },
+        key: 'schedule:security-review:2026-11-28T07:00:00.000Z',
+        channels: ['mattermost'],
+      },
+    ]);
 
-    expect(() => readSchedules([{ id: 'x', schedule: 'every tuesday', prompt: 'p' }])).toThrow(/schedules\.0\.schedule/);
-    expect(() => readSchedules([{ id: 'x', schedule: '0 8 * * *', prompt: 'p', delivery: 'email' }])).toThrow(/schedules\.0\.delivery/);
+    expect(() => readSchedules([{ id: 'x', schedule: 'every tuesday', prompt: 'p' }])).toThrow(
+      /schedules\.0\.schedule/,
+    );
+    expect(() => readSchedules([{ id: 'x', schedule: '0 8 * * *', prompt: 'p', delivery: 'email' }])).toThrow(
+      /schedules\.0\.delivery/,
+    );
   });
 
   it('computes the weekly report from a seeded history', async () => {
@@ -112,22 +155,59 @@ describe('schedules and reports', () => {
     const week = { from: new Date('2026-11-16T08:00:00Z'), to: new Date('2026-11-23T08:00:00Z') };
     const at = (days: number) => new Date(week.from.getTime() + days * DAY);
     const incident = async (opened: Date, closeReason?: string) =>
-      Number((await db.query<{ id: string }>("INSERT INTO incidents (source, external_key, title, opened_at, close_reason) VALUES ('alertmanager', $1, 'x', $2, $3) RETURNING id", [`w-${Math.random()}`, opened, closeReason ?? null])).rows[0]!.id);
+      Number(
+        (
+          await db.query<{ id: string }>(
+            "INSERT INTO incidents (source, external_key, title, opened_at, close_reason) VALUES ('alertmanager', $1, 'x', $2, $3) RETURNING id",
+            [`w-${Math.random()}`, opened, closeReason ?? null],
+          )
+        ).rows[0]!.id,
+      );
     const fixed = await incident(at(0.5));
     const auto = await incident(at(2.5));
     await incident(at(2.6), 'dismissed: 2. No, expected');
     await incident(at(9)); // next week: not counted
     const question = async (incidentId: number, created: Date) =>
-      Number((await db.query<{ id: string }>("INSERT INTO questions (incident_id, kind, title, prompt, options, created_at, status) VALUES ($1, 'solution', 't', '', '[]', $2, 'answered') RETURNING id", [incidentId, created])).rows[0]!.id);
+      Number(
+        (
+          await db.query<{ id: string }>(
+            "INSERT INTO questions (incident_id, kind, title, prompt, options, created_at, status) VALUES ($1, 'solution', 't', '', '[]', $2, 'answered') RETURNING id",
+            [incidentId, created],
+          )
+        ).rows[0]!.id,
+      );
     const q1 = await question(fixed, at(0.5));
-    await db.query("INSERT INTO decisions (question_id, answer, actor, channel, decided_at) VALUES ($1, '{\"kind\":\"option\",\"option\":1,\"label\":\"Restart\"}', 'alice', 'signal', $2)", [q1, new Date(at(0.5).getTime() + 10 * 60_000)]);
+    await db.query(
+      'INSERT INTO decisions (question_id, answer, actor, channel, decided_at) VALUES ($1, \'{"kind":"option","option":1,"label":"Restart"}\', \'alice\', \'signal\', $2)',
+      [q1, new Date(at(0.5).getTime() + 10 * 60_000)],
+    );
     const q2 = await question(auto, at(2.5));
-    await db.query("INSERT INTO decisions (question_id, answer, actor, channel, decided_at) VALUES ($1, '{\"kind\":\"ignore\"}', 'bob', 'mattermost', $2)", [q2, new Date(at(2.5).getTime() + 20 * 60_000)]);
-    await db.query("INSERT INTO actions (incident_id, tool, trigger, status, started_at) VALUES ($1, 'restart_pod', 'approved', 'succeeded', $2), ($3, 'restart_pod', 'auto', 'succeeded', $4), ($3, 'scale_deployment', 'auto', 'failed', $4)", [fixed, at(0.6), auto, at(2.5)]);
-    await db.query("INSERT INTO suppressions (match_key, labels, until, created_at) VALUES ('k', '{\"alertname\":\"BackupRunning\"}', $1, $2)", [at(10), at(2.6)]);
-    await db.query("INSERT INTO audit_log (actor, channel, action, subject, outcome, at) VALUES ('steward', 'autonomy', 'runbook.demote', 'runbook:r', 'ask_human', $1), ('alice', 'signal', 'runbook.promote', 'runbook:r', 'auto_notify', $2), ('steward', 'flow', 'incident.suppressed', 'incident:9', 'not asked', $2)", [at(3), at(1)]);
-    await db.query("INSERT INTO llm_usage (purpose, alias, model, cost_usd, latency_ms, outcome, created_at) VALUES ('triage', 'gemini-flash', 'gemini-flash', 0.01, 100, 'ok', $1), ('solution', 'gemini-pro', 'gemini-pro', 0.25, 100, 'ok', $1), ('solution', 'gemini-pro', 'gemini-pro', 0.25, 100, 'ok', $1)", [at(1)]);
-    const pr = (number: number, state: string, stage: string, fields: { merged_at?: Date; closed_at?: Date; deferred_until?: Date }) =>
+    await db.query(
+      "INSERT INTO decisions (question_id, answer, actor, channel, decided_at) VALUES ($1, '{\"kind\":\"ignore\"}', 'bob', 'mattermost', $2)",
+      [q2, new Date(at(2.5).getTime() + 20 * 60_000)],
+    );
+    await db.query(
+      "INSERT INTO actions (incident_id, tool, trigger, status, started_at) VALUES ($1, 'restart_pod', 'approved', 'succeeded', $2), ($3, 'restart_pod', 'auto', 'succeeded', $4), ($3, 'scale_deployment', 'auto', 'failed', $4)",
+      [fixed, at(0.6), auto, at(2.5)],
+    );
+    await db.query(
+      'INSERT INTO suppressions (match_key, labels, until, created_at) VALUES (\'k\', \'{"alertname":"BackupRunning"}\', $1, $2)',
+      [at(10), at(2.6)],
+    );
+    await db.query(
+      "INSERT INTO audit_log (actor, channel, action, subject, outcome, at) VALUES ('steward', 'autonomy', 'runbook.demote', 'runbook:r', 'ask_human', $1), ('alice', 'signal', 'runbook.promote', 'runbook:r', 'auto_notify', $2), ('steward', 'flow', 'incident.suppressed', 'incident:9', 'not asked', $2)",
+      [at(3), at(1)],
+    );
+    await db.query(
+      "INSERT INTO llm_usage (purpose, alias, model, cost_usd, latency_ms, outcome, created_at) VALUES ('triage', 'gemini-flash', 'gemini-flash', 0.01, 100, 'ok', $1), ('solution', 'gemini-pro', 'gemini-pro', 0.25, 100, 'ok', $1), ('solution', 'gemini-pro', 'gemini-pro', 0.25, 100, 'ok', $1)",
+      [at(1)],
+    );
+    const pr = (
+      number: number,
+      state: string,
+      stage: string,
+      fields: { merged_at?: Date; closed_at?: Date; deferred_until?: Date },
+    ) =>
       db.query(
         "INSERT INTO pull_requests (repo, number, title, url, author, head_ref, head_sha, base_ref, state, stage, merged_at, closed_at, deferred_until) VALUES ('home/infra', $1, 't', 'u', 'renovate[bot]', 'renovate/x', 's', 'main', $2, $3, $4, $5, $6)",
         [number, state, stage, fields.merged_at ?? null, fields.closed_at ?? null, fields.deferred_until ?? null],
@@ -146,7 +226,14 @@ describe('schedules and reports', () => {
     );
 
     const report = await activityReport(
-      { db, ...week, runbooks: { total: 7, createdBetween: () => 2 }, quota: [{ alias: 'claude-sonnet', week: 12, limit: { weekly: 100 } }], snoozed: [{ member: String(fixed), dueAt: at(8) }], autonomyMode: 'selective' },
+      {
+        db,
+        ...week,
+        runbooks: { total: 7, createdBetween: () => 2 },
+        quota: [{ alias: 'claude-sonnet', week: 12, limit: { weekly: 100 } }],
+        snoozed: [{ member: String(fixed), dueAt: at(8) }],
+        autonomyMode: 'selective',
+      },
       'weekly',
     );
     await db.end();
@@ -166,7 +253,11 @@ describe('schedules and reports', () => {
       'Autonomy mode: selective',
     ]);
     // The same counts as a PNG: bar heights in proportion (1 0 2 0 0 0 0), nothing drawn for empty days.
-    expect(report.image).toMatchObject({ filename: 'incidents-per-day.png', contentType: 'image/png', alt: expect.stringContaining('2026-11-18 2') });
+    expect(report.image).toMatchObject({
+      filename: 'incidents-per-day.png',
+      contentType: 'image/png',
+      alt: expect.stringContaining('2026-11-18 2'),
+    });
     const png = PNG.sync.read(Buffer.from(report.image!.base64, 'base64'));
     expect([png.width, png.height]).toEqual([640, 280]);
     const heights = Array.from({ length: 7 }, (_, day) => barHeight(png, Math.round(24 + (day + 0.5) * (592 / 7))));
@@ -182,7 +273,8 @@ function barHeight(png: PNG, x: number): number {
   let count = 0;
   for (let y = 0; y < png.height; y += 1) {
     const at = (y * png.width + x) * 4;
-    if (Math.abs(png.data[at]! - r) < 8 && Math.abs(png.data[at + 1]! - g) < 8 && Math.abs(png.data[at + 2]! - b) < 8) count += 1;
+    if (Math.abs(png.data[at]! - r) < 8 && Math.abs(png.data[at + 1]! - g) < 8 && Math.abs(png.data[at + 2]! - b) < 8)
+      count += 1;
   }
   return count;
 }

@@ -21,7 +21,19 @@ const LOG_SECRET = 'Imm1ch-DB-pw';
 
 const modelAnswer = modelScript({
   triage: { problem: true, severity: 'critical', reason: 'the API cannot log in to its database', confidence: 0.9 },
-  proposal: { diagnosis: 'Wrong database password.', options: [{ label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: '10s downtime', risk: 'low', reversible: true }] },
+  proposal: {
+    diagnosis: 'Wrong database password.',
+    options: [
+      {
+        label: 'Restart payments-api-7d9f8b6c5-2xkqp',
+        tool: 'restart_pod',
+        arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' },
+        impact: '10s downtime',
+        risk: 'low',
+        reversible: true,
+      },
+    ],
+  },
   otherwise: 'immich-server restarts because PostgreSQL refuses its password.',
 });
 
@@ -41,7 +53,12 @@ describe('secrets in alerts and tool output reach no cloud model', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: KEY, models: [...CLOUD, 'local'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({
+      flavour: 'litellm',
+      apiKey: KEY,
+      models: [...CLOUD, 'local'],
+      defaultContent: modelAnswer,
+    });
     // The query's model first asks for the logs (twice scripted: a slot may fire again before the test ends).
     const getLogs = { toolCalls: [{ name: 'get_logs', arguments: { pod: 'immich-server-0', namespace: 'media' } }] };
     litellm.script('gemini-thinking', getLogs, getLogs);
@@ -64,7 +81,10 @@ describe('secrets in alerts and tool output reach no cloud model', () => {
       POD_LOGS: `2026-11-23T09:14:02Z ERROR connect ECONNREFUSED; retrying with DB_PASSWORD=${LOG_SECRET} as user immich`,
     };
     const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { terminal: shell.terminal, env });
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), {
+      terminal: shell.terminal,
+      env,
+    });
     await runtime.app.ready();
   });
   afterAll(async () => {
@@ -76,22 +96,38 @@ describe('secrets in alerts and tool output reach no cloud model', () => {
   /** Everything each model was sent: messages (tool calls and results included) and tool definitions. */
   const sentTo = () => {
     const byModel = new Map<string, string>();
-    for (const request of litellm.received) byModel.set(request.model, `${byModel.get(request.model) ?? ''}\n${JSON.stringify(request)}`);
+    for (const request of litellm.received)
+      byModel.set(request.model, `${byModel.get(request.model) ?? ''}\n${JSON.stringify(request)}`);
     return byModel;
   };
-  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string }) : []);
+  const mcpCalls = () =>
+    existsSync(callLog)
+      ? readFileSync(callLog, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { tool: string })
+      : [];
 
   it('keeps a secret in an alert annotation and one in a tool result away from every cloud model', async () => {
-    const firing = fixture<{ alerts: { annotations: Record<string, string> }[] }>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    const firing = fixture<{ alerts: { annotations: Record<string, string> }[] }>(
+      'alertmanager-webhook-v4-firing-group-3-alerts.json',
+    );
     firing.alerts[0]!.annotations.description = `payments-api cannot reach its database: mysql -uroot -p${ALERT_SECRET} -h mariadb exited 1`;
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode).toBe(200);
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: firing })).statusCode,
+    ).toBe(200);
     await until('the question', () => shell.printed().includes('Is this a problem?'), 15_000);
     expect(shell.printed()).toContain('🤖 the API cannot log in to its database');
     shell.type('1');
     await until('the options', () => shell.printed().includes('📋 Solutions found'), 15_000);
 
     // The scheduled query: the cloud model asked for the logs, the result held a password, the rest went local.
-    await until('the scheduled answer', () => shell.printed().includes('immich-server restarts because PostgreSQL refuses its password.'), 20_000);
+    await until(
+      'the scheduled answer',
+      () => shell.printed().includes('immich-server restarts because PostgreSQL refuses its password.'),
+      20_000,
+    );
     expect(mcpCalls().some((call) => call.tool === 'get_logs')).toBe(true);
 
     const byModel = sentTo();
@@ -102,6 +138,10 @@ describe('secrets in alerts and tool output reach no cloud model', () => {
     expect(byModel.get('gemini-thinking')).toContain('Why does immich-server restart?'); // the query did start on its cloud model
     expect(byModel.get('local')).toContain(ALERT_SECRET); // triage and proposals, with the annotation
     expect(byModel.get('local')).toContain(LOG_SECRET); // the rest of the query's conversation, with the tool result
-    expect(litellm.received.filter((request) => request.model === 'local' && JSON.stringify(request.responseFormat ?? {}).includes('severity'))).toHaveLength(1);
+    expect(
+      litellm.received.filter(
+        (request) => request.model === 'local' && JSON.stringify(request.responseFormat ?? {}).includes('severity'),
+      ),
+    ).toHaveLength(1);
   });
 });

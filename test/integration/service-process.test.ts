@@ -52,7 +52,10 @@ describe('the service as a process', () => {
     const service = startService({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
     running.push(service);
     expect(await service.exited).toBe(1);
-    const message = service.output().split('\n').find((line) => line.startsWith('steward: Invalid configuration'));
+    const message = service
+      .output()
+      .split('\n')
+      .find((line) => line.startsWith('steward: Invalid configuration'));
     expect(message).toBeDefined();
     for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) expect(message).toContain(name);
   });
@@ -61,7 +64,9 @@ describe('the service as a process', () => {
     const service = startService({ HOST: '0.0.0.0', COROOT_TOKEN: 'a-long-random-token-0123456789' });
     running.push(service);
     expect(await service.exited).toBe(1);
-    expect(service.output()).toMatch(/ALERTMANAGER_TOKEN \(or ALERTMANAGER_USER\/ALERTMANAGER_PASSWORD\) is required when HOST is 0\.0\.0\.0/);
+    expect(service.output()).toMatch(
+      /ALERTMANAGER_TOKEN \(or ALERTMANAGER_USER\/ALERTMANAGER_PASSWORD\) is required when HOST is 0\.0\.0\.0/,
+    );
     expect(service.output()).not.toContain('a-long-random-token-0123456789');
   });
 
@@ -73,15 +78,25 @@ describe('the service as a process', () => {
     const started = await first.service.waitForLog('embedded PostgreSQL started');
     await first.service.waitForLog('steward listening');
     // No webhook credential configured: the start-up log says the routes take loopback peers only.
-    const loopbackOnly = first.service.entries().filter((entry) => entry.msg === 'webhook has no credential configured: accepting requests from loopback only');
+    const loopbackOnly = first.service
+      .entries()
+      .filter((entry) => entry.msg === 'webhook has no credential configured: accepting requests from loopback only');
     expect(loopbackOnly.map((entry) => entry.source)).toEqual(['alertmanager', 'coroot', 'github']);
     const ready = await fetch(`${first.base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ checks: { database: { backend: 'embedded' }, coordination: { backend: 'postgres' } } });
+    expect(await ready.json()).toMatchObject({
+      checks: { database: { backend: 'embedded' }, coordination: { backend: 'postgres' } },
+    });
 
-    const credentials = JSON.parse(await readFile(path.join(dataDir, 'postgres-credentials.json'), 'utf8')) as { user: string; password: string };
+    const credentials = JSON.parse(await readFile(path.join(dataDir, 'postgres-credentials.json'), 'utf8')) as {
+      user: string;
+      password: string;
+    };
     const url = `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${Number(started.port)}/steward`;
-    await query(url, "INSERT INTO incidents (source, external_key, title) VALUES ('manual', 'restart-check', 'survives a restart')");
+    await query(
+      url,
+      "INSERT INTO incidents (source, external_key, title) VALUES ('manual', 'restart-check', 'survives a restart')",
+    );
 
     // `steward migrate` while the service runs joins its database instead of starting a second one.
     const migrate = startService({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, ['bot/cli/steward.mjs', 'migrate']);
@@ -100,9 +115,15 @@ describe('the service as a process', () => {
     const restarted = await second.service.waitForLog('embedded PostgreSQL started');
     await second.service.waitForLog('steward listening');
     const url2 = url.replace(`:${Number(started.port)}/`, `:${Number(restarted.port)}/`);
-    const rows = await query<{ title: string }>(url2, "SELECT title FROM incidents WHERE external_key = 'restart-check'");
+    const rows = await query<{ title: string }>(
+      url2,
+      "SELECT title FROM incidents WHERE external_key = 'restart-check'",
+    );
     expect(rows).toEqual([{ title: 'survives a restart' }]);
-    const starts = await query<{ count: string }>(url2, "SELECT count(*) FROM audit_log WHERE action = 'service.start'");
+    const starts = await query<{ count: string }>(
+      url2,
+      "SELECT count(*) FROM audit_log WHERE action = 'service.start'",
+    );
     expect(Number(starts[0]!.count)).toBe(2);
 
     expect((await second.service.stop('SIGINT')).code).toBe(0);
@@ -130,7 +151,10 @@ describe('the service as a process', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'steward-npm-'));
     await chmod(dataDir, 0o755);
     const port = await findFreePort();
-    const npm = startService({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port) }, [process.env.npm_execpath ?? '/usr/bin/npm', 'start']);
+    const npm = startService({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(port) }, [
+      process.env.npm_execpath ?? '/usr/bin/npm',
+      'start',
+    ]);
     running.push(npm);
     // The prestart build (tsc) comes first: about 10 s here, more on a loaded CI machine.
     await npm.waitForLog('steward listening', 120_000);
@@ -143,7 +167,8 @@ describe('the service as a process', () => {
     // nor its database may remain.
     await npm.stop('SIGTERM');
     const deadline = Date.now() + 10_000;
-    while (processesMentioning(dataDir).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (processesMentioning(dataDir).length > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(processesMentioning(dataDir)).toEqual([]);
     expect(npm.output()).toContain('parent process exited');
   }, 180_000);
@@ -153,15 +178,25 @@ describe('the service as a process', () => {
       `two instances starting at once on an empty ${backend.name} database both come up and migrate once${backend.skipReason ? ` (skipped: ${backend.skipReason})` : ''}`,
       async () => {
         const database = await freshDatabase(backend.adminUrl!);
-        const [a, b] = await Promise.all([launch({ DATABASE_URL: database.url }), launch({ DATABASE_URL: database.url })]);
+        const [a, b] = await Promise.all([
+          launch({ DATABASE_URL: database.url }),
+          launch({ DATABASE_URL: database.url }),
+        ]);
         await Promise.all([a.service.waitForLog('steward listening'), b.service.waitForLog('steward listening')]);
         expect((await fetch(`${a.base}/readyz`)).status).toBe(200);
         expect((await fetch(`${b.base}/readyz`)).status).toBe(200);
 
-        const applied = [...a.service.entries(), ...b.service.entries()].filter((entry) => entry.msg === 'migration applied');
-        const migrations = readdirSync(path.join(repoRoot, 'migrations')).filter((name) => name.endsWith('.sql')).sort();
+        const applied = [...a.service.entries(), ...b.service.entries()].filter(
+          (entry) => entry.msg === 'migration applied',
+        );
+        const migrations = readdirSync(path.join(repoRoot, 'migrations'))
+          .filter((name) => name.endsWith('.sql'))
+          .sort();
         expect(applied.map((entry) => entry.migration)).toEqual(migrations);
-        const versions = await query<{ version: number }>(database.url, 'SELECT version FROM schema_migrations ORDER BY version');
+        const versions = await query<{ version: number }>(
+          database.url,
+          'SELECT version FROM schema_migrations ORDER BY version',
+        );
         expect(versions.map((row) => row.version)).toEqual(migrations.map((name) => Number(name.slice(0, 3))));
 
         const [stopA, stopB] = await Promise.all([a.service.stop(), b.service.stop()]);
@@ -176,7 +211,11 @@ describe('the service as a process', () => {
     `uses DATABASE_URL and REDIS_URL when set, and says so${serverSkip ? ` (skipped: ${serverSkip})` : ''}`,
     async () => {
       const database = await freshDatabase(server.adminUrl!);
-      const { service, base } = await launch({ DATABASE_URL: database.url, REDIS_URL: testRedisUrl!, REDIS_KEY_PREFIX: `steward-proc-${process.pid}:` });
+      const { service, base } = await launch({
+        DATABASE_URL: database.url,
+        REDIS_URL: testRedisUrl!,
+        REDIS_KEY_PREFIX: `steward-proc-${process.pid}:`,
+      });
       await service.waitForLog('steward listening');
       const ready = await fetch(`${base}/readyz`);
       expect(await ready.json()).toMatchObject({
@@ -184,7 +223,10 @@ describe('the service as a process', () => {
         checks: { database: { ok: true, backend: 'external' }, coordination: { ok: true, backend: 'redis' } },
       });
       const configured = service.entries().find((entry) => entry.msg === 'database configured');
-      expect(configured).toMatchObject({ backend: 'external', location: `${new URL(database.url).host}/${database.name}` });
+      expect(configured).toMatchObject({
+        backend: 'external',
+        location: `${new URL(database.url).host}/${database.name}`,
+      });
       expect(service.entries().some((entry) => entry.msg === 'coordination on Redis')).toBe(true);
       expect((await service.stop()).code).toBe(0);
     },

@@ -20,7 +20,9 @@ describe('the shell channel, when no chat platform is configured', () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
     const env = { DATABASE_URL: database.url };
     const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { terminal: shell.terminal });
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), {
+      terminal: shell.terminal,
+    });
     await runtime.app.ready();
   });
   afterAll(async () => {
@@ -29,7 +31,11 @@ describe('the shell channel, when no chat platform is configured', () => {
   });
 
   it('prints the question for a sample alert and takes `1` typed at the prompt', async () => {
-    const response = await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: fixture('alertmanager-webhook-v4-firing-group-3-alerts.json') });
+    const response = await runtime.app.inject({
+      method: 'POST',
+      url: '/webhooks/alertmanager',
+      payload: fixture('alertmanager-webhook-v4-firing-group-3-alerts.json'),
+    });
     expect(response.statusCode).toBe(200);
     await until('the question printed', () => shell.printed().includes('Is this a problem?'));
     expect(shell.printed()).toMatch(/🔔 Issue detected: #\d+ /);
@@ -37,21 +43,42 @@ describe('the shell channel, when no chat platform is configured', () => {
     expect(shell.printed()).toContain('steward> ');
 
     shell.type('1');
-    await until('the answer acknowledged, naming the incident', () => /✔ #\d+: 1\. Yes\n\nAnswered by terminal via shell/.test(shell.printed()));
+    await until('the answer acknowledged, naming the incident', () =>
+      /✔ #\d+: 1\. Yes\n\nAnswered by terminal via shell/.test(shell.printed()),
+    );
     const decisions = await runtime.database.pool.query('SELECT actor, channel, answer FROM decisions');
-    expect(decisions.rows).toEqual([{ actor: 'terminal', channel: 'shell', answer: { kind: 'option', option: 1, label: 'Yes' } }]);
+    expect(decisions.rows).toEqual([
+      { actor: 'terminal', channel: 'shell', answer: { kind: 'option', option: 1, label: 'Yes' } },
+    ]);
   });
 
   it('tells the human about a storm of 1,000 alerts in one group with one message', async () => {
-    const body = fixture<{ groupKey: string; alerts: Record<string, unknown>[] }>('alertmanager-webhook-v4-firing-group-3-alerts.json');
+    const body = fixture<{ groupKey: string; alerts: Record<string, unknown>[] }>(
+      'alertmanager-webhook-v4-firing-group-3-alerts.json',
+    );
     const template = body.alerts[0]!;
     body.groupKey = '{}:{alertname="DiskFull", storm="yes"}';
-    body.alerts = Array.from({ length: 1000 }, (_, i) => ({ ...template, fingerprint: `storm${i}`, labels: { alertname: 'DiskFull', instance: `node-${i}` } }));
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).statusCode).toBe(200);
+    body.alerts = Array.from({ length: 1000 }, (_, i) => ({
+      ...template,
+      fingerprint: `storm${i}`,
+      labels: { alertname: 'DiskFull', instance: `node-${i}` },
+    }));
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).statusCode,
+    ).toBe(200);
     // The same storm again (repeat_interval): nothing new to say.
-    expect((await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).json()).toMatchObject({ outcome: 'repeat' });
-    const incident = await runtime.database.pool.query<{ id: string }>('SELECT id FROM incidents WHERE external_key = $1', [body.groupKey]);
-    const messages = () => runtime.database.pool.query<{ kind: string; payload: { body: string } }>('SELECT kind, payload FROM outbox WHERE incident_id = $1', [incident.rows[0]!.id]);
+    expect(
+      (await runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: body })).json(),
+    ).toMatchObject({ outcome: 'repeat' });
+    const incident = await runtime.database.pool.query<{ id: string }>(
+      'SELECT id FROM incidents WHERE external_key = $1',
+      [body.groupKey],
+    );
+    const messages = () =>
+      runtime.database.pool.query<{ kind: string; payload: { body: string } }>(
+        'SELECT kind, payload FROM outbox WHERE incident_id = $1',
+        [incident.rows[0]!.id],
+      );
     await until('the question', async () => (await messages()).rows.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await messages()).rows.map((row) => row.kind)).toEqual(['question']);

@@ -35,11 +35,19 @@ async function setup(mode: 'json-rpc' | 'normal', responseShape: 'object' | 'arr
   const replies: InboundReply[] = [];
   cleanup.push(() => fake.close());
   cleanup.push(() => notifier.stop());
-  return { fake, notifier, replies, logs, start: () => notifier.start((reply) => Promise.resolve(void replies.push(reply))) };
+  return {
+    fake,
+    notifier,
+    replies,
+    logs,
+    start: () => notifier.start((reply) => Promise.resolve(void replies.push(reply))),
+  };
 }
 
 function frame(text: string, timestamp: number) {
-  const base = fixture<{ envelope: { timestamp: number; dataMessage: { timestamp: number; message: string } } }>('signal-rest-jsonrpc-websocket-frame-direct-message.json');
+  const base = fixture<{ envelope: { timestamp: number; dataMessage: { timestamp: number; message: string } } }>(
+    'signal-rest-jsonrpc-websocket-frame-direct-message.json',
+  );
   base.envelope.timestamp = timestamp;
   base.envelope.dataMessage.timestamp = timestamp;
   base.envelope.dataMessage.message = text;
@@ -60,10 +68,20 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
   it('sends a notice’s picture as a named base64 attachment with the first part only', async () => {
     const { fake, notifier } = await setup('json-rpc');
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
-    await notifier.send({ kind: 'notice', title: '📈 Weekly report', body: 'Incidents per day: ▁█ (0 2)', image: { filename: 'incidents-per-day.png', contentType: 'image/png', base64: png, alt: 'chart' } });
+    await notifier.send({
+      kind: 'notice',
+      title: '📈 Weekly report',
+      body: 'Incidents per day: ▁█ (0 2)',
+      image: { filename: 'incidents-per-day.png', contentType: 'image/png', base64: png, alt: 'chart' },
+    });
     expect(fake.sent).toHaveLength(1);
     expect(fake.sent[0]!.base64_attachments).toEqual([`data:image/png;filename=incidents-per-day.png;base64,${png}`]);
-    await notifier.send({ kind: 'notice', title: 'Long', body: 'x'.repeat(5_000), image: { filename: 'a.png', contentType: 'image/png', base64: png, alt: 'chart' } });
+    await notifier.send({
+      kind: 'notice',
+      title: 'Long',
+      body: 'x'.repeat(5_000),
+      image: { filename: 'a.png', contentType: 'image/png', base64: png, alt: 'chart' },
+    });
     const parts = fake.sent.slice(1).map((body) => Array.isArray(body.base64_attachments));
     expect(parts.length).toBeGreaterThan(1);
     expect(parts).toEqual([true, ...parts.slice(1).map(() => false)]);
@@ -79,8 +97,19 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
   it('follows a question up by quoting it', async () => {
     const { fake, notifier } = await setup('json-rpc');
     const sent = await notifier.send(question);
-    await notifier.followUp(sent.platformRef, { kind: 'follow-up', questionId: 'q7', original: question, title: '✔ Answered by alice via mattermost', body: '1. Increase memory 1GB → 2GB' });
-    expect(fake.sent[1]).toMatchObject({ quote_timestamp: Number(sent.platformRef), quote_author: BOT, recipients: [OWNER], text_mode: 'styled' });
+    await notifier.followUp(sent.platformRef, {
+      kind: 'follow-up',
+      questionId: 'q7',
+      original: question,
+      title: '✔ Answered by alice via mattermost',
+      body: '1. Increase memory 1GB → 2GB',
+    });
+    expect(fake.sent[1]).toMatchObject({
+      quote_timestamp: Number(sent.platformRef),
+      quote_author: BOT,
+      recipients: [OWNER],
+      text_mode: 'styled',
+    });
     expect(fake.sent[1]!.message).toBe('**✔ Answered by alice via mattermost**\n\n1. Increase memory 1GB → 2GB');
   });
 
@@ -92,7 +121,10 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
 
   it('splits a long message into several sends', async () => {
     const { fake, notifier } = await setup('json-rpc');
-    const body = Array.from({ length: 120 }, (_, i) => `Line ${i}: the import queue keeps growing after each library scan.`).join('\n');
+    const body = Array.from(
+      { length: 120 },
+      (_, i) => `Line ${i}: the import queue keeps growing after each library scan.`,
+    ).join('\n');
     await notifier.send({ kind: 'notice', title: 'Details', body });
     expect(fake.sent.length).toBeGreaterThan(1);
     for (const part of fake.sent) expect((part.message as string).length).toBeLessThanOrEqual(2_000);
@@ -105,18 +137,36 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
       { status: 429, body: { error: 'rate limited' }, headers: { 'retry-after': '30' } },
       { status: 429, body: { error: 'Use the attached challenge tokens', challenge_tokens: ['abc'], account: BOT } },
       { status: 400, body: { error: 'Invalid recipient' } },
-      { status: 201, body: [{ timestamp: '1', errors: { recipients: [{ number: OWNER, reason: 'UNREGISTERED_FAILURE' }] } }] },
+      {
+        status: 201,
+        body: [{ timestamp: '1', errors: { recipients: [{ number: OWNER, reason: 'UNREGISTERED_FAILURE' }] } }],
+      },
     );
     await expect(notifier.send(question)).rejects.toMatchObject({ retryable: true, retryAfterMs: 30_000 });
     const challenge = await notifier.send(question).catch((error: unknown) => error);
     expect(challenge).toBeInstanceOf(ChatSendError);
-    expect(challenge).toMatchObject({ retryable: true, retryAfterMs: 15 * 60_000, message: expect.stringContaining('captcha') });
-    await expect(notifier.send(question)).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('Invalid recipient') });
-    await expect(notifier.send(question)).rejects.toMatchObject({ retryable: false, message: expect.stringContaining('UNREGISTERED_FAILURE') });
+    expect(challenge).toMatchObject({
+      retryable: true,
+      retryAfterMs: 15 * 60_000,
+      message: expect.stringContaining('captcha'),
+    });
+    await expect(notifier.send(question)).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('Invalid recipient'),
+    });
+    await expect(notifier.send(question)).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringContaining('UNREGISTERED_FAILURE'),
+    });
   });
 
   it('is retryable while signal-cli-rest-api cannot be reached', async () => {
-    const notifier: ChatNotifier = createSignalNotifier({ apiUrl: 'http://127.0.0.1:9', number: BOT, recipients: [OWNER], log: () => undefined });
+    const notifier: ChatNotifier = createSignalNotifier({
+      apiUrl: 'http://127.0.0.1:9',
+      number: BOT,
+      recipients: [OWNER],
+      log: () => undefined,
+    });
     await expect(notifier.send(question)).rejects.toMatchObject({ retryable: true });
   });
 
@@ -127,7 +177,12 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
     await until('the socket', () => fake.connections() === 1);
     fake.deliver(frame('1', 1_787_390_500_000));
     await until('the reply', () => replies.length === 1);
-    expect(replies[0]).toMatchObject({ platform: 'signal', text: '1', sender: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', senderAliases: [OWNER] });
+    expect(replies[0]).toMatchObject({
+      platform: 'signal',
+      text: '1',
+      sender: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+      senderAliases: [OWNER],
+    });
   });
 
   it('reconnects when the socket drops, and processes a reply sent after the reconnect', async () => {
@@ -162,7 +217,9 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
       createOutboxWorker({
         outbox: createOutboxRepository(database.pool),
         // No pacing: the test is about what survives, not about spacing sends.
-        notifiers: [createSignalNotifier({ apiUrl, number: BOT, recipients: [OWNER], log: () => undefined, paceMs: 0 })],
+        notifiers: [
+          createSignalNotifier({ apiUrl, number: BOT, recipients: [OWNER], log: () => undefined, paceMs: 0 }),
+        ],
         logger: silentLogger(),
         metrics: createMetrics(),
         baseDelayMs: 20,
@@ -170,7 +227,11 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
         random: () => 0.5,
       });
     const outbox = createOutboxRepository(database.pool);
-    await outbox.enqueue({ channels: ['signal'], message: { kind: 'notice', title: '🔔 Issue detected', body: 'DiskFull on nas' }, dedupKey: 'incident:1:notice' });
+    await outbox.enqueue({
+      channels: ['signal'],
+      message: { kind: 'notice', title: '🔔 Issue detected', body: 'DiskFull on nas' },
+      dedupKey: 'incident:1:notice',
+    });
     await outbox.enqueue({ channels: ['signal'], message: question, dedupKey: 'incident:1:question:7' });
 
     // Signal is down: both stay queued.
@@ -185,10 +246,15 @@ describe('Signal notifier against a loopback signal-cli-rest-api', () => {
     const after = worker();
     await new Promise((resolve) => setTimeout(resolve, 80));
     await after.drain();
-    expect(fake.sent.map((body) => (body.message as string).split('\n')[0])).toEqual(['**🔔 Issue detected**', '**📋 Solutions found**']);
+    expect(fake.sent.map((body) => (body.message as string).split('\n')[0])).toEqual([
+      '**🔔 Issue detected**',
+      '**📋 Solutions found**',
+    ]);
     expect(await after.drain()).toBe(0);
     expect(await outbox.backlog()).toEqual({});
     // Enqueueing the same question again (a replayed step) sends nothing new.
-    expect(await outbox.enqueue({ channels: ['signal'], message: question, dedupKey: 'incident:1:question:7' })).toEqual([]);
+    expect(
+      await outbox.enqueue({ channels: ['signal'], message: question, dedupKey: 'incident:1:question:7' }),
+    ).toEqual([]);
   });
 });

@@ -13,7 +13,12 @@ describe('steward --version', { timeout: 60_000 }, () => {
   it("prints package.json's version and nothing else", () => {
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
     for (const flag of ['--version', '-V']) {
-      expect(execFileSync(process.execPath, [path.join(repoRoot, 'bot/cli/steward.mjs'), flag], { env: { PATH: process.env.PATH }, encoding: 'utf8' })).toBe(`${version}\n`);
+      expect(
+        execFileSync(process.execPath, [path.join(repoRoot, 'bot/cli/steward.mjs'), flag], {
+          env: { PATH: process.env.PATH },
+          encoding: 'utf8',
+        }),
+      ).toBe(`${version}\n`);
     }
   });
 
@@ -21,7 +26,10 @@ describe('steward --version', { timeout: 60_000 }, () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'steward-version-'));
     writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'steward', version: '3.2.1' }));
     mkdirSync(path.join(root, 'dist', 'bot', 'cli'), { recursive: true });
-    writeFileSync(path.join(root, 'dist', 'package.json'), JSON.stringify({ name: 'something-else', version: '0.0.1' }));
+    writeFileSync(
+      path.join(root, 'dist', 'package.json'),
+      JSON.stringify({ name: 'something-else', version: '0.0.1' }),
+    );
     expect(packageVersion(path.join(root, 'dist', 'bot', 'cli', 'program.js'))).toBe('3.2.1');
     expect(packageVersion(path.join(os.tmpdir(), 'nowhere', 'program.js'))).toBe('unknown');
   });

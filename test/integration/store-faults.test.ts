@@ -22,7 +22,16 @@ const modelAnswer = modelScript({
   triage: { problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 },
   proposal: {
     diagnosis: 'payments-api crash-loops.',
-    options: [{ label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: 'one pod', risk: 'low', reversible: true }],
+    options: [
+      {
+        label: 'Restart payments-api-7d9f8b6c5-2xkqp',
+        tool: 'restart_pod',
+        arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' },
+        impact: 'one pod',
+        risk: 'low',
+        reversible: true,
+      },
+    ],
   },
 });
 
@@ -43,7 +52,12 @@ describe.skipIf(redisSkipReason)('the stores going away mid-flow', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({
+      flavour: 'litellm',
+      apiKey: LLM_KEY,
+      models: ['gemini-flash', 'gemini-pro'],
+      defaultContent: modelAnswer,
+    });
     const databaseUrl = new URL(database.url);
     postgres = await startTcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
     databaseUrl.port = String(postgres.port);
@@ -62,7 +76,10 @@ describe.skipIf(redisSkipReason)('the stores going away mid-flow', () => {
       VERIFY_WINDOW: '10m',
     };
     const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { terminal: shell.terminal, env });
+    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), {
+      terminal: shell.terminal,
+      env,
+    });
     await runtime.app.ready();
   }, 60_000);
   afterAll(async () => {
@@ -75,7 +92,13 @@ describe.skipIf(redisSkipReason)('the stores going away mid-flow', () => {
     await database?.drop();
   });
 
-  const post = (payload: unknown) => runtime.app.inject({ method: 'POST', url: '/webhooks/alertmanager', payload: payload as Record<string, unknown>, headers: { authorization: `Bearer ${TOKEN}` } });
+  const post = (payload: unknown) =>
+    runtime.app.inject({
+      method: 'POST',
+      url: '/webhooks/alertmanager',
+      payload: payload as Record<string, unknown>,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
   const ready = async () => {
     const response = await runtime.app.inject({ method: 'GET', url: '/readyz' });
     return { status: response.statusCode, body: response.json<{ down?: string[] }>() };
@@ -101,32 +124,78 @@ describe.skipIf(redisSkipReason)('the stores going away mid-flow', () => {
     shell.clear();
     shell.type('1 #1');
     await until('the fix ran', () => mcpCalls().length === 1, 20_000);
-    const decisions = await runtime.database.pool.query("SELECT count(*)::int AS n FROM decisions d JOIN questions q ON q.id = d.question_id WHERE q.incident_id = 1");
+    const decisions = await runtime.database.pool.query(
+      'SELECT count(*)::int AS n FROM decisions d JOIN questions q ON q.id = d.question_id WHERE q.incident_id = 1',
+    );
     expect(decisions.rows[0]).toEqual({ n: 2 });
-    await until('the action recorded', async () => (await runtime.database.pool.query("SELECT 1 FROM actions WHERE status = 'succeeded'")).rowCount === 1, 10_000);
-    expect((await runtime.database.pool.query('SELECT tool, status FROM actions')).rows).toEqual([{ tool: 'restart_pod', status: 'succeeded' }]);
+    await until(
+      'the action recorded',
+      async () =>
+        (await runtime.database.pool.query("SELECT 1 FROM actions WHERE status = 'succeeded'")).rowCount === 1,
+      10_000,
+    );
+    expect((await runtime.database.pool.query('SELECT tool, status FROM actions')).rows).toEqual([
+      { tool: 'restart_pod', status: 'succeeded' },
+    ]);
   }, 90_000);
 
   it('says so in /readyz while Redis is down, keeps taking alerts, and asks about them once it is back', async () => {
     redis.down();
-    await until('readiness names coordination', async () => {
-      const state = await ready();
-      return state.status === 503 && state.body.down?.includes('coordination') === true;
-    }, 20_000);
+    await until(
+      'readiness names coordination',
+      async () => {
+        const state = await ready();
+        return state.status === 503 && state.body.down?.includes('coordination') === true;
+      },
+      20_000,
+    );
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
     // Stored in PostgreSQL and answered at once; what needs Redis (the flow's lock) is kept for later.
-    const during = await post({ ...firing, groupKey: '{}:{alertname="WhileRedisDown"}', commonLabels: { alertname: 'WhileRedisDown' } });
+    const during = await post({
+      ...firing,
+      groupKey: '{}:{alertname="WhileRedisDown"}',
+      commonLabels: { alertname: 'WhileRedisDown' },
+    });
     expect(during.statusCode).toBe(200);
-    const kept = async () => (await runtime.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM undelivered_changes')).rows[0]!.n;
+    const kept = async () =>
+      (await runtime.database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM undelivered_changes')).rows[0]!
+        .n;
     // Its opening is kept (a run of the earlier incident that was starting may be kept too).
-    const incidentId = Number((await runtime.database.pool.query<{ id: string }>("SELECT id FROM incidents WHERE external_key = '{}:{alertname=\"WhileRedisDown\"}'")).rows[0]!.id);
-    expect((await runtime.database.pool.query("SELECT change->>'kind' AS kind FROM undelivered_changes WHERE incident_id = $1", [incidentId])).rows).toEqual([{ kind: 'opened' }]);
+    const incidentId = Number(
+      (
+        await runtime.database.pool.query<{ id: string }>(
+          'SELECT id FROM incidents WHERE external_key = \'{}:{alertname="WhileRedisDown"}\'',
+        )
+      ).rows[0]!.id,
+    );
+    expect(
+      (
+        await runtime.database.pool.query(
+          "SELECT change->>'kind' AS kind FROM undelivered_changes WHERE incident_id = $1",
+          [incidentId],
+        )
+      ).rows,
+    ).toEqual([{ kind: 'opened' }]);
     redis.up();
     await until('ready again', async () => (await ready()).status === 200, 30_000);
-    const incident = await runtime.database.pool.query<{ id: string }>("SELECT id FROM incidents WHERE external_key = '{}:{alertname=\"WhileRedisDown\"}'");
+    const incident = await runtime.database.pool.query<{ id: string }>(
+      'SELECT id FROM incidents WHERE external_key = \'{}:{alertname="WhileRedisDown"}\'',
+    );
     expect(incident.rows).toHaveLength(1);
-    await until('its question', async () => (await runtime.database.pool.query('SELECT 1 FROM questions WHERE incident_id = $1', [incident.rows[0]!.id])).rowCount! > 0, 30_000);
+    await until(
+      'its question',
+      async () =>
+        (await runtime.database.pool.query('SELECT 1 FROM questions WHERE incident_id = $1', [incident.rows[0]!.id]))
+          .rowCount! > 0,
+      30_000,
+    );
     await until('nothing kept any more', async () => (await kept()) === 0, 10_000);
-    expect((await runtime.database.pool.query('SELECT count(*)::int AS n FROM questions WHERE incident_id = $1', [incident.rows[0]!.id])).rows[0]).toEqual({ n: 1 });
+    expect(
+      (
+        await runtime.database.pool.query('SELECT count(*)::int AS n FROM questions WHERE incident_id = $1', [
+          incident.rows[0]!.id,
+        ])
+      ).rows[0],
+    ).toEqual({ n: 1 });
   }, 90_000);
 });

@@ -17,12 +17,20 @@ import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
 import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
 
-
 const modelAnswer = modelScript({
   triage: { problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 },
   proposal: {
     diagnosis: 'payments-api crash-loops after an OOM kill.',
-    options: [{ label: 'Restart payments-api-7d9f8b6c5-2xkqp', tool: 'restart_pod', arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' }, impact: '10s downtime of one replica', risk: 'low', reversible: true }],
+    options: [
+      {
+        label: 'Restart payments-api-7d9f8b6c5-2xkqp',
+        tool: 'restart_pod',
+        arguments: { name: 'payments-api-7d9f8b6c5-2xkqp', namespace: 'payments' },
+        impact: '10s downtime of one replica',
+        risk: 'low',
+        reversible: true,
+      },
+    ],
   },
   otherwise: 'All quiet.',
 });
@@ -46,7 +54,12 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   beforeAll(async () => {
     start = buildForStart();
     database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    litellm = await startLlmProxyFake({
+      flavour: 'litellm',
+      apiKey: LLM_KEY,
+      models: ['gemini-flash', 'gemini-pro'],
+      defaultContent: modelAnswer,
+    });
     signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
     const configFile = path.join(dir, 'steward.yaml');
     writeFileSync(
@@ -70,7 +83,10 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
     };
     for (let index = 0; index < 2; index += 1) {
       const port = await findFreePort();
-      replicas.push({ service: startService({ ...start.env, ...shared, HOST: '127.0.0.1', PORT: String(port) }, start.args), base: `http://127.0.0.1:${port}` });
+      replicas.push({
+        service: startService({ ...start.env, ...shared, HOST: '127.0.0.1', PORT: String(port) }, start.args),
+        base: `http://127.0.0.1:${port}`,
+      });
     }
     await Promise.all(replicas.map(({ service }) => service.waitForLog('steward listening', 60_000)));
     await until('both Signal sockets', () => signal.connections() === 2, 30_000);
@@ -96,11 +112,26 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   const count = (part: string) => texts().filter((text) => text.includes(part)).length;
   /** Occurrences, not messages: Signal's outbox merges notices due together into one message. */
   const occurrences = (part: string) => texts().reduce((sum, text) => sum + text.split(part).length - 1, 0);
-  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { tool: string; pid: number }) : []);
+  const mcpCalls = () =>
+    existsSync(callLog)
+      ? readFileSync(callLog, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { tool: string; pid: number })
+      : [];
 
   it('notifies an alert delivered to both once, and executes the answer both receive once', async () => {
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
-    const answers = await Promise.all(replicas.map(({ base }) => fetch(`${base}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(firing) })));
+    const answers = await Promise.all(
+      replicas.map(({ base }) =>
+        fetch(`${base}/webhooks/alertmanager`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(firing),
+        }),
+      ),
+    );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     await until('the question', () => count('Is this a problem?') > 0, 30_000);
 
@@ -121,22 +152,40 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   }, 120_000);
 
   it('runs each schedule slot once across both, and the outbox sends each message once', async () => {
-    await until('three pulses and two reports', async () => {
-      const done = await rows<{ job: string; n: number }>("SELECT job, count(*)::int AS n FROM scheduled_runs WHERE status = 'succeeded' GROUP BY job");
-      const by = new Map(done.map((row) => [row.job, row.n]));
-      return (by.get('schedule:pulse') ?? 0) >= 3 && (by.get('weekly-report') ?? 0) >= 2;
-    }, 40_000);
-    await until('outbox drained', async () => (await rows("SELECT 1 FROM outbox WHERE status <> 'sent'")).length === 0, 20_000);
-    const runs = await rows<{ job: string; n: number }>("SELECT job, count(*)::int AS n FROM scheduled_runs WHERE status = 'succeeded' GROUP BY job ORDER BY job");
+    await until(
+      'three pulses and two reports',
+      async () => {
+        const done = await rows<{ job: string; n: number }>(
+          "SELECT job, count(*)::int AS n FROM scheduled_runs WHERE status = 'succeeded' GROUP BY job",
+        );
+        const by = new Map(done.map((row) => [row.job, row.n]));
+        return (by.get('schedule:pulse') ?? 0) >= 3 && (by.get('weekly-report') ?? 0) >= 2;
+      },
+      40_000,
+    );
+    await until(
+      'outbox drained',
+      async () => (await rows("SELECT 1 FROM outbox WHERE status <> 'sent'")).length === 0,
+      20_000,
+    );
+    const runs = await rows<{ job: string; n: number }>(
+      "SELECT job, count(*)::int AS n FROM scheduled_runs WHERE status = 'succeeded' GROUP BY job ORDER BY job",
+    );
     const pulses = runs.find((row) => row.job === 'schedule:pulse')!.n;
     const reports = runs.find((row) => row.job === 'weekly-report')!.n;
     expect(occurrences('🗓 pulse')).toBe(pulses);
     // The query itself ran once per slot, not once per replica (the message alone is deduplicated by its key).
-    expect(litellm.received.filter((request) => request.messages.some((message) => message.content.includes('Anything to report?')))).toHaveLength(pulses);
+    expect(
+      litellm.received.filter((request) =>
+        request.messages.some((message) => message.content.includes('Anything to report?')),
+      ),
+    ).toHaveLength(pulses);
     expect(count('📈 Weekly report')).toBe(reports);
     expect(signal.sent.filter((sent) => Array.isArray(sent.base64_attachments))).toHaveLength(reports);
     // Each outbox row went out once: as many pulses and reports arrived as rows were queued for them.
-    const queued = await rows<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE channel = 'signal' AND status = 'sent' AND (payload->>'title' = '🗓 pulse' OR payload->>'title' LIKE '📈 Weekly report%')");
+    const queued = await rows<{ n: number }>(
+      "SELECT count(*)::int AS n FROM outbox WHERE channel = 'signal' AND status = 'sent' AND (payload->>'title' = '🗓 pulse' OR payload->>'title' LIKE '📈 Weekly report%')",
+    );
     expect(queued[0]!.n).toBe(pulses + reports);
   }, 90_000);
 });

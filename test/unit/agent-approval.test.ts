@@ -25,7 +25,9 @@ describe('an agent’s approval request as a question', () => {
   });
 
   it('lets `approve` stand for an option only when the first one is Approve', () => {
-    expect(agentApprovalQuestion({ agent: 'a', title: 't', action: 'x', options: ['Deploy now', 'Later'] }).defaultOption).toBeUndefined();
+    expect(
+      agentApprovalQuestion({ agent: 'a', title: 't', action: 'x', options: ['Deploy now', 'Later'] }).defaultOption,
+    ).toBeUndefined();
   });
 });
 
@@ -43,7 +45,12 @@ describe('redlines in an action’s text', () => {
     expect(redlineInAction(action, policy)).toBe(term);
   });
 
-  it.each(['kubectl rollout restart deployment/web', 'systemctl restart jellyfin', 'format_report weekly', 'information about the firmware'])('lets %s be asked', (action) => {
+  it.each([
+    'kubectl rollout restart deployment/web',
+    'systemctl restart jellyfin',
+    'format_report weekly',
+    'information about the firmware',
+  ])('lets %s be asked', (action) => {
     expect(redlineInAction(action, policy)).toBeUndefined();
   });
 });
@@ -61,11 +68,22 @@ describe('the outcome an agent is given', () => {
     decision: undefined,
     ...over,
   });
-  const decided = (answer: AgentApprovalRow['decision'] extends infer D ? (D extends { answer: infer A } ? A : never) : never) =>
-    row({ questionStatus: 'answered', decision: { answer, actorName: 'Alice', channel: 'signal', decidedAt: new Date('2026-01-01T00:00:00Z') } });
+  const decided = (
+    answer: AgentApprovalRow['decision'] extends infer D ? (D extends { answer: infer A } ? A : never) : never,
+  ) =>
+    row({
+      questionStatus: 'answered',
+      decision: { answer, actorName: 'Alice', channel: 'signal', decidedAt: new Date('2026-01-01T00:00:00Z') },
+    });
 
   it('approves only an option that does not say no', () => {
-    expect(approvalOutcome(decided({ kind: 'option', option: 1, label: 'Deploy tonight' }))).toEqual({ id: 3, status: 'approved', choice: 'Deploy tonight', by: 'Alice', at: '2026-01-01T00:00:00.000Z' });
+    expect(approvalOutcome(decided({ kind: 'option', option: 1, label: 'Deploy tonight' }))).toEqual({
+      id: 3,
+      status: 'approved',
+      choice: 'Deploy tonight',
+      by: 'Alice',
+      at: '2026-01-01T00:00:00.000Z',
+    });
     expect(approvalOutcome(decided({ kind: 'option', option: 2, label: 'No, keep them' })).status).toBe('rejected');
     expect(approvalOutcome(decided({ kind: 'option', option: 2, label: 'Reject' })).status).toBe('rejected');
     expect(approvalOutcome(decided({ kind: 'option', option: 2, label: 'Not now' })).status).toBe('rejected');
@@ -73,13 +91,23 @@ describe('the outcome an agent is given', () => {
 
   it('rejects any other answer, with its words as the choice', () => {
     expect(approvalOutcome(decided({ kind: 'ignore' }))).toMatchObject({ status: 'rejected', choice: 'ignore' });
-    expect(approvalOutcome(decided({ kind: 'custom', instruction: 'do it on staging first' }))).toMatchObject({ status: 'rejected', choice: 'custom: do it on staging first' });
-    expect(approvalOutcome(decided({ kind: 'snooze', durationMs: 3_600_000 }))).toMatchObject({ status: 'rejected', choice: 'snooze 1h' });
+    expect(approvalOutcome(decided({ kind: 'custom', instruction: 'do it on staging first' }))).toMatchObject({
+      status: 'rejected',
+      choice: 'custom: do it on staging first',
+    });
+    expect(approvalOutcome(decided({ kind: 'snooze', durationMs: 3_600_000 }))).toMatchObject({
+      status: 'rejected',
+      choice: 'snooze 1h',
+    });
   });
 
   it('is pending while open, expired when nobody answered, rejected when withdrawn', () => {
     expect(approvalOutcome(row({}))).toEqual({ id: 3, status: 'pending', choice: null, by: null, at: null });
-    expect(approvalOutcome(row({ questionStatus: 'expired', closedAt: new Date(5) }))).toMatchObject({ status: 'expired', by: null, at: new Date(5).toISOString() });
+    expect(approvalOutcome(row({ questionStatus: 'expired', closedAt: new Date(5) }))).toMatchObject({
+      status: 'expired',
+      by: null,
+      at: new Date(5).toISOString(),
+    });
     expect(approvalOutcome(row({ questionStatus: 'withdrawn' })).status).toBe('rejected');
   });
 });

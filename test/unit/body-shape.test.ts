@@ -1,11 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFormShapeScanner, createJsonShapeScanner, type BodyShapeLimits, type ShapeViolation } from '../../bot/http/body-shape.ts';
+import {
+  createFormShapeScanner,
+  createJsonShapeScanner,
+  type BodyShapeLimits,
+  type ShapeViolation,
+} from '../../bot/http/body-shape.ts';
 import { fuzzRuns } from '../helpers/fuzz-runs.ts';
 import { exceededLimits } from '../helpers/json-shape.ts';
 
 /** The text in pieces cut anywhere, even inside a UTF-8 character, an escape or a key. */
-function scan(text: string | Buffer, limits: BodyShapeLimits, cuts: number[] = [], scanner = createJsonShapeScanner(limits)): ShapeViolation | undefined {
+function scan(
+  text: string | Buffer,
+  limits: BodyShapeLimits,
+  cuts: number[] = [],
+  scanner = createJsonShapeScanner(limits),
+): ShapeViolation | undefined {
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
   const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
   let from = 0;
@@ -22,13 +32,18 @@ const small: BodyShapeLimits = { depth: 3, elements: 12, keys: 5 };
 describe('the shape of a JSON body, measured while it is read', () => {
   it('agrees with a walk of the parsed value on arbitrary JSON cut into arbitrary chunks', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.array(fc.nat(), { maxLength: 8 }), fc.constantFrom(undefined, 1, '\t'), (value, cuts, indent) => {
-        const text = JSON.stringify(value, null, indent);
-        const violation = scan(text, small, cuts);
-        const expected = exceededLimits(value, small);
-        if (expected.length === 0) expect(violation).toBeUndefined();
-        else expect(expected).toContain(violation);
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 6 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.constantFrom(undefined, 1, '\t'),
+        (value, cuts, indent) => {
+          const text = JSON.stringify(value, null, indent);
+          const violation = scan(text, small, cuts);
+          const expected = exceededLimits(value, small);
+          if (expected.length === 0) expect(violation).toBeUndefined();
+          else expect(expected).toContain(violation);
+        },
+      ),
       { numRuns: fuzzRuns(2_000) },
     );
   });

@@ -5,7 +5,13 @@ import { parse } from 'yaml';
 import { repoRoot } from '../helpers/service-process.ts';
 
 const read = (file: string) => readFileSync(path.join(repoRoot, file), 'utf8');
-const pkg = JSON.parse(read('package.json')) as { version: string; license: string; description: string; engines: { node: string }; scripts: Record<string, string> };
+const pkg = JSON.parse(read('package.json')) as {
+  version: string;
+  license: string;
+  description: string;
+  engines: { node: string };
+  scripts: Record<string, string>;
+};
 const dockerfile = read('Dockerfile');
 /** The final stage: what the image is. */
 const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
@@ -43,7 +49,11 @@ describe('the container image', () => {
 
   it('carries the OCI labels, with the version package.json has and the licence it declares', () => {
     const found = labels(runtime);
-    expect(Object.keys(found).sort()).toEqual(['description', 'licenses', 'revision', 'source', 'title', 'version'].map((key) => `org.opencontainers.image.${key}`));
+    expect(Object.keys(found).sort()).toEqual(
+      ['description', 'licenses', 'revision', 'source', 'title', 'version'].map(
+        (key) => `org.opencontainers.image.${key}`,
+      ),
+    );
     expect(found['org.opencontainers.image.title']).toBe('Steward');
     expect(found['org.opencontainers.image.licenses']).toBe(pkg.license);
     expect(found['org.opencontainers.image.description']).toBe(pkg.description);
@@ -56,10 +66,14 @@ describe('the container image', () => {
   });
 
   it('keeps secrets and local state out of the build context', () => {
-    const ignored = read('.dockerignore').split('\n').filter((line) => line && !line.startsWith('#'));
-    for (const entry of ['.env', 'steward.env', 'node_modules', 'data', 'dist', '.git']) expect(ignored, entry).toContain(entry);
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
+    for (const entry of ['.env', 'steward.env', 'node_modules', 'data', 'dist', '.git'])
+      expect(ignored, entry).toContain(entry);
     // What the Dockerfile copies is not ignored.
-    for (const [, source] of dockerfile.matchAll(/^COPY (?!--from)(\S+)/gm)) expect(ignored, source).not.toContain(source!.replace(/^\.\//, ''));
+    for (const [, source] of dockerfile.matchAll(/^COPY (?!--from)(\S+)/gm))
+      expect(ignored, source).not.toContain(source!.replace(/^\.\//, ''));
   });
 });
 
@@ -79,19 +93,35 @@ describe('licence and changelog', () => {
     expect(changelog).toContain('[Keep a Changelog](https://keepachangelog.com/en/1.1.0/)');
     const headings = [...changelog.matchAll(/^## (.+)$/gm)].map((match) => match[1]!);
     expect(headings[0]).toBe('[Unreleased]');
-    const versions = headings.slice(1).map((heading) => /^\[(\d+\.\d+\.\d+(?:-[\w.]+)?)\] - (\d{4}-\d{2}-\d{2})$/.exec(heading));
+    const versions = headings
+      .slice(1)
+      .map((heading) => /^\[(\d+\.\d+\.\d+(?:-[\w.]+)?)\] - (\d{4}-\d{2}-\d{2})$/.exec(heading));
     for (const [index, version] of versions.entries()) expect(version, headings[index + 1]).not.toBeNull();
     expect(versions.map((version) => version![1])).toContain(pkg.version);
     const dates = versions.map((version) => version![2]!);
     expect([...dates].sort().reverse()).toEqual(dates);
-    for (const heading of changelog.matchAll(/^### (.+)$/gm)) expect(['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security']).toContain(heading[1]);
+    for (const heading of changelog.matchAll(/^### (.+)$/gm))
+      expect(['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security']).toContain(heading[1]);
   });
 });
 
 describe('the release workflow', () => {
-  interface Step { uses?: string; run?: string; with?: Record<string, string> }
-  interface Job { uses?: string; needs?: string[]; steps?: Step[]; permissions?: Record<string, string>; strategy?: { matrix: { node: number[] } } }
-  interface Workflow { on: Record<string, unknown>; jobs: Record<string, Job> }
+  interface Step {
+    uses?: string;
+    run?: string;
+    with?: Record<string, string>;
+  }
+  interface Job {
+    uses?: string;
+    needs?: string[];
+    steps?: Step[];
+    permissions?: Record<string, string>;
+    strategy?: { matrix: { node: number[] } };
+  }
+  interface Workflow {
+    on: Record<string, unknown>;
+    jobs: Record<string, Job>;
+  }
   const release = parse(read('.github/workflows/release.yml')) as Workflow;
   const ci = parse(read('.github/workflows/ci.yml')) as Workflow;
   const docs = read('docs/releasing.md');
@@ -113,7 +143,12 @@ describe('the release workflow', () => {
     expect(meta.with!.images).toBe('ghcr.io/${{ github.repository_owner }}/steward');
     expect(docs).toContain('ghcr.io/<owner>/steward');
     const build = steps.find((step) => step.uses?.startsWith('docker/build-push-action'))!;
-    const args = Object.fromEntries(build.with!['build-args']!.trim().split('\n').map((line) => line.trim().split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const args = Object.fromEntries(
+      build
+        .with!['build-args']!.trim()
+        .split('\n')
+        .map((line) => line.trim().split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
     expect(Object.keys(args).sort()).toEqual(['REVISION', 'SOURCE', 'VERSION']);
     for (const name of Object.keys(args)) expect(dockerfile, name).toMatch(new RegExp(`^ARG ${name}=`, 'm'));
     expect(release.jobs.image!.permissions).toMatchObject({ packages: 'write' });
@@ -125,6 +160,9 @@ describe('the release workflow', () => {
     const runs = test.steps!.map((step) => step.run ?? '').join('\n');
     for (const command of ['npm ci', 'npm run lint', 'npm test']) expect(runs).toContain(command);
     const env = (ci.jobs.test as unknown as { env: Record<string, string> }).env;
-    expect(env).toMatchObject({ TEST_DATABASE_URL: expect.stringMatching(/^postgres:\/\//), TEST_REDIS_URL: expect.stringMatching(/^redis:\/\//) });
+    expect(env).toMatchObject({
+      TEST_DATABASE_URL: expect.stringMatching(/^postgres:\/\//),
+      TEST_REDIS_URL: expect.stringMatching(/^redis:\/\//),
+    });
   });
 });

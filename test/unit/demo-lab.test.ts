@@ -10,12 +10,19 @@ import { fixture } from '../helpers/fixtures.ts';
 import { until } from '../helpers/until.ts';
 
 type Alert = { labels: Record<string, string>; fingerprint: string };
-const realCapture = fixture<Record<string, unknown> & { alerts: (Alert & Record<string, unknown>)[] }>('alertmanager-real-capture.json');
+const realCapture = fixture<Record<string, unknown> & { alerts: (Alert & Record<string, unknown>)[] }>(
+  'alertmanager-real-capture.json',
+);
 
 describe('the demo lab', () => {
   it('fingerprints alerts as Alertmanager does (real captures)', () => {
-    for (const name of ['alertmanager-real-capture.json', 'alertmanager-real-capture-multi.json', 'alertmanager-real-capture-batch10.json']) {
-      for (const alert of fixture<{ alerts: Alert[] }>(name).alerts) expect(fingerprint(alert.labels), name).toBe(alert.fingerprint);
+    for (const name of [
+      'alertmanager-real-capture.json',
+      'alertmanager-real-capture-multi.json',
+      'alertmanager-real-capture-batch10.json',
+    ]) {
+      for (const alert of fixture<{ alerts: Alert[] }>(name).alerts)
+        expect(fingerprint(alert.labels), name).toBe(alert.fingerprint);
     }
   });
 
@@ -23,7 +30,16 @@ describe('the demo lab', () => {
     let now = Date.parse('2026-12-02T10:00:00Z');
     const lab = createLab({ now: () => now });
     const fired = lab.tick();
-    expect(fired.map((alert) => alert.labels)).toEqual([{ alertname: 'PodMemoryNearLimit', container: 'radarr', job: 'steward-demo-lab', namespace: 'media', pod: 'radarr-0', severity: 'warning' }]);
+    expect(fired.map((alert) => alert.labels)).toEqual([
+      {
+        alertname: 'PodMemoryNearLimit',
+        container: 'radarr',
+        job: 'steward-demo-lab',
+        namespace: 'media',
+        pod: 'radarr-0',
+        severity: 'warning',
+      },
+    ]);
     now += 60_000;
     expect(lab.pod('media', 'radarr-0')!.memoryMiB).toBeGreaterThan(948);
     expect(lab.tick()).toEqual([]); // still firing: nothing new
@@ -46,8 +62,17 @@ describe('the demo lab', () => {
     const body = alertmanagerPayload(groupOf(alert), [alert], 'http://alertmanager.demo-lab.invalid:9093');
     expect(Object.keys(body)).toEqual(Object.keys(realCapture));
     expect(Object.keys(body.alerts[0]!)).toEqual(Object.keys(realCapture.alerts[0]!));
-    expect(body).toMatchObject({ version: '4', status: 'firing', groupKey: '{}:{alertname="PodMemoryNearLimit", namespace="media"}', groupLabels: { alertname: 'PodMemoryNearLimit', namespace: 'media' } });
-    expect(body.alerts[0]).toMatchObject({ status: 'firing', endsAt: '0001-01-01T00:00:00Z', fingerprint: fingerprint(alert.labels) });
+    expect(body).toMatchObject({
+      version: '4',
+      status: 'firing',
+      groupKey: '{}:{alertname="PodMemoryNearLimit", namespace="media"}',
+      groupLabels: { alertname: 'PodMemoryNearLimit', namespace: 'media' },
+    });
+    expect(body.alerts[0]).toMatchObject({
+      status: 'firing',
+      endsAt: '0001-01-01T00:00:00Z',
+      fingerprint: fingerprint(alert.labels),
+    });
     expect(notificationSchema.safeParse(body).success).toBe(true);
   });
 
@@ -58,7 +83,10 @@ describe('the demo lab', () => {
       let text = '';
       request.on('data', (chunk: Buffer) => (text += chunk.toString()));
       request.on('end', () => {
-        received.push({ authorization: request.headers.authorization, body: JSON.parse(text) as ReturnType<typeof alertmanagerPayload> });
+        received.push({
+          authorization: request.headers.authorization,
+          body: JSON.parse(text) as ReturnType<typeof alertmanagerPayload>,
+        });
         response.writeHead(answer).end();
       });
     });
@@ -72,7 +100,13 @@ describe('the demo lab', () => {
     it('retries a 5xx, posts the group once it changed, and tells when what it notified has resolved', async () => {
       const lab = createLab();
       const events: Record<string, unknown>[] = [];
-      const notifier = createAlertNotifier({ url, token: 'demo-token-0123456789abcdef', record: (event) => events.push(event), delivered: (alert) => lab.forget(alert.fingerprint), retryMs: 20 });
+      const notifier = createAlertNotifier({
+        url,
+        token: 'demo-token-0123456789abcdef',
+        record: (event) => events.push(event),
+        delivered: (alert) => lab.forget(alert.fingerprint),
+        retryMs: 20,
+      });
       const flush = async () => {
         lab.tick();
         await notifier.flush(lab.alerts());
@@ -86,13 +120,19 @@ describe('the demo lab', () => {
       });
       await flush();
       expect(received).toHaveLength(2); // nothing changed: nothing sent
-      expect(received.map((post) => post.authorization)).toEqual(['Bearer demo-token-0123456789abcdef', 'Bearer demo-token-0123456789abcdef']);
+      expect(received.map((post) => post.authorization)).toEqual([
+        'Bearer demo-token-0123456789abcdef',
+        'Bearer demo-token-0123456789abcdef',
+      ]);
       expect(received[1]!.body.status).toBe('firing');
 
       lab.restart('media', 'radarr-0');
       await flush();
       expect(received).toHaveLength(3);
-      expect(received[2]!.body).toMatchObject({ status: 'resolved', alerts: [{ status: 'resolved', labels: { pod: 'radarr-0' } }] });
+      expect(received[2]!.body).toMatchObject({
+        status: 'resolved',
+        alerts: [{ status: 'resolved', labels: { pod: 'radarr-0' } }],
+      });
       expect(received[2]!.body.alerts[0]!.endsAt).not.toBe('0001-01-01T00:00:00Z');
       expect(lab.alerts()).toEqual([]); // delivered: forgotten, as Alertmanager drops resolved alerts
       expect(events.map((event) => event.answer)).toEqual([503, 200, 200]);

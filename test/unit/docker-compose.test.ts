@@ -51,18 +51,27 @@ function interpolate(text: string, values: Record<string, string>): string {
 /** An env file as compose reads it (`NAME=value`); with `commented`, also the `# NAME=default` lines that show defaults. */
 function envFile(file: string, options: { commented?: boolean } = {}): Record<string, string> {
   const line = options.commented ? /^(?:# )?([A-Z][A-Z0-9_]*)=(.*)$/ : /^([A-Z][A-Z0-9_]*)=(.*)$/;
-  return Object.fromEntries(read(file).split('\n').flatMap((text) => {
-    const match = line.exec(text);
-    return match ? [[match[1]!, match[2]!] as const] : [];
-  }));
+  return Object.fromEntries(
+    read(file)
+      .split('\n')
+      .flatMap((text) => {
+        const match = line.exec(text);
+        return match ? [[match[1]!, match[2]!] as const] : [];
+      }),
+  );
 }
 
 const dotenv = envFile('.env.example');
 const stewardEnv = envFile('steward.env.example');
 
 /** What Steward's process sees: the env_file, then `environment:` over it (compose's precedence), interpolated. */
-function stewardProcessEnv(values: Record<string, string>, file: Record<string, string> = stewardEnv): Record<string, string> {
-  const environment = Object.fromEntries(Object.entries(steward.environment!).map(([name, value]) => [name, interpolate(String(value), values)]));
+function stewardProcessEnv(
+  values: Record<string, string>,
+  file: Record<string, string> = stewardEnv,
+): Record<string, string> {
+  const environment = Object.fromEntries(
+    Object.entries(steward.environment!).map(([name, value]) => [name, interpolate(String(value), values)]),
+  );
   return { ...file, ...environment };
 }
 
@@ -98,8 +107,10 @@ describe('docker-compose.yml', () => {
         // A dependency on a service another profile may leave out must be optional (compose's `required: false`).
         const sameProfiles = JSON.stringify(target!.profiles ?? []) === JSON.stringify(service.profiles ?? []);
         if (!sameProfiles && target!.profiles) expect(required, `${name} → ${dependency}`).toBe(false);
-        if (condition === 'service_healthy') expect(target!.healthcheck?.test.length, `${dependency} needs a healthcheck for ${name}`).toBeGreaterThan(0);
-        if (oneShot(target!)) expect(condition, `${name} → one-shot ${dependency}`).toBe('service_completed_successfully');
+        if (condition === 'service_healthy')
+          expect(target!.healthcheck?.test.length, `${dependency} needs a healthcheck for ${name}`).toBeGreaterThan(0);
+        if (oneShot(target!))
+          expect(condition, `${name} → one-shot ${dependency}`).toBe('service_completed_successfully');
       }
     }
     // Compose interpolates every service whatever the profiles: an optional one may require nothing.
@@ -130,25 +141,37 @@ describe('docker-compose.yml', () => {
     expect(pull.image).toBe(compose.services.ollama!.image);
     expect(pull.depends_on).toEqual({ ollama: { condition: 'service_healthy' } });
     expect(pull.environment!.OLLAMA_HOST).toBe('http://ollama:11434');
-    const litellm = parse(read('deploy/compose/litellm-config.yaml')) as { model_list: { model_name: string; litellm_params: { model: string; api_base?: string } }[] };
+    const litellm = parse(read('deploy/compose/litellm-config.yaml')) as {
+      model_list: { model_name: string; litellm_params: { model: string; api_base?: string } }[];
+    };
     const local = litellm.model_list.find((model) => model.model_name === 'local')!;
     const tag = /^ollama(?:_chat)?\/(.+)$/.exec(local.litellm_params.model)![1]!;
     expect([...pull.entrypoint!, ...pull.command!]).toEqual(['ollama', 'pull', tag]);
-    expect(local.litellm_params.api_base).toBe(`http://ollama:${/:(\d+)$/.exec(compose.services.ollama!.environment!.OLLAMA_HOST!)![1]}`);
+    expect(local.litellm_params.api_base).toBe(
+      `http://ollama:${/:(\d+)$/.exec(compose.services.ollama!.environment!.OLLAMA_HOST!)![1]}`,
+    );
   });
 
   it('asks LiteLLM only for model groups it has: every alias in the shipped STEWARD_CONFIG', () => {
     const litellm = parse(read('deploy/compose/litellm-config.yaml')) as { model_list: { model_name: string }[] };
     const groups = litellm.model_list.map((model) => model.model_name);
     expect(groups.sort()).toEqual([...aliasNames].sort());
-    const file = interpolate(steward.volumes!.find((volume) => volume.endsWith(':/etc/steward/steward.yaml:ro'))!, dotenv).split(':')[0]!;
+    const file = interpolate(
+      steward.volumes!.find((volume) => volume.endsWith(':/etc/steward/steward.yaml:ro'))!,
+      dotenv,
+    ).split(':')[0]!;
     const routing = readRoutingConfig(parseStructuredConfig(read(file), file).routing);
-    for (const alias of aliasNames) expect(groups, `${alias} → ${routing.table.models[alias]}`).toContain(routing.table.models[alias]);
+    for (const alias of aliasNames)
+      expect(groups, `${alias} → ${routing.table.models[alias]}`).toContain(routing.table.models[alias]);
     expect(steward.environment!.LLM_BASE_URL).toBe('http://litellm:4000');
   });
 
   it('publishes only what a person uses, and signal-cli-rest-api on loopback only', () => {
-    const published = Object.fromEntries(Object.entries(compose.services).filter(([, service]) => service.ports).map(([name, service]) => [name, service.ports]));
+    const published = Object.fromEntries(
+      Object.entries(compose.services)
+        .filter(([, service]) => service.ports)
+        .map(([name, service]) => [name, service.ports]),
+    );
     expect(published).toEqual({
       steward: ['8080:8080'],
       'signal-cli-rest-api': ['127.0.0.1:8081:8080'],
@@ -165,7 +188,13 @@ describe('docker-compose.yml', () => {
       .map((volume) => volume.split(':')[0]!)
       .filter((source) => !source.startsWith('.') && !source.startsWith('/') && !source.startsWith('$'));
     expect(new Set(named)).toEqual(new Set(Object.keys(compose.volumes)));
-    for (const [service, volume] of [['steward', 'steward-data:/data'], ['postgres', 'postgres-data:/var/lib/postgresql/data'], ['redis', 'redis-data:/data'], ['ollama', 'ollama-data:/root/.ollama'], ['signal-cli-rest-api', 'signal-data:/home/.local/share/signal-cli']]) {
+    for (const [service, volume] of [
+      ['steward', 'steward-data:/data'],
+      ['postgres', 'postgres-data:/var/lib/postgresql/data'],
+      ['redis', 'redis-data:/data'],
+      ['ollama', 'ollama-data:/root/.ollama'],
+      ['signal-cli-rest-api', 'signal-data:/home/.local/share/signal-cli'],
+    ]) {
       expect(compose.services[service!]!.volumes).toContain(volume);
     }
   });
@@ -181,7 +210,10 @@ describe('docker-compose.yml', () => {
 
   it('passes Steward only variables it reads: env_file and environment both (bot/config/env-schema.ts)', () => {
     expect(steward.env_file).toEqual([{ path: 'steward.env', required: true }]);
-    for (const name of [...Object.keys(steward.environment!), ...Object.keys(envFile('steward.env.example', { commented: true }))]) {
+    for (const name of [
+      ...Object.keys(steward.environment!),
+      ...Object.keys(envFile('steward.env.example', { commented: true })),
+    ]) {
       expect(knownVariables, `unknown variable ${name}`).toContain(name);
     }
     // The file compose reads as is: no interpolation, no quotes to be taken literally.
@@ -195,7 +227,8 @@ describe('docker-compose.yml', () => {
       if (setByStack.includes(name) || notForThisStack.includes(name)) continue;
       expect(offered, `${name} is not in steward.env.example`).toHaveProperty(name);
     }
-    for (const name of setByStack) expect(offered, `${name} is set by the stack; steward.env would be overridden`).not.toHaveProperty(name);
+    for (const name of setByStack)
+      expect(offered, `${name} is set by the stack; steward.env would be overridden`).not.toHaveProperty(name);
     expect(stewardEnv).toMatchObject({ TZ: 'UTC', AUTONOMY_MODE: 'verbose', RUNBOOK_GIT: 'false' });
     // The commented defaults are the real defaults: uncommented, they change nothing.
     const defaults = readConfig(stewardProcessEnv(dotenv));
@@ -204,7 +237,16 @@ describe('docker-compose.yml', () => {
 
   it('starts Steward from the example files: no Coroot, Signal or Mattermost needed, each on once filled in', () => {
     const config = readConfig(stewardProcessEnv(dotenv));
-    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/data', runbookDir: '/data/runbooks', redisUrl: 'redis://redis:6379/0', timezone: 'UTC', autonomyMode: 'verbose', runbookGit: false });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/data',
+      runbookDir: '/data/runbooks',
+      redisUrl: 'redis://redis:6379/0',
+      timezone: 'UTC',
+      autonomyMode: 'verbose',
+      runbookGit: false,
+    });
     expect(config.databaseUrl).toBe(`postgres://steward:${dotenv.POSTGRES_PASSWORD}@postgres:5432/steward`);
     expect(config.alertmanager.token).toBe(dotenv.ALERTMANAGER_TOKEN);
     expect(config.coroot.token).toBeUndefined();
@@ -229,11 +271,24 @@ describe('docker-compose.yml', () => {
       PUBLIC_URL: 'http://steward:8080',
     };
     const withAll = readConfig(stewardProcessEnv(dotenv, filled));
-    expect(withAll).toMatchObject({ timezone: 'Europe/Berlin', autonomyMode: 'selective', runbookGit: true, coroot: { token: 'coroot-token-0123456789' } });
+    expect(withAll).toMatchObject({
+      timezone: 'Europe/Berlin',
+      autonomyMode: 'selective',
+      runbookGit: true,
+      coroot: { token: 'coroot-token-0123456789' },
+    });
     expect(withAll.signal).toMatchObject({ apiUrl: 'http://signal-cli-rest-api:8080', number: '+4915112345678' });
-    expect(withAll.mattermost).toMatchObject({ url: 'https://chat.home.arpa', channelId: 'j6j53p28k6urx15fpcgsr20psq', approvers: ['alice'] });
+    expect(withAll.mattermost).toMatchObject({
+      url: 'https://chat.home.arpa',
+      channelId: 'j6j53p28k6urx15fpcgsr20psq',
+      approvers: ['alice'],
+    });
     // What the stack decides wins over steward.env.
-    expect(readConfig(stewardProcessEnv(dotenv, { ...stewardEnv, DATA_DIR: '/elsewhere', REDIS_URL: 'redis://other:6379/1' }))).toMatchObject({ dataDir: '/data', redisUrl: 'redis://redis:6379/0' });
+    expect(
+      readConfig(
+        stewardProcessEnv(dotenv, { ...stewardEnv, DATA_DIR: '/elsewhere', REDIS_URL: 'redis://other:6379/1' }),
+      ),
+    ).toMatchObject({ dataDir: '/data', redisUrl: 'redis://redis:6379/0' });
   });
 
   it('refuses to start without the secrets the core needs', () => {
@@ -250,21 +305,32 @@ describe('docker-compose.yml', () => {
   it("lets Mattermost call Steward's buttons on the internal network", () => {
     const mattermost = compose.services.mattermost!.environment!;
     expect(mattermost.MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS).toBe('steward');
-    expect(interpolate(mattermost.MM_SQLSETTINGS_DATASOURCE!, dotenv)).toBe(`postgres://mattermost:${dotenv.MATTERMOST_DB_PASSWORD}@mattermost-postgres:5432/mattermost?sslmode=disable&connect_timeout=10`);
+    expect(interpolate(mattermost.MM_SQLSETTINGS_DATASOURCE!, dotenv)).toBe(
+      `postgres://mattermost:${dotenv.MATTERMOST_DB_PASSWORD}@mattermost-postgres:5432/mattermost?sslmode=disable&connect_timeout=10`,
+    );
     expect(compose.services['mattermost-postgres']!.environment!.POSTGRES_PASSWORD).toBe('${MATTERMOST_DB_PASSWORD:-}');
   });
 
   it('points Alertmanager at Steward with the same bearer token Steward checks', () => {
     const alertmanager = parse(read('deploy/compose/alertmanager.yml')) as {
       route: { receiver: string };
-      receivers: { name: string; webhook_configs: { url: string; send_resolved: boolean; http_config: { authorization: { type: string; credentials_file: string } } }[] }[];
+      receivers: {
+        name: string;
+        webhook_configs: {
+          url: string;
+          send_resolved: boolean;
+          http_config: { authorization: { type: string; credentials_file: string } };
+        }[];
+      }[];
     };
     const receiver = alertmanager.receivers.find((r) => r.name === alertmanager.route.receiver)!;
     const webhook = receiver.webhook_configs[0]!;
     expect(webhook.url).toBe('http://steward:8080/webhooks/alertmanager');
     expect(webhook.send_resolved).toBe(true);
     expect(webhook.http_config.authorization.type).toBe('Bearer');
-    const mounted = compose.services.alertmanager!.configs!.find((c) => c.target === webhook.http_config.authorization.credentials_file)!;
+    const mounted = compose.services.alertmanager!.configs!.find(
+      (c) => c.target === webhook.http_config.authorization.credentials_file,
+    )!;
     expect(compose.configs[mounted.source]!.content).toBe(steward.environment!.ALERTMANAGER_TOKEN);
   });
 
@@ -274,14 +340,24 @@ describe('docker-compose.yml', () => {
       scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
     };
     expect(prometheus.alerting.alertmanagers[0]!.static_configs[0]!.targets).toEqual(['alertmanager:9093']);
-    expect(prometheus.scrape_configs.find((job) => job.job_name === 'steward')!.static_configs[0]!.targets).toEqual(['steward:8080']);
+    expect(prometheus.scrape_configs.find((job) => job.job_name === 'steward')!.static_configs[0]!.targets).toEqual([
+      'steward:8080',
+    ]);
   });
 
   it('gives Coroot the stores it was published with, privately, and no credential of Steward', () => {
     const coroot = compose.services.coroot!;
-    expect(coroot.command).toEqual(expect.arrayContaining(['--bootstrap-prometheus-url=http://coroot-prometheus:9090', '--bootstrap-clickhouse-address=coroot-clickhouse:9000']));
+    expect(coroot.command).toEqual(
+      expect.arrayContaining([
+        '--bootstrap-prometheus-url=http://coroot-prometheus:9090',
+        '--bootstrap-clickhouse-address=coroot-clickhouse:9000',
+      ]),
+    );
     expect(compose.services['coroot-prometheus']!.command).toContain('--web.enable-remote-write-receiver');
     expect(compose.services['coroot-node-agent']!.command).toContain('--collector-endpoint=http://coroot:8080');
-    for (const name of profiles.coroot!) expect(JSON.stringify(compose.services[name]), name).not.toMatch(/COROOT_TOKEN|ALERTMANAGER_TOKEN|POSTGRES_PASSWORD/);
+    for (const name of profiles.coroot!)
+      expect(JSON.stringify(compose.services[name]), name).not.toMatch(
+        /COROOT_TOKEN|ALERTMANAGER_TOKEN|POSTGRES_PASSWORD/,
+      );
   });
 });

@@ -7,7 +7,9 @@ import { readConfig } from '../../bot/config/index.ts';
 
 describe('one duration parser, one backoff', () => {
   it('reads s, m, h, d and w (and their long names) the same everywhere', () => {
-    expect(['500ms', '30s', '15m', '2h', '7d', '1w', '2 hours', '90 min', '1 week', '45 Seconds'].map(parseDuration)).toEqual([500, 30_000, 900_000, 7_200_000, 604_800_000, 604_800_000, 7_200_000, 5_400_000, 604_800_000, 45_000]);
+    expect(
+      ['500ms', '30s', '15m', '2h', '7d', '1w', '2 hours', '90 min', '1 week', '45 Seconds'].map(parseDuration),
+    ).toEqual([500, 30_000, 900_000, 7_200_000, 604_800_000, 604_800_000, 7_200_000, 5_400_000, 604_800_000, 45_000]);
     for (const bad of ['', '5', 'h', '1.5h', '-2h', '2x', '1h30m']) expect(parseDuration(bad), bad).toBeUndefined();
     // Configuration, chat replies and the command line agree, weeks included.
     expect(readConfig({ FLAP_WINDOW: '1w' }).flapWindowMs).toBe(604_800_000);
@@ -20,7 +22,9 @@ describe('one duration parser, one backoff', () => {
   });
 
   it('doubles up to the cap, with the jitter asked for', () => {
-    expect([0, 1, 2, 3, 10, 100].map((attempt) => backoffDelay(attempt, { baseMs: 1_000, maxMs: 5_000 }))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000, 5_000]);
+    expect([0, 1, 2, 3, 10, 100].map((attempt) => backoffDelay(attempt, { baseMs: 1_000, maxMs: 5_000 }))).toEqual([
+      1_000, 2_000, 4_000, 5_000, 5_000, 5_000,
+    ]);
     expect(backoffDelay(2, { baseMs: 1_000, maxMs: 60_000, jitter: 0.2, random: () => 0 })).toBe(3_200);
     expect(backoffDelay(2, { baseMs: 1_000, maxMs: 60_000, jitter: 0.2, random: () => 1 })).toBeCloseTo(4_800, 6);
     expect(backoffDelay(0, { baseMs: 250, maxMs: 10_000, jitter: 0.5, random: () => 0.5 })).toBe(250);

@@ -36,7 +36,10 @@ describe('STEWARD_CONFIG webhooks.generic', () => {
   const hook = { token: 'a-long-enough-token-0123', title: 'name', dedupKey: 'id' };
 
   it('takes ${VAR} in a token from the environment, and lists every token for the redactor', () => {
-    const read = readGenericWebhooks({ generic: { one: { ...hook, token: '${ONE_TOKEN}' }, two: hook } }, { ONE_TOKEN: 'from-the-environment-0123' });
+    const read = readGenericWebhooks(
+      { generic: { one: { ...hook, token: '${ONE_TOKEN}' }, two: hook } },
+      { ONE_TOKEN: 'from-the-environment-0123' },
+    );
     expect(read.credentials).toEqual({ one: { bearer: 'from-the-environment-0123' }, two: { bearer: hook.token } });
     expect(read.secrets).toEqual(['from-the-environment-0123', hook.token]);
     expect(read.mappings.one!.resolvedValues).toEqual(['resolved']);
@@ -44,9 +47,15 @@ describe('STEWARD_CONFIG webhooks.generic', () => {
 
   it('stops the start on a short token, an unset variable, a bad selector, a bad name or an unknown key, never echoing the token', () => {
     const problems: [unknown, RegExp][] = [
-      [{ generic: { one: { ...hook, token: 'short-secret' } } }, /webhooks\.generic\.one\.token must be at least 16 characters/],
+      [
+        { generic: { one: { ...hook, token: 'short-secret' } } },
+        /webhooks\.generic\.one\.token must be at least 16 characters/,
+      ],
       [{ generic: { one: { ...hook, token: '${NOT_SET}' } } }, /uses \$\{NOT_SET\}, which is not set/],
-      [{ generic: { one: { ...hook, title: 'a..b' } } }, /webhooks\.generic\.one\.title: selector "a\.\.b" cannot read/],
+      [
+        { generic: { one: { ...hook, title: 'a..b' } } },
+        /webhooks\.generic\.one\.title: selector "a\.\.b" cannot read/,
+      ],
       [{ generic: { 'Bad Name': hook } }, /must be lower-case letters/],
       [{ generic: { one: { ...hook, titel: 'x' } } }, /webhooks\.generic\.one: Unrecognized key/],
       [{ generic: { one: { ...hook, token: undefined } } }, /webhooks\.generic\.one\.token/],
@@ -54,13 +63,27 @@ describe('STEWARD_CONFIG webhooks.generic', () => {
     for (const [section, message] of problems) {
       expect(() => readGenericWebhooks(section, {})).toThrow(message);
     }
-    expect(() => readGenericWebhooks({ generic: { one: { ...hook, token: 'short-secret' } } }, {})).not.toThrow(/short-secret/);
+    expect(() => readGenericWebhooks({ generic: { one: { ...hook, token: 'short-secret' } } }, {})).not.toThrow(
+      /short-secret/,
+    );
   });
 });
 
 describe('the generic source', () => {
   const { mappings } = readGenericWebhooks(
-    { generic: { ci: { token: 'a-long-enough-token-0123', title: 'pipeline.name', dedupKey: 'pipeline.id', status: 'state', resolvedValues: ['passed', 0, false], labels: { repo: 'repo.full_name' }, staticLabels: { service: 'ci' } } } },
+    {
+      generic: {
+        ci: {
+          token: 'a-long-enough-token-0123',
+          title: 'pipeline.name',
+          dedupKey: 'pipeline.id',
+          status: 'state',
+          resolvedValues: ['passed', 0, false],
+          labels: { repo: 'repo.full_name' },
+          staticLabels: { service: 'ci' },
+        },
+      },
+    },
     {},
   );
   const source = createGenericSource(mappings);
@@ -70,21 +93,45 @@ describe('the generic source', () => {
     const parsed = parse({ pipeline: { id: 42, name: 'deploy' }, state: 'failed', repo: { full_name: 'me/app' } });
     expect(parsed).toMatchObject({
       ok: true,
-      events: [{ kind: 'alert-group', source: 'generic', groupKey: 'ci:42', title: 'deploy', labels: { service: 'ci', repo: 'me/app', alertname: 'ci' }, alerts: [{ fingerprint: 'ci:42', status: 'firing' }] }],
+      events: [
+        {
+          kind: 'alert-group',
+          source: 'generic',
+          groupKey: 'ci:42',
+          title: 'deploy',
+          labels: { service: 'ci', repo: 'me/app', alertname: 'ci' },
+          alerts: [{ fingerprint: 'ci:42', status: 'firing' }],
+        },
+      ],
     });
   });
 
   it('resolves on any configured resolved value, compared as JSON values or as text', () => {
     for (const state of ['passed', 0, false, '0']) {
       const parsed = parse({ pipeline: { id: 42, name: 'deploy' }, state });
-      expect(parsed.ok && parsed.events[0]!.kind === 'alert-group' && parsed.events[0]!.alerts[0]!.status, String(state)).toBe('resolved');
+      expect(
+        parsed.ok && parsed.events[0]!.kind === 'alert-group' && parsed.events[0]!.alerts[0]!.status,
+        String(state),
+      ).toBe('resolved');
     }
   });
 
   it('names the missing or unusable field', () => {
-    expect(parse({ pipeline: { name: 'deploy' }, state: 'x' })).toEqual({ ok: false, field: 'pipeline.id', message: 'is required' });
-    expect(parse({ pipeline: { id: '', name: 'deploy' }, state: 'x' })).toEqual({ ok: false, field: 'pipeline.id', message: 'must not be empty' });
-    expect(parse({ pipeline: { id: 1, name: 'deploy' } })).toEqual({ ok: false, field: 'state', message: 'is required' });
+    expect(parse({ pipeline: { name: 'deploy' }, state: 'x' })).toEqual({
+      ok: false,
+      field: 'pipeline.id',
+      message: 'is required',
+    });
+    expect(parse({ pipeline: { id: '', name: 'deploy' }, state: 'x' })).toEqual({
+      ok: false,
+      field: 'pipeline.id',
+      message: 'must not be empty',
+    });
+    expect(parse({ pipeline: { id: 1, name: 'deploy' } })).toEqual({
+      ok: false,
+      field: 'state',
+      message: 'is required',
+    });
     expect(source.parse({}, {}, { name: 'nope' })).toMatchObject({ ok: false, field: 'name' });
   });
 });

@@ -10,7 +10,8 @@ function sources(): { file: string; text: string }[] {
     for (const name of readdirSync(path.join(repoRoot, dir))) {
       const relative = path.join(dir, name);
       if (statSync(path.join(repoRoot, relative)).isDirectory()) walk(relative);
-      else if (name.endsWith('.ts')) found.push({ file: relative, text: readFileSync(path.join(repoRoot, relative), 'utf8') });
+      else if (name.endsWith('.ts'))
+        found.push({ file: relative, text: readFileSync(path.join(repoRoot, relative), 'utf8') });
     }
   };
   for (const top of ['bot', 'graphs', 'runbooks', 'notifiers', 'webhooks']) walk(top);
@@ -21,7 +22,10 @@ describe('house rules the linter cannot see', () => {
   it('has one backoff formula (graphs/backoff.ts) and one duration parser (graphs/durations.ts)', () => {
     const exponential = sources().filter(({ file, text }) => file !== 'graphs/backoff.ts' && /\b2 \*\* /.test(text));
     expect(exponential.map(({ file }) => file)).toEqual([]);
-    const durationUnits = sources().filter(({ file, text }) => file !== 'graphs/durations.ts' && /\((?:ms\|)?s\|m\|h\|d|\[smhdw\]|\[mhdw\]|\bwk\b.*\bweeks?\b/.test(text));
+    const durationUnits = sources().filter(
+      ({ file, text }) =>
+        file !== 'graphs/durations.ts' && /\((?:ms\|)?s\|m\|h\|d|\[smhdw\]|\[mhdw\]|\bwk\b.*\bweeks?\b/.test(text),
+    );
     expect(durationUnits.map(({ file }) => file)).toEqual([]);
   });
 
@@ -30,7 +34,9 @@ describe('house rules the linter cannot see', () => {
     // coordination store's own tables, the embedded server's setup, and transaction control.
     const plumbing = new Set(['bot/db/migrate.ts', 'bot/db/embedded-postgres.ts', 'bot/coordination/postgres.ts']);
     const statement = /\b(?:SELECT\s+(?!1['`])[\w*(]|INSERT\s+INTO\b|UPDATE\s+\w+\s+(?:\w+\s+)?SET\b|DELETE\s+FROM\b)/;
-    const offenders = sources().filter(({ file, text }) => !file.startsWith('bot/db/repositories/') && !plumbing.has(file) && statement.test(text));
+    const offenders = sources().filter(
+      ({ file, text }) => !file.startsWith('bot/db/repositories/') && !plumbing.has(file) && statement.test(text),
+    );
     expect(offenders.map(({ file }) => file)).toEqual([]);
   });
 });

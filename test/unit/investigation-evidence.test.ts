@@ -11,7 +11,9 @@ describe('evidence as Steward keeps it', () => {
   });
 
   it('knows the same call by its tool and arguments, whatever their order', () => {
-    expect(toolCallKey('list_pods', { namespace: 'media', all: true })).toBe(toolCallKey('list_pods', { all: true, namespace: 'media' }));
+    expect(toolCallKey('list_pods', { namespace: 'media', all: true })).toBe(
+      toolCallKey('list_pods', { all: true, namespace: 'media' }),
+    );
     expect(toolCallKey('list_pods', { namespace: 'media' })).not.toBe(toolCallKey('list_pods', { namespace: 'apps' }));
   });
 

@@ -25,12 +25,30 @@ function fakeTty() {
 
 describe('where logs go and how they look', () => {
   it('chooses: LOG_FILE first, then the shell channel’s terminal (pretty), else JSON on stdout; LOG_FORMAT overrides the format', () => {
-    expect(chooseLogOutput({ format: undefined, file: undefined, terminal: false })).toEqual({ format: 'json', to: 'stdout' });
-    expect(chooseLogOutput({ format: undefined, file: undefined, terminal: true })).toEqual({ format: 'pretty', to: 'terminal' });
-    expect(chooseLogOutput({ format: 'json', file: undefined, terminal: true })).toEqual({ format: 'json', to: 'terminal' });
-    expect(chooseLogOutput({ format: 'pretty', file: undefined, terminal: false })).toEqual({ format: 'pretty', to: 'stdout' });
-    expect(chooseLogOutput({ format: undefined, file: '/var/log/steward.log', terminal: true })).toEqual({ format: 'json', to: 'file' });
-    expect(chooseLogOutput({ format: 'pretty', file: '/var/log/steward.log', terminal: false })).toEqual({ format: 'pretty', to: 'file' });
+    expect(chooseLogOutput({ format: undefined, file: undefined, terminal: false })).toEqual({
+      format: 'json',
+      to: 'stdout',
+    });
+    expect(chooseLogOutput({ format: undefined, file: undefined, terminal: true })).toEqual({
+      format: 'pretty',
+      to: 'terminal',
+    });
+    expect(chooseLogOutput({ format: 'json', file: undefined, terminal: true })).toEqual({
+      format: 'json',
+      to: 'terminal',
+    });
+    expect(chooseLogOutput({ format: 'pretty', file: undefined, terminal: false })).toEqual({
+      format: 'pretty',
+      to: 'stdout',
+    });
+    expect(chooseLogOutput({ format: undefined, file: '/var/log/steward.log', terminal: true })).toEqual({
+      format: 'json',
+      to: 'file',
+    });
+    expect(chooseLogOutput({ format: 'pretty', file: '/var/log/steward.log', terminal: false })).toEqual({
+      format: 'pretty',
+      to: 'file',
+    });
   });
 
   it('LOG_FORMAT and LOG_FILE are checked like every variable', () => {
@@ -45,7 +63,11 @@ describe('where logs go and how they look', () => {
     });
 
     it.each([
-      ['json', (text: string) => expect(JSON.parse(text.trim().split('\n')[0]!)).toMatchObject({ msg: 'model call failed', level: 50 })],
+      [
+        'json',
+        (text: string) =>
+          expect(JSON.parse(text.trim().split('\n')[0]!)).toMatchObject({ msg: 'model call failed', level: 50 }),
+      ],
       ['pretty', (text: string) => expect(text).toMatch(/^\[\d\d:\d\d:\d\d\] ERROR: model call failed/m)],
     ] as const)('appends %s lines to the file, secrets masked, and nothing to the terminal', async (format, check) => {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'steward-logs-'));
@@ -53,11 +75,19 @@ describe('where logs go and how they look', () => {
       const file = path.join(dir, 'nested', 'steward.log');
       const env = { LOG_FILE: file, LOG_FORMAT: format, LLM_BASE_URL: 'http://litellm:4000', LLM_API_KEY: SECRET };
       const tty = fakeTty();
-      const { logger, output } = createRuntimeLogging(readConfig(env), env, undefined, createTerminalScreen(tty.output));
+      const { logger, output } = createRuntimeLogging(
+        readConfig(env),
+        env,
+        undefined,
+        createTerminalScreen(tty.output),
+      );
       expect(output).toEqual({ format, to: 'file' });
       logger.error({ header: `Bearer ${SECRET}` }, 'model call failed');
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
-      await until('the line in the file', () => existsSync(file) && readFileSync(file, 'utf8').includes('model call failed'));
+      await until(
+        'the line in the file',
+        () => existsSync(file) && readFileSync(file, 'utf8').includes('model call failed'),
+      );
       const text = readFileSync(file, 'utf8');
       check(text);
       expect(text).not.toContain(SECRET);
@@ -72,7 +102,14 @@ describe('where logs go and how they look', () => {
     const env = { LLM_BASE_URL: 'http://litellm:4000', LLM_API_KEY: SECRET };
     const { logger, output } = createRuntimeLogging(readConfig(env), env, undefined, screen);
     expect(output).toEqual({ format: 'pretty', to: 'terminal' });
-    const shell = createShellNotifier({ input: tty.input, output: tty.output, interactive: true, log: () => undefined, screen, onInterrupt: () => undefined });
+    const shell = createShellNotifier({
+      input: tty.input,
+      output: tty.output,
+      interactive: true,
+      log: () => undefined,
+      screen,
+      onInterrupt: () => undefined,
+    });
     const replies: string[] = [];
     await shell.start((reply) => Promise.resolve(void replies.push(reply.text)));
 
@@ -84,8 +121,12 @@ describe('where logs go and how they look', () => {
 
     const visible = (await renderTerminal(tty.raw(), 100)).filter((line) => line.trim() !== '');
     expect(visible.at(-1)).toBe('steward> sta');
-    expect(visible.filter((line) => line.includes('incident change'))).toEqual([expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: incident change \{"incidentId":4,"key":"\[REDACTED\]"\}$/)]);
-    expect(visible).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] WARN: webhook has no credential configured$/));
+    expect(visible.filter((line) => line.includes('incident change'))).toEqual([
+      expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: incident change \{"incidentId":4,"key":"\[REDACTED\]"\}$/),
+    ]);
+    expect(visible).toContainEqual(
+      expect.stringMatching(/^\[\d\d:\d\d:\d\d\] WARN: webhook has no credential configured$/),
+    );
     expect(visible).toContain('✅ Complete: #4 HighMemory');
     expect(visible.filter((line) => line.startsWith('steward>'))).toEqual(['steward> sta']);
     expect(tty.raw()).not.toContain(SECRET);
@@ -100,7 +141,13 @@ describe('where logs go and how they look', () => {
   it('turns Ctrl-C at a real terminal’s prompt into the interrupt, as the terminal would', async () => {
     const tty = fakeTty();
     let interrupted = 0;
-    const shell = createShellNotifier({ input: tty.input, output: tty.output, interactive: true, log: () => undefined, onInterrupt: () => (interrupted += 1) });
+    const shell = createShellNotifier({
+      input: tty.input,
+      output: tty.output,
+      interactive: true,
+      log: () => undefined,
+      onInterrupt: () => (interrupted += 1),
+    });
     await shell.start(() => Promise.resolve());
     tty.input.write('\x03');
     await until('the interrupt', () => interrupted === 1);

@@ -15,7 +15,10 @@ describe('signed Mattermost buttons', () => {
 
   it('refuse an altered option, question or expiry, and another secret', () => {
     expect(verifyAction(SECRET, { ...context, option: '3' }, NOW)).toEqual({ ok: false, reason: 'altered' });
-    expect(verifyAction(SECRET, { ...context, question: 'question-15' }, NOW)).toEqual({ ok: false, reason: 'altered' });
+    expect(verifyAction(SECRET, { ...context, question: 'question-15' }, NOW)).toEqual({
+      ok: false,
+      reason: 'altered',
+    });
     expect(verifyAction(SECRET, { ...context, expires: NOW + 999_999 }, NOW)).toEqual({ ok: false, reason: 'altered' });
     expect(verifyAction('another-secret-0123456789', context, NOW)).toEqual({ ok: false, reason: 'altered' });
   });
@@ -52,10 +55,14 @@ describe('Mattermost posted events', () => {
   it('ignore our own posts, other channels, other events and webhook posts', () => {
     expect(decodePostedEvent(frame, 'wb7dpg3tsfrimxcu8767ig55sh', channel)).toEqual({ ignored: 'our own post' });
     expect(decodePostedEvent(frame, 'stewardbot', new Set(['elsewhere']))).toEqual({ ignored: 'another channel' });
-    expect(decodePostedEvent(fixture('mattermost-websocket-hello-event.json'), 'stewardbot', channel)).toEqual({ ignored: 'hello' });
+    expect(decodePostedEvent(fixture('mattermost-websocket-hello-event.json'), 'stewardbot', channel)).toEqual({
+      ignored: 'hello',
+    });
     const fromWebhook = structuredClone(frame) as { data: { post: string } };
     fromWebhook.data.post = JSON.stringify({ ...JSON.parse(fromWebhook.data.post), props: { from_webhook: 'true' } });
     expect(decodePostedEvent(fromWebhook, 'stewardbot', channel)).toEqual({ ignored: 'bot or webhook post' });
-    expect(decodePostedEvent({ event: 'posted', data: { post: '{not json' } }, 'stewardbot', channel)).toEqual({ ignored: 'post is not JSON' });
+    expect(decodePostedEvent({ event: 'posted', data: { post: '{not json' } }, 'stewardbot', channel)).toEqual({
+      ignored: 'post is not JSON',
+    });
   });
 });

@@ -24,7 +24,12 @@ function servedSeries(): Set<string> {
   registerMcpGauges(metrics, () => []);
   const names = new Set(['up']);
   for (const metric of metrics.registry.getMetricsAsArray() as unknown as { name: string; type: string }[]) {
-    const suffixes = metric.type === 'histogram' ? ['_bucket', '_sum', '_count'] : metric.type === 'summary' ? ['', '_sum', '_count'] : [''];
+    const suffixes =
+      metric.type === 'histogram'
+        ? ['_bucket', '_sum', '_count']
+        : metric.type === 'summary'
+          ? ['', '_sum', '_count']
+          : [''];
     for (const suffix of suffixes) names.add(`${metric.name}${suffix}`);
   }
   return names;
@@ -38,7 +43,8 @@ function selectedMetrics(expr: string): string[] {
   tree.iterate({
     enter(node) {
       if (node.type.isError) errors.push(`at ${node.from}: ${JSON.stringify(expr.slice(node.from, node.from + 20))}`);
-      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector') names.push(expr.slice(node.from, node.to));
+      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector')
+        names.push(expr.slice(node.from, node.to));
     },
   });
   if (errors.length > 0) throw new Error(`not PromQL: ${expr} (${errors.join(', ')})`);
@@ -54,29 +60,60 @@ interface Panel {
 }
 
 function dashboard() {
-  return JSON.parse(readFileSync(dashboardFile, 'utf8')) as { uid: string; panels: Panel[]; templating: { list: { name: string; type: string; query: unknown }[] } };
+  return JSON.parse(readFileSync(dashboardFile, 'utf8')) as {
+    uid: string;
+    panels: Panel[];
+    templating: { list: { name: string; type: string; query: unknown }[] };
+  };
 }
 
 function panelExpressions(): { where: string; expr: string }[] {
   const flat = dashboard().panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
-  return flat.flatMap((panel) => (panel.targets ?? []).map((target) => ({ where: `${panel.title} ${target.refId}`, expr: target.expr })));
+  return flat.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({ where: `${panel.title} ${target.refId}`, expr: target.expr })),
+  );
 }
 
 function rules() {
-  return (parseYaml(readFileSync(rulesFile, 'utf8')) as { groups: { name: string; rules: { alert: string; expr: string; for?: string; labels: { severity: string }; annotations: { summary: string } }[] }[] }).groups.flatMap((group) => group.rules);
+  return (
+    parseYaml(readFileSync(rulesFile, 'utf8')) as {
+      groups: {
+        name: string;
+        rules: {
+          alert: string;
+          expr: string;
+          for?: string;
+          labels: { severity: string };
+          annotations: { summary: string };
+        }[];
+      }[];
+    }
+  ).groups.flatMap((group) => group.rules);
 }
 
 describe('monitoring Steward: the Grafana dashboard and the Prometheus rules', () => {
   const served = servedSeries();
 
   it('knows the metrics an operator needs', () => {
-    for (const name of ['steward_build_info', 'steward_actions_total', 'steward_approval_latency_seconds_bucket', 'steward_mcp_server_up', 'steward_mcp_server_tools', 'steward_mcp_tool_calls_total', 'process_resident_memory_bytes']) {
+    for (const name of [
+      'steward_build_info',
+      'steward_actions_total',
+      'steward_approval_latency_seconds_bucket',
+      'steward_mcp_server_up',
+      'steward_mcp_server_tools',
+      'steward_mcp_tool_calls_total',
+      'process_resident_memory_bytes',
+    ]) {
       expect(served, name).toContain(name);
     }
   });
 
   it('the parser really reads metric names, and refuses what is not PromQL', () => {
-    expect(selectedMetrics('histogram_quantile(0.9, sum by (le) (rate(a_bucket{job=~"$job"}[5m]))) / on() group_left max(b)')).toEqual(['a_bucket', 'b']);
+    expect(
+      selectedMetrics(
+        'histogram_quantile(0.9, sum by (le) (rate(a_bucket{job=~"$job"}[5m]))) / on() group_left max(b)',
+      ),
+    ).toEqual(['a_bucket', 'b']);
     expect(() => selectedMetrics('sum(rate(a[5m])')).toThrow(/not PromQL/);
   });
 
@@ -98,10 +135,18 @@ describe('monitoring Steward: the Grafana dashboard and the Prometheus rules', (
 
   it('the dashboard shows actions, approval latency, MCP health and the build, and is well formed', () => {
     const used = new Set(panelExpressions().flatMap(({ expr }) => selectedMetrics(expr)));
-    for (const name of ['steward_actions_total', 'steward_approval_latency_seconds_bucket', 'steward_mcp_server_up', 'steward_mcp_tool_calls_total', 'steward_build_info']) expect(used, name).toContain(name);
+    for (const name of [
+      'steward_actions_total',
+      'steward_approval_latency_seconds_bucket',
+      'steward_mcp_server_up',
+      'steward_mcp_tool_calls_total',
+      'steward_build_info',
+    ])
+      expect(used, name).toContain(name);
     const panels = dashboard().panels;
     expect(new Set(panels.map((panel) => panel.id)).size).toBe(panels.length);
-    for (const panel of panels.filter((item) => item.type !== 'row')) expect(new Set(panel.targets!.map((target) => target.refId)).size, panel.title).toBe(panel.targets!.length);
+    for (const panel of panels.filter((item) => item.type !== 'row'))
+      expect(new Set(panel.targets!.map((target) => target.refId)).size, panel.title).toBe(panel.targets!.length);
   });
 
   it('the alerting rules use only metrics that exist, and each says how bad and what', () => {
@@ -113,11 +158,14 @@ describe('monitoring Steward: the Grafana dashboard and the Prometheus rules', (
       expect(rule.annotations.summary, rule.alert).toBeTruthy();
     }
     const alerts = all.map((rule) => rule.alert);
-    for (const alert of ['StewardDown', 'StewardDependencyDown', 'StewardMcpServerDown', 'StewardActionsFailing']) expect(alerts).toContain(alert);
+    for (const alert of ['StewardDown', 'StewardDependencyDown', 'StewardMcpServerDown', 'StewardActionsFailing'])
+      expect(alerts).toContain(alert);
   });
 
   const promtool = spawnSync('promtool', ['--version']).status === 0;
   it.runIf(promtool)('promtool accepts the rules', () => {
-    expect(execFileSync('promtool', ['check', 'rules', rulesFile], { encoding: 'utf8' })).toMatch(/SUCCESS: \d+ rules found/);
+    expect(execFileSync('promtool', ['check', 'rules', rulesFile], { encoding: 'utf8' })).toMatch(
+      /SUCCESS: \d+ rules found/,
+    );
   });
 });

@@ -6,7 +6,9 @@ import { repoRoot } from '../helpers/service-process.ts';
 
 describe('notifiers/registry.ts', () => {
   it('lists every platform folder under notifiers/, and nothing else', () => {
-    const folders = readdirSync(path.join(repoRoot, 'notifiers')).filter((name) => statSync(path.join(repoRoot, 'notifiers', name)).isDirectory());
+    const folders = readdirSync(path.join(repoRoot, 'notifiers')).filter((name) =>
+      statSync(path.join(repoRoot, 'notifiers', name)).isDirectory(),
+    );
     expect(Object.keys(notifierRegistry).sort()).toEqual(folders.sort());
   });
 });

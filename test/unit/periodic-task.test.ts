@@ -109,7 +109,11 @@ describe('periodic tasks', () => {
 
   it('wait a whole interval before the first run when asked to', async () => {
     let runs = 0;
-    const task = createPeriodicTask(() => Promise.resolve(void (runs += 1)), { everyMs: 60, onError: () => undefined, runAtStart: false });
+    const task = createPeriodicTask(() => Promise.resolve(void (runs += 1)), {
+      everyMs: 60,
+      onError: () => undefined,
+      runAtStart: false,
+    });
     task.start();
     await sleep(30);
     expect(runs).toBe(0);

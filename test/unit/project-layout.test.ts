@@ -9,7 +9,9 @@ const files = ['package.json', 'tsconfig.json', 'docker-compose.yml', 'README.md
 
 /** The documentation: the README (the front door) and the manual in docs/. */
 function documentation(): { file: string; text: string }[] {
-  const docs = readdirSync(path.join(repoRoot, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+  const docs = readdirSync(path.join(repoRoot, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`);
   return ['README.md', ...docs].map((file) => ({ file, text: readFileSync(path.join(repoRoot, file), 'utf8') }));
 }
 
@@ -17,7 +19,12 @@ function documentation(): { file: string; text: string }[] {
  * Pages other branches of issues 21 and 23 write; linked before they land. Once a page exists here,
  * its links are checked like any other (remove it from this list then).
  */
-const pagesWrittenElsewhere = new Set(['docs/investigation.md', 'docs/mcp-server.md', 'docs/runbook-state.md', 'docs/integrations-sources.md']);
+const pagesWrittenElsewhere = new Set([
+  'docs/investigation.md',
+  'docs/mcp-server.md',
+  'docs/runbook-state.md',
+  'docs/integrations-sources.md',
+]);
 
 function exists(relative: string): boolean {
   return existsSync(path.join(repoRoot, relative)) || pagesWrittenElsewhere.has(relative);
@@ -38,7 +45,8 @@ function projectNames(): Set<string> {
 
 /** Paths into the project's folders that a text names, e.g. `bot/intake/` or graphs/incident/ports.ts. */
 function namedPaths(text: string): string[] {
-  const pattern = /(?<![\w./$-])((?:bot|graphs|runbooks|notifiers|webhooks|migrations|test|deploy|docs|scripts)\/[\w./-]*)/g;
+  const pattern =
+    /(?<![\w./$-])((?:bot|graphs|runbooks|notifiers|webhooks|migrations|test|deploy|docs|scripts)\/[\w./-]*)/g;
   return [...text.matchAll(pattern)].map((match) => match[1]!.replace(/[.]+$/, ''));
 }
 
@@ -81,7 +89,9 @@ describe('project layout', () => {
   });
 
   it('runs in the Docker image what `npm start` runs (and the bench measures): the compiled program, same flags, same environment', () => {
-    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
     const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
     const start = npmStartCommand();
     // `npm ci && npm start` builds first, so it never runs a stale dist/.
@@ -92,7 +102,8 @@ describe('project layout', () => {
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
     expect(cmd).toEqual(['node', ...start.args]);
     expect(Object.keys(start.env).length).toBeGreaterThan(0);
-    for (const [name, value] of Object.entries(start.env)) expect(dockerfile, name).toMatch(new RegExp(`^ENV ${name}=${value}$`, 'm'));
+    for (const [name, value] of Object.entries(start.env))
+      expect(dockerfile, name).toMatch(new RegExp(`^ENV ${name}=${value}$`, 'm'));
   });
 
   it('lists every dependency with a reason, in the README or docs/', () => {
@@ -100,14 +111,18 @@ describe('project layout', () => {
       dependencies: Record<string, string>;
       devDependencies: Record<string, string>;
     };
-    const docs = documentation().map(({ text }) => text).join('\n');
+    const docs = documentation()
+      .map(({ text }) => text)
+      .join('\n');
     for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]) {
       expect(docs, name).toContain(`\`${name}\``);
     }
   });
 
   it('documents every configuration variable, in the README or docs/', () => {
-    const docs = documentation().map(({ text }) => text).join('\n');
+    const docs = documentation()
+      .map(({ text }) => text)
+      .join('\n');
     return import('../../bot/config/index.ts').then(({ knownVariables }) => {
       for (const name of knownVariables) expect(docs, name).toContain(`\`${name}\``);
     });
@@ -116,7 +131,8 @@ describe('project layout', () => {
   it('keeps the README a front door: at most 200 lines, with the demo, the quick start and the test command CI runs', () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(200);
-    for (const command of ['npm run demo', 'npm start', 'npm test', 'DATABASE_URL']) expect(readme, command).toContain(command);
+    for (const command of ['npm run demo', 'npm start', 'npm test', 'DATABASE_URL'])
+      expect(readme, command).toContain(command);
     // .ci/run calls `npm test`: the README must not promise a command CI does not run.
     expect(readFileSync(path.join(repoRoot, '.ci/run'), 'utf8')).toMatch(/^npm test$/m);
   });
@@ -137,7 +153,8 @@ describe('project layout', () => {
       for (const match of text.matchAll(/`([\w.-]+(?:\/[\w.-]+)*(?:\/|\.ts|\.sql|\.mjs))`/g)) {
         const entry = match[1]!;
         const bare = !entry.replace(/\/$/, '').includes('/');
-        if (!exists(path.join(folder, entry)) && !exists(entry) && !(bare && names.has(entry.replace(/\/$/, '')))) missing.push(`${file}: ${entry}`);
+        if (!exists(path.join(folder, entry)) && !exists(entry) && !(bare && names.has(entry.replace(/\/$/, ''))))
+          missing.push(`${file}: ${entry}`);
       }
     }
     expect(missing).toEqual([]);

@@ -46,14 +46,21 @@ describe('readConfig', () => {
   });
 
   it('rejects a duration without a unit, naming the variable', () => {
-    expect(problemsOf({ INCIDENT_UPDATE_INTERVAL: '60' }).problems[0]).toMatchObject({ variable: 'INCIDENT_UPDATE_INTERVAL' });
+    expect(problemsOf({ INCIDENT_UPDATE_INTERVAL: '60' }).problems[0]).toMatchObject({
+      variable: 'INCIDENT_UPDATE_INTERVAL',
+    });
   });
 
   describe('webhook credentials', () => {
     const token = 'a-long-random-token-0123456789';
 
     it('reads a bearer token and Basic credentials', () => {
-      const config = readConfig({ ALERTMANAGER_TOKEN: token, ALERTMANAGER_USER: 'am', ALERTMANAGER_PASSWORD: token, COROOT_TOKEN: token });
+      const config = readConfig({
+        ALERTMANAGER_TOKEN: token,
+        ALERTMANAGER_USER: 'am',
+        ALERTMANAGER_PASSWORD: token,
+        COROOT_TOKEN: token,
+      });
       expect(config.alertmanager).toEqual({ token, basic: { user: 'am', password: token } });
       expect(config.coroot).toEqual({ token });
     });
@@ -76,9 +83,14 @@ describe('readConfig', () => {
 
     it('accepts a non-loopback HOST once Alertmanager has a credential; Coroot and GitHub without one stay loopback-only', () => {
       expect(readConfig({ HOST: '0.0.0.0', ALERTMANAGER_TOKEN: token, COROOT_TOKEN: token }).host).toBe('0.0.0.0');
-      expect(readConfig({ HOST: '192.168.1.10', ALERTMANAGER_USER: 'am', ALERTMANAGER_PASSWORD: token }).host).toBe('192.168.1.10');
+      expect(readConfig({ HOST: '192.168.1.10', ALERTMANAGER_USER: 'am', ALERTMANAGER_PASSWORD: token }).host).toBe(
+        '192.168.1.10',
+      );
       // An unused platform's key left out, or left empty as compose and `kubectl create secret --from-env-file` pass it.
-      expect(readConfig({ HOST: '0.0.0.0', ALERTMANAGER_TOKEN: token, COROOT_TOKEN: '', GITHUB_WEBHOOK_SECRET: '' }).coroot.token).toBeUndefined();
+      expect(
+        readConfig({ HOST: '0.0.0.0', ALERTMANAGER_TOKEN: token, COROOT_TOKEN: '', GITHUB_WEBHOOK_SECRET: '' }).coroot
+          .token,
+      ).toBeUndefined();
     });
 
     it('accepts loopback without credentials (the routes then take loopback peers only)', () => {
@@ -153,8 +165,18 @@ describe('readConfig', () => {
   });
 
   describe('chat platforms', () => {
-    const signal = { SIGNAL_API_URL: 'http://signal-cli-rest-api:8080', SIGNAL_NUMBER: '+4917098765432', SIGNAL_RECIPIENTS: '+4915112345678, +4915187654321', SIGNAL_APPROVERS: '+4915112345678,1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' };
-    const mattermost = { MATTERMOST_URL: 'https://chat.home.arpa', MATTERMOST_TOKEN: 'bot-token-0123456789', MATTERMOST_CHANNEL_ID: 'j6j53p28k6urx15fpcgsr20psq', MATTERMOST_APPROVERS: '@Alice,rd49ehbqyjytddasoownkuqrxe' };
+    const signal = {
+      SIGNAL_API_URL: 'http://signal-cli-rest-api:8080',
+      SIGNAL_NUMBER: '+4917098765432',
+      SIGNAL_RECIPIENTS: '+4915112345678, +4915187654321',
+      SIGNAL_APPROVERS: '+4915112345678,1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+    };
+    const mattermost = {
+      MATTERMOST_URL: 'https://chat.home.arpa',
+      MATTERMOST_TOKEN: 'bot-token-0123456789',
+      MATTERMOST_CHANNEL_ID: 'j6j53p28k6urx15fpcgsr20psq',
+      MATTERMOST_APPROVERS: '@Alice,rd49ehbqyjytddasoownkuqrxe',
+    };
 
     it('leaves both off when nothing is set', () => {
       const config = readConfig({});
@@ -169,21 +191,35 @@ describe('readConfig', () => {
         recipients: ['+4915112345678', '+4915187654321'],
         approvers: ['+4915112345678', '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'],
       });
-      expect(readConfig({ ...signal, SIGNAL_RECIPIENTS: 'group.bUhOMWtpWGdNWHBLejVBaDJsMTEwTkxRSHpJcllhRnVDM2MzbXpwU29hRT0=' }).signal!.recipients).toHaveLength(1);
+      expect(
+        readConfig({
+          ...signal,
+          SIGNAL_RECIPIENTS: 'group.bUhOMWtpWGdNWHBLejVBaDJsMTEwTkxRSHpJcllhRnVDM2MzbXpwU29hRT0=',
+        }).signal!.recipients,
+      ).toHaveLength(1);
     });
 
     it('reads Mattermost, deriving a stable button secret from the token when none is set', () => {
       const config = readConfig(mattermost).mattermost!;
-      expect(config).toMatchObject({ url: 'https://chat.home.arpa', channelId: 'j6j53p28k6urx15fpcgsr20psq', approvers: ['@Alice', 'rd49ehbqyjytddasoownkuqrxe'], slashToken: undefined });
+      expect(config).toMatchObject({
+        url: 'https://chat.home.arpa',
+        channelId: 'j6j53p28k6urx15fpcgsr20psq',
+        approvers: ['@Alice', 'rd49ehbqyjytddasoownkuqrxe'],
+        slashToken: undefined,
+      });
       expect(config.actionSecret).toBe(readConfig(mattermost).mattermost!.actionSecret);
       expect(config.actionSecret).not.toContain(mattermost.MATTERMOST_TOKEN);
-      expect(readConfig({ ...mattermost, MATTERMOST_ACTION_SECRET: 'rotate-me-0123456789' }).mattermost!.actionSecret).toBe('rotate-me-0123456789');
+      expect(
+        readConfig({ ...mattermost, MATTERMOST_ACTION_SECRET: 'rotate-me-0123456789' }).mattermost!.actionSecret,
+      ).toBe('rotate-me-0123456789');
     });
 
     it('refuses half a platform, naming each missing variable', () => {
       const error = problemsOf({ SIGNAL_API_URL: signal.SIGNAL_API_URL, SIGNAL_NUMBER: signal.SIGNAL_NUMBER });
       expect(error.problems.map((problem) => problem.variable)).toEqual(['SIGNAL_RECIPIENTS', 'SIGNAL_APPROVERS']);
-      expect(error.message).toContain('SIGNAL_RECIPIENTS is required to use Signal (SIGNAL_API_URL, SIGNAL_NUMBER are set)');
+      expect(error.message).toContain(
+        'SIGNAL_RECIPIENTS is required to use Signal (SIGNAL_API_URL, SIGNAL_NUMBER are set)',
+      );
     });
 
     it.each([

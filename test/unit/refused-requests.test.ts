@@ -35,15 +35,23 @@ describe('refused requests: counted, logged at a limited rate', () => {
     refusing.advance(60_000);
     await refusing.send('after-a-minute');
     expect(refusing.lines()).toHaveLength(11);
-    expect(refusing.lines().at(-1)).toMatchObject({ route: '/callbacks/:id', reason: 'invalid_signature', notLogged: 15 });
+    expect(refusing.lines().at(-1)).toMatchObject({
+      route: '/callbacks/:id',
+      reason: 'invalid_signature',
+      notLogged: 15,
+    });
     // The route is the pattern, not the URL: one series however many ids were sent.
-    const series = (await refusing.metrics.registry.getSingleMetricAsString('steward_refused_requests_total')).split('\n').filter((line) => !line.startsWith('#'));
+    const series = (await refusing.metrics.registry.getSingleMetricAsString('steward_refused_requests_total'))
+      .split('\n')
+      .filter((line) => !line.startsWith('#'));
     expect(series).toEqual(['steward_refused_requests_total{route="/callbacks/:id",reason="invalid_signature"} 26']);
     await refusing.app.close();
   });
 
   it('cuts what the requester chose to a short printable line: at most six fields of 120 characters', async () => {
-    const details = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`field${i}`, `${'x'.repeat(5_000)}\n{"level":60,"msg":"forged"}\u2028`]));
+    const details = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [`field${i}`, `${'x'.repeat(5_000)}\n{"level":60,"msg":"forged"}\u2028`]),
+    );
     const refusing = await refusingApp(details);
     await refusing.send('one');
     const line = refusing.lines()[0]!;

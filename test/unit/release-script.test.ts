@@ -23,7 +23,8 @@ async function release(cwd: string, ...args: string[]): Promise<{ code: number; 
 function copy(version: string, changelog: string): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'steward-release-'));
   mkdirSync(path.join(root, 'deploy/kubernetes/base'), { recursive: true });
-  for (const file of ['Dockerfile', 'deploy/kubernetes/base/kustomization.yaml']) copyFileSync(path.join(repoRoot, file), path.join(root, file));
+  for (const file of ['Dockerfile', 'deploy/kubernetes/base/kustomization.yaml'])
+    copyFileSync(path.join(repoRoot, file), path.join(root, file));
   writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: 'steward', version }, null, 2)}\n`);
   writeFileSync(path.join(root, 'CHANGELOG.md'), changelog);
   return root;
@@ -50,20 +51,35 @@ describe('scripts/release.mjs', { timeout: 30_000 }, () => {
   });
 
   it('cuts a release from Unreleased for `npm version`, after which the check passes', async () => {
-    const root = copy('0.2.0', '# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### Fixed\n\n- The thing.\n\n## [0.1.0] - 2026-12-02\n\n### Added\n\n- Everything.\n');
+    const root = copy(
+      '0.2.0',
+      '# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### Fixed\n\n- The thing.\n\n## [0.1.0] - 2026-12-02\n\n### Added\n\n- Everything.\n',
+    );
     const cut = await release(root, 'version');
-    expect(cut).toMatchObject({ code: 0, out: 'CHANGELOG.md, the Dockerfile and the Kubernetes image now say 0.2.0\n' });
+    expect(cut).toMatchObject({
+      code: 0,
+      out: 'CHANGELOG.md, the Dockerfile and the Kubernetes image now say 0.2.0\n',
+    });
     const today = new Date().toISOString().slice(0, 10);
     expect(readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8')).toBe(
       `# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [0.2.0] - ${today}\n\n### Fixed\n\n- The thing.\n\n## [0.1.0] - 2026-12-02\n\n### Added\n\n- Everything.\n`,
     );
     expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/^ARG VERSION=0\.2\.0$/m);
-    expect(readFileSync(path.join(root, 'deploy/kubernetes/base/kustomization.yaml'), 'utf8')).toContain('newTag: "0.2.0"');
+    expect(readFileSync(path.join(root, 'deploy/kubernetes/base/kustomization.yaml'), 'utf8')).toContain(
+      'newTag: "0.2.0"',
+    );
     expect(await release(root, 'notes', 'v0.2.0')).toMatchObject({ code: 0, out: '### Fixed\n\n- The thing.\n' });
   });
 
   it('will not cut a release with nothing under Unreleased, or a version released before', async () => {
-    expect(await release(copy('0.2.0', '# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-12-02\n\n- x\n'), 'version')).toMatchObject({ code: 1, err: 'release: CHANGELOG.md has nothing under Unreleased to release\n' });
-    expect(await release(copy('0.1.0', '# Changelog\n\n## [Unreleased]\n\n- y\n\n## [0.1.0] - 2026-12-02\n\n- x\n'), 'version')).toMatchObject({ code: 1, err: 'release: CHANGELOG.md already has a section for 0.1.0\n' });
+    expect(
+      await release(copy('0.2.0', '# Changelog\n\n## [Unreleased]\n\n## [0.1.0] - 2026-12-02\n\n- x\n'), 'version'),
+    ).toMatchObject({ code: 1, err: 'release: CHANGELOG.md has nothing under Unreleased to release\n' });
+    expect(
+      await release(
+        copy('0.1.0', '# Changelog\n\n## [Unreleased]\n\n- y\n\n## [0.1.0] - 2026-12-02\n\n- x\n'),
+        'version',
+      ),
+    ).toMatchObject({ code: 1, err: 'release: CHANGELOG.md already has a section for 0.1.0\n' });
   });
 });

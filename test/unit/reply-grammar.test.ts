@@ -29,7 +29,10 @@ const documented: [string, Reply][] = [
   ['Snooze 2 hours', { kind: 'snooze', durationMs: 2 * HOUR }],
   ['details', { kind: 'details' }],
   ['custom: scale radarr to 2 replicas', { kind: 'custom', instruction: 'scale radarr to 2 replicas' }],
-  ['Custom: Restart Sonarr, then check its logs!', { kind: 'custom', instruction: 'Restart Sonarr, then check its logs!' }],
+  [
+    'Custom: Restart Sonarr, then check its logs!',
+    { kind: 'custom', instruction: 'Restart Sonarr, then check its logs!' },
+  ],
   ['status', { kind: 'status' }],
   ['weekly', { kind: 'weekly' }],
   ['help', { kind: 'help' }],
@@ -47,7 +50,22 @@ const documented: [string, Reply][] = [
 ];
 
 /** Text that must never be read as an action: the grammar answers with help instead of guessing. */
-const notCommands = ['hello', 'what is going on?', '10', '0', '#14', 'snooze 99d', 'snooze forever', 'custom:', 'approve PR', 'yes please delete everything', 'run delete_volume now', 'status #3', 'approve PR 47 #3', ''];
+const notCommands = [
+  'hello',
+  'what is going on?',
+  '10',
+  '0',
+  '#14',
+  'snooze 99d',
+  'snooze forever',
+  'custom:',
+  'approve PR',
+  'yes please delete everything',
+  'run delete_volume now',
+  'status #3',
+  'approve PR 47 #3',
+  '',
+];
 
 describe('reply grammar', () => {
   it.each(documented)('reads %j', (text, expected) => {
@@ -83,12 +101,25 @@ describe('reply grammar', () => {
   });
 
   it('ignores case and spacing of keywords', () => {
-    const keywords: [string, Reply['kind']][] = [['approve', 'approve'], ['ignore', 'ignore'], ['details', 'details'], ['status', 'status'], ['weekly', 'weekly'], ['help', 'help'], ['investigate', 'autonomy']];
+    const keywords: [string, Reply['kind']][] = [
+      ['approve', 'approve'],
+      ['ignore', 'ignore'],
+      ['details', 'details'],
+      ['status', 'status'],
+      ['weekly', 'weekly'],
+      ['help', 'help'],
+      ['investigate', 'autonomy'],
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...keywords), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), fc.constantFrom('', ' ', '\t', '\n  '), ([word, kind], upper, pad) => {
-        const cased = [...word].map((char, i) => (upper[i] ? char.toUpperCase() : char)).join('');
-        expect(parseReply(`${pad}${cased}${pad}`).kind).toBe(kind);
-      }),
+      fc.property(
+        fc.constantFrom(...keywords),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        fc.constantFrom('', ' ', '\t', '\n  '),
+        ([word, kind], upper, pad) => {
+          const cased = [...word].map((char, i) => (upper[i] ? char.toUpperCase() : char)).join('');
+          expect(parseReply(`${pad}${cased}${pad}`).kind).toBe(kind);
+        },
+      ),
       { numRuns: fuzzRuns(100) },
     );
   });
@@ -106,14 +137,29 @@ describe('reply grammar', () => {
 
   it('keeps a custom instruction verbatim, whatever it says', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 200 }).filter((s) => /[\p{L}\p{N}]/u.test(s) && s.trim() === s), (instruction) => {
-        expect(parseReply(`custom: ${instruction}`)).toEqual({ kind: 'custom', instruction });
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 200 }).filter((s) => /[\p{L}\p{N}]/u.test(s) && s.trim() === s),
+        (instruction) => {
+          expect(parseReply(`custom: ${instruction}`)).toEqual({ kind: 'custom', instruction });
+        },
+      ),
     );
   });
 
   it('reads sentences made of other words as unknown', () => {
-    const word = fc.constantFrom('please', 'the', 'server', 'is', 'down', 'why', 'disk', 'radarr', 'maybe', 'later', 'thanks');
+    const word = fc.constantFrom(
+      'please',
+      'the',
+      'server',
+      'is',
+      'down',
+      'why',
+      'disk',
+      'radarr',
+      'maybe',
+      'later',
+      'thanks',
+    );
     fc.assert(
       fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), (words) => {
         expect(parseReply(words.join(' ')).kind).toBe('unknown');
@@ -124,6 +170,18 @@ describe('reply grammar', () => {
   it('has a short help that names every command', () => {
     const help = helpText();
     expect(help.split('\n').length).toBeLessThanOrEqual(8);
-    for (const word of ['approve', 'ignore', 'snooze', 'details', 'custom:', '#14', 'status', 'weekly', 'auto', 'PR 47']) expect(help).toContain(word);
+    for (const word of [
+      'approve',
+      'ignore',
+      'snooze',
+      'details',
+      'custom:',
+      '#14',
+      'status',
+      'weekly',
+      'auto',
+      'PR 47',
+    ])
+      expect(help).toContain(word);
   });
 });

@@ -21,21 +21,38 @@ describe('model configuration', () => {
 
   it('reads the privacy policy: secrets local or scrubbed, private addresses masked or local', () => {
     expect(readRoutingConfig(undefined).table.privacy).toEqual({ secrets: 'local', privateAddresses: 'mask' });
-    expect(readRoutingConfig({ secrets: 'scrub', private_addresses: 'local' }).table.privacy).toEqual({ secrets: 'scrub', privateAddresses: 'local' });
+    expect(readRoutingConfig({ secrets: 'scrub', private_addresses: 'local' }).table.privacy).toEqual({
+      secrets: 'scrub',
+      privateAddresses: 'local',
+    });
     expect(() => readRoutingConfig({ secrets: 'cloud' })).toThrow(/routing\.secrets/);
     expect(() => readRoutingConfig({ private_addresses: 'send' })).toThrow(/routing\.private_addresses/);
   });
 
   it('names the bad key of a routing section', () => {
     expect(() => readRoutingConfig({ purposes: { triage: 'gpt-5' } })).toThrow(/routing\.purposes\.triage/);
-    expect(() => readRoutingConfig({ quotas: { 'claude-opus': { daily: 5, weekly: 20, warnAt: 2 } } })).toThrow(/routing\.quotas\.claude-opus\.warnAt/);
+    expect(() => readRoutingConfig({ quotas: { 'claude-opus': { daily: 5, weekly: 20, warnAt: 2 } } })).toThrow(
+      /routing\.quotas\.claude-opus\.warnAt/,
+    );
     expect(() => readRoutingConfig({ sensitve: [] })).toThrow(/Unrecognized key/);
   });
 
   it('reads the endpoints from the environment, the proxy key only with its URL, and keeps the key secret', () => {
-    const config = readConfig({ LLM_BASE_URL: 'http://litellm:4000', LLM_API_KEY: 'sk-virtual-0123456789', OLLAMA_BASE_URL: 'http://ollama:11434', LLM_TIMEOUT: '30s' });
-    expect(config.llm).toEqual({ proxy: { baseUrl: 'http://litellm:4000', apiKey: 'sk-virtual-0123456789' }, ollamaBaseUrl: 'http://ollama:11434', timeoutMs: 30_000, localTimeoutMs: 180_000 });
-    expect(() => readConfig({ LLM_BASE_URL: 'http://litellm:4000' })).toThrow(/LLM_API_KEY is required to use the LLM proxy/);
+    const config = readConfig({
+      LLM_BASE_URL: 'http://litellm:4000',
+      LLM_API_KEY: 'sk-virtual-0123456789',
+      OLLAMA_BASE_URL: 'http://ollama:11434',
+      LLM_TIMEOUT: '30s',
+    });
+    expect(config.llm).toEqual({
+      proxy: { baseUrl: 'http://litellm:4000', apiKey: 'sk-virtual-0123456789' },
+      ollamaBaseUrl: 'http://ollama:11434',
+      timeoutMs: 30_000,
+      localTimeoutMs: 180_000,
+    });
+    expect(() => readConfig({ LLM_BASE_URL: 'http://litellm:4000' })).toThrow(
+      /LLM_API_KEY is required to use the LLM proxy/,
+    );
     expect(() => readConfig({ LLM_BASE_URL: 'http://litellm:4000', LLM_API_KEY: 'short' })).toThrow(/LLM_API_KEY/);
     expect(() => readConfig({ LLM_BASE_URL: 'http://litellm:4000', LLM_API_KEY: 'short' })).not.toThrow(/short/);
   });

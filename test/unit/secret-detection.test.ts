@@ -44,10 +44,22 @@ async function measure(find: Spans) {
   const falsePositives: string[] = [];
   for (const entry of cleanCorpus) {
     const secrets = (await find(entry.text)).filter((finding) => finding.kind === 'secret');
-    if (secrets.length > 0) falsePositives.push(`${entry.source}: ${secrets.map((finding) => entry.text.slice(finding.start, finding.end)).join(', ')}`);
+    if (secrets.length > 0)
+      falsePositives.push(
+        `${entry.source}: ${secrets.map((finding) => entry.text.slice(finding.start, finding.end)).join(', ')}`,
+      );
   }
   const caught = secretCorpus.length - missed.length;
-  return { caught, missed, values, valuesCaught, falsePositives, byShape, recall: caught / secretCorpus.length, falsePositiveRate: falsePositives.length / cleanCorpus.length };
+  return {
+    caught,
+    missed,
+    values,
+    valuesCaught,
+    falsePositives,
+    byShape,
+    recall: caught / secretCorpus.length,
+    falsePositiveRate: falsePositives.length / cleanCorpus.length,
+  };
 }
 
 function report(name: string, figures: Awaited<ReturnType<typeof measure>>): string {
@@ -60,9 +72,23 @@ describe('secret detection, measured on the corpora in test/privacy/', () => {
   it('has at least 100 secret-bearing strings in every shape the issue names, and a clean corpus larger still', () => {
     expect(secretCorpus.length).toBeGreaterThanOrEqual(100);
     const shapes = new Set(secretCorpus.map((entry) => entry.shape));
-    expect([...shapes].sort()).toEqual(['chat-webhook', 'cli-flag', 'cloud-key', 'connection-url', 'env-dump', 'jwt', 'key-block', 'kubernetes-secret', 'password-hash', 'sentence', 'url-encoded', 'wireguard']);
+    expect([...shapes].sort()).toEqual([
+      'chat-webhook',
+      'cli-flag',
+      'cloud-key',
+      'connection-url',
+      'env-dump',
+      'jwt',
+      'key-block',
+      'kubernetes-secret',
+      'password-hash',
+      'sentence',
+      'url-encoded',
+      'wireguard',
+    ]);
     expect(cleanCorpus.length).toBeGreaterThan(secretCorpus.length);
-    for (const entry of secretCorpus) for (const secret of entry.secrets) expect(entry.text, `${secret} is in its entry`).toContain(secret);
+    for (const entry of secretCorpus)
+      for (const secret of entry.secrets) expect(entry.text, `${secret} is in its entry`).toContain(secret);
   });
 
   it('catches every secret of the corpus, with at most 5% false positives on ordinary alert and log lines', async () => {
@@ -85,8 +111,14 @@ describe('secret detection, measured on the corpora in test/privacy/', () => {
   });
 
   it('has a corpus entry for every rule, so no rule is dead weight', () => {
-    const texts = [...secretCorpus.map((entry) => entry.text), ...cleanCorpus.map((entry) => entry.text), ...routingCorpus.map((entry) => entry.text)];
-    const unused = patternRules.filter((rule) => !texts.some((text) => [...text.matchAll(rule.pattern)].length > 0)).map((rule) => rule.id);
+    const texts = [
+      ...secretCorpus.map((entry) => entry.text),
+      ...cleanCorpus.map((entry) => entry.text),
+      ...routingCorpus.map((entry) => entry.text),
+    ];
+    const unused = patternRules
+      .filter((rule) => !texts.some((text) => [...text.matchAll(rule.pattern)].length > 0))
+      .map((rule) => rule.id);
     expect(unused).toEqual([]);
   });
 
@@ -95,6 +127,8 @@ describe('secret detection, measured on the corpora in test/privacy/', () => {
     expect(findSensitive(certificate)).toEqual([]);
     expect(findSensitive(Buffer.from(certificate).toString('base64'))).toEqual([]);
     const key = secretCorpus.find((entry) => entry.text.startsWith('-----BEGIN PRIVATE KEY-----'))!.text;
-    expect(findSensitive(`tls.crt: ${Buffer.from(key).toString('base64')}`)).toMatchObject([{ kind: 'secret', start: 9 }]);
+    expect(findSensitive(`tls.crt: ${Buffer.from(key).toString('base64')}`)).toMatchObject([
+      { kind: 'secret', start: 9 },
+    ]);
   });
 });

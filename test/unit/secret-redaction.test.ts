@@ -12,7 +12,12 @@ describe('secretValues', () => {
       PORT: '8080',
     });
     expect(values).toEqual(
-      expect.arrayContaining(['postgres://steward:p%40ss-word-1@db:5432/steward', 'p%40ss-word-1', 'p@ss-word-1', 'redis-secret-2']),
+      expect.arrayContaining([
+        'postgres://steward:p%40ss-word-1@db:5432/steward',
+        'p%40ss-word-1',
+        'p@ss-word-1',
+        'redis-secret-2',
+      ]),
     );
     expect(values).not.toContain('8080');
   });
@@ -30,7 +35,10 @@ describe('log redaction', () => {
     const logger = createLogger({ level: 'info', redactor, destination: logs.stream });
 
     logger.info({ note: 'token is s3cr3t"quoted\\value' }, 'configured');
-    logger.error({ err: new Error('auth failed for postgres://steward:generated-embedded-password@127.0.0.1/steward') }, 'boom');
+    logger.error(
+      { err: new Error('auth failed for postgres://steward:generated-embedded-password@127.0.0.1/steward') },
+      'boom',
+    );
     logger.info({ url: `https://x/?p=${encodeURIComponent('generated-embedded-password')}` }, 'encoded');
 
     const text = logs.text();

@@ -23,7 +23,9 @@ describe('Signal envelopes', () => {
   it('reads a quote-reply in a group, answering to the group as the REST API names it', () => {
     const decoded = decodeEnvelope(fixture('signal-rest-jsonrpc-websocket-frame-group-quote.json'), BOT);
     const sendRequest = fixture<{ recipients: string[] }>('signal-rest-v2-send-request-group-quote.json');
-    expect(decoded).toMatchObject({ reply: { text: 'yes, roll back', inReplyTo: '1787390200000', conversation: sendRequest.recipients[0] } });
+    expect(decoded).toMatchObject({
+      reply: { text: 'yes, roll back', inReplyTo: '1787390200000', conversation: sendRequest.recipients[0] },
+    });
   });
 
   it('reads a 👍 reaction as a reaction to the message it targets', () => {
@@ -34,7 +36,11 @@ describe('Signal envelopes', () => {
 
   it('reads every element of a normal-mode receive response', () => {
     const frames = fixture<unknown[]>('signal-rest-normal-mode-receive-response.json');
-    expect(frames.map((frame) => ('reply' in decodeEnvelope(frame, BOT) ? 'reply' : 'ignored'))).toEqual(['reply', 'reply', 'reply']);
+    expect(frames.map((frame) => ('reply' in decodeEnvelope(frame, BOT) ? 'reply' : 'ignored'))).toEqual([
+      'reply',
+      'reply',
+      'reply',
+    ]);
   });
 
   it('reads the group message a user posted in issue 571', () => {
@@ -44,22 +50,36 @@ describe('Signal envelopes', () => {
   });
 
   it('ignores our own messages, sync messages, receipts, removed reactions and garbage', () => {
-    const direct = fixture<{ envelope: Record<string, unknown>; account: string }>('signal-rest-jsonrpc-websocket-frame-direct-message.json');
+    const direct = fixture<{ envelope: Record<string, unknown>; account: string }>(
+      'signal-rest-jsonrpc-websocket-frame-direct-message.json',
+    );
     const own = { ...direct, envelope: { ...direct.envelope, source: BOT, sourceNumber: BOT } };
-    const sync = { ...direct, envelope: { ...direct.envelope, syncMessage: { sentMessage: {} }, dataMessage: undefined } };
-    const receipt = { ...direct, envelope: { ...direct.envelope, dataMessage: undefined, receiptMessage: { isRead: true, timestamps: [1] } } };
-    const reaction = fixture<{ envelope: { dataMessage: { reaction: Record<string, unknown> } } }>('signal-rest-jsonrpc-websocket-frame-group-reaction.json');
+    const sync = {
+      ...direct,
+      envelope: { ...direct.envelope, syncMessage: { sentMessage: {} }, dataMessage: undefined },
+    };
+    const receipt = {
+      ...direct,
+      envelope: { ...direct.envelope, dataMessage: undefined, receiptMessage: { isRead: true, timestamps: [1] } },
+    };
+    const reaction = fixture<{ envelope: { dataMessage: { reaction: Record<string, unknown> } } }>(
+      'signal-rest-jsonrpc-websocket-frame-group-reaction.json',
+    );
     reaction.envelope.dataMessage.reaction.isRemove = true;
     expect(decodeEnvelope(own, BOT)).toEqual({ ignored: 'our own message' });
     expect(decodeEnvelope(sync, BOT)).toEqual({ ignored: 'sync message' });
     expect(decodeEnvelope(receipt, BOT)).toEqual({ ignored: 'not a data message' });
     expect(decodeEnvelope(reaction, BOT)).toEqual({ ignored: 'reaction removed' });
-    expect(decodeEnvelope({ envelope: { dataMessage: { message: 'x' } } }, BOT)).toEqual({ ignored: 'not an envelope' });
+    expect(decodeEnvelope({ envelope: { dataMessage: { message: 'x' } } }, BOT)).toEqual({
+      ignored: 'not an envelope',
+    });
     expect(decodeEnvelope('garbage', BOT)).toEqual({ ignored: 'not an envelope' });
     expect(decodeEnvelope({ ...direct, account: '+4900000000' }, BOT)).toEqual({ ignored: 'for another account' });
   });
 
   it('maps an internal group id to the REST API recipient', () => {
-    expect(toGroupRecipient('mHN1kiXgMXpKz5Ah2l110NLQHzIrYaFuC3c3mzpSoaE=')).toBe('group.bUhOMWtpWGdNWHBLejVBaDJsMTEwTkxRSHpJcllhRnVDM2MzbXpwU29hRT0=');
+    expect(toGroupRecipient('mHN1kiXgMXpKz5Ah2l110NLQHzIrYaFuC3c3mzpSoaE=')).toBe(
+      'group.bUhOMWtpWGdNWHBLejVBaDJsMTEwTkxRSHpJcllhRnVDM2MzbXpwU29hRT0=',
+    );
   });
 });

@@ -10,7 +10,9 @@ function nestedAround(depth: number, inner: unknown): unknown {
 
 describe('text PostgreSQL cannot store', () => {
   it('names the first field in document order, key before value, with its path', () => {
-    expect(findUnstorableText({ alerts: [{ labels: { ok: 'fine' } }, { labels: { pod: 'a\u0000b' } }] })).toBe('alerts[1].labels.pod');
+    expect(findUnstorableText({ alerts: [{ labels: { ok: 'fine' } }, { labels: { pod: 'a\u0000b' } }] })).toBe(
+      'alerts[1].labels.pod',
+    );
     expect(findUnstorableText({ a: { 'bad\ud800': 'also\u0000bad' } })).toBe('a.bad\ud800');
     expect(findUnstorableText({ first: ['\ud800'], second: '\u0000' })).toBe('first[0]');
     expect(findUnstorableText('\u0000')).toBe('(body)');

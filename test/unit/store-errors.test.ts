@@ -13,9 +13,12 @@ describe('isStoreUnavailable', () => {
     expect(isStoreUnavailable(error)).toBe(true);
   });
 
-  it.each([[{ code: '23505' }], [{ code: '42P01' }], [new Error('syntax error')], [null], ['text']])('treats %o as a query error', (error) => {
-    expect(isStoreUnavailable(error)).toBe(false);
-  });
+  it.each([[{ code: '23505' }], [{ code: '42P01' }], [new Error('syntax error')], [null], ['text']])(
+    'treats %o as a query error',
+    (error) => {
+      expect(isStoreUnavailable(error)).toBe(false);
+    },
+  );
 
   it('wraps outages as store_unavailable (503) and leaves other errors alone', () => {
     const wrapped = toStoreError({ code: 'ECONNREFUSED' });

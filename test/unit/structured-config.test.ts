@@ -63,7 +63,12 @@ describe('schedules.example.yaml', () => {
   it('holds the seed’s four scheduled queries, valid as `schedules`', async () => {
     const config = await loadStructuredConfig(new URL('../../schedules.example.yaml', import.meta.url).pathname);
     const queries = readSchedules(config.schedules, 'Europe/Berlin');
-    expect(queries.map((query) => query.id)).toEqual(['unifi-features', 'security-review', 'resource-optimisation', 'dependency-health']);
+    expect(queries.map((query) => query.id)).toEqual([
+      'unifi-features',
+      'security-review',
+      'resource-optimisation',
+      'dependency-health',
+    ]);
     expect(queries.find((query) => query.id === 'resource-optimisation')!.tools).toEqual(['list_pods', 'get_*']);
   });
 });

@@ -19,7 +19,12 @@ function readBack(text: string): ToolCall {
     const keyEnd = pair.startsWith('"') ? endOfJsonString(pair) + 1 : pair.indexOf('=');
     const key = value(pair.slice(0, keyEnd));
     // defineProperty, not assignment: a key named `__proto__` is a key like any other here.
-    Object.defineProperty(args, String(key), { value: value(pair.slice(keyEnd + 1)), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(args, String(key), {
+      value: value(pair.slice(keyEnd + 1)),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return { tool: String(value(tool!)), arguments: args };
 }
@@ -36,12 +41,24 @@ const normal = (call: ToolCall) => JSON.parse(JSON.stringify(call)) as ToolCall;
 
 describe('a tool call in plain words', () => {
   it('shows the tool and every argument, bare where a word cannot be misread, sorted by name', () => {
-    expect(describeCall({ tool: 'kubectl_rollout_restart', arguments: { namespace: 'prod', name: 'postgres' } })).toBe('kubectl_rollout_restart · name=postgres · namespace=prod');
-    expect(describeCall({ tool: 'scale', arguments: { replicas: 2, label: '2', dry: false, flag: 'false', memory: '2Gi' } })).toBe('scale · dry=false · flag="false" · label="2" · memory="2Gi" · replicas=2');
-    expect(describeCall({ tool: 'run', arguments: { command: 'rm -rf /\n1. Yes', who: '@channel', glob: '*.log', path: ['a', { b: 1 }] } })).toBe(
-      'run · command="rm -rf /\\n1. Yes" · glob="*.log" · path=["a",{"b":1}] · who="\\u0040channel"',
+    expect(describeCall({ tool: 'kubectl_rollout_restart', arguments: { namespace: 'prod', name: 'postgres' } })).toBe(
+      'kubectl_rollout_restart · name=postgres · namespace=prod',
     );
-    expect(describeCalls([{ tool: 'a', arguments: {} }, { tool: 'b', arguments: { x: 1 } }])).toBe('a → b · x=1');
+    expect(
+      describeCall({ tool: 'scale', arguments: { replicas: 2, label: '2', dry: false, flag: 'false', memory: '2Gi' } }),
+    ).toBe('scale · dry=false · flag="false" · label="2" · memory="2Gi" · replicas=2');
+    expect(
+      describeCall({
+        tool: 'run',
+        arguments: { command: 'rm -rf /\n1. Yes', who: '@channel', glob: '*.log', path: ['a', { b: 1 }] },
+      }),
+    ).toBe('run · command="rm -rf /\\n1. Yes" · glob="*.log" · path=["a",{"b":1}] · who="\\u0040channel"');
+    expect(
+      describeCalls([
+        { tool: 'a', arguments: {} },
+        { tool: 'b', arguments: { x: 1 } },
+      ]),
+    ).toBe('a → b · x=1');
   });
 
   it('escapes what a person could not see or could misread: bidi overrides, zero-width and look-alike letters', () => {
@@ -54,20 +71,38 @@ describe('a tool call in plain words', () => {
   it('reads back as exactly the call it describes, for any arguments (fast-check)', () => {
     const key = fc.oneof(fc.string(), fc.constantFrom('name', 'namespace', 'a b', '=', ' · ', '"'));
     fc.assert(
-      fc.property(fc.constantFrom('restart_pod', 'k8s.scale', 'wipe disk', '2'), fc.dictionary(key, fc.jsonValue()), (tool, args) => {
-        const call = normal({ tool, arguments: args });
-        const text = describeCall(call);
-        expect(text).not.toMatch(/[\n\r\u2028\u2029]/);
-        expect(readBack(text)).toEqual(call);
-      }),
+      fc.property(
+        fc.constantFrom('restart_pod', 'k8s.scale', 'wipe disk', '2'),
+        fc.dictionary(key, fc.jsonValue()),
+        (tool, args) => {
+          const call = normal({ tool, arguments: args });
+          const text = describeCall(call);
+          expect(text).not.toMatch(/[\n\r\u2028\u2029]/);
+          expect(readBack(text)).toEqual(call);
+        },
+      ),
       { numRuns: fuzzRuns(300) },
     );
   });
 
   it('digests the calls canonically: key order does not matter, any value does', () => {
-    expect(actionDigest([{ tool: 't', arguments: { a: 1, b: 2 } }])).toBe(actionDigest([{ tool: 't', arguments: { b: 2, a: 1 } }]));
-    expect(actionDigest([{ tool: 't', arguments: { a: 1 } }])).not.toBe(actionDigest([{ tool: 't', arguments: { a: '1' } }]));
-    expect(actionDigest([{ tool: 't', arguments: {} }, { tool: 'u', arguments: {} }])).not.toBe(actionDigest([{ tool: 'u', arguments: {} }, { tool: 't', arguments: {} }]));
+    expect(actionDigest([{ tool: 't', arguments: { a: 1, b: 2 } }])).toBe(
+      actionDigest([{ tool: 't', arguments: { b: 2, a: 1 } }]),
+    );
+    expect(actionDigest([{ tool: 't', arguments: { a: 1 } }])).not.toBe(
+      actionDigest([{ tool: 't', arguments: { a: '1' } }]),
+    );
+    expect(
+      actionDigest([
+        { tool: 't', arguments: {} },
+        { tool: 'u', arguments: {} },
+      ]),
+    ).not.toBe(
+      actionDigest([
+        { tool: 'u', arguments: {} },
+        { tool: 't', arguments: {} },
+      ]),
+    );
     expect(actionDigest([{ tool: 't', arguments: {} }])).toMatch(/^[0-9a-f]{64}$/);
   });
 });

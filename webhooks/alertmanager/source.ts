@@ -14,18 +14,16 @@ export const alertmanagerSource = {
 } as const;
 
 function toEvent(notification: Notification): AlertGroupEvent {
-  const alerts = notification.alerts.map(
-    (alert): AlertState => ({
-      fingerprint: alert.fingerprint,
-      alertname: alert.labels.alertname!,
-      status: alert.status,
-      labels: alert.labels,
-      annotations: alert.annotations,
-      startsAt: toDate(alert.startsAt),
-      endsAt: alert.status === 'resolved' ? toDate(alert.endsAt) : null,
-      generatorUrl: alert.generatorURL || null,
-    }),
-  );
+  const alerts = notification.alerts.map((alert): AlertState => ({
+    fingerprint: alert.fingerprint,
+    alertname: alert.labels.alertname!,
+    status: alert.status,
+    labels: alert.labels,
+    annotations: alert.annotations,
+    startsAt: toDate(alert.startsAt),
+    endsAt: alert.status === 'resolved' ? toDate(alert.endsAt) : null,
+    generatorUrl: alert.generatorURL || null,
+  }));
   const labels = notification.commonLabels;
   const alertname = labels.alertname ?? notification.groupLabels.alertname ?? alerts[0]!.alertname;
   const scope = labels.namespace ?? labels.instance ?? labels.job;

@@ -2,7 +2,14 @@ import type { ZodError } from 'zod';
 import type { AlertGroupEvent, ContextEvent, ParseResult } from '../intake-event.ts';
 import { firstIssue } from '../schema-errors.ts';
 import { parseApplicationId, type ApplicationId } from './application-id.ts';
-import { alertSchema, deploymentSchema, incidentSchema, type CorootAlert, type CorootDeployment, type CorootIncident } from './schema.ts';
+import {
+  alertSchema,
+  deploymentSchema,
+  incidentSchema,
+  type CorootAlert,
+  type CorootDeployment,
+  type CorootIncident,
+} from './schema.ts';
 
 /** The three Coroot event kinds, told apart by the fields only each has. */
 export const corootSource = {
@@ -11,13 +18,21 @@ export const corootSource = {
   authentication: 'authorization',
   parse(body: unknown): ParseResult {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      return { ok: false, field: '(body)', message: 'must be a JSON object: set every Coroot webhook template to {{ json . }}' };
+      return {
+        ok: false,
+        field: '(body)',
+        message: 'must be a JSON object: set every Coroot webhook template to {{ json . }}',
+      };
     }
     const fields = body as Record<string, unknown>;
     if ('reports' in fields) return parseWith(incidentSchema, body, fromIncident);
     if ('rule_name' in fields) return parseWith(alertSchema, body, fromAlert);
     if ('version' in fields) return parseWith(deploymentSchema, body, fromDeployment);
-    return { ok: false, field: '(body)', message: 'is not a Coroot incident, alert or deployment (expected reports, rule_name or version)' };
+    return {
+      ok: false,
+      field: '(body)',
+      message: 'is not a Coroot incident, alert or deployment (expected reports, rule_name or version)',
+    };
   },
 } as const;
 
@@ -25,7 +40,11 @@ interface Schema<T> {
   safeParse(body: unknown): { success: true; data: T } | { success: false; error: ZodError };
 }
 
-function parseWith<T>(schema: Schema<T>, body: unknown, convert: (value: T) => AlertGroupEvent | ContextEvent | string): ParseResult {
+function parseWith<T>(
+  schema: Schema<T>,
+  body: unknown,
+  convert: (value: T) => AlertGroupEvent | ContextEvent | string,
+): ParseResult {
   const parsed = schema.safeParse(body);
   if (!parsed.success) return { ok: false, ...firstIssue(parsed.error) };
   const event = convert(parsed.data);
@@ -35,7 +54,9 @@ function parseWith<T>(schema: Schema<T>, body: unknown, convert: (value: T) => A
 
 /** Coroot's custom fields (environment, team, …) arrive at the root as extra string values. */
 function customFields(value: Record<string, unknown>, known: readonly string[]): Record<string, string> {
-  return Object.fromEntries(Object.entries(value).filter(([key, v]) => !known.includes(key) && typeof v === 'string') as [string, string][]);
+  return Object.fromEntries(
+    Object.entries(value).filter(([key, v]) => !known.includes(key) && typeof v === 'string') as [string, string][],
+  );
 }
 
 function applicationLabels(app: ApplicationId): Record<string, string> {
@@ -58,7 +79,11 @@ function fromIncident(incident: CorootIncident): AlertGroupEvent | string {
   const key = queryParam(incident.url, 'incident');
   if (!key) return 'must carry the incident key as ?incident=… (Coroot incident URL)';
   const app = parseApplicationId(incident.application);
-  const labels = { ...customFields(incident, Object.keys(incidentSchema.shape)), ...applicationLabels(app), alertname: 'CorootIncident' };
+  const labels = {
+    ...customFields(incident, Object.keys(incidentSchema.shape)),
+    ...applicationLabels(app),
+    alertname: 'CorootIncident',
+  };
   const annotations: Record<string, string> = {
     summary: incident.reports.map((report) => `${report.name} ${report.check}: ${report.message}`).join('; '),
     url: incident.url,
@@ -93,7 +118,11 @@ function fromAlert(alert: CorootAlert): AlertGroupEvent | string {
   const id = queryParam(alert.url, 'alert');
   if (!id) return 'must carry the alert id as ?alert=… (Coroot alert URL)';
   const app = parseApplicationId(alert.application);
-  const labels: Record<string, string> = { ...customFields(alert, Object.keys(alertSchema.shape)), ...applicationLabels(app), alertname: alert.rule_name };
+  const labels: Record<string, string> = {
+    ...customFields(alert, Object.keys(alertSchema.shape)),
+    ...applicationLabels(app),
+    alertname: alert.rule_name,
+  };
   if (alert.severity) labels.severity = alert.severity;
   const annotations: Record<string, string> = { summary: alert.summary, url: alert.url };
   for (const detail of alert.details ?? []) annotations[`detail: ${detail.name}`] = detail.value;

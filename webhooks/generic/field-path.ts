@@ -16,7 +16,8 @@ export function parseFieldPath(selector: string): PathPart[] | string {
   const parts: PathPart[] = [];
   while (rest.length > 0) {
     const match = partPattern.exec(rest);
-    if (!match) return `cannot read "${rest}" (use names joined by dots, [0] for list items, ["odd key"] for other keys)`;
+    if (!match)
+      return `cannot read "${rest}" (use names joined by dots, [0] for list items, ["odd key"] for other keys)`;
     if (match[1] !== undefined) parts.push(match[1]);
     else if (match[2] !== undefined) parts.push(Number(match[2]));
     else parts.push(JSON.parse(`"${match[3]!}"`) as string);
@@ -34,7 +35,8 @@ export function readFieldPath(value: unknown, parts: readonly PathPart[]): unkno
       current = current[part] as unknown;
       continue;
     }
-    if (!current || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, part)) return undefined;
+    if (!current || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, part))
+      return undefined;
     current = (current as Record<string, unknown>)[part];
   }
   return current;

@@ -15,9 +15,13 @@ const selector = z.string().transform((value, context): PathPart[] => {
   return parts;
 });
 
-const labelName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a label name (letters, digits, _)' });
+const labelName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a label name (letters, digits, _)' });
 
-export const hookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'must be lower-case letters, digits, - or _ (it is the last part of /webhooks/generic/<name>)' });
+export const hookName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+  message: 'must be lower-case letters, digits, - or _ (it is the last part of /webhooks/generic/<name>)',
+});
 
 export const mappingSchema = z
   .object({
@@ -28,7 +32,10 @@ export const mappingSchema = z
     /** Where the status is; without it every delivery is firing. */
     status: selector.optional(),
     /** Values of `status` that mean resolved; anything else fires. */
-    resolvedValues: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).default(['resolved']),
+    resolvedValues: z
+      .array(z.union([z.string(), z.number(), z.boolean()]))
+      .min(1)
+      .default(['resolved']),
     severity: selector.optional(),
     labels: z.record(labelName, selector).default({}),
     /** Labels every alert of this webhook carries (`service: nextcloud`), for runbooks and for coalescing with other sources. */

@@ -15,8 +15,10 @@ export function createGenericSource(mappings: Readonly<Record<string, GenericMap
     parse(body: unknown, _headers?: Headers, params?: Readonly<Record<string, string>>): ParseResult {
       const name = params?.name ?? '';
       const mapping = Object.hasOwn(mappings, name) ? mappings[name] : undefined;
-      if (!mapping) return { ok: false, field: 'name', message: `no generic webhook is configured as ${JSON.stringify(name)}` };
-      if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, field: '(body)', message: 'must be a JSON object' };
+      if (!mapping)
+        return { ok: false, field: 'name', message: `no generic webhook is configured as ${JSON.stringify(name)}` };
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        return { ok: false, field: '(body)', message: 'must be a JSON object' };
       return toEvent(name, mapping, body);
     },
   };
@@ -28,8 +30,10 @@ type Read = { ok: true; value: string | undefined } | { ok: false; field: string
 function read(body: unknown, parts: readonly PathPart[], required: boolean): Read {
   const value = readFieldPath(body, parts);
   const field = formatFieldPath(parts);
-  if (value === undefined || value === null) return required ? { ok: false, field, message: 'is required' } : { ok: true, value: undefined };
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
+  if (value === undefined || value === null)
+    return required ? { ok: false, field, message: 'is required' } : { ok: true, value: undefined };
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return { ok: true, value: String(value) };
   return { ok: false, field, message: 'must be a string, number or boolean' };
 }
 

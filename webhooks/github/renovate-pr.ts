@@ -2,7 +2,19 @@
  * What a Renovate pull request says, read from its title, branch and body
  * (../shared/specs/github-renovate.md §3–6). Pure: PR text is data, never instructions.
  */
-export const updateTypes = ['major', 'minor', 'patch', 'pin', 'digest', 'pinDigest', 'lockFileMaintenance', 'lockfileUpdate', 'rollback', 'bump', 'replacement'] as const;
+export const updateTypes = [
+  'major',
+  'minor',
+  'patch',
+  'pin',
+  'digest',
+  'pinDigest',
+  'lockFileMaintenance',
+  'lockfileUpdate',
+  'rollback',
+  'bump',
+  'replacement',
+] as const;
 export type UpdateType = (typeof updateTypes)[number];
 
 export interface RenovateUpdate {
@@ -31,8 +43,14 @@ export interface RenovateRecognition {
 const MAX_NOTES = 20_000;
 
 /** Renovate's PRs come from its app account (or the account a self-hosted Renovate runs as) on `renovate/` branches. */
-export function isRenovatePullRequest(pr: { author: string; headRef: string }, recognition: RenovateRecognition): boolean {
-  return recognition.authors.some((author) => author.toLowerCase() === pr.author.toLowerCase()) || pr.headRef.startsWith(recognition.branchPrefix);
+export function isRenovatePullRequest(
+  pr: { author: string; headRef: string },
+  recognition: RenovateRecognition,
+): boolean {
+  return (
+    recognition.authors.some((author) => author.toLowerCase() === pr.author.toLowerCase()) ||
+    pr.headRef.startsWith(recognition.branchPrefix)
+  );
 }
 
 export function parseRenovatePullRequest(pr: { title: string; body: string | null; headRef: string }): RenovateDetails {
@@ -107,17 +125,29 @@ function updateFromTitle(title: string): RenovateUpdate[] {
   return [{ package: match[1]!.replace(/&#8203;|\u200b/g, ''), from: '', to: match[2]!.replace(/[()]/g, '') }];
 }
 
-const rank: Partial<Record<UpdateType, number>> = { major: 3, minor: 2, patch: 1, digest: 0, pin: 0, pinDigest: 0, lockFileMaintenance: 0 };
+const rank: Partial<Record<UpdateType, number>> = {
+  major: 3,
+  minor: 2,
+  patch: 1,
+  digest: 0,
+  pin: 0,
+  pinDigest: 0,
+  lockFileMaintenance: 0,
+};
 
 /** In the spec's order of reliability: the Update column, the branch, the title, then the versions. */
 function overallUpdateType(updates: RenovateUpdate[], headRef: string, title: string): UpdateType | undefined {
-  const fromColumn = updates.map((update) => update.updateType).filter((type): type is UpdateType => type !== undefined);
+  const fromColumn = updates
+    .map((update) => update.updateType)
+    .filter((type): type is UpdateType => type !== undefined);
   if (fromColumn.length > 0) return highest(fromColumn);
   const branch = /^[^/]+\/(major|patch|minor)-/.exec(headRef)?.[1];
   if (branch) return branch as UpdateType;
   if (/^[^/]+\/lock-file-maintenance/.test(headRef)) return 'lockFileMaintenance';
   if (/\bto v\d+$/i.test(title.trim()) || /\(major\)\s*$/i.test(title)) return 'major';
-  const compared = updates.map((update) => compareVersions(update.from, update.to)).filter((type): type is UpdateType => type !== undefined);
+  const compared = updates
+    .map((update) => compareVersions(update.from, update.to))
+    .filter((type): type is UpdateType => type !== undefined);
   return compared.length > 0 ? highest(compared) : undefined;
 }
 
@@ -126,7 +156,11 @@ function highest(types: UpdateType[]): UpdateType {
 }
 
 function compareVersions(from: string, to: string): UpdateType | undefined {
-  const parts = (version: string) => /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(version.replace(/^[\^~v=<>]+/, ''))?.slice(1, 4).map((part) => Number(part ?? 0));
+  const parts = (version: string) =>
+    /(\d+)(?:\.(\d+))?(?:\.(\d+))?/
+      .exec(version.replace(/^[\^~v=<>]+/, ''))
+      ?.slice(1, 4)
+      .map((part) => Number(part ?? 0));
   const a = parts(from);
   const b = parts(to);
   if (!a || !b) return undefined;

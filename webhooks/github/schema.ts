@@ -5,7 +5,9 @@ import { z } from 'zod';
  * payload schemas). Tolerant of every field we do not use, strict about those we do.
  */
 const account = z.looseObject({ login: z.string().min(1), type: z.string().optional() });
-const repository = z.looseObject({ full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, { message: 'must be owner/name' }) });
+const repository = z.looseObject({
+  full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, { message: 'must be owner/name' }),
+});
 
 export const pullRequestEventSchema = z.looseObject({
   action: z.string().min(1),

@@ -5,7 +5,9 @@ import type { Webhooks } from '@octokit/webhooks';
  * (../shared/specs/github-renovate.md §1). @octokit/webhooks checks it in constant time over the raw
  * bytes as received, never over re-serialised JSON.
  */
-export function createSignatureCheck(secret: string): (rawBody: string, signature: string | undefined) => Promise<boolean> {
+export function createSignatureCheck(
+  secret: string,
+): (rawBody: string, signature: string | undefined) => Promise<boolean> {
   // Loaded on the first delivery, so that a Steward with no GitHub webhook does not keep it resident.
   let webhooks: Promise<Webhooks> | undefined;
   return async (rawBody, signature) => {

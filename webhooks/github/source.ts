@@ -12,7 +12,15 @@ import {
 } from './schema.ts';
 
 /** Pull-request actions that change what Steward knows of a PR; labels, reviews and the rest do not. */
-const followedActions = new Set(['opened', 'reopened', 'edited', 'synchronize', 'closed', 'ready_for_review', 'converted_to_draft']);
+const followedActions = new Set([
+  'opened',
+  'reopened',
+  'edited',
+  'synchronize',
+  'closed',
+  'ready_for_review',
+  'converted_to_draft',
+]);
 
 /**
  * GitHub deliveries, told apart by `X-GitHub-Event`. The signature is checked before this runs; the
@@ -30,14 +38,28 @@ export const githubSource = {
       case 'ping':
         return { ok: true, events: [], ignored: 'ping' };
       case 'pull_request':
-        return parseWith(pullRequestEventSchema, body, (payload) => (followedActions.has(payload.action) ? [fromPullRequest(payload)] : `pull_request ${payload.action}`));
+        return parseWith(pullRequestEventSchema, body, (payload) =>
+          followedActions.has(payload.action) ? [fromPullRequest(payload)] : `pull_request ${payload.action}`,
+        );
       case 'check_run':
         return parseWith(checkRunEventSchema, body, (payload) => [
-          check(payload.repository.full_name, payload.check_run.head_sha, `check ${payload.check_run.name}`, payload.check_run.status, payload.check_run.conclusion),
+          check(
+            payload.repository.full_name,
+            payload.check_run.head_sha,
+            `check ${payload.check_run.name}`,
+            payload.check_run.status,
+            payload.check_run.conclusion,
+          ),
         ]);
       case 'check_suite':
         return parseWith(checkSuiteEventSchema, body, (payload) => [
-          check(payload.repository.full_name, payload.check_suite.head_sha, `suite ${payload.check_suite.app?.slug ?? payload.check_suite.app?.name ?? payload.check_suite.id}`, payload.check_suite.status ?? 'queued', payload.check_suite.conclusion),
+          check(
+            payload.repository.full_name,
+            payload.check_suite.head_sha,
+            `suite ${payload.check_suite.app?.slug ?? payload.check_suite.app?.name ?? payload.check_suite.id}`,
+            payload.check_suite.status ?? 'queued',
+            payload.check_suite.conclusion,
+          ),
         ]);
       case 'status':
         return parseWith(statusEventSchema, body, (payload) => [
@@ -79,11 +101,17 @@ interface Schema<T> {
   safeParse(body: unknown): { success: true; data: T } | { success: false; error: ZodError };
 }
 
-function parseWith<T>(schema: Schema<T>, body: unknown, convert: (value: T) => (PullRequestEvent | CommitCheckEvent | ContextEvent)[] | string): ParseResult {
+function parseWith<T>(
+  schema: Schema<T>,
+  body: unknown,
+  convert: (value: T) => (PullRequestEvent | CommitCheckEvent | ContextEvent)[] | string,
+): ParseResult {
   const parsed = schema.safeParse(body);
   if (!parsed.success) return { ok: false, ...firstIssue(parsed.error) };
   const events = convert(parsed.data);
-  return typeof events === 'string' ? { ok: true, events: [], ignored: `${events} is not followed` } : { ok: true, events };
+  return typeof events === 'string'
+    ? { ok: true, events: [], ignored: `${events} is not followed` }
+    : { ok: true, events };
 }
 
 function fromPullRequest(payload: PullRequestPayload): PullRequestEvent {
@@ -111,8 +139,15 @@ function fromPullRequest(payload: PullRequestPayload): PullRequestEvent {
 }
 
 /** A check run or suite: `completed` with its conclusion, anything else still pending. */
-function check(repo: string, sha: string, name: string, status: string, conclusion: string | null | undefined): CommitCheckEvent {
+function check(
+  repo: string,
+  sha: string,
+  name: string,
+  status: string,
+  conclusion: string | null | undefined,
+): CommitCheckEvent {
   if (status !== 'completed') return { kind: 'commit-check', source: 'github', repo, sha, name, state: 'pending' };
-  const state = conclusion === 'success' ? 'success' : conclusion === 'neutral' || conclusion === 'skipped' ? 'neutral' : 'failure';
+  const state =
+    conclusion === 'success' ? 'success' : conclusion === 'neutral' || conclusion === 'skipped' ? 'neutral' : 'failure';
   return { kind: 'commit-check', source: 'github', repo, sha, name, state };
 }

@@ -15,19 +15,17 @@ export const grafanaSource = {
 } as const;
 
 function toEvent(notification: Notification): AlertGroupEvent {
-  const alerts = notification.alerts.map(
-    (alert): AlertState => ({
-      fingerprint: alert.fingerprint,
-      // Grafana names a rule's alerts by the rule title in `alertname`; a rule without one is still an alert.
-      alertname: alert.labels.alertname || 'GrafanaAlert',
-      status: alert.status,
-      labels: alert.labels,
-      annotations: { ...alert.annotations, ...links(alert) },
-      startsAt: toDate(alert.startsAt),
-      endsAt: alert.status === 'resolved' ? toDate(alert.endsAt) : null,
-      generatorUrl: alert.generatorURL || null,
-    }),
-  );
+  const alerts = notification.alerts.map((alert): AlertState => ({
+    fingerprint: alert.fingerprint,
+    // Grafana names a rule's alerts by the rule title in `alertname`; a rule without one is still an alert.
+    alertname: alert.labels.alertname || 'GrafanaAlert',
+    status: alert.status,
+    labels: alert.labels,
+    annotations: { ...alert.annotations, ...links(alert) },
+    startsAt: toDate(alert.startsAt),
+    endsAt: alert.status === 'resolved' ? toDate(alert.endsAt) : null,
+    generatorUrl: alert.generatorURL || null,
+  }));
   const labels = notification.commonLabels;
   const alertname = labels.alertname ?? notification.groupLabels.alertname ?? alerts[0]!.alertname;
   const scope = labels.namespace ?? labels.instance ?? labels.job ?? labels.grafana_folder;

@@ -9,7 +9,9 @@ import { z } from 'zod';
 export const heartbeatSchema = z.looseObject({
   monitorID: z.number().int().optional(),
   // 0 down, 1 up, 2 pending, 3 maintenance (server/model/heartbeat.js, src/util.ts).
-  status: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], { message: 'must be 0 (down), 1 (up), 2 (pending) or 3 (maintenance)' }),
+  status: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
+    message: 'must be 0 (down), 1 (up), 2 (pending) or 3 (maintenance)',
+  }),
   time: z.string().optional(),
   msg: z.string().nullish(),
 });

@@ -24,7 +24,8 @@ export const uptimeKumaSource = {
     if (!heartbeat && !monitor) return { ok: true, events: [], ignored: 'test notification' };
     if (!heartbeat) return { ok: false, field: 'heartbeat', message: 'is missing while monitor is set' };
     if (!monitor) return { ok: false, field: 'monitor', message: 'is missing while heartbeat is set' };
-    if (heartbeat.status !== DOWN && heartbeat.status !== UP) return { ok: true, events: [], ignored: heartbeat.status === 2 ? 'pending beat' : 'maintenance beat' };
+    if (heartbeat.status !== DOWN && heartbeat.status !== UP)
+      return { ok: true, events: [], ignored: heartbeat.status === 2 ? 'pending beat' : 'maintenance beat' };
     return { ok: true, events: [toEvent(heartbeat, monitor, msg ?? undefined)] };
   },
 } as const;
@@ -34,7 +35,12 @@ function toEvent(heartbeat: Heartbeat, monitor: Monitor, line: string | undefine
   for (const tag of monitor.tags ?? []) if (tag.name && !ownLabels.has(tag.name)) labels[tag.name] = tag.value ?? '';
   Object.assign(labels, { alertname: 'MonitorDown', monitor: monitor.name, monitor_id: String(monitor.id) });
   if (monitor.type) labels.monitor_type = monitor.type;
-  const target = monitor.url && monitor.url !== 'https://' ? monitor.url : monitor.hostname ? `${monitor.hostname}${monitor.port ? `:${monitor.port}` : ''}` : undefined;
+  const target =
+    monitor.url && monitor.url !== 'https://'
+      ? monitor.url
+      : monitor.hostname
+        ? `${monitor.hostname}${monitor.port ? `:${monitor.port}` : ''}`
+        : undefined;
   if (target && labels.instance === undefined) labels.instance = target;
 
   const annotations: Record<string, string> = {};

@@ -35,13 +35,27 @@ export async function claimAction(db: Queryable, request: ActionRequest): Promis
     `INSERT INTO actions (incident_id, question_id, step, tool, arguments, runbook_id, solution_id, trigger)
      VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE((SELECT CASE WHEN actor = 'steward' THEN 'auto' ELSE 'approved' END FROM decisions WHERE question_id = $2), 'approved'))
      ON CONFLICT (question_id, step) WHERE question_id IS NOT NULL DO NOTHING RETURNING id`,
-    [request.incidentId, request.questionId, request.step, request.tool, request.arguments, request.runbook?.id ?? null, request.runbook?.solutionId ?? null],
+    [
+      request.incidentId,
+      request.questionId,
+      request.step,
+      request.tool,
+      request.arguments,
+      request.runbook?.id ?? null,
+      request.runbook?.solutionId ?? null,
+    ],
   );
   if (claimed.rows[0]) return { kind: 'claimed', actionId: Number(claimed.rows[0].id) };
-  const earlier = await db.query<{ status: string; result: { output?: string } | null; error: string | null }>('SELECT status, result, error FROM actions WHERE question_id = $1 AND step = $2', [request.questionId, request.step]);
+  const earlier = await db.query<{ status: string; result: { output?: string } | null; error: string | null }>(
+    'SELECT status, result, error FROM actions WHERE question_id = $1 AND step = $2',
+    [request.questionId, request.step],
+  );
   const row = earlier.rows[0]!;
   if (row.status === 'succeeded') return { kind: 'succeeded', output: row.result?.output ?? '' };
   if (row.status === 'failed') return { kind: 'failed', error: row.error ?? 'failed' };
-  await db.query("UPDATE actions SET status = 'interrupted', finished_at = now() WHERE question_id = $1 AND step = $2 AND status = 'started'", [request.questionId, request.step]);
+  await db.query(
+    "UPDATE actions SET status = 'interrupted', finished_at = now() WHERE question_id = $1 AND step = $2 AND status = 'started'",
+    [request.questionId, request.step],
+  );
   return { kind: 'interrupted' };
 }

@@ -39,7 +39,12 @@ interface Row {
 export function createAgentApprovalRepository(db: Queryable) {
   return {
     /** Inside the transaction that asks the question, so that no question goes out without its row. */
-    async insert(approval: { questionId: number; agent: string; action: string; details: Record<string, unknown> | undefined }): Promise<void> {
+    async insert(approval: {
+      questionId: number;
+      agent: string;
+      action: string;
+      details: Record<string, unknown> | undefined;
+    }): Promise<void> {
       await db.query('INSERT INTO agent_approvals (question_id, agent, action, details) VALUES ($1, $2, $3, $4)', [
         approval.questionId,
         approval.agent,
@@ -50,7 +55,9 @@ export function createAgentApprovalRepository(db: Queryable) {
 
     /** Agents' approvals still waiting for the owner. */
     async openCount(): Promise<number> {
-      const result = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM agent_approvals a JOIN questions q ON q.id = a.question_id WHERE q.status = 'open'");
+      const result = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM agent_approvals a JOIN questions q ON q.id = a.question_id WHERE q.status = 'open'",
+      );
       return result.rows[0]!.n;
     },
 
@@ -74,7 +81,15 @@ export function createAgentApprovalRepository(db: Queryable) {
         questionStatus: row.status,
         requestedAt: row.requested_at,
         closedAt: row.closed_at,
-        decision: row.answer && row.channel && row.decided_at ? { answer: row.answer, actorName: row.actor_name ?? row.actor ?? '', channel: row.channel, decidedAt: row.decided_at } : undefined,
+        decision:
+          row.answer && row.channel && row.decided_at
+            ? {
+                answer: row.answer,
+                actorName: row.actor_name ?? row.actor ?? '',
+                channel: row.channel,
+                decidedAt: row.decided_at,
+              }
+            : undefined,
       };
     },
   };

@@ -10,8 +10,20 @@ export interface AlertRow {
   startsAt: Date | null;
 }
 
-type Row = { alertname: string; status: string; labels: Record<string, string>; annotations: Record<string, string>; starts_at: Date | null };
-const toAlert = (row: Row): AlertRow => ({ alertname: row.alertname, status: row.status, labels: row.labels, annotations: row.annotations, startsAt: row.starts_at });
+type Row = {
+  alertname: string;
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  starts_at: Date | null;
+};
+const toAlert = (row: Row): AlertRow => ({
+  alertname: row.alertname,
+  status: row.status,
+  labels: row.labels,
+  annotations: row.annotations,
+  startsAt: row.starts_at,
+});
 
 /**
  * The `alerts` table: each alert of an incident, by fingerprint, firing or resolved. Intake writes it
@@ -51,11 +63,20 @@ export function createAlertRepository(db: Queryable) {
 
     /** Fingerprints of the incident's alerts firing now. */
     async firingFingerprints(incidentId: number): Promise<string[]> {
-      return (await db.query<{ fingerprint: string }>("SELECT fingerprint FROM alerts WHERE incident_id = $1 AND status = 'firing'", [incidentId])).rows.map((row) => row.fingerprint);
+      return (
+        await db.query<{ fingerprint: string }>(
+          "SELECT fingerprint FROM alerts WHERE incident_id = $1 AND status = 'firing'",
+          [incidentId],
+        )
+      ).rows.map((row) => row.fingerprint);
     },
 
     /** Resolves every firing alert of the incident's group `memberOf` (null: its own) not in `listed`; returns their fingerprints. */
-    async resolveAllBut(incidentId: number, listed: readonly string[], memberOf: string | null = null): Promise<string[]> {
+    async resolveAllBut(
+      incidentId: number,
+      listed: readonly string[],
+      memberOf: string | null = null,
+    ): Promise<string[]> {
       const result = await db.query<{ fingerprint: string }>(
         `UPDATE alerts SET status = 'resolved', resolved_at = now()
          WHERE incident_id = $1 AND status = 'firing' AND NOT (fingerprint = ANY($2::text[])) AND member_of IS NOT DISTINCT FROM $3 RETURNING fingerprint`,
@@ -65,7 +86,14 @@ export function createAlertRepository(db: Queryable) {
     },
 
     async firingCount(incidentId: number): Promise<number> {
-      return Number((await db.query<{ firing: string }>("SELECT count(*) AS firing FROM alerts WHERE incident_id = $1 AND status = 'firing'", [incidentId])).rows[0]!.firing);
+      return Number(
+        (
+          await db.query<{ firing: string }>(
+            "SELECT count(*) AS firing FROM alerts WHERE incident_id = $1 AND status = 'firing'",
+            [incidentId],
+          )
+        ).rows[0]!.firing,
+      );
     },
 
     /** The firing alerts, oldest first, at most `limit`, and how many fire in all. */
@@ -80,7 +108,10 @@ export function createAlertRepository(db: Queryable) {
 
     /** Every alert, firing or not, in arrival order, at most `limit`: what a model may look at. */
     async all(incidentId: number, limit: number): Promise<AlertRow[]> {
-      const result = await db.query<Row>('SELECT alertname, status, labels, annotations, starts_at FROM alerts WHERE incident_id = $1 ORDER BY id LIMIT $2', [incidentId, limit]);
+      const result = await db.query<Row>(
+        'SELECT alertname, status, labels, annotations, starts_at FROM alerts WHERE incident_id = $1 ORDER BY id LIMIT $2',
+        [incidentId, limit],
+      );
       return result.rows.map(toAlert);
     },
 
@@ -88,8 +119,17 @@ export function createAlertRepository(db: Queryable) {
      * An incident as runbooks see it: the alert name and labels of its first firing alert (else its
      * first alert) under the incident's common labels, and those common labels.
      */
-    async identity(incidentId: number): Promise<{ alertname: string | null; alertLabels: Record<string, string> | null; common: Record<string, string> } | undefined> {
-      const result = await db.query<{ labels: Record<string, string>; alertname: string | null; alert_labels: Record<string, string> | null }>(
+    async identity(
+      incidentId: number,
+    ): Promise<
+      | { alertname: string | null; alertLabels: Record<string, string> | null; common: Record<string, string> }
+      | undefined
+    > {
+      const result = await db.query<{
+        labels: Record<string, string>;
+        alertname: string | null;
+        alert_labels: Record<string, string> | null;
+      }>(
         `SELECT i.labels, a.alertname, a.labels AS alert_labels FROM incidents i
          LEFT JOIN LATERAL (SELECT alertname, labels FROM alerts WHERE incident_id = i.id ORDER BY (status = 'firing') DESC, id LIMIT 1) a ON true
          WHERE i.id = $1`,
@@ -101,7 +141,11 @@ export function createAlertRepository(db: Queryable) {
 
     /** Each firing alert's name and labels under the incident's common ones, at most 50. */
     async firingTargets(incidentId: number): Promise<{ alertname: string; labels: Record<string, string> }[]> {
-      const result = await db.query<{ alertname: string; labels: Record<string, string>; common: Record<string, string> }>(
+      const result = await db.query<{
+        alertname: string;
+        labels: Record<string, string>;
+        common: Record<string, string>;
+      }>(
         `SELECT a.alertname, a.labels, i.labels AS common FROM alerts a JOIN incidents i ON i.id = a.incident_id
          WHERE a.incident_id = $1 AND a.status = 'firing' ORDER BY a.id LIMIT 50`,
         [incidentId],
@@ -121,7 +165,9 @@ export function createAlertRepository(db: Queryable) {
 
     /** Alerts firing in live incidents, for /metrics. */
     async firingLiveCount(): Promise<number> {
-      const result = await db.query<{ count: string }>("SELECT count(*) FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE a.status = 'firing' AND i.closed_at IS NULL");
+      const result = await db.query<{ count: string }>(
+        "SELECT count(*) FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE a.status = 'firing' AND i.closed_at IS NULL",
+      );
       return Number(result.rows[0]!.count);
     },
 
@@ -129,8 +175,15 @@ export function createAlertRepository(db: Queryable) {
      * Certificates an alert says are expiring (blackbox's SSLCertExpiringSoon, cert-manager's
      * CertManagerCertExpirySoon and the like), first seen before `before` and still firing.
      */
-    async expiringCertificates(before: Date, limit: number): Promise<{ alertname: string; labels: Record<string, string>; annotations: Record<string, string> }[]> {
-      const result = await db.query<{ alertname: string; labels: Record<string, string>; annotations: Record<string, string> }>(
+    async expiringCertificates(
+      before: Date,
+      limit: number,
+    ): Promise<{ alertname: string; labels: Record<string, string>; annotations: Record<string, string> }[]> {
+      const result = await db.query<{
+        alertname: string;
+        labels: Record<string, string>;
+        annotations: Record<string, string>;
+      }>(
         `SELECT DISTINCT ON (fingerprint) alertname, labels, annotations FROM alerts
          WHERE status = 'firing' AND first_seen < $1 AND alertname ~* '(cert|x509|ssl|tls)' ORDER BY fingerprint, last_seen DESC LIMIT $2`,
         [before, limit],

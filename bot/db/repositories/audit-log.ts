@@ -52,15 +52,29 @@ export function createAuditLog(db: Queryable) {
            AND ($4::text IS NULL OR subject LIKE $4) AND ($5::text IS NULL OR outcome LIKE $5)
            AND ($6::timestamptz IS NULL OR at >= $6) AND ($7::timestamptz IS NULL OR at < $7)
          ORDER BY at DESC, id DESC LIMIT $8`,
-        [likePattern(filter.actor), likePattern(filter.channel), likePattern(filter.action), likePattern(filter.subject), likePattern(filter.outcome), filter.since ?? null, filter.until ?? null, filter.limit ?? 100],
+        [
+          likePattern(filter.actor),
+          likePattern(filter.channel),
+          likePattern(filter.action),
+          likePattern(filter.subject),
+          likePattern(filter.outcome),
+          filter.since ?? null,
+          filter.until ?? null,
+          filter.limit ?? 100,
+        ],
       );
       return result.rows.map((row) => ({ ...row, id: Number(row.id) }));
     },
 
     /** How many entries of each of `actions` were written in [from, to). */
     async countsBetween(actions: readonly string[], from: Date, to: Date): Promise<Record<string, number>> {
-      const result = await db.query<{ action: string; n: number }>('SELECT action, count(*)::int AS n FROM audit_log WHERE action = ANY($1::text[]) AND at >= $2 AND at < $3 GROUP BY action', [actions, from, to]);
-      return Object.fromEntries(actions.map((action) => [action, result.rows.find((row) => row.action === action)?.n ?? 0]));
+      const result = await db.query<{ action: string; n: number }>(
+        'SELECT action, count(*)::int AS n FROM audit_log WHERE action = ANY($1::text[]) AND at >= $2 AND at < $3 GROUP BY action',
+        [actions, from, to],
+      );
+      return Object.fromEntries(
+        actions.map((action) => [action, result.rows.find((row) => row.action === action)?.n ?? 0]),
+      );
     },
   };
 }

@@ -41,7 +41,9 @@ export function createCheckpointRepository(db: Queryable, schema: string) {
 
     /** Whether an incident still has checkpoints. */
     async has(incidentId: number): Promise<boolean> {
-      const result = await db.query(`SELECT 1 FROM ${table('checkpoints')} WHERE thread_id = $1 LIMIT 1`, [String(incidentId)]);
+      const result = await db.query(`SELECT 1 FROM ${table('checkpoints')} WHERE thread_id = $1 LIMIT 1`, [
+        String(incidentId),
+      ]);
       return result.rowCount === 1;
     },
   };

@@ -16,11 +16,23 @@ export function createContextEventRepository(db: Queryable) {
   return {
     /** Events of one subject (a Coroot application's name) since `since`, newest first. */
     async ofSubject(subject: string, since: Date, limit: number): Promise<ContextEventRow[]> {
-      const result = await db.query<{ source: string; kind: string; subject: string; occurred_at: Date; payload: Record<string, unknown> }>(
+      const result = await db.query<{
+        source: string;
+        kind: string;
+        subject: string;
+        occurred_at: Date;
+        payload: Record<string, unknown>;
+      }>(
         'SELECT source, kind, subject, occurred_at, payload FROM events WHERE subject = $1 AND occurred_at >= $2 ORDER BY occurred_at DESC LIMIT $3',
         [subject, since, limit],
       );
-      return result.rows.map((row) => ({ source: row.source, kind: row.kind, subject: row.subject, occurredAt: row.occurred_at, payload: row.payload }));
+      return result.rows.map((row) => ({
+        source: row.source,
+        kind: row.kind,
+        subject: row.subject,
+        occurredAt: row.occurred_at,
+        payload: row.payload,
+      }));
     },
   };
 }

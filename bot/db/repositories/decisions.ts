@@ -20,19 +20,34 @@ export interface DecisionRow {
 export function createDecisionRepository(db: Queryable) {
   return {
     /** Records the decision; throws on a second one for the same question (the caller holds the question's lock). */
-    async record(decision: { questionId: number; answer: Answer; actor: string; actorName: string; channel: string; actionDigest: string | null }): Promise<void> {
-      await db.query('INSERT INTO decisions (question_id, answer, actor, actor_name, channel, action_digest) VALUES ($1, $2, $3, $4, $5, $6)', [
-        decision.questionId,
-        decision.answer,
-        decision.actor,
-        decision.actorName,
-        decision.channel,
-        decision.actionDigest,
-      ]);
+    async record(decision: {
+      questionId: number;
+      answer: Answer;
+      actor: string;
+      actorName: string;
+      channel: string;
+      actionDigest: string | null;
+    }): Promise<void> {
+      await db.query(
+        'INSERT INTO decisions (question_id, answer, actor, actor_name, channel, action_digest) VALUES ($1, $2, $3, $4, $5, $6)',
+        [
+          decision.questionId,
+          decision.answer,
+          decision.actor,
+          decision.actorName,
+          decision.channel,
+          decision.actionDigest,
+        ],
+      );
     },
 
     /** Steward's own decision (a promoted runbook); false when the question was decided already. */
-    async recordAutomatic(decision: { questionId: number; answer: Answer; actorName: string; actionDigest: string }): Promise<boolean> {
+    async recordAutomatic(decision: {
+      questionId: number;
+      answer: Answer;
+      actorName: string;
+      actionDigest: string;
+    }): Promise<boolean> {
       const result = await db.query(
         "INSERT INTO decisions (question_id, answer, actor, actor_name, channel, action_digest) VALUES ($1, $2, 'steward', $3, 'autonomy', $4) ON CONFLICT DO NOTHING RETURNING 1",
         [decision.questionId, decision.answer, decision.actorName, decision.actionDigest],
@@ -41,22 +56,51 @@ export function createDecisionRepository(db: Queryable) {
     },
 
     async forQuestion(questionId: number): Promise<DecisionRow | undefined> {
-      const result = await db.query<{ answer: Answer; actor: string; actor_name: string | null; channel: string; action_digest: string | null }>(
-        'SELECT answer, actor, actor_name, channel, action_digest FROM decisions WHERE question_id = $1',
-        [questionId],
-      );
+      const result = await db.query<{
+        answer: Answer;
+        actor: string;
+        actor_name: string | null;
+        channel: string;
+        action_digest: string | null;
+      }>('SELECT answer, actor, actor_name, channel, action_digest FROM decisions WHERE question_id = $1', [
+        questionId,
+      ]);
       const row = result.rows[0];
-      return row ? { answer: row.answer, actor: row.actor, actorName: row.actor_name ?? row.actor, channel: row.channel, actionDigest: row.action_digest } : undefined;
+      return row
+        ? {
+            answer: row.answer,
+            actor: row.actor,
+            actorName: row.actor_name ?? row.actor,
+            channel: row.channel,
+            actionDigest: row.action_digest,
+          }
+        : undefined;
     },
 
     /** The decision with the options its question showed: what the runner checks calls against. */
     async withShownOptions(questionId: number): Promise<(DecisionRow & { options: ChatOption[] }) | undefined> {
-      const result = await db.query<{ answer: Answer; actor: string; actor_name: string | null; channel: string; action_digest: string | null; options: ChatOption[] }>(
+      const result = await db.query<{
+        answer: Answer;
+        actor: string;
+        actor_name: string | null;
+        channel: string;
+        action_digest: string | null;
+        options: ChatOption[];
+      }>(
         'SELECT d.answer, d.actor, d.actor_name, d.channel, d.action_digest, q.options FROM decisions d JOIN questions q ON q.id = d.question_id WHERE d.question_id = $1',
         [questionId],
       );
       const row = result.rows[0];
-      return row ? { answer: row.answer, actor: row.actor, actorName: row.actor_name ?? row.actor, channel: row.channel, actionDigest: row.action_digest, options: row.options } : undefined;
+      return row
+        ? {
+            answer: row.answer,
+            actor: row.actor,
+            actorName: row.actor_name ?? row.actor,
+            channel: row.channel,
+            actionDigest: row.action_digest,
+            options: row.options,
+          }
+        : undefined;
     },
 
     /** How long a person took to answer a question (Steward's own decisions are not counted). */
@@ -71,7 +115,10 @@ export function createDecisionRepository(db: Queryable) {
     },
 
     /** A report's figures for decisions made in [from, to): declined ones, and the average time to answer. */
-    async between(from: Date, to: Date): Promise<{ declined: number; answered: number; averageSeconds: number | null }> {
+    async between(
+      from: Date,
+      to: Date,
+    ): Promise<{ declined: number; answered: number; averageSeconds: number | null }> {
       const declined = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM decisions WHERE decided_at >= $1 AND decided_at < $2
            AND (answer->>'kind' = 'ignore' OR answer->>'label' IN ('No, expected', 'Ignore'))`,
@@ -83,7 +130,11 @@ export function createDecisionRepository(db: Queryable) {
          WHERE d.actor <> 'steward' AND d.decided_at >= $1 AND d.decided_at < $2`,
         [from, to],
       );
-      return { declined: declined.rows[0]!.n, answered: approval.rows[0]!.n, averageSeconds: approval.rows[0]!.seconds };
+      return {
+        declined: declined.rows[0]!.n,
+        answered: approval.rows[0]!.n,
+        averageSeconds: approval.rows[0]!.seconds,
+      };
     },
   };
 }

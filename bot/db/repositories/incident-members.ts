@@ -33,18 +33,27 @@ export function createIncidentMemberRepository(db: Queryable) {
       );
       const id = found.rows[0]?.id;
       if (!id) return undefined;
-      await db.query('INSERT INTO incident_members (incident_id, source, external_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, source, externalKey]);
+      await db.query(
+        'INSERT INTO incident_members (incident_id, source, external_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [id, source, externalKey],
+      );
       return incidents.get(Number(id));
     },
 
     /** Marks a newly opened incident with its group's correlation key, so later groups of other sources can find it. */
     async setCorrelationKey(incidentId: number, correlationKey: string): Promise<void> {
-      await db.query('UPDATE incidents SET correlation_key = $2 WHERE id = $1 AND correlation_key IS NULL', [incidentId, correlationKey]);
+      await db.query('UPDATE incidents SET correlation_key = $2 WHERE id = $1 AND correlation_key IS NULL', [
+        incidentId,
+        correlationKey,
+      ]);
     },
 
     /** A member's delivery: the incident was seen (and changed, when alerts came or went); its own description stays. */
     async recordSeen(incidentId: number, changed: boolean): Promise<void> {
-      await db.query(`UPDATE incidents SET last_seen_at = now()${changed ? ', updated_at = now()' : ''} WHERE id = $1`, [incidentId]);
+      await db.query(
+        `UPDATE incidents SET last_seen_at = now()${changed ? ', updated_at = now()' : ''} WHERE id = $1`,
+        [incidentId],
+      );
     },
   };
 }

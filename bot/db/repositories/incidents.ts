@@ -93,7 +93,14 @@ export function createIncidentRepository(db: Queryable) {
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (source, external_key) WHERE closed_at IS NULL DO NOTHING
          RETURNING *`,
-        [input.source, input.externalKey, input.title, input.severity ?? null, input.labels ?? {}, input.annotations ?? {}],
+        [
+          input.source,
+          input.externalKey,
+          input.title,
+          input.severity ?? null,
+          input.labels ?? {},
+          input.annotations ?? {},
+        ],
       );
       if (inserted.rows[0]) return { incident: toIncident(inserted.rows[0]), created: true };
       const existing = await this.findLive(input.source, input.externalKey);
@@ -102,7 +109,11 @@ export function createIncidentRepository(db: Queryable) {
     },
 
     /** `forUpdate` locks the row until the caller's transaction ends. */
-    async findLive(source: IncidentSource, externalKey: string, options: { forUpdate?: boolean } = {}): Promise<Incident | undefined> {
+    async findLive(
+      source: IncidentSource,
+      externalKey: string,
+      options: { forUpdate?: boolean } = {},
+    ): Promise<Incident | undefined> {
       const result = await db.query<IncidentRow>(
         `SELECT * FROM incidents WHERE source = $1 AND external_key = $2 AND closed_at IS NULL${options.forUpdate ? ' FOR UPDATE' : ''}`,
         [source, externalKey],
@@ -111,7 +122,11 @@ export function createIncidentRepository(db: Queryable) {
     },
 
     /** Reopens the group's incident if it resolved less than `windowMs` ago, marking it flapping. */
-    async reopenIfRecentlyResolved(source: IncidentSource, externalKey: string, windowMs: number): Promise<Incident | undefined> {
+    async reopenIfRecentlyResolved(
+      source: IncidentSource,
+      externalKey: string,
+      windowMs: number,
+    ): Promise<Incident | undefined> {
       const result = await db.query<IncidentRow>(
         `UPDATE incidents SET closed_at = NULL, resolved_at = NULL, close_reason = NULL, status = 'open', flapping = true,
            updated_at = now(), last_seen_at = now()
@@ -140,7 +155,10 @@ export function createIncidentRepository(db: Queryable) {
         );
         return;
       }
-      await db.query('UPDATE incidents SET last_seen_at = now(), truncated_alerts = $2, state_digest = $3 WHERE id = $1', [id, seen.truncatedAlerts, seen.stateDigest]);
+      await db.query(
+        'UPDATE incidents SET last_seen_at = now(), truncated_alerts = $2, state_digest = $3 WHERE id = $1',
+        [id, seen.truncatedAlerts, seen.stateDigest],
+      );
     },
 
     /** Every alert stopped firing: the incident is resolved and closed (its key is free again). */
@@ -169,7 +187,10 @@ export function createIncidentRepository(db: Queryable) {
 
     /** The newest incidents first (live ones only unless `all`), for the MCP server's `list_incidents`. */
     async listRecent(limit: number, all = false): Promise<Incident[]> {
-      const result = await db.query<IncidentRow>(`SELECT * FROM incidents${all ? '' : ' WHERE closed_at IS NULL'} ORDER BY opened_at DESC, id DESC LIMIT $1`, [limit]);
+      const result = await db.query<IncidentRow>(
+        `SELECT * FROM incidents${all ? '' : ' WHERE closed_at IS NULL'} ORDER BY opened_at DESC, id DESC LIMIT $1`,
+        [limit],
+      );
       return result.rows.map(toIncident);
     },
 
@@ -186,19 +207,32 @@ export function createIncidentRepository(db: Queryable) {
     },
 
     /** Other Coroot incidents of an application opened since `since`, newest first: its recent history. */
-    async corootOfApplication(application: string, since: Date, exceptId: number, limit: number): Promise<{ id: number; title: string; openedAt: Date; closeReason: string | null }[]> {
+    async corootOfApplication(
+      application: string,
+      since: Date,
+      exceptId: number,
+      limit: number,
+    ): Promise<{ id: number; title: string; openedAt: Date; closeReason: string | null }[]> {
       const result = await db.query<{ id: string; title: string; opened_at: Date; close_reason: string | null }>(
         `SELECT id, title, opened_at, close_reason FROM incidents
          WHERE source = 'coroot' AND labels->>'application' = $1 AND opened_at >= $2 AND id <> $3
          ORDER BY opened_at DESC LIMIT $4`,
         [application, since, exceptId, limit],
       );
-      return result.rows.map((row) => ({ id: Number(row.id), title: row.title, openedAt: row.opened_at, closeReason: row.close_reason }));
+      return result.rows.map((row) => ({
+        id: Number(row.id),
+        title: row.title,
+        openedAt: row.opened_at,
+        closeReason: row.close_reason,
+      }));
     },
 
     /** A fix ran: its verification window is open (unless the incident closed meanwhile). */
     async markVerifying(id: number): Promise<void> {
-      await db.query("UPDATE incidents SET status = 'verifying', updated_at = now() WHERE id = $1 AND closed_at IS NULL", [id]);
+      await db.query(
+        "UPDATE incidents SET status = 'verifying', updated_at = now() WHERE id = $1 AND closed_at IS NULL",
+        [id],
+      );
     },
 
     /** Snoozed: asked about again later. */
@@ -208,7 +242,10 @@ export function createIncidentRepository(db: Queryable) {
 
     /** Nobody needs to act on it (still live for intake, whose repeats keep arriving). */
     async dismiss(id: number, reason: string): Promise<void> {
-      await db.query("UPDATE incidents SET status = 'closed', close_reason = $2, updated_at = now() WHERE id = $1", [id, `dismissed: ${reason}`]);
+      await db.query("UPDATE incidents SET status = 'closed', close_reason = $2, updated_at = now() WHERE id = $1", [
+        id,
+        `dismissed: ${reason}`,
+      ]);
     },
 
     /** Incidents a restart must look at: every live one, and any with an action cut off inside its tool call. */
@@ -221,7 +258,9 @@ export function createIncidentRepository(db: Queryable) {
 
     /** Live incidents, and how many of them flap, for `status`. */
     async liveCounts(): Promise<{ open: number; flapping: number }> {
-      const result = await db.query<{ open: string; flapping: string }>('SELECT count(*) AS open, count(*) FILTER (WHERE flapping) AS flapping FROM incidents WHERE closed_at IS NULL');
+      const result = await db.query<{ open: string; flapping: string }>(
+        'SELECT count(*) AS open, count(*) FILTER (WHERE flapping) AS flapping FROM incidents WHERE closed_at IS NULL',
+      );
       return { open: Number(result.rows[0]!.open), flapping: Number(result.rows[0]!.flapping) };
     },
 
@@ -240,7 +279,10 @@ export function createIncidentRepository(db: Queryable) {
 
     /** Labelled critical (or page): such an incident's notices skip the digest. */
     async isCritical(id: number): Promise<boolean> {
-      return (await db.query("SELECT 1 FROM incidents WHERE id = $1 AND labels->>'severity' IN ('critical', 'page')", [id])).rows.length > 0;
+      return (
+        (await db.query("SELECT 1 FROM incidents WHERE id = $1 AND labels->>'severity' IN ('critical', 'page')", [id]))
+          .rows.length > 0
+      );
     },
 
     /** When the human was last told about alerts joining it: later alerts are the next update's. */
@@ -249,7 +291,9 @@ export function createIncidentRepository(db: Queryable) {
     },
 
     /** Alerts of a live incident firing since its last update, with its counts; undefined when there are none. */
-    async alertsSinceLastUpdate(id: number): Promise<{ added: string[]; firing: number; truncated: number; flapping: boolean } | undefined> {
+    async alertsSinceLastUpdate(
+      id: number,
+    ): Promise<{ added: string[]; firing: number; truncated: number; flapping: boolean } | undefined> {
       const result = await db.query<{ fingerprint: string; firing: string; truncated: number; flapping: boolean }>(
         `SELECT a.fingerprint, (SELECT count(*) FROM alerts f WHERE f.incident_id = i.id AND f.status = 'firing') AS firing,
                 i.truncated_alerts AS truncated, i.flapping
@@ -258,7 +302,14 @@ export function createIncidentRepository(db: Queryable) {
         [id],
       );
       const first = result.rows[0];
-      return first ? { added: result.rows.map((row) => row.fingerprint), firing: Number(first.firing), truncated: first.truncated, flapping: first.flapping } : undefined;
+      return first
+        ? {
+            added: result.rows.map((row) => row.fingerprint),
+            firing: Number(first.firing),
+            truncated: first.truncated,
+            flapping: first.flapping,
+          }
+        : undefined;
     },
 
     /**
@@ -269,7 +320,10 @@ export function createIncidentRepository(db: Queryable) {
       await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`incident:${source}:${externalKey}`]);
     },
 
-    async between(from: Date, to: Date): Promise<{ detected: number; acted: number; dismissed: number; perDay: { day: string; count: number }[] }> {
+    async between(
+      from: Date,
+      to: Date,
+    ): Promise<{ detected: number; acted: number; dismissed: number; perDay: { day: string; count: number }[] }> {
       const totals = await db.query<{ detected: number; acted: number; dismissed: number }>(
         `SELECT count(*)::int AS detected,
                 count(*) FILTER (WHERE EXISTS (SELECT 1 FROM actions a WHERE a.incident_id = i.id))::int AS acted,

@@ -35,7 +35,8 @@ export interface SentAs {
 }
 
 /** Where a question went on one channel, once sent; `pending` while a copy is still queued. */
-export type QuestionCopy = { state: 'sent'; platformRef: string; conversation: string | undefined } | { state: 'pending' } | { state: 'none' };
+export type QuestionCopy =
+  { state: 'sent'; platformRef: string; conversation: string | undefined } | { state: 'pending' } | { state: 'none' };
 
 /**
  * The `outbox` table, the durable outbox: every outgoing chat message is a row first. Workers claim due rows with a lease
@@ -68,7 +69,13 @@ export function createOutboxRepository(db: Queryable) {
     },
 
     async claimDue(channels: readonly string[], limit: number, leaseMs: number): Promise<OutboxMessage[]> {
-      const result = await db.query<{ id: string; channel: string; conversation: string; payload: OutgoingMessage; attempts: number }>(
+      const result = await db.query<{
+        id: string;
+        channel: string;
+        conversation: string;
+        payload: OutgoingMessage;
+        attempts: number;
+      }>(
         // SKIP LOCKED lets workers take different rows without waiting; the outer conditions are
         // checked again on the row's latest version, so a row another worker just claimed is never
         // claimed twice.
@@ -96,7 +103,10 @@ export function createOutboxRepository(db: Queryable) {
     /** `partRefs`: every part's reference when the message went out in several (the first included). */
     async markSent(id: number, platformRef: string, partRefs: readonly string[] = [platformRef]): Promise<void> {
       const parts = partRefs.includes(platformRef) ? partRefs : [platformRef, ...partRefs];
-      await db.query("UPDATE outbox SET status = 'sent', sent_at = now(), platform_ref = $2, part_refs = $3, leased_until = NULL, last_error = NULL WHERE id = $1", [id, platformRef, parts]);
+      await db.query(
+        "UPDATE outbox SET status = 'sent', sent_at = now(), platform_ref = $2, part_refs = $3, leased_until = NULL, last_error = NULL WHERE id = $1",
+        [id, platformRef, parts],
+      );
     },
 
     async retryLater(id: number, delayMs: number, error: string): Promise<void> {
@@ -108,7 +118,10 @@ export function createOutboxRepository(db: Queryable) {
     },
 
     async markFailed(id: number, error: string): Promise<void> {
-      await db.query("UPDATE outbox SET status = 'failed', leased_until = NULL, last_error = $2 WHERE id = $1", [id, error.slice(0, 1_000)]);
+      await db.query("UPDATE outbox SET status = 'failed', leased_until = NULL, last_error = $2 WHERE id = $1", [
+        id,
+        error.slice(0, 1_000),
+      ]);
     },
 
     /** The copy of a question sent on one channel, for following it up there. */
@@ -120,7 +133,11 @@ export function createOutboxRepository(db: Queryable) {
       const row = result.rows[0];
       if (row?.status === 'pending') return { state: 'pending' };
       if (row?.status !== 'sent' || !row.platform_ref) return { state: 'none' };
-      return { state: 'sent', platformRef: row.platform_ref, conversation: row.conversation === CONFIGURED ? undefined : row.conversation };
+      return {
+        state: 'sent',
+        platformRef: row.platform_ref,
+        conversation: row.conversation === CONFIGURED ? undefined : row.conversation,
+      };
     },
 
     /** A question answered before some channel got it is not sent there at all. Returns those channels. */
@@ -133,7 +150,10 @@ export function createOutboxRepository(db: Queryable) {
     },
 
     async cancel(id: number, reason: string): Promise<void> {
-      await db.query("UPDATE outbox SET status = 'cancelled', leased_until = NULL, last_error = $2 WHERE id = $1", [id, reason]);
+      await db.query("UPDATE outbox SET status = 'cancelled', leased_until = NULL, last_error = $2 WHERE id = $1", [
+        id,
+        reason,
+      ]);
     },
 
     /**
@@ -142,7 +162,11 @@ export function createOutboxRepository(db: Queryable) {
      * Empty when it is not a message of Steward's on this channel.
      */
     async sentAs(channel: string, platformRef: string): Promise<SentAs[]> {
-      const result = await db.query<{ kind: OutgoingMessage['kind']; question_id: string | null; incident_id: string | null }>(
+      const result = await db.query<{
+        kind: OutgoingMessage['kind'];
+        question_id: string | null;
+        incident_id: string | null;
+      }>(
         'SELECT kind, question_id, incident_id FROM outbox WHERE channel = $1 AND (platform_ref = $2 OR part_refs @> ARRAY[$2]::text[]) ORDER BY id',
         [channel, platformRef],
       );
@@ -155,13 +179,25 @@ export function createOutboxRepository(db: Queryable) {
 
     /** The channels a question's copy went to (or is going to), for its follow-up. */
     async channelsOfQuestion(questionId: number): Promise<string[]> {
-      const result = await db.query<{ channel: string }>("SELECT DISTINCT channel FROM outbox WHERE question_id = $1 AND kind = 'question' AND status <> 'cancelled'", [questionId]);
+      const result = await db.query<{ channel: string }>(
+        "SELECT DISTINCT channel FROM outbox WHERE question_id = $1 AND kind = 'question' AND status <> 'cancelled'",
+        [questionId],
+      );
       return result.rows.map((row) => row.channel);
     },
 
     /** Per channel: messages waiting (and since when), failed for good lately, and the last error. */
-    async channelHealth(channels: readonly string[], failedWithinMs: number): Promise<{ channel: string; waiting: number; oldest: Date | null; failed: number; lastError: string | null }[]> {
-      const result = await db.query<{ channel: string; waiting: string; oldest: Date | null; last_error: string | null; failed: string }>(
+    async channelHealth(
+      channels: readonly string[],
+      failedWithinMs: number,
+    ): Promise<{ channel: string; waiting: number; oldest: Date | null; failed: number; lastError: string | null }[]> {
+      const result = await db.query<{
+        channel: string;
+        waiting: string;
+        oldest: Date | null;
+        last_error: string | null;
+        failed: string;
+      }>(
         `SELECT channel,
                 count(*) FILTER (WHERE status = 'pending') AS waiting,
                 min(created_at) FILTER (WHERE status = 'pending') AS oldest,
@@ -171,7 +207,13 @@ export function createOutboxRepository(db: Queryable) {
          GROUP BY channel`,
         [channels, failedWithinMs],
       );
-      return result.rows.map((row) => ({ channel: row.channel, waiting: Number(row.waiting), oldest: row.oldest, failed: Number(row.failed), lastError: row.last_error }));
+      return result.rows.map((row) => ({
+        channel: row.channel,
+        waiting: Number(row.waiting),
+        oldest: row.oldest,
+        failed: Number(row.failed),
+        lastError: row.last_error,
+      }));
     },
 
     /** Channels with messages waiting or failed in the last day, for `status`. */
@@ -181,12 +223,18 @@ export function createOutboxRepository(db: Queryable) {
                 count(*) FILTER (WHERE status = 'failed' AND created_at > now() - interval '1 day') AS failed
          FROM outbox GROUP BY channel HAVING count(*) FILTER (WHERE status = 'pending' OR (status = 'failed' AND created_at > now() - interval '1 day')) > 0`,
       );
-      return result.rows.map((row) => ({ channel: row.channel, pending: Number(row.pending), failed: Number(row.failed) }));
+      return result.rows.map((row) => ({
+        channel: row.channel,
+        pending: Number(row.pending),
+        failed: Number(row.failed),
+      }));
     },
 
     /** Pending messages by channel, for /metrics and `status`. */
     async backlog(): Promise<Record<string, number>> {
-      const result = await db.query<{ channel: string; n: string }>("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel");
+      const result = await db.query<{ channel: string; n: string }>(
+        "SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel",
+      );
       return Object.fromEntries(result.rows.map((row) => [row.channel, Number(row.n)]));
     },
   };

@@ -3,7 +3,8 @@ import type { RenovateUpdate } from '../../../webhooks/github/renovate-pr.ts';
 import type { CommitCheckEvent, PullRequestEvent } from '../../../webhooks/intake-event.ts';
 import type { Queryable } from '../pool.ts';
 
-export type PullRequestStage = 'new' | 'assessing' | 'assessed' | 'asked' | 'deferred' | 'merging' | 'merged' | 'rejected' | 'ignored' | 'closed';
+export type PullRequestStage =
+  'new' | 'assessing' | 'assessed' | 'asked' | 'deferred' | 'merging' | 'merged' | 'rejected' | 'ignored' | 'closed';
 
 export interface PullRequestRow {
   id: string;
@@ -32,7 +33,14 @@ export interface PullRequestRow {
 }
 
 /** Stages from which the owner's approve, defer, reject or ignore may still act. */
-export const actionableStages: readonly PullRequestStage[] = ['new', 'assessing', 'assessed', 'asked', 'deferred', 'ignored'];
+export const actionableStages: readonly PullRequestStage[] = [
+  'new',
+  'assessing',
+  'assessed',
+  'asked',
+  'deferred',
+  'ignored',
+];
 
 /** A PR question and the PRs it asked about, for withdrawing it once none waits for the answer. */
 export interface AskedPullRequests {
@@ -52,15 +60,29 @@ export function createPullRequestRepository(db: Queryable) {
 
     /** Rows with this number, open ones and the most recently changed first (one per repository). */
     async byNumber(number: number): Promise<PullRequestRow[]> {
-      return (await db.query<PullRequestRow>("SELECT * FROM pull_requests WHERE number = $1 ORDER BY (state = 'open') DESC, updated_at DESC", [number])).rows;
+      return (
+        await db.query<PullRequestRow>(
+          "SELECT * FROM pull_requests WHERE number = $1 ORDER BY (state = 'open') DESC, updated_at DESC",
+          [number],
+        )
+      ).rows;
     },
 
     async forQuestion(questionId: number): Promise<PullRequestRow[]> {
-      return (await db.query<PullRequestRow>('SELECT * FROM pull_requests WHERE question_id = $1 ORDER BY number', [questionId])).rows;
+      return (
+        await db.query<PullRequestRow>('SELECT * FROM pull_requests WHERE question_id = $1 ORDER BY number', [
+          questionId,
+        ])
+      ).rows;
     },
 
     /** Moves a PR to `to` only from one of `from` (the claim: of two answers, one acts). */
-    async claim(id: string, from: readonly PullRequestStage[], to: PullRequestStage, fields: Record<string, unknown> = {}): Promise<PullRequestRow | undefined> {
+    async claim(
+      id: string,
+      from: readonly PullRequestStage[],
+      to: PullRequestStage,
+      fields: Record<string, unknown> = {},
+    ): Promise<PullRequestRow | undefined> {
       const names = Object.keys(fields);
       const sets = names.map((name, index) => `${name} = $${index + 4}`);
       const result = await db.query<PullRequestRow>(
@@ -73,16 +95,26 @@ export function createPullRequestRepository(db: Queryable) {
 
     async update(id: string, fields: Record<string, unknown>): Promise<void> {
       const names = Object.keys(fields);
-      await db.query(`UPDATE pull_requests SET ${names.map((name, index) => `${name} = $${index + 2}`).join(', ')} WHERE id = $1`, [id, ...names.map((name) => fields[name])]);
+      await db.query(
+        `UPDATE pull_requests SET ${names.map((name, index) => `${name} = $${index + 2}`).join(', ')} WHERE id = $1`,
+        [id, ...names.map((name) => fields[name])],
+      );
     },
 
     /** The checks webhooks reported on a commit. */
     async checks(repo: string, sha: string): Promise<PullRequestView['checks']> {
-      const rows = (await db.query<{ name: string; state: string }>('SELECT name, state FROM commit_checks WHERE repo = $1 AND sha = $2 ORDER BY name', [repo, sha])).rows;
+      const rows = (
+        await db.query<{ name: string; state: string }>(
+          'SELECT name, state FROM commit_checks WHERE repo = $1 AND sha = $2 ORDER BY name',
+          [repo, sha],
+        )
+      ).rows;
       if (rows.length === 0) return undefined;
       return {
         passed: rows.filter((row) => row.state === 'success' || row.state === 'neutral').length,
-        failing: rows.filter((row) => row.state === 'failure').map((row) => row.name.replace(/^(check|suite|status) /, '')),
+        failing: rows
+          .filter((row) => row.state === 'failure')
+          .map((row) => row.name.replace(/^(check|suite|status) /, '')),
         pending: rows.filter((row) => row.state === 'pending').length,
       };
     },
@@ -93,8 +125,8 @@ export function createPullRequestRepository(db: Queryable) {
      * GitHub leaves Steward's stages (the worker withdraws its question). Returns what happened.
      */
     async storeFromGitHub(event: PullRequestEvent): Promise<string> {
-    const result = await db.query<{ inserted: boolean; stage: string }>(
-      `INSERT INTO pull_requests AS p (repo, number, node_id, title, url, author, head_ref, head_sha, base_ref, state, draft, updates, update_type, release_notes,
+      const result = await db.query<{ inserted: boolean; stage: string }>(
+        `INSERT INTO pull_requests AS p (repo, number, node_id, title, url, author, head_ref, head_sha, base_ref, state, draft, updates, update_type, release_notes,
                                        stage, merge_commit_sha, closed_by, merged_at, closed_at, deploy_state)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
                CASE $10 WHEN 'open' THEN 'new' ELSE $10 END, $15, $16,
@@ -118,25 +150,25 @@ export function createPullRequestRepository(db: Queryable) {
            WHEN EXCLUDED.state <> p.state OR (p.updates IS DISTINCT FROM EXCLUDED.updates AND p.stage NOT IN ('new', 'merging')) THEN now()
            ELSE p.stage_changed_at END
        RETURNING (xmax = 0) AS inserted, stage`,
-      [
-        event.repo,
-        event.number,
-        event.nodeId,
-        event.title,
-        event.url,
-        event.author,
-        event.headRef,
-        event.headSha,
-        event.baseRef,
-        event.state,
-        event.draft,
-        JSON.stringify(event.details.updates),
-        event.details.updateType ?? null,
-        event.details.releaseNotes,
-        event.mergeCommitSha,
-        event.closedBy,
-      ],
-    );
+        [
+          event.repo,
+          event.number,
+          event.nodeId,
+          event.title,
+          event.url,
+          event.author,
+          event.headRef,
+          event.headSha,
+          event.baseRef,
+          event.state,
+          event.draft,
+          JSON.stringify(event.details.updates),
+          event.details.updateType ?? null,
+          event.details.releaseNotes,
+          event.mergeCommitSha,
+          event.closedBy,
+        ],
+      );
       const row = result.rows[0]!;
       return `pull request ${row.inserted ? 'stored' : 'updated'} (${row.stage})`;
     },
@@ -181,7 +213,9 @@ export function createPullRequestRepository(db: Queryable) {
 
     /** A merge that never finished (the process died mid-call) goes back to 'asked'. */
     async releaseStaleMerges(): Promise<void> {
-      await db.query(`UPDATE pull_requests SET stage = 'asked', stage_changed_at = now() WHERE stage = 'merging' AND state = 'open' AND stage_changed_at < now() - ${STALE_CLAIM}`);
+      await db.query(
+        `UPDATE pull_requests SET stage = 'asked', stage_changed_at = now() WHERE stage = 'merging' AND state = 'open' AND stage_changed_at < now() - ${STALE_CLAIM}`,
+      );
     },
 
     /** PRs whose question expired unanswered are deferred until `until`. */
@@ -194,31 +228,58 @@ export function createPullRequestRepository(db: Queryable) {
     },
 
     async wakeDeferred(now: Date): Promise<void> {
-      await db.query("UPDATE pull_requests SET stage = 'assessed', stage_changed_at = now(), deferred_until = NULL WHERE stage = 'deferred' AND state = 'open' AND deferred_until <= $1", [now]);
+      await db.query(
+        "UPDATE pull_requests SET stage = 'assessed', stage_changed_at = now(), deferred_until = NULL WHERE stage = 'deferred' AND state = 'open' AND deferred_until <= $1",
+        [now],
+      );
     },
 
     /** Assessed open PRs, oldest first: the next question or digest. */
     async readyToAsk(): Promise<PullRequestRow[]> {
-      return (await db.query<PullRequestRow>("SELECT * FROM pull_requests WHERE stage = 'assessed' AND state = 'open' AND NOT draft ORDER BY stage_changed_at, number")).rows;
+      return (
+        await db.query<PullRequestRow>(
+          "SELECT * FROM pull_requests WHERE stage = 'assessed' AND state = 'open' AND NOT draft ORDER BY stage_changed_at, number",
+        )
+      ).rows;
     },
 
     /** True while some open PR is still new or being assessed (a digest waits for it). */
     async anyBeingAssessed(): Promise<boolean> {
-      return ((await db.query("SELECT 1 FROM pull_requests WHERE stage IN ('new', 'assessing') AND state = 'open' AND NOT draft LIMIT 1")).rowCount ?? 0) > 0;
+      return (
+        ((
+          await db.query(
+            "SELECT 1 FROM pull_requests WHERE stage IN ('new', 'assessing') AND state = 'open' AND NOT draft LIMIT 1",
+          )
+        ).rowCount ?? 0) > 0
+      );
     },
 
     async markAsked(ids: string[], questionId: number): Promise<void> {
-      await db.query("UPDATE pull_requests SET stage = 'asked', question_id = $2, stage_changed_at = now() WHERE id = ANY($1::bigint[]) AND stage = 'assessed'", [ids, questionId]);
+      await db.query(
+        "UPDATE pull_requests SET stage = 'asked', question_id = $2, stage_changed_at = now() WHERE id = ANY($1::bigint[]) AND stage = 'assessed'",
+        [ids, questionId],
+      );
     },
 
     /** Claims a waiting PR's deployment outcome once (GitHub's status and the rollout tool may both tell). */
     async settleDeployment(id: string, outcome: 'deployed' | 'failed', note: string): Promise<boolean> {
-      return (await db.query("UPDATE pull_requests SET deploy_state = $2, deploy_note = $3 WHERE id = $1 AND deploy_state = 'waiting' RETURNING id", [id, outcome, note])).rowCount === 1;
+      return (
+        (
+          await db.query(
+            "UPDATE pull_requests SET deploy_state = $2, deploy_note = $3 WHERE id = $1 AND deploy_state = 'waiting' RETURNING id",
+            [id, outcome, note],
+          )
+        ).rowCount === 1
+      );
     },
 
     /** Merged PRs still waiting, each with the latest final deployment status GitHub sent for its merge commit. */
-    async waitingWithDeploymentStatus(): Promise<(PullRequestRow & { deployment: { state: string; environment: string; description: string | null } })[]> {
-      const result = await db.query<PullRequestRow & { deployment: { state: string; environment: string; description: string | null } }>(
+    async waitingWithDeploymentStatus(): Promise<
+      (PullRequestRow & { deployment: { state: string; environment: string; description: string | null } })[]
+    > {
+      const result = await db.query<
+        PullRequestRow & { deployment: { state: string; environment: string; description: string | null } }
+      >(
         `SELECT p.*, e.payload AS deployment FROM pull_requests p
          JOIN LATERAL (SELECT payload FROM events e
                        WHERE e.source = 'github' AND e.kind = 'deployment-status' AND e.subject = p.repo AND e.payload->>'sha' = p.merge_commit_sha
@@ -230,20 +291,36 @@ export function createPullRequestRepository(db: Queryable) {
     },
 
     async waitingForDeployment(): Promise<PullRequestRow[]> {
-      return (await db.query<PullRequestRow>("SELECT * FROM pull_requests WHERE deploy_state = 'waiting' AND merged_at IS NOT NULL ORDER BY merged_at")).rows;
+      return (
+        await db.query<PullRequestRow>(
+          "SELECT * FROM pull_requests WHERE deploy_state = 'waiting' AND merged_at IS NOT NULL ORDER BY merged_at",
+        )
+      ).rows;
     },
 
     async noteDeployment(id: string, note: string): Promise<void> {
-      await db.query("UPDATE pull_requests SET deploy_note = $2 WHERE id = $1 AND deploy_state = 'waiting'", [id, note]);
+      await db.query("UPDATE pull_requests SET deploy_note = $2 WHERE id = $1 AND deploy_state = 'waiting'", [
+        id,
+        note,
+      ]);
     },
 
     /** PRs merged before `mergedBefore` and still not seen deployed stop being followed. */
     async stopFollowingMergedBefore(mergedBefore: Date): Promise<(PullRequestRow & { deploy_note: string | null })[]> {
-      return (await db.query<PullRequestRow & { deploy_note: string | null }>("UPDATE pull_requests SET deploy_state = 'untracked' WHERE deploy_state = 'waiting' AND merged_at < $1 RETURNING *", [mergedBefore])).rows;
+      return (
+        await db.query<PullRequestRow & { deploy_note: string | null }>(
+          "UPDATE pull_requests SET deploy_state = 'untracked' WHERE deploy_state = 'waiting' AND merged_at < $1 RETURNING *",
+          [mergedBefore],
+        )
+      ).rows;
     },
 
     /** The merged PR that brought `version` of `packageName` to `repo`, the latest first. */
-    async lastMergedBringing(repo: string, packageName: string, version: string): Promise<{ number: number; merged_at: Date } | undefined> {
+    async lastMergedBringing(
+      repo: string,
+      packageName: string,
+      version: string,
+    ): Promise<{ number: number; merged_at: Date } | undefined> {
       const result = await db.query<{ number: number; merged_at: Date }>(
         "SELECT number, merged_at FROM pull_requests WHERE repo = $1 AND state = 'merged' AND merged_at IS NOT NULL AND updates @> $2::jsonb ORDER BY merged_at DESC LIMIT 1",
         [repo, JSON.stringify([{ package: packageName, to: version }])],
@@ -252,8 +329,16 @@ export function createPullRequestRepository(db: Queryable) {
     },
 
     /** For the weekly report: merged and rejected in [from, to), and what is still waiting or deferred now. */
-    async summaryBetween(from: Date, to: Date): Promise<{ merged: number; rejected: number; waiting: number[]; deferred: { number: number; until: Date }[] }> {
-      const result = await db.query<{ merged: number; rejected: number; waiting: number[]; deferred: { number: number; until: Date }[] }>(
+    async summaryBetween(
+      from: Date,
+      to: Date,
+    ): Promise<{ merged: number; rejected: number; waiting: number[]; deferred: { number: number; until: Date }[] }> {
+      const result = await db.query<{
+        merged: number;
+        rejected: number;
+        waiting: number[];
+        deferred: { number: number; until: Date }[];
+      }>(
         `SELECT count(*) FILTER (WHERE merged_at >= $1 AND merged_at < $2)::int AS merged,
                 count(*) FILTER (WHERE stage = 'rejected' AND closed_at >= $1 AND closed_at < $2)::int AS rejected,
                 COALESCE(array_agg(number ORDER BY number) FILTER (WHERE state = 'open' AND stage IN ('new', 'assessing', 'assessed', 'asked')), '{}') AS waiting,

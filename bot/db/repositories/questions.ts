@@ -15,7 +15,8 @@ interface QuestionRow {
   created_at: Date;
 }
 
-const COLUMNS = 'q.id, q.incident_id, q.kind, q.title, q.prompt, q.options, q.reply_hint, q.default_option, q.status, q.created_at';
+const COLUMNS =
+  'q.id, q.incident_id, q.kind, q.title, q.prompt, q.options, q.reply_hint, q.default_option, q.status, q.created_at';
 
 /** An open question as lists show it. */
 export interface OpenQuestionSummary {
@@ -36,7 +37,10 @@ export function createQuestionRepository(db: Queryable) {
   }
 
   async function idOfAskKey(incidentId: number | undefined, askKey: string): Promise<number | undefined> {
-    const existing = await db.query<{ id: string }>('SELECT id FROM questions WHERE incident_id IS NOT DISTINCT FROM $1 AND interrupt_id = $2', [incidentId ?? null, askKey]);
+    const existing = await db.query<{ id: string }>(
+      'SELECT id FROM questions WHERE incident_id IS NOT DISTINCT FROM $1 AND interrupt_id = $2',
+      [incidentId ?? null, askKey],
+    );
     return existing.rows[0] ? Number(existing.rows[0].id) : undefined;
   }
 
@@ -46,13 +50,28 @@ export function createQuestionRepository(db: Queryable) {
       const inserted = await db.query<{ id: string }>(
         `INSERT INTO questions (incident_id, interrupt_id, kind, title, prompt, options, reply_hint, default_option, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9::double precision / 1000)) ON CONFLICT (incident_id, interrupt_id) WHERE interrupt_id IS NOT NULL DO NOTHING RETURNING id`,
-        [request.incidentId ?? null, request.askKey ?? null, request.kind, request.title, request.body, JSON.stringify(request.options), request.replyHint, request.defaultOption ?? null, ttlMs],
+        [
+          request.incidentId ?? null,
+          request.askKey ?? null,
+          request.kind,
+          request.title,
+          request.body,
+          JSON.stringify(request.options),
+          request.replyHint,
+          request.defaultOption ?? null,
+          ttlMs,
+        ],
       );
       return inserted.rows[0] ? Number(inserted.rows[0].id) : undefined;
     },
 
     /** A question Steward asked and decided at once (a promoted runbook): recorded like the others, answered. */
-    async insertAnswered(question: { incidentId: number; askKey: string; title: string; options: readonly ChatOption[] }): Promise<number> {
+    async insertAnswered(question: {
+      incidentId: number;
+      askKey: string;
+      title: string;
+      options: readonly ChatOption[];
+    }): Promise<number> {
       await db.query(
         `INSERT INTO questions (incident_id, interrupt_id, kind, title, prompt, options, status, closed_at)
          VALUES ($1, $2, 'solution', $3, '', $4, 'answered', now()) ON CONFLICT (incident_id, interrupt_id) WHERE interrupt_id IS NOT NULL DO NOTHING`,
@@ -66,7 +85,10 @@ export function createQuestionRepository(db: Queryable) {
 
     /** `lock`: FOR UPDATE, inside the transaction that decides it. */
     async get(id: number, lock = false): Promise<Question | undefined> {
-      const result = await db.query<QuestionRow>(`SELECT ${COLUMNS} FROM questions q WHERE q.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+      const result = await db.query<QuestionRow>(
+        `SELECT ${COLUMNS} FROM questions q WHERE q.id = $1${lock ? ' FOR UPDATE' : ''}`,
+        [id],
+      );
       return result.rows[0] ? toQuestion(result.rows[0]) : undefined;
     },
 
@@ -79,22 +101,37 @@ export function createQuestionRepository(db: Queryable) {
       const expired = await db.query<{ id: string; incident_id: string | null }>(
         "UPDATE questions SET status = 'expired', closed_at = now() WHERE status = 'open' AND expires_at <= now() RETURNING id, incident_id",
       );
-      return expired.rows.map((row) => ({ questionId: Number(row.id), incidentId: row.incident_id === null ? undefined : Number(row.incident_id) }));
+      return expired.rows.map((row) => ({
+        questionId: Number(row.id),
+        incidentId: row.incident_id === null ? undefined : Number(row.incident_id),
+      }));
     },
 
     /** An incident's open questions withdrawn (it resolved); "Next time?" stays. Returns their ids. */
     async withdrawOpenOfIncident(incidentId: number): Promise<number[]> {
-      return ids("UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE incident_id = $1 AND status = 'open' AND kind <> 'autonomy' RETURNING id", [incidentId]);
+      return ids(
+        "UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE incident_id = $1 AND status = 'open' AND kind <> 'autonomy' RETURNING id",
+        [incidentId],
+      );
     },
 
     /** One open question withdrawn; false when it was no longer open. */
     async withdraw(id: number): Promise<boolean> {
-      return (await ids("UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE id = $1 AND status = 'open' RETURNING id", [id])).length === 1;
+      return (
+        (
+          await ids(
+            "UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE id = $1 AND status = 'open' RETURNING id",
+            [id],
+          )
+        ).length === 1
+      );
     },
 
     /** Every open question, newest first. */
     async listOpen(): Promise<Question[]> {
-      const result = await db.query<QuestionRow>(`SELECT ${COLUMNS} FROM questions q WHERE q.status = 'open' ORDER BY q.created_at DESC, q.id DESC`);
+      const result = await db.query<QuestionRow>(
+        `SELECT ${COLUMNS} FROM questions q WHERE q.status = 'open' ORDER BY q.created_at DESC, q.id DESC`,
+      );
       return result.rows.map(toQuestion);
     },
 
@@ -104,7 +141,12 @@ export function createQuestionRepository(db: Queryable) {
         "SELECT id, incident_id, title, created_at FROM questions WHERE status = 'open' ORDER BY created_at LIMIT $1",
         [limit],
       );
-      return result.rows.map((row) => ({ id: Number(row.id), incidentId: row.incident_id === null ? undefined : Number(row.incident_id), title: row.title, createdAt: row.created_at }));
+      return result.rows.map((row) => ({
+        id: Number(row.id),
+        incidentId: row.incident_id === null ? undefined : Number(row.incident_id),
+        title: row.title,
+        createdAt: row.created_at,
+      }));
     },
 
     async openCount(): Promise<number> {
@@ -114,7 +156,10 @@ export function createQuestionRepository(db: Queryable) {
 
     /** The latest open question of each incident named. */
     async latestOpenOfIncidents(incidentIds: readonly number[]): Promise<number[]> {
-      return ids("SELECT DISTINCT ON (incident_id) id FROM questions WHERE status = 'open' AND incident_id = ANY($1::bigint[]) ORDER BY incident_id, created_at DESC, id DESC", [incidentIds]);
+      return ids(
+        "SELECT DISTINCT ON (incident_id) id FROM questions WHERE status = 'open' AND incident_id = ANY($1::bigint[]) ORDER BY incident_id, created_at DESC, id DESC",
+        [incidentIds],
+      );
     },
 
     /** The open questions whose copy went to a platform, newest first. */
@@ -128,17 +173,26 @@ export function createQuestionRepository(db: Queryable) {
     },
 
     /** Questions as "Which incident?" lists them. */
-    async summaries(questionIds: readonly number[]): Promise<{ questionId: number; incidentId: number | undefined; title: string }[]> {
+    async summaries(
+      questionIds: readonly number[],
+    ): Promise<{ questionId: number; incidentId: number | undefined; title: string }[]> {
       const result = await db.query<{ id: string; incident_id: string | null; title: string }>(
         'SELECT id, incident_id, title FROM questions WHERE id = ANY($1::bigint[]) ORDER BY incident_id NULLS LAST, id',
         [questionIds],
       );
-      return result.rows.map((row) => ({ questionId: Number(row.id), incidentId: row.incident_id === null ? undefined : Number(row.incident_id), title: row.title }));
+      return result.rows.map((row) => ({
+        questionId: Number(row.id),
+        incidentId: row.incident_id === null ? undefined : Number(row.incident_id),
+        title: row.title,
+      }));
     },
 
     /** The options of an incident's latest open question, for `details`. */
     async openOptionsOfIncident(incidentId: number): Promise<ChatOption[] | undefined> {
-      const result = await db.query<{ options: ChatOption[] }>("SELECT options FROM questions WHERE incident_id = $1 AND status = 'open' ORDER BY id DESC LIMIT 1", [incidentId]);
+      const result = await db.query<{ options: ChatOption[] }>(
+        "SELECT options FROM questions WHERE incident_id = $1 AND status = 'open' ORDER BY id DESC LIMIT 1",
+        [incidentId],
+      );
       return result.rows[0]?.options;
     },
   };

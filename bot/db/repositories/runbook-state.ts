@@ -27,7 +27,9 @@ interface Row {
   automation_level: AutomationLevel;
   promoted_solution: string | null;
   change: string;
-  counters: { solution_id: string; human_selected: number; successes: number; failures: number; last_used: string | null }[] | null;
+  counters:
+    | { solution_id: string; human_selected: number; successes: number; failures: number; last_used: string | null }[]
+    | null;
 }
 
 const SELECT = `SELECT r.id, r.document, r.digest, r.automation_level, r.promoted_solution, r.change,
@@ -41,7 +43,17 @@ function toRow(row: Row): RunbookRow {
     automation_level: row.automation_level,
     promoted_solution: row.promoted_solution ?? undefined,
     change: Number(row.change),
-    counters: new Map((row.counters ?? []).map((c) => [c.solution_id, { human_selected: c.human_selected, successes: c.successes, failures: c.failures, last_used: c.last_used ?? undefined }])),
+    counters: new Map(
+      (row.counters ?? []).map((c) => [
+        c.solution_id,
+        {
+          human_selected: c.human_selected,
+          successes: c.successes,
+          failures: c.failures,
+          last_used: c.last_used ?? undefined,
+        },
+      ]),
+    ),
   };
 }
 
@@ -61,7 +73,10 @@ export function createRunbookStateRepository(pool: Pool) {
       client.release();
       return result;
     } catch (error) {
-      const broken = await client.query('ROLLBACK').then(() => false, () => true);
+      const broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
       client.release(broken);
       throw error;
     }
@@ -70,9 +85,10 @@ export function createRunbookStateRepository(pool: Pool) {
   async function addSolutions(db: Queryable, definition: RunbookDefinition): Promise<void> {
     for (const solution of definition.solutions) {
       const c = solution.counters;
-      await db.query('INSERT INTO runbook_solutions (runbook_id, solution_id, human_selected, successes, failures, last_used) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING', [
-        definition.id, solution.id, c.human_selected, c.successes, c.failures, c.last_used ?? null,
-      ]);
+      await db.query(
+        'INSERT INTO runbook_solutions (runbook_id, solution_id, human_selected, successes, failures, last_used) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING',
+        [definition.id, solution.id, c.human_selected, c.successes, c.failures, c.last_used ?? null],
+      );
     }
   }
 
@@ -91,18 +107,31 @@ export function createRunbookStateRepository(pool: Pool) {
     },
 
     async revisions(id: string): Promise<Set<string>> {
-      const result = await pool.query<{ digest: string }>('SELECT digest FROM runbook_revisions WHERE runbook_id = $1', [id]);
+      const result = await pool.query<{ digest: string }>(
+        'SELECT digest FROM runbook_revisions WHERE runbook_id = $1',
+        [id],
+      );
       return new Set(result.rows.map((row) => row.digest));
     },
 
     /** Stores a runbook nobody had; false when the id is taken (another replica was first). */
     async insert(definition: RunbookDefinition): Promise<boolean> {
       return inTransaction(async (client) => {
-        const inserted = await client.query('INSERT INTO runbooks (id, document, digest, automation_level, promoted_solution) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING 1', [
-          definition.id, definition.document, definition.digest, definition.automation_level, definition.promoted_solution ?? null,
-        ]);
+        const inserted = await client.query(
+          'INSERT INTO runbooks (id, document, digest, automation_level, promoted_solution) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING 1',
+          [
+            definition.id,
+            definition.document,
+            definition.digest,
+            definition.automation_level,
+            definition.promoted_solution ?? null,
+          ],
+        );
         if (inserted.rowCount !== 1) return false;
-        await client.query('INSERT INTO runbook_revisions (runbook_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING', [definition.id, definition.digest]);
+        await client.query(
+          'INSERT INTO runbook_revisions (runbook_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          [definition.id, definition.digest],
+        );
         await addSolutions(client, definition);
         return true;
       });
@@ -115,19 +144,36 @@ export function createRunbookStateRepository(pool: Pool) {
      */
     async importEdit(definition: RunbookDefinition, expected: string): Promise<boolean> {
       return inTransaction(async (client) => {
-        const current = await client.query<{ digest: string }>('SELECT digest FROM runbooks WHERE id = $1 FOR UPDATE', [definition.id]);
-        if (current.rows[0]?.digest !== expected) return false;
-        await client.query("UPDATE runbooks SET document = $2, digest = $3, automation_level = $4, promoted_solution = $5, change = nextval('runbook_changes'), updated_at = now() WHERE id = $1", [
-          definition.id, definition.document, definition.digest, definition.automation_level, definition.promoted_solution ?? null,
+        const current = await client.query<{ digest: string }>('SELECT digest FROM runbooks WHERE id = $1 FOR UPDATE', [
+          definition.id,
         ]);
-        await client.query('INSERT INTO runbook_revisions (runbook_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING', [definition.id, definition.digest]);
+        if (current.rows[0]?.digest !== expected) return false;
+        await client.query(
+          "UPDATE runbooks SET document = $2, digest = $3, automation_level = $4, promoted_solution = $5, change = nextval('runbook_changes'), updated_at = now() WHERE id = $1",
+          [
+            definition.id,
+            definition.document,
+            definition.digest,
+            definition.automation_level,
+            definition.promoted_solution ?? null,
+          ],
+        );
+        await client.query(
+          'INSERT INTO runbook_revisions (runbook_id, digest) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          [definition.id, definition.digest],
+        );
         await addSolutions(client, definition);
         return true;
       });
     },
 
     /** One outcome, atomically: `x = x + 1` on the solution's row. Undefined for an unknown solution. */
-    async recordOutcome(runbookId: string, solutionId: string, succeeded: boolean, day: string): Promise<RunbookRow | undefined> {
+    async recordOutcome(
+      runbookId: string,
+      solutionId: string,
+      succeeded: boolean,
+      day: string,
+    ): Promise<RunbookRow | undefined> {
       const updated = await pool.query(
         `WITH s AS (UPDATE runbook_solutions SET human_selected = human_selected + 1, successes = successes + $3, failures = failures + $4,
                       last_used = GREATEST(coalesce(last_used, ''), $5) WHERE runbook_id = $1 AND solution_id = $2 RETURNING 1)
@@ -138,13 +184,20 @@ export function createRunbookStateRepository(pool: Pool) {
     },
 
     /** A new level (with the digest of the definition at that level), in one UPDATE. */
-    async setLevel(runbookId: string, level: AutomationLevel, promoted: string | undefined, digest: string): Promise<RunbookRow | undefined> {
+    async setLevel(
+      runbookId: string,
+      level: AutomationLevel,
+      promoted: string | undefined,
+      digest: string,
+    ): Promise<RunbookRow | undefined> {
       const updated = await pool.query(
         `WITH r AS (UPDATE runbooks SET automation_level = $2, promoted_solution = $3, digest = $4, change = nextval('runbook_changes'), updated_at = now() WHERE id = $1 RETURNING id)
          INSERT INTO runbook_revisions (runbook_id, digest) SELECT id, $4 FROM r ON CONFLICT DO NOTHING RETURNING 1`,
         [runbookId, level, promoted ?? null, digest],
       );
-      const exists = updated.rowCount === 1 || (await pool.query('SELECT 1 FROM runbooks WHERE id = $1', [runbookId])).rowCount === 1;
+      const exists =
+        updated.rowCount === 1 ||
+        (await pool.query('SELECT 1 FROM runbooks WHERE id = $1', [runbookId])).rowCount === 1;
       return exists ? get(runbookId) : undefined;
     },
   };

@@ -8,7 +8,10 @@ import type { Queryable } from '../pool.ts';
 export function createUndeliveredChangeRepository(db: Queryable) {
   return {
     async add(change: IncidentChange, error: string): Promise<void> {
-      await db.query("INSERT INTO undelivered_changes (incident_id, change, last_error, next_attempt) VALUES ($1, $2, $3, now() + interval '1 second')", [change.incidentId, JSON.stringify(change), error]);
+      await db.query(
+        "INSERT INTO undelivered_changes (incident_id, change, last_error, next_attempt) VALUES ($1, $2, $3, now() + interval '1 second')",
+        [change.incidentId, JSON.stringify(change), error],
+      );
     },
 
     /** Up to 20 due changes, each claimed for `claimMs`. */
@@ -27,7 +30,10 @@ export function createUndeliveredChangeRepository(db: Queryable) {
     },
 
     async failedAgain(id: string, error: string, retryInMs: number): Promise<void> {
-      await db.query('UPDATE undelivered_changes SET attempts = attempts + 1, last_error = $2, next_attempt = now() + make_interval(secs => $3) WHERE id = $1', [id, error, retryInMs / 1000]);
+      await db.query(
+        'UPDATE undelivered_changes SET attempts = attempts + 1, last_error = $2, next_attempt = now() + make_interval(secs => $3) WHERE id = $1',
+        [id, error, retryInMs / 1000],
+      );
     },
   };
 }

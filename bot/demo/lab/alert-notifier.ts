@@ -48,16 +48,32 @@ export function createAlertNotifier(options: NotifierOptions) {
     try {
       const response = await fetch(options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Alertmanager/0.28.1', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Alertmanager/0.28.1',
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
       });
       await response.arrayBuffer();
-      options.record({ event: 'notification', groupKey: body.groupKey, status: body.status, alerts: body.alerts.map((alert) => ({ pod: alert.labels.pod, status: alert.status })), answer: response.status });
+      options.record({
+        event: 'notification',
+        groupKey: body.groupKey,
+        status: body.status,
+        alerts: body.alerts.map((alert) => ({ pod: alert.labels.pod, status: alert.status })),
+        answer: response.status,
+      });
       return response.ok;
     } catch (error) {
       // Steward is not listening yet, or went away: Alertmanager retries the same way.
-      if (state.failures === 0) options.record({ event: 'notification-failed', groupKey: body.groupKey, status: body.status, error: (error as Error).message });
+      if (state.failures === 0)
+        options.record({
+          event: 'notification-failed',
+          groupKey: body.groupKey,
+          status: body.status,
+          error: (error as Error).message,
+        });
       return false;
     }
   }
@@ -76,7 +92,12 @@ export function createAlertNotifier(options: NotifierOptions) {
           byGroup.set(group.key, entry);
         }
         for (const { group, alerts: members } of byGroup.values()) {
-          const state = groups.get(group.key) ?? { group, notifiedFiring: new Set<string>(), failures: 0, notBefore: 0 };
+          const state = groups.get(group.key) ?? {
+            group,
+            notifiedFiring: new Set<string>(),
+            failures: 0,
+            notBefore: 0,
+          };
           groups.set(group.key, state);
           if (!needsUpdate(state, members) || Date.now() < state.notBefore) continue;
           // Resolved alerts go out only to tell that what was notified as firing has ended.

@@ -12,7 +12,9 @@ export interface AlertGroup {
 
 /** The group an alert belongs to, keyed as Alertmanager keys it: `<route key>:<group labels>`. */
 export function groupOf(alert: LabAlert): AlertGroup {
-  const labels = Object.fromEntries(GROUP_BY.filter((name) => alert.labels[name] !== undefined).map((name) => [name, alert.labels[name]!]));
+  const labels = Object.fromEntries(
+    GROUP_BY.filter((name) => alert.labels[name] !== undefined).map((name) => [name, alert.labels[name]!]),
+  );
   const text = Object.entries(labels)
     .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
     .join(', ');

@@ -36,7 +36,14 @@ const THRASH_SHARE = 0.985;
 const MiB = 1;
 
 function initialPods(now: number): Pod[] {
-  const pod = (namespace: string, name: string, container: string, limitMiB: number, memoryMiB: number, leak = 0): Pod => ({
+  const pod = (
+    namespace: string,
+    name: string,
+    container: string,
+    limitMiB: number,
+    memoryMiB: number,
+    leak = 0,
+  ): Pod => ({
     namespace,
     name,
     container,
@@ -75,7 +82,11 @@ export function createLab(options: { now?: () => number } = {}) {
     const at = now();
     const seconds = Math.max(0, (at - lastTick) / 1000);
     lastTick = at;
-    for (const pod of pods) pod.memoryMiB = Math.max(pod.memoryMiB, Math.min(pod.limitMiB * THRASH_SHARE, pod.memoryMiB + pod.leakMiBPerSecond * seconds));
+    for (const pod of pods)
+      pod.memoryMiB = Math.max(
+        pod.memoryMiB,
+        Math.min(pod.limitMiB * THRASH_SHARE, pod.memoryMiB + pod.leakMiBPerSecond * seconds),
+      );
     return at;
   }
 
@@ -84,7 +95,14 @@ export function createLab(options: { now?: () => number } = {}) {
     const at = advance();
     const changed: LabAlert[] = [];
     for (const pod of pods) {
-      const labels = { alertname: ALERT_NAME, container: pod.container, job: LAB_JOB, namespace: pod.namespace, pod: pod.name, severity: 'warning' };
+      const labels = {
+        alertname: ALERT_NAME,
+        container: pod.container,
+        job: LAB_JOB,
+        namespace: pod.namespace,
+        pod: pod.name,
+        severity: 'warning',
+      };
       const key = fingerprint(labels);
       const current = alerts.get(key);
       const firing = pod.memoryMiB >= pod.limitMiB * MEMORY_THRESHOLD;

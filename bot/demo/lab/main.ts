@@ -29,7 +29,12 @@ const notifier = createAlertNotifier({
 });
 
 function evaluate(): void {
-  for (const alert of lab.tick()) record({ event: alert.endsAt ? 'alert-resolved' : 'alert-firing', pod: alert.labels.pod, namespace: alert.labels.namespace });
+  for (const alert of lab.tick())
+    record({
+      event: alert.endsAt ? 'alert-resolved' : 'alert-firing',
+      pod: alert.labels.pod,
+      namespace: alert.labels.namespace,
+    });
   void notifier.flush(lab.alerts());
 }
 

@@ -31,13 +31,17 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
       const declined: string[] = [];
       for (const runbook of promoted) {
         // The solution the owner promoted (`steward runbooks promote <id> <solution>`), else the best record.
-        const solution = runbook.solutions.find((candidate) => candidate.id === runbook.promoted_solution) ?? [...runbook.solutions].sort((a, b) => b.success_rate - a.success_rate)[0]!;
+        const solution =
+          runbook.solutions.find((candidate) => candidate.id === runbook.promoted_solution) ??
+          [...runbook.solutions].sort((a, b) => b.success_rate - a.success_rate)[0]!;
         const radius = radiusOf(runbook, solution, context.policy.blastRadius ?? {});
         if (!mayRunAlone(mode, radius)) continue; // the mode does not trust this much on its own: ask
         // Autonomy is earned per target: an alert may not aim a fix at what the trigger does not pin.
         const unpinned = unpinnedLabels(runbook, solution);
         if (unpinned.length > 0) {
-          declined.push(`Runbook ${runbook.id} is promoted but asks: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin, so an alert could aim it anywhere.`);
+          declined.push(
+            `Runbook ${runbook.id} is promoted but asks: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin, so an alert could aim it anywhere.`,
+          );
           continue;
         }
         const rendered = renderSolution(runbook, solution, targets);
@@ -55,11 +59,30 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
         const calls = callsOf(option);
         // The choice is recorded like a human's, decided by Steward: the question shows the calls, the
         // decision holds their digest (the runner checks it), and the audit trail says why.
-        const question = await questions.insertAnswered({ incidentId: snapshot.id, askKey: `auto:${run}`, title: autoRunTitle(runbook.id), options: [{ number: 1, label: solution.description, labelSource: { kind: 'runbook', id: runbook.id }, calls }] });
+        const question = await questions.insertAnswered({
+          incidentId: snapshot.id,
+          askKey: `auto:${run}`,
+          title: autoRunTitle(runbook.id),
+          options: [
+            { number: 1, label: solution.description, labelSource: { kind: 'runbook', id: runbook.id }, calls },
+          ],
+        });
         const digest = actionDigest(calls);
-        const decided = await decisions.recordAutomatic({ questionId: question, answer: { kind: 'option', option: 1, label: solution.description }, actorName: `runbook ${runbook.id}`, actionDigest: digest });
+        const decided = await decisions.recordAutomatic({
+          questionId: question,
+          answer: { kind: 'option', option: 1, label: solution.description },
+          actorName: `runbook ${runbook.id}`,
+          actionDigest: digest,
+        });
         if (decided) {
-          await context.audit.record({ actor: 'steward', channel: 'autonomy', action: 'question.answer', subject: `incident:${snapshot.id}`, outcome: `1. ${solution.description}`, details: { runbook: runbook.id, solution: solution.id, level, radius, mode, calls, actionDigest: digest } });
+          await context.audit.record({
+            actor: 'steward',
+            channel: 'autonomy',
+            action: 'question.answer',
+            subject: `incident:${snapshot.id}`,
+            outcome: `1. ${solution.description}`,
+            details: { runbook: runbook.id, solution: solution.id, level, radius, mode, calls, actionDigest: digest },
+          });
         }
         return { option, questionId: question, level };
       }
@@ -69,8 +92,19 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
     async demote(incidentId, option) {
       if (!option.runbook) return;
       await context.runbooks.setAutomationLevel(option.runbook.id, 'ask_human');
-      await context.audit.record({ actor: 'steward', channel: 'autonomy', action: 'runbook.demote', subject: `runbook:${option.runbook.id}`, outcome: 'ask_human', details: { incidentId } });
-      await context.notify(incidentId, runbookDemoted(option.runbook.id, callsOf(option)), `demote:${option.runbook.id}`);
+      await context.audit.record({
+        actor: 'steward',
+        channel: 'autonomy',
+        action: 'runbook.demote',
+        subject: `runbook:${option.runbook.id}`,
+        outcome: 'ask_human',
+        details: { incidentId },
+      });
+      await context.notify(
+        incidentId,
+        runbookDemoted(option.runbook.id, callsOf(option)),
+        `demote:${option.runbook.id}`,
+      );
     },
 
     async learn(incidentId, questionId, option, succeeded) {
@@ -79,13 +113,36 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
         const runbook = await context.runbooks.recordOutcome(option.runbook.id, option.runbook.solutionId, succeeded);
         const solution = runbook?.solutions.find((candidate) => candidate.id === option.runbook!.solutionId);
         const radius = runbook && solution ? radiusOf(runbook, solution, context.policy.blastRadius ?? {}) : undefined;
-        if (runbook && solution && radius && promotionDue(runbook, solution) && maySuggest(context.autonomyMode, radius)) {
-          const when = mayRunAlone(context.autonomyMode, radius) ? 'next time' : `once AUTONOMY_MODE allows ${radius} fixes alone (it is ${context.autonomyMode})`;
+        if (
+          runbook &&
+          solution &&
+          radius &&
+          promotionDue(runbook, solution) &&
+          maySuggest(context.autonomyMode, radius)
+        ) {
+          const when = mayRunAlone(context.autonomyMode, radius)
+            ? 'next time'
+            : `once AUTONOMY_MODE allows ${radius} fixes alone (it is ${context.autonomyMode})`;
           const unpinned = unpinnedLabels(runbook, solution);
-          const caveat = unpinned.length > 0 ? `It would still ask each time: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.` : undefined;
+          const caveat =
+            unpinned.length > 0
+              ? `It would still ask each time: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.`
+              : undefined;
           await context.notify(
             incidentId,
-            promotionSuggested({ id: runbook.id, description: solution.description, successes: solution.successes, chosen: solution.human_selected, radius, risk: solution.risk, reversible: solution.reversible }, when, caveat),
+            promotionSuggested(
+              {
+                id: runbook.id,
+                description: solution.description,
+                successes: solution.successes,
+                chosen: solution.human_selected,
+                radius,
+                risk: solution.risk,
+                reversible: solution.reversible,
+              },
+              when,
+              caveat,
+            ),
             `promotion:${runbook.id}:${solution.id}:${solution.human_selected}`,
           );
         }
@@ -94,13 +151,25 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
       if (!succeeded) return;
       if (!option.action) {
         // A runbook solution is one tool call; a plan of several stays in the audit trail only.
-        if (option.steps) context.logger.info({ incidentId, steps: option.steps.length }, 'a plan of several steps worked; not written as a runbook');
+        if (option.steps)
+          context.logger.info(
+            { incidentId, steps: option.steps.length },
+            'a plan of several steps worked; not written as a runbook',
+          );
         return;
       }
       const alert = await context.identity(incidentId);
       if (!alert) return;
-      const facts = { ...(option.ownerWords ? { ownerWords: option.ownerWords } : {}), ...(option.impact ? { impact: option.impact } : {}), ...(option.risk ? { risk: option.risk } : {}), ...(option.reversible !== undefined ? { reversible: option.reversible } : {}) };
-      const created = await context.runbooks.create(runbookFromFix(alert, option.action, facts, describeCall), `Learned from incident #${incidentId}, approved in chat.`);
+      const facts = {
+        ...(option.ownerWords ? { ownerWords: option.ownerWords } : {}),
+        ...(option.impact ? { impact: option.impact } : {}),
+        ...(option.risk ? { risk: option.risk } : {}),
+        ...(option.reversible !== undefined ? { reversible: option.reversible } : {}),
+      };
+      const created = await context.runbooks.create(
+        runbookFromFix(alert, option.action, facts, describeCall),
+        `Learned from incident #${incidentId}, approved in chat.`,
+      );
       context.logger.info({ incidentId, runbook: created.id }, 'runbook written from an approved fix');
     },
   };

@@ -72,7 +72,10 @@ export function createPortContext(options: FlowPortsOptions): PortContext {
       if (!alert) return undefined;
       const matched = options.runbooks.match(alert);
       if (matched.length === 0) return undefined;
-      return { ...runbookOptions(matched, await incidentTargets(pool, incidentId)), names: matched.map((runbook) => runbook.id) };
+      return {
+        ...runbookOptions(matched, await incidentTargets(pool, incidentId)),
+        names: matched.map((runbook) => runbook.id),
+      };
     },
     offerableTools: () => options.mcp.tools().filter((tool) => !isRedlined(tool, options.policy)),
     optionFilter: () => createOptionFilter(options.mcp.tools(), options.policy),
@@ -80,13 +83,19 @@ export function createPortContext(options: FlowPortsOptions): PortContext {
       for (const call of callsOf(option)) {
         const problem = filter.problemWith(call);
         if (problem) return `${call.tool}: ${problem}`;
-        if (describeCall(call).length > MAX_CALL_TEXT) return `${call.tool}: its arguments are too long to show on a question (${describeCall(call).length} characters)`;
+        if (describeCall(call).length > MAX_CALL_TEXT)
+          return `${call.tool}: its arguments are too long to show on a question (${describeCall(call).length} characters)`;
       }
       return undefined;
     },
     remember: (incidentId, analysis) => incidents.mergeAnalysis(incidentId, analysis),
     async notify(incidentId, notice, key) {
-      await options.outbox.enqueue({ channels: options.channels, message: notice, dedupKey: `incident:${incidentId}:${key}`, incidentId });
+      await options.outbox.enqueue({
+        channels: options.channels,
+        message: notice,
+        dedupKey: `incident:${incidentId}:${key}`,
+        incidentId,
+      });
       options.wake();
     },
   };

@@ -13,8 +13,21 @@ export function dismissPorts(context: PortContext): Pick<IncidentFlowPorts, 'dis
       // Still live for intake (its repeats keep arriving); `closed` says nobody needs to act on it.
       await incidents.dismiss(incidentId, reason);
       const match = stableLabels((await incidents.get(incidentId))?.labels ?? {});
-      await createSuppressionRepository(context.pool).add({ matchKey: match.key, labels: match.labels, forMs: context.ignoreMs, actor: actor ?? null, reason, incidentId });
-      await context.audit.record({ actor: actor ?? 'steward', channel: 'flow', action: 'incident.dismiss', subject: `incident:${incidentId}`, outcome: reason });
+      await createSuppressionRepository(context.pool).add({
+        matchKey: match.key,
+        labels: match.labels,
+        forMs: context.ignoreMs,
+        actor: actor ?? null,
+        reason,
+        incidentId,
+      });
+      await context.audit.record({
+        actor: actor ?? 'steward',
+        channel: 'flow',
+        action: 'incident.dismiss',
+        subject: `incident:${incidentId}`,
+        outcome: reason,
+      });
     },
 
     async snooze(incidentId, durationMs) {

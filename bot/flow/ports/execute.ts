@@ -1,4 +1,9 @@
-import { callsOf, type ExecutionResult, type FlowOption, type IncidentFlowPorts } from '../../../graphs/incident/ports.ts';
+import {
+  callsOf,
+  type ExecutionResult,
+  type FlowOption,
+  type IncidentFlowPorts,
+} from '../../../graphs/incident/ports.ts';
 import type { ToolCall } from '../../../graphs/tool-call.ts';
 import { claimAction } from '../../db/repositories/action-claim.ts';
 import { createActionRepository } from '../../db/repositories/actions.ts';
@@ -15,14 +20,39 @@ export function executePorts(context: PortContext): Pick<IncidentFlowPorts, 'exe
   const actions = createActionRepository(context.pool);
 
   /** One tool call of an answered question, at most once (bot/db/repositories/action-claim.ts). */
-  async function runStep(incidentId: number, questionId: number, step: number, call: ToolCall, runbook: FlowOption['runbook']): Promise<ExecutionResult> {
-    const claim = await claimAction(context.pool, { incidentId, questionId, step, tool: call.tool, arguments: call.arguments, ...(runbook ? { runbook: { id: runbook.id, solutionId: runbook.solutionId } } : {}) });
+  async function runStep(
+    incidentId: number,
+    questionId: number,
+    step: number,
+    call: ToolCall,
+    runbook: FlowOption['runbook'],
+  ): Promise<ExecutionResult> {
+    const claim = await claimAction(context.pool, {
+      incidentId,
+      questionId,
+      step,
+      tool: call.tool,
+      arguments: call.arguments,
+      ...(runbook ? { runbook: { id: runbook.id, solutionId: runbook.solutionId } } : {}),
+    });
     if (claim.kind === 'succeeded') return { status: 'succeeded', output: claim.output };
     if (claim.kind === 'failed') return { status: 'failed', error: claim.error };
     if (claim.kind === 'interrupted') return { status: 'interrupted' };
     const result = await context.mcp.call(call.tool, call.arguments);
     // The execution is in the audit trail beside the decision that led to it (steward runs the tool either way).
-    const executed = { actor: 'steward', channel: 'mcp', action: 'tool.run', subject: `incident:${incidentId}`, details: { tool: call.tool, arguments: call.arguments, questionId, step, ...(runbook ? { runbook: runbook.id } : {}) } };
+    const executed = {
+      actor: 'steward',
+      channel: 'mcp',
+      action: 'tool.run',
+      subject: `incident:${incidentId}`,
+      details: {
+        tool: call.tool,
+        arguments: call.arguments,
+        questionId,
+        step,
+        ...(runbook ? { runbook: runbook.id } : {}),
+      },
+    };
     if (result.ok) {
       await actions.finish(claim.actionId, { status: 'succeeded', output: result.text });
       await context.audit.record({ ...executed, outcome: `succeeded: ${call.tool}` });
@@ -40,8 +70,18 @@ export function executePorts(context: PortContext): Pick<IncidentFlowPorts, 'exe
       // What runs is what the answered question showed, or nothing: the decision's digest is of those calls.
       const approved = await checkApprovedCalls(context.pool, questionId, calls);
       if (!approved.ok) {
-        await context.audit.record({ actor: 'steward', channel: 'flow', action: 'tool.refused', subject: `incident:${incidentId}`, outcome: `not run: ${approved.reason}`, details: { questionId, calls } });
-        context.logger.error({ incidentId, questionId, reason: approved.reason }, 'calls that differ from what was approved were not run');
+        await context.audit.record({
+          actor: 'steward',
+          channel: 'flow',
+          action: 'tool.refused',
+          subject: `incident:${incidentId}`,
+          outcome: `not run: ${approved.reason}`,
+          details: { questionId, calls },
+        });
+        context.logger.error(
+          { incidentId, questionId, reason: approved.reason },
+          'calls that differ from what was approved were not run',
+        );
         return { status: 'refused', reason: `Nothing was run: ${approved.reason}.` };
       }
       // Policy is checked again at the last moment, for every step before the first runs: whatever
@@ -59,7 +99,8 @@ export function executePorts(context: PortContext): Pick<IncidentFlowPorts, 'exe
           outputs.push(`${where}${result.output}`);
           continue;
         }
-        if (result.status === 'failed') return { status: 'failed', error: `${where}${result.error}${step > 0 ? ` (steps 1–${step} ran)` : ''}` };
+        if (result.status === 'failed')
+          return { status: 'failed', error: `${where}${result.error}${step > 0 ? ` (steps 1–${step} ran)` : ''}` };
         return result;
       }
       return { status: 'succeeded', output: outputs.join('\n') };
@@ -67,7 +108,11 @@ export function executePorts(context: PortContext): Pick<IncidentFlowPorts, 'exe
 
     async startVerification(incidentId) {
       await createIncidentRepository(context.pool).markVerifying(incidentId);
-      await context.coordination.schedule(VERIFY_QUEUE, String(incidentId), new Date(Date.now() + context.verifyWindowMs));
+      await context.coordination.schedule(
+        VERIFY_QUEUE,
+        String(incidentId),
+        new Date(Date.now() + context.verifyWindowMs),
+      );
     },
   };
 }

@@ -16,7 +16,9 @@ import type { PortContext } from './context.ts';
  * owner's `custom:` words. A model only ever proposes: every option is checked against the tools and
  * policy, and shown with its exact calls, before anyone can choose it.
  */
-export function researchPorts(context: PortContext): Pick<IncidentFlowPorts, 'triage' | 'investigate' | 'propose' | 'plan'> {
+export function researchPorts(
+  context: PortContext,
+): Pick<IncidentFlowPorts, 'triage' | 'investigate' | 'propose' | 'plan'> {
   return {
     async investigate(snapshot, request) {
       const settings = context.investigation;
@@ -24,9 +26,22 @@ export function researchPorts(context: PortContext): Pick<IncidentFlowPorts, 'tr
       const incident = await createIncidentRepository(context.pool).get(snapshot.id);
       if (!incident) return undefined;
       const before = storedInvestigation(incident.analysis);
-      const tools = () => readOnlyTools(['*'], context.mcp.tools(), { ...context.policy, readOnly: context.policy.readOnly ?? [] }, (name, args) => context.mcp.call(name, args));
+      const tools = () =>
+        readOnlyTools(
+          ['*'],
+          context.mcp.tools(),
+          { ...context.policy, readOnly: context.policy.readOnly ?? [] },
+          (name, args) => context.mcp.call(name, args),
+        );
       const result = await investigate(
-        { budget: settings.budget, db: context.pool, llm: context.llm, tools, ...(settings.prometheus ? { prometheus: settings.prometheus } : {}), logger: context.logger },
+        {
+          budget: settings.budget,
+          db: context.pool,
+          llm: context.llm,
+          tools,
+          ...(settings.prometheus ? { prometheus: settings.prometheus } : {}),
+          logger: context.logger,
+        },
         {
           incidentId: snapshot.id,
           facts: snapshot.facts,
@@ -40,22 +55,40 @@ export function researchPorts(context: PortContext): Pick<IncidentFlowPorts, 'tr
           known: (await context.knownOptions(snapshot.id)) !== undefined,
         },
       );
-      if (result.evidence.length > 0 || result.diagnosis) await context.remember(snapshot.id, { investigation: withResult(before, result) });
-      if (result.calls > 0) await context.audit.record({ actor: 'steward', channel: 'flow', action: 'incident.investigated', subject: `incident:${snapshot.id}`, outcome: `${result.calls} read-only call(s), ${result.evidence.length} finding(s)` });
+      if (result.evidence.length > 0 || result.diagnosis)
+        await context.remember(snapshot.id, { investigation: withResult(before, result) });
+      if (result.calls > 0)
+        await context.audit.record({
+          actor: 'steward',
+          channel: 'flow',
+          action: 'incident.investigated',
+          subject: `incident:${snapshot.id}`,
+          outcome: `${result.calls} read-only call(s), ${result.evidence.length} finding(s)`,
+        });
       return findingsOf(before, result);
     },
 
     async triage(snapshot) {
       // The owner asked for this (a request typed in chat that warranted a fix): no "Is this a problem?".
-      if ((snapshot.facts as { source?: string }).source === 'manual') return { problem: true, reason: 'You asked Steward to look into this.', ask: false };
+      if ((snapshot.facts as { source?: string }).source === 'manual')
+        return { problem: true, reason: 'You asked Steward to look into this.', ask: false };
       // A known problem needs no model to say so.
       const mode = context.autonomyMode;
       const known = await context.knownOptions(snapshot.id);
-      if (known) return { problem: true, reason: `Known problem: runbook ${known.names.join(', ')}.`, ask: asksWhetherProblem(mode, { known: true }) };
+      if (known)
+        return {
+          problem: true,
+          reason: `Known problem: runbook ${known.names.join(', ')}.`,
+          ask: asksWhetherProblem(mode, { known: true }),
+        };
       const result = await triageIncident(context.llm, { incidentId: snapshot.id, incident: snapshot.facts });
       if (!result.ok) return { reason: '', degraded: result.degraded, ask: true };
       await context.remember(snapshot.id, { triage: { ...result.triage, model: result.alias } });
-      const ask = asksWhetherProblem(mode, { known: false, problem: result.triage.problem, confidence: result.triage.confidence });
+      const ask = asksWhetherProblem(mode, {
+        known: false,
+        problem: result.triage.problem,
+        confidence: result.triage.confidence,
+      });
       return { problem: result.triage.problem, reason: result.triage.reason, ask };
     },
 
@@ -72,9 +105,17 @@ export function researchPorts(context: PortContext): Pick<IncidentFlowPorts, 'tr
           if (problem) notes.push(`Not offered: runbook ${option.runbook!.id}, ${problem}.`);
           return problem === undefined;
         });
-        return { diagnosis: `Known problem: runbook ${known.names.join(', ')}.`, options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))], notes };
+        return {
+          diagnosis: `Known problem: runbook ${known.names.join(', ')}.`,
+          options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))],
+          notes,
+        };
       }
-      const proposal = await proposeSolutions(context.llm, filter, { incidentId: snapshot.id, incident: snapshot.facts, tools });
+      const proposal = await proposeSolutions(context.llm, filter, {
+        incidentId: snapshot.id,
+        incident: snapshot.facts,
+        tools,
+      });
       const flowOptions: FlowOption[] = [];
       const dropped = [...proposal.dropped];
       for (const offered of proposal.options) {
@@ -83,22 +124,53 @@ export function researchPorts(context: PortContext): Pick<IncidentFlowPorts, 'tr
           continue;
         }
         const { action } = offered;
-        const option: FlowOption = { label: action.label, labelSource: { kind: 'model' }, impact: action.impact, risk: action.risk, reversible: action.reversible, action: { tool: action.tool, arguments: action.arguments } };
+        const option: FlowOption = {
+          label: action.label,
+          labelSource: { kind: 'model' },
+          impact: action.impact,
+          risk: action.risk,
+          reversible: action.reversible,
+          action: { tool: action.tool, arguments: action.arguments },
+        };
         const problem = context.problemShowing(option, filter);
         if (problem) dropped.push({ tool: action.tool, reason: problem });
         else flowOptions.push(option);
       }
-      if (dropped.length > 0) context.logger.warn({ incidentId: snapshot.id, dropped }, 'model proposals dropped before anyone saw them');
-      if (!proposal.degraded) await context.remember(snapshot.id, { diagnosis: proposal.diagnosis, ...(dropped.length > 0 ? { dropped } : {}) });
-      const notes = dropped.length > 0 ? [`${dropped.length} proposal(s) of the model were not offered (policy, schema or length): "details" says which.`] : [];
-      return { diagnosis: proposal.diagnosis, options: flowOptions, notes, ...(proposal.degraded ? { degraded: proposal.degraded } : {}) };
+      if (dropped.length > 0)
+        context.logger.warn({ incidentId: snapshot.id, dropped }, 'model proposals dropped before anyone saw them');
+      if (!proposal.degraded)
+        await context.remember(snapshot.id, {
+          diagnosis: proposal.diagnosis,
+          ...(dropped.length > 0 ? { dropped } : {}),
+        });
+      const notes =
+        dropped.length > 0
+          ? [
+              `${dropped.length} proposal(s) of the model were not offered (policy, schema or length): "details" says which.`,
+            ]
+          : [];
+      return {
+        diagnosis: proposal.diagnosis,
+        options: flowOptions,
+        notes,
+        ...(proposal.degraded ? { degraded: proposal.degraded } : {}),
+      };
     },
 
     async plan(snapshot, instruction) {
       const tools = context.offerableTools();
       const filter = context.optionFilter();
-      const planned = await planFromInstruction(context.llm, filter, { incidentId: snapshot.id, incident: snapshot.facts, instruction, tools });
-      await context.remember(snapshot.id, { plan: planned.ok ? { instruction, summary: planned.summary, steps: planned.steps } : { instruction, refused: planned.reason } });
+      const planned = await planFromInstruction(context.llm, filter, {
+        incidentId: snapshot.id,
+        incident: snapshot.facts,
+        instruction,
+        tools,
+      });
+      await context.remember(snapshot.id, {
+        plan: planned.ok
+          ? { instruction, summary: planned.summary, steps: planned.steps }
+          : { instruction, refused: planned.reason },
+      });
       if (!planned.ok) return planned;
       const [first] = planned.steps;
       const option: FlowOption = {

@@ -28,7 +28,13 @@ export function snapshotPorts(context: PortContext): Pick<IncidentFlowPorts, 'sn
           source: incident.source,
           labels: incident.labels,
           annotations: incident.annotations,
-          alerts: alerts.map((alert) => ({ alertname: alert.alertname, status: alert.status, labels: alert.labels, annotations: alert.annotations, starts_at: alert.startsAt })),
+          alerts: alerts.map((alert) => ({
+            alertname: alert.alertname,
+            status: alert.status,
+            labels: alert.labels,
+            annotations: alert.annotations,
+            starts_at: alert.startsAt,
+          })),
           // What investigations gathered: the proposals and plans are grounded in it.
           ...evidenceOf(incident.analysis),
         },
@@ -36,13 +42,25 @@ export function snapshotPorts(context: PortContext): Pick<IncidentFlowPorts, 'sn
     },
 
     async suppressed(snapshot) {
-      await context.audit.record({ actor: 'steward', channel: 'flow', action: 'incident.suppressed', subject: `incident:${snapshot.id}`, outcome: 'not asked: the owner said this alert is expected' });
+      await context.audit.record({
+        actor: 'steward',
+        channel: 'flow',
+        action: 'incident.suppressed',
+        subject: `incident:${snapshot.id}`,
+        outcome: 'not asked: the owner said this alert is expected',
+      });
     },
   };
 }
 
-function evidenceOf(analysis: Record<string, unknown>): { evidence?: ReturnType<typeof evidenceFacts>; investigationDiagnosis?: string } {
+function evidenceOf(analysis: Record<string, unknown>): {
+  evidence?: ReturnType<typeof evidenceFacts>;
+  investigationDiagnosis?: string;
+} {
   const stored = storedInvestigation(analysis);
   const evidence = evidenceFacts(stored);
-  return { ...(evidence.length > 0 ? { evidence } : {}), ...(stored.diagnosis ? { investigationDiagnosis: stored.diagnosis } : {}) };
+  return {
+    ...(evidence.length > 0 ? { evidence } : {}),
+    ...(stored.diagnosis ? { investigationDiagnosis: stored.diagnosis } : {}),
+  };
 }

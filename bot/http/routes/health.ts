@@ -37,7 +37,9 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
     for (const [name, result] of Object.entries(checks)) {
       deps.metrics.dependencyUp.set({ dependency: name, backend: result.backend }, result.ok ? 1 : 0);
     }
-    const down = Object.entries(checks).filter(([, result]) => !result.ok).map(([name]) => name);
+    const down = Object.entries(checks)
+      .filter(([, result]) => !result.ok)
+      .map(([name]) => name);
     if (down.length > 0) {
       request.log.warn({ down }, 'not ready');
       return reply.status(503).send({ status: 'unavailable', down, checks });
@@ -60,7 +62,8 @@ async function check(backend: string, probe: () => Promise<void>): Promise<Check
   } catch (error) {
     // A short, fixed description: driver messages can carry host names.
     const code = (error as { code?: unknown }).code;
-    const reason = typeof code === 'string' ? code : error instanceof Error && error.message === 'timed out' ? 'timeout' : 'error';
+    const reason =
+      typeof code === 'string' ? code : error instanceof Error && error.message === 'timed out' ? 'timeout' : 'error';
     return { ok: false, backend, latencyMs: elapsed(started), error: reason };
   } finally {
     clearTimeout(timer);

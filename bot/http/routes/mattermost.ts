@@ -59,11 +59,17 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       if (!checked.ok) {
         // Not one of our buttons (or too old): nothing of it is stored, and its text is not ours to keep.
         deps.refusals.refuse(request, checked.reason === 'expired' ? 'expired_signature' : 'invalid_signature');
-        return { ephemeral_text: checked.reason === 'expired' ? 'This button has expired; reply in the thread instead.' : 'This button is not one Steward made; nothing was done.' };
+        return {
+          ephemeral_text:
+            checked.reason === 'expired'
+              ? 'This button has expired; reply in the thread instead.'
+              : 'This button is not one Steward made; nothing was done.',
+        };
       }
       // Names and ids end up in the audit log: text PostgreSQL cannot store is refused here, not mid-way.
       const unstorable = findUnstorableText(request.body);
-      if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode`);
+      if (unstorable)
+        throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode`);
       const who = click.user_name ?? click.user_id;
       const outcome = await deps.answer({
         platform,
@@ -75,15 +81,33 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       });
       switch (outcome.outcome) {
         case 'not an approver':
-          await deps.audit.record({ actor: who, channel: platform, action: 'button', subject: `question:${checked.question}`, outcome: 'refused: not an approver' });
+          await deps.audit.record({
+            actor: who,
+            channel: platform,
+            action: 'button',
+            subject: `question:${checked.question}`,
+            outcome: 'refused: not an approver',
+          });
           return { ephemeral_text: clickNotUsed.notAnApprover };
         case 'decided':
-          return { update: redraw(outcome.question, answered(outcome.question, outcome.answer, who, platform)), ephemeral_text: youChose(outcome.question, outcome.answer) };
+          return {
+            update: redraw(outcome.question, answered(outcome.question, outcome.answer, who, platform)),
+            ephemeral_text: youChose(outcome.question, outcome.answer),
+          };
         case 'already answered':
-          return { update: redraw(outcome.question, answered(outcome.question, outcome.answer, outcome.actorName, outcome.channel)), ephemeral_text: clickNotUsed.alreadyAnswered(outcome) };
+          return {
+            update: redraw(
+              outcome.question,
+              answered(outcome.question, outcome.answer, outcome.actorName, outcome.channel),
+            ),
+            ephemeral_text: clickNotUsed.alreadyAnswered(outcome),
+          };
         case 'closed':
           if (!outcome.question) return { ephemeral_text: clickNotUsed.gone };
-          return { update: redraw(outcome.question, { title: clickNotUsed.closed(outcome.status), body: '' }), ephemeral_text: clickNotUsed.closed(outcome.status) };
+          return {
+            update: redraw(outcome.question, { title: clickNotUsed.closed(outcome.status), body: '' }),
+            ephemeral_text: clickNotUsed.closed(outcome.status),
+          };
         case 'not taken':
           return { ephemeral_text: outcome.problem };
         default:
@@ -96,17 +120,29 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       const form = (request.body ?? {}) as { token?: string };
       const token = slashToken(request.headers.authorization, form);
       if (!configured || !token || !constantTimeEqual(token, configured)) {
-        deps.refusals.refuse(request, token ? 'invalid_credentials' : 'missing_credentials', { configured: Boolean(configured) });
-        throw new StewardError('unauthorized', configured ? 'slash command token missing or wrong' : 'MATTERMOST_SLASH_TOKEN is not set');
+        deps.refusals.refuse(request, token ? 'invalid_credentials' : 'missing_credentials', {
+          configured: Boolean(configured),
+        });
+        throw new StewardError(
+          'unauthorized',
+          configured ? 'slash command token missing or wrong' : 'MATTERMOST_SLASH_TOKEN is not set',
+        );
       }
       const unstorable = findUnstorableText(request.body);
-      if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode`);
+      if (unstorable)
+        throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode`);
       const decoded = decodeSlashCommand(request.body);
       if (!decoded.ok) throw new StewardError('bad_request', `${decoded.field} ${decoded.message}`);
       const command = decoded.value;
       const ephemeral = (text: string) => ({ response_type: 'ephemeral', text });
       if (!deps.isApprover(platform, [command.user_id, ...(command.user_name ? [command.user_name] : [])])) {
-        await deps.audit.record({ actor: command.user_name ?? command.user_id, channel: platform, action: 'slash command', subject: command.channel_id, outcome: 'refused: not an approver' });
+        await deps.audit.record({
+          actor: command.user_name ?? command.user_id,
+          channel: platform,
+          action: 'slash command',
+          subject: command.channel_id,
+          outcome: 'refused: not an approver',
+        });
         return ephemeral('Only the approvers the owner listed can use Steward.');
       }
       const reply = parseReply(command.text);
@@ -114,7 +150,8 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
         const report = deps.status ? await deps.status() : await statusReport(deps.db);
         return ephemeral(`**${report.title}**\n${report.body}`);
       }
-      if (reply.kind === 'help' || reply.kind === 'unknown') return ephemeral(helpText().replace(/^Reply with:/, 'Use /steward with:'));
+      if (reply.kind === 'help' || reply.kind === 'unknown')
+        return ephemeral(helpText().replace(/^Reply with:/, 'Use /steward with:'));
       // Everything else acts as the same words written in the channel would; answers appear there.
       await deps.router.handle({
         platform,
@@ -131,6 +168,15 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
 
 /** The question as it was asked, without its buttons, and under it what became of it (as its follow-up says everywhere). */
 function redraw(question: Question, { title, body }: { title: string; body: string }) {
-  const followUp: OutgoingFollowUp = { kind: 'follow-up', questionId: String(question.id), original: questionMessage(question), title, body };
-  return { message: `${renderMessage(questionMessage(question), 'markdown')}\n\n---\n${renderMessage(followUp, 'markdown')}`, props: {} };
+  const followUp: OutgoingFollowUp = {
+    kind: 'follow-up',
+    questionId: String(question.id),
+    original: questionMessage(question),
+    title,
+    body,
+  };
+  return {
+    message: `${renderMessage(questionMessage(question), 'markdown')}\n\n---\n${renderMessage(followUp, 'markdown')}`,
+    props: {},
+  };
 }

@@ -23,7 +23,9 @@ export function registerMcpServerRoute(app: FastifyInstance, deps: McpServerRout
     onRequest: (request, _reply, done) => {
       const outcome = checkAuthorization(request.headers.authorization, { bearer: deps.token });
       if (outcome === 'ok') return done();
-      deps.refusals.refuse(request, outcome === 'missing' ? 'missing_credentials' : 'invalid_credentials', { route: 'mcp' });
+      deps.refusals.refuse(request, outcome === 'missing' ? 'missing_credentials' : 'invalid_credentials', {
+        route: 'mcp',
+      });
       done(new StewardError('unauthorized', outcome === 'missing' ? 'missing credentials' : 'invalid credentials'));
     },
     handler: async (request, reply) => {
@@ -33,7 +35,10 @@ export function registerMcpServerRoute(app: FastifyInstance, deps: McpServerRout
       } catch (error) {
         // The transport owns the response now: the error handler cannot answer for it.
         request.log.error({ err: error }, 'MCP request failed');
-        if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null }));
+        if (!reply.raw.headersSent)
+          reply.raw
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null }));
         else reply.raw.end();
       }
     },

@@ -46,18 +46,27 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     // A named webhook exists only with its own token: no loopback-only fallback.
     const loopbackOnly = !named && !hasCredentials(credentials);
     if (loopbackOnly) {
-      deps.logger.warn({ source: source.name, path: source.path }, 'webhook has no credential configured: accepting requests from loopback only');
+      deps.logger.warn(
+        { source: source.name, path: source.path },
+        'webhook has no credential configured: accepting requests from loopback only',
+      );
     }
     const signed = source.authentication === 'signature';
-    const verifySignature = signed && credentials.signatureSecret ? createSignatureCheck(credentials.signatureSecret) : undefined;
+    const verifySignature =
+      signed && credentials.signatureSecret ? createSignatureCheck(credentials.signatureSecret) : undefined;
 
     // Each route in its own scope: a signed source keeps its body as the raw text the signature covers.
     app.register((scope, _options, registered) => {
-      if (signed) scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+      if (signed)
+        scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+          done(null, body),
+        );
 
       scope.post(source.path, {
         onRequest: (request, _reply, done) => {
-          const refusal = named ? refuseNamed(request, deps.namedCredentials?.[source.name] ?? {}) : refuse(request, credentials, loopbackOnly, signed);
+          const refusal = named
+            ? refuseNamed(request, deps.namedCredentials?.[source.name] ?? {})
+            : refuse(request, credentials, loopbackOnly, signed);
           if (!refusal) return done();
           deps.refusals.refuse(request, refusal.reason, { source: source.name });
           done(new StewardError('unauthorized', refusal.message));
@@ -68,7 +77,9 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           if (verifySignature) {
             const signature = request.headers['x-hub-signature-256'];
             if (!(await verifySignature(raw, typeof signature === 'string' ? signature : undefined))) {
-              deps.refusals.refuse(request, signature ? 'invalid_signature' : 'missing_signature', { source: source.name });
+              deps.refusals.refuse(request, signature ? 'invalid_signature' : 'missing_signature', {
+                source: source.name,
+              });
               throw new StewardError('unauthorized', signature ? 'invalid signature' : 'missing X-Hub-Signature-256');
             }
             // The signature covers these exact bytes: the same bytes again are a replay, whatever the headers say.
@@ -91,7 +102,11 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           const yieldBetweenSteps = isLarge(request) ? nextTurn : () => Promise.resolve();
           await yieldBetweenSteps();
           const unstorable = findUnstorableText(request.body);
-          if (unstorable) throw new StewardError('bad_request', `${unstorable} contains a NUL character or invalid Unicode, which cannot be stored`);
+          if (unstorable)
+            throw new StewardError(
+              'bad_request',
+              `${unstorable} contains a NUL character or invalid Unicode, which cannot be stored`,
+            );
           await yieldBetweenSteps();
           const headers = keptHeaders(request.headers);
           const parsed = source.parse(request.body, headers, request.params as Record<string, string>);
@@ -114,7 +129,10 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           stopTimer();
           // Repeats arrive every repeat_interval for every open group: worth a debug line, not an info one.
           const level = result.changes.length > 0 || (signed && result.outcome !== 'duplicate') ? 'info' : 'debug';
-          request.log[level]({ source: source.name, delivery: result.deliveryId, outcome: result.outcome }, 'delivery stored');
+          request.log[level](
+            { source: source.name, delivery: result.deliveryId, outcome: result.outcome },
+            'delivery stored',
+          );
           return { status: 'accepted', delivery: result.deliveryId, outcome: result.outcome };
         },
       });
@@ -123,22 +141,37 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
   }
 }
 
-function refuse(request: FastifyRequest, credentials: Credentials, loopbackOnly: boolean, signed: boolean): { reason: RefusalReason; message: string } | undefined {
+function refuse(
+  request: FastifyRequest,
+  credentials: Credentials,
+  loopbackOnly: boolean,
+  signed: boolean,
+): { reason: RefusalReason; message: string } | undefined {
   if (loopbackOnly) {
-    return isLoopbackHost(request.socket.remoteAddress ?? '') ? undefined : { reason: 'loopback_only', message: 'this webhook accepts loopback requests only until a credential is configured' };
+    return isLoopbackHost(request.socket.remoteAddress ?? '')
+      ? undefined
+      : {
+          reason: 'loopback_only',
+          message: 'this webhook accepts loopback requests only until a credential is configured',
+        };
   }
   // A signed delivery is checked once its raw body is read (preHandler).
   if (signed) return undefined;
   const outcome = checkAuthorization(request.headers.authorization, credentials);
   if (outcome === 'ok') return undefined;
-  return outcome === 'missing' ? { reason: 'missing_credentials', message: 'missing credentials' } : { reason: 'invalid_credentials', message: 'invalid credentials' };
+  return outcome === 'missing'
+    ? { reason: 'missing_credentials', message: 'missing credentials' }
+    : { reason: 'invalid_credentials', message: 'invalid credentials' };
 }
 
 /**
  * A named webhook's own token. An unknown name is refused like a wrong token, so that the answer does
  * not tell a stranger which names exist.
  */
-function refuseNamed(request: FastifyRequest, byName: Readonly<Record<string, Credentials>>): { reason: RefusalReason; message: string } | undefined {
+function refuseNamed(
+  request: FastifyRequest,
+  byName: Readonly<Record<string, Credentials>>,
+): { reason: RefusalReason; message: string } | undefined {
   const name = (request.params as { name?: string }).name ?? '';
   const credentials = Object.hasOwn(byName, name) ? byName[name] : undefined;
   if (!request.headers.authorization) return { reason: 'missing_credentials', message: 'missing credentials' };

@@ -16,9 +16,18 @@ export function automaticFixCases(start: Start): void {
       expect(decided).toMatchObject({ askKey: 'auto:1', decided: { kind: 'option', option: 1 } });
       expect(world.calls).not.toContain('triage');
       expect(world.toolRuns).toEqual(callsOf(runbookFix).map((call) => ({ questionId: decided.id, ...call })));
-      expect(world.notices).toEqual([{ key: `execute:${decided.id}`, title: '⚙️ #7: ran kubectl_rollout_restart on its own (runbook postgres-down)', body: expect.stringContaining('Ran: kubectl_rollout_restart') as string }]);
+      expect(world.notices).toEqual([
+        {
+          key: `execute:${decided.id}`,
+          title: '⚙️ #7: ran kubectl_rollout_restart on its own (runbook postgres-down)',
+          body: expect.stringContaining('Ran: kubectl_rollout_restart') as string,
+        },
+      ]);
       await flow.endVerification(true);
-      expect(world.notices.at(-1)).toMatchObject({ key: `report:${decided.id}`, title: '✅ Complete: #7 PostgresDown' });
+      expect(world.notices.at(-1)).toMatchObject({
+        key: `report:${decided.id}`,
+        title: '✅ Complete: #7 PostgresDown',
+      });
       expect(world.learned).toEqual([{ questionId: decided.id, label: runbookFix.label, succeeded: true }]);
       expect(world.questions).toHaveLength(1);
       expect(world.demoted).toEqual([]);
@@ -35,23 +44,29 @@ export function automaticFixCases(start: Start): void {
       expect(await flow.values()).toMatchObject({ outcome: 'fixed' });
     });
 
-    it.each(['auto_notify', 'auto_silent'] as const)('%s that does not resolve the alerts: is demoted, said, and the owner is asked', async (level) => {
-      const { world, flow } = start(auto(level));
-      await flow.start();
-      await flow.endVerification(false);
-      expect(world.demoted).toEqual(['postgres-down']);
-      expect(world.learned.map((learned) => learned.succeeded)).toEqual([false]);
-      expect(world.notices.at(-1)).toMatchObject({ title: '❌ Not fixed: #7 PostgresDown' });
-      const asked = await flow.waitingQuestion();
-      expect(asked).toMatchObject({ kind: 'solution', askKey: 'options:1:1' });
-      // The fix that did not work is not offered again.
-      expect(asked.options.map((shown) => shown.calls)).not.toContainEqual(callsOf(runbookFix));
-      await flow.answer(option(asked, 1));
-      expect(world.toolRuns.map((run) => run.tool)).toEqual(['kubectl_rollout_restart', 'kubectl_scale']);
-    });
+    it.each(['auto_notify', 'auto_silent'] as const)(
+      '%s that does not resolve the alerts: is demoted, said, and the owner is asked',
+      async (level) => {
+        const { world, flow } = start(auto(level));
+        await flow.start();
+        await flow.endVerification(false);
+        expect(world.demoted).toEqual(['postgres-down']);
+        expect(world.learned.map((learned) => learned.succeeded)).toEqual([false]);
+        expect(world.notices.at(-1)).toMatchObject({ title: '❌ Not fixed: #7 PostgresDown' });
+        const asked = await flow.waitingQuestion();
+        expect(asked).toMatchObject({ kind: 'solution', askKey: 'options:1:1' });
+        // The fix that did not work is not offered again.
+        expect(asked.options.map((shown) => shown.calls)).not.toContainEqual(callsOf(runbookFix));
+        await flow.answer(option(asked, 1));
+        expect(world.toolRuns.map((run) => run.tool)).toEqual(['kubectl_rollout_restart', 'kubectl_scale']);
+      },
+    );
 
     it('whose tool fails: says so and asks about the same fix (not demoted: it did not run to the end)', async () => {
-      const { world, flow } = start({ ...auto('auto_notify'), tools: { kubectl_rollout_restart: { ok: false, error: 'timeout' } } });
+      const { world, flow } = start({
+        ...auto('auto_notify'),
+        tools: { kubectl_rollout_restart: { ok: false, error: 'timeout' } },
+      });
       await flow.start();
       expect(world.notices).toEqual([expect.objectContaining({ title: '❌ #7: kubectl_rollout_restart failed' })]);
       expect(world.verifications).toBe(0);

@@ -17,9 +17,15 @@ export function executionAndVerificationCases(start: Start): void {
 
   describe('execution', () => {
     it('a tool that fails: says what failed and why, and asks the options again', async () => {
-      const { world, flow, question } = await chose(1, { tools: { kubectl_rollout_restart: { ok: false, error: 'deployment "postgres" not found' } } });
+      const { world, flow, question } = await chose(1, {
+        tools: { kubectl_rollout_restart: { ok: false, error: 'deployment "postgres" not found' } },
+      });
       expect(world.notices).toEqual([
-        { key: `execute:${question.id}`, title: '❌ #7: kubectl_rollout_restart failed', body: 'deployment "postgres" not found\nCall: kubectl_rollout_restart · name=postgres · namespace=prod' },
+        {
+          key: `execute:${question.id}`,
+          title: '❌ #7: kubectl_rollout_restart failed',
+          body: 'deployment "postgres" not found\nCall: kubectl_rollout_restart · name=postgres · namespace=prod',
+        },
       ]);
       expect(world.verifications).toBe(0);
       expect(world.learned).toEqual([]);
@@ -28,8 +34,13 @@ export function executionAndVerificationCases(start: Start): void {
 
     it('a step found started after a crash: is not run again, and the owner chooses again', async () => {
       const { world, flow, question } = await chose(2, { tools: { kubectl_scale: 'interrupted' } });
-      expect(world.executions).toEqual([{ questionId: question.id, label: scale.label, result: { status: 'interrupted' } }]);
-      expect(world.notices[0]).toMatchObject({ title: '❌ #7: kubectl_scale was interrupted', body: expect.stringContaining('it is not run again') as string });
+      expect(world.executions).toEqual([
+        { questionId: question.id, label: scale.label, result: { status: 'interrupted' } },
+      ]);
+      expect(world.notices[0]).toMatchObject({
+        title: '❌ #7: kubectl_scale was interrupted',
+        body: expect.stringContaining('it is not run again') as string,
+      });
       expect(await flow.waitingQuestion()).toMatchObject({ askKey: 'options:1:2' });
     });
 
@@ -54,10 +65,19 @@ export function executionAndVerificationCases(start: Start): void {
     it('resolved: reports the fix, hands it to the runbooks as a success, and asks "Next time?"', async () => {
       const { world, flow, question } = await chose(1);
       await flow.endVerification(true);
-      expect(world.notices.at(-1)).toMatchObject({ key: `report:${question.id}`, title: '✅ Complete: #7 PostgresDown', body: expect.stringContaining('Ran: kubectl_rollout_restart · name=postgres · namespace=prod') as string });
+      expect(world.notices.at(-1)).toMatchObject({
+        key: `report:${question.id}`,
+        title: '✅ Complete: #7 PostgresDown',
+        body: expect.stringContaining('Ran: kubectl_rollout_restart · name=postgres · namespace=prod') as string,
+      });
       expect(world.learned).toEqual([{ questionId: question.id, label: restart.label, succeeded: true }]);
       const nextTime = world.questions.at(-1)!;
-      expect(nextTime).toMatchObject({ kind: 'autonomy', askKey: 'next-time:1', defaultOption: 2, body: 'Next time kubectl_rollout_restart · name=postgres · namespace=prod would fix it:' });
+      expect(nextTime).toMatchObject({
+        kind: 'autonomy',
+        askKey: 'next-time:1',
+        defaultOption: 2,
+        body: 'Next time kubectl_rollout_restart · name=postgres · namespace=prod would fix it:',
+      });
       expect(nextTime.options.map((shown) => shown.label)).toEqual(['Auto', 'Ask', 'Investigate']);
       expect(await flow.values()).toMatchObject({ outcome: 'fixed', verified: true });
       expect(flow.path.slice(-4)).toEqual(['await_verification', 'report', 'learn', '__end__']);
@@ -86,12 +106,20 @@ export function executionAndVerificationCases(start: Start): void {
     it('not resolved in the window: says so, counts a failure, and offers the other fixes (not the one that failed)', async () => {
       const { world, flow, question } = await chose(1);
       await flow.endVerification(false);
-      expect(world.notices.at(-1)).toMatchObject({ key: `report:${question.id}`, title: '❌ Not fixed: #7 PostgresDown' });
+      expect(world.notices.at(-1)).toMatchObject({
+        key: `report:${question.id}`,
+        title: '❌ Not fixed: #7 PostgresDown',
+      });
       expect(world.learned).toEqual([{ questionId: question.id, label: restart.label, succeeded: false }]);
       expect(world.demoted).toEqual([]);
       const again = await flow.waitingQuestion();
       expect(again).toMatchObject({ kind: 'solution', askKey: 'options:1:2' });
-      expect(again.options.map((shown) => shown.label)).toEqual(['Scale postgres to 2 replicas', 'Investigate further', 'Snooze 1h', 'Ignore']);
+      expect(again.options.map((shown) => shown.label)).toEqual([
+        'Scale postgres to 2 replicas',
+        'Investigate further',
+        'Snooze 1h',
+        'Ignore',
+      ]);
       expect(world.questions.some((asked) => asked.kind === 'autonomy')).toBe(false);
     });
 
@@ -119,8 +147,19 @@ export function executionAndVerificationCases(start: Start): void {
       await flow.endVerification(true);
       expect(await flow.interrupts()).toEqual([]);
       const before = { questions: world.questions.length, notices: world.notices.length, calls: world.calls.length };
-      await flow.graph.invoke(new Command({ resume: { questionId: world.questions.at(-1)!.id, answer: { kind: 'option', option: 1, label: 'Auto' }, actor: 'alice' } }), { configurable: { thread_id: '7' } });
-      expect({ questions: world.questions.length, notices: world.notices.length, calls: world.calls.length }).toEqual(before);
+      await flow.graph.invoke(
+        new Command({
+          resume: {
+            questionId: world.questions.at(-1)!.id,
+            answer: { kind: 'option', option: 1, label: 'Auto' },
+            actor: 'alice',
+          },
+        }),
+        { configurable: { thread_id: '7' } },
+      );
+      expect({ questions: world.questions.length, notices: world.notices.length, calls: world.calls.length }).toEqual(
+        before,
+      );
       expect(world.toolRuns).toHaveLength(1);
     });
   });

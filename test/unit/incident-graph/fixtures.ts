@@ -1,5 +1,9 @@
 import type { FlowOption } from '../../../graphs/incident/ports.ts';
-import { createInMemoryIncidentPorts, type InMemoryIncidentPorts, type InMemorySetup } from '../../helpers/in-memory-incident-ports.ts';
+import {
+  createInMemoryIncidentPorts,
+  type InMemoryIncidentPorts,
+  type InMemorySetup,
+} from '../../helpers/in-memory-incident-ports.ts';
 import { driveIncidentGraph, type IncidentGraphDriver } from '../../helpers/incident-graph-driver.ts';
 
 /** Options a model might propose for a database that is down: two fixes, then the safe generic choices. */
@@ -29,11 +33,23 @@ export const twoStepPlan: FlowOption = {
   labelSource: { kind: 'model' },
   ownerWords: 'restart it and then scale it',
   steps: [
-    { tool: 'kubectl_rollout_restart', arguments: { name: 'postgres', namespace: 'prod' }, why: 'clears the stuck pod' },
-    { tool: 'kubectl_scale', arguments: { name: 'postgres', namespace: 'prod', replicas: 2 }, why: 'keeps one replica serving' },
+    {
+      tool: 'kubectl_rollout_restart',
+      arguments: { name: 'postgres', namespace: 'prod' },
+      why: 'clears the stuck pod',
+    },
+    {
+      tool: 'kubectl_scale',
+      arguments: { name: 'postgres', namespace: 'prod', replicas: 2 },
+      why: 'keeps one replica serving',
+    },
   ],
 };
-export const planned = (instruction: string) => ({ ok: true as const, summary: twoStepPlan.label, option: { ...twoStepPlan, ownerWords: instruction } });
+export const planned = (instruction: string) => ({
+  ok: true as const,
+  summary: twoStepPlan.label,
+  option: { ...twoStepPlan, ownerWords: instruction },
+});
 
 /** A runbook fix that has earned the right to run on its own. */
 export const runbookFix: FlowOption = {

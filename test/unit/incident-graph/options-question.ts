@@ -21,17 +21,33 @@ export function optionsQuestionCases(start: Start): void {
       const { world, flow, question } = await atOptions();
       await flow.answer(option(question, n));
       expect(world.toolRuns).toEqual(callsOf(chosen).map((call) => ({ questionId: question.id, ...call })));
-      expect(world.toolRuns.map((run) => ({ tool: run.tool, arguments: run.arguments }))).toEqual(question.options[n - 1]!.calls);
+      expect(world.toolRuns.map((run) => ({ tool: run.tool, arguments: run.arguments }))).toEqual(
+        question.options[n - 1]!.calls,
+      );
       expect(world.verifications).toBe(1);
-      expect(world.notices).toEqual([{ key: `execute:${question.id}`, title: `⚙️ #7: ran ${chosen.action!.tool}`, body: expect.stringContaining(`Output: ${chosen.action!.tool} done`) as string }]);
+      expect(world.notices).toEqual([
+        {
+          key: `execute:${question.id}`,
+          title: `⚙️ #7: ran ${chosen.action!.tool}`,
+          body: expect.stringContaining(`Output: ${chosen.action!.tool} done`) as string,
+        },
+      ]);
       expect((await flow.pending()).value).toEqual({ kind: 'verification' });
     });
 
     it('approve (a runbook fix): `approve` stands for option 1, which shows its record and runs its calls', async () => {
-      const known = { diagnosis: 'Known problem: runbook postgres-down.', options: [{ ...runbookFix, runbook: { ...runbookFix.runbook!, successes: 3, chosen: 4 } }, investigate] };
+      const known = {
+        diagnosis: 'Known problem: runbook postgres-down.',
+        options: [{ ...runbookFix, runbook: { ...runbookFix.runbook!, successes: 3, chosen: 4 } }, investigate],
+      };
       const { world, flow, question } = await atOptions({ proposals: [known] });
       expect(question.defaultOption).toBe(1);
-      expect(question.options[0]).toMatchObject({ label: runbookFix.label, labelSource: { kind: 'runbook', id: 'postgres-down' }, record: { successes: 3, chosen: 4 }, calls: callsOf(runbookFix) });
+      expect(question.options[0]).toMatchObject({
+        label: runbookFix.label,
+        labelSource: { kind: 'runbook', id: 'postgres-down' },
+        record: { successes: 3, chosen: 4 },
+        calls: callsOf(runbookFix),
+      });
       await flow.answer(option(question, question.defaultOption!));
       await flow.endVerification(true);
       expect(world.toolRuns).toEqual(callsOf(runbookFix).map((call) => ({ questionId: question.id, ...call })));
@@ -41,7 +57,9 @@ export function optionsQuestionCases(start: Start): void {
     });
 
     it('has no default when the first option runs nothing: `approve` must name an option', async () => {
-      const { question } = await atOptions({ proposals: [{ diagnosis: proposal.diagnosis, options: [investigate, restart] }] });
+      const { question } = await atOptions({
+        proposals: [{ diagnosis: proposal.diagnosis, options: [investigate, restart] }],
+      });
       expect(question.defaultOption).toBeUndefined();
     });
 
@@ -109,11 +127,21 @@ export function optionsQuestionCases(start: Start): void {
     });
 
     it('an option that runs no tool is refused, said, and the options are asked again', async () => {
-      const { world, flow, question } = await atOptions({ proposals: [{ diagnosis: proposal.diagnosis, options: [{ label: 'Think about it' }, restart] }] });
+      const { world, flow, question } = await atOptions({
+        proposals: [{ diagnosis: proposal.diagnosis, options: [{ label: 'Think about it' }, restart] }],
+      });
       await flow.answer(option(question, 1));
       expect(world.toolRuns).toEqual([]);
-      expect(world.executions).toEqual([{ questionId: question.id, label: 'Think about it', result: { status: 'refused', reason: 'This option runs no tool.' } }]);
-      expect(world.notices).toEqual([{ key: `execute:${question.id}`, title: '❌ #7: the fix was not run', body: 'This option runs no tool.' }]);
+      expect(world.executions).toEqual([
+        {
+          questionId: question.id,
+          label: 'Think about it',
+          result: { status: 'refused', reason: 'This option runs no tool.' },
+        },
+      ]);
+      expect(world.notices).toEqual([
+        { key: `execute:${question.id}`, title: '❌ #7: the fix was not run', body: 'This option runs no tool.' },
+      ]);
       expect(world.verifications).toBe(0);
       expect(await flow.waitingQuestion()).toMatchObject({ askKey: 'options:1:2' });
     });
@@ -131,7 +159,9 @@ export function optionsQuestionCases(start: Start): void {
     });
 
     it('shows why a promoted runbook did not run on its own beside the options', async () => {
-      const { question } = await atOptions({ autoFix: { asks: 'Runbook postgres-down is promoted but asks: an alert has no label pod.' } });
+      const { question } = await atOptions({
+        autoFix: { asks: 'Runbook postgres-down is promoted but asks: an alert has no label pod.' },
+      });
       expect(question.body).toContain('Runbook postgres-down is promoted but asks');
     });
   });

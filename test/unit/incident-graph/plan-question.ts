@@ -19,7 +19,12 @@ export function planQuestionCases(start: Start): void {
   describe('"📝 Plan"', () => {
     it('shows each step with its call, approve standing for option 1', async () => {
       const { question } = await atPlan('options');
-      expect(question.options[0]).toMatchObject({ number: 1, label: twoStepPlan.label, labelSource: { kind: 'model' }, calls: callsOf(twoStepPlan) });
+      expect(question.options[0]).toMatchObject({
+        number: 1,
+        label: twoStepPlan.label,
+        labelSource: { kind: 'model' },
+        calls: callsOf(twoStepPlan),
+      });
       expect(question.options[1]).toMatchObject({ number: 2, label: 'Back to the options' });
       expect(question.defaultOption).toBe(1);
       expect(question.body).toContain('Step 1: kubectl_rollout_restart · name=postgres · namespace=prod');
@@ -87,10 +92,15 @@ export function planQuestionCases(start: Start): void {
     });
 
     it('an approved plan that fails, asked for at "Is this a problem?": says so, then researches and asks which fix', async () => {
-      const { world, flow, question } = await atPlan('problem', { tools: { kubectl_scale: { ok: false, error: 'quota exceeded' } } });
+      const { world, flow, question } = await atPlan('problem', {
+        tools: { kubectl_scale: { ok: false, error: 'quota exceeded' } },
+      });
       await flow.answer(option(question, 1));
       expect(world.toolRuns.map((run) => run.tool)).toEqual(['kubectl_rollout_restart', 'kubectl_scale']);
-      expect(world.notices.at(-1)).toMatchObject({ key: `execute:${question.id}`, title: '❌ #7: the plan of 2 steps failed' });
+      expect(world.notices.at(-1)).toMatchObject({
+        key: `execute:${question.id}`,
+        title: '❌ #7: the plan of 2 steps failed',
+      });
       expect(world.verifications).toBe(0);
       expect(await flow.waitingQuestion()).toMatchObject({ kind: 'solution' });
       expect(flow.path.slice(-3)).toEqual(['execute', 'research', 'post_options']);

@@ -19,7 +19,12 @@ export function problemQuestionCases(start: Start): void {
       const { world, flow } = start({ snapshot: { flapping: true } });
       await flow.start();
       const question = await flow.waitingQuestion();
-      expect(question).toMatchObject({ kind: 'problem', askKey: 'problem:1', incidentId: 7, title: '🔔 Issue detected: #7 PostgresDown' });
+      expect(question).toMatchObject({
+        kind: 'problem',
+        askKey: 'problem:1',
+        incidentId: 7,
+        title: '🔔 Issue detected: #7 PostgresDown',
+      });
       expect(question.options.map((shown) => shown.label)).toEqual(['Yes', 'No, expected', 'Snooze 1h']);
       expect(question.body).toContain('🔥 PostgresDown · pod=postgres-0 · namespace=prod');
       expect(question.body).toContain('⚠️ Flapping');
@@ -108,7 +113,13 @@ export function problemQuestionCases(start: Start): void {
       const { world, flow } = start();
       await flow.start();
       await flow.answer({ kind: 'custom', instruction: 'delete the volume' });
-      expect(world.notices).toEqual([{ key: 'plan-refused:1:0', title: '❌ #7: no plan for “delete the volume”', body: 'No allowed tool does that. Nothing was run; the options follow.' }]);
+      expect(world.notices).toEqual([
+        {
+          key: 'plan-refused:1:0',
+          title: '❌ #7: no plan for “delete the volume”',
+          body: 'No allowed tool does that. Nothing was run; the options follow.',
+        },
+      ]);
       expect(await flow.waitingQuestion()).toMatchObject({ kind: 'solution', askKey: 'options:1:1' });
       expect(flow.path.slice(-3)).toEqual(['make_plan', 'research', 'post_options']);
     });
@@ -122,7 +133,9 @@ export function problemQuestionCases(start: Start): void {
       await flow.withdraw(why);
       expect(await flow.values()).toMatchObject({ outcome });
       expect(await flow.finished()).toBe(true);
-      expect(world.calls.filter((call) => !['snapshot', 'autoFix', 'triage', 'ask problem'].includes(call))).toEqual([]);
+      expect(world.calls.filter((call) => !['snapshot', 'autoFix', 'triage', 'ask problem'].includes(call))).toEqual(
+        [],
+      );
     });
   });
 }
