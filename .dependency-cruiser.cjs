@@ -51,6 +51,15 @@ module.exports = {
       to: { path: '^bot/' },
     },
     {
+      name: 'only-entry-points-import-the-composition-root',
+      comment:
+        'bot/runtime/ wires everything together; a lower room importing it would point upward. ' +
+        'Only the entry points (main, the steward command, the demo) and tests start it.',
+      severity: 'error',
+      from: { path: '^bot/', pathNot: ['^bot/runtime/', '^bot/main[.]ts$', '^bot/cli/', '^bot/demo/'] },
+      to: { path: '^bot/runtime/' },
+    },
+    {
       name: 'the-program-imports-only-dependencies',
       comment:
         'The image installs dependencies only (npm ci --omit=dev), so the program may not import a devDependency. ' +

@@ -1,4 +1,4 @@
-import { findUnstorableText, storableText } from '../../webhooks/storable-text.ts';
+import { findUnstorableText, storableText } from '../db/storable-text.ts';
 import type { InboundReply } from '../../graphs/chat-port.ts';
 import type { ReplyContext, ReplyHandler } from '../../graphs/replies.ts';
 import { createApproverCheck } from './approvers.ts';

@@ -41,12 +41,14 @@ describe('npm run demo', () => {
       await chmod(dataDir, 0o755);
       const events = () => {
         const file = path.join(dataDir, 'demo-lab.jsonl');
-        return existsSync(file)
-          ? readFileSync(file, 'utf8')
-              .trim()
-              .split('\n')
-              .map((line) => JSON.parse(line) as LabEvent)
-          : [];
+        if (!existsSync(file)) return [];
+        // Whole lines only: the lab may be writing the last one right now.
+        const text = readFileSync(file, 'utf8');
+        return text
+          .slice(0, text.lastIndexOf('\n') + 1)
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as LabEvent);
       };
       const port = await findFreePort();
       const started = Date.now();

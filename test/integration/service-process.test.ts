@@ -81,7 +81,13 @@ describe('the service as a process', () => {
     const loopbackOnly = first.service
       .entries()
       .filter((entry) => entry.msg === 'webhook has no credential configured: accepting requests from loopback only');
-    expect(loopbackOnly.map((entry) => entry.source)).toEqual(['alertmanager', 'coroot', 'github']);
+    expect(loopbackOnly.map((entry) => entry.source)).toEqual([
+      'alertmanager',
+      'coroot',
+      'github',
+      'grafana',
+      'uptime-kuma',
+    ]);
     const ready = await fetch(`${first.base}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({

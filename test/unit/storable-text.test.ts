@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUnstorableText, storableText } from '../../webhooks/storable-text.ts';
+import { findUnstorableText, storableText } from '../../bot/db/storable-text.ts';
 
 /** `depth` arrays inside each other around `inner`, built without recursion. */
 function nestedAround(depth: number, inner: unknown): unknown {

@@ -6,7 +6,7 @@ import { questionMessage, type Question } from '../../../graphs/questions.ts';
 import { verifyAction } from '../../../notifiers/mattermost/action-signature.ts';
 import { decodeActionRequest, decodeSlashCommand, slashToken } from '../../../notifiers/mattermost/decode-callbacks.ts';
 import { constantTimeEqual } from '../../../webhooks/authorization.ts';
-import { findUnstorableText } from '../../../webhooks/storable-text.ts';
+import { findUnstorableText } from '../../db/storable-text.ts';
 import type { AnswerQuestion } from '../../chat/answer-question.ts';
 import type { ApproverCheck } from '../../chat/approvers.ts';
 import type { InboundRouter } from '../../chat/inbound-router.ts';

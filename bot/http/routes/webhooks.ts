@@ -5,7 +5,7 @@ import { checkAuthorization, hasCredentials, type Credentials } from '../../../w
 import type { SourceName } from '../../../webhooks/intake-event.ts';
 import { createSignatureCheck } from '../../../webhooks/github/signature.ts';
 import type { WebhookSource } from '../../../webhooks/registry.ts';
-import { findUnstorableText } from '../../../webhooks/storable-text.ts';
+import { findUnstorableText } from '../../db/storable-text.ts';
 import { isLoopbackHost } from '../../config/index.ts';
 import { StewardError } from '../../errors.ts';
 import type { Intake } from '../../intake/create-intake.ts';

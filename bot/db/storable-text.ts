@@ -1,4 +1,4 @@
-import { fieldPath } from './schema-errors.ts';
+import { fieldPath } from '../../webhooks/schema-errors.ts';
 
 /** A value still to look at, and how it was reached (its key in its parent), for the field path. */
 interface Visit {
