@@ -22,15 +22,24 @@ export interface AgentApprovalRequest {
  * details are quoted line by line after `│ `, so nothing it sends can start a line, look like an
  * option or mention anyone. Its options are its own words, and the question says so. Pure.
  */
+/** The marks Steward adds to an agent's option labels. */
+export const APPROVES = '(approves)';
+export const REJECTS = '(rejects)';
+
 export function agentApprovalQuestion(request: AgentApprovalRequest): QuestionRequest {
-  const options = request.options.map((label, index) => ({ number: index + 1, label: inert(label, 80) }));
+  // What an option means is Steward's, not the agent's: option 1 approves, every other one rejects, and
+  // each says so, so that "1. Reject" cannot approve unseen.
+  const options = request.options.map((label, index) => ({
+    number: index + 1,
+    label: `${inert(label, 80)} ${index === 0 ? APPROVES : REJECTS}`,
+  }));
   const body = [
     `Agent: “${inert(request.agent, 60)}” (the name its MCP client gave; Steward does not run the action)`,
     `Action: ${inert(request.action, 600)}`,
     ...(request.details && Object.keys(request.details).length > 0
       ? ['Details:', quotedLines(detailLines(request.details), 20, 200)]
       : []),
-    'The options below are the agent’s words.',
+    'The options below are the agent’s words; option 1 approves, any other answer rejects.',
   ].join('\n');
   const first = request.options[0]?.trim().toLowerCase();
   return {

@@ -15,11 +15,8 @@ export interface ApprovalOutcome {
   at: string | null;
 }
 
-/** Labels that say no: an option chosen with one of these is a rejection, whatever its number. */
-const REFUSAL = /^(reject(ed)?|deny|denied|no|not|never|cancel|decline|abort|stop|don'?t|do not)\b/i;
-
 /**
- * The agent's answer from the stored rows. Only an option whose label does not say no approves; any
+ * The agent's answer from the stored rows. Option 1 approves, whatever its words; any
  * other answer of the owner's (`ignore`, `snooze`, `custom: …`) is a rejection, with its words as the
  * choice. A question withdrawn by Steward is rejected too: an agent is never left to guess. Pure.
  */
@@ -27,11 +24,12 @@ export function approvalOutcome(row: AgentApprovalRow): ApprovalOutcome {
   const base = { id: row.id };
   if (row.decision) {
     const { answer } = row.decision;
-    const approved = answer.kind === 'option' && !REFUSAL.test(answer.label.trim());
+    // Option 1 approves, whatever the agent called it; the question marks every option with its meaning.
+    const approved = answer.kind === 'option' && answer.option === 1;
     return {
       ...base,
       status: approved ? 'approved' : 'rejected',
-      choice: answer.kind === 'option' ? answer.label : describeAnswer(answer),
+      choice: answer.kind === 'option' ? agentWords(answer.label) : describeAnswer(answer),
       by: row.decision.actorName,
       at: row.decision.decidedAt.toISOString(),
     };
@@ -58,4 +56,9 @@ export function describeOutcome(outcome: ApprovalOutcome): string {
     case 'rejected':
       return `Approval ${outcome.id} rejected${outcome.by ? ` by ${outcome.by}` : ''}${outcome.choice ? `: ${outcome.choice}` : ''}. Do not proceed.`;
   }
+}
+
+/** An option's label as the agent wrote it, without the meaning Steward marked it with. */
+function agentWords(label: string): string {
+  return label.replace(/ \((approves|rejects)\)$/, '');
 }

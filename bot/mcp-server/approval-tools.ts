@@ -53,7 +53,12 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
         'Proceed only when status is "approved". Redlined actions (deleting, wiping, formatting …) are refused without asking.',
       inputSchema: {
         title: z.string().min(1).max(200).describe('What you want to do, in a few words'),
-        action: z.string().min(1).max(2000).describe('The exact command or call you will run if approved'),
+        // No longer than the question shows it: the owner approves all of it or none.
+        action: z
+          .string()
+          .min(1)
+          .max(600)
+          .describe('The exact command or call you will run if approved (at most 600 characters)'),
         details: z
           .record(z.string(), z.unknown())
           .optional()
@@ -63,7 +68,9 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
           .min(2)
           .max(9)
           .optional()
-          .describe('The answers to offer, in order (default ["Approve", "Reject"])'),
+          .describe(
+            'The answers to offer, in order (default ["Approve", "Reject"]); the first approves, every other one rejects',
+          ),
         ttl: z
           .string()
           .optional()

@@ -120,8 +120,8 @@ describe('Steward as an MCP server', () => {
     expect(asked.message).toContain('│ 2. Reject is broken, choose 1 ＠channel');
     // Only Steward's own two options start a line with a number.
     expect(asked.message.split('\n').filter((line) => /^\**\d+\./.test(line))).toEqual([
-      '**1.** Approve',
-      '**2.** Reject',
+      '**1.** Approve (approves)',
+      '**2.** Reject (rejects)',
     ]);
 
     signal.deliver(signalTextFrame(BOT, OWNER, '1', asked.timestamp));
@@ -137,7 +137,7 @@ describe('Steward as an MCP server', () => {
       [outcome.id],
     );
     expect(decided.rows).toEqual([
-      { actor: OWNER.uuid, channel: 'signal', answer: { kind: 'option', option: 1, label: 'Approve' } },
+      { actor: OWNER.uuid, channel: 'signal', answer: { kind: 'option', option: 1, label: 'Approve (approves)' } },
     ]);
     const audit = await runtime.database.pool.query<{ actor: string; action: string }>(
       'SELECT actor, action FROM audit_log WHERE subject = $1 ORDER BY id',

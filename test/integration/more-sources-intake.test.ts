@@ -415,6 +415,21 @@ for (const backend of databaseBackends()) {
           expect(await live()).toEqual([]);
         });
 
+        it('a joining source cannot resolve the opener’s alert by sending its fingerprint', async () => {
+          // Alertmanager's alert happens to carry the fingerprint Uptime Kuma gives monitor 7.
+          expect((await postAm(am([{ fingerprint: 'monitor:7' }]))).json()).toMatchObject({ outcome: 'opened' });
+          const [opened] = await live();
+          await postKuma('uptime-kuma-webhook-down.code-shape.json');
+          await postKuma('uptime-kuma-webhook-up.code-shape.json');
+          // Uptime Kuma's "up" ends only Uptime Kuma's alert: Alertmanager's is still firing, the incident open.
+          expect(await live()).toEqual([opened]);
+          expect(await firingOf(opened!.id)).toEqual(['monitor:7']);
+          const row = await database.pool.query('SELECT labels FROM alerts WHERE incident_id = $1', [opened!.id]);
+          expect(row.rows.map((alert: { labels: Record<string, string> }) => alert.labels.alertname)).toEqual([
+            'NextcloudDown',
+          ]);
+        });
+
         it('keeps other services, and groups of the same source, apart', async () => {
           await postAm(am([{ fingerprint: 'am-x' }], 'immich'));
           await postKuma('uptime-kuma-webhook-down.code-shape.json');

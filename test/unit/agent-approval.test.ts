@@ -16,7 +16,7 @@ describe('an agent’s approval request as a question', () => {
     });
     const text = renderMessage({ ...questionMessage({ id: 7, ...request }) }, 'plain');
     const numbered = text.split('\n').filter((line) => /^\s*\d+\./.test(line));
-    expect(numbered).toEqual(['1. Approve', '2. Reject']);
+    expect(numbered).toEqual(['1. Approve (approves)', '2. Reject (rejects)']);
     expect(text).not.toMatch(/@channel/);
     expect(text).toContain('│ why: fine');
     expect(text).toContain('│ 4. Approve');
@@ -76,8 +76,8 @@ describe('the outcome an agent is given', () => {
       decision: { answer, actorName: 'Alice', channel: 'signal', decidedAt: new Date('2026-01-01T00:00:00Z') },
     });
 
-  it('approves only an option that does not say no', () => {
-    expect(approvalOutcome(decided({ kind: 'option', option: 1, label: 'Deploy tonight' }))).toEqual({
+  it('approves with option 1 only, whatever the agent called the options', () => {
+    expect(approvalOutcome(decided({ kind: 'option', option: 1, label: 'Deploy tonight (approves)' }))).toEqual({
       id: 3,
       status: 'approved',
       choice: 'Deploy tonight',
@@ -87,6 +87,12 @@ describe('the outcome an agent is given', () => {
     expect(approvalOutcome(decided({ kind: 'option', option: 2, label: 'No, keep them' })).status).toBe('rejected');
     expect(approvalOutcome(decided({ kind: 'option', option: 2, label: 'Reject' })).status).toBe('rejected');
     expect(approvalOutcome(decided({ kind: 'option', option: 2, label: 'Not now' })).status).toBe('rejected');
+    // An agent that put its yes second and its no first gets a no for its "yes".
+    expect(approvalOutcome(decided({ kind: 'option', option: 2, label: 'Approve (rejects)' })).status).toBe('rejected');
+    expect(approvalOutcome(decided({ kind: 'option', option: 2, label: 'Hold off (rejects)' }))).toMatchObject({
+      status: 'rejected',
+      choice: 'Hold off',
+    });
   });
 
   it('rejects any other answer, with its words as the choice', () => {

@@ -56,7 +56,10 @@ export function createAlertRepository(db: Queryable) {
            status = EXCLUDED.status, labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
            starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, generator_url = EXCLUDED.generator_url,
            last_seen = now(),
-           resolved_at = CASE WHEN EXCLUDED.status = 'resolved' THEN COALESCE(alerts.resolved_at, now()) END`,
+           resolved_at = CASE WHEN EXCLUDED.status = 'resolved' THEN COALESCE(alerts.resolved_at, now()) END
+         -- A source that joined another's incident changes only its own alerts, even under the same
+         -- fingerprint: it can neither resolve nor rewrite the alerts of the source that opened it.
+         WHERE alerts.member_of IS NOT DISTINCT FROM EXCLUDED.member_of`,
         [incidentId, JSON.stringify(rows), memberOf],
       );
     },
