@@ -1,4 +1,4 @@
-import { findSensitive } from '../llm/sensitive-data.ts';
+import { maskSecrets } from '../llm/sensitive-data.ts';
 
 /** One fact an investigation gathered, kept for `details`, the findings and the proposals. */
 export interface Evidence {
@@ -38,17 +38,7 @@ export function stableJson(value: unknown): string {
  * The models get it through the gateway, which routes and scrubs it like any request.
  */
 export function keptText(text: string, max: number): string {
-  const findings = findSensitive(text)
-    .filter((finding) => finding.kind === 'secret')
-    .sort((a, b) => a.start - b.start);
-  let out = '';
-  let at = 0;
-  for (const finding of findings) {
-    if (finding.start < at) continue;
-    out += `${text.slice(at, finding.start)}‹secret›`;
-    at = finding.end;
-  }
-  out += text.slice(at);
+  const out = maskSecrets(text);
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }
 

@@ -38,6 +38,21 @@ export function findSensitive(text: string, names: readonly string[] = []): Find
   return mergeFindings(text, rawFindings(text, names, 0));
 }
 
+/**
+ * `text` with every secret the detector finds (tokens, passwords, keys) replaced by `‹secret›`: for
+ * text that leaves Steward other than through the gateway (findings, answers to MCP clients).
+ */
+export function maskSecrets(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const finding of findSensitive(text)) {
+    if (finding.kind !== 'secret' || finding.start < at) continue;
+    out += `${text.slice(at, finding.start)}‹secret›`;
+    at = finding.end;
+  }
+  return out + text.slice(at);
+}
+
 export function isSensitive(text: string, names: readonly string[] = []): boolean {
   return findSensitive(text, names).length > 0;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Runbook } from '../../runbooks/runbook-schema.ts';
 import { incidentDetails } from '../chat/incident-details.ts';
 import type { Queryable } from '../db/pool.ts';
+import { maskSecrets } from '../llm/sensitive-data.ts';
 import { createIncidentRepository, type Incident } from '../db/repositories/incidents.ts';
 
 export interface ReadToolsDeps {
@@ -33,8 +34,23 @@ function incidentJson(incident: Incident) {
   };
 }
 
+/**
+ * A tool's answer. An MCP client is often a cloud model and never goes through Steward's gateway, so
+ * every string leaves with its secrets masked (alert annotations, a fix's output in details).
+ */
 function json(value: Record<string, unknown>, text = JSON.stringify(value)) {
-  return { content: [{ type: 'text' as const, text }], structuredContent: value };
+  return {
+    content: [{ type: 'text' as const, text: maskSecrets(text) }],
+    structuredContent: masked(value) as Record<string, unknown>,
+  };
+}
+
+function masked(value: unknown): unknown {
+  if (typeof value === 'string') return maskSecrets(value);
+  if (Array.isArray(value)) return value.map(masked);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, masked(inner)]));
+  return value;
 }
 
 /** `list_incidents`, `get_incident`, `status` and `list_runbooks`: what chat shows, read-only, from the same code. */

@@ -1,3 +1,4 @@
+import { createIncidentRepository } from '../../bot/db/repositories/incidents.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -308,5 +309,25 @@ describe('Steward as an MCP server', () => {
     expect((await client.callTool({ name: 'list_runbooks', arguments: {} })).structuredContent).toEqual({
       runbooks: [],
     });
+  });
+
+  it('masks secrets in what it answers: an MCP client is often a cloud model, outside the gateway', async () => {
+    const secret = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
+    const { incident } = await createIncidentRepository(runtime.database.pool).openOrGet({
+      source: 'alertmanager',
+      externalKey: 'mcp-secret-test',
+      title: 'Backup failed',
+      annotations: { description: `push refused with token ${secret}` },
+    });
+    const client = await connect('observer');
+    for (const call of [
+      { name: 'list_incidents', arguments: {} },
+      { name: 'get_incident', arguments: { id: incident.id } },
+    ]) {
+      const result = await client.callTool(call);
+      const everything = JSON.stringify(result);
+      expect(everything, call.name).not.toContain(secret);
+      expect(everything, call.name).toContain('‹secret›');
+    }
   });
 });
