@@ -1,4 +1,5 @@
 import type { ChatOption, OutgoingQuestion } from './chat-port.ts';
+import { inert } from './inert-text.ts';
 import { formatDuration } from './durations.ts';
 
 /**
@@ -58,7 +59,8 @@ export function describeAnswer(answer: Answer): string {
     case 'snooze':
       return `snooze ${formatDuration(answer.durationMs)}`;
     case 'custom':
-      return `custom: ${answer.instruction}`;
+      // The owner's own words, but free text: one line, so an acknowledgement's title stays one line.
+      return `custom: ${inert(answer.instruction, 200)}`;
   }
 }
 

@@ -38,7 +38,7 @@ export function activityMessage(
   const falsePositives = found.dismissed + (audited['incident.suppressed'] ?? 0);
   const lines: string[] = [];
   let chart: { day: string; count: number }[] | undefined;
-  const common = actions.commonest.map((row) => `${row.tool} ×${row.count}`).join(', ');
+  const common = actions.commonest.map((row) => `${inert(row.tool, 80)} ×${row.count}`).join(', ');
   lines.push(
     `Actions: ${actions.auto} auto-executed, ${actions.approved} run with approval, ${decisions.declined} declined${actions.failed > 0 ? `, ${actions.failed} failed` : ''}${common ? ` (commonest: ${common})` : ''}`,
   );

@@ -46,7 +46,7 @@ export function statusMessage(facts: StatusFacts, now: Date): { title: string; b
     lines.push(`Running actions (${running.length}):`);
     for (const action of running)
       lines.push(
-        `• ${action.tool}${action.incidentId ? ` for #${action.incidentId}` : ''}, started ${age(now.getTime() - action.startedAt.getTime())} ago`,
+        `• ${inert(action.tool, 80)}${action.incidentId ? ` for #${action.incidentId}` : ''}, started ${age(now.getTime() - action.startedAt.getTime())} ago`,
       );
   }
   for (const channel of outbox) {

@@ -47,8 +47,11 @@ export function prettyLines(
   };
 }
 
-/** Appends to `file` (its folder is created), buffered and flushed before exit like standard output. */
+/**
+ * Appends to `file` (its folder is created), one write per line: on a busy machine a buffered file
+ * lost the last lines ("shutdown complete") when the process exited right after its flush was asked.
+ */
 export function fileDestination(file: string): DestinationStream {
   mkdirSync(path.dirname(file), { recursive: true });
-  return pino.destination({ dest: file, append: true, sync: false });
+  return pino.destination({ dest: file, append: true, sync: true });
 }

@@ -95,7 +95,7 @@ export function rejected(pr: Named, actor: { name: string; channel: string }): N
 
 /** The comment left on GitHub when the owner rejects from chat. */
 export function rejectionComment(actor: { name: string; channel: string }): string {
-  return `Rejected from chat by ${actor.name} (via ${actor.channel}, through Steward).`;
+  return `Rejected from chat by ${inert(actor.name, 80)} (via ${actor.channel}, through Steward).`;
 }
 
 export function deferred(pr: Named, ms: number, until: Date): Notice {
