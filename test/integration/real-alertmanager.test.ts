@@ -76,8 +76,14 @@ describe.skipIf(skipReason !== undefined)(
       });
 
       const forIncident = changes.filter((change) => change.incidentId === Number(incident.id));
-      expect(forIncident.map((change) => change.kind)).toEqual(['opened', 'resolved']);
-      expect(forIncident[0]!.addedAlerts).toHaveLength(2);
+      // One notification carries both alerts; on a busy machine Alertmanager may flush the group
+      // before it has the second, which then joins as an update. Either way: one incident, both alerts.
+      const kinds = forIncident.map((change) => change.kind);
+      expect([
+        ['opened', 'resolved'],
+        ['opened', 'alerts_added', 'resolved'],
+      ]).toContainEqual(kinds);
+      expect(forIncident.flatMap((change) => change.addedAlerts)).toHaveLength(2);
       const incidents = await database.pool.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM incidents WHERE title = $1',
         ['DiskFilling (storage)'],
