@@ -1,6 +1,6 @@
 import type { AutomationLevel } from '../../../runbooks/runbook-schema.ts';
 import type { RunbookState, SolutionCounters } from '../../../runbooks/runbook-state.ts';
-import type { Pool, PoolClient, Queryable } from '../pool.ts';
+import { inTransaction as runInTransaction, type Pool, type PoolClient, type Queryable } from '../pool.ts';
 
 /** One runbook as the database holds it. */
 export interface RunbookRow extends RunbookState {
@@ -64,23 +64,7 @@ function toRow(row: Row): RunbookRow {
  * reading the rows past the last number it saw.
  */
 export function createRunbookStateRepository(pool: Pool) {
-  async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (error) {
-      const broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      client.release(broken);
-      throw error;
-    }
-  }
+  const inTransaction = <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => runInTransaction(pool, work);
 
   async function addSolutions(db: Queryable, definition: RunbookDefinition): Promise<void> {
     for (const solution of definition.solutions) {
