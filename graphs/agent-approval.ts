@@ -67,10 +67,14 @@ function detailLines(details: Record<string, unknown>): string {
  * `_` (`kubectl delete pod` → `kubectl_delete`, `delete_pod`; `DROP TABLE` → `drop_table`). Pure.
  */
 export function redlineInAction(action: string, policy: ToolPolicy): string | undefined {
+  // As the redlines read it: compatibility forms folded (ｄｅｌｅｔｅ → delete) and invisible format
+  // characters dropped (de\u200Blete → delete), the way inert() shows the text to the owner.
   const words = action
+    .normalize('NFKC')
+    .replace(/\p{Cf}+/gu, '')
     .toLowerCase()
     .split(/[^\p{L}\p{N}_.*-]+/u)
-    .map((word) => word.replace(/^[-.]+|[-.]+$/g, ''))
+    .map((word) => unmaskLookalikes(word.replace(/^[-.]+|[-.]+$/g, '')))
     .filter(Boolean);
   const allowed = (term: string) => matchesToolGlob(policy.allow ?? [], term);
   // A pair with an allowed word in it is that allowed word's business: `format_report weekly` stays allowed.
@@ -84,6 +88,72 @@ export function redlineInAction(action: string, policy: ToolPolicy): string | un
   for (const { term, allowed: isAllowed } of terms) {
     if (matchesToolGlob(policy.redlines, term)) return term;
     if (matchesToolGlob(DEFAULT_REDLINES, term) && !isAllowed) return term;
+  }
+  return undefined;
+}
+
+/** Cyrillic and Greek letters that pass for Latin ones, as Unicode's confusables list pairs them. */
+const LATIN_LOOKALIKES: Readonly<Record<string, string>> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  і: 'i',
+  ј: 'j',
+  к: 'k',
+  м: 'm',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  ԁ: 'd',
+  ӏ: 'l',
+  һ: 'h',
+  ԛ: 'q',
+  ԝ: 'w',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+};
+
+/**
+ * A word that mixes Latin with Cyrillic or Greek letters (dеlete with a Cyrillic е) read as the Latin
+ * word it passes for, so a redline cannot be dodged by a lookalike. Words in one script stay as they are.
+ */
+function unmaskLookalikes(word: string): string {
+  if (!/\p{Script=Latin}/u.test(word) || !/[\p{Script=Cyrillic}\p{Script=Greek}]/u.test(word)) return word;
+  return [...word].map((character) => LATIN_LOOKALIKES[character] ?? character).join('');
+}
+
+/**
+ * The redline anywhere in what an agent asks: its title, action, option labels and the text of its
+ * details are all shown to the owner, so a redlined step hidden in any of them is refused. Pure.
+ */
+export function redlineInRequest(
+  request: Pick<AgentApprovalRequest, 'title' | 'action' | 'details' | 'options'>,
+  policy: ToolPolicy,
+): string | undefined {
+  const texts = [
+    request.title,
+    request.action,
+    ...request.options,
+    ...(request.details ? detailLines(request.details).split('\n') : []),
+  ];
+  for (const text of texts) {
+    const redline = redlineInAction(text, policy);
+    if (redline) return redline;
   }
   return undefined;
 }

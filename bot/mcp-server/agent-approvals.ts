@@ -1,7 +1,7 @@
 import {
   AGENT_APPROVAL_KIND,
   agentApprovalQuestion,
-  redlineInAction,
+  redlineInRequest,
   type AgentApprovalRequest,
 } from '../../graphs/agent-approval.ts';
 import { inert } from '../../graphs/inert-text.ts';
@@ -78,7 +78,7 @@ export function createAgentApprovals(deps: AgentApprovalsDeps) {
     async request(request: AgentApprovalRequest & { ttlMs?: number | undefined }): Promise<ApprovalRequestResult> {
       const actor = `mcp:${inert(request.agent, 60)}`;
       const shown = { title: inert(request.title, 200), action: inert(request.action, 600) };
-      const redline = redlineInAction(request.action, deps.policy);
+      const redline = redlineInRequest(request, deps.policy);
       if (redline) {
         await audit.record({
           actor,

@@ -111,6 +111,12 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
     apiKey: LLM_KEY,
     models: ['gemini-flash', 'gemini-pro', 'claude-sonnet'],
     defaultContent: answer,
+    // An investigating model reads the pods once, then answers: the storm pays for a real tool call.
+    defaultToolCalls: (request) =>
+      request.tools?.some((tool) => tool.function.name === 'list_pods') &&
+      !request.messages.some((message) => message.role === 'tool')
+        ? [{ name: 'list_pods', arguments: { namespace: 'bench' } }]
+        : undefined,
   });
   const signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-storm-'));

@@ -40,6 +40,8 @@ export async function startLlmProxyFake(options: {
   apiKey?: string;
   models: string[];
   defaultContent?: (request: ReceivedRequest) => string;
+  /** Unscripted calls that offer tools call these (none when it returns undefined), as a model gathering evidence would. */
+  defaultToolCalls?: (request: ReceivedRequest) => ScriptedReply['toolCalls'];
 }) {
   const received: ReceivedRequest[] = [];
   const scripts = new Map<string, ScriptedReply[]>();
@@ -106,7 +108,9 @@ export async function startLlmProxyFake(options: {
       const reply = () => {
         if (script.status && script.status !== 200) return send(script.status, script.body, script.headers);
         // A model told tool_choice "none" answers in words, whatever it was scripted to call.
-        const toolCalls = script.toolCalls && body.tools && body.tool_choice !== 'none' ? script.toolCalls : undefined;
+        const wanted =
+          script.toolCalls ?? (script.content === undefined ? options.defaultToolCalls?.(entry) : undefined);
+        const toolCalls = wanted && body.tools && body.tool_choice !== 'none' ? wanted : undefined;
         const message = toolCalls
           ? {
               role: 'assistant',

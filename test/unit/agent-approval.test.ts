@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentApprovalQuestion, redlineInAction } from '../../graphs/agent-approval.ts';
+import { agentApprovalQuestion, redlineInAction, redlineInRequest } from '../../graphs/agent-approval.ts';
 import { renderMessage } from '../../graphs/render-message.ts';
 import { questionMessage } from '../../graphs/questions.ts';
 import { approvalOutcome } from '../../bot/mcp-server/approval-outcome.ts';
@@ -52,6 +52,31 @@ describe('redlines in an action’s text', () => {
     'information about the firmware',
   ])('lets %s be asked', (action) => {
     expect(redlineInAction(action, policy)).toBeUndefined();
+  });
+
+  it.each([
+    ['kubectl de\u200Blete pod web-0', 'kubectl_delete'],
+    ['r\u00ADm -rf /srv', 'rm'],
+    ['kubectl d\u0435lete pod web-0', 'kubectl_delete'],
+    ['\uFF52\uFF4D -rf /srv', 'rm'],
+    ['DR\u039FP TABLE users;', 'drop_table'],
+  ])('sees through invisible characters, lookalike letters and wide forms: %j', (action, term) => {
+    expect(redlineInAction(action, policy)).toBe(term);
+  });
+
+  it.each(['p99 latency 500\u00B5s on web', 'перезапустить web', 'restart the αlpha pool'])(
+    'leaves honest non-Latin text alone: %s',
+    (action) => {
+      expect(redlineInAction(action, policy)).toBeUndefined();
+    },
+  );
+
+  it('reads the title, the options and the details as well as the action', () => {
+    const honest = { title: 'Restart web', action: 'kubectl rollout restart deployment/web', options: ['Approve'] };
+    expect(redlineInRequest(honest, policy)).toBeUndefined();
+    expect(redlineInRequest({ ...honest, title: 'then rm -rf /' }, policy)).toBe('rm');
+    expect(redlineInRequest({ ...honest, options: ['Approve and wipefs -a /dev/sdb'] }, policy)).toBe('wipefs');
+    expect(redlineInRequest({ ...honest, details: { then: { run: 'DROP TABLE users' } } }, policy)).toBe('drop_table');
   });
 });
 
