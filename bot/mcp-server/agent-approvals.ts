@@ -22,8 +22,20 @@ export interface AgentApprovalsDeps {
   defaultTtlMs: number;
   /** How often a waiting call looks at the database (another replica may decide or expire it). */
   pollMs?: number;
-  /** Agents' approvals open at once; more are refused, so that no agent can flood the owner's chat. */
+  /**
+   * Agents' approvals open at once, or asked in the last minute; more are refused, so that no agent can
+   * flood the owner's chat.
+   */
   maxOpen?: number;
+}
+
+/** Approvals asked this recently count against the cap even when already answered or expired. */
+const CAP_WINDOW_SECONDS = 60;
+
+class CapReached extends Error {
+  constructor(readonly open: number) {
+    super(`${open} agent approvals already count against the cap`);
+  }
 }
 
 export type ApprovalRequestResult =
@@ -89,37 +101,45 @@ export function createAgentApprovals(deps: AgentApprovalsDeps) {
         });
         return { outcome: 'refused', redline };
       }
-      const open = await approvals.openCount();
-      if (open >= (deps.maxOpen ?? 20)) {
+      const ttlMs = request.ttlMs ?? deps.defaultTtlMs;
+      const maxOpen = deps.maxOpen ?? 20;
+      let id: number;
+      try {
+        id = await deps.desk.ask(agentApprovalQuestion(request), {
+          ttlMs,
+          alsoStore: async (client, questionId) => {
+            const inTx = createAgentApprovalRepository(client);
+            await inTx.lockForAsking();
+            const open = await inTx.countAgainstCap(CAP_WINDOW_SECONDS);
+            // Thrown inside the transaction, so the question is rolled back and never sent.
+            if (open >= maxOpen) throw new CapReached(open);
+            await inTx.insert({
+              questionId,
+              agent: request.agent,
+              action: request.action,
+              details: request.details,
+            });
+            await createAuditLog(client).record({
+              actor,
+              channel: 'mcp',
+              action: 'approval.request',
+              subject: `question:${questionId}`,
+              outcome: 'asked',
+              details: { ...shown, ttlMs },
+            });
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof CapReached)) throw error;
         await audit.record({
           actor,
           channel: 'mcp',
           action: 'approval.refused',
           outcome: 'too many open',
-          details: { ...shown, open },
+          details: { ...shown, open: error.open },
         });
-        return { outcome: 'too many open', open };
+        return { outcome: 'too many open', open: error.open };
       }
-      const ttlMs = request.ttlMs ?? deps.defaultTtlMs;
-      const id = await deps.desk.ask(agentApprovalQuestion(request), {
-        ttlMs,
-        alsoStore: async (client, questionId) => {
-          await createAgentApprovalRepository(client).insert({
-            questionId,
-            agent: request.agent,
-            action: request.action,
-            details: request.details,
-          });
-          await createAuditLog(client).record({
-            actor,
-            channel: 'mcp',
-            action: 'approval.request',
-            subject: `question:${questionId}`,
-            outcome: 'asked',
-            details: { ...shown, ttlMs },
-          });
-        },
-      });
       return { outcome: 'asked', id };
     },
 

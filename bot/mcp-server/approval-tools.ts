@@ -104,7 +104,7 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
         );
       if (asked.outcome === 'too many open')
         return refusal(
-          `Not asked: ${asked.open} approvals already wait for the owner. Wait for one of them (get_approval) and ask again.`,
+          `Not asked: ${asked.open} approvals wait for the owner or were asked in the last minute. Wait for one of them (get_approval) and ask again.`,
         );
       if (args.wait === false) return result((await approvals.get(asked.id))!);
 

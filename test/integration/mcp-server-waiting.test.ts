@@ -134,27 +134,62 @@ describe('request_approval while it waits', () => {
     expect(sessions.size()).toBe(0);
   });
 
+  /** What the cap counts: approvals still open, and those asked in the last minute however they ended. */
+  const counted = async () =>
+    (
+      await database.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM questions q JOIN agent_approvals a ON a.question_id = q.id
+         WHERE q.status = 'open' OR a.requested_at > now() - interval '1 minute'`,
+      )
+    ).rows[0]!.n;
+  const questionCount = async () =>
+    (await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM questions')).rows[0]!.n;
+
   it('refuses to ask when too many approvals already wait, so no agent can flood the owner’s chat', async () => {
-    const open = async () =>
-      (
-        await database.pool.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM questions q JOIN agent_approvals a ON a.question_id = q.id WHERE q.status = 'open'",
-        )
-      ).rows[0]!.n;
-    const { client } = await start(15_000, (await open()) + 1);
+    const { client } = await start(15_000, (await counted()) + 1);
     const first = await client.callTool({
       name: 'request_approval',
       arguments: { title: 'Scale web to 3', action: 'kubectl scale deployment/web --replicas=3', wait: false },
     });
     expect(first.structuredContent).toMatchObject({ status: 'pending' });
-    const before = await open();
+    const before = await questionCount();
     const second = await client.callTool({
       name: 'request_approval',
       arguments: { title: 'Scale api to 3', action: 'kubectl scale deployment/api --replicas=3', wait: false },
     });
     expect(second.isError).toBe(true);
-    expect((second.content as { text: string }[])[0]!.text).toContain('approvals already wait for the owner');
-    expect(await open()).toBe(before);
+    expect((second.content as { text: string }[])[0]!.text).toContain('approvals wait for the owner');
+    expect(await questionCount()).toBe(before);
+  });
+
+  it('keeps to the cap when requests race, and when short ttls end them at once', async () => {
+    const { client, desk } = await start(15_000, (await counted()) + 2);
+    const before = await questionCount();
+    // Eight at once: each checks the cap and asks in one locked transaction, so only two get through.
+    const raced = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        client.callTool({
+          name: 'request_approval',
+          arguments: { title: `Race ${index}`, action: `echo ${index}`, ttl: '1s', wait: false },
+        }),
+      ),
+    );
+    expect(raced.filter((result) => !result.isError)).toHaveLength(2);
+    expect(await questionCount()).toBe(before + 2);
+    // Their one-second ttls run out; they still count for a minute, so the cap is not free again.
+    await until('both raced approvals expired', async () => {
+      await desk.expire();
+      const { rows } = await database.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM questions WHERE title LIKE '%Race %' AND status = 'open'",
+      );
+      return rows[0]!.n === 0;
+    });
+    const after = await client.callTool({
+      name: 'request_approval',
+      arguments: { title: 'One more', action: 'echo again', wait: false },
+    });
+    expect(after.isError).toBe(true);
+    expect(await questionCount()).toBe(before + 2);
   });
 
   it('has no /mcp without MCP_SERVER_TOKEN', async () => {

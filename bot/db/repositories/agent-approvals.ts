@@ -53,12 +53,24 @@ export function createAgentApprovalRepository(db: Queryable) {
       ]);
     },
 
-    /** Agents' approvals still waiting for the owner. */
-    async openCount(): Promise<number> {
+    /**
+     * Agents' approvals that count against the cap: those still waiting for the owner, and those asked
+     * in the last `recentSeconds` however they ended, so that a short ttl cannot recycle the cap into a
+     * flood of questions. Run inside the asking transaction after `lockForAsking`, the count and the
+     * insert that follows cannot interleave with another request's.
+     */
+    async countAgainstCap(recentSeconds: number): Promise<number> {
       const result = await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM agent_approvals a JOIN questions q ON q.id = a.question_id WHERE q.status = 'open'",
+        `SELECT count(*)::int AS n FROM agent_approvals a JOIN questions q ON q.id = a.question_id
+         WHERE q.status = 'open' OR a.requested_at > now() - make_interval(secs => $1)`,
+        [recentSeconds],
       );
       return result.rows[0]!.n;
+    },
+
+    /** Serialises agents' requests until the transaction ends (another replica's too). */
+    async lockForAsking(): Promise<void> {
+      await db.query("SELECT pg_advisory_xact_lock(hashtext('steward:agent-approvals'))");
     },
 
     /** The approval, its question's state and its decision; undefined for any other question. */
