@@ -42,6 +42,20 @@ export function keptText(text: string, max: number): string {
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }
 
+/**
+ * Evidence as it is kept: every field a person or a model reads (what was asked, the quote, the text)
+ * with secrets masked, whoever wrote it: a model's tool arguments, Prometheus's error message, a
+ * tool's output. The key stays as it was made, so the same call is still known as the same.
+ */
+export function keptEvidence(evidence: Evidence): Evidence {
+  return {
+    ...evidence,
+    what: maskSecrets(evidence.what),
+    quote: maskSecrets(evidence.quote),
+    text: maskSecrets(evidence.text),
+  };
+}
+
 /** The first line that says something, for a finding's quote. */
 export function firstLine(text: string): string {
   return (

@@ -4,7 +4,7 @@ import type { LlmGateway } from '../llm/gateway.ts';
 import type { Logger } from '../logging/index.ts';
 import { describeReadOnlyResult, type ReadOnlyTools } from '../mcp/read-only-tools.ts';
 import { applicationHistory } from './application-history.ts';
-import { firstLine, keptText, toolCallKey, stableJson, type Evidence } from './evidence.ts';
+import { firstLine, keptEvidence, keptText, toolCallKey, stableJson, type Evidence } from './evidence.ts';
 import { gatherSeries, queriesOfAlerts } from './gather-metrics.ts';
 import type { InvestigationBudget } from './investigation-config.ts';
 import type { PrometheusClient } from './prometheus-client.ts';
@@ -77,7 +77,8 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
   const gathered: Evidence[] = [];
   const notes: string[] = [];
   let calls = 0;
-  const keep = (evidence: Evidence) => {
+  const keep = (found: Evidence) => {
+    const evidence = keptEvidence(found);
     gathered.push(evidence);
     seen.set(evidence.key, evidence);
   };

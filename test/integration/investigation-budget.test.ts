@@ -313,4 +313,30 @@ describe('an investigation within its budget', () => {
     const sent = litellm.received.at(-1)!.messages.find((message) => message.role === 'tool')!.content;
     expect(sent).toBe(`<data>\n${pods.text}\n</data>`);
   });
+
+  it("masks secrets in every field it keeps: a model's tool arguments and Prometheus's error text", async () => {
+    const secret = 'DB_PASSWORD=Imm1ch-DB-pw';
+    const fields = (evidence: { what: string; quote: string; text: string }[]) =>
+      JSON.stringify(evidence.map(({ what, quote, text }) => ({ what, quote, text })));
+
+    litellm.script(
+      'gemini-flash',
+      { toolCalls: [{ name: 'list_pods', arguments: { namespace: `media ${secret}` } }] },
+      answer('Masked.'),
+    );
+    const tool = await run({}, { generatorUrls: [], application: 'nothing-here' });
+    expect(tool.evidence.map((evidence) => evidence.source)).toEqual(['tool']);
+    expect(fields(tool.evidence)).not.toContain('Imm1ch-DB-pw');
+    expect(tool.evidence[0]!.what).toContain('‹secret›');
+
+    const failing = await startPrometheusFake({ series: () => `parse error near "${secret}"` });
+    try {
+      const metrics = await run({}, { application: 'nothing-here' }, failing.url);
+      expect(metrics.evidence.map((evidence) => evidence.source)).toEqual(['prometheus']);
+      expect(fields(metrics.evidence)).not.toContain('Imm1ch-DB-pw');
+      expect(metrics.evidence[0]!.text).toContain('‹secret›');
+    } finally {
+      await failing.close();
+    }
+  });
 });
