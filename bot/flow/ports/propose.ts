@@ -34,7 +34,7 @@ export function proposePort(context: PortContext): IncidentFlowPorts['propose'] 
         diagnosis,
         options: [...kept, ...genericFlowOptions()],
         notes,
-        degraded: `LLM unavailable (${fresh.unavailable}): no new options after the runbook's fix failed; the runbook's options and the safe ones are offered.`,
+        degraded: `LLM unavailable (${fresh.unavailable}): no new options could be sought after the runbook’s fix failed.`,
       };
     return {
       diagnosis: fresh.diagnosis,

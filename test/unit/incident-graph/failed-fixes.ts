@@ -117,7 +117,7 @@ export function failedFixCases(start: Start): void {
 
     it('no model: the runbook’s options stand, the question says so, and `approve` does not stand for the failed fix', async () => {
       const degraded =
-        'LLM unavailable (no model was available): no new options after the runbook’s fix failed; the runbook’s options and the safe ones are offered.';
+        'LLM unavailable (no model was available): no new options could be sought after the runbook’s fix failed.';
       const { world, flow } = await choseRunbookFix({
         proposals: [known, { ...known, degraded }],
         tools: { kubectl_rollout_restart: { ok: false, error: 'timeout' } },
