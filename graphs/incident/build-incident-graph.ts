@@ -71,6 +71,8 @@ type Update = typeof IncidentState.Update;
  * (unless the autonomy mode skips it, or a promoted runbook runs at once) → research → post the
  * options → wait for a choice → execute → verify → report → ask "Next time?". `custom:` at either
  * question makes a plan → posts it → waits for its approval → executes it like a chosen option.
+ * A fix that failed (its tool, or the verification) is remembered for the run: research is told it,
+ * and a runbook fix whose tool failed looks deeper and researches again instead of re-asking it.
  * Every message is posted in a node of its own before the node that waits (`interrupt()` re-runs
  * its node on resume), and every post is keyed so that a re-run after a crash posts nothing twice.
  */
@@ -301,10 +303,6 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     if (state.chosen) await ports.learn(state.incidentId, state.choiceQuestion!, state.chosen, state.verified === true);
     if (state.verified && state.auto === 'auto_silent') return { outcome: 'fixed' }; // shown in the report only
     if (!state.verified && state.auto && state.chosen) await ports.demote(state.incidentId, state.chosen);
-    const failed =
-      !state.verified && state.chosen
-        ? [...(state.failed ?? []), failedAttempt(state.chosen, 'not resolved')]
-        : (state.failed ?? []);
     if (state.verified) {
       const tookMs = state.executedAt ? Date.now() - Date.parse(state.executedAt) : 0;
       await ports.notify(
@@ -327,7 +325,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       notFixed({ id: snapshot.id, title: snapshot.title }, calls),
       `report:${state.choiceQuestion}`,
     );
-    return { failed };
+    // The next research is told that this fix ran and the alerts stayed.
+    return state.chosen ? { failed: [...(state.failed ?? []), failedAttempt(state.chosen, 'not resolved')] } : {};
   };
 
   const learn = async (state: State): Promise<Update> => {
