@@ -13,7 +13,8 @@ import {
 } from '../messages.ts';
 import { describeAnswer, type Answer } from '../questions.ts';
 import { describeCalls } from '../tool-call.ts';
-import { callsOf, type ExecutionResult, type FlowOption, type IncidentFlowPorts } from './ports.ts';
+import { arrangeAfterFailures, attemptsRepeated, failedAttempt } from './failed-attempts.ts';
+import { callsOf, type ExecutionResult, type FailedAttempt, type FlowOption, type IncidentFlowPorts } from './ports.ts';
 
 /** What the flow waits for at an interrupt. */
 export type Pending = { kind: 'answer'; questionId: number } | { kind: 'verification' };
@@ -49,6 +50,8 @@ export const IncidentState = Annotation.Root({
   plan: Annotation<FlowOption | undefined>(),
   planQuestion: Annotation<number | undefined>(),
   chosen: Annotation<FlowOption | undefined>(),
+  /** Fixes tried in this run that did not work (their tool failed, or the alerts stayed): the next research weighs them. */
+  failed: Annotation<FailedAttempt[] | undefined>(),
   execution: Annotation<ExecutionResult | undefined>(),
   executedAt: Annotation<string | undefined>(),
   verified: Annotation<boolean | undefined>(),
@@ -68,6 +71,8 @@ type Update = typeof IncidentState.Update;
  * (unless the autonomy mode skips it, or a promoted runbook runs at once) → research → post the
  * options → wait for a choice → execute → verify → report → ask "Next time?". `custom:` at either
  * question makes a plan → posts it → waits for its approval → executes it like a chosen option.
+ * A fix that failed (its tool, or the verification) is remembered for the run: research is told it,
+ * and a runbook fix whose tool failed looks deeper and researches again instead of re-asking it.
  * Every message is posted in a node of its own before the node that waits (`interrupt()` re-runs
  * its node on resume), and every post is keyed so that a re-run after a crash posts nothing twice.
  */
@@ -96,6 +101,7 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     plan: undefined,
     planQuestion: undefined,
     chosen: undefined,
+    failed: undefined,
     execution: undefined,
     executedAt: undefined,
     verified: undefined,
@@ -167,17 +173,14 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       return { answer: { ...value.answer, actor: value.actor } };
     };
 
+  /** The options, from runbooks or a model; after fixes failed, the proposal is told what was tried and how it failed. */
   const research = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
-    const proposal = await ports.propose(snapshot);
-    const tried = state.chosen && callsOf(state.chosen).length > 0 ? JSON.stringify(callsOf(state.chosen)) : undefined;
-    const options = proposal.options.filter(
-      (option) => callsOf(option).length === 0 || JSON.stringify(callsOf(option)) !== tried,
-    );
+    const proposal = await ports.propose(snapshot, { failed: state.failed ?? [] });
     const notes = [state.autoDeclined, ...(proposal.notes ?? []), proposal.degraded].filter((note): note is string =>
       Boolean(note),
     );
-    return { options, diagnosis: proposal.diagnosis, notes, auto: undefined };
+    return { options: proposal.options, diagnosis: proposal.diagnosis, notes, auto: undefined };
   };
 
   /** `custom:` — the owner's instruction becomes a plan; nothing runs until it is approved. */
@@ -210,12 +213,19 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     };
   };
 
+  /**
+   * After fixes failed, every options question says what was tried and how it failed: a fix that did
+   * not resolve the alerts is not offered again, and one whose tool failed comes after every untried
+   * fix. The arranged options are kept, so an answer's number means what the question showed.
+   */
   const postOptions = async (state: State): Promise<Update> => {
     const snapshot = await snapshotOf(state);
     const round = (state.round ?? 0) + 1;
+    const failed = state.failed ?? [];
+    const arranged = arrangeAfterFailures(state.options, failed);
     // Nobody was asked whether it is a problem: the options say why Steward thinks it is one.
     const why =
-      state.askProblem === false && state.verdict && !state.options.some((option) => option.runbook)
+      state.askProblem === false && state.verdict && !arranged.options.some((option) => option.runbook)
         ? state.verdict
         : undefined;
     const question = solutionsFound(
@@ -225,10 +235,10 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
         alertLines: snapshot.alertLines,
         ...(state.diagnosis ? { diagnosis: state.diagnosis } : {}),
         ...(why ? { verdict: why } : {}),
-        notes: state.notes ?? [],
+        notes: [...arranged.notes, ...(state.notes ?? [])],
         ...freshFindings(state),
       },
-      state.options.map((option) => {
+      arranged.options.map((option) => {
         const calls = callsOf(option);
         return {
           label: option.label,
@@ -240,15 +250,22 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
           ...(option.runbook ? { record: { successes: option.runbook.successes, chosen: option.runbook.chosen } } : {}),
         };
       }),
-      state.options[0] && callsOf(state.options[0]).length > 0 ? 1 : undefined,
+      defaultFor(arranged.options, failed),
     );
     return {
+      options: arranged.options,
       round,
       answer: undefined,
       findingsFresh: false,
       choiceQuestion: await ports.ask({ ...question, askKey: `options:${state.run}:${round}` }),
     };
   };
+
+  /** `approve` stands for option 1 when it runs something, and never for a fix that already failed here. */
+  function defaultFor(options: readonly FlowOption[], failed: readonly FailedAttempt[]): number | undefined {
+    const first = options[0];
+    return first && callsOf(first).length > 0 && attemptsRepeated(first, failed).length === 0 ? 1 : undefined;
+  }
 
   const choose = (state: State): Update => {
     const answer = state.answer;
@@ -270,7 +287,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     }
     const why = result.status === 'refused' ? result.reason : result.status === 'failed' ? result.error : '';
     await ports.notify(state.incidentId, actionNotDone(state.incidentId, calls, result.status, why), key);
-    return { execution: result };
+    if (result.status !== 'failed') return { execution: result };
+    return { execution: result, failed: [...(state.failed ?? []), failedAttempt(option, 'tool failed', result.error)] };
   };
 
   const awaitVerification = async (state: State): Promise<Update> => {
@@ -307,7 +325,8 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       notFixed({ id: snapshot.id, title: snapshot.title }, calls),
       `report:${state.choiceQuestion}`,
     );
-    return {};
+    // The next research is told that this fix ran and the alerts stayed.
+    return state.chosen ? { failed: [...(state.failed ?? []), failedAttempt(state.chosen, 'not resolved')] } : {};
   };
 
   const learn = async (state: State): Promise<Update> => {
@@ -425,10 +444,15 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       },
       ['post_options', 'dismiss', 'snooze', 'investigate', 'execute'],
     )
+    // A runbook fix whose tool failed: look deeper and research again (a model is asked for new options).
     .addConditionalEdges(
       'execute',
-      (state: State) => (state.execution?.status === 'succeeded' ? 'await_verification' : backToOptions(state)),
-      ['await_verification', 'post_options', 'research'],
+      (state: State) => {
+        if (state.execution?.status === 'succeeded') return 'await_verification';
+        if (state.execution?.status === 'failed' && state.chosen?.runbook) return 'investigate';
+        return backToOptions(state);
+      },
+      ['await_verification', 'investigate', 'post_options', 'research'],
     )
     .addEdge('await_verification', 'report')
     // An automatic fix that worked needs no "Next time?": it already runs on its own.

@@ -31,6 +31,17 @@ export function callsOf(option: Pick<FlowOption, 'action' | 'steps'>): ToolCall[
   return option.action ? [{ tool: option.action.tool, arguments: option.action.arguments }] : [];
 }
 
+/** A fix tried for this incident (in this run) that did not work: what ran, and how it failed. */
+export interface FailedAttempt {
+  calls: ToolCall[];
+  /** `tool failed`: a call answered with an error; `not resolved`: it ran, and the alerts stayed. */
+  outcome: 'tool failed' | 'not resolved';
+  /** The tool's error, made inert when it is recorded (outside text). */
+  error?: string;
+  /** The runbook whose fix it was: a runbook fix that failed makes Steward ask a model for new options. */
+  runbook?: string;
+}
+
 export interface IncidentSnapshot {
   id: number;
   title: string;
@@ -67,9 +78,14 @@ export interface IncidentFlowPorts {
    * Optional: without it the flow asks from the alert alone.
    */
   investigate?(snapshot: IncidentSnapshot, request: { deep: boolean }): Promise<Findings | undefined>;
-  /** Options to put to the owner; `notes` are Steward's own remarks (options not offered and why). */
+  /**
+   * Options to put to the owner; `notes` are Steward's own remarks (options not offered and why).
+   * `failed` are the fixes tried for this incident that did not work: when one was a runbook's, a model
+   * is asked for new options with them as data (without a model, the runbook's options stand, said so).
+   */
   propose(
     snapshot: IncidentSnapshot,
+    request: { failed: readonly FailedAttempt[] },
   ): Promise<{ diagnosis: string; options: FlowOption[]; degraded?: string; notes?: string[] }>;
   /** Turns the owner's `custom:` instruction into a plan of allowed tool calls, shown before anything runs. */
   plan(

@@ -3,6 +3,7 @@ import type { ChatOption } from '../../graphs/chat-port.ts';
 import {
   callsOf,
   type ExecutionResult,
+  type FailedAttempt,
   type FlowOption,
   type IncidentFlowPorts,
   type IncidentSnapshot,
@@ -57,6 +58,8 @@ export interface InMemoryIncidentPorts {
   snoozed: number[];
   suppressed: number;
   instructions: string[];
+  /** What each `propose` was told: the fixes tried for the incident that did not work. */
+  proposeRequests: { failed: FailedAttempt[] }[];
   /** Every port call by name, in order. */
   calls: string[];
   /** The decision desk's side: records the answer to a question before the flow is resumed with it. */
@@ -128,8 +131,9 @@ export function createInMemoryIncidentPorts(setup: InMemorySetup = {}): InMemory
       world.calls.push('triage');
       return Promise.resolve(setup.triage ?? { problem: true, reason: 'Postgres is down.', ask: true });
     },
-    propose() {
+    propose(_snapshot, request) {
       world.calls.push('propose');
+      world.proposeRequests.push({ failed: structuredClone([...request.failed]) });
       const proposal = proposals[Math.min(proposed, proposals.length - 1)]!;
       proposed += 1;
       return Promise.resolve(proposal);
@@ -222,6 +226,7 @@ export function createInMemoryIncidentPorts(setup: InMemorySetup = {}): InMemory
     snoozed: [],
     suppressed: 0,
     instructions: [],
+    proposeRequests: [],
     calls: [],
     decide(questionId, answer) {
       world.question(questionId).decided = answer;

@@ -4,6 +4,7 @@ import { buildIncidentGraph } from '../../graphs/incident/build-incident-graph.t
 import { createInMemoryIncidentPorts } from '../helpers/in-memory-incident-ports.ts';
 import { automaticFixCases } from './incident-graph/automatic-fixes.ts';
 import { executionAndVerificationCases } from './incident-graph/execution-and-verification.ts';
+import { failedFixCases } from './incident-graph/failed-fixes.ts';
 import { starter } from './incident-graph/fixtures.ts';
 import { optionsQuestionCases } from './incident-graph/options-question.ts';
 import { planQuestionCases } from './incident-graph/plan-question.ts';
@@ -40,6 +41,7 @@ describe('incident graph routes', { timeout: 5_000 }, () => {
   planQuestionCases(start);
   executionAndVerificationCases(start);
   automaticFixCases(start);
+  failedFixCases(start);
 });
 
 describe('incident graph route coverage', () => {

@@ -7,9 +7,9 @@ import { investigate } from '../../investigation/investigate.ts';
 import { findingsOf, storedInvestigation, withResult } from '../../investigation/stored-evidence.ts';
 import { readOnlyTools } from '../../mcp/read-only-tools.ts';
 import { planFromInstruction } from '../../llm/plan-from-instruction.ts';
-import { genericOptions, proposeSolutions } from '../../llm/propose-solutions.ts';
 import { triageIncident } from '../../llm/triage.ts';
 import type { PortContext } from './context.ts';
+import { proposePort } from './propose.ts';
 
 /**
  * What the flow asks models (or runbooks) for: the first look, the options, and a plan for the
@@ -92,70 +92,7 @@ export function researchPorts(
       return { problem: result.triage.problem, reason: result.triage.reason, ask };
     },
 
-    async propose(snapshot) {
-      // The model sees only what may be offered; the filter knows every tool, to say why one may not be.
-      const tools = context.offerableTools();
-      const filter = context.optionFilter();
-      const known = await context.knownOptions(snapshot.id);
-      if (known) {
-        // Runbook options first, and without any model call; each is still checked against the tools and policy.
-        const notes = [...known.notes];
-        const kept = known.options.filter((option) => {
-          const problem = context.problemShowing(option, filter);
-          if (problem) notes.push(`Not offered: runbook ${option.runbook!.id}, ${problem}.`);
-          return problem === undefined;
-        });
-        return {
-          diagnosis: `Known problem: runbook ${known.names.join(', ')}.`,
-          options: [...kept, ...genericOptions.map((generic) => ({ label: generic.label, generic: generic.generic }))],
-          notes,
-        };
-      }
-      const proposal = await proposeSolutions(context.llm, filter, {
-        incidentId: snapshot.id,
-        incident: snapshot.facts,
-        tools,
-      });
-      const flowOptions: FlowOption[] = [];
-      const dropped = [...proposal.dropped];
-      for (const offered of proposal.options) {
-        if (offered.kind === 'generic') {
-          flowOptions.push({ label: offered.label, generic: offered.generic });
-          continue;
-        }
-        const { action } = offered;
-        const option: FlowOption = {
-          label: action.label,
-          labelSource: { kind: 'model' },
-          impact: action.impact,
-          risk: action.risk,
-          reversible: action.reversible,
-          action: { tool: action.tool, arguments: action.arguments },
-        };
-        const problem = context.problemShowing(option, filter);
-        if (problem) dropped.push({ tool: action.tool, reason: problem });
-        else flowOptions.push(option);
-      }
-      if (dropped.length > 0)
-        context.logger.warn({ incidentId: snapshot.id, dropped }, 'model proposals dropped before anyone saw them');
-      if (!proposal.degraded)
-        await context.remember(snapshot.id, {
-          diagnosis: proposal.diagnosis,
-          ...(dropped.length > 0 ? { dropped } : {}),
-        });
-      const notes =
-        dropped.length > 0
-          ? [
-              `${dropped.length} proposal(s) of the model were not offered (policy, schema or length): "details" says which.`,
-            ]
-          : [];
-      return {
-        diagnosis: proposal.diagnosis,
-        options: flowOptions,
-        notes,
-        ...(proposal.degraded ? { degraded: proposal.degraded } : {}),
-      };
-    },
+    propose: proposePort(context),
 
     async plan(snapshot, instruction) {
       const tools = context.offerableTools();

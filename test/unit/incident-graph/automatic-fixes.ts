@@ -62,7 +62,7 @@ export function automaticFixCases(start: Start): void {
       },
     );
 
-    it('whose tool fails: says so and asks about the same fix (not demoted: it did not run to the end)', async () => {
+    it('whose tool fails: says so, looks deeper, and asks for new options told what failed (not demoted: it did not run to the end)', async () => {
       const { world, flow } = start({
         ...auto('auto_notify'),
         tools: { kubectl_rollout_restart: { ok: false, error: 'timeout' } },
@@ -71,9 +71,25 @@ export function automaticFixCases(start: Start): void {
       expect(world.notices).toEqual([expect.objectContaining({ title: '❌ #7: kubectl_rollout_restart failed' })]);
       expect(world.verifications).toBe(0);
       expect(world.demoted).toEqual([]);
+      expect(world.proposeRequests).toEqual([
+        {
+          failed: [{ calls: callsOf(runbookFix), outcome: 'tool failed', error: 'timeout', runbook: 'postgres-down' }],
+        },
+      ]);
       const asked = await flow.waitingQuestion();
-      expect(asked.options.map((shown) => shown.label)).toEqual([runbookFix.label]);
-      expect(flow.path).toEqual(['assess', 'execute', 'post_options']);
+      // The new fix first; the failed call (the model's restart is the same call) after it, and said.
+      expect(asked.options.map((shown) => shown.label)).toEqual([
+        'Scale postgres to 2 replicas',
+        'Restart the postgres deployment',
+        'Investigate further',
+        'Snooze 1h',
+        'Ignore',
+      ]);
+      expect(asked.defaultOption).toBe(1);
+      expect(asked.body).toContain(
+        'Tried already for this incident: kubectl_rollout_restart · name=postgres · namespace=prod (the tool failed: “timeout”; offered again as option 2).',
+      );
+      expect(flow.path).toEqual(['assess', 'execute', 'investigate', 'research', 'post_options']);
     });
   });
 
