@@ -95,4 +95,38 @@ export const clickNotUsed = {
     `Already answered by ${inert(first.actorName, 80)} via ${first.channel}; your click was not used.`,
   closed: (status: string) => `This question was ${status}.`,
   gone: 'That question no longer exists.',
+  expired: 'This button has expired; reply in the thread instead.',
+  notOurs: 'This button is not one Steward made; nothing was done.',
+  nothingDone: 'Nothing was done.',
+};
+
+/** Someone not listed as an approver wrote to Steward (said at most once a month to each). */
+export function notAnApprover(): { title: string; body: string } {
+  return {
+    title: '⛔ Not an approver',
+    body: 'Steward only takes answers from the people its owner listed as approvers.',
+  };
+}
+
+/** `details` with nothing to give details of: `incidentId` is the one asked for, if any. */
+export function noDetails(incidentId: number | undefined): { title: string; body: string } {
+  return {
+    title: 'No details',
+    body:
+      incidentId !== undefined
+        ? `There is no incident #${incidentId}.`
+        : 'There is no open question to give details of.',
+  };
+}
+
+/** A command this runtime does not offer; `reason` is what the runtime says instead, if anything. */
+export function notAvailable(reason: string | undefined): { title: string; body: string } {
+  return { title: 'Not available', body: reason ?? 'This command is not available in this version of Steward.' };
+}
+
+/** Mattermost's private lines to whoever typed `/steward`. */
+export const slashCommandReply = {
+  notAnApprover: 'Only the approvers the owner listed can use Steward.',
+  /** The words went the way the same words written in the channel go; the answer appears there. */
+  taken: (text: string) => `OK: ${text}`,
 };

@@ -2,7 +2,9 @@ import { findUnstorableText, storableText } from '../db/storable-text.ts';
 import type { InboundReply } from '../../graphs/chat-port.ts';
 import type { ReplyContext, ReplyHandler } from '../../graphs/replies.ts';
 import { createApproverCheck } from './approvers.ts';
-import { helpText, parseReply, type Reply } from '../commands/index.ts';
+import { parseReply, type Reply } from '../commands/index.ts';
+import { helpMessage } from '../../graphs/help-text.ts';
+import { notAnApprover } from '../../graphs/reply-messages.ts';
 import type { Coordination } from '../coordination/index.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { AuditLog } from '../db/repositories/audit-log.ts';
@@ -42,7 +44,7 @@ export function createInboundRouter(deps: InboundRouterDeps) {
   const approves = createApproverCheck(deps.approvers);
   const isApprover = (reply: InboundReply) => approves(reply.platform, [reply.sender, ...(reply.senderAliases ?? [])]);
 
-  async function answer(reply: InboundReply, title: string, body: string): Promise<void> {
+  async function answer(reply: InboundReply, { title, body }: { title: string; body: string }): Promise<void> {
     await deps.outbox.enqueue({
       channels: [reply.platform],
       conversation: reply.conversation,
@@ -79,11 +81,7 @@ export function createInboundRouter(deps: InboundRouterDeps) {
         );
         if (!(await deps.coordination.claimOnce(`refused:${reply.platform}:${reply.sender}`, REFUSAL_QUIET_MS)))
           return 'refused again';
-        await answer(
-          reply,
-          '⛔ Not an approver',
-          'Steward only takes answers from the people its owner listed as approvers.',
-        );
+        await answer(reply, notAnApprover());
         return 'refused';
       }
 
@@ -101,7 +99,7 @@ export function createInboundRouter(deps: InboundRouterDeps) {
       if (parsed.kind === 'unknown' && !context.reaction && deps.request && (await deps.request(reply.text, context)))
         return 'handled';
       if (parsed.kind === 'unknown' || parsed.kind === 'help') {
-        await answer(reply, parsed.kind === 'help' ? 'Steward help' : "🤔 I didn't understand that", helpText());
+        await answer(reply, helpMessage(parsed.kind));
         return 'help';
       }
       await deps.handler.handle(parsed, context);

@@ -1,6 +1,4 @@
-import type { ChatOption } from '../../graphs/chat-port.ts';
-import { inert, quotedLines } from '../../graphs/inert-text.ts';
-import { actionDigest, describeCall, type ToolCall } from '../../graphs/tool-call.ts';
+import { incidentDetailsMessage, type IncidentAnalysis } from '../../graphs/incident-details.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createActionRepository } from '../db/repositories/actions.ts';
 import { createDeliveryRepository } from '../db/repositories/deliveries.ts';
@@ -10,11 +8,9 @@ import { createQuestionRepository } from '../db/repositories/questions.ts';
 import { summarizeIncident } from './incident-summary.ts';
 
 /**
- * `details`: more context about an incident without changing the question: its alerts with labels
- * and annotations, how often its source has reported it, deployments shortly before it (Coroot), the
- * models' reasoning (triage, diagnosis, proposals dropped by policy), every call the open question
- * would run, in full, and what ran for it with its arguments and the tool's output. Text from outside
- * is shown as data: one line per item, capped, unable to start a line of its own.
+ * `details`: gathers what graphs/incident-details.ts shows about an incident (its alerts, labels and
+ * annotations, how often it was reported, deployments before it, the open question's calls, what ran,
+ * the models' reasoning) from the database. Undefined when there is no such incident.
  */
 export async function incidentDetails(
   db: Queryable,
@@ -23,96 +19,21 @@ export async function incidentDetails(
   const summary = await summarizeIncident(db, incidentId, 50);
   if (!summary) return undefined;
   const incident = (await createIncidentRepository(db).get(incidentId))!;
-  const { source, openedAt, labels, annotations } = incident;
-  const analysis = incident.analysis as Analysis;
-  const seen = await createDeliveryRepository(db).ofIncident(incidentId);
-  const deployments = await createEventRepository(db).deploymentsAround(openedAt, 3);
-  const openOptions = await createQuestionRepository(db).openOptionsOfIncident(incidentId);
-  const actions = await createActionRepository(db).recent(incidentId, 3);
-
-  const time = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const lines = [...summary.lines];
-  const shared = Object.entries(labels)
-    .map(([name, value]) => `${name}=${value}`)
-    .join(', ');
-  if (shared) lines.push('', `Labels: ${inert(shared, 600)}`);
-  for (const [name, value] of Object.entries(annotations)) lines.push(`${inert(name, 60)}: ${inert(value, 300)}`);
-  lines.push(
-    `Reported by ${inert(source, 40)} ${seen.count} time(s) since ${time(openedAt)}${seen.last ? `, last at ${time(seen.last)}` : ''}`,
-  );
-  for (const deployment of deployments)
-    lines.push(`Deployed shortly before: ${inert(deployment.subject, 120)} at ${time(deployment.occurredAt)}`);
-  if (openOptions) lines.push(...callsOfQuestion(openOptions));
-  for (const action of actions) {
-    const output = inert(action.result?.output ?? action.error ?? '', 200);
-    lines.push(
-      `Ran ${describeCall({ tool: action.tool, arguments: action.arguments ?? {} })} at ${time(action.startedAt)}: ${action.status}${output ? ` — ${output}` : ''}`,
-    );
-  }
-  lines.push(...reasoning(analysis));
-  const state = `${summary.status}${summary.flapping ? ', flapping' : ''}, ${summary.firing} firing`;
-  return { title: `🔎 #${summary.id} ${inert(summary.title, 120)} (${state})`, body: lines.join('\n') };
-}
-
-/** Every call each option of the open question would run, in full, with the digest a decision records. */
-function callsOfQuestion(options: readonly ChatOption[]): string[] {
-  const withCalls = options.filter(
-    (option): option is ChatOption & { calls: ToolCall[] } => (option.calls?.length ?? 0) > 0,
-  );
-  if (withCalls.length === 0) return [];
-  const lines = ['', 'What each option runs:'];
-  for (const option of withCalls) {
-    lines.push(`Option ${option.number} (digest ${actionDigest(option.calls).slice(0, 12)}):`);
-    for (const call of option.calls) lines.push(`  ${describeCall(call)}`);
-  }
-  return lines;
-}
-
-/** What the models said, as the flow kept it (bot/flow/flow-ports.ts `remember`). */
-interface Analysis {
-  triage?: { problem: boolean; severity: string; reason: string; confidence: number; model?: string };
-  diagnosis?: string;
-  dropped?: { tool: string; reason: string }[];
-  plan?: { instruction: string; summary?: string; refused?: string };
-  investigation?: {
-    evidence?: { source: string; what: string; text: string; ok: boolean; at: string }[];
-    diagnosis?: string;
-    calls?: number;
-  };
-}
-
-function reasoning(analysis: Analysis): string[] {
-  const lines: string[] = [];
-  const { triage, diagnosis, dropped, plan } = analysis;
-  if (triage) {
-    const confidence = Math.round(triage.confidence * 100);
-    lines.push(
-      '',
-      `🤖 Triage${triage.model ? ` (${inert(triage.model, 40)})` : ''}: ${triage.problem ? 'a problem' : 'probably not a problem'}, ${inert(triage.severity, 20)}, ${confidence}% sure. ${inert(triage.reason, 400)}`,
-    );
-  }
-  if (diagnosis) lines.push(`🤖 Diagnosis: ${inert(diagnosis, 400)}`);
-  for (const proposal of dropped ?? [])
-    lines.push(`🚫 Not offered: ${inert(proposal.tool, 80)} (${inert(proposal.reason, 200)})`);
-  if (plan)
-    lines.push(
-      `📝 custom: “${inert(plan.instruction, 200)}” → ${plan.refused ? `no plan: ${inert(plan.refused, 200)}` : inert(plan.summary, 200)}`,
-    );
-  lines.push(...evidenceLines(analysis.investigation));
-  return lines;
-}
-
-/** Every piece of evidence the investigations gathered, each result quoted line by line. */
-function evidenceLines(investigation: Analysis['investigation']): string[] {
-  const evidence = investigation?.evidence ?? [];
-  if (evidence.length === 0) return [];
-  const lines = ['', `🔎 Evidence (${investigation?.calls ?? 0} read-only call(s) in all):`];
-  for (const item of evidence) {
-    lines.push(
-      `${item.ok ? '•' : '✗'} ${inert(item.source, 20)} ${inert(item.what, 200)} at ${inert(item.at.slice(0, 16).replace('T', ' '), 20)} UTC:`,
-    );
-    lines.push(quotedLines(item.text, 12, 200));
-  }
-  if (investigation?.diagnosis) lines.push(`🤖 Investigation: ${inert(investigation.diagnosis, 400)}`);
-  return lines;
+  return incidentDetailsMessage({
+    id: summary.id,
+    title: summary.title,
+    status: summary.status,
+    flapping: summary.flapping,
+    firing: summary.firing,
+    alertLines: summary.lines,
+    source: incident.source,
+    openedAt: incident.openedAt,
+    labels: incident.labels,
+    annotations: incident.annotations,
+    seen: await createDeliveryRepository(db).ofIncident(incidentId),
+    deployments: await createEventRepository(db).deploymentsAround(incident.openedAt, 3),
+    openOptions: await createQuestionRepository(db).openOptionsOfIncident(incidentId),
+    actions: await createActionRepository(db).recent(incidentId, 3),
+    analysis: incident.analysis as IncidentAnalysis,
+  });
 }

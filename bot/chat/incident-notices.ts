@@ -1,5 +1,5 @@
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
-import { inert } from '../../graphs/inert-text.ts';
+import { alertsAddedNotice, resolvedNotice, resolvedOnItsOwn } from '../../graphs/incident-notices.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createIncidentRepository } from '../db/repositories/incidents.ts';
 import type { OutboxRepository } from '../db/repositories/outbox.ts';
@@ -58,26 +58,22 @@ export function createIncidentNotices(options: IncidentNoticesOptions): Incident
         case 'alerts_added': {
           const summary = await summarizeIncident(options.db, change.incidentId);
           if (!summary) return;
-          await notice(
-            change,
-            `🔔 #${change.incidentId} ${inert(change.title, 120)}: ${change.addedAlerts.length} more alert${change.addedAlerts.length === 1 ? '' : 's'}`,
-            `${change.firingAlerts} firing now.\n${summary.lines.join('\n')}`,
+          const { title, body } = alertsAddedNotice(
+            { id: change.incidentId, title: change.title },
+            change.addedAlerts.length,
+            change.firingAlerts,
+            summary.lines,
           );
+          await notice(change, title, body);
           return;
         }
         case 'resolved':
           if (change.withdrawnQuestions.length > 0) {
-            await options.desk.announceWithdrawn(
-              change.withdrawnQuestions,
-              `✅ #${change.incidentId} resolved on its own`,
-              'Every alert resolved before anyone answered; nothing was run.',
-            );
+            const { title, body } = resolvedOnItsOwn(change.incidentId);
+            await options.desk.announceWithdrawn(change.withdrawnQuestions, title, body);
           } else {
-            await notice(
-              change,
-              `✅ #${change.incidentId} resolved: ${inert(change.title, 120)}`,
-              'Every alert in it has resolved.',
-            );
+            const { title, body } = resolvedNotice({ id: change.incidentId, title: change.title });
+            await notice(change, title, body);
           }
           return;
         case 'alerts_resolved':

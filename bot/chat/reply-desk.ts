@@ -1,5 +1,6 @@
 import type { ChatImage } from '../../graphs/chat-port.ts';
 import type { ReplyContext, ReplyHandler } from '../../graphs/replies.ts';
+import { noDetails, notAvailable } from '../../graphs/reply-messages.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { OutboxRepository } from '../db/repositories/outbox.ts';
 import { isAnswer, type AnsweringReply } from './answer-for.ts';
@@ -48,6 +49,9 @@ export function createReplyDesk(
     });
     options.wake?.();
   }
+
+  const sayNotice = (context: ReplyContext, notice: { title: string; body: string }) =>
+    say(context, notice.title, notice.body);
 
   const request = createFreeFormRequests({
     desk: options.desk,
@@ -111,12 +115,7 @@ export function createReplyDesk(
       incident ?? question?.incidentId ?? (bound?.kind === 'nothing open' ? bound.incidentId : undefined);
     const details = incidentId === undefined ? undefined : await incidentDetails(options.db, incidentId);
     if (!details) {
-      await say(
-        context,
-        'No details',
-        incident !== undefined ? `There is no incident #${incident}.` : 'There is no open question to give details of.',
-      );
-      return;
+      return sayNotice(context, noDetails(incident));
     }
     await say(context, details.title, details.body, undefined, incidentId);
   }
@@ -137,18 +136,10 @@ export function createReplyDesk(
             const report = await options.commands.weekly();
             return say(context, report.title, report.body, report.image);
           }
-          return say(
-            context,
-            'Not available',
-            options.unavailable?.weekly ?? 'This command is not available in this version of Steward.',
-          );
+          return sayNotice(context, notAvailable(options.unavailable?.weekly));
         case 'pull-request': {
           if (!options.commands?.pullRequest)
-            return say(
-              context,
-              'Not available',
-              options.unavailable?.[reply.kind] ?? 'This command is not available in this version of Steward.',
-            );
+            return sayNotice(context, notAvailable(options.unavailable?.[reply.kind]));
           const answer = await options.commands.pullRequest(reply, context, options.answer);
           return answer ? say(context, answer.title, answer.body) : undefined;
         }

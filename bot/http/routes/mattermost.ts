@@ -11,7 +11,7 @@ import type { AnswerQuestion } from '../../chat/answer-question.ts';
 import type { ApproverCheck } from '../../chat/approvers.ts';
 import type { InboundRouter } from '../../chat/inbound-router.ts';
 import type { QuestionDesk } from '../../chat/question-desk.ts';
-import { answered, clickNotUsed, youChose } from '../../../graphs/reply-messages.ts';
+import { answered, clickNotUsed, slashCommandReply, youChose } from '../../../graphs/reply-messages.ts';
 import { statusReport } from '../../chat/status-report.ts';
 import { helpText, parseReply } from '../../commands/index.ts';
 import type { Queryable } from '../../db/pool.ts';
@@ -60,10 +60,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
         // Not one of our buttons (or too old): nothing of it is stored, and its text is not ours to keep.
         deps.refusals.refuse(request, checked.reason === 'expired' ? 'expired_signature' : 'invalid_signature');
         return {
-          ephemeral_text:
-            checked.reason === 'expired'
-              ? 'This button has expired; reply in the thread instead.'
-              : 'This button is not one Steward made; nothing was done.',
+          ephemeral_text: checked.reason === 'expired' ? clickNotUsed.expired : clickNotUsed.notOurs,
         };
       }
       // Names and ids end up in the audit log: text PostgreSQL cannot store is refused here, not mid-way.
@@ -111,7 +108,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
         case 'not taken':
           return { ephemeral_text: outcome.problem };
         default:
-          return { ephemeral_text: 'Nothing was done.' };
+          return { ephemeral_text: clickNotUsed.nothingDone };
       }
     });
 
@@ -143,15 +140,14 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
           subject: command.channel_id,
           outcome: 'refused: not an approver',
         });
-        return ephemeral('Only the approvers the owner listed can use Steward.');
+        return ephemeral(slashCommandReply.notAnApprover);
       }
       const reply = parseReply(command.text);
       if (reply.kind === 'status') {
         const report = deps.status ? await deps.status() : await statusReport(deps.db);
         return ephemeral(`**${report.title}**\n${report.body}`);
       }
-      if (reply.kind === 'help' || reply.kind === 'unknown')
-        return ephemeral(helpText().replace(/^Reply with:/, 'Use /steward with:'));
+      if (reply.kind === 'help' || reply.kind === 'unknown') return ephemeral(helpText('Use /steward with:'));
       // Everything else acts as the same words written in the channel would; answers appear there.
       await deps.router.handle({
         platform,
@@ -161,7 +157,7 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
         text: command.text,
         externalId: `slash:${command.trigger_id ?? `${command.user_id}:${now()}`}`,
       });
-      return ephemeral(`OK: ${command.text}`);
+      return ephemeral(slashCommandReply.taken(command.text));
     });
   });
 }
