@@ -53,6 +53,15 @@ export function agentApprovalQuestion(request: AgentApprovalRequest): QuestionRe
   };
 }
 
+/**
+ * An option's label as the agent wrote it (inert), without the meaning `agentApprovalQuestion` marked
+ * it with: what `request_approval` reports as the owner's choice.
+ */
+export function agentOptionWords(label: string): string {
+  for (const mark of [APPROVES, REJECTS]) if (label.endsWith(` ${mark}`)) return label.slice(0, -(mark.length + 1));
+  return label;
+}
+
 /** `key: value` per top-level field; values that are not text as compact JSON. */
 function detailLines(details: Record<string, unknown>): string {
   return Object.entries(details)

@@ -58,12 +58,17 @@ export function findingsSection(findings: Findings | undefined): string {
   return ['🔎 Findings', ...lines, ...notes].join('\n');
 }
 
-/** Findings for a request made in chat ("check why sonarr is slow"): a notice, nothing to decide. */
-export function requestFindings(request: string, findings: Findings): OutgoingNotice {
+/**
+ * Findings for a request made in chat ("check why sonarr is slow"): a notice, nothing to decide. When a
+ * fix looked warranted, the request became incident `fixIncidentId`, whose options follow. Pure.
+ */
+export function requestFindings(request: string, findings: Findings, fixIncidentId?: number): OutgoingNotice {
   const section = findingsSection(findings);
+  const body = section || 'Nothing could be gathered: no read-only tool, metric or history answered.';
   return {
     kind: 'notice',
     title: `🔎 You asked: “${inert(request, 120)}”`,
-    body: section || 'Nothing could be gathered: no read-only tool, metric or history answered.',
+    body:
+      fixIncidentId === undefined ? body : `${body}\n\nA fix looks warranted: the options follow as #${fixIncidentId}.`,
   };
 }

@@ -29,6 +29,18 @@ export function channelNotDelivering(channel: {
   };
 }
 
+/**
+ * An MCP server went away ("⚠️ MCP server kubernetes is down", with why) or came back (with how many
+ * tools). The name is the owner's configuration; the detail may be the server's error: outside text.
+ */
+export function mcpServerStatus(server: string, status: 'down' | 'up', detail: string): OutgoingNotice {
+  return {
+    kind: 'notice',
+    title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`,
+    body: inert(detail, 300),
+  };
+}
+
 /** An expensive model has used much of its quota; what happens when it runs out. */
 export function quotaRunningLow(warning: {
   alias: string;

@@ -56,6 +56,15 @@ export function whichIncident(
   };
 }
 
+/** Why a reply cannot answer its question (bot/chat/answer-for.ts); `range` is its options, "1–3" or "none". */
+export const answerProblem = {
+  noSuchOption: (number: number, range: string) => `There is no option ${number} (options: ${range}).`,
+  reactionWithoutDefault: '👍 only approves a question with one default action; reply with the number of an option.',
+  approveWhich: (range: string) => `Approve which one? Reply with the number of an option (${range}).`,
+  notNextTime: (answer: string, range: string) =>
+    `"${answer}" is an answer to "Next time?" questions; this one asks for ${range}.`,
+};
+
 export function answerNotTaken(
   question: Pick<Question, 'incidentId' | 'title'>,
   problem: string,

@@ -1,5 +1,6 @@
 import type { Reply } from '../../graphs/replies.ts';
 import type { Answer, Question } from '../../graphs/questions.ts';
+import { answerProblem } from '../../graphs/reply-messages.ts';
 import { describeCalls } from '../../graphs/tool-call.ts';
 
 export type AnswerCheck = { ok: true; answer: Answer } | { ok: false; problem: string };
@@ -21,7 +22,7 @@ export function answerFor(
   const range = question.options.length > 0 ? `1–${question.options.length}` : 'none';
   const option = (number: number): AnswerCheck => {
     const chosen = question.options.find((candidate) => candidate.number === number);
-    if (!chosen) return { ok: false, problem: `There is no option ${number} (options: ${range}).` };
+    if (!chosen) return { ok: false, problem: answerProblem.noSuchOption(number, range) };
     // An option that runs tools is named by its calls wherever the answer is repeated (the
     // acknowledgement, the audit trail), never by a model's label for it.
     const label = chosen.calls && chosen.calls.length > 0 ? describeCalls(chosen.calls) : chosen.label;
@@ -34,9 +35,7 @@ export function answerFor(
       if (question.defaultOption !== undefined) return option(question.defaultOption);
       return {
         ok: false,
-        problem: viaReaction
-          ? '👍 only approves a question with one default action; reply with the number of an option.'
-          : `Approve which one? Reply with the number of an option (${range}).`,
+        problem: viaReaction ? answerProblem.reactionWithoutDefault : answerProblem.approveWhich(range),
       };
     case 'autonomy': {
       const chosen = question.options.find((candidate) => candidate.label.toLowerCase().startsWith(reply.answer));
@@ -44,7 +43,7 @@ export function answerFor(
         ? option(chosen.number)
         : {
             ok: false,
-            problem: `"${reply.answer}" is an answer to "Next time?" questions; this one asks for ${range}.`,
+            problem: answerProblem.notNextTime(reply.answer, range),
           };
     }
     case 'ignore':

@@ -1,4 +1,4 @@
-import { incidentDetailsMessage, type IncidentAnalysis } from '../../graphs/incident-details.ts';
+import { incidentDetailsMessage } from '../../graphs/incident-details.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createActionRepository } from '../db/repositories/actions.ts';
 import { createDeliveryRepository } from '../db/repositories/deliveries.ts';
@@ -34,6 +34,7 @@ export async function incidentDetails(
     deployments: await createEventRepository(db).deploymentsAround(incident.openedAt, 3),
     openOptions: await createQuestionRepository(db).openOptionsOfIncident(incidentId),
     actions: await createActionRepository(db).recent(incidentId, 3),
-    analysis: incident.analysis as IncidentAnalysis,
+    // As the flow kept it (bot/flow/flow-ports.ts `remember`); every field is optional.
+    analysis: incident.analysis,
   });
 }

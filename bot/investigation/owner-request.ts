@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { requestFindings } from '../../graphs/findings.ts';
-import type { OutgoingNotice } from '../../graphs/chat-port.ts';
+import type { Findings } from '../../graphs/findings.ts';
 import type { IncidentDispatcher } from '../../graphs/incident-changes.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createIncidentRepository } from '../db/repositories/incidents.ts';
@@ -9,13 +8,14 @@ import { findingsOf, withResult } from './stored-evidence.ts';
 
 /**
  * A request the owner typed with no question open ("check why sonarr is slow"): a read-only
- * investigation of it, within the same budget as an incident's, answered with its findings. Nothing
- * it runs changes anything; a fix is only ever offered through an incident's question.
+ * investigation of it, within the same budget as an incident's; its findings are what the answer
+ * shows (graphs/findings.ts `requestFindings`). Nothing it runs changes anything; a fix is only ever
+ * offered through an incident's question.
  */
-export async function answerOwnerRequest(
+export async function investigateOwnerRequest(
   deps: InvestigatorDeps,
   text: string,
-): Promise<{ notice: OutgoingNotice; result: InvestigationResult }> {
+): Promise<{ findings: Findings; result: InvestigationResult }> {
   const result = await investigate(deps, {
     facts: { request: text },
     labels: {},
@@ -25,7 +25,7 @@ export async function answerOwnerRequest(
     question: text,
   });
   const findings = findingsOf({ evidence: [], calls: 0 }, result) ?? { evidence: [], relevant: [] };
-  return { notice: requestFindings(text, findings), result };
+  return { findings, result };
 }
 
 /**

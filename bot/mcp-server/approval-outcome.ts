@@ -1,19 +1,9 @@
+import { agentOptionWords } from '../../graphs/agent-approval.ts';
 import { describeAnswer } from '../../graphs/questions.ts';
+import type { ApprovalOutcome } from '../../graphs/mcp-tool-texts.ts';
 import type { AgentApprovalRow } from '../db/repositories/agent-approvals.ts';
 
-export type ApprovalStatus = 'approved' | 'rejected' | 'expired' | 'pending';
-
-/** What `request_approval` and `get_approval` answer an agent. */
-export interface ApprovalOutcome {
-  id: number;
-  status: ApprovalStatus;
-  /** The chosen option's label, or the owner's other answer (`ignore`, `custom: …`); null until decided. */
-  choice: string | null;
-  /** The approver's name as their chat platform gives it; null unless decided by a person. */
-  by: string | null;
-  /** When it was decided or expired (ISO 8601); null while pending. */
-  at: string | null;
-}
+export type { ApprovalOutcome, ApprovalStatus } from '../../graphs/mcp-tool-texts.ts';
 
 /**
  * The agent's answer from the stored rows. Option 1 approves, whatever its words; any
@@ -29,7 +19,7 @@ export function approvalOutcome(row: AgentApprovalRow): ApprovalOutcome {
     return {
       ...base,
       status: approved ? 'approved' : 'rejected',
-      choice: answer.kind === 'option' ? agentWords(answer.label) : describeAnswer(answer),
+      choice: answer.kind === 'option' ? agentOptionWords(answer.label) : describeAnswer(answer),
       by: row.decision.actorName,
       at: row.decision.decidedAt.toISOString(),
     };
@@ -42,23 +32,4 @@ export function approvalOutcome(row: AgentApprovalRow): ApprovalOutcome {
     default:
       return { ...base, status: 'rejected', choice: null, by: null, at: row.closedAt?.toISOString() ?? null };
   }
-}
-
-/** The outcome as one line of text, for clients that read only the text content. */
-export function describeOutcome(outcome: ApprovalOutcome): string {
-  switch (outcome.status) {
-    case 'pending':
-      return `Approval ${outcome.id} is pending: nobody has answered yet.`;
-    case 'expired':
-      return `Approval ${outcome.id} expired: nobody answered in time. Do not proceed.`;
-    case 'approved':
-      return `Approval ${outcome.id} approved by ${outcome.by ?? 'the owner'}: ${outcome.choice ?? ''}.`;
-    case 'rejected':
-      return `Approval ${outcome.id} rejected${outcome.by ? ` by ${outcome.by}` : ''}${outcome.choice ? `: ${outcome.choice}` : ''}. Do not proceed.`;
-  }
-}
-
-/** An option's label as the agent wrote it, without the meaning Steward marked it with. */
-function agentWords(label: string): string {
-  return label.replace(/ \((approves|rejects)\)$/, '');
 }

@@ -2,8 +2,9 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { DEFAULT_APPROVAL_OPTIONS } from '../../graphs/agent-approval.ts';
 import { parseDuration } from '../../graphs/durations.ts';
+import { approvalRefusals, approvalResultText, waitingForOwner } from '../../graphs/mcp-tool-texts.ts';
 import type { AgentApprovals } from './agent-approvals.ts';
-import { describeOutcome, type ApprovalOutcome } from './approval-outcome.ts';
+import type { ApprovalOutcome } from './approval-outcome.ts';
 
 const MIN_TTL_MS = 1_000;
 const MAX_TTL_MS = 7 * 86_400_000;
@@ -32,7 +33,7 @@ export interface ApprovalSession {
 
 function result(outcome: ApprovalOutcome) {
   return {
-    content: [{ type: 'text' as const, text: `${describeOutcome(outcome)}\n${JSON.stringify(outcome)}` }],
+    content: [{ type: 'text' as const, text: approvalResultText(outcome) }],
     structuredContent: { ...outcome },
   };
 }
@@ -83,12 +84,12 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
     async (args, extra) => {
       const options = args.options ?? [...DEFAULT_APPROVAL_OPTIONS];
       if (new Set(options.map((option) => option.trim().toLowerCase())).size !== options.length)
-        return refusal('options must differ from each other.');
+        return refusal(approvalRefusals.optionsRepeat);
       const ttlMs = args.ttl === undefined ? undefined : parseDuration(args.ttl);
       if (args.ttl !== undefined && (ttlMs === undefined || ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS))
-        return refusal('ttl must be a duration from 1s to 7d, such as 30s, 10m or 2h.');
+        return refusal(approvalRefusals.ttlOutOfRange);
       if (args.details !== undefined && JSON.stringify(args.details).length > MAX_DETAILS_CHARS)
-        return refusal(`details must be at most ${MAX_DETAILS_CHARS} characters as JSON.`);
+        return refusal(approvalRefusals.detailsTooLong(MAX_DETAILS_CHARS));
 
       const asked = await approvals.request({
         agent: session.clientName(),
@@ -98,14 +99,8 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
         options,
         ttlMs,
       });
-      if (asked.outcome === 'refused')
-        return refusal(
-          `Refused without asking: the action runs into the redline “${asked.redline}”. Steward never asks its owner about redlined actions.`,
-        );
-      if (asked.outcome === 'too many open')
-        return refusal(
-          `Not asked: ${asked.open} approvals wait for the owner or were asked in the last minute. Wait for one of them (get_approval) and ask again.`,
-        );
+      if (asked.outcome === 'refused') return refusal(approvalRefusals.redlined(asked.redline));
+      if (asked.outcome === 'too many open') return refusal(approvalRefusals.tooManyOpen(asked.open));
       if (args.wait === false) return result((await approvals.get(asked.id))!);
 
       const token = extra._meta?.progressToken;
@@ -116,7 +111,7 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
           params: {
             progressToken: token,
             progress: waitedMs / 1000,
-            message: `Approval ${asked.id}: waiting for the owner`,
+            message: waitingForOwner(asked.id),
           },
         });
       };
@@ -142,7 +137,7 @@ export function registerApprovalTools(server: McpServer, approvals: AgentApprova
     },
     async (args) => {
       const outcome = await approvals.get(args.id);
-      return outcome ? result(outcome) : refusal(`There is no approval ${args.id}.`);
+      return outcome ? result(outcome) : refusal(approvalRefusals.noSuchApproval(args.id));
     },
   );
 }

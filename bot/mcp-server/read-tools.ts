@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { incidentText, noSuchIncident, statusText } from '../../graphs/mcp-tool-texts.ts';
 import type { Runbook } from '../../runbooks/runbook-schema.ts';
 import { incidentDetails } from '../chat/incident-details.ts';
 import type { Queryable } from '../db/pool.ts';
@@ -84,10 +85,9 @@ export function registerReadTools(server: McpServer, deps: ReadToolsDeps): void 
     },
     async (args) => {
       const incident = await incidents.get(args.id);
-      if (!incident)
-        return { isError: true, content: [{ type: 'text' as const, text: `There is no incident ${args.id}.` }] };
+      if (!incident) return { isError: true, content: [{ type: 'text' as const, text: noSuchIncident(args.id) }] };
       const details = await incidentDetails(deps.db, args.id);
-      const text = details ? `${details.title}\n\n${details.body}` : incident.title;
+      const text = incidentText(details, incident.title);
       return json({ incident: incidentJson(incident), details: text }, text);
     },
   );
@@ -101,7 +101,7 @@ export function registerReadTools(server: McpServer, deps: ReadToolsDeps): void 
     },
     async () => {
       const report = await deps.status();
-      return json({ title: report.title, body: report.body }, `${report.title}\n${report.body}`);
+      return json({ title: report.title, body: report.body }, statusText(report));
     },
   );
 

@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from '../../graphs/chat-port.ts';
+import { mergedNotices } from '../../graphs/merged-notices.ts';
 import type { OutboxMessage } from '../db/repositories/outbox.ts';
 
 /** Messages sent as one: usually one row, or several notices waiting for the same conversation. */
@@ -41,13 +42,7 @@ export function coalesce(due: readonly OutboxMessage[], coalesces: (channel: str
     }
     const notices = [...last.items, item].map((each) => each.message as Extract<OutgoingMessage, { kind: 'notice' }>);
     last.items.push(item);
-    last.message = {
-      kind: 'notice',
-      title: notices.every((notice) => notice.digest)
-        ? `🗞 Digest: ${notices.length} low-priority updates`
-        : `${notices.length} updates`,
-      body: notices.map((notice) => (notice.body ? `${notice.title}\n${notice.body}` : notice.title)).join('\n\n'),
-    };
+    last.message = mergedNotices(notices);
   }
   return batches;
 }

@@ -1,9 +1,8 @@
-import { notSeenDeployed } from '../../graphs/pull-request/pull-request-notices.ts';
+import { noLongerWaiting, notSeenDeployed } from '../../graphs/pull-request/pull-request-notices.ts';
 import {
   DEFAULT_PR_DEFER_MS,
   deployedNotice,
   deployFailedQuestion,
-  headline,
   pullRequestDigest,
   pullRequestQuestion,
 } from '../../graphs/pull-request/pull-request-messages.ts';
@@ -56,8 +55,8 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
   async function withdrawStale(): Promise<void> {
     for (const row of await store.questionsNoLongerWaiting()) {
       if (!(await questions.withdraw(Number(row.id)))) continue;
-      const lines = row.prs.map((pr) => `PR #${pr.number} ${headline(pr)}: ${stageWords(pr.stage, pr.closed_by)}`);
-      await deps.desk.announceWithdrawn([Number(row.id)], '✔ No longer needs an answer', lines.join('\n'));
+      const notice = noLongerWaiting(row.prs);
+      await deps.desk.announceWithdrawn([Number(row.id)], notice.title, notice.body);
     }
   }
 
@@ -195,25 +194,4 @@ export function createPullRequestWorker(deps: PullRequestWorkerDeps) {
       }
     },
   };
-}
-
-function stageWords(stage: string, closedBy: string | null): string {
-  switch (stage) {
-    case 'merged':
-      return closedBy ? `merged on GitHub by ${closedBy}` : 'merged';
-    case 'closed':
-      return closedBy ? `closed on GitHub by ${closedBy}` : 'closed on GitHub';
-    case 'new':
-    case 'assessing':
-    case 'assessed':
-      return 'changed on GitHub; asking again';
-    case 'deferred':
-      return 'deferred';
-    case 'rejected':
-      return 'rejected';
-    case 'ignored':
-      return 'ignored';
-    default:
-      return stage;
-  }
 }

@@ -1,3 +1,4 @@
+import { requestFindings } from '../../graphs/findings.ts';
 import type { IncidentChange, IncidentDispatcher } from '../../graphs/incident-changes.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
 import type { Config, StructuredConfig } from '../config/index.ts';
@@ -10,7 +11,7 @@ import { createIncidentFlow } from '../flow/incident-flow.ts';
 import { createNextTimeAnswers } from '../flow/next-time-answer.ts';
 import type { Policy } from '../flow/policy-config.ts';
 import { readInvestigationConfig } from '../investigation/investigation-config.ts';
-import { answerOwnerRequest, openRequestIncident } from '../investigation/owner-request.ts';
+import { investigateOwnerRequest, openRequestIncident } from '../investigation/owner-request.ts';
 import { createPrometheusClient } from '../investigation/prometheus-client.ts';
 import { readOnlyTools } from '../mcp/read-only-tools.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
@@ -139,10 +140,9 @@ export async function startIncidentHandling(deps: IncidentHandlingDeps): Promise
   const dispatcher = createFlowDispatcher(flow, deps.notices);
   /** The findings; when a fix is warranted, the request becomes an incident whose options follow. */
   const request = async (text: string) => {
-    const { notice, result } = await answerOwnerRequest(investigator, text);
-    if (!result.fixWarranted) return notice;
-    const incidentId = await openRequestIncident(deps.pool, dispatcher, text, result);
-    return { ...notice, body: `${notice.body}\n\nA fix looks warranted: the options follow as #${incidentId}.` };
+    const { findings, result } = await investigateOwnerRequest(investigator, text);
+    const incidentId = result.fixWarranted ? await openRequestIncident(deps.pool, dispatcher, text, result) : undefined;
+    return requestFindings(text, findings, incidentId);
   };
   return {
     dispatcher,

@@ -1,4 +1,5 @@
 import type { StructuredConfig } from '../config/index.ts';
+import { mcpServerStatus } from '../../graphs/operator-messages.ts';
 import type { Logger } from '../logging/index.ts';
 import type { Metrics } from '../metrics/create-metrics.ts';
 import { registerMcpGauges } from '../metrics/mcp-gauges.ts';
@@ -39,11 +40,7 @@ export async function startMcp(deps: McpDeps): Promise<McpHub> {
       void chat.outbox
         .enqueue({
           channels: chat.channels,
-          message: {
-            kind: 'notice',
-            title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`,
-            body: detail,
-          },
+          message: mcpServerStatus(server, status, detail),
         })
         .then(() => chat.wake())
         .catch((error: unknown) => logger.warn({ err: error }, 'could not queue the MCP status notice')),

@@ -210,3 +210,35 @@ export function digestDetails(title: string, prs: readonly (Named & { stage: str
     body: `${prs.map((pr) => `PR #${pr.number} ${headline(pr)} (${pr.stage})`).join('\n')}\n\nReply "details PR ${prs[0]?.number ?? 47}" for one of them.`,
   };
 }
+
+/**
+ * A PR question withdrawn because none of its PRs still waits for it: each PR and what became of it
+ * ("PR #47 postgres 16.3 → 16.4: merged on GitHub by alice"). Who closed it is outside text.
+ */
+export function noLongerWaiting(prs: readonly (Named & { stage: string; closed_by: string | null })[]): Notice {
+  return {
+    title: '✔ No longer needs an answer',
+    body: prs.map((pr) => `${pullRequestLabel(pr)}: ${stageWords(pr.stage, pr.closed_by)}`).join('\n'),
+  };
+}
+
+function stageWords(stage: string, closedBy: string | null): string {
+  switch (stage) {
+    case 'merged':
+      return closedBy ? `merged on GitHub by ${who(closedBy)}` : 'merged';
+    case 'closed':
+      return closedBy ? `closed on GitHub by ${who(closedBy)}` : 'closed on GitHub';
+    case 'new':
+    case 'assessing':
+    case 'assessed':
+      return 'changed on GitHub; asking again';
+    case 'deferred':
+      return 'deferred';
+    case 'rejected':
+      return 'rejected';
+    case 'ignored':
+      return 'ignored';
+    default:
+      return stage;
+  }
+}
