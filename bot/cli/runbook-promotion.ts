@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { AutomationLevel, Runbook } from '../../runbooks/runbook-schema.ts';
 import type { AutonomyMode } from '../config/types.ts';
-import type { Pool } from '../db/pool.ts';
+import { inTransaction, type Pool } from '../db/pool.ts';
 import { createAuditLog } from '../db/repositories/audit-log.ts';
 import type { RunbookStore } from '../runbooks/runbook-store.ts';
 
@@ -67,32 +67,26 @@ export async function applyPromotion(
   deps: { pool: Pool; store: RunbookStore; autonomyMode: AutonomyMode; actor: string; out: Write },
 ): Promise<number> {
   const { runbook, level, solution } = change;
-  const client = await deps.pool.connect();
   let written = false;
   try {
-    await client.query('BEGIN');
-    await createAuditLog(client).record({
-      actor: deps.actor,
-      channel: 'cli',
-      action: level === 'ask_human' ? 'runbook.demote' : 'runbook.promote',
-      subject: `runbook:${runbook.id}`,
-      outcome: level,
-      details: {
-        ...(solution ? { solution } : {}),
-        previous: runbook.automation_level,
-        ...(runbook.promoted_solution ? { previousSolution: runbook.promoted_solution } : {}),
-      },
+    await inTransaction(deps.pool, async (client) => {
+      await createAuditLog(client).record({
+        actor: deps.actor,
+        channel: 'cli',
+        action: level === 'ask_human' ? 'runbook.demote' : 'runbook.promote',
+        subject: `runbook:${runbook.id}`,
+        outcome: level,
+        details: {
+          ...(solution ? { solution } : {}),
+          previous: runbook.automation_level,
+          ...(runbook.promoted_solution ? { previousSolution: runbook.promoted_solution } : {}),
+        },
+      });
+      await deps.store.setAutomationLevel(runbook.id, level, solution);
+      written = true;
     });
-    await deps.store.setAutomationLevel(runbook.id, level, solution);
-    written = true;
-    await client.query('COMMIT');
-    client.release();
   } catch (error) {
-    const broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    client.release(broken);
+    // Rolled back already: the file goes back too, so that file and audit log agree.
     if (written) await restore(deps.store, runbook);
     throw error;
   }

@@ -39,4 +39,27 @@ describe('house rules the linter cannot see', () => {
     );
     expect(offenders.map(({ file }) => file)).toEqual([]);
   });
+
+  it('keeps chat text in graphs/: no file of bot/ writes an emoji outside its comments', () => {
+    // The emoji mark Steward's messages ("✅ #12 resolved", "⚠️ … is down"), so a message built in bot/
+    // shows one. Comments may name them. The reply grammar and the inbound router read 👍 as a reaction
+    // (input, not a message); the demo and the CLI write to a terminal.
+    const reads = new Map([
+      ['bot/commands/parse-reply.ts', '👍'],
+      ['bot/chat/inbound-router.ts', '👍'],
+    ]);
+    const offenders = sources()
+      .filter(({ file }) => file.startsWith('bot/') && !file.startsWith('bot/demo/') && !file.startsWith('bot/cli/'))
+      .flatMap(({ file, text }) => {
+        const emoji = withoutComments(text).match(/\p{Extended_Pictographic}/gu) ?? [];
+        const written = emoji.filter((character) => character !== reads.get(file));
+        return written.length > 0 ? [`${file}: ${[...new Set(written)].join(' ')}`] : [];
+      });
+    expect(offenders).toEqual([]);
+  });
 });
+
+/** Source text without its block and line comments (`//` after a space or at a line's start, so not `https://`). */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|\s)\/\/.*$/gm, '$1');
+}
