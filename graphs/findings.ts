@@ -25,6 +25,17 @@ export interface Findings {
   notes?: string[];
 }
 
+/** Steward's own remarks on an investigation (bot/investigation/ adds them): shown under its findings. */
+export const findingNotes = {
+  timeRanOut: (seconds: number) =>
+    `The investigation's time limit (${seconds} s) ran out before the model answered: the findings are what was gathered.`,
+  budgetUsed: (calls: number) => `The investigation used its budget of ${calls} calls.`,
+  diagnosisUnusable: 'The model’s diagnosis could not be used: the findings are what was gathered.',
+  noModel: 'No model was available for a diagnosis: the findings are what was gathered.',
+  nothingNew:
+    'Nothing new was gathered: calls made before for this incident are not repeated ("details" shows all evidence).',
+};
+
 /** At most this many evidence lines: a question is read on a phone. */
 export const MAX_FINDING_LINES = 5;
 

@@ -128,6 +128,13 @@ export function noDetails(incidentId: number | undefined): { title: string; body
   };
 }
 
+/** Why a runtime without them does not offer `PR …` commands or `weekly` (bot/runtime/start-chat.ts). */
+export const unavailableCommands = {
+  'pull-request':
+    'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.',
+  weekly: 'The weekly report is not available in this version of Steward yet.',
+};
+
 /** A command this runtime does not offer; `reason` is what the runtime says instead, if anything. */
 export function notAvailable(reason: string | undefined): { title: string; body: string } {
   return { title: 'Not available', body: reason ?? 'This command is not available in this version of Steward.' };

@@ -107,3 +107,8 @@ function duration(ms: number): string {
   if (minutes < 1) return `${Math.round(ms / 1000)}s`;
   return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)}h`;
 }
+
+/** The title drawn on the weekly report's chart: the days it covers. */
+export function chartTitle(chart: readonly { day: string }[]): string {
+  return `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`;
+}

@@ -1,3 +1,4 @@
+import { findingNotes } from '../../graphs/findings.ts';
 import { z } from 'zod';
 import type { Queryable } from '../db/pool.ts';
 import type { LlmGateway } from '../llm/gateway.ts';
@@ -221,20 +222,13 @@ export async function investigate(deps: InvestigatorDeps, request: Investigation
     asking.catch(() => undefined);
     for (const [key, what] of inFlight) keep(unanswered(key, what));
     inFlight.clear();
-    notes.push(
-      `The investigation's time limit (${Math.round(budget.timeLimitMs / 1000)} s) ran out before the model answered: the findings are what was gathered.`,
-    );
+    notes.push(findingNotes.timeRanOut(Math.round(budget.timeLimitMs / 1000)));
     deps.logger.warn({ incidentId: request.incidentId, calls }, 'investigation ran out of time');
     return { evidence: gathered, relevant: [], calls, notes };
   }
-  if (calls >= budget.maxToolCalls && offerTools)
-    notes.push(`The investigation used its budget of ${budget.maxToolCalls} calls.`);
+  if (calls >= budget.maxToolCalls && offerTools) notes.push(findingNotes.budgetUsed(budget.maxToolCalls));
   if (!answer.ok) {
-    notes.push(
-      answer.reason === 'invalid_answer'
-        ? 'The model’s diagnosis could not be used: the findings are what was gathered.'
-        : 'No model was available for a diagnosis: the findings are what was gathered.',
-    );
+    notes.push(answer.reason === 'invalid_answer' ? findingNotes.diagnosisUnusable : findingNotes.noModel);
     return { evidence: gathered, relevant: [], calls, notes };
   }
   deps.logger.info(

@@ -1,4 +1,4 @@
-import type { Findings } from '../../graphs/findings.ts';
+import { findingNotes, type Findings } from '../../graphs/findings.ts';
 import type { Evidence } from './evidence.ts';
 import type { InvestigationResult } from './investigate.ts';
 
@@ -46,10 +46,7 @@ export function findingsOf(before: StoredInvestigation, result: InvestigationRes
     ok,
   }));
   const notes = [...result.notes];
-  if (result.evidence.length === 0 && before.evidence.length > 0)
-    notes.push(
-      'Nothing new was gathered: calls made before for this incident are not repeated ("details" shows all evidence).',
-    );
+  if (result.evidence.length === 0 && before.evidence.length > 0) notes.push(findingNotes.nothingNew);
   if (evidence.length === 0 && !result.diagnosis && notes.length === 0) return undefined;
   return { evidence, relevant: result.relevant, ...(result.diagnosis ? { diagnosis: result.diagnosis } : {}), notes };
 }

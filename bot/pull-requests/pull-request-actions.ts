@@ -4,6 +4,7 @@ import {
   customNotForPullRequests,
   deferred,
   ignoring,
+  mergeProblems,
   mergeRefused,
   merged as mergedNotice,
   noGitHubToken,
@@ -89,17 +90,7 @@ export function createPullRequestActions(deps: PullRequestActionsDeps) {
 
     const readiness = await deps.github.readiness(claimed.repo, claimed.number);
     if (!readiness.ok) return back(readinessUnknown(claimed, readiness.message), `refused: ${readiness.message}`);
-    const ready = readiness.value;
-    const problems: string[] = [];
-    if (ready.state !== 'open') problems.push('it is no longer open on GitHub');
-    if (ready.failing.length > 0) problems.push(`checks failing: ${ready.failing.join(', ')}`);
-    if (ready.pending.length > 0) problems.push(`checks still running: ${ready.pending.join(', ')}`);
-    if (ready.mergeable === false || ready.mergeableState === 'dirty')
-      problems.push('it has merge conflicts (Renovate rebases it on its next run)');
-    else if (ready.mergeableState === 'blocked')
-      problems.push('branch protection blocks it (a required review or check is missing)');
-    if (ready.headSha !== claimed.head_sha)
-      problems.push('it changed since it was shown here (new commits); look again first');
+    const problems = mergeProblems(readiness.value, claimed.head_sha);
     if (problems.length > 0) {
       return back(notMergeable(claimed, problems), `refused: ${problems.join('; ')}`);
     }

@@ -1,4 +1,4 @@
-import { activityMessage } from '../../graphs/report-message.ts';
+import { activityMessage, chartTitle } from '../../graphs/report-message.ts';
 import type { Report } from '../chat/chat-commands.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createActionRepository } from '../db/repositories/actions.ts';
@@ -72,8 +72,6 @@ export async function activityReport(inputs: ReportInputs, kind: 'weekly' | 'dai
   return {
     title: message.title,
     body: message.body,
-    ...(chart
-      ? { image: await incidentChartPng(chart, `Incidents per day, ${chart[0]!.day} – ${chart.at(-1)!.day}`) }
-      : {}),
+    ...(chart ? { image: await incidentChartPng(chart, chartTitle(chart)) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { backoffDelay } from '../../graphs/backoff.ts';
 import type { ChatNotifier } from '../../graphs/chat-port.ts';
 import type { DecisionListener } from '../../graphs/questions.ts';
+import { unavailableCommands } from '../../graphs/reply-messages.ts';
 import { notifierRegistry } from '../../notifiers/registry.ts';
 import { createAnswerQuestion, type AnswerQuestion } from '../chat/answer-question.ts';
 import { createApproverCheck, type ApproverCheck } from '../chat/approvers.ts';
@@ -106,11 +107,7 @@ export function createChat(deps: ChatDeps): Chat {
         answer,
         ...(receiving.commands ? { commands: receiving.commands } : {}),
         wake,
-        unavailable: {
-          'pull-request':
-            'Renovate pull requests are not followed: set GITHUB_WEBHOOK_SECRET and point a GitHub webhook at /webhooks/github.',
-          weekly: 'The weekly report is not available in this version of Steward yet.',
-        },
+        unavailable: unavailableCommands,
       });
       const router = createInboundRouter({
         db: deps.pool,

@@ -61,6 +61,34 @@ export function readinessUnknown(pr: Named, message: string): Notice {
   };
 }
 
+/**
+ * Why GitHub's view of a PR stops a merge now, in words, or none: not open, checks failing or running
+ * (their names are GitHub's: `notMergeable` makes them inert), conflicts, branch protection, or new
+ * commits since `shownSha` was shown. Pure.
+ */
+export function mergeProblems(
+  ready: {
+    state: string;
+    failing: readonly string[];
+    pending: readonly string[];
+    mergeable: boolean | null;
+    mergeableState: string;
+    headSha: string;
+  },
+  shownSha: string,
+): string[] {
+  const problems: string[] = [];
+  if (ready.state !== 'open') problems.push('it is no longer open on GitHub');
+  if (ready.failing.length > 0) problems.push(`checks failing: ${ready.failing.join(', ')}`);
+  if (ready.pending.length > 0) problems.push(`checks still running: ${ready.pending.join(', ')}`);
+  if (ready.mergeable === false || ready.mergeableState === 'dirty')
+    problems.push('it has merge conflicts (Renovate rebases it on its next run)');
+  else if (ready.mergeableState === 'blocked')
+    problems.push('branch protection blocks it (a required review or check is missing)');
+  if (ready.headSha !== shownSha) problems.push('it changed since it was shown here (new commits); look again first');
+  return problems;
+}
+
 export function notMergeable(pr: Named, problems: readonly string[]): Notice {
   return {
     title: `⛔ ${pullRequestLabel(pr)} not merged`,
