@@ -29,15 +29,19 @@ export function channelNotDelivering(channel: {
   };
 }
 
+/** Why an MCP server is down (its connection closed, or an error from it), or how many tools it lists again. */
+export type McpStatusDetail = { closed: true } | { error: string } | { tools: number };
+
 /**
  * An MCP server went away ("⚠️ MCP server kubernetes is down", with why) or came back (with how many
- * tools). The name is the owner's configuration; the detail may be the server's error: outside text.
+ * tools). The name is the owner's configuration; the server's error is outside text.
  */
-export function mcpServerStatus(server: string, status: 'down' | 'up', detail: string): OutgoingNotice {
+export function mcpServerStatus(server: string, status: 'down' | 'up', detail: McpStatusDetail): OutgoingNotice {
   return {
     kind: 'notice',
     title: status === 'down' ? `⚠️ MCP server ${server} is down` : `✅ MCP server ${server} is back`,
-    body: inert(detail, 300),
+    body:
+      'closed' in detail ? 'connection closed' : 'error' in detail ? inert(detail.error, 300) : `${detail.tools} tools`,
   };
 }
 

@@ -6,6 +6,7 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
+import type { McpStatusDetail } from '../../graphs/operator-messages.ts';
 import type { Logger } from '../logging/index.ts';
 import type { McpServerConfig } from './mcp-config.ts';
 import { createStderrTail } from './stderr-tail.ts';
@@ -69,7 +70,7 @@ export interface McpHubOptions {
   /** First reconnect delay, doubled per failure up to a minute (default 1 s). */
   reconnectMs?: number;
   /** Told when a server goes away or comes back, so the owner hears of it. */
-  onStatus?: (server: string, status: 'down' | 'up', detail: string) => void;
+  onStatus?: (server: string, status: 'down' | 'up', detail: McpStatusDetail) => void;
   /** Told of every tool call that reached a server (metrics). */
   onCall?: (call: { server: string; tool: string; outcome: ToolCallOutcome; seconds: number }) => void;
 }
@@ -153,7 +154,7 @@ export function createMcpHub(options: McpHubOptions) {
       connection.disconnects += 1;
       enter(connection, 'down', 'connection closed');
       void logFailure(connection, 'MCP server connection closed; restarting', {});
-      options.onStatus?.(connection.config.name, 'down', 'connection closed');
+      options.onStatus?.(connection.config.name, 'down', { closed: true });
       schedule(connection);
     };
     try {
@@ -177,7 +178,7 @@ export function createMcpHub(options: McpHubOptions) {
           : {}),
       }));
       enter(connection, 'up');
-      if (connection.failures > 0) options.onStatus?.(connection.config.name, 'up', `${listed.length} tools`);
+      if (connection.failures > 0) options.onStatus?.(connection.config.name, 'up', { tools: listed.length });
       connection.failures = 0;
       options.logger.info(
         { server: connection.config.name, tools: listed.map((tool) => tool.name) },
@@ -209,7 +210,7 @@ export function createMcpHub(options: McpHubOptions) {
         err: error,
         attempt: connection.failures + 1,
       });
-      if (first) options.onStatus?.(connection.config.name, 'down', (error as Error).message);
+      if (first) options.onStatus?.(connection.config.name, 'down', { error: (error as Error).message });
       schedule(connection);
     }
   }

@@ -87,7 +87,7 @@ describe('chat text built in graphs/ keeps outside text on its own line', () => 
   });
 
   it('shows an MCP server’s multi-line error and a GitHub login as data in their notices', () => {
-    expect(injected(mcpServerStatus('kubernetes', 'down', attack).body)).toEqual([]);
+    expect(injected(mcpServerStatus('kubernetes', 'down', { error: attack }).body)).toEqual([]);
     const withdrawn = noLongerWaiting([
       { number: 47, title: 'update', updates: [], stage: 'merged', closed_by: `@channel${attack}` },
     ]);
