@@ -11,7 +11,8 @@ describe('LOG_FILE, for the service as a process', () => {
   let service: ServiceProcess | undefined;
   let dataDir = '';
   afterAll(async () => {
-    await service?.stop('SIGKILL');
+    // Kills its embedded PostgreSQL too, when the test failed or timed out before a clean stop.
+    await service?.kill();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -13,7 +13,8 @@ const running: ServiceProcess[] = [];
 const databases: TestDatabase[] = [];
 
 afterEach(async () => {
-  for (const service of running.splice(0)) await service.stop('SIGKILL');
+  // With the embedded PostgreSQL each started: a test that failed or timed out leaves no server behind.
+  for (const service of running.splice(0)) await service.kill();
   for (const database of databases.splice(0)) await database.drop();
 });
 
@@ -150,6 +151,16 @@ describe('the service as a process', () => {
     await next.service.waitForLog('steward listening');
     expect((await fetch(`${next.base}/readyz`)).status).toBe(200);
     expect((await next.service.stop()).code).toBe(0);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  });
+
+  it('killed by a test that gave up on it (a timeout), leaves no embedded PostgreSQL behind', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'steward-gave-up-'));
+    await chmod(dataDir, 0o755);
+    const { service } = await launch({ DATA_DIR: dataDir });
+    // Mid-start, as a test that times out leaves it: the server runs, Steward does not listen yet.
+    await service.waitForLog('embedded PostgreSQL started', 60_000);
+    await service.kill();
     expect(processesMentioning(dataDir)).toEqual([]);
   });
 
