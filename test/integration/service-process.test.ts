@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { chmod, mkdtemp, readFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -162,6 +162,7 @@ describe('the service as a process', () => {
     await service.waitForLog('embedded PostgreSQL started', 60_000);
     await service.kill();
     expect(processesMentioning(dataDir)).toEqual([]);
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('started with `npm start` (which builds it first), stops with its database when npm is sent SIGTERM', async () => {
