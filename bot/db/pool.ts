@@ -27,8 +27,49 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
+/** How long end() waits for the server to close the sockets (an unreachable server never does). */
+const SOCKET_CLOSE_WAIT_MS = 3_000;
+
+/**
+ * pg-pool's end() resolves once it has asked each connection to close, before the server has closed
+ * them. Stopping the embedded server right after cut those connections off: each logged "database
+ * connection lost while in use" on every clean shutdown. Here end() resolves once every connection's
+ * socket has closed too (pg-pool emits 'remove' then), so what comes after finds no connection left.
+ */
+class SocketClosingPool extends pg.Pool {
+  readonly #open = new Set<pg.PoolClient>();
+  #lastClosed: (() => void) | undefined;
+
+  constructor(config: pg.PoolConfig) {
+    super(config);
+    this.on('connect', (client) => this.#open.add(client));
+    this.on('remove', (client) => {
+      this.#open.delete(client);
+      if (this.#open.size === 0) this.#lastClosed?.();
+    });
+  }
+
+  override end(): Promise<void>;
+  override end(callback: () => void): void;
+  override end(callback?: () => void): Promise<void> | void {
+    const ended = super.end().then(() => this.#socketsClosed());
+    if (!callback) return ended;
+    void ended.then(callback);
+  }
+
+  async #socketsClosed(): Promise<void> {
+    if (this.#open.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => (this.#lastClosed = resolve)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, SOCKET_CLOSE_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
 export function createPool(options: PoolOptions): Pool {
-  const pool = new pg.Pool({
+  const pool = new SocketClosingPool({
     connectionString: options.connectionString,
     max: options.max ?? GENERAL_CONNECTIONS,
     connectionTimeoutMillis: 5_000,

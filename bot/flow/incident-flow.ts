@@ -299,7 +299,9 @@ export function createIncidentFlow(options: IncidentFlowOptions): IncidentDispat
     startPolling: poller.start,
     async stop() {
       await poller.stop();
-      await Promise.all([...inFlight]);
+      // Until none is left: a decision or change handed over while we wait adds a run, and every
+      // run must be done before the pools close under it.
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
     /** Resolves when every background resume has finished (tests, shutdown). */
     idle: async () => {

@@ -11,6 +11,12 @@ export interface ServiceProcess {
   waitForLog(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Sends the signal and resolves with the exit code and how long the exit took. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+  /**
+   * For after-hooks: kills the service and whatever it started under its DATA_DIR. A SIGKILL alone
+   * leaves the embedded PostgreSQL running (by design: the next start adopts it), so a test that
+   * timed out would leave a server behind.
+   */
+  kill(): Promise<void>;
   exited: Promise<number | null>;
 }
 
@@ -58,7 +64,40 @@ export function startService(
       const code = await exited;
       return { code, ms: Date.now() - started };
     },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      if (env.DATA_DIR) await killProcessesMentioning(env.DATA_DIR);
+    },
   };
+}
+
+/**
+ * Ends every process that mentions `needle` (see processesMentioning) and waits until they are gone.
+ * SIGQUIT first: PostgreSQL's immediate shutdown, which ends its backends and releases its shared
+ * memory; SIGKILL for whatever still runs after that.
+ */
+export async function killProcessesMentioning(needle: string, graceMs = 5_000): Promise<void> {
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const pid of processesMentioning(needle)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // gone already
+      }
+    }
+  };
+  signalAll('SIGQUIT');
+  const deadline = Date.now() + graceMs;
+  while (processesMentioning(needle).length > 0) {
+    if (Date.now() > deadline) {
+      signalAll('SIGKILL');
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /**

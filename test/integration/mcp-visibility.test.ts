@@ -34,14 +34,16 @@ const good = {
 describe('operator visibility of MCP servers', () => {
   const database = useMigratedDatabase();
 
-  it('logs what a server that fails to start wrote to stderr, masked; status and /metrics show it down beside a good one', async () => {
+  it('logs what a server that fails to start wrote to stderr, masked, line by line and with the failure; status and /metrics show it down beside a good one', async () => {
     const logs = captureLogs();
     const metrics = createMetrics();
     const calls: string[] = [];
     const script = `process.stderr.write('Error: cannot load kubeconfig /etc/k8s/config: token ' + process.env.K8S_TOKEN + ' rejected\\n'); process.stderr.write('hint: GITHUB_TOKEN=${GITHUB_PAT}\\n'); process.exit(3)`;
     hub = createMcpHub({
       servers: [good, brokenServer('nas', script)],
-      logger: createLogger({ level: 'info', redactor: createSecretRedactor(), destination: logs.stream }),
+      // Debug: each stderr line is logged as it comes, too. No secret is known to the log's redactor,
+      // so whatever is masked here was masked by the hub.
+      logger: createLogger({ level: 'debug', redactor: createSecretRedactor(), destination: logs.stream }),
       reconnectMs: 60_000,
       onCall: (call) => {
         calls.push(`${call.server}.${call.tool} ${call.outcome}`);
@@ -58,6 +60,16 @@ describe('operator visibility of MCP servers', () => {
     expect(failure).toMatchObject({ level: 40, err: { message: expect.stringContaining('Connection closed') } });
     expect(failure!.stderr).toContain('Error: cannot load kubeconfig /etc/k8s/config: token [REDACTED] rejected');
     expect(failure!.stderr).toContain('hint: GITHUB_TOKEN=[REDACTED]');
+    const lines = logs
+      .entries()
+      .filter((entry) => entry.msg === 'MCP server stderr' && entry.server === 'nas')
+      .map((entry) => entry.line);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'Error: cannot load kubeconfig /etc/k8s/config: token [REDACTED] rejected',
+        'hint: GITHUB_TOKEN=[REDACTED]',
+      ]),
+    );
     expect(logs.text()).not.toContain(TOKEN);
     expect(logs.text()).not.toContain(GITHUB_PAT);
 

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { chmod, mkdtemp, readFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -13,7 +13,8 @@ const running: ServiceProcess[] = [];
 const databases: TestDatabase[] = [];
 
 afterEach(async () => {
-  for (const service of running.splice(0)) await service.stop('SIGKILL');
+  // With the embedded PostgreSQL each started: a test that failed or timed out leaves no server behind.
+  for (const service of running.splice(0)) await service.kill();
   for (const database of databases.splice(0)) await database.drop();
 });
 
@@ -151,6 +152,17 @@ describe('the service as a process', () => {
     expect((await fetch(`${next.base}/readyz`)).status).toBe(200);
     expect((await next.service.stop()).code).toBe(0);
     expect(processesMentioning(dataDir)).toEqual([]);
+  });
+
+  it('killed by a test that gave up on it (a timeout), leaves no embedded PostgreSQL behind', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'steward-gave-up-'));
+    await chmod(dataDir, 0o755);
+    const { service } = await launch({ DATA_DIR: dataDir });
+    // Mid-start, as a test that times out leaves it: the server runs, Steward does not listen yet.
+    await service.waitForLog('embedded PostgreSQL started', 60_000);
+    await service.kill();
+    expect(processesMentioning(dataDir)).toEqual([]);
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('started with `npm start` (which builds it first), stops with its database when npm is sent SIGTERM', async () => {

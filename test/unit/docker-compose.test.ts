@@ -345,6 +345,31 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
+  it("has Prometheus load Steward's own alerting rules, and every rule file it names from a file the stack mounts", () => {
+    const prometheus = parse(read('deploy/compose/prometheus.yml')) as { rule_files: string[] };
+    const mounts = new Map(
+      compose.services.prometheus!.volumes!.map((volume) => {
+        const [source, target] = volume.split(':');
+        return [target!, source!];
+      }),
+    );
+    const sources = prometheus.rule_files.map((file) => {
+      const source = mounts.get(file);
+      expect(source, `${file} is not mounted into Prometheus`).toBeDefined();
+      return source!;
+    });
+    expect(sources).toContain('./deploy/prometheus/steward-rules.yml');
+    // Read and parsed: a rules file that is missing or empty fails here, not when Prometheus starts.
+    const alerts = sources.flatMap((source) => {
+      const rules = parse(read(source)) as { groups?: { rules: { alert?: string }[] }[] } | null;
+      expect(rules?.groups, `${source} has no groups`).toBeDefined();
+      return rules!.groups!.flatMap((group) => group.rules.flatMap((rule) => (rule.alert ? [rule.alert] : [])));
+    });
+    expect(alerts).toContain('StewardDown');
+    // The same alert from two files would reach the owner twice.
+    expect(alerts.filter((alert, index) => alerts.indexOf(alert) !== index)).toEqual([]);
+  });
+
   it('gives Coroot the stores it was published with, privately, and no credential of Steward', () => {
     const coroot = compose.services.coroot!;
     expect(coroot.command).toEqual(
