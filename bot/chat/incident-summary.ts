@@ -1,7 +1,10 @@
 import { alertLines } from '../../graphs/alert-lines.ts';
 import type { Queryable } from '../db/pool.ts';
-import { createAlertRepository } from '../db/repositories/alerts.ts';
-import { createIncidentRepository } from '../db/repositories/incidents.ts';
+import { createAlertRepository, type AlertRow } from '../db/repositories/alerts.ts';
+import { createIncidentRepository, type Incident } from '../db/repositories/incidents.ts';
+
+/** The firing alerts as the alert repository reads them: the first few, and how many fire in all. */
+type FiringAlerts = { alerts: AlertRow[]; total: number };
 
 export interface IncidentSummary {
   id: number;
@@ -24,7 +27,21 @@ export async function summarizeIncident(
 ): Promise<IncidentSummary | undefined> {
   const incident = await createIncidentRepository(db).get(incidentId);
   if (!incident) return undefined;
-  const { alerts, total: firing } = await createAlertRepository(db).firing(incidentId, limit);
+  return summaryOf(incident, await createAlertRepository(db).firing(incidentId, limit));
+}
+
+/** The summary of an incident already read, with its firing alerts (for callers that read both at once). */
+export function summaryOf(
+  incident: Pick<Incident, 'id' | 'title' | 'status' | 'flapping' | 'truncatedAlerts'>,
+  { alerts, total: firing }: FiringAlerts,
+): IncidentSummary {
   const lines = alertLines(alerts, firing, incident.truncatedAlerts);
-  return { id: incidentId, title: incident.title, status: incident.status, flapping: incident.flapping, lines, firing };
+  return {
+    id: incident.id,
+    title: incident.title,
+    status: incident.status,
+    flapping: incident.flapping,
+    lines,
+    firing,
+  };
 }

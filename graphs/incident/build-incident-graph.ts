@@ -125,20 +125,26 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
         choiceQuestion: auto.questionId,
         auto: auto.level,
       };
-    const triage = await ports.triage(snapshot);
+    // The first look: triage and the investigation need nothing from each other, so they run side by
+    // side (in a storm the first question waits for the longer of the two, not for both).
+    const [triage, findings] = await Promise.all([
+      ports.triage(snapshot),
+      ports.investigate?.(snapshot, { deep: false }),
+    ]);
     return {
       ...freshRun,
       verdict: triage.degraded ? undefined : triage.reason,
       askProblem: triage.ask,
       before: snapshot.alertLines.join('\n'),
       autoDeclined: auto?.asks,
+      ...(findings ? { findings, findingsFresh: true } : { findingsFresh: false }),
     };
   };
 
   /**
-   * Evidence before asking: read-only tools, metrics and history, within the budget, in a node of its
-   * own (its calls must not re-run when a question's interrupt resumes). After a fix that did not
-   * work it looks deeper.
+   * Evidence again: for `Investigate`, and after a fix that did not work (then it looks deeper). A node
+   * of its own, so its calls do not re-run when a question's interrupt resumes. The first look is
+   * part of `assess`.
    */
   const investigateNode = async (state: State): Promise<Update> => {
     if (!ports.investigate) return {};
@@ -348,6 +354,13 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     return { outcome: 'snoozed' };
   };
 
+  /** After the first look: "Is this a problem?", unless the autonomy mode skips it; otherwise the options. */
+  function firstQuestion(state: State): 'post_problem' | 'research' {
+    return state.problemQuestion === undefined && state.askProblem !== false && state.chosen === undefined
+      ? 'post_problem'
+      : 'research';
+  }
+
   /** The options again, or research first when there are none yet (a plan asked for at the first question). */
   function backToOptions(state: State): 'post_options' | 'research' {
     return state.options.length > 0 ? 'post_options' : 'research';
@@ -385,20 +398,14 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
     .addNode('dismiss', dismiss)
     .addNode('snooze', snooze)
     .addEdge(START, 'assess')
-    .addConditionalEdges(
-      'assess',
-      (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : 'investigate'),
-      ['investigate', 'execute', END],
-    )
     // The first time, "Is this a problem?" (unless the autonomy mode skips it); after a choice or a fix, the options.
     .addConditionalEdges(
-      'investigate',
-      (state: State) =>
-        state.problemQuestion === undefined && state.askProblem !== false && state.chosen === undefined
-          ? 'post_problem'
-          : 'research',
-      ['post_problem', 'research'],
+      'assess',
+      (state: State) => (state.outcome === 'suppressed' ? END : state.auto ? 'execute' : firstQuestion(state)),
+      ['post_problem', 'research', 'execute', END],
     )
+    // A later look (`Investigate`, a fix that did not work) always follows a choice: the options again.
+    .addEdge('investigate', 'research')
     .addEdge('post_problem', 'await_problem')
     .addConditionalEdges('await_problem', (state: State) => afterAnswer(state, 'research'), [
       'research',

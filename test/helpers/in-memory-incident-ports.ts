@@ -8,6 +8,7 @@ import {
   type IncidentFlowPorts,
   type IncidentSnapshot,
 } from '../../graphs/incident/ports.ts';
+import type { Findings } from '../../graphs/findings.ts';
 import type { Answer, QuestionRequest } from '../../graphs/questions.ts';
 import type { ToolCall } from '../../graphs/tool-call.ts';
 
@@ -25,7 +26,10 @@ export type ToolBehaviour = { ok: true; text: string } | { ok: false; error: str
 /** What the in-memory world answers when the flow asks it something; every field has a plain default. */
 export interface InMemorySetup {
   snapshot?: Partial<IncidentSnapshot>;
-  triage?: TriageResult;
+  /** The verdict, or a function that gives it when it is ready (to see what runs meanwhile). */
+  triage?: TriageResult | (() => Promise<TriageResult>);
+  /** What an investigation finds; unset, the flow has no investigate port (as with investigation off). */
+  investigate?: (request: { deep: boolean }) => Findings | undefined;
   /** Successive `propose` answers; the last one repeats. */
   proposals?: Proposal[];
   /** The plan for a `custom:` instruction; by default a plan is refused. */
@@ -129,8 +133,17 @@ export function createInMemoryIncidentPorts(setup: InMemorySetup = {}): InMemory
     },
     triage() {
       world.calls.push('triage');
+      if (typeof setup.triage === 'function') return setup.triage();
       return Promise.resolve(setup.triage ?? { problem: true, reason: 'Postgres is down.', ask: true });
     },
+    ...(setup.investigate
+      ? {
+          investigate(_snapshot: IncidentSnapshot, request: { deep: boolean }) {
+            world.calls.push('investigate');
+            return Promise.resolve(setup.investigate!(request));
+          },
+        }
+      : {}),
     propose(_snapshot, request) {
       world.calls.push('propose');
       world.proposeRequests.push({ failed: structuredClone([...request.failed]) });

@@ -1,6 +1,6 @@
 import type { IncidentFlowPorts, IncidentSnapshot } from '../../../graphs/incident/ports.ts';
 import { stableLabels } from '../../../runbooks/stable-labels.ts';
-import { summarizeIncident } from '../../chat/incident-summary.ts';
+import { summaryOf } from '../../chat/incident-summary.ts';
 import { createAlertRepository } from '../../db/repositories/alerts.ts';
 import { createIncidentRepository } from '../../db/repositories/incidents.ts';
 import { createSuppressionRepository } from '../../db/repositories/suppressions.ts';
@@ -12,12 +12,19 @@ export function snapshotPorts(context: PortContext): Pick<IncidentFlowPorts, 'sn
   const { pool } = context;
   return {
     async snapshot(incidentId): Promise<IncidentSnapshot | undefined> {
-      const summary = await summarizeIncident(pool, incidentId);
-      if (!summary) return undefined;
-      const incident = (await createIncidentRepository(pool).get(incidentId))!;
-      const alerts = await createAlertRepository(pool).all(incidentId, 20);
+      const incident = await createIncidentRepository(pool).get(incidentId);
+      if (!incident) return undefined;
+      // Read at once, not one after another: every step of the flow takes a snapshot, and in a storm
+      // each round trip waits behind the intake's.
+      const alertRepository = createAlertRepository(pool);
+      const [firing, alerts, suppressed] = await Promise.all([
+        alertRepository.firing(incidentId, 10),
+        alertRepository.all(incidentId, 20),
+        createSuppressionRepository(pool).active(stableLabels(incident.labels).key),
+      ]);
+      const summary = summaryOf(incident, firing);
       return {
-        suppressed: await createSuppressionRepository(pool).active(stableLabels(incident.labels).key),
+        suppressed,
         id: incidentId,
         title: summary.title,
         alertLines: summary.lines,

@@ -34,6 +34,47 @@ export function problemQuestionCases(start: Start): void {
       expect(world.executions).toEqual([]);
     });
 
+    it('looks while it triages: the investigation runs beside the triage, and its findings are on the first question', async () => {
+      let investigationStarted!: () => void;
+      const looking = new Promise<void>((resolve) => (investigationStarted = resolve));
+      const requests: { deep: boolean }[] = [];
+      const { world, flow } = start({
+        // The verdict comes only once the investigation has begun: run one after the other, this never ends.
+        triage: async () => {
+          await looking;
+          return { problem: true, reason: 'Postgres is down.', ask: true };
+        },
+        investigate: (request) => {
+          requests.push(request);
+          investigationStarted();
+          return {
+            evidence: [
+              {
+                key: 'tool:list_pods',
+                source: 'tool',
+                what: 'list_pods {}',
+                quote: 'postgres-0 CrashLoopBackOff',
+                ok: true,
+              },
+            ],
+            relevant: ['tool:list_pods'],
+            diagnosis: 'The pod crashes on start.',
+          };
+        },
+      });
+      await flow.start();
+      const question = await flow.waitingQuestion();
+      expect(question.kind).toBe('problem');
+      expect(question.body).toContain('postgres-0 CrashLoopBackOff');
+      expect(question.body).toContain('The pod crashes on start.');
+      expect(requests).toEqual([{ deep: false }]);
+      expect(world.calls.filter((call) => call === 'investigate')).toHaveLength(1);
+      expect(flow.path).toEqual(['assess', 'post_problem']);
+      // The findings are shown once: the options question that follows does not repeat them.
+      await flow.answer(option(question, 1));
+      expect((await flow.waitingQuestion()).body).not.toContain('postgres-0 CrashLoopBackOff');
+    });
+
     it('leaves the verdict out when triage was degraded (no model)', async () => {
       const { flow } = start({ triage: { reason: '', degraded: 'no model answered', ask: true } });
       await flow.start();
@@ -46,7 +87,7 @@ export function problemQuestionCases(start: Start): void {
       const question = await flow.waitingQuestion();
       expect(world.questions.map((asked) => asked.kind)).toEqual(['solution']);
       expect(question.body).toContain('🤖 Disk full on postgres-0.');
-      expect(flow.path).toEqual(['assess', 'investigate', 'research', 'post_options']);
+      expect(flow.path).toEqual(['assess', 'research', 'post_options']);
     });
   });
 
