@@ -20,11 +20,8 @@ export async function checkApprovedCalls(
   const { answer } = decision;
   if (answer.kind !== 'option') return { ok: false, reason: notApproved.noOption };
   const shown = decision.options.find((option) => option.number === answer.option)?.calls ?? [];
-  if (shown.length === 0 || !decision.actionDigest)
-    return { ok: false, reason: notApproved.noCall };
-  if (actionDigest(shown) !== decision.actionDigest)
-    return { ok: false, reason: notApproved.questionChanged };
-  if (actionDigest(calls) !== decision.actionDigest)
-    return { ok: false, reason: notApproved.callsDiffer };
+  if (shown.length === 0 || !decision.actionDigest) return { ok: false, reason: notApproved.noCall };
+  if (actionDigest(shown) !== decision.actionDigest) return { ok: false, reason: notApproved.questionChanged };
+  if (actionDigest(calls) !== decision.actionDigest) return { ok: false, reason: notApproved.callsDiffer };
   return { ok: true, digest: decision.actionDigest };
 }

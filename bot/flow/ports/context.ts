@@ -84,7 +84,8 @@ export function createPortContext(options: FlowPortsOptions): PortContext {
       for (const call of callsOf(option)) {
         const problem = filter.problemWith(call);
         if (problem) return callNotShowable.refused(call.tool, problem);
-        if (describeCall(call).length > MAX_CALL_TEXT) return callNotShowable.tooLong(call.tool, describeCall(call).length);
+        if (describeCall(call).length > MAX_CALL_TEXT)
+          return callNotShowable.tooLong(call.tool, describeCall(call).length);
       }
       return undefined;
     },

@@ -100,8 +100,7 @@ export function executePorts(context: PortContext): Pick<IncidentFlowPorts, 'exe
           outputs.push(`${where}${result.output}`);
           continue;
         }
-        if (result.status === 'failed')
-          return { status: 'failed', error: stepFailed(where, step, result.error) };
+        if (result.status === 'failed') return { status: 'failed', error: stepFailed(where, step, result.error) };
         return result;
       }
       return { status: 'succeeded', output: outputs.join('\n') };

@@ -1,6 +1,11 @@
 import type { FailedAttempt, FlowOption, IncidentFlowPorts, IncidentSnapshot } from '../../../graphs/incident/ports.ts';
 import { noNewOptions } from '../../../graphs/model-unavailable.ts';
-import { knownProblem, modelAskedAfterFailure, notOfferedNote, proposalsDropped } from '../../../graphs/option-notes.ts';
+import {
+  knownProblem,
+  modelAskedAfterFailure,
+  notOfferedNote,
+  proposalsDropped,
+} from '../../../graphs/option-notes.ts';
 import { genericOptions, proposeSolutions } from '../../llm/propose-solutions.ts';
 import type { PortContext } from './context.ts';
 
