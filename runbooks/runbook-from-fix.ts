@@ -73,3 +73,8 @@ export function familyPattern(value: string): string {
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The comment a runbook learned from a fix is written with (above its YAML, and in its commit). */
+export function learnedFromIncident(incidentId: number): string {
+  return `Learned from incident #${incidentId}, approved in chat.`;
+}

@@ -1,4 +1,5 @@
 import type { ToolCall } from '../../graphs/tool-call.ts';
+import { notApproved } from '../../graphs/execution-texts.ts';
 import { actionDigest } from '../../graphs/tool-call.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createDecisionRepository } from '../db/repositories/decisions.ts';
@@ -15,15 +16,12 @@ export async function checkApprovedCalls(
   calls: readonly ToolCall[],
 ): Promise<{ ok: true; digest: string } | { ok: false; reason: string }> {
   const decision = await createDecisionRepository(db).withShownOptions(questionId);
-  if (!decision) return { ok: false, reason: 'nobody approved it' };
+  if (!decision) return { ok: false, reason: notApproved.nobody };
   const { answer } = decision;
-  if (answer.kind !== 'option') return { ok: false, reason: 'the answer chose no option' };
+  if (answer.kind !== 'option') return { ok: false, reason: notApproved.noOption };
   const shown = decision.options.find((option) => option.number === answer.option)?.calls ?? [];
-  if (shown.length === 0 || !decision.actionDigest)
-    return { ok: false, reason: 'the approved option showed no call to run' };
-  if (actionDigest(shown) !== decision.actionDigest)
-    return { ok: false, reason: 'the approved question no longer holds what was approved' };
-  if (actionDigest(calls) !== decision.actionDigest)
-    return { ok: false, reason: 'it is not what the approved option showed' };
+  if (shown.length === 0 || !decision.actionDigest) return { ok: false, reason: notApproved.noCall };
+  if (actionDigest(shown) !== decision.actionDigest) return { ok: false, reason: notApproved.questionChanged };
+  if (actionDigest(calls) !== decision.actionDigest) return { ok: false, reason: notApproved.callsDiffer };
   return { ok: true, digest: decision.actionDigest };
 }

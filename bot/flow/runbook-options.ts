@@ -1,5 +1,5 @@
 import type { FlowOption } from '../../graphs/incident/ports.ts';
-import { inert } from '../../graphs/inert-text.ts';
+import { notOfferedNote, partialFitNote, unusableSolution } from '../../graphs/option-notes.ts';
 import { actionDigest, type ToolCall } from '../../graphs/tool-call.ts';
 import { matchRunbooks, type AlertIdentity } from '../../runbooks/match-runbooks.ts';
 import type { Runbook, Solution } from '../../runbooks/runbook-schema.ts';
@@ -22,8 +22,7 @@ export function renderSolution(
   const seen = new Set<string>();
   for (const target of fitting.length > 0 ? fitting : targets.slice(0, 1)) {
     const rendered = renderArgs(solution.args, target.labels);
-    if (!rendered.ok)
-      return { ok: false, reason: `an alert has no ${rendered.missing.map((name) => `label ${name}`).join(', ')}` };
+    if (!rendered.ok) return { ok: false, reason: unusableSolution.missingLabels(rendered.missing) };
     const call = { tool: solution.action, arguments: rendered.args };
     const digest = actionDigest([call]);
     if (seen.has(digest)) continue;
@@ -33,7 +32,7 @@ export function renderSolution(
       .find(Boolean);
     calls.push({ ...call, why: `for ${target.alertname}${where ? ` ${where}` : ''}` });
   }
-  return calls.length > 0 ? { ok: true, calls } : { ok: false, reason: 'no alert to act on' };
+  return calls.length > 0 ? { ok: true, calls } : { ok: false, reason: unusableSolution.noAlert };
 }
 
 /** A runbook solution as an option: its calls, the runbook's words for it, and its track record. */
@@ -69,17 +68,11 @@ export function runbookOptions(
   const notes: string[] = [];
   for (const runbook of matched) {
     const fitting = targets.filter((target) => matchRunbooks([runbook], target).length > 0).length;
-    if (fitting > 0 && fitting < targets.length)
-      notes.push(
-        `Runbook ${inert(runbook.id, 60)} fits ${fitting} of the ${targets.length} firing alerts; its fix acts on those only.`,
-      );
+    if (fitting > 0 && fitting < targets.length) notes.push(partialFitNote(runbook.id, fitting, targets.length));
     for (const solution of runbook.solutions) {
       const rendered = renderSolution(runbook, solution, targets);
       if (rendered.ok) options.push(runbookOption(runbook, solution, rendered.calls));
-      else
-        notes.push(
-          `Not offered: runbook ${inert(runbook.id, 60)}, “${inert(solution.description, 80)}”: ${rendered.reason}.`,
-        );
+      else notes.push(notOfferedNote(runbook.id, rendered.reason, solution.description));
     }
   }
   return { options, notes };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FailedAttempt } from '../../graphs/incident/ports.ts';
+import { onlySafeOptions, whyNoModel } from '../../graphs/model-unavailable.ts';
 import type { ToolDescription } from '../../graphs/tool-catalog.ts';
 import type { createOptionFilter, Dropped, ProposedAction } from './admissible-options.ts';
 import type { LlmGateway } from './gateway.ts';
@@ -77,11 +78,11 @@ export async function proposeSolutions(
     schema: proposalSchema,
   });
   if (!answer.ok) {
-    const why = answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available';
+    const why = whyNoModel(answer.reason);
     return {
       diagnosis: '',
       options: genericOptions,
-      degraded: `LLM unavailable (${why}): only the safe options are offered.`,
+      degraded: onlySafeOptions(why),
       unavailable: why,
       dropped: [],
     };

@@ -1,3 +1,4 @@
+import { whyNoModel } from '../../graphs/model-unavailable.ts';
 import { scheduledAnswer } from '../../graphs/operator-messages.ts';
 import type { OutgoingNotice } from '../../graphs/chat-port.ts';
 import type { AutonomyMode } from '../config/types.ts';
@@ -55,10 +56,8 @@ export function scheduledJobs(deps: JobDeps, queries: readonly ScheduledQuery[])
           data: { asOf: slot.toISOString(), schedule: query.id },
           task: query.prompt,
         });
-        if (!answer.ok)
-          throw new Error(
-            answer.reason === 'invalid_answer' ? 'the model’s answer could not be used' : 'no model was available',
-          );
+        // The error is what "⚠️ … failed" says (graphs/operator-messages.ts `scheduleFailed`).
+        if (!answer.ok) throw new Error(whyNoModel(answer.reason));
         const channels =
           query.delivery === 'all' ? deps.channels : deps.channels.filter((channel) => channel === query.delivery);
         // The owner's own chat is the one place a scrubbed value may be put back. The answer is a model's

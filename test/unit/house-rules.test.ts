@@ -57,6 +57,20 @@ describe('house rules the linter cannot see', () => {
       });
     expect(offenders).toEqual([]);
   });
+
+  it('keeps chat sentences in graphs/: no file of bot/ writes one, outside what speaks to models and agents', () => {
+    // A sentence is a string that starts with a capital letter and ends with . ! or ?: chat text,
+    // unless it is read by a model (prompts, tool results in bot/llm/, bot/investigation/, bot/mcp/)
+    // or an agent (bot/mcp-server/'s tool descriptions). The demo and the CLI write to a terminal.
+    const speaksToModels = ['bot/llm/', 'bot/investigation/', 'bot/mcp/', 'bot/mcp-server/', 'bot/demo/', 'bot/cli/'];
+    const prompts = new Set(['bot/pull-requests/assess-pull-request.ts']);
+    const sentence = /[`'"][A-Z][^`'"\n]*[.!?][`'"]/g;
+    const offenders = sources()
+      .filter(({ file }) => file.startsWith('bot/') && !speaksToModels.some((dir) => file.startsWith(dir)))
+      .filter(({ file }) => !prompts.has(file))
+      .flatMap(({ file, text }) => (withoutComments(text).match(sentence) ?? []).map((found) => `${file}: ${found}`));
+    expect(offenders).toEqual([]);
+  });
 });
 
 /** Source text without its block and line comments (`//` after a space or at a line's start, so not `https://`). */

@@ -1,10 +1,11 @@
 import { callsOf, type IncidentFlowPorts } from '../../../graphs/incident/ports.ts';
+import { promotedButAsks, promotionWhen, stillAsksCaveat, unpinnedArguments } from '../../../graphs/autonomy-notes.ts';
 import { autoRunTitle, promotionSuggested, runbookDemoted } from '../../../graphs/messages.ts';
 import { actionDigest, describeCall } from '../../../graphs/tool-call.ts';
 import { isStandardChange, loudness, mayRunAlone, maySuggest, radiusOf } from '../../../runbooks/autonomy.ts';
 import { promotionDue } from '../../../runbooks/learning.ts';
 import { unpinnedLabels } from '../../../runbooks/pinned-labels.ts';
-import { runbookFromFix } from '../../../runbooks/runbook-from-fix.ts';
+import { learnedFromIncident, runbookFromFix } from '../../../runbooks/runbook-from-fix.ts';
 import { createDecisionRepository } from '../../db/repositories/decisions.ts';
 import { createQuestionRepository } from '../../db/repositories/questions.ts';
 import { incidentTargets } from '../../runbooks/incident-identity.ts';
@@ -39,20 +40,18 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
         // Autonomy is earned per target: an alert may not aim a fix at what the trigger does not pin.
         const unpinned = unpinnedLabels(runbook, solution);
         if (unpinned.length > 0) {
-          declined.push(
-            `Runbook ${runbook.id} is promoted but asks: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin, so an alert could aim it anywhere.`,
-          );
+          declined.push(promotedButAsks(runbook.id, unpinnedArguments(unpinned)));
           continue;
         }
         const rendered = renderSolution(runbook, solution, targets);
         if (!rendered.ok) {
-          declined.push(`Runbook ${runbook.id} is promoted but asks: ${rendered.reason}.`);
+          declined.push(promotedButAsks(runbook.id, rendered.reason));
           continue;
         }
         const option = runbookOption(runbook, solution, rendered.calls);
         const problem = context.problemShowing(option, filter);
         if (problem) {
-          declined.push(`Runbook ${runbook.id} is promoted but asks: ${problem}.`);
+          declined.push(promotedButAsks(runbook.id, problem));
           continue;
         }
         const level = loudness(mode, runbook.automation_level, isStandardChange(solution, radius));
@@ -120,14 +119,8 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
           promotionDue(runbook, solution) &&
           maySuggest(context.autonomyMode, radius)
         ) {
-          const when = mayRunAlone(context.autonomyMode, radius)
-            ? 'next time'
-            : `once AUTONOMY_MODE allows ${radius} fixes alone (it is ${context.autonomyMode})`;
-          const unpinned = unpinnedLabels(runbook, solution);
-          const caveat =
-            unpinned.length > 0
-              ? `It would still ask each time: its arguments use ${unpinned.map((name) => `labels.${name}`).join(', ')}, which its trigger does not pin.`
-              : undefined;
+          const when = promotionWhen(mayRunAlone(context.autonomyMode, radius), radius, context.autonomyMode);
+          const caveat = stillAsksCaveat(unpinnedLabels(runbook, solution));
           await context.notify(
             incidentId,
             promotionSuggested(
@@ -168,7 +161,7 @@ export function autonomyPorts(context: PortContext): Pick<IncidentFlowPorts, 'au
       };
       const created = await context.runbooks.create(
         runbookFromFix(alert, option.action, facts, describeCall),
-        `Learned from incident #${incidentId}, approved in chat.`,
+        learnedFromIncident(incidentId),
       );
       context.logger.info({ incidentId, runbook: created.id }, 'runbook written from an approved fix');
     },

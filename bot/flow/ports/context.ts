@@ -1,6 +1,7 @@
 import type { OutgoingNotice } from '../../../graphs/chat-port.ts';
 import { callsOf, type FlowOption } from '../../../graphs/incident/ports.ts';
 import { isRedlined, type ToolDescription, type ToolPolicy } from '../../../graphs/tool-catalog.ts';
+import { callNotShowable } from '../../../graphs/option-notes.ts';
 import { describeCall, MAX_CALL_TEXT } from '../../../graphs/tool-call.ts';
 import type { QuestionDesk } from '../../chat/question-desk.ts';
 import type { AutonomyMode } from '../../config/types.ts';
@@ -82,9 +83,9 @@ export function createPortContext(options: FlowPortsOptions): PortContext {
     problemShowing(option, filter) {
       for (const call of callsOf(option)) {
         const problem = filter.problemWith(call);
-        if (problem) return `${call.tool}: ${problem}`;
+        if (problem) return callNotShowable.refused(call.tool, problem);
         if (describeCall(call).length > MAX_CALL_TEXT)
-          return `${call.tool}: its arguments are too long to show on a question (${describeCall(call).length} characters)`;
+          return callNotShowable.tooLong(call.tool, describeCall(call).length);
       }
       return undefined;
     },

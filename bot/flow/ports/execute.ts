@@ -4,6 +4,7 @@ import {
   type FlowOption,
   type IncidentFlowPorts,
 } from '../../../graphs/incident/ports.ts';
+import { refusedToRun, stepFailed, stepPrefix } from '../../../graphs/execution-texts.ts';
 import type { ToolCall } from '../../../graphs/tool-call.ts';
 import { claimAction } from '../../db/repositories/action-claim.ts';
 import { createActionRepository } from '../../db/repositories/actions.ts';
@@ -66,7 +67,7 @@ export function executePorts(context: PortContext): Pick<IncidentFlowPorts, 'exe
   return {
     async execute(incidentId, questionId, option): Promise<ExecutionResult> {
       const calls = callsOf(option);
-      if (calls.length === 0) return { status: 'refused', reason: 'This option runs no tool.' };
+      if (calls.length === 0) return { status: 'refused', reason: refusedToRun.noTool };
       // What runs is what the answered question showed, or nothing: the decision's digest is of those calls.
       const approved = await checkApprovedCalls(context.pool, questionId, calls);
       if (!approved.ok) {
@@ -82,25 +83,24 @@ export function executePorts(context: PortContext): Pick<IncidentFlowPorts, 'exe
           { incidentId, questionId, reason: approved.reason },
           'calls that differ from what was approved were not run',
         );
-        return { status: 'refused', reason: `Nothing was run: ${approved.reason}.` };
+        return { status: 'refused', reason: refusedToRun.notApproved(approved.reason) };
       }
       // Policy is checked again at the last moment, for every step before the first runs: whatever
       // was answered, a redlined tool never runs, and a plan never runs half.
       const filter = context.optionFilter();
       for (const call of calls) {
         const refused = filter.problemWith(call);
-        if (refused) return { status: 'refused', reason: `${call.tool} was not run: ${refused}.` };
+        if (refused) return { status: 'refused', reason: refusedToRun.policy(call.tool, refused) };
       }
       const outputs: string[] = [];
       for (const [step, call] of calls.entries()) {
         const result = await runStep(incidentId, questionId, step, call, option.runbook);
-        const where = calls.length > 1 ? `step ${step + 1} of ${calls.length} (${call.tool}): ` : '';
+        const where = stepPrefix(step, calls.length, call.tool);
         if (result.status === 'succeeded') {
           outputs.push(`${where}${result.output}`);
           continue;
         }
-        if (result.status === 'failed')
-          return { status: 'failed', error: `${where}${result.error}${step > 0 ? ` (steps 1–${step} ran)` : ''}` };
+        if (result.status === 'failed') return { status: 'failed', error: stepFailed(where, step, result.error) };
         return result;
       }
       return { status: 'succeeded', output: outputs.join('\n') };

@@ -1,4 +1,11 @@
 import type { FailedAttempt, FlowOption, IncidentFlowPorts, IncidentSnapshot } from '../../../graphs/incident/ports.ts';
+import { noNewOptions } from '../../../graphs/model-unavailable.ts';
+import {
+  knownProblem,
+  modelAskedAfterFailure,
+  notOfferedNote,
+  proposalsDropped,
+} from '../../../graphs/option-notes.ts';
 import { genericOptions, proposeSolutions } from '../../llm/propose-solutions.ts';
 import type { PortContext } from './context.ts';
 
@@ -22,10 +29,10 @@ export function proposePort(context: PortContext): IncidentFlowPorts['propose'] 
     const notes = [...known.notes];
     const kept = known.options.filter((option) => {
       const problem = context.problemShowing(option, filter);
-      if (problem) notes.push(`Not offered: runbook ${option.runbook!.id}, ${problem}.`);
+      if (problem) notes.push(notOfferedNote(option.runbook!.id, problem));
       return problem === undefined;
     });
-    const diagnosis = `Known problem: runbook ${known.names.join(', ')}.`;
+    const diagnosis = knownProblem(known.names);
     if (!request.failed.some((attempt) => attempt.runbook !== undefined))
       return { diagnosis, options: [...kept, ...genericFlowOptions()], notes };
     const fresh = await modelOptions(context, snapshot, request.failed);
@@ -34,12 +41,12 @@ export function proposePort(context: PortContext): IncidentFlowPorts['propose'] 
         diagnosis,
         options: [...kept, ...genericFlowOptions()],
         notes,
-        degraded: `LLM unavailable (${fresh.unavailable}): no new options could be sought after the runbook’s fix failed.`,
+        degraded: noNewOptions(fresh.unavailable),
       };
     return {
       diagnosis: fresh.diagnosis,
       options: [...kept, ...fresh.options],
-      notes: [...notes, 'The runbook’s fix failed here: a model was asked for new options.', ...(fresh.notes ?? [])],
+      notes: [...notes, modelAskedAfterFailure, ...(fresh.notes ?? [])],
     };
   };
 }
@@ -85,12 +92,7 @@ async function modelOptions(
       diagnosis: proposal.diagnosis,
       ...(dropped.length > 0 ? { dropped } : {}),
     });
-  const notes =
-    dropped.length > 0
-      ? [
-          `${dropped.length} proposal(s) of the model were not offered (policy, schema or length): "details" says which.`,
-        ]
-      : [];
+  const notes = dropped.length > 0 ? [proposalsDropped(dropped.length)] : [];
   return {
     diagnosis: proposal.diagnosis,
     options,

@@ -1,4 +1,5 @@
 import type { FlowOption, IncidentFlowPorts } from '../../../graphs/incident/ports.ts';
+import { knownProblem, ownerAsked } from '../../../graphs/option-notes.ts';
 import { asksWhetherProblem } from '../../../runbooks/autonomy.ts';
 import { createAlertRepository } from '../../db/repositories/alerts.ts';
 import { createIncidentRepository } from '../../db/repositories/incidents.ts';
@@ -71,14 +72,14 @@ export function researchPorts(
     async triage(snapshot) {
       // The owner asked for this (a request typed in chat that warranted a fix): no "Is this a problem?".
       if ((snapshot.facts as { source?: string }).source === 'manual')
-        return { problem: true, reason: 'You asked Steward to look into this.', ask: false };
+        return { problem: true, reason: ownerAsked, ask: false };
       // A known problem needs no model to say so.
       const mode = context.autonomyMode;
       const known = await context.knownOptions(snapshot.id);
       if (known)
         return {
           problem: true,
-          reason: `Known problem: runbook ${known.names.join(', ')}.`,
+          reason: knownProblem(known.names),
           ask: asksWhetherProblem(mode, { known: true }),
         };
       const result = await triageIncident(context.llm, { incidentId: snapshot.id, incident: snapshot.facts });

@@ -145,7 +145,8 @@ export function registerMattermostRoutes(app: FastifyInstance, deps: MattermostR
       const reply = parseReply(command.text);
       if (reply.kind === 'status') {
         const report = deps.status ? await deps.status() : await statusReport(deps.db);
-        return ephemeral(`**${report.title}**\n${report.body}`);
+        // Shown as the same `status` written in the channel is (the notifier renders it the same way).
+        return ephemeral(renderMessage({ kind: 'notice', ...report }, 'markdown'));
       }
       if (reply.kind === 'help' || reply.kind === 'unknown') return ephemeral(helpText('Use /steward with:'));
       // Everything else acts as the same words written in the channel would; answers appear there.
