@@ -130,6 +130,7 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
   const port = await findFreePort();
   // Steward runs exactly as `npm start` runs it (the same Node flags and environment as the Dockerfile).
   const start = buildForStart();
+  // BENCH_PROF=<dir> keeps a CPU profile of Steward's run there (node --cpu-prof), to see where the time went.
   const service = startService(
     {
       ...start.env,
@@ -146,7 +147,7 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
         ? { REDIS_URL: process.env.BENCH_REDIS_URL, REDIS_KEY_PREFIX: `storm-${process.pid}:` }
         : {}),
     },
-    start.args,
+    process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`, ...start.args] : start.args,
   );
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {
