@@ -56,6 +56,20 @@ export function whichIncident(
   };
 }
 
+/**
+ * A reply that names nothing, while the only open question is an agent's asked moments ago: it may
+ * have been meant for something else, so it answers nothing until it quotes the question.
+ */
+export function quoteAgentQuestion(
+  question: Pick<Question, 'title'>,
+  settleSeconds: number,
+): { title: string; body: string } {
+  return {
+    title: 'Quote the agent’s question to answer it',
+    body: `An agent’s question came in moments ago: “${inert(question.title, 80)}”. Quote it (reply to it, or in its thread) to answer it; a number on its own answers an agent’s question only after it has been open for ${settleSeconds} s, so that a reply meant for something else cannot approve it. Nothing was done.`,
+  };
+}
+
 /** Why a reply cannot answer its question (bot/chat/answer-for.ts); `range` is its options, "1–3" or "none". */
 export const answerProblem = {
   noSuchOption: (number: number, range: string) => `There is no option ${number} (options: ${range}).`,

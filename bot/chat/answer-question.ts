@@ -4,13 +4,14 @@ import {
   answerNotTaken,
   noLongerNeedsAnswer,
   nothingToAnswer,
+  quoteAgentQuestion,
   whichIncident,
 } from '../../graphs/reply-messages.ts';
 import type { Reply } from '../../graphs/replies.ts';
 import { answerFor, type AnsweringReply } from './answer-for.ts';
 import type { ApproverCheck } from './approvers.ts';
 import type { QuestionDesk } from './question-desk.ts';
-import type { OpenQuestionRef } from './reply-binding.ts';
+import { AGENT_QUESTION_SETTLE_MS, type OpenQuestionRef } from './reply-binding.ts';
 
 export interface AnswerInput {
   platform: string;
@@ -31,6 +32,7 @@ export type AnswerOutcome =
   | { outcome: 'not an approver' }
   | { outcome: 'nothing open'; incidentId?: number }
   | { outcome: 'ambiguous'; open: OpenQuestionRef[] }
+  | { outcome: 'quote it'; question: Question }
   | { outcome: 'not taken'; question: Question; problem: string }
   | { outcome: 'decided'; question: Question; answer: Answer }
   | { outcome: 'already answered'; question: Question; actorName: string; channel: string; answer: Answer }
@@ -58,10 +60,10 @@ export function createAnswerQuestion(deps: {
       if (!question) return { outcome: 'closed', question: undefined, status: 'withdrawn' };
     } else {
       const bound = await deps.desk.bind({ platform: input.platform, ...input.target });
-      if (bound.kind !== 'question')
-        return bound.kind === 'ambiguous'
-          ? { outcome: 'ambiguous', open: bound.open }
-          : { outcome: 'nothing open', ...(bound.incidentId !== undefined ? { incidentId: bound.incidentId } : {}) };
+      if (bound.kind === 'ambiguous') return { outcome: 'ambiguous', open: bound.open };
+      if (bound.kind === 'quote it') return { outcome: 'quote it', question: bound.question };
+      if (bound.kind === 'nothing open')
+        return { outcome: 'nothing open', ...(bound.incidentId !== undefined ? { incidentId: bound.incidentId } : {}) };
       question = bound.question;
     }
     const checked = answerFor(input.reply, question, input.reaction === true);
@@ -110,6 +112,8 @@ export function answerNotice(outcome: AnswerOutcome, reply: Reply): { title: str
       const example = first ? `${exampleOf(reply)} #${first.incidentId}` : undefined;
       return whichIncident(outcome.open, example);
     }
+    case 'quote it':
+      return quoteAgentQuestion(outcome.question, Math.round(AGENT_QUESTION_SETTLE_MS / 1000));
     case 'not taken':
       return answerNotTaken(outcome.question, outcome.problem);
     case 'already answered':

@@ -1,3 +1,4 @@
+import { AGENT_APPROVAL_KIND } from '../../graphs/agent-approval.ts';
 import type { Question } from '../../graphs/questions.ts';
 import type { Queryable } from '../db/pool.ts';
 import { createOutboxRepository } from '../db/repositories/outbox.ts';
@@ -15,12 +16,22 @@ export interface OpenQuestionRef {
  * - `question`: the reply named it (quoted any part of it, `N #id`, or it is the only open question);
  * - `nothing open`: the reply named an incident (by `#id`, or by quoting any message of it) that has no
  *   open question, or nothing at all is open;
- * - `ambiguous`: two or more questions are open and the reply did not say which.
+ * - `ambiguous`: two or more questions are open and the reply did not say which;
+ * - `quote it`: the only open question is an agent's, asked less than `AGENT_QUESTION_SETTLE_MS` ago,
+ *   and the reply did not quote it: a number meant for something else must not approve it.
  */
 export type Binding =
   | { kind: 'question'; question: Question }
+  | { kind: 'quote it'; question: Question }
   | { kind: 'nothing open'; incidentId?: number }
   | { kind: 'ambiguous'; open: OpenQuestionRef[] };
+
+/**
+ * How long an agent's question must have been open before a reply that names nothing may answer it.
+ * An agent (anyone holding MCP_SERVER_TOKEN) can time its question to land just before the owner's
+ * `1` for something else; quoting the question always answers it.
+ */
+export const AGENT_QUESTION_SETTLE_MS = 30_000;
 
 export interface BindTarget {
   platform: string;
@@ -34,7 +45,8 @@ export interface BindTarget {
  * Binds replies to questions. A quote of a question is that question (whatever became of it: the
  * desk then says it was answered or withdrawn); a quote of any other message of an incident (a
  * notice, an acknowledgement, a follow-up) is that incident's open question; a reply that names
- * nothing binds only when exactly one question is open on its platform. Never a guess.
+ * nothing binds only when exactly one question is open on its platform (an agent's only once it has
+ * been open for a while). Never a guess.
  */
 export function createReplyBinding(db: Queryable, load: (id: number) => Promise<Question | undefined>) {
   const outbox = createOutboxRepository(db);
@@ -53,7 +65,12 @@ export function createReplyBinding(db: Queryable, load: (id: number) => Promise<
   async function onPlatform(platform: string): Promise<Binding> {
     const ids = await questions.openOnPlatform(platform);
     if (ids.length === 0) return { kind: 'nothing open' };
-    if (ids.length === 1) return { kind: 'question', question: (await load(ids[0]!))! };
+    if (ids.length === 1) {
+      const question = (await load(ids[0]!))!;
+      const justAsked =
+        question.kind === AGENT_APPROVAL_KIND && Date.now() - question.createdAt.getTime() < AGENT_QUESTION_SETTLE_MS;
+      return justAsked ? { kind: 'quote it', question } : { kind: 'question', question };
+    }
     return { kind: 'ambiguous', open: await questions.summaries(ids) };
   }
 

@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
 import { createOutboxRepository, type OutboxRepository } from '../../bot/db/repositories/outbox.ts';
+import { AGENT_APPROVAL_KIND } from '../../graphs/agent-approval.ts';
 import type { QuestionRequest } from '../../graphs/questions.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
 
@@ -131,6 +132,32 @@ describe('questions across chat channels', () => {
     await desk.decide(newer, { kind: 'option', option: 1, label: 'Yes' }, 'alice', 'signal');
     expect(question(await desk.bind({ platform: 'signal' }))).toBe(older);
     expect(await desk.bind({ platform: 'shell' })).toEqual({ kind: 'nothing open' });
+  });
+
+  it('binds an agent’s question asked moments ago only by a quote, and by a reply that names nothing once it has been open 30 s', async () => {
+    await database.pool.query("UPDATE questions SET status = 'withdrawn' WHERE status = 'open'");
+    const agents = await desk.ask({
+      kind: AGENT_APPROVAL_KIND,
+      title: '🤖 deploy-bot asks: roll out web 2.4.1',
+      body: '',
+      options: [
+        { number: 1, label: 'Approve (approves)' },
+        { number: 2, label: 'Reject (rejects)' },
+      ],
+      replyHint: 'Reply: 1, 2, or ignore (rejects)',
+    });
+    await sent(agents, 'signal', '1787390301000');
+    const bound = await desk.bind({ platform: 'signal' });
+    // A `1` typed for something else, just as the agent's question landed, must not approve it.
+    expect(bound.kind === 'quote it' && bound.question.id).toBe(agents);
+    const quoted = await desk.bind({ platform: 'signal', inReplyTo: '1787390301000' });
+    expect(quoted.kind === 'question' && quoted.question.id).toBe(agents);
+    // Open long enough to have been read: the only open question, as any other.
+    await database.pool.query("UPDATE questions SET created_at = now() - interval '31 seconds' WHERE id = $1", [
+      agents,
+    ]);
+    const settled = await desk.bind({ platform: 'signal' });
+    expect(settled.kind === 'question' && settled.question.id).toBe(agents);
   });
 
   it('takes the first answer when two arrive at once on two channels, and follows the question up on both', async () => {

@@ -4,6 +4,7 @@ import { requestFindings } from '../../graphs/findings.ts';
 import { incidentDetailsMessage, type IncidentDetailsFacts } from '../../graphs/incident-details.ts';
 import { mcpServerStatus } from '../../graphs/operator-messages.ts';
 import { noLongerWaiting } from '../../graphs/pull-request/pull-request-notices.ts';
+import { quoteAgentQuestion } from '../../graphs/reply-messages.ts';
 
 /** Lines of a message that outside text could have started: an option number or a bullet of its own. */
 const injected = (text: string) => text.split('\n').filter((line) => /^\s*(?:\d+\.|Approve|Reply)/.test(line));
@@ -32,6 +33,12 @@ function facts(overrides: Partial<IncidentDetailsFacts> = {}): IncidentDetailsFa
 }
 
 describe('chat text built in graphs/ keeps outside text on its own line', () => {
+  it('keeps an agent’s title on its line when a reply is asked to quote the agent’s question', () => {
+    const notice = quoteAgentQuestion({ title: attack }, 30);
+    expect(injected(`${notice.title}\n${notice.body}`)).toEqual([]);
+    expect(notice.body).toContain('Nothing was done.');
+  });
+
   it('shows an alert whose labels and annotations hold line breaks as one line each in details', () => {
     const alerts = [
       {
