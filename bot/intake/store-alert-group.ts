@@ -58,7 +58,7 @@ export async function storeAlertGroup(
           annotations: event.annotations,
         })
       ).incident;
-      if (correlation) await members.setCorrelationKey(incident.id, correlation);
+      if (correlation) await incidents.setCorrelationKey(incident.id, correlation);
     }
   }
   const incidentId = incident.id;
@@ -89,7 +89,7 @@ export async function storeAlertGroup(
 
   const changed = opening !== undefined || added.length > 0 || resolved.length > 0;
   // A member's notification does not describe the incident: its title, labels and repeat digest stay the opener's.
-  if (member) await members.recordSeen(incidentId, changed);
+  if (member) await incidents.recordMemberSeen(incidentId, changed);
   else
     await incidents.recordSeen(incidentId, {
       changed,

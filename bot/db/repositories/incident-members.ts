@@ -2,9 +2,10 @@ import type { Queryable } from '../pool.ts';
 import { createIncidentRepository, type Incident } from './incidents.ts';
 
 /**
- * The `incident_members` table and `incidents.correlation_key`: alert groups of other sources that
- * joined a live incident because their coalescing labels agree (runbooks/correlation-key.ts).
- * Intake calls these inside its transaction, holding the group's advisory lock.
+ * The `incident_members` table: alert groups of other sources that joined a live incident because
+ * their coalescing labels agree (runbooks/correlation-key.ts). The incident's own columns
+ * (`correlation_key`, when it was seen) are written by the incidents repository. Intake calls these
+ * inside its transaction, holding the group's advisory lock.
  */
 export function createIncidentMemberRepository(db: Queryable) {
   const incidents = createIncidentRepository(db);
@@ -38,22 +39,6 @@ export function createIncidentMemberRepository(db: Queryable) {
         [id, source, externalKey],
       );
       return incidents.get(Number(id));
-    },
-
-    /** Marks a newly opened incident with its group's correlation key, so later groups of other sources can find it. */
-    async setCorrelationKey(incidentId: number, correlationKey: string): Promise<void> {
-      await db.query('UPDATE incidents SET correlation_key = $2 WHERE id = $1 AND correlation_key IS NULL', [
-        incidentId,
-        correlationKey,
-      ]);
-    },
-
-    /** A member's delivery: the incident was seen (and changed, when alerts came or went); its own description stays. */
-    async recordSeen(incidentId: number, changed: boolean): Promise<void> {
-      await db.query(
-        `UPDATE incidents SET last_seen_at = now()${changed ? ', updated_at = now()' : ''} WHERE id = $1`,
-        [incidentId],
-      );
     },
   };
 }

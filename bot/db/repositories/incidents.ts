@@ -161,6 +161,22 @@ export function createIncidentRepository(db: Queryable) {
       );
     },
 
+    /** A member group's delivery: the incident was seen (and changed, when alerts came or went); its own description stays. */
+    async recordMemberSeen(id: number, changed: boolean): Promise<void> {
+      await db.query(
+        `UPDATE incidents SET last_seen_at = now()${changed ? ', updated_at = now()' : ''} WHERE id = $1`,
+        [id],
+      );
+    },
+
+    /** Marks a newly opened incident with its group's correlation key, so later groups of other sources can find it. */
+    async setCorrelationKey(id: number, correlationKey: string): Promise<void> {
+      await db.query('UPDATE incidents SET correlation_key = $2 WHERE id = $1 AND correlation_key IS NULL', [
+        id,
+        correlationKey,
+      ]);
+    },
+
     /** Every alert stopped firing: the incident is resolved and closed (its key is free again). */
     async resolve(id: number): Promise<void> {
       await db.query(
