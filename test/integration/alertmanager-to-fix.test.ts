@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findFreePort } from '../../bot/db/free-port.ts';
 import type { Runtime } from '../../bot/runtime/start-runtime.ts';
-import type { LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { modelScript } from '../helpers/model-script.ts';
 import type { SignalFake } from '../fakes/signal-rest-api.ts';
 import { readMcpCalls } from '../helpers/mcp-calls.ts';
@@ -43,7 +42,6 @@ const modelAnswer = modelScript({
 describe.skipIf(alertmanagerSkipReason !== undefined)(
   `a real Alertmanager to a verified fix over Signal${alertmanagerSkipReason ? ` (skipped: ${alertmanagerSkipReason})` : ''}`,
   () => {
-    let litellm: LlmProxyFake;
     let signal: SignalFake;
     let alertmanager: RealAlertmanager;
     let runtime: Runtime;
@@ -51,7 +49,7 @@ describe.skipIf(alertmanagerSkipReason !== undefined)(
     const runbookDir = path.join(steward.dir, 'runbooks');
 
     beforeAll(async () => {
-      litellm = await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+      await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
       signal = await steward.signal();
       const port = await findFreePort();
       alertmanager = await steward.track(

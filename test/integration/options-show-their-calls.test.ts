@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { actionDigest } from '../../graphs/tool-call.ts';
-import type { LlmProxyFake } from '../fakes/llm-proxy.ts';
 import type { MattermostFake } from '../fakes/mattermost.ts';
 import type { SignalFake } from '../fakes/signal-rest-api.ts';
 import { fixture } from '../helpers/fixtures.ts';
@@ -36,7 +35,6 @@ type Post = {
  * its call. An alert label written to look like options draws none, and mentions nobody.
  */
 describe('options show their calls: what the owner approves is what runs', () => {
-  let litellm: LlmProxyFake;
   let signal: SignalFake;
   let mattermost: MattermostFake;
   let runtime: Runtime;
@@ -46,7 +44,7 @@ describe('options show their calls: what the owner approves is what runs', () =>
 
   beforeAll(async () => {
     // The model stand-in does what the injected text says.
-    litellm = await steward.litellm({
+    await steward.litellm({
       models: ['gemini-flash', 'gemini-pro'],
       defaultContent: modelScript({
         triage: { problem: true, severity: 'warning', reason: 'memory pressure', confidence: 0.6 },
