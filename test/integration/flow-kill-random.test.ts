@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -13,6 +13,7 @@ import { processesMentioning, startService, type ServiceProcess } from '../helpe
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
 import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 const TRIALS = Number(process.env.KILL_TRIALS ?? 20);
 /** The kill points are random; the seed is printed, and KILL_SEED replays a run. */
@@ -223,13 +224,7 @@ describe('the incident flow under kill -9 at random points', () => {
       'SELECT id, external_key FROM incidents ORDER BY id',
     );
     expect(incidents.rows).toHaveLength(TRIALS);
-    const calls = existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string; arguments: { name: string } })
-      : [];
+    const calls = readMcpCalls(callLog);
     const rows = await db.query<{ trial: string; claimed: number; succeeded: number }>(
       `SELECT substring(i.external_key from 'trial-[0-9]+') AS trial, count(a.id)::int AS claimed, count(a.id) FILTER (WHERE a.status = 'succeeded')::int AS succeeded
        FROM incidents i LEFT JOIN actions a ON a.incident_id = i.id GROUP BY 1`,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { processesMentioning, startService, type ServiceProcess } from '../helpe
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
 import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 /** The model proposes a tool that takes two minutes, so that Steward can be killed in the middle of it. */
 function modelAnswer(request: ReceivedRequest): string {
@@ -89,7 +90,7 @@ describe('the incident flow across kill -9', () => {
     await until('the socket gone', () => signal.connections() < before, 5_000);
   }
   const sentStartingWith = (prefix: string) => signal.sent.filter((body) => String(body.message).startsWith(prefix));
-  const calls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const calls = () => readMcpCalls(callLog);
 
   it('resumes with an answer given after a kill -9 and restart, and never reruns an action killed mid-way', async () => {
     const { url } = await start();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,6 +16,7 @@ import { startService, type ServiceProcess } from '../helpers/service-process.ts
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
 import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 const modelAnswer = modelScript({
   triage: { problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 },
@@ -112,14 +113,7 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   const count = (part: string) => texts().filter((text) => text.includes(part)).length;
   /** Occurrences, not messages: Signal's outbox merges notices due together into one message. */
   const occurrences = (part: string) => texts().reduce((sum, text) => sum + text.split(part).length - 1, 0);
-  const mcpCalls = () =>
-    existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string; pid: number })
-      : [];
+  const mcpCalls = () => readMcpCalls(callLog);
 
   it('notifies an alert delivered to both once, and executes the answer both receive once', async () => {
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
