@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -72,7 +73,7 @@ export function useTestRuntime(prefix: string): TestRuntime {
 export function testRuntime(prefix: string): TestRuntime {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   const callLog = path.join(dir, 'mcp-calls.jsonl');
-  const closes: (() => Promise<unknown>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
+  const closes: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
   const chats: { connections(): number }[] = [];
   let env: Record<string, string> = {};
   let database: Promise<TestDatabase> | undefined;
