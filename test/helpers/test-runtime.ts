@@ -22,13 +22,16 @@ import { until } from './until.ts';
 type LlmFakeOptions = Omit<Parameters<typeof startLlmProxyFake>[0], 'flavour' | 'apiKey'>;
 type Closable = { close(): Promise<unknown> } | { stop(): Promise<unknown> };
 
-export interface TestRuntimeStart {
+export interface TestRuntimeEnvironment {
   /** Runs the stdio MCP test server as `name` (k8s by default), logging its calls to `callLog`, with `env` added. */
   mcp?: true | { name?: string; env?: Record<string, string> };
   /** STEWARD_CONFIG lines after the MCP server's (an MCP server line continues its entry). */
   config?: string[];
   /** Variables over the ones the parts give (DATABASE_URL, STEWARD_CONFIG, RUNBOOK_DIR, the fakes'). */
   env?: Record<string, string>;
+}
+
+export interface TestRuntimeStart extends TestRuntimeEnvironment {
   terminal?: RuntimeOptions['terminal'];
   /** Where Steward logs; by default a capture nobody reads. */
   logs?: CapturedLogs;
@@ -51,7 +54,9 @@ export interface TestRuntime {
   /** Stops another part of the test (a real Alertmanager, a proxy …) with the rest, before what was started ahead of it. */
   track<T extends Closable>(starting: Promise<T>): Promise<T>;
   track<T>(starting: Promise<T>, close: (part: T) => Promise<unknown>): Promise<T>;
-  /** Steward itself, ready (not listening: a test that needs the socket listens itself). */
+  /** Steward's variables for the parts started so far (STEWARD_CONFIG written), for a test that runs it as a process. */
+  environment(options?: TestRuntimeEnvironment): Promise<Record<string, string>>;
+  /** Steward itself, in this process, with environment(options); ready (not listening: a test that needs the socket listens itself). */
   start(options?: TestRuntimeStart): Promise<Runtime>;
   /**
    * Stops everything started, newest first, once however often it is called; a part whose start
@@ -75,7 +80,7 @@ export function testRuntime(prefix: string): TestRuntime {
   const callLog = path.join(dir, 'mcp-calls.jsonl');
   const closes: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
   const chats: { connections(): number }[] = [];
-  let env: Record<string, string> = {};
+  const partsEnv: Record<string, string> = {};
   let database: Promise<TestDatabase> | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -105,45 +110,48 @@ export function testRuntime(prefix: string): TestRuntime {
     (database ??= track(createTestDatabase(databaseBackends()[0]!.adminUrl!), (created) => created.drop()));
   const stop = () => (stopping ??= closeAll());
 
+  async function environment(options: TestRuntimeEnvironment = {}): Promise<Record<string, string>> {
+    const mcp = options.mcp === true ? {} : options.mcp;
+    const config = [
+      ...(mcp ? mcpTestServerSection(mcp.name ?? 'k8s', { MCP_CALL_LOG: callLog, ...mcp.env }) : []),
+      ...(options.config ?? []),
+    ];
+    if (config.length > 0) writeFileSync(path.join(dir, 'steward.yaml'), config.join('\n'));
+    return {
+      DATABASE_URL: (await createDatabase()).url,
+      RUNBOOK_DIR: path.join(dir, 'runbooks'),
+      ...(config.length > 0 ? { STEWARD_CONFIG: path.join(dir, 'steward.yaml') } : {}),
+      ...partsEnv,
+      ...options.env,
+    };
+  }
+
   return {
     dir,
     callLog,
     database: createDatabase,
     async litellm(options) {
       const fake = await track(startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, ...options }));
-      Object.assign(env, llmEnv(fake.url));
+      Object.assign(partsEnv, llmEnv(fake.url));
       return fake;
     },
     async signal() {
       const fake = await track(startSignalFake({ mode: 'json-rpc', number: BOT }));
-      Object.assign(env, signalEnv(fake.url));
+      Object.assign(partsEnv, signalEnv(fake.url));
       chats.push(fake);
       return fake;
     },
     async mattermost(options = {}) {
       const fake = await track(startMattermostFake({ token: MM_TOKEN }));
-      Object.assign(env, mattermostEnv(fake.url, options));
+      Object.assign(partsEnv, mattermostEnv(fake.url, options));
       chats.push(fake);
       return fake;
     },
     track,
+    environment,
     async start(options = {}) {
       try {
-        const mcp = options.mcp === true ? {} : options.mcp;
-        const config = [
-          ...(mcp ? mcpTestServerSection(mcp.name ?? 'k8s', { MCP_CALL_LOG: callLog, ...mcp.env }) : []),
-          ...(options.config ?? []),
-        ];
-        if (config.length > 0) {
-          writeFileSync(path.join(dir, 'steward.yaml'), config.join('\n'));
-          env.STEWARD_CONFIG = path.join(dir, 'steward.yaml');
-        }
-        env = {
-          DATABASE_URL: (await createDatabase()).url,
-          RUNBOOK_DIR: path.join(dir, 'runbooks'),
-          ...env,
-          ...options.env,
-        };
+        const env = await environment(options);
         const read = readConfig(env);
         const logging = createRuntimeLogging(read, env, (options.logs ?? captureLogs()).stream);
         const runtime = await track(
