@@ -75,10 +75,20 @@ export function useTestRuntime(prefix: string): TestRuntime {
   return runtime;
 }
 
+/** A TestRuntime whose folder's name starts with `prefix`; the caller stops it (useTestRuntime does). */
 export function testRuntime(prefix: string): TestRuntime {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
-  const closes: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+  // Made when first asked for: a describe that is skipped leaves no folder behind.
+  let folder: string | undefined;
+  const dir = () => {
+    if (folder === undefined) {
+      if (stopping) throw new Error('the test runtime was stopped before its folder was made');
+      const made = mkdtempSync(path.join(os.tmpdir(), prefix));
+      closes.unshift(() => rm(made, { recursive: true, force: true }));
+      folder = made;
+    }
+    return folder;
+  };
+  const closes: (() => Promise<unknown>)[] = [];
   const chats: { connections(): number }[] = [];
   const partsEnv: Record<string, string> = {};
   let database: Promise<TestDatabase> | undefined;
@@ -113,22 +123,28 @@ export function testRuntime(prefix: string): TestRuntime {
   async function environment(options: TestRuntimeEnvironment = {}): Promise<Record<string, string>> {
     const mcp = options.mcp === true ? {} : options.mcp;
     const config = [
-      ...(mcp ? mcpTestServerSection(mcp.name ?? 'k8s', { MCP_CALL_LOG: callLog, ...mcp.env }) : []),
+      ...(mcp
+        ? mcpTestServerSection(mcp.name ?? 'k8s', { MCP_CALL_LOG: path.join(dir(), 'mcp-calls.jsonl'), ...mcp.env })
+        : []),
       ...(options.config ?? []),
     ];
-    if (config.length > 0) writeFileSync(path.join(dir, 'steward.yaml'), config.join('\n'));
+    if (config.length > 0) writeFileSync(path.join(dir(), 'steward.yaml'), config.join('\n'));
     return {
       DATABASE_URL: (await createDatabase()).url,
-      RUNBOOK_DIR: path.join(dir, 'runbooks'),
-      ...(config.length > 0 ? { STEWARD_CONFIG: path.join(dir, 'steward.yaml') } : {}),
+      RUNBOOK_DIR: path.join(dir(), 'runbooks'),
+      ...(config.length > 0 ? { STEWARD_CONFIG: path.join(dir(), 'steward.yaml') } : {}),
       ...partsEnv,
       ...options.env,
     };
   }
 
   return {
-    dir,
-    callLog,
+    get dir() {
+      return dir();
+    },
+    get callLog() {
+      return path.join(dir(), 'mcp-calls.jsonl');
+    },
     database: createDatabase,
     async litellm(options) {
       const fake = await track(startLlmProxyFake({ flavour: 'litellm', apiKey: LLM_KEY, ...options }));

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { startLoopbackServer } from '../helpers/loopback-server.ts';
 import { testRuntime } from '../helpers/test-runtime.ts';
@@ -22,6 +23,7 @@ function part() {
 describe('test runtimes and loopback servers clean up after themselves', () => {
   it('stops each part once, newest first, however often stop is called', async () => {
     const steward = testRuntime('steward-helper-');
+    const dir = steward.dir;
     const order: string[] = [];
     const close = (name: string) => Promise.resolve(void order.push(name));
     await steward.track(Promise.resolve('first'), close);
@@ -29,7 +31,15 @@ describe('test runtimes and loopback servers clean up after themselves', () => {
     await Promise.all([steward.stop(), steward.stop()]);
     await steward.stop();
     expect(order).toEqual(['second', 'first']);
-    expect(existsSync(steward.dir)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('makes no folder for a describe that never starts (a skipped one)', async () => {
+    const prefix = `steward-helper-unused-${process.pid}-`;
+    const steward = testRuntime(prefix);
+    await steward.stop();
+    expect(readdirSync(os.tmpdir()).filter((name) => name.startsWith(prefix))).toEqual([]);
+    expect(() => steward.dir).toThrow('stopped before its folder was made');
   });
 
   it('stops a part that finished starting after the stop (a timed-out hook), and refuses it', async () => {
@@ -45,13 +55,14 @@ describe('test runtimes and loopback servers clean up after themselves', () => {
 
   it('stops what it had started when Steward fails to start', async () => {
     const steward = testRuntime('steward-helper-');
+    const dir = steward.dir;
     const litellm = await steward.litellm({ models: ['gemini-flash'] });
     const other = part();
     await steward.track(Promise.resolve(other));
     await expect(steward.start({ env: { VERIFY_WINDOW: 'not a duration' } })).rejects.toThrow();
     await expect(fetch(`${litellm.url}/v1/models`)).rejects.toThrow();
     expect(other.closed).toEqual(['closed']);
-    expect(existsSync(steward.dir)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
     await steward.stop();
     expect(other.closed).toEqual(['closed']);
   });
