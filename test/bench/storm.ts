@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,6 +8,7 @@ import { startLlmProxyFake } from '../fakes/llm-proxy.ts';
 import { modelScript } from '../helpers/model-script.ts';
 import { startSignalFake } from '../fakes/signal-rest-api.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { repoRoot, startService } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
@@ -256,12 +257,7 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
     const investigationCalls = litellm.received
       .slice(callsBefore)
       .filter((request) => JSON.stringify(request.responseFormat ?? {}).includes('relevant')).length;
-    const investigationToolCalls = existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter((line) => line.includes('"list_pods"')).length
-      : 0;
+    const investigationToolCalls = readMcpCalls(callLog).filter((call) => call.tool === 'list_pods').length;
     const messages = signal.sent.length - sentBefore;
 
     // Reply latency needs more samples than the storm's 10 incidents for a p99 that is not just the
@@ -304,8 +300,7 @@ export async function stormBenchmark(adminUrl: string, postgresPids: () => numbe
         "SELECT id FROM incidents WHERE external_key LIKE '%storm-%' OR external_key LIKE '%latency-%' ORDER BY id",
       )
     ).rows.map((row) => Number(row.id));
-    const calls = () =>
-      existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean).length : 0;
+    const calls = () => readMcpCalls(callLog).length;
     const replyToToolMs: number[] = [];
     for (const incident of incidents) {
       signal.deliver(signalTextFrame(BOT, OWNER, `1 #${incident}`));

@@ -12,3 +12,19 @@ export function llmEnv(url: string): Record<string, string> {
 export function signalEnv(url: string): Record<string, string> {
   return { SIGNAL_API_URL: url, SIGNAL_NUMBER: BOT, SIGNAL_RECIPIENTS: OWNER.number, SIGNAL_APPROVERS: OWNER.number };
 }
+
+/** The Mattermost bot the end-to-end tests share: its token, channel and slash-command token; alice approves. */
+export const MM_TOKEN = 'mattermost-bot-token-0123456789';
+export const MM_CHANNEL = 'opschannelid00000000000000';
+export const MM_SLASH_TOKEN = 'slash-command-token-0123456789';
+
+/** Steward's variables for the Mattermost fake at `url`, with alice as the one approver (and the slash command when asked). */
+export function mattermostEnv(url: string, options: { slashCommand?: boolean } = {}): Record<string, string> {
+  return {
+    MATTERMOST_URL: url,
+    MATTERMOST_TOKEN: MM_TOKEN,
+    MATTERMOST_CHANNEL_ID: MM_CHANNEL,
+    MATTERMOST_APPROVERS: 'alice',
+    ...(options.slashCommand ? { MATTERMOST_SLASH_TOKEN: MM_SLASH_TOKEN } : {}),
+  };
+}

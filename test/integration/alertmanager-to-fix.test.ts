@@ -1,21 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readConfig } from '../../bot/config/index.ts';
 import { findFreePort } from '../../bot/db/free-port.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { modelScript } from '../helpers/model-script.ts';
-import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { alertmanagerSkipReason, startRealAlertmanager, type RealAlertmanager } from '../helpers/real-alertmanager.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { BOT, OWNER } from '../helpers/steward-env.ts';
 
 const AM_TOKEN = 'am-webhook-token-0123456789abcdef';
 
@@ -46,73 +42,38 @@ const modelAnswer = modelScript({
 describe.skipIf(alertmanagerSkipReason !== undefined)(
   `a real Alertmanager to a verified fix over Signal${alertmanagerSkipReason ? ` (skipped: ${alertmanagerSkipReason})` : ''}`,
   () => {
-    let database: TestDatabase;
-    let litellm: LlmProxyFake;
     let signal: SignalFake;
     let alertmanager: RealAlertmanager;
     let runtime: Runtime;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-am-fix-'));
-    const callLog = path.join(dir, 'mcp-calls.jsonl');
-    const runbookDir = path.join(dir, 'runbooks');
+    const steward = useTestRuntime('steward-am-fix-');
+    const runbookDir = path.join(steward.dir, 'runbooks');
 
     beforeAll(async () => {
-      database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-      litellm = await startLlmProxyFake({
-        flavour: 'litellm',
-        apiKey: LLM_KEY,
-        models: ['gemini-flash', 'gemini-pro'],
-        defaultContent: modelAnswer,
-      });
-      signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
+      await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+      signal = await steward.signal();
       const port = await findFreePort();
-      alertmanager = await startRealAlertmanager({
-        webhookUrl: `http://127.0.0.1:${port}/webhooks/alertmanager`,
-        token: AM_TOKEN,
-        groupBy: ['alertname', 'namespace'],
-      });
-      const configFile = path.join(dir, 'steward.yaml');
-      writeFileSync(
-        configFile,
-        mcpTestServerSection('k8s', {
-          MCP_CALL_LOG: '${MCP_CALL_LOG}',
-          ALERTMANAGER_URL: '${TEST_ALERTMANAGER_URL}',
-        }).join('\n'),
+      alertmanager = await steward.track(
+        startRealAlertmanager({
+          webhookUrl: `http://127.0.0.1:${port}/webhooks/alertmanager`,
+          token: AM_TOKEN,
+          groupBy: ['alertname', 'namespace'],
+        }),
       );
-      const env = {
-        DATABASE_URL: database.url,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        ALERTMANAGER_TOKEN: AM_TOKEN,
-        STEWARD_CONFIG: configFile,
-        RUNBOOK_DIR: runbookDir,
-        ...llmEnv(litellm.url),
-        ...signalEnv(signal.url),
-        VERIFY_WINDOW: '10m',
-        MCP_CALL_LOG: callLog,
-        TEST_ALERTMANAGER_URL: alertmanager.url,
-      };
-      const config = readConfig(env);
-      runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { env });
+      runtime = await steward.start({
+        mcp: { env: { ALERTMANAGER_URL: '${TEST_ALERTMANAGER_URL}' } },
+        env: {
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          ALERTMANAGER_TOKEN: AM_TOKEN,
+          VERIFY_WINDOW: '10m',
+          TEST_ALERTMANAGER_URL: alertmanager.url,
+        },
+      });
       await runtime.app.listen({ host: '127.0.0.1', port });
-      await until('the Signal socket', () => signal.connections() === 1, 30_000);
-    });
-    afterAll(async () => {
-      await runtime?.shutdown.run('test over');
-      await alertmanager?.stop();
-      await signal?.close();
-      await litellm?.close();
-      await database?.drop();
     });
 
     const sentTexts = () => signal.sent.map((sent) => String(sent.message));
-    const mcpCalls = () =>
-      existsSync(callLog)
-        ? readFileSync(callLog, 'utf8')
-            .trim()
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as { tool: string; arguments: unknown })
-        : [];
+    const mcpCalls = () => readMcpCalls(steward.callLog);
 
     it('goes from a fired alert to a verified fix and a runbook, answered from Signal', async () => {
       await alertmanager.push([

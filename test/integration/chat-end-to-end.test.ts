@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startMattermostFake } from '../fakes/mattermost.ts';
-import { startSignalFake } from '../fakes/signal-rest-api.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { MattermostFake } from '../fakes/mattermost.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
+import { BOT, MM_CHANNEL as CHANNEL, MM_SLASH_TOKEN as SLASH_TOKEN, OWNER } from '../helpers/steward-env.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-import { BOT, OWNER, signalEnv } from '../helpers/steward-env.ts';
 
 const STRANGER = { number: '+4915199999999', uuid: '5e5e5e5e-1111-4222-8333-944444444444', name: 'Mallory' };
-const MM_TOKEN = 'mattermost-bot-token-0123456789';
-const SLASH_TOKEN = 'slash-command-token-0123456789';
-const CHANNEL = 'opschannelid00000000000000';
 const ALICE_ID = 'rd49ehbqyjytddasoownkuqrxe';
 
 type Post = {
@@ -29,41 +24,16 @@ type Post = {
  * → the decision stored once → the other channel updated to say who answered and how.
  */
 describe('chat end to end: Signal and Mattermost at once', () => {
-  let database: TestDatabase;
-  let signal: Awaited<ReturnType<typeof startSignalFake>>;
-  let mattermost: Awaited<ReturnType<typeof startMattermostFake>>;
+  let signal: SignalFake;
+  let mattermost: MattermostFake;
   let runtime: Runtime;
+  const steward = useTestRuntime('steward-chat-');
   let group = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    mattermost = await startMattermostFake({ token: MM_TOKEN });
-    const env = {
-      DATABASE_URL: database.url,
-      LOG_LEVEL: 'info',
-      PUBLIC_URL: 'https://steward.home.arpa',
-      ...signalEnv(signal.url),
-      MATTERMOST_URL: mattermost.url,
-      MATTERMOST_TOKEN: MM_TOKEN,
-      MATTERMOST_CHANNEL_ID: CHANNEL,
-      MATTERMOST_APPROVERS: 'alice',
-      MATTERMOST_SLASH_TOKEN: SLASH_TOKEN,
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream));
-    await runtime.app.ready();
-    await until(
-      'Signal socket and Mattermost websocket',
-      () => signal.connections() === 1 && mattermost.connections() === 1,
-      30_000,
-    );
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await signal?.close();
-    await mattermost?.close();
-    await database?.drop();
+    signal = await steward.signal();
+    mattermost = await steward.mattermost({ slashCommand: true });
+    runtime = await steward.start({ env: { LOG_LEVEL: 'info', PUBLIC_URL: 'https://steward.home.arpa' } });
   });
 
   /** A new Alertmanager group fires; returns its incident id and the question's Signal timestamp and Mattermost post. */

@@ -1,24 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { modelScript } from '../helpers/model-script.ts';
-import { startMattermostFake, type MattermostFake } from '../fakes/mattermost.ts';
-import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import type { MattermostFake } from '../fakes/mattermost.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
-
-const MM_TOKEN = 'mattermost-bot-token-0123456789';
-const CHANNEL = 'opschannelid00000000000000';
+import { BOT, OWNER, llmEnv, mattermostEnv, signalEnv } from '../helpers/steward-env.ts';
 
 /** Triage says it is a problem; the fix for the "hang" group is a tool that never answers in time. */
 const modelAnswer = modelScript({
@@ -53,7 +45,6 @@ const modelAnswer = modelScript({
  * the earlier issues say, and nothing is lost.
  */
 describe('dependencies going away mid-flow', () => {
-  let database: TestDatabase;
   let litellm: LlmProxyFake;
   let signal: SignalFake;
   let mattermost: MattermostFake;
@@ -61,58 +52,39 @@ describe('dependencies going away mid-flow', () => {
   let llmLink: Awaited<ReturnType<typeof startTcpProxy>>;
   let signalLink: Awaited<ReturnType<typeof startTcpProxy>>;
   let mattermostLink: Awaited<ReturnType<typeof startTcpProxy>>;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-deps-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const steward = useTestRuntime('steward-deps-');
   let group = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: LLM_KEY,
-      models: ['gemini-flash', 'gemini-pro'],
-      defaultContent: modelAnswer,
-    });
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    mattermost = await startMattermostFake({ token: MM_TOKEN });
-    const link = async (url: string) => startTcpProxy({ host: '127.0.0.1', port: Number(new URL(url).port) });
+    litellm = await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    signal = await steward.signal();
+    mattermost = await steward.mattermost();
+    const link = async (url: string) =>
+      steward.track(startTcpProxy({ host: '127.0.0.1', port: Number(new URL(url).port) }));
     [llmLink, signalLink, mattermostLink] = await Promise.all([
       link(litellm.url),
       link(signal.url),
       link(mattermost.url),
     ]);
     const via = (proxy: { port: number }) => `http://127.0.0.1:${proxy.port}`;
-    // A call to a tool is given up after 2 s: the hanging one must not hold the incident.
-    writeFileSync(
-      path.join(dir, 'steward.yaml'),
-      [...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }), '      timeoutMs: 2000'].join('\n'),
-    );
-    const env = {
-      DATABASE_URL: database.url,
-      STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
-      RUNBOOK_DIR: path.join(dir, 'runbooks'),
-      ...llmEnv(via(llmLink)),
-      LLM_TIMEOUT: '2s',
-      ...signalEnv(via(signalLink)),
-      MATTERMOST_URL: via(mattermostLink),
-      MATTERMOST_TOKEN: MM_TOKEN,
-      MATTERMOST_CHANNEL_ID: CHANNEL,
-      MATTERMOST_APPROVERS: 'alice',
-      VERIFY_WINDOW: '10m',
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { env });
-    await runtime.app.ready();
-    await until('both chat sockets', () => signal.connections() === 1 && mattermost.connections() === 1, 30_000);
+    runtime = await steward.start({
+      // A call to a tool is given up after 2 s: the hanging one must not hold the incident.
+      mcp: true,
+      config: ['      timeoutMs: 2000'],
+      // Steward reaches the fakes only through the links the tests cut.
+      env: {
+        ...llmEnv(via(llmLink)),
+        LLM_TIMEOUT: '2s',
+        ...signalEnv(via(signalLink)),
+        ...mattermostEnv(via(mattermostLink)),
+        VERIFY_WINDOW: '10m',
+      },
+    });
   }, 60_000);
   afterAll(async () => {
+    // Links up first: Steward's shutdown must reach what it talks to.
     for (const proxy of [llmLink, signalLink, mattermostLink]) proxy?.up();
-    await runtime?.shutdown.run('test over');
-    for (const proxy of [llmLink, signalLink, mattermostLink]) await proxy?.close();
-    await mattermost?.close();
-    await signal?.close();
-    await litellm?.close();
-    await database?.drop();
+    await steward.stop();
   });
 
   const texts = () => signal.sent.map((sent) => String(sent.message));
@@ -134,14 +106,7 @@ describe('dependencies going away mid-flow', () => {
     );
   };
   const say = (text: string) => signal.deliver(signalTextFrame(BOT, OWNER, text));
-  const mcpCalls = () =>
-    existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string })
-      : [];
+  const mcpCalls = () => readMcpCalls(steward.callLog);
 
   it('offers the safe options, and says why, when the LLM proxy goes away mid-flow; asks it again once back', async () => {
     const incident = await fire('llm');

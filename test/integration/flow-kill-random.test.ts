@@ -1,18 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../bot/db/free-port.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
-import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import type { ReceivedRequest } from '../fakes/llm-proxy.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { processesMentioning, startService, type ServiceProcess } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
-import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { BOT, OWNER } from '../helpers/steward-env.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 const TRIALS = Number(process.env.KILL_TRIALS ?? 20);
 /** The kill points are random; the seed is printed, and KILL_SEED replays a run. */
@@ -57,40 +54,25 @@ function random(seed: number): () => number {
  * action run more often than it was claimed, and every incident reaches its fix.
  */
 describe('the incident flow under kill -9 at random points', () => {
-  let database: TestDatabase;
-  let litellm: LlmProxyFake;
   let signal: SignalFake;
   let service: ServiceProcess | undefined;
   let base: string | undefined;
   let db: pg.Pool;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-kill-random-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const steward = useTestRuntime('steward-kill-random-');
+  const callLog = steward.callLog;
   let env: Record<string, string>;
   let driving = true;
   let driver: Promise<void> | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    db = new pg.Pool({ connectionString: database.url, max: 2 });
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: LLM_KEY,
-      models: ['gemini-flash', 'gemini-pro'],
-      defaultContent: modelAnswer,
+    db = new pg.Pool({ connectionString: (await steward.database()).url, max: 2 });
+    await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    signal = await steward.signal();
+    env = await steward.environment({
+      // Each restart takes 400 ms: kills land inside executions too, not only between steps.
+      mcp: { name: 'lab', env: { RESTART_POD_MS: '400' } },
+      env: { HOST: '127.0.0.1', VERIFY_WINDOW: '10m' },
     });
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    const configFile = path.join(dir, 'steward.yaml');
-    // Each restart takes 400 ms: kills land inside executions too, not only between steps.
-    writeFileSync(configFile, mcpTestServerSection('lab', { MCP_CALL_LOG: callLog, RESTART_POD_MS: '400' }).join('\n'));
-    env = {
-      DATABASE_URL: database.url,
-      HOST: '127.0.0.1',
-      STEWARD_CONFIG: configFile,
-      RUNBOOK_DIR: path.join(dir, 'runbooks'),
-      ...llmEnv(litellm.url),
-      ...signalEnv(signal.url),
-      VERIFY_WINDOW: '10m',
-    };
   });
   afterAll(async () => {
     driving = false;
@@ -98,9 +80,7 @@ describe('the incident flow under kill -9 at random points', () => {
     await service?.stop('SIGKILL');
     for (const pid of processesMentioning(callLog)) process.kill(pid, 'SIGKILL');
     await db?.end();
-    await signal?.close();
-    await litellm?.close();
-    await database?.drop();
+    await steward.stop();
   });
 
   async function start(): Promise<void> {
@@ -223,13 +203,7 @@ describe('the incident flow under kill -9 at random points', () => {
       'SELECT id, external_key FROM incidents ORDER BY id',
     );
     expect(incidents.rows).toHaveLength(TRIALS);
-    const calls = existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string; arguments: { name: string } })
-      : [];
+    const calls = readMcpCalls(callLog);
     const rows = await db.query<{ trial: string; claimed: number; succeeded: number }>(
       `SELECT substring(i.external_key from 'trial-[0-9]+') AS trial, count(a.id)::int AS claimed, count(a.id) FILTER (WHERE a.status = 'succeeded')::int AS succeeded
        FROM incidents i LEFT JOIN actions a ON a.incident_id = i.id GROUP BY 1`,

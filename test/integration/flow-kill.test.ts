@@ -1,17 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../bot/db/free-port.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
-import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import type { ReceivedRequest } from '../fakes/llm-proxy.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
+import type { TestDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { processesMentioning, startService, type ServiceProcess } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
-import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { BOT, OWNER } from '../helpers/steward-env.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 /** The model proposes a tool that takes two minutes, so that Steward can be killed in the middle of it. */
 function modelAnswer(request: ReceivedRequest): string {
@@ -39,32 +37,17 @@ function modelAnswer(request: ReceivedRequest): string {
  */
 describe('the incident flow across kill -9', () => {
   let database: TestDatabase;
-  let litellm: LlmProxyFake;
   let signal: SignalFake;
   let service: ServiceProcess | undefined;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-kill-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const steward = useTestRuntime('steward-kill-');
+  const callLog = steward.callLog;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: LLM_KEY,
-      models: ['gemini-flash', 'gemini-pro'],
-      defaultContent: modelAnswer,
-    });
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(configFile, mcpTestServerSection('lab', { MCP_CALL_LOG: callLog }).join('\n'));
-    env = {
-      DATABASE_URL: database.url,
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      STEWARD_CONFIG: configFile,
-      ...llmEnv(litellm.url),
-      ...signalEnv(signal.url),
-    };
+    database = await steward.database();
+    await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    signal = await steward.signal();
+    env = await steward.environment({ mcp: { name: 'lab' }, env: { HOST: '127.0.0.1', DATA_DIR: steward.dir } });
   });
   afterEach(async () => {
     await service?.stop('SIGKILL');
@@ -72,9 +55,7 @@ describe('the incident flow across kill -9', () => {
   afterAll(async () => {
     // The MCP server a killed Steward started is an orphan now: end it.
     for (const pid of processesMentioning(callLog)) process.kill(pid, 'SIGKILL');
-    await signal?.close();
-    await litellm?.close();
-    await database?.drop();
+    await steward.stop();
   });
 
   async function start(): Promise<{ url: string }> {
@@ -89,7 +70,7 @@ describe('the incident flow across kill -9', () => {
     await until('the socket gone', () => signal.connections() < before, 5_000);
   }
   const sentStartingWith = (prefix: string) => signal.sent.filter((body) => String(body.message).startsWith(prefix));
-  const calls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const calls = () => readMcpCalls(callLog);
 
   it('resumes with an answer given after a kill -9 and restart, and never reruns an action killed mid-way', async () => {
     const { url } = await start();

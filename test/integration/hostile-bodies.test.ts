@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bodyShapeLimits } from '../../bot/http/bounded-bodies.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startMattermostFake, type MattermostFake } from '../fakes/mattermost.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { sign } from '../helpers/github-deliveries.ts';
+import { MM_SLASH_TOKEN as SLASH_TOKEN } from '../helpers/steward-env.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
 import { startClientProcess } from '../helpers/client-process.ts';
 import { watchLoopBlocks } from '../helpers/loop-blocks.ts';
 
-const MM_TOKEN = 'mattermost-bot-token-0123456789';
-const SLASH_TOKEN = 'slash-command-token-0123456789';
 const AM_TOKEN = 'alertmanager-token-0123456789';
 const COROOT_TOKEN = 'coroot-token-0123456789abcdef';
 const GITHUB_SECRET = 'github-webhook-secret-0123456789';
@@ -34,35 +30,22 @@ function withField(document: unknown, value: string): string {
  * everyone); wide bodies cost the parser in proportion to their elements and distinct keys.
  */
 describe('hostile request bodies on the real HTTP server', () => {
-  let database: TestDatabase;
-  let mattermost: MattermostFake;
   let runtime: Runtime;
+  const steward = useTestRuntime('steward-hostile-');
   let base: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    mattermost = await startMattermostFake({ token: MM_TOKEN });
-    const env = {
-      DATABASE_URL: database.url,
-      PUBLIC_URL: 'https://steward.home.arpa',
-      MATTERMOST_URL: mattermost.url,
-      MATTERMOST_TOKEN: MM_TOKEN,
-      MATTERMOST_CHANNEL_ID: 'opschannelid00000000000000',
-      MATTERMOST_APPROVERS: 'alice',
-      MATTERMOST_SLASH_TOKEN: SLASH_TOKEN,
-      ALERTMANAGER_TOKEN: AM_TOKEN,
-      COROOT_TOKEN,
-      GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream));
+    await steward.mattermost({ slashCommand: true });
+    runtime = await steward.start({
+      env: {
+        PUBLIC_URL: 'https://steward.home.arpa',
+        ALERTMANAGER_TOKEN: AM_TOKEN,
+        COROOT_TOKEN,
+        GITHUB_WEBHOOK_SECRET: GITHUB_SECRET,
+      },
+    });
     base = await runtime.app.listen({ host: '127.0.0.1', port: 0 });
   }, 60_000);
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await mattermost?.close();
-    await database?.drop();
-  });
 
   const count = async (table: string) =>
     Number((await runtime.database.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);

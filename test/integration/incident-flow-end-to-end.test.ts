@@ -1,20 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { modelScript } from '../helpers/model-script.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-
-const KEY = 'sk-litellm-virtual-key-0123456789';
 
 /** The models: triage says it is a problem; solutions propose restarting the first pod, and one forbidden tool. */
 const modelAnswer = modelScript({
@@ -54,60 +49,23 @@ const modelAnswer = modelScript({
  * "✅ Complete" → "Next time?".
  */
 describe('the incident flow end to end', () => {
-  let database: TestDatabase;
   let litellm: LlmProxyFake;
   let runtime: Runtime;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-flow-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
-  const runbookDir = path.join(dir, 'runbooks');
-  const logs = captureLogs();
+  const steward = useTestRuntime('steward-flow-');
+  const runbookDir = path.join(steward.dir, 'runbooks');
   const shell = fakeTerminal();
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: KEY,
-      models: ['gemini-flash', 'gemini-pro'],
-      defaultContent: modelAnswer,
-    });
-    const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(
-      configFile,
-      [...mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}' }), 'policy:', '  redlines: ["delete_*"]'].join(
-        '\n',
-      ),
-    );
-    const env = {
-      DATABASE_URL: database.url,
-      STEWARD_CONFIG: configFile,
-      RUNBOOK_DIR: runbookDir,
-      LLM_BASE_URL: litellm.url,
-      LLM_API_KEY: KEY,
-      VERIFY_WINDOW: '10m',
-      MCP_CALL_LOG: callLog,
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), {
+    litellm = await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    runtime = await steward.start({
+      mcp: true,
+      config: ['policy:', '  redlines: ["delete_*"]'],
+      env: { VERIFY_WINDOW: '10m' },
       terminal: shell.terminal,
-      env,
     });
-    await runtime.app.ready();
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await litellm?.close();
-    await database?.drop();
   });
 
-  const mcpCalls = () =>
-    existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string; arguments: unknown })
-      : [];
+  const mcpCalls = () => readMcpCalls(steward.callLog);
 
   it('goes from alert to verified fix, asking the human at each step', async () => {
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');

@@ -1,18 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { LlmProxyFake, ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { startPrometheusFake, type PrometheusFake } from '../fakes/prometheus-api.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-
-const KEY = 'sk-litellm-virtual-key-0123456789';
 const EXPR = 'rate(sonarr_http_request_duration_seconds_sum[5m]) > 2';
 
 /** What each kind of request gets when nothing is scripted: triage, the investigation's answer, a proposal. */
@@ -46,73 +39,32 @@ function defaultAnswer(request: ReceivedRequest): string {
  * gathers again without repeating a call, and `details` shows everything gathered.
  */
 describe('investigating an incident in chat', () => {
-  let database: TestDatabase;
   let litellm: LlmProxyFake;
   let prometheus: PrometheusFake;
   let runtime: Runtime;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-investigate-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const steward = useTestRuntime('steward-investigate-');
   const shell = fakeTerminal();
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: KEY,
-      models: ['gemini-flash', 'gemini-pro'],
-      defaultContent: defaultAnswer,
-    });
-    prometheus = await startPrometheusFake({
-      authorization: 'Basic ' + Buffer.from('steward:prom-pass').toString('base64'),
-      series: (query) =>
-        query.startsWith('rate(sonarr')
-          ? [{ metric: { job: 'sonarr', instance: 'sonarr:8989' }, values: [0.4, 0.5, 1.8, 2.6, 3.1] }]
-          : [],
-    });
-    const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(
-      configFile,
-      [
-        ...mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}' }),
-        'policy:',
-        '  redlines: ["delete_*"]',
-        'investigation:',
-        '  max_tool_calls: 3',
-      ].join('\n'),
+    litellm = await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: defaultAnswer });
+    prometheus = await steward.track(
+      startPrometheusFake({
+        authorization: 'Basic ' + Buffer.from('steward:prom-pass').toString('base64'),
+        series: (query) =>
+          query.startsWith('rate(sonarr')
+            ? [{ metric: { job: 'sonarr', instance: 'sonarr:8989' }, values: [0.4, 0.5, 1.8, 2.6, 3.1] }]
+            : [],
+      }),
     );
-    const env = {
-      DATABASE_URL: database.url,
-      STEWARD_CONFIG: configFile,
-      RUNBOOK_DIR: path.join(dir, 'runbooks'),
-      LLM_BASE_URL: litellm.url,
-      LLM_API_KEY: KEY,
-      PROMETHEUS_URL: prometheus.url,
-      PROMETHEUS_USERNAME: 'steward',
-      PROMETHEUS_PASSWORD: 'prom-pass',
-      MCP_CALL_LOG: callLog,
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), {
+    runtime = await steward.start({
+      mcp: true,
+      config: ['policy:', '  redlines: ["delete_*"]', 'investigation:', '  max_tool_calls: 3'],
+      env: { PROMETHEUS_URL: prometheus.url, PROMETHEUS_USERNAME: 'steward', PROMETHEUS_PASSWORD: 'prom-pass' },
       terminal: shell.terminal,
-      env,
     });
-    await runtime.app.ready();
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await litellm?.close();
-    await prometheus?.close();
-    await database?.drop();
   });
 
-  const mcpCalls = () =>
-    existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> })
-      : [];
+  const mcpCalls = () => readMcpCalls(steward.callLog);
 
   it('answers a request typed with no question open with the findings of a read-only look, in that chat', async () => {
     litellm.script(

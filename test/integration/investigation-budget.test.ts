@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { startPrometheusFake, type PrometheusFake } from '../fakes/prometheus-ap
 import { useMigratedDatabase } from '../helpers/databases.ts';
 import { mcpTestServer } from '../helpers/mcp-test-server-config.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 const KEY = 'sk-litellm-virtual-key-0123456789';
 /** slow_tool is vouched read-only so that a slow read can be tested; restart_pod is not read-only, scale_* is redlined. */
@@ -91,13 +92,7 @@ describe('an investigation within its budget', () => {
     await prometheus?.close();
   });
 
-  const calls = () =>
-    existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> })
-      : [];
+  const calls = () => readMcpCalls(log);
   const run = (
     budget: Record<string, unknown>,
     request: Partial<InvestigationRequest> = {},

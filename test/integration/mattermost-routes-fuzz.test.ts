@@ -1,16 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startMattermostFake, type MattermostFake } from '../fakes/mattermost.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { fuzzRuns } from '../helpers/fuzz-runs.ts';
+import { MM_SLASH_TOKEN as SLASH_TOKEN } from '../helpers/steward-env.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 
-const MM_TOKEN = 'mattermost-bot-token-0123456789';
-const SLASH_TOKEN = 'slash-command-token-0123456789';
-const CHANNEL = 'opschannelid00000000000000';
 const hostile = fc.constantFrom(
   '\u0000',
   'a\u0000b',
@@ -34,31 +29,13 @@ const hostile = fc.constantFrom(
  * not an approver with Steward's own signed button.
  */
 describe('Mattermost routes under arbitrary input', () => {
-  let database: TestDatabase;
-  let mattermost: MattermostFake;
   let runtime: Runtime;
+  const steward = useTestRuntime('steward-mm-fuzz-');
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    mattermost = await startMattermostFake({ token: MM_TOKEN });
-    const env = {
-      DATABASE_URL: database.url,
-      PUBLIC_URL: 'https://steward.home.arpa',
-      MATTERMOST_URL: mattermost.url,
-      MATTERMOST_TOKEN: MM_TOKEN,
-      MATTERMOST_CHANNEL_ID: CHANNEL,
-      MATTERMOST_APPROVERS: 'alice',
-      MATTERMOST_SLASH_TOKEN: SLASH_TOKEN,
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream));
-    await runtime.app.ready();
+    await steward.mattermost({ slashCommand: true });
+    runtime = await steward.start({ env: { PUBLIC_URL: 'https://steward.home.arpa' } });
   }, 60_000);
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await mattermost?.close();
-    await database?.drop();
-  });
 
   const decisions = async () =>
     Number((await runtime.database.pool.query<{ n: string }>('SELECT count(*) AS n FROM decisions')).rows[0]!.n);

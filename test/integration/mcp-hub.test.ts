@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { createMcpHub, type McpHub } from '../../bot/mcp/mcp-hub.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
 import { until } from '../helpers/until.ts';
 import { mcpTestServer } from '../helpers/mcp-test-server-config.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-mcp-'));
 let hub: McpHub | undefined;
@@ -24,14 +25,7 @@ function stdio(name: string, log: string) {
     env: { MCP_CALL_LOG: log, MCP_SERVER_NAME: name },
   };
 }
-const calls = (log: string) =>
-  existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as { tool: string; arguments?: unknown; pid: number })
-    : [];
+const calls = readMcpCalls;
 
 describe('the MCP client against a real stdio MCP server', () => {
   it('lists the tools and makes the call the server receives, with a time-out and isError as failure', async () => {

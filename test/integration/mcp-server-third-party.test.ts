@@ -3,14 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startSignalFake } from '../fakes/signal-rest-api.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
-import { BOT, OWNER, signalEnv } from '../helpers/steward-env.ts';
+import { BOT, OWNER } from '../helpers/steward-env.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
 
 const run = promisify(execFile);
@@ -25,24 +23,15 @@ const inspector = process.env.MCP_INSPECTOR_BIN;
 const mcpRemote = process.env.MCP_REMOTE_PROXY;
 
 describe.skipIf(!inspector)('Steward as an MCP server, to the MCP Inspector CLI', () => {
-  let database: TestDatabase;
-  let signal: Awaited<ReturnType<typeof startSignalFake>>;
+  let signal: SignalFake;
   let runtime: Runtime;
+  const steward = useTestRuntime('steward-mcp-inspector-');
   let url: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    const env = { DATABASE_URL: database.url, LOG_LEVEL: 'info', MCP_SERVER_TOKEN: TOKEN, ...signalEnv(signal.url) };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream));
+    signal = await steward.signal();
+    runtime = await steward.start({ env: { LOG_LEVEL: 'info', MCP_SERVER_TOKEN: TOKEN } });
     url = `${await runtime.app.listen({ port: 0, host: '127.0.0.1' })}/mcp`;
-    await until('the Signal socket', () => signal.connections() === 1, 30_000);
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await signal?.close();
-    await database?.drop();
   });
 
   const cli = (...args: string[]) =>

@@ -1,17 +1,12 @@
 import { createIncidentRepository } from '../../bot/db/repositories/incidents.ts';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startSignalFake } from '../fakes/signal-rest-api.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
-import { BOT, OWNER, signalEnv } from '../helpers/steward-env.ts';
+import { BOT, OWNER } from '../helpers/steward-env.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
 
 const TOKEN = 'mcp-server-token-0123456789abcdef';
@@ -32,38 +27,23 @@ interface Outcome {
  * and the waiting call returns the decision.
  */
 describe('Steward as an MCP server', () => {
-  let database: TestDatabase;
-  let signal: Awaited<ReturnType<typeof startSignalFake>>;
+  let signal: SignalFake;
   let runtime: Runtime;
-  let configDir: string;
+  const steward = useTestRuntime('steward-mcp-server-');
   let url: URL;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    configDir = await mkdtemp(path.join(os.tmpdir(), 'steward-mcp-server-'));
-    await writeFile(path.join(configDir, 'steward.yaml'), 'policy:\n  redlines: ["reboot*"]\n');
-    const env = {
-      DATABASE_URL: database.url,
-      DATA_DIR: configDir,
-      LOG_LEVEL: 'info',
-      STEWARD_CONFIG: path.join(configDir, 'steward.yaml'),
-      MCP_SERVER_TOKEN: TOKEN,
-      ...signalEnv(signal.url),
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream));
-    const address = await runtime.app.listen({ port: 0, host: '127.0.0.1' });
-    url = new URL('/mcp', address);
-    await until('the Signal socket', () => signal.connections() === 1, 30_000);
+    signal = await steward.signal();
+    runtime = await steward.start({
+      config: ['policy:', '  redlines: ["reboot*"]'],
+      env: { DATA_DIR: steward.dir, LOG_LEVEL: 'info', MCP_SERVER_TOKEN: TOKEN },
+    });
+    url = new URL('/mcp', await runtime.app.listen({ port: 0, host: '127.0.0.1' }));
   });
   afterAll(async () => {
     for (const client of clients) await client.close().catch(() => undefined);
-    await runtime?.shutdown.run('test over');
-    await signal?.close();
-    await database?.drop();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    await steward.stop();
   });
 
   async function connect(name = 'deploy-bot', token = TOKEN): Promise<Client> {

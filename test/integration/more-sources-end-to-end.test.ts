@@ -1,13 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { fixture } from '../helpers/fixtures.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
 
 const GRAFANA_TOKEN = 'grafana-contact-point-token-0123';
@@ -21,18 +17,14 @@ const BACKUP_TOKEN = 'backup-hook-literal-token-0123456';
  * webhook mapped in STEWARD_CONFIG. Their resolved deliveries close the incidents again.
  */
 describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
-  let database: TestDatabase;
   let runtime: Runtime;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-sources-'));
+  const steward = useTestRuntime('steward-sources-');
   const logs = captureLogs();
   const shell = fakeTerminal();
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(
-      configFile,
-      [
+    runtime = await steward.start({
+      config: [
         'webhooks:',
         '  generic:',
         '    backup:',
@@ -44,25 +36,11 @@ describe('Grafana, Uptime Kuma and generic webhooks end to end', () => {
         '      labels: { host: job.host }',
         '      staticLabels: { alertname: BackupFailed }',
         '      annotations: { summary: message }',
-      ].join('\n'),
-    );
-    const env = {
-      DATABASE_URL: database.url,
-      STEWARD_CONFIG: configFile,
-      GRAFANA_TOKEN,
-      UPTIME_KUMA_TOKEN,
-      RUNBOOK_DIR: path.join(dir, 'runbooks'),
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), {
+      ],
+      env: { GRAFANA_TOKEN, UPTIME_KUMA_TOKEN },
       terminal: shell.terminal,
-      env,
+      logs,
     });
-    await runtime.app.ready();
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await database?.drop();
   });
   beforeEach(() => shell.clear());
 

@@ -7,9 +7,9 @@ import { buildIntakeApp, TOKEN } from '../helpers/intake-app.ts';
 import {
   alertmanagerSkipReason as skipReason,
   startRealAlertmanager,
-  waitFor,
   type RealAlertmanager,
 } from '../helpers/real-alertmanager.ts';
+import { waitFor } from '../helpers/until.ts';
 
 describe.skipIf(skipReason !== undefined)(
   `a real Alertmanager posting to Steward${skipReason ? ` (skipped: ${skipReason})` : ''}`,

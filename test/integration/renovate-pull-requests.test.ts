@@ -1,20 +1,17 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../bot/db/free-port.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { startGitHubApiFake, type GitHubApiFake } from '../fakes/github-api.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
-import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import type { LlmProxyFake, ReceivedRequest } from '../fakes/llm-proxy.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
 import { githubRequest, pullRequestPayload, renovateBody, sign } from '../helpers/github-deliveries.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { BOT, OWNER } from '../helpers/steward-env.ts';
 
 const SECRET = 'github-webhook-secret-0123456789';
 const TOKEN = 'ghp_steward_test_token_0123456789abcdef';
@@ -40,71 +37,44 @@ function modelAnswer(request: ReceivedRequest): string {
  * deployment statuses → the outcome on Signal.
  */
 describe('Renovate pull requests from webhook to merge and deployment', () => {
-  let database: TestDatabase;
   let litellm: LlmProxyFake;
   let signal: SignalFake;
   let github: GitHubApiFake;
   let runtime: Runtime;
   let baseUrl: string;
-  let work: string;
+  const steward = useTestRuntime('steward-renovate-');
+  const work = steward.dir;
   let sha = 0x1000;
   const nextSha = () => (sha += 1).toString(16).padStart(40, 'c');
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: LLM_KEY,
-      models: ['gemini-pro', 'gemini-flash'],
-      defaultContent: modelAnswer,
-    });
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    github = await startGitHubApiFake({ token: TOKEN });
+    litellm = await steward.litellm({ models: ['gemini-pro', 'gemini-flash'], defaultContent: modelAnswer });
+    signal = await steward.signal();
+    github = await steward.track(startGitHubApiFake({ token: TOKEN }));
     const port = await findFreePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    work = mkdtempSync(path.join(os.tmpdir(), 'steward-renovate-'));
-    // Argo CD through MCP for three of the apps; the others are followed by GitHub's deployment statuses.
-    const stewardConfig = path.join(work, 'steward.yaml');
-    writeFileSync(
-      stewardConfig,
-      [
-        ...mcpTestServerSection('argocd', {
-          MCP_CALL_LOG: path.join(work, 'mcp-calls.jsonl'),
-          ARGOCD_APPS: path.join(work, 'argocd-apps.json'),
-        }),
+    runtime = await steward.start({
+      // Argo CD through MCP for three of the apps; the others are followed by GitHub's deployment statuses.
+      mcp: { name: 'argocd', env: { ARGOCD_APPS: path.join(work, 'argocd-apps.json') } },
+      config: [
         'renovate:',
         '  rollout:',
         '    tool: get_application',
         '    applications: { radarr: media-radarr, lidarr: media-lidarr, readarr: media-readarr }',
         '    every: 500ms',
-      ].join('\n'),
-    );
-    const env = {
-      DATABASE_URL: database.url,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      RUNBOOK_DIR: path.join(work, 'runbooks'),
-      STEWARD_CONFIG: stewardConfig,
-      ...llmEnv(litellm.url),
-      ...signalEnv(signal.url),
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: TOKEN,
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOS: REPO,
-      RENOVATE_DIGEST_QUIET: '1s',
-      RENOVATE_DIGEST_WINDOW: '1h',
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), { env });
+      ],
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        GITHUB_WEBHOOK_SECRET: SECRET,
+        GITHUB_TOKEN: TOKEN,
+        GITHUB_API_URL: github.url,
+        GITHUB_REPOS: REPO,
+        RENOVATE_DIGEST_QUIET: '1s',
+        RENOVATE_DIGEST_WINDOW: '1h',
+      },
+    });
     await runtime.app.listen({ host: '127.0.0.1', port });
-    await until('the Signal socket', () => signal.connections() === 1, 30_000);
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await github?.close();
-    await signal?.close();
-    await litellm?.close();
-    await database?.drop();
   });
 
   const texts = () => signal.sent.map((sent) => String(sent.message));
@@ -377,10 +347,7 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
       `PR #48 is live in media-radarr: Healthy, Synced at ${sha48.slice(0, 7)}. Health checks passing.`,
     );
     expect(await deployNote(48)).toMatchObject({ deploy_state: 'deployed' });
-    const calls = readFileSync(path.join(work, 'mcp-calls.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, string> });
+    const calls = readMcpCalls(steward.callLog);
     expect(calls.every((call) => call.tool === 'get_application')).toBe(true);
     // Only the configured applications are asked about (sonarr and jellyfin follow deployment statuses).
     expect(new Set(calls.map((call) => call.arguments.applicationName))).toEqual(new Set(['media-radarr']));
@@ -428,10 +395,7 @@ describe('Renovate pull requests from webhook to merge and deployment', () => {
     expect((await deployNote(57)).deploy_state).toBe('untracked');
 
     // However often GitHub's deliveries woke the worker, each application was asked at most every 500 ms.
-    const calls = readFileSync(path.join(work, 'mcp-calls.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { arguments: { applicationName: string }; at: number });
+    const calls = readMcpCalls(steward.callLog);
     for (const app of ['media-radarr', 'media-lidarr', 'media-readarr']) {
       const times = calls.filter((call) => call.arguments.applicationName === app).map((call) => call.at);
       expect(times.length, app).toBeGreaterThan(0);

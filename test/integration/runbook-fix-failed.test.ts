@@ -1,19 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { LlmProxyFake, ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { modelScript } from '../helpers/model-script.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-
-const KEY = 'sk-litellm-virtual-key-0123456789';
 
 /**
  * What the model proposes once it is told the runbook's restart did not help: a scale-up, a tool that
@@ -99,23 +94,17 @@ const proposalRequests = (received: readonly ReceivedRequest[]) =>
  * and the question says so.
  */
 describe('a runbook fix that did not work', () => {
-  let database: TestDatabase;
   let litellm: LlmProxyFake;
   let runtime: Runtime;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-runbook-failed-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
-  const runbookDir = path.join(dir, 'runbooks');
-  const logs = captureLogs();
+  const steward = useTestRuntime('steward-runbook-failed-');
+  const runbookDir = path.join(steward.dir, 'runbooks');
   const shell = fakeTerminal();
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
     mkdirSync(runbookDir);
     writeFileSync(path.join(runbookDir, 'payments-crashloop.yaml'), runbookYaml('payments'));
     writeFileSync(path.join(runbookDir, 'billing-crashloop.yaml'), runbookYaml('billing'));
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: KEY,
+    litellm = await steward.litellm({
       models: ['gemini-flash', 'gemini-pro', 'claude-sonnet'],
       defaultContent: modelScript({
         triage: { problem: true, severity: 'critical', reason: 'pods crash', confidence: 0.9 },
@@ -123,38 +112,10 @@ describe('a runbook fix that did not work', () => {
         otherwise: JSON.stringify({ diagnosis: 'Nothing more to see.', relevant: [] }),
       }),
     });
-    const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(configFile, mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}' }).join('\n'));
-    const env = {
-      DATABASE_URL: database.url,
-      STEWARD_CONFIG: configFile,
-      RUNBOOK_DIR: runbookDir,
-      LLM_BASE_URL: litellm.url,
-      LLM_API_KEY: KEY,
-      VERIFY_WINDOW: '3s',
-      MCP_CALL_LOG: callLog,
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, logs.stream), {
-      terminal: shell.terminal,
-      env,
-    });
-    await runtime.app.ready();
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await litellm?.close();
-    await database?.drop();
+    runtime = await steward.start({ mcp: true, env: { VERIFY_WINDOW: '3s' }, terminal: shell.terminal });
   });
 
-  const mcpCalls = () =>
-    existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> })
-      : [];
+  const mcpCalls = () => readMcpCalls(steward.callLog);
 
   /** Posts the firing group and answers "Is this a problem?" with yes; returns the incident's id. */
   async function toTheRunbookOptions(namespace: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
 import { mcpTestServer } from '../helpers/mcp-test-server-config.ts';
 import { silentLogger } from '../helpers/silent-logger.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 const KEY = 'sk-litellm-virtual-key-0123456789';
 const policy = { redlines: ['delete_*', 'scale_*'], readOnly: ['get_*'] };
@@ -92,13 +93,7 @@ describe('scheduled queries with read-only MCP tools', () => {
     );
     await jobs.find((job) => job.id === `schedule:${query!.id}`)!.run(new Date('2026-11-23T08:00:00Z'));
   };
-  const calls = () =>
-    existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .trim()
-          .split('\n')
-          .map((line) => JSON.parse(line) as { tool: string; arguments: Record<string, unknown> })
-      : [];
+  const calls = () => readMcpCalls(log);
 
   it('offers only read-only tools, runs only those the model may call, and answers from what they returned', async () => {
     litellm.script(

@@ -1,19 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import type { LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { modelScript } from '../helpers/model-script.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-
-const KEY = 'sk-litellm-virtual-key-0123456789';
 const CLOUD = ['gemini-flash', 'gemini-pro', 'gemini-thinking', 'claude-sonnet', 'claude-opus'];
 /** Two shapes the issue found going to a cloud model: `mysql -pPW` in an annotation, a password in a log. */
 const ALERT_SECRET = 'M4riaDB-r00t';
@@ -44,53 +37,27 @@ const modelAnswer = modelScript({
  * fake received is grouped by model: no cloud model got either secret, the local model got both.
  */
 describe('secrets in alerts and tool output reach no cloud model', () => {
-  let database: TestDatabase;
   let litellm: LlmProxyFake;
   let runtime: Runtime;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-secrets-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const steward = useTestRuntime('steward-secrets-');
   const shell = fakeTerminal();
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: KEY,
-      models: [...CLOUD, 'local'],
-      defaultContent: modelAnswer,
-    });
+    litellm = await steward.litellm({ models: [...CLOUD, 'local'], defaultContent: modelAnswer });
     // The query's model first asks for the logs (twice scripted: a slot may fire again before the test ends).
     const getLogs = { toolCalls: [{ name: 'get_logs', arguments: { pod: 'immich-server-0', namespace: 'media' } }] };
     litellm.script('gemini-thinking', getLogs, getLogs);
-    const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(
-      configFile,
-      [
-        ...mcpTestServerSection('k8s', { MCP_CALL_LOG: '${MCP_CALL_LOG}', POD_LOGS: '${POD_LOGS}' }),
+    runtime = await steward.start({
+      mcp: { env: { POD_LOGS: '${POD_LOGS}' } },
+      config: [
         'schedules:',
         '  - { id: immich-restarts, schedule: "*/2 * * * * *", prompt: "Why does immich-server restart?", delivery: all, model: gemini-thinking, tools: [get_logs] }',
-      ].join('\n'),
-    );
-    const env = {
-      DATABASE_URL: database.url,
-      STEWARD_CONFIG: configFile,
-      RUNBOOK_DIR: path.join(dir, 'runbooks'),
-      LLM_BASE_URL: litellm.url,
-      LLM_API_KEY: KEY,
-      MCP_CALL_LOG: callLog,
-      POD_LOGS: `2026-11-23T09:14:02Z ERROR connect ECONNREFUSED; retrying with DB_PASSWORD=${LOG_SECRET} as user immich`,
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), {
+      ],
+      env: {
+        POD_LOGS: `2026-11-23T09:14:02Z ERROR connect ECONNREFUSED; retrying with DB_PASSWORD=${LOG_SECRET} as user immich`,
+      },
       terminal: shell.terminal,
-      env,
     });
-    await runtime.app.ready();
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await litellm?.close();
-    await database?.drop();
   });
 
   /** Everything each model was sent: messages (tool calls and results included) and tool definitions. */
@@ -100,14 +67,7 @@ describe('secrets in alerts and tool output reach no cloud model', () => {
       byModel.set(request.model, `${byModel.get(request.model) ?? ''}\n${JSON.stringify(request)}`);
     return byModel;
   };
-  const mcpCalls = () =>
-    existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string })
-      : [];
+  const mcpCalls = () => readMcpCalls(steward.callLog);
 
   it('keeps a secret in an alert annotation and one in a tool result away from every cloud model', async () => {
     const firing = fixture<{ alerts: { annotations: Record<string, string> }[] }>(

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { fixture } from '../helpers/fixtures.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
 
 /**
@@ -12,22 +10,12 @@ import { until } from '../helpers/until.ts';
  * the question; typing `1` answers it.
  */
 describe('the shell channel, when no chat platform is configured', () => {
-  let database: TestDatabase;
   let runtime: Runtime;
+  const steward = useTestRuntime('steward-shell-');
   const shell = fakeTerminal();
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    const env = { DATABASE_URL: database.url };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), {
-      terminal: shell.terminal,
-    });
-    await runtime.app.ready();
-  });
-  afterAll(async () => {
-    await runtime?.shutdown.run('test over');
-    await database?.drop();
+    runtime = await steward.start({ terminal: shell.terminal });
   });
 
   it('prints the question for a sample alert and takes `1` typed at the prompt', async () => {

@@ -1,20 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConfig } from '../../bot/config/index.ts';
-import { createRuntimeLogging, startRuntime, type Runtime } from '../../bot/runtime/start-runtime.ts';
-import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { modelScript } from '../helpers/model-script.ts';
-import { captureLogs } from '../helpers/capture-logs.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { redisSkipReason, testRedisUrl, uniqueKeyPrefix } from '../helpers/redis.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
 import { until } from '../helpers/until.ts';
-import { LLM_KEY, llmEnv } from '../helpers/steward-env.ts';
 
 const TOKEN = 'alertmanager-token-0123456789';
 
@@ -41,55 +34,40 @@ const modelAnswer = modelScript({
  * real servers, so the outage is real to it and invisible to the other test files.
  */
 describe.skipIf(redisSkipReason)('the stores going away mid-flow', () => {
-  let database: TestDatabase;
-  let litellm: LlmProxyFake;
   let runtime: Runtime;
   let postgres: Awaited<ReturnType<typeof startTcpProxy>>;
   let redis: Awaited<ReturnType<typeof startTcpProxy>>;
   const shell = fakeTerminal();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-faults-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const steward = useTestRuntime('steward-faults-');
 
   beforeAll(async () => {
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: LLM_KEY,
-      models: ['gemini-flash', 'gemini-pro'],
-      defaultContent: modelAnswer,
-    });
+    const database = await steward.database();
+    await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
     const databaseUrl = new URL(database.url);
-    postgres = await startTcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) });
+    postgres = await steward.track(
+      startTcpProxy({ host: databaseUrl.hostname, port: Number(databaseUrl.port || 5432) }),
+    );
     databaseUrl.port = String(postgres.port);
     const redisUrl = new URL(testRedisUrl!);
-    redis = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    redis = await steward.track(startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) }));
     redisUrl.port = String(redis.port);
-    writeFileSync(path.join(dir, 'steward.yaml'), mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }).join('\n'));
-    const env = {
-      DATABASE_URL: databaseUrl.toString(),
-      REDIS_URL: redisUrl.toString(),
-      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
-      STEWARD_CONFIG: path.join(dir, 'steward.yaml'),
-      RUNBOOK_DIR: path.join(dir, 'runbooks'),
-      ...llmEnv(litellm.url),
-      ALERTMANAGER_TOKEN: TOKEN,
-      VERIFY_WINDOW: '10m',
-    };
-    const config = readConfig(env);
-    runtime = await startRuntime(config, createRuntimeLogging(config, env, captureLogs().stream), {
+    runtime = await steward.start({
+      mcp: true,
+      // Steward reaches both stores only through the proxies the tests cut.
+      env: {
+        DATABASE_URL: databaseUrl.toString(),
+        REDIS_URL: redisUrl.toString(),
+        REDIS_KEY_PREFIX: uniqueKeyPrefix(),
+        ALERTMANAGER_TOKEN: TOKEN,
+        VERIFY_WINDOW: '10m',
+      },
       terminal: shell.terminal,
-      env,
     });
-    await runtime.app.ready();
   }, 60_000);
   afterAll(async () => {
     postgres?.up();
     redis?.up();
-    await runtime?.shutdown.run('test over');
-    await postgres?.close();
-    await redis?.close();
-    await litellm?.close();
-    await database?.drop();
+    await steward.stop();
   });
 
   const post = (payload: unknown) =>
@@ -103,7 +81,7 @@ describe.skipIf(redisSkipReason)('the stores going away mid-flow', () => {
     const response = await runtime.app.inject({ method: 'GET', url: '/readyz' });
     return { status: response.statusCode, body: response.json<{ down?: string[] }>() };
   };
-  const mcpCalls = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8').trim().split('\n').filter(Boolean) : []);
+  const mcpCalls = () => readMcpCalls(steward.callLog);
 
   it('answers 503 while PostgreSQL is down, recovers by itself, and loses no approval', async () => {
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');

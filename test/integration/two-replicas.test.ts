@@ -1,21 +1,19 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../bot/db/free-port.ts';
-import { startLlmProxyFake, type LlmProxyFake } from '../fakes/llm-proxy.ts';
+import type { LlmProxyFake } from '../fakes/llm-proxy.ts';
 import { modelScript } from '../helpers/model-script.ts';
-import { startSignalFake, type SignalFake } from '../fakes/signal-rest-api.ts';
-import { createTestDatabase, databaseBackends, type TestDatabase } from '../helpers/databases.ts';
+import type { SignalFake } from '../fakes/signal-rest-api.ts';
+import type { TestDatabase } from '../helpers/databases.ts';
 import { fixture } from '../helpers/fixtures.ts';
-import { mcpTestServerSection } from '../helpers/mcp-test-server-config.ts';
 import { redisSkipReason, testRedisUrl, uniqueKeyPrefix } from '../helpers/redis.ts';
 import { buildForStart, type CompiledStart } from '../helpers/compiled-build.ts';
 import { startService, type ServiceProcess } from '../helpers/service-process.ts';
 import { signalTextFrame } from '../helpers/signal-frames.ts';
 import { until } from '../helpers/until.ts';
-import { BOT, LLM_KEY, OWNER, llmEnv, signalEnv } from '../helpers/steward-env.ts';
+import { BOT, OWNER } from '../helpers/steward-env.ts';
+import { useTestRuntime } from '../helpers/test-runtime.ts';
+import { readMcpCalls } from '../helpers/mcp-calls.ts';
 
 const modelAnswer = modelScript({
   triage: { problem: true, severity: 'critical', reason: 'payments-api keeps crashing', confidence: 0.9 },
@@ -46,41 +44,28 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   let litellm: LlmProxyFake;
   let signal: SignalFake;
   const replicas: { service: ServiceProcess; base: string }[] = [];
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'steward-replicas-'));
-  const callLog = path.join(dir, 'mcp-calls.jsonl');
+  const steward = useTestRuntime('steward-replicas-');
 
   let start: CompiledStart | undefined;
 
   beforeAll(async () => {
     start = buildForStart();
-    database = await createTestDatabase(databaseBackends()[0]!.adminUrl!);
-    litellm = await startLlmProxyFake({
-      flavour: 'litellm',
-      apiKey: LLM_KEY,
-      models: ['gemini-flash', 'gemini-pro'],
-      defaultContent: modelAnswer,
-    });
-    signal = await startSignalFake({ mode: 'json-rpc', number: BOT });
-    const configFile = path.join(dir, 'steward.yaml');
-    writeFileSync(
-      configFile,
-      [
-        ...mcpTestServerSection('k8s', { MCP_CALL_LOG: callLog }),
+    database = await steward.database();
+    litellm = await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: modelAnswer });
+    signal = await steward.signal();
+    const shared = await steward.environment({
+      mcp: true,
+      config: [
         'schedules:',
         '  - { id: pulse, schedule: "*/3 * * * * *", prompt: "Anything to report?", delivery: signal, model: gemini-flash }',
-      ].join('\n'),
-    );
-    const shared = {
-      DATABASE_URL: database.url,
-      REDIS_URL: testRedisUrl!,
-      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
-      STEWARD_CONFIG: configFile,
-      RUNBOOK_DIR: path.join(dir, 'runbooks'),
-      ...llmEnv(litellm.url),
-      ...signalEnv(signal.url),
-      WEEKLY_REPORT_CRON: '*/5 * * * * *',
-      VERIFY_WINDOW: '10m',
-    };
+      ],
+      env: {
+        REDIS_URL: testRedisUrl!,
+        REDIS_KEY_PREFIX: uniqueKeyPrefix(),
+        WEEKLY_REPORT_CRON: '*/5 * * * * *',
+        VERIFY_WINDOW: '10m',
+      },
+    });
     for (let index = 0; index < 2; index += 1) {
       const port = await findFreePort();
       replicas.push({
@@ -93,9 +78,7 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   }, 150_000);
   afterAll(async () => {
     for (const { service } of replicas) await service.stop('SIGTERM');
-    await signal?.close();
-    await litellm?.close();
-    await database?.drop();
+    await steward.stop();
     start?.remove();
   });
 
@@ -112,14 +95,7 @@ describe.skipIf(redisSkipReason)('two replicas as two real processes', () => {
   const count = (part: string) => texts().filter((text) => text.includes(part)).length;
   /** Occurrences, not messages: Signal's outbox merges notices due together into one message. */
   const occurrences = (part: string) => texts().reduce((sum, text) => sum + text.split(part).length - 1, 0);
-  const mcpCalls = () =>
-    existsSync(callLog)
-      ? readFileSync(callLog, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { tool: string; pid: number })
-      : [];
+  const mcpCalls = () => readMcpCalls(steward.callLog);
 
   it('notifies an alert delivered to both once, and executes the answer both receive once', async () => {
     const firing = fixture<Record<string, unknown>>('alertmanager-webhook-v4-firing-group-3-alerts.json');
