@@ -47,7 +47,7 @@ export function agentApprovalQuestion(request: AgentApprovalRequest): QuestionRe
     title: `🤖 ${inert(request.agent, 40)} asks: ${inert(request.title, 160)}`,
     body,
     options,
-    replyHint: `Reply: ${options.map((option) => option.number).join(', ')}, or ignore (rejects)`,
+    replyHint: `Quote this question and reply: ${options.map((option) => option.number).join(', ')}, or ignore (rejects)`,
     // `approve` and 👍 stand for the first option only when it is literally Approve.
     ...(first === 'approve' ? { defaultOption: 1 } : {}),
   };

@@ -57,16 +57,13 @@ export function whichIncident(
 }
 
 /**
- * A reply that names nothing, while the only open question is an agent's asked moments ago: it may
- * have been meant for something else, so it answers nothing until it quotes the question.
+ * A reply that names nothing, while the only open question is an agent's: it may have been meant for
+ * something else, so it answers nothing; the agent's question is answered by quoting it.
  */
-export function quoteAgentQuestion(
-  question: Pick<Question, 'title'>,
-  settleSeconds: number,
-): { title: string; body: string } {
+export function quoteAgentQuestion(question: Pick<Question, 'title'>): { title: string; body: string } {
   return {
     title: 'Quote the agent’s question to answer it',
-    body: `An agent’s question came in moments ago: “${inert(question.title, 80)}”. Quote it (reply to it, or in its thread) to answer it; a number on its own answers an agent’s question only after it has been open for ${settleSeconds} s, so that a reply meant for something else cannot approve it. Nothing was done.`,
+    body: `The only open question is an agent’s: “${inert(question.title, 80)}”. Quote it (reply to it, or in its thread) or use its buttons to answer it; a reply that names no question does not answer an agent, so that one meant for something else cannot approve it. Nothing was done.`,
   };
 }
 

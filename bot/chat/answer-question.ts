@@ -11,7 +11,7 @@ import type { Reply } from '../../graphs/replies.ts';
 import { answerFor, type AnsweringReply } from './answer-for.ts';
 import type { ApproverCheck } from './approvers.ts';
 import type { QuestionDesk } from './question-desk.ts';
-import { AGENT_QUESTION_SETTLE_MS, type OpenQuestionRef } from './reply-binding.ts';
+import type { OpenQuestionRef } from './reply-binding.ts';
 
 export interface AnswerInput {
   platform: string;
@@ -113,7 +113,7 @@ export function answerNotice(outcome: AnswerOutcome, reply: Reply): { title: str
       return whichIncident(outcome.open, example);
     }
     case 'quote it':
-      return quoteAgentQuestion(outcome.question, Math.round(AGENT_QUESTION_SETTLE_MS / 1000));
+      return quoteAgentQuestion(outcome.question);
     case 'not taken':
       return answerNotTaken(outcome.question, outcome.problem);
     case 'already answered':

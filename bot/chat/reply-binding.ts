@@ -17,8 +17,8 @@ export interface OpenQuestionRef {
  * - `nothing open`: the reply named an incident (by `#id`, or by quoting any message of it) that has no
  *   open question, or nothing at all is open;
  * - `ambiguous`: two or more questions are open and the reply did not say which;
- * - `quote it`: the only open question is an agent's, asked less than `AGENT_QUESTION_SETTLE_MS` ago,
- *   and the reply did not quote it: a number meant for something else must not approve it.
+ * - `quote it`: the only open question is an agent's and the reply did not quote it: a number meant for
+ *   something else must not approve it (see `agentQuestionNeedsQuote`).
  */
 export type Binding =
   | { kind: 'question'; question: Question }
@@ -27,11 +27,14 @@ export type Binding =
   | { kind: 'ambiguous'; open: OpenQuestionRef[] };
 
 /**
- * How long an agent's question must have been open before a reply that names nothing may answer it.
- * An agent (anyone holding MCP_SERVER_TOKEN) can time its question to land just before the owner's
- * `1` for something else; quoting the question always answers it.
+ * An MCP agent's question (anyone holding MCP_SERVER_TOKEN can ask one) is answered by quoting it,
+ * replying in its thread, or its button, never by a reply that names nothing: an agent could time its
+ * question to land just before the owner's `1` for something else, or just after the question the
+ * owner meant was withdrawn. A terminal cannot quote, so there a reply that names nothing answers it
+ * once it has been shown for `AGENT_QUESTION_SETTLE_MS` (by the database's clock).
  */
 export const AGENT_QUESTION_SETTLE_MS = 30_000;
+const PLATFORMS_WITHOUT_QUOTES = new Set(['shell']);
 
 export interface BindTarget {
   platform: string;
@@ -45,8 +48,8 @@ export interface BindTarget {
  * Binds replies to questions. A quote of a question is that question (whatever became of it: the
  * desk then says it was answered or withdrawn); a quote of any other message of an incident (a
  * notice, an acknowledgement, a follow-up) is that incident's open question; a reply that names
- * nothing binds only when exactly one question is open on its platform (an agent's only once it has
- * been open for a while). Never a guess.
+ * nothing binds only when exactly one question is open on its platform (never an agent's, but on a
+ * terminal once it has been shown a while). Never a guess.
  */
 export function createReplyBinding(db: Queryable, load: (id: number) => Promise<Question | undefined>) {
   const outbox = createOutboxRepository(db);
@@ -67,9 +70,11 @@ export function createReplyBinding(db: Queryable, load: (id: number) => Promise<
     if (ids.length === 0) return { kind: 'nothing open' };
     if (ids.length === 1) {
       const question = (await load(ids[0]!))!;
-      const justAsked =
-        question.kind === AGENT_APPROVAL_KIND && Date.now() - question.createdAt.getTime() < AGENT_QUESTION_SETTLE_MS;
-      return justAsked ? { kind: 'quote it', question } : { kind: 'question', question };
+      if (question.kind !== AGENT_APPROVAL_KIND) return { kind: 'question', question };
+      const settled =
+        PLATFORMS_WITHOUT_QUOTES.has(platform) &&
+        ((await questions.shownFor(question.id, platform)) ?? 0) >= AGENT_QUESTION_SETTLE_MS;
+      return settled ? { kind: 'question', question } : { kind: 'quote it', question };
     }
     return { kind: 'ambiguous', open: await questions.summaries(ids) };
   }

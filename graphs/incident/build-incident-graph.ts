@@ -127,10 +127,15 @@ export function buildIncidentGraph(ports: IncidentFlowPorts, checkpointer: BaseC
       };
     // The first look: triage and the investigation need nothing from each other, so they run side by
     // side (in a storm the first question waits for the longer of the two, not for both).
-    const [triage, findings] = await Promise.all([
+    // Both settle before the step ends, even when one fails: an investigation must not go on spending
+    // its budget beside the step's retry.
+    const [triaged, looked] = await Promise.allSettled([
       ports.triage(snapshot),
       ports.investigate?.(snapshot, { deep: false }),
     ]);
+    if (triaged.status === 'rejected') throw triaged.reason;
+    if (looked.status === 'rejected') throw looked.reason;
+    const [triage, findings] = [triaged.value, looked.value];
     return {
       ...freshRun,
       verdict: triage.degraded ? undefined : triage.reason,

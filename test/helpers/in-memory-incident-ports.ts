@@ -29,7 +29,7 @@ export interface InMemorySetup {
   /** The verdict, or a function that gives it when it is ready (to see what runs meanwhile). */
   triage?: TriageResult | (() => Promise<TriageResult>);
   /** What an investigation finds; unset, the flow has no investigate port (as with investigation off). */
-  investigate?: (request: { deep: boolean }) => Findings | undefined;
+  investigate?: (request: { deep: boolean }) => Findings | undefined | Promise<Findings | undefined>;
   /** Successive `propose` answers; the last one repeats. */
   proposals?: Proposal[];
   /** The plan for a `custom:` instruction; by default a plan is refused. */

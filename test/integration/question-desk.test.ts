@@ -134,30 +134,48 @@ describe('questions across chat channels', () => {
     expect(await desk.bind({ platform: 'shell' })).toEqual({ kind: 'nothing open' });
   });
 
-  it('binds an agent’s question asked moments ago only by a quote, and by a reply that names nothing once it has been open 30 s', async () => {
+  it('binds an agent’s question only by a quote of it, never by a reply that names nothing; on a terminal, once shown for 30 s', async () => {
     await database.pool.query("UPDATE questions SET status = 'withdrawn' WHERE status = 'open'");
-    const agents = await desk.ask({
-      kind: AGENT_APPROVAL_KIND,
-      title: '🤖 deploy-bot asks: roll out web 2.4.1',
-      body: '',
-      options: [
-        { number: 1, label: 'Approve (approves)' },
-        { number: 2, label: 'Reject (rejects)' },
-      ],
-      replyHint: 'Reply: 1, 2, or ignore (rejects)',
-    });
+    const agentAsks = (on: QuestionDesk) =>
+      on.ask({
+        kind: AGENT_APPROVAL_KIND,
+        title: '🤖 deploy-bot asks: roll out web 2.4.1',
+        body: '',
+        options: [
+          { number: 1, label: 'Approve (approves)' },
+          { number: 2, label: 'Reject (rejects)' },
+        ],
+        replyHint: 'Quote this question and reply: 1, 2, or ignore (rejects)',
+      });
+    const boundTo = (binding: Awaited<ReturnType<QuestionDesk['bind']>>) =>
+      binding.kind === 'question' || binding.kind === 'quote it'
+        ? `${binding.kind} ${binding.question.id}`
+        : binding.kind;
+    const shownAgo = (questionId: number, channel: string, seconds: number) =>
+      database.pool.query(
+        `UPDATE outbox SET sent_at = now() - make_interval(secs => $3) WHERE question_id = $1 AND channel = $2`,
+        [questionId, channel, seconds],
+      );
+
+    const agents = await agentAsks(desk);
     await sent(agents, 'signal', '1787390301000');
-    const bound = await desk.bind({ platform: 'signal' });
-    // A `1` typed for something else, just as the agent's question landed, must not approve it.
-    expect(bound.kind === 'quote it' && bound.question.id).toBe(agents);
-    const quoted = await desk.bind({ platform: 'signal', inReplyTo: '1787390301000' });
-    expect(quoted.kind === 'question' && quoted.question.id).toBe(agents);
-    // Open long enough to have been read: the only open question, as any other.
-    await database.pool.query("UPDATE questions SET created_at = now() - interval '31 seconds' WHERE id = $1", [
-      agents,
-    ]);
-    const settled = await desk.bind({ platform: 'signal' });
-    expect(settled.kind === 'question' && settled.question.id).toBe(agents);
+    // A `1` typed for something else, as the agent's question lands (or once the owner's own question
+    // was withdrawn), must not approve it; nor a 👍 or a quote of a message that is not this question.
+    expect(boundTo(await desk.bind({ platform: 'signal' }))).toBe(`quote it ${agents}`);
+    expect(boundTo(await desk.bind({ platform: 'signal', inReplyTo: '42' }))).toBe(`quote it ${agents}`);
+    await shownAgo(agents, 'signal', 3600);
+    expect(boundTo(await desk.bind({ platform: 'signal' }))).toBe(`quote it ${agents}`);
+    expect(boundTo(await desk.bind({ platform: 'signal', inReplyTo: '1787390301000' }))).toBe(`question ${agents}`);
+
+    // A terminal cannot quote: there the agent's question is answered once it has been shown for 30 s.
+    await database.pool.query("UPDATE questions SET status = 'withdrawn' WHERE status = 'open'");
+    const terminal = createQuestionDesk({ pool: database.pool, channels: ['shell'] });
+    const onTerminal = await agentAsks(terminal);
+    expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`quote it ${onTerminal}`);
+    await sent(onTerminal, 'shell', 'shell-1');
+    expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`quote it ${onTerminal}`);
+    await shownAgo(onTerminal, 'shell', 31);
+    expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`question ${onTerminal}`);
   });
 
   it('takes the first answer when two arrive at once on two channels, and follows the question up on both', async () => {

@@ -34,7 +34,7 @@ function facts(overrides: Partial<IncidentDetailsFacts> = {}): IncidentDetailsFa
 
 describe('chat text built in graphs/ keeps outside text on its own line', () => {
   it('keeps an agent’s title on its line when a reply is asked to quote the agent’s question', () => {
-    const notice = quoteAgentQuestion({ title: attack }, 30);
+    const notice = quoteAgentQuestion({ title: attack });
     expect(injected(`${notice.title}\n${notice.body}`)).toEqual([]);
     expect(notice.body).toContain('Nothing was done.');
   });

@@ -172,6 +172,16 @@ export function createQuestionRepository(db: Queryable) {
       );
     },
 
+    /** How long the question has been shown on a platform, in ms (by the database's clock): undefined until a copy was sent there. */
+    async shownFor(questionId: number, platform: string): Promise<number | undefined> {
+      const result = await db.query<{ ms: number | null }>(
+        `SELECT (extract(epoch FROM now() - max(sent_at)) * 1000)::float8 AS ms FROM outbox
+         WHERE question_id = $1 AND channel = $2 AND kind = 'question' AND status = 'sent'`,
+        [questionId, platform],
+      );
+      return result.rows[0]?.ms ?? undefined;
+    },
+
     /** Questions as "Which incident?" lists them. */
     async summaries(
       questionIds: readonly number[],

@@ -75,6 +75,23 @@ export function problemQuestionCases(start: Start): void {
       expect((await flow.waitingQuestion()).body).not.toContain('postgres-0 CrashLoopBackOff');
     });
 
+    it('fails the step only once the investigation beside a failed triage has ended', async () => {
+      let investigationEnded = false;
+      const { flow } = start({
+        triage: () => Promise.reject(new Error('the database went away')),
+        investigate: () =>
+          new Promise((resolve) =>
+            setTimeout(() => {
+              investigationEnded = true;
+              resolve(undefined);
+            }, 20),
+          ),
+      });
+      await expect(flow.start()).rejects.toThrow('the database went away');
+      // Not left running beside the step's retry, spending its budget a second time.
+      expect(investigationEnded).toBe(true);
+    });
+
     it('leaves the verdict out when triage was degraded (no model)', async () => {
       const { flow } = start({ triage: { reason: '', degraded: 'no model answered', ask: true } });
       await flow.start();
