@@ -18,7 +18,7 @@ export interface OpenQuestionRef {
  *   open question, or nothing at all is open;
  * - `ambiguous`: two or more questions are open and the reply did not say which;
  * - `quote it`: the only open question is an agent's and the reply did not quote it: a number meant for
- *   something else must not approve it (see `agentQuestionNeedsQuote`).
+ *   something else must not approve it (see `AGENT_QUESTION_SETTLE_MS`).
  */
 export type Binding =
   | { kind: 'question'; question: Question }

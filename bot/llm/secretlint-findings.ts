@@ -23,8 +23,8 @@ export function createSecretlint() {
     // secretlint marks the start and end of every rule of every search in the process-wide performance
     // timeline, and its profiler keeps each mark for ever and scans them all at every rule's end: in a
     // Steward that runs for weeks each search got slower and memory grew without bound (measured: 6 ms
-    // a search at first, 50 ms after 2,000, about 60 marks kept per search). Steward never reads the profile,
-    // so marking is switched off. The fix upstream (secretlint#1673, `setEnabled`) needs Node 22.
+    // a search at first, 50 ms after 2,000, about 60 marks kept per search). Steward never reads the
+    // profile, so marking is switched off. The fix upstream (secretlint#1673, `setEnabled`) needs Node 22.
     secretLintProfiler.mark = () => undefined;
     const config = {
       rules: rules
