@@ -12,7 +12,17 @@ export interface ScriptedReply {
   headers?: Record<string, string>;
   /** Answer only after this long (a time-out). */
   delayMs?: number;
+  /**
+   * Only for a request this accepts: a scripted reply waits for the first request of its model that
+   * it fits, so that requests sent side by side (triage beside an investigation) take the right one
+   * whatever order they arrive in.
+   */
+  when?: (request: ReceivedRequest) => boolean;
 }
+
+/** A request that offers tools and has no tool result yet: an investigation's first round. */
+export const gathering = (request: ReceivedRequest): boolean =>
+  request.tools !== undefined && !request.messages.some((message) => message.role === 'tool');
 
 export interface ReceivedRequest {
   model: string;
@@ -104,7 +114,9 @@ export async function startLlmProxyFake(options: {
           },
         });
       }
-      const script = scripts.get(body.model)?.shift() ?? {};
+      const queued = scripts.get(body.model) ?? [];
+      const next = queued.findIndex((scripted) => scripted.when === undefined || scripted.when(entry));
+      const script = next >= 0 ? queued.splice(next, 1)[0]! : {};
       const reply = () => {
         if (script.status && script.status !== 200) return send(script.status, script.body, script.headers);
         // A model told tool_choice "none" answers in words, whatever it was scripted to call.

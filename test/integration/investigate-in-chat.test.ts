@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../bot/runtime/start-runtime.ts';
-import type { LlmProxyFake, ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { gathering, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { startPrometheusFake, type PrometheusFake } from '../fakes/prometheus-api.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { readMcpCalls } from '../helpers/mcp-calls.ts';
@@ -115,8 +115,11 @@ describe('investigating an incident in chat', () => {
     const mcpBefore = mcpCalls().length;
     const promBefore = prometheus.received.length;
     shell.clear();
-    // Triage, then the investigation: it lists the media pods, then answers.
-    litellm.script('gemini-flash', {}, { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }] }, {});
+    // Triage beside the investigation: the investigating model lists the media pods, then answers.
+    litellm.script('gemini-flash', {
+      toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }],
+      when: gathering,
+    });
     const alert = {
       version: '4',
       groupKey: '{}:{alertname="SonarrSlow"}',

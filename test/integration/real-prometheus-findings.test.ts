@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../bot/db/free-port.ts';
 import type { Runtime } from '../../bot/runtime/start-runtime.ts';
 import { closeFakeServer } from '../fakes/close-server.ts';
-import type { LlmProxyFake, ReceivedRequest } from '../fakes/llm-proxy.ts';
+import { gathering, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
 import { readMcpCalls } from '../helpers/mcp-calls.ts';
 import { alertmanagerSkipReason, startRealAlertmanager, type RealAlertmanager } from '../helpers/real-alertmanager.ts';
@@ -67,8 +67,11 @@ describe.skipIf(skipReason !== undefined)(
       const exporterAddress = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
 
       litellm = await steward.litellm({ models: ['gemini-flash', 'gemini-pro'], defaultContent: defaultAnswer });
-      // Triage, then the investigation: the model lists the media pods, then answers.
-      litellm.script('gemini-flash', {}, { toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }] }, {});
+      // Triage beside the investigation: the investigating model lists the media pods, then answers.
+      litellm.script('gemini-flash', {
+        toolCalls: [{ name: 'list_pods', arguments: { namespace: 'media' } }],
+        when: gathering,
+      });
       const port = await findFreePort();
       alertmanager = await steward.track(
         startRealAlertmanager({
