@@ -156,11 +156,18 @@ export function createAlertRepository(db: Queryable) {
       return result.rows.map((row) => ({ alertname: row.alertname, labels: { ...row.labels, ...row.common } }));
     },
 
-    /** The distinct links back to the rules that fired (Prometheus's graph page carries the expression). */
+    /**
+     * The distinct links back to the Prometheus rules that fired (their graph page carries the
+     * expression Steward queries): only of alerts that came through Alertmanager, the incident's own
+     * or a member group's. Another source's link (Grafana's points at its own pages) is not read as
+     * PromQL, so whoever holds that source's token cannot choose what Steward asks Prometheus.
+     */
     async generatorUrls(incidentId: number, limit: number): Promise<string[]> {
       const result = await db.query<{ generator_url: string }>(
-        `SELECT generator_url FROM alerts WHERE incident_id = $1 AND generator_url IS NOT NULL
-         GROUP BY generator_url ORDER BY bool_or(status = 'firing') DESC, min(id) LIMIT $2`,
+        `SELECT a.generator_url FROM alerts a JOIN incidents i ON i.id = a.incident_id
+         WHERE a.incident_id = $1 AND a.generator_url IS NOT NULL
+           AND COALESCE(split_part(a.member_of, E'\n', 1), i.source) = 'alertmanager'
+         GROUP BY a.generator_url ORDER BY bool_or(a.status = 'firing') DESC, min(a.id) LIMIT $2`,
         [incidentId, limit],
       );
       return result.rows.map((row) => row.generator_url);
