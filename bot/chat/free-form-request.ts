@@ -24,7 +24,10 @@ export function createFreeFormRequests(deps: {
       platform: context.platform,
       ...(context.inReplyTo ? { inReplyTo: context.inReplyTo } : {}),
     });
-    if (bound.kind !== 'nothing open' || bound.incidentId !== undefined) return false;
+    // An agent's question waiting to be quoted does not hold up the owner's own requests: text that
+    // names no question cannot answer it anyway.
+    const free = (bound.kind === 'nothing open' && bound.incidentId === undefined) || bound.kind === 'quote it';
+    if (!free) return false;
     const answer = await commands.request(text);
     await deps.say(context, answer.title, answer.body);
     return true;

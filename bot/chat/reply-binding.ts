@@ -31,7 +31,8 @@ export type Binding =
  * replying in its thread, or its button, never by a reply that names nothing: an agent could time its
  * question to land just before the owner's `1` for something else, or just after the question the
  * owner meant was withdrawn. A terminal cannot quote, so there a reply that names nothing answers it
- * once it has been shown for `AGENT_QUESTION_SETTLE_MS` (by the database's clock).
+ * once it has been the only question on the screen for `AGENT_QUESTION_SETTLE_MS`: shown that long,
+ * and no other question closed meanwhile (by the database's clock).
  */
 export const AGENT_QUESTION_SETTLE_MS = 30_000;
 const PLATFORMS_WITHOUT_QUOTES = new Set(['shell']);
@@ -73,7 +74,7 @@ export function createReplyBinding(db: Queryable, load: (id: number) => Promise<
       if (question.kind !== AGENT_APPROVAL_KIND) return { kind: 'question', question };
       const settled =
         PLATFORMS_WITHOUT_QUOTES.has(platform) &&
-        ((await questions.shownFor(question.id, platform)) ?? 0) >= AGENT_QUESTION_SETTLE_MS;
+        ((await questions.aloneOnPlatformFor(question.id, platform)) ?? 0) >= AGENT_QUESTION_SETTLE_MS;
       return settled ? { kind: 'question', question } : { kind: 'quote it', question };
     }
     return { kind: 'ambiguous', open: await questions.summaries(ids) };

@@ -35,6 +35,9 @@ export function decodeEnvelope(frame: unknown, ownNumber: string): Decoded {
 
   if (data.reaction) {
     if (data.reaction.isRemove) return { ignored: 'reaction removed' };
+    const { targetAuthorNumber, targetAuthor } = data.reaction;
+    // A reaction to someone else's message is not about Steward's, whatever its timestamp.
+    if (!byUs(targetAuthorNumber ?? targetAuthor, ownNumber)) return { ignored: 'reaction to another sender' };
     return {
       reply: {
         ...base,
@@ -46,7 +49,18 @@ export function decodeEnvelope(frame: unknown, ownNumber: string): Decoded {
   }
   const text = data.message?.trim();
   if (!text) return { ignored: 'no text' };
-  return { reply: { ...base, text, ...(data.quote ? { inReplyTo: String(data.quote.id) } : {}) } };
+  // A quote names one of Steward's messages only when Steward wrote it: a group member's message can
+  // carry the same timestamp as a question (a client chooses its own), so a quote of it names nothing.
+  const quoted = data.quote && byUs(data.quote.authorNumber ?? data.quote.author, ownNumber) ? data.quote : undefined;
+  return { reply: { ...base, text, ...(quoted ? { inReplyTo: String(quoted.id) } : {}) } };
+}
+
+/**
+ * Whether the quoted or reacted-to message is the bot's own. Only a phone number can be compared: when
+ * signal-cli gives none (an author known by UUID alone), the timestamp decides, as before.
+ */
+function byUs(author: string | null | undefined, ownNumber: string): boolean {
+  return !author?.startsWith('+') || author === ownNumber;
 }
 
 /** The REST API addresses a group as "group." + base64 of the internal id an envelope carries. */

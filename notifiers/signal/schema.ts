@@ -11,9 +11,15 @@ const dataMessage = z.looseObject({
   timestamp: z.number(),
   message: z.string().nullish(),
   groupInfo: groupInfo.nullish(),
-  quote: z.looseObject({ id: z.number() }).nullish(),
+  quote: z.looseObject({ id: z.number(), author: z.string().nullish(), authorNumber: z.string().nullish() }).nullish(),
   reaction: z
-    .looseObject({ emoji: z.string(), targetSentTimestamp: z.number(), isRemove: z.boolean().optional() })
+    .looseObject({
+      emoji: z.string(),
+      targetSentTimestamp: z.number(),
+      targetAuthor: z.string().nullish(),
+      targetAuthorNumber: z.string().nullish(),
+      isRemove: z.boolean().optional(),
+    })
     .nullish(),
 });
 

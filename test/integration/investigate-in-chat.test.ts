@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createQuestionDesk } from '../../bot/chat/question-desk.ts';
 import type { Runtime } from '../../bot/runtime/start-runtime.ts';
+import { AGENT_APPROVAL_KIND } from '../../graphs/agent-approval.ts';
 import { gathering, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { startPrometheusFake, type PrometheusFake } from '../fakes/prometheus-api.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
@@ -109,6 +111,34 @@ describe('investigating an incident in chat', () => {
     await until('the help', () => shell.printed().includes("I didn't understand that"), 20_000);
     const actions = await runtime.database.pool.query('SELECT count(*)::int AS n FROM actions');
     expect(actions.rows[0]).toEqual({ n: 0 });
+  });
+
+  it('still takes a typed request while only an agent’s question waits to be quoted', async () => {
+    const desk = createQuestionDesk({ pool: runtime.database.pool, channels: ['shell'] });
+    const agents = await desk.ask({
+      kind: AGENT_APPROVAL_KIND,
+      title: '🤖 deploy-bot asks: roll out web 2.4.1',
+      body: '',
+      options: [
+        { number: 1, label: 'Approve (approves)' },
+        { number: 2, label: 'Reject (rejects)' },
+      ],
+      replyHint: 'Quote this question and reply: 1, 2, or ignore (rejects)',
+    });
+    try {
+      await until('the agent’s question', () => shell.printed().includes('deploy-bot asks'), 20_000);
+      shell.clear();
+      // An agent keeping a question open must not silence the owner's own requests.
+      shell.type('check why radarr is slow');
+      await until('the findings', () => shell.printed().includes('🔎 You asked: “check why radarr is slow”'), 20_000);
+      const agentsQuestion = await runtime.database.pool.query('SELECT status FROM questions WHERE id = $1', [agents]);
+      expect(agentsQuestion.rows[0]).toEqual({ status: 'open' });
+    } finally {
+      // The cases below expect nothing open.
+      await runtime.database.pool.query("UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE id = $1", [
+        agents,
+      ]);
+    }
   });
 
   it('asks with findings, grounds the options in them, and gathers anew on Investigate without repeating a call', async () => {

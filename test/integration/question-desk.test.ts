@@ -134,7 +134,7 @@ describe('questions across chat channels', () => {
     expect(await desk.bind({ platform: 'shell' })).toEqual({ kind: 'nothing open' });
   });
 
-  it('binds an agent’s question only by a quote of it, never by a reply that names nothing; on a terminal, once shown for 30 s', async () => {
+  it('binds an agent’s question only by a quote of it, never by a reply that names nothing; on a terminal, once alone on it for 30 s', async () => {
     await database.pool.query("UPDATE questions SET status = 'withdrawn' WHERE status = 'open'");
     const agentAsks = (on: QuestionDesk) =>
       on.ask({
@@ -175,6 +175,21 @@ describe('questions across chat channels', () => {
     await sent(onTerminal, 'shell', 'shell-1');
     expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`quote it ${onTerminal}`);
     await shownAgo(onTerminal, 'shell', 31);
+    expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`question ${onTerminal}`);
+    // The owner's own question closed a moment ago (withdrawn, or answered elsewhere) as they typed
+    // `1` for it: that `1` must not fall to the agent's question, which has been alone for no time.
+    const owners = await terminal.ask({
+      incidentId: incident,
+      kind: 'problem',
+      title: '🔔 Issue detected',
+      body: '',
+      options: [{ number: 1, label: 'Yes' }],
+      replyHint: '',
+    });
+    await sent(owners, 'shell', 'shell-2');
+    await database.pool.query("UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE id = $1", [owners]);
+    expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`quote it ${onTerminal}`);
+    await database.pool.query("UPDATE questions SET closed_at = now() - interval '31 seconds' WHERE id = $1", [owners]);
     expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`question ${onTerminal}`);
   });
 

@@ -34,6 +34,26 @@ describe('Signal envelopes', () => {
     });
   });
 
+  it('takes a quote or a 👍 as naming a message only when Steward wrote that message', () => {
+    // A group member's message can carry the timestamp of Steward's question (a client chooses its own):
+    // quoting it names nothing, and a 👍 on it is no reaction to Steward at all.
+    type Frame = { envelope: { dataMessage: { quote?: object; reaction?: object } } };
+    const quote = fixture<Frame>('signal-rest-jsonrpc-websocket-frame-group-quote.json');
+    const byMallory = { author: '+4915199999999', authorNumber: '+4915199999999' };
+    quote.envelope.dataMessage.quote = { ...quote.envelope.dataMessage.quote, ...byMallory };
+    const decoded = decodeEnvelope(quote, BOT);
+    expect(decoded).toMatchObject({ reply: { text: 'yes, roll back' } });
+    expect('reply' in decoded && 'inReplyTo' in decoded.reply).toBe(false);
+
+    const reaction = fixture<Frame>('signal-rest-jsonrpc-websocket-frame-group-reaction.json');
+    reaction.envelope.dataMessage.reaction = {
+      ...reaction.envelope.dataMessage.reaction,
+      targetAuthor: '+4915199999999',
+      targetAuthorNumber: '+4915199999999',
+    };
+    expect(decodeEnvelope(reaction, BOT)).toEqual({ ignored: 'reaction to another sender' });
+  });
+
   it('reads every element of a normal-mode receive response', () => {
     const frames = fixture<unknown[]>('signal-rest-normal-mode-receive-response.json');
     expect(frames.map((frame) => ('reply' in decodeEnvelope(frame, BOT) ? 'reply' : 'ignored'))).toEqual([

@@ -172,11 +172,23 @@ export function createQuestionRepository(db: Queryable) {
       );
     },
 
-    /** How long the question has been shown on a platform, in ms (by the database's clock): undefined until a copy was sent there. */
-    async shownFor(questionId: number, platform: string): Promise<number | undefined> {
+    /**
+     * How long the question has been the one open question shown on a platform, in ms, by the
+     * database's clock: since it was sent there, or since another question there closed, whichever
+     * came later. Undefined until a copy was sent there.
+     */
+    async aloneOnPlatformFor(questionId: number, platform: string): Promise<number | undefined> {
       const result = await db.query<{ ms: number | null }>(
-        `SELECT (extract(epoch FROM now() - max(sent_at)) * 1000)::float8 AS ms FROM outbox
-         WHERE question_id = $1 AND channel = $2 AND kind = 'question' AND status = 'sent'`,
+        `WITH shown AS (
+           SELECT max(sent_at) AS at FROM outbox
+           WHERE question_id = $1 AND channel = $2 AND kind = 'question' AND status = 'sent'),
+         others_closed AS (
+           SELECT max(q.closed_at) AS at FROM questions q
+           WHERE q.id <> $1 AND EXISTS (
+             SELECT 1 FROM outbox o WHERE o.question_id = q.id AND o.channel = $2 AND o.kind = 'question'))
+         SELECT CASE WHEN shown.at IS NULL THEN NULL
+           ELSE (extract(epoch FROM now() - greatest(shown.at, others_closed.at)) * 1000)::float8 END AS ms
+         FROM shown, others_closed`,
         [questionId, platform],
       );
       return result.rows[0]?.ms ?? undefined;
