@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createQuestionDesk } from '../../bot/chat/question-desk.ts';
 import type { Runtime } from '../../bot/runtime/start-runtime.ts';
-import { AGENT_APPROVAL_KIND } from '../../graphs/agent-approval.ts';
+import { agentApprovalQuestion } from '../../graphs/agent-approval.ts';
 import { gathering, type LlmProxyFake, type ReceivedRequest } from '../fakes/llm-proxy.ts';
 import { startPrometheusFake, type PrometheusFake } from '../fakes/prometheus-api.ts';
 import { fakeTerminal } from '../helpers/fake-terminal.ts';
@@ -115,16 +115,14 @@ describe('investigating an incident in chat', () => {
 
   it('still takes a typed request while only an agent’s question waits to be quoted', async () => {
     const desk = createQuestionDesk({ pool: runtime.database.pool, channels: ['shell'] });
-    const agents = await desk.ask({
-      kind: AGENT_APPROVAL_KIND,
-      title: '🤖 deploy-bot asks: roll out web 2.4.1',
-      body: '',
-      options: [
-        { number: 1, label: 'Approve (approves)' },
-        { number: 2, label: 'Reject (rejects)' },
-      ],
-      replyHint: 'Quote this question and reply: 1, 2, or ignore (rejects)',
-    });
+    const agents = await desk.ask(
+      agentApprovalQuestion({
+        agent: 'deploy-bot',
+        title: 'roll out web 2.4.1',
+        action: 'deploy web 2.4.1',
+        options: ['Approve', 'Reject'],
+      }),
+    );
     try {
       await until('the agent’s question', () => shell.printed().includes('deploy-bot asks'), 20_000);
       shell.clear();

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createQuestionDesk, type QuestionDesk } from '../../bot/chat/question-desk.ts';
 import { createOutboxRepository, type OutboxRepository } from '../../bot/db/repositories/outbox.ts';
-import { AGENT_APPROVAL_KIND } from '../../graphs/agent-approval.ts';
+import { agentApprovalQuestion } from '../../graphs/agent-approval.ts';
 import type { QuestionRequest } from '../../graphs/questions.ts';
 import { useMigratedDatabase } from '../helpers/databases.ts';
 
@@ -137,16 +137,14 @@ describe('questions across chat channels', () => {
   it('binds an agent’s question only by a quote of it, never by a reply that names nothing; on a terminal, once alone on it for 30 s', async () => {
     await database.pool.query("UPDATE questions SET status = 'withdrawn' WHERE status = 'open'");
     const agentAsks = (on: QuestionDesk) =>
-      on.ask({
-        kind: AGENT_APPROVAL_KIND,
-        title: '🤖 deploy-bot asks: roll out web 2.4.1',
-        body: '',
-        options: [
-          { number: 1, label: 'Approve (approves)' },
-          { number: 2, label: 'Reject (rejects)' },
-        ],
-        replyHint: 'Quote this question and reply: 1, 2, or ignore (rejects)',
-      });
+      on.ask(
+        agentApprovalQuestion({
+          agent: 'deploy-bot',
+          title: 'roll out web 2.4.1',
+          action: 'deploy web 2.4.1',
+          options: ['Approve', 'Reject'],
+        }),
+      );
     const boundTo = (binding: Awaited<ReturnType<QuestionDesk['bind']>>) =>
       binding.kind === 'question' || binding.kind === 'quote it'
         ? `${binding.kind} ${binding.question.id}`
