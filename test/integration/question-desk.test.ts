@@ -25,6 +25,15 @@ describe('questions across chat channels', () => {
       defaultOption: 1,
       ...extra,
     });
+  /** "Is this a problem?" about an incident, as the flow asks it. */
+  const isThisAProblem = (incidentId: number): QuestionRequest => ({
+    incidentId,
+    kind: 'problem',
+    title: '🔔 Issue detected',
+    body: '',
+    options: [{ number: 1, label: 'Yes' }],
+    replyHint: '',
+  });
   const rows = async (questionId: number) =>
     (
       await database.pool.query<{ id: string; channel: string; kind: string; status: string }>(
@@ -80,14 +89,7 @@ describe('questions across chat channels', () => {
     await outbox.markSent(Number(olderRow.id), '1787390201000', ['1787390201000', '1787390201001']);
     await sent(older, 'mattermost', 'olderpost00000000000000000');
     const otherIncident = await newIncident(`group-${Math.random()}`);
-    const newer = await desk.ask({
-      incidentId: otherIncident,
-      kind: 'problem',
-      title: '🔔 Issue detected',
-      body: '',
-      options: [{ number: 1, label: 'Yes' }],
-      replyHint: '',
-    });
+    const newer = await desk.ask(isThisAProblem(otherIncident));
     await sent(newer, 'signal', '1787390209000');
     const question = (binding: Awaited<ReturnType<QuestionDesk['bind']>>) =>
       binding.kind === 'question' ? binding.question.id : binding.kind;
@@ -176,14 +178,7 @@ describe('questions across chat channels', () => {
     expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`question ${onTerminal}`);
     // The owner's own question closed a moment ago (withdrawn, or answered elsewhere) as they typed
     // `1` for it: that `1` must not fall to the agent's question, which has been alone for no time.
-    const owners = await terminal.ask({
-      incidentId: incident,
-      kind: 'problem',
-      title: '🔔 Issue detected',
-      body: '',
-      options: [{ number: 1, label: 'Yes' }],
-      replyHint: '',
-    });
+    const owners = await terminal.ask(isThisAProblem(incident));
     await sent(owners, 'shell', 'shell-2');
     await database.pool.query("UPDATE questions SET status = 'withdrawn', closed_at = now() WHERE id = $1", [owners]);
     expect(boundTo(await terminal.bind({ platform: 'shell' }))).toBe(`quote it ${onTerminal}`);
